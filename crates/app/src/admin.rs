@@ -1,0 +1,187 @@
+//! Organisations and users: the administrator's work.
+
+use resettle_domain::ids::{MembershipId, OrgId, UserId};
+use resettle_domain::org::{
+    Email, Membership, OrgCode, Organisation, Role, User, check_new_password,
+};
+use resettle_domain::policy::{Action, decide};
+use resettle_domain::validation::{ValidationErrors, optional_text, required_text};
+
+use crate::storage::UserRecord;
+use crate::{App, AppError, AppResult, Principal, secrets};
+
+/// Input for a new user, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct NewUserInput {
+    /// Sign-in address.
+    pub email: String,
+    /// Full name.
+    pub name: String,
+    /// Telephone.
+    pub phone: Option<String>,
+    /// The organisation, by code or id.
+    pub organisation: String,
+    /// Role key.
+    pub role: String,
+    /// Initial password.
+    pub password: String,
+}
+
+impl App {
+    fn allow_admin(&self, who: Principal<'_>, action: Action) -> AppResult<()> {
+        match who {
+            Principal::Operator => Ok(()),
+            Principal::User(actor) => match decide(actor, action, None) {
+                resettle_domain::policy::Decision::Allow(_) => Ok(()),
+                resettle_domain::policy::Decision::Deny(why) => Err(AppError::Forbidden(why)),
+            },
+        }
+    }
+
+    /// Adds an organisation.
+    pub async fn create_organisation(
+        &self,
+        who: Principal<'_>,
+        code: &str,
+        name: &str,
+        kind: &str,
+    ) -> AppResult<Organisation> {
+        self.allow_admin(who, Action::ManageOrganisations)?;
+        let org = Organisation::new(OrgId::random(), code, name, kind)?;
+        self.store.insert_organisation(&org).await?;
+        tracing::info!(org_id = %org.id, kind = %org.kind, "organisation created");
+        Ok(org)
+    }
+
+    /// All organisations (any signed-in user may list them: they are not personal data).
+    pub async fn organisations(&self) -> AppResult<Vec<Organisation>> {
+        Ok(self.store.organisations().await?)
+    }
+
+    /// One organisation.
+    pub async fn organisation(&self, id: OrgId) -> AppResult<Organisation> {
+        self.store.organisation(id).await?.ok_or(AppError::NotFound)
+    }
+
+    /// Finds an organisation by code or id.
+    pub async fn find_organisation(&self, code_or_id: &str) -> AppResult<Option<Organisation>> {
+        if let Ok(id) = code_or_id.trim().parse::<OrgId>() {
+            return Ok(self.store.organisation(id).await?);
+        }
+        match OrgCode::parse(code_or_id) {
+            Ok(code) => Ok(self.store.organisation_by_code(&code).await?),
+            Err(_) => Ok(None),
+        }
+    }
+
+    /// Adds a user with one membership and a password.
+    pub async fn create_user(&self, who: Principal<'_>, input: &NewUserInput) -> AppResult<User> {
+        self.allow_admin(who, Action::ManageUsers)?;
+        let mut e = ValidationErrors::new();
+        let email = Email::parse(&input.email)
+            .map_err(|m| e.add("email", m))
+            .ok();
+        let name = required_text(&mut e, "name", "Name", Some(&input.name), 200);
+        let phone = optional_text(&mut e, "phone", "Telephone", input.phone.as_deref(), 40);
+        let role = input
+            .role
+            .trim()
+            .parse::<Role>()
+            .map_err(|m| e.add("role", m))
+            .ok();
+        if let Err(m) = check_new_password(&input.password) {
+            e.add("password", m);
+        }
+        let org = if input.organisation.trim().is_empty() {
+            e.add("organisation", "Choose the organisation");
+            None
+        } else {
+            let found = self.find_organisation(&input.organisation).await?;
+            if found.is_none() {
+                e.add("organisation", "No organisation has that code");
+            }
+            found
+        };
+        let (Some(email), Some(role), Some(org)) = (email, role, org) else {
+            return Err(AppError::Invalid(e));
+        };
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
+        let password = input.password.clone();
+        let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+            .await
+            .map_err(|err| AppError::Internal(err.to_string()))?
+            .map_err(AppError::Internal)?;
+        let id = UserId::random();
+        let user = User {
+            id,
+            email,
+            name,
+            phone,
+            active: true,
+        };
+        let record = UserRecord {
+            user: user.clone(),
+            password_hash: Some(hash),
+            memberships: vec![Membership {
+                id: MembershipId::random(),
+                user_id: id,
+                organisation_id: org.id,
+                role,
+            }],
+        };
+        self.store.insert_user(&record).await?;
+        tracing::info!(user_id = %id, role = %role, org_id = %org.id, "user created");
+        Ok(user)
+    }
+
+    /// Gives an existing user another role in an organisation.
+    pub async fn add_membership(
+        &self,
+        who: Principal<'_>,
+        user: UserId,
+        org: OrgId,
+        role: &str,
+    ) -> AppResult<Membership> {
+        self.allow_admin(who, Action::ManageUsers)?;
+        let role = role
+            .trim()
+            .parse::<Role>()
+            .map_err(|m| AppError::invalid("role", m))?;
+        self.store
+            .organisation(org)
+            .await?
+            .ok_or_else(|| AppError::invalid("organisation", "No such organisation"))?;
+        let record = self.store.user(user).await?.ok_or(AppError::NotFound)?;
+        if record
+            .memberships
+            .iter()
+            .any(|m| m.organisation_id == org && m.role == role)
+        {
+            return Err(AppError::invalid(
+                "role",
+                "The user already has that role in that organisation",
+            ));
+        }
+        let m = Membership {
+            id: MembershipId::random(),
+            user_id: user,
+            organisation_id: org,
+            role,
+        };
+        self.store.insert_membership(&m).await?;
+        Ok(m)
+    }
+
+    /// All users with their memberships (administrators only).
+    pub async fn users(&self, who: Principal<'_>) -> AppResult<Vec<UserRecord>> {
+        self.allow_admin(who, Action::ManageUsers)?;
+        Ok(self.store.users().await?)
+    }
+
+    /// People in an organisation, for choosing a named team member.
+    pub async fn users_in_organisation(&self, org: OrgId) -> AppResult<Vec<User>> {
+        Ok(self.store.users_in_organisation(org).await?)
+    }
+}

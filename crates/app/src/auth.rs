@@ -1,0 +1,190 @@
+//! Sign-in, sessions and API tokens.
+
+use jiff::SignedDuration;
+use resettle_domain::ids::{TokenId, UserId};
+use resettle_domain::org::Email;
+use resettle_domain::policy::Actor;
+
+use crate::secrets::{self, API_TOKEN_PREFIX};
+use crate::storage::{ApiTokenRecord, SessionRecord, UserRecord};
+use crate::{App, AppError, AppResult};
+
+/// A session just created: the token goes in the cookie and is never stored.
+#[derive(Clone, Debug)]
+pub struct NewSession {
+    /// The cookie value.
+    pub token: String,
+    /// What was stored.
+    pub record: SessionRecord,
+}
+
+impl App {
+    /// Checks the email and password and opens a new session (a new id every sign-in, so a
+    /// session id planted before sign-in is worthless). Unknown accounts, inactive accounts
+    /// and wrong passwords all give the same error after the same work.
+    pub async fn sign_in(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<String>,
+        user_agent: Option<String>,
+    ) -> AppResult<(Actor, NewSession)> {
+        let record = match Email::parse(email) {
+            Ok(e) => self.store.user_by_email(&e).await?,
+            Err(_) => None,
+        };
+        let hash = record
+            .as_ref()
+            .and_then(|r| r.password_hash.as_deref())
+            .unwrap_or(secrets::dummy_hash());
+        let password = password.to_owned();
+        let hash = hash.to_owned();
+        // Argon2 is deliberately slow: keep it off the async workers.
+        let matches =
+            tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
+                .await
+                .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+        let record = match record {
+            Some(r) if matches && r.user.active => r,
+            _ => return Err(AppError::BadCredentials),
+        };
+        let now = self.now();
+        let token = secrets::random_token();
+        let session = SessionRecord {
+            id_hash: secrets::token_hash(&token),
+            user_id: record.user.id,
+            csrf_token: secrets::random_token(),
+            created_at: now,
+            last_seen_at: now,
+            expires_at: now
+                .saturating_add(self.config.session_absolute)
+                .unwrap_or(now),
+            ip,
+            user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
+        };
+        self.store.insert_session(&session).await?;
+        Ok((
+            actor_of(&record),
+            NewSession {
+                token,
+                record: session,
+            },
+        ))
+    }
+
+    /// The actor behind a session cookie, if the session is still valid; records activity.
+    /// Expired sessions (idle or absolute) are deleted.
+    pub async fn session_actor(&self, token: &str) -> AppResult<Option<(Actor, SessionRecord)>> {
+        let hash = secrets::token_hash(token);
+        let Some(session) = self.store.session(&hash).await? else {
+            return Ok(None);
+        };
+        let now = self.now();
+        let idle_deadline = session
+            .last_seen_at
+            .saturating_add(self.config.session_idle)
+            .unwrap_or(now);
+        if now >= session.expires_at || now >= idle_deadline {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = self
+            .store
+            .user(session.user_id)
+            .await?
+            .filter(|u| u.user.active)
+        else {
+            self.store.delete_session(&hash).await?;
+            return Ok(None);
+        };
+        // Writing on every request would serialise readers on SQLite; a minute's precision
+        // is plenty for a 30-minute idle timeout.
+        if now.duration_since(session.last_seen_at) > SignedDuration::from_mins(1) {
+            self.store.touch_session(&hash, now).await?;
+        }
+        Ok(Some((actor_of(&user), session)))
+    }
+
+    /// Ends the session behind a cookie token.
+    pub async fn sign_out(&self, token: &str) -> AppResult<()> {
+        self.store
+            .delete_session(&secrets::token_hash(token))
+            .await?;
+        Ok(())
+    }
+
+    /// The actor behind an API bearer token, if valid (known, not expired, not revoked, user
+    /// active).
+    pub async fn token_actor(&self, token: &str) -> AppResult<Option<Actor>> {
+        if !token.starts_with(API_TOKEN_PREFIX) {
+            return Ok(None);
+        }
+        let Some(record) = self.store.api_token(&secrets::token_hash(token)).await? else {
+            return Ok(None);
+        };
+        if record.revoked_at.is_some() || self.now() >= record.expires_at {
+            return Ok(None);
+        }
+        Ok(self
+            .store
+            .user(record.user_id)
+            .await?
+            .filter(|u| u.user.active)
+            .map(|u| actor_of(&u)))
+    }
+
+    /// Creates an API token for the user with `email`, valid for `days` days; returns the
+    /// secret, which is not stored and cannot be shown again.
+    pub async fn create_api_token(
+        &self,
+        email: &str,
+        days: Option<i64>,
+        label: &str,
+    ) -> AppResult<String> {
+        let email = Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
+        let user = self
+            .store
+            .user_by_email(&email)
+            .await?
+            .ok_or_else(|| AppError::invalid("email", "No user has that email address"))?;
+        let days = days.unwrap_or(self.config.api_token_days);
+        if !(1..=366).contains(&days) {
+            return Err(AppError::invalid(
+                "days",
+                "A token must last between 1 and 366 days",
+            ));
+        }
+        let secret = format!("{API_TOKEN_PREFIX}{}", secrets::random_token());
+        let now = self.now();
+        let record = ApiTokenRecord {
+            id: TokenId::random(),
+            user_id: user.user.id,
+            token_hash: secrets::token_hash(&secret),
+            label: label.chars().take(100).collect(),
+            created_at: now,
+            expires_at: now
+                .saturating_add(SignedDuration::from_hours(24 * days))
+                .unwrap_or(now),
+            revoked_at: None,
+        };
+        self.store.insert_api_token(&record).await?;
+        Ok(secret)
+    }
+
+    /// The actor for a user id (e.g. after the web layer has found a session).
+    pub async fn actor(&self, id: UserId) -> AppResult<Actor> {
+        self.store
+            .user(id)
+            .await?
+            .map(|u| actor_of(&u))
+            .ok_or(AppError::Unauthenticated)
+    }
+}
+
+fn actor_of(r: &UserRecord) -> Actor {
+    Actor {
+        user_id: r.user.id,
+        name: r.user.name.clone(),
+        memberships: r.memberships.clone(),
+    }
+}

@@ -1,0 +1,406 @@
+//! A child's record: creating it, reading it, changing it, and the team around the child.
+
+use serde::Serialize;
+
+use resettle_domain::child::{Carer, CarerInput, Child, ChildDetailsInput};
+use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
+use resettle_domain::ids::{
+    CarerId, ChildId, EpisodeId, OrgId, PlacementId, TeamMemberId, TimelineEntryId,
+};
+use resettle_domain::org::{OrgKind, Organisation, Role};
+use resettle_domain::policy::{Action, Decision, decide};
+use resettle_domain::team::{TeamMember, TeamMemberInput};
+use resettle_domain::timeline::TimelineEntry;
+use resettle_domain::validation::ValidationErrors;
+
+use crate::storage::{CaseloadQuery, CaseloadRow, EpisodeView, Page, TeamMemberView};
+use crate::{App, AppError, AppResult, Ctx};
+
+/// Input for a new child, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct NewChildInput {
+    /// Identity and status.
+    pub details: ChildDetailsInput,
+    /// The youth justice service that owns the case (id).
+    pub yjs_id: Option<String>,
+    /// A first parent or carer, if given.
+    pub carer: Option<CarerInput>,
+}
+
+/// Everything on a child's page.
+#[derive(Clone, Debug, Serialize)]
+pub struct ChildRecord {
+    /// The child.
+    pub child: Child,
+    /// The owning youth justice service.
+    pub yjs: Organisation,
+    /// Parents and carers.
+    pub carers: Vec<Carer>,
+    /// The team around the child.
+    pub team: Vec<TeamMemberView>,
+    /// Custody episodes, newest first.
+    pub custody: Vec<EpisodeView>,
+    /// Recent timeline, newest first.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// How many timeline entries the child's page shows.
+pub const TIMELINE_PAGE: u32 = 100;
+
+fn allowed(d: Decision) -> AppResult<()> {
+    match d {
+        Decision::Allow(_) => Ok(()),
+        // A child outside the actor's scope must look exactly like one that does not exist.
+        Decision::Deny(_) => Err(AppError::NotFound),
+    }
+}
+
+impl App {
+    fn entry(
+        &self,
+        ctx: &Ctx,
+        child: ChildId,
+        kind: &str,
+        summary: String,
+        reason: Option<String>,
+    ) -> TimelineEntry {
+        TimelineEntry {
+            id: TimelineEntryId::random(),
+            child_id: child,
+            at: self.now(),
+            actor_id: Some(ctx.actor.user_id),
+            actor_name: ctx.actor.name.clone(),
+            kind: kind.to_string(),
+            summary,
+            reason,
+        }
+    }
+
+    /// Creates a child. The responsible youth justice service joins the team at once, with the
+    /// creating case manager named on it.
+    pub async fn create_child(&self, ctx: &Ctx, input: &NewChildInput) -> AppResult<Child> {
+        let today = self.today();
+        let mut errors = ValidationErrors::new();
+        let details = input
+            .details
+            .validate(today, true)
+            .map_err(|e| errors.0.extend(e.0))
+            .ok();
+        let yjs = match input
+            .yjs_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            None => {
+                errors.add(
+                    "yjs_id",
+                    "Choose the youth justice service responsible for the child",
+                );
+                None
+            }
+            Some(s) => match s.parse::<OrgId>() {
+                Err(_) => {
+                    errors.add("yjs_id", "yjs_id must be the id of a youth justice service");
+                    None
+                }
+                Ok(id) => match self.store.organisation(id).await? {
+                    Some(o) if o.kind == OrgKind::Yjs => Some(o),
+                    Some(_) => {
+                        errors.add("yjs_id", "That organisation is not a youth justice service");
+                        None
+                    }
+                    None => {
+                        errors.add("yjs_id", "No youth justice service has that id");
+                        None
+                    }
+                },
+            },
+        };
+        let id = ChildId::random();
+        let carers = match &input.carer {
+            Some(c) if c.name.as_deref().is_some_and(|n| !n.trim().is_empty()) => {
+                match c.validate(CarerId::random(), id, "carer_") {
+                    Ok(c) => vec![c],
+                    Err(e) => {
+                        errors.0.extend(e.0);
+                        vec![]
+                    }
+                }
+            }
+            _ => vec![],
+        };
+        let (Some(details), Some(yjs)) = (details, yjs) else {
+            return Err(AppError::Invalid(errors));
+        };
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        if let Decision::Deny(why) =
+            decide(&ctx.actor, Action::CreateChild { yjs_id: yjs.id }, None)
+        {
+            return Err(AppError::Forbidden(why));
+        }
+        let now = self.now();
+        let child = Child {
+            id,
+            yjs_id: yjs.id,
+            details,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let named = ctx
+            .actor
+            .has_role_in(Role::YjsCaseManager, yjs.id)
+            .then_some(ctx.actor.user_id);
+        let team = vec![TeamMember {
+            id: TeamMemberId::random(),
+            child_id: id,
+            organisation_id: yjs.id,
+            user_id: named,
+            role: Role::YjsCaseManager,
+            responsibility: "Owns the case and coordinates the resettlement plan".into(),
+            started_on: today,
+            ended_on: None,
+        }];
+        let entry = self.entry(
+            ctx,
+            id,
+            "child.created",
+            format!("Record created; {} responsible", yjs.name),
+            None,
+        );
+        self.store
+            .insert_child(&child, &carers, &team, &entry)
+            .await?;
+        tracing::info!(child_id = %id, request_id = %ctx.request_id, "child created");
+        Ok(child)
+    }
+
+    /// A child the actor may see.
+    pub async fn child(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
+        let found = self.store.child(id, &self.scope(&ctx.actor)).await?;
+        allowed(decide(&ctx.actor, Action::ViewChild, Some(found.is_some())))?;
+        found.ok_or(AppError::NotFound)
+    }
+
+    /// Everything on the child's page.
+    pub async fn child_record(&self, ctx: &Ctx, id: ChildId) -> AppResult<ChildRecord> {
+        let child = self.child(ctx, id).await?;
+        let yjs = self
+            .store
+            .organisation(child.yjs_id)
+            .await?
+            .ok_or(AppError::NotFound)?;
+        let carers = self.store.carers(id).await?;
+        let team = self.store.team(id).await?;
+        let custody = self.store.custody(id).await?;
+        let timeline = self.store.timeline(id, TIMELINE_PAGE).await?;
+        Ok(ChildRecord {
+            child,
+            yjs,
+            carers,
+            team,
+            custody,
+            timeline,
+        })
+    }
+
+    /// Changes a child's details, if `expected_version` is still current.
+    pub async fn update_child(
+        &self,
+        ctx: &Ctx,
+        id: ChildId,
+        expected_version: i64,
+        input: &ChildDetailsInput,
+        reason: Option<String>,
+    ) -> AppResult<Child> {
+        let current = self.child(ctx, id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let details = input.validate(self.today(), false)?;
+        if expected_version != current.version {
+            return Err(AppError::Conflict {
+                current_version: current.version,
+            });
+        }
+        let changed = Child::changed_fields(&current.details, &details);
+        if changed.is_empty() {
+            return Ok(current);
+        }
+        let updated = Child {
+            details,
+            version: current.version + 1,
+            updated_at: self.now(),
+            ..current.clone()
+        };
+        let reason = reason
+            .map(|r| r.trim().to_string())
+            .filter(|r| !r.is_empty());
+        let entry = self.entry(
+            ctx,
+            id,
+            "child.updated",
+            format!("Changed {}", changed.join(", ")),
+            reason,
+        );
+        self.store
+            .update_child(&updated, expected_version, &entry)
+            .await?;
+        Ok(updated)
+    }
+
+    /// The actor's caseload: children on their team, filtered and ordered by the database.
+    pub async fn caseload(&self, ctx: &Ctx, query: &CaseloadQuery) -> AppResult<Page<CaseloadRow>> {
+        let query = CaseloadQuery {
+            per_page: query.per_page.clamp(1, 200),
+            page: query.page.max(1),
+            ..query.clone()
+        };
+        Ok(self.store.caseload(&self.scope(&ctx.actor), &query).await?)
+    }
+
+    /// Adds someone to the team around a child.
+    pub async fn add_team_member(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &TeamMemberInput,
+    ) -> AppResult<TeamMember> {
+        self.child(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::ManageTeam, Some(true)))?;
+        let member = input.validate(TeamMemberId::random(), child_id, self.today())?;
+        let org = self
+            .store
+            .organisation(member.organisation_id)
+            .await?
+            .ok_or_else(|| AppError::invalid("organisation_id", "No organisation has that id"))?;
+        if let Some(user_id) = member.user_id {
+            let user = self.store.user(user_id).await?;
+            let works_there = user
+                .as_ref()
+                .is_some_and(|u| u.memberships.iter().any(|m| m.organisation_id == org.id));
+            if !works_there {
+                return Err(AppError::invalid(
+                    "user_id",
+                    format!("Choose a person who works for {}", org.name),
+                ));
+            }
+        }
+        let team = self.store.team(child_id).await?;
+        let today = self.today();
+        let duplicate = team.iter().any(|t| {
+            t.member.is_current(today)
+                && t.member.organisation_id == member.organisation_id
+                && t.member.user_id == member.user_id
+                && t.member.role == member.role
+        });
+        if duplicate {
+            return Err(AppError::invalid(
+                "organisation_id",
+                "They are already on the team in that role",
+            ));
+        }
+        let who = match member.user_id {
+            Some(_) => "a named person",
+            None => "the organisation",
+        };
+        let entry = self.entry(
+            ctx,
+            child_id,
+            "team.member_added",
+            format!(
+                "Added {} ({}, {who}) to the team: {}",
+                org.name,
+                member.role.label(),
+                member.responsibility
+            ),
+            None,
+        );
+        self.store.insert_team_member(&member, &entry).await?;
+        Ok(member)
+    }
+
+    /// Adds a parent or carer.
+    pub async fn add_carer(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &CarerInput,
+    ) -> AppResult<Carer> {
+        self.child(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let carer = input.validate(CarerId::random(), child_id, "")?;
+        let entry = self.entry(
+            ctx,
+            child_id,
+            "carer.added",
+            format!("Added a parent or carer ({})", carer.relationship),
+            None,
+        );
+        self.store.insert_carer(&carer, &entry).await?;
+        Ok(carer)
+    }
+
+    /// Records that a child has entered custody at an establishment.
+    pub async fn open_custody_episode(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        kind: EpisodeKind,
+        started_on: jiff::civil::Date,
+        establishment_id: OrgId,
+    ) -> AppResult<CustodyEpisode> {
+        self.child(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let est = self
+            .store
+            .organisation(establishment_id)
+            .await?
+            .filter(|o| o.kind.is_secure_establishment())
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "establishment_id",
+                    "Choose a secure establishment (YOI, STC, SCH or secure school)",
+                )
+            })?;
+        if self
+            .store
+            .custody(child_id)
+            .await?
+            .iter()
+            .any(|e| e.episode.ended_on.is_none())
+        {
+            return Err(AppError::invalid(
+                "kind",
+                "The child is already in custody: record the release first",
+            ));
+        }
+        let episode = CustodyEpisode {
+            id: EpisodeId::random(),
+            child_id,
+            kind,
+            started_on,
+            ended_on: None,
+        };
+        let placement = Placement {
+            id: PlacementId::random(),
+            episode_id: episode.id,
+            establishment_id: est.id,
+            started_on,
+            ended_on: None,
+            reason: PlacementReason::Admission,
+        };
+        let entry = self.entry(
+            ctx,
+            child_id,
+            "custody.started",
+            format!("{} from {} at {}", kind.label(), started_on, est.name),
+            None,
+        );
+        self.store
+            .insert_episode(&episode, &placement, &entry)
+            .await?;
+        Ok(episode)
+    }
+}

@@ -1,0 +1,129 @@
+//! Resettle's application services: the use cases (sign in, add a child, build the team…)
+//! written against the [`storage::Storage`] trait. This crate decides *what* happens, asking
+//! the domain's access policy before every read and write; it does not know which database
+//! stores the data or how requests arrive.
+
+pub mod admin;
+pub mod auth;
+pub mod children;
+pub mod error;
+pub mod secrets;
+pub mod storage;
+
+use std::sync::Arc;
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use resettle_domain::policy::{Actor, ChildScope};
+
+pub use error::{AppError, AppResult};
+use storage::Storage;
+
+/// Settings the services need.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// A session ends after this long without a request (OWASP ASVS 3.3.2: 30 minutes).
+    pub session_idle: SignedDuration,
+    /// A session ends this long after sign-in, whatever the activity.
+    pub session_absolute: SignedDuration,
+    /// Days an API token lasts when no other length is asked for.
+    pub api_token_days: i64,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            session_idle: SignedDuration::from_mins(30),
+            session_absolute: SignedDuration::from_hours(12),
+            api_token_days: 90,
+        }
+    }
+}
+
+/// Where the time comes from: the system clock, or a fixed instant in tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub enum Clock {
+    /// The system clock.
+    #[default]
+    System,
+    /// Always this instant.
+    Fixed(Timestamp),
+}
+
+/// Who is acting and on what request, passed to every service that touches a child.
+#[derive(Clone, Debug)]
+pub struct Ctx {
+    /// The signed-in user.
+    pub actor: Actor,
+    /// The request's id, for logs and (later) the audit trail.
+    pub request_id: String,
+    /// The client address.
+    pub ip: Option<String>,
+}
+
+/// Who is asking for an administrative change: a signed-in user, or the operator at the
+/// command line (who already holds the database and so is trusted).
+#[derive(Clone, Copy, Debug)]
+pub enum Principal<'a> {
+    /// The `resettle` command line.
+    Operator,
+    /// A signed-in user.
+    User(&'a Actor),
+}
+
+/// The application: storage plus settings. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    store: Arc<dyn Storage>,
+    config: Arc<Config>,
+    clock: Clock,
+}
+
+impl App {
+    /// An application over `store`.
+    pub fn new(store: Arc<dyn Storage>, config: Config) -> Self {
+        Self {
+            store,
+            config: Arc::new(config),
+            clock: Clock::System,
+        }
+    }
+
+    /// The same application reading time from `clock`.
+    pub fn with_clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The storage, for health checks and bulk loading.
+    pub fn store(&self) -> &dyn Storage {
+        self.store.as_ref()
+    }
+
+    /// Settings.
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// Now, to the microsecond (the precision both databases keep, so a value read back
+    /// equals the value written).
+    pub fn now(&self) -> Timestamp {
+        let t = match self.clock {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => t,
+        };
+        Timestamp::from_microsecond(t.as_microsecond()).unwrap_or(t)
+    }
+
+    /// Today in England and Wales (UK civil time decides which day a deadline falls on).
+    pub fn today(&self) -> Date {
+        let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
+        self.now().to_zoned(tz).date()
+    }
+
+    /// The children `ctx`'s actor may open today.
+    pub fn scope(&self, actor: &Actor) -> ChildScope {
+        ChildScope::of(actor, self.today())
+    }
+}

@@ -1,0 +1,379 @@
+//! The storage trait: everything the application needs from a database, and nothing about
+//! how. One implementation per database (`resettle-store-sqlite`, `resettle-store-postgres`),
+//! both held to the same conformance tests.
+//!
+//! Each method that writes several rows does so in one transaction. Methods that read a
+//! child take the [`ChildScope`] and apply it in the query, so a child outside the actor's
+//! scope is indistinguishable from one that does not exist.
+
+use async_trait::async_trait;
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use resettle_domain::child::{Carer, Child};
+use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement};
+use resettle_domain::ids::{ChildId, OrgId, TokenId, UserId};
+use resettle_domain::org::{Email, Membership, OrgCode, OrgKind, Organisation, User};
+use resettle_domain::policy::ChildScope;
+use resettle_domain::team::TeamMember;
+use resettle_domain::timeline::TimelineEntry;
+
+/// Why storage could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// The record does not exist (or is out of scope).
+    #[error("not found")]
+    NotFound,
+    /// An optimistic-concurrency check failed: the stored version is `current`.
+    #[error("version mismatch (current {current})")]
+    VersionMismatch {
+        /// The version now stored.
+        current: i64,
+    },
+    /// A unique value is already taken.
+    #[error("{field}: {message}")]
+    Duplicate {
+        /// The input field holding the value.
+        field: String,
+        /// Words for the person.
+        message: String,
+    },
+    /// Anything else; for logs, never for users.
+    #[error("database: {0}")]
+    Database(String),
+}
+
+/// Shorthand.
+pub type StorageResult<T> = Result<T, StorageError>;
+
+/// A user with their credentials and memberships.
+#[derive(Clone, Debug)]
+pub struct UserRecord {
+    /// The user.
+    pub user: User,
+    /// Argon2id PHC string; `None` for accounts that cannot sign in with a password.
+    pub password_hash: Option<String>,
+    /// Roles held.
+    pub memberships: Vec<Membership>,
+}
+
+/// A signed-in browser session. The cookie holds a random token; only its hash is stored.
+#[derive(Clone, Debug)]
+pub struct SessionRecord {
+    /// SHA-256 of the cookie token, hex.
+    pub id_hash: String,
+    /// Whose session.
+    pub user_id: UserId,
+    /// The token forms must echo back (CSRF).
+    pub csrf_token: String,
+    /// Signed in at.
+    pub created_at: Timestamp,
+    /// Last request at (idle timeout).
+    pub last_seen_at: Timestamp,
+    /// Never valid after this (absolute timeout).
+    pub expires_at: Timestamp,
+    /// Address it signed in from.
+    pub ip: Option<String>,
+    /// Browser it signed in from.
+    pub user_agent: Option<String>,
+}
+
+/// An API token. The secret is shown once; only its hash is stored.
+#[derive(Clone, Debug)]
+pub struct ApiTokenRecord {
+    /// Identifier.
+    pub id: TokenId,
+    /// The user it acts as.
+    pub user_id: UserId,
+    /// SHA-256 of the secret, hex.
+    pub token_hash: String,
+    /// A label for the person managing tokens.
+    pub label: String,
+    /// Created at.
+    pub created_at: Timestamp,
+    /// Not valid after.
+    pub expires_at: Timestamp,
+    /// Revoked at, if revoked.
+    pub revoked_at: Option<Timestamp>,
+}
+
+/// How the caseload is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CaseloadSort {
+    /// Family name, then given name.
+    #[default]
+    Name,
+    /// Date of birth.
+    DateOfBirth,
+    /// Most recently changed.
+    Updated,
+    /// Custody start.
+    CustodySince,
+}
+
+impl CaseloadSort {
+    /// Every option.
+    pub const ALL: [CaseloadSort; 4] = [
+        CaseloadSort::Name,
+        CaseloadSort::DateOfBirth,
+        CaseloadSort::Updated,
+        CaseloadSort::CustodySince,
+    ];
+
+    /// The query-string spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CaseloadSort::Name => "name",
+            CaseloadSort::DateOfBirth => "date_of_birth",
+            CaseloadSort::Updated => "updated",
+            CaseloadSort::CustodySince => "custody_since",
+        }
+    }
+
+    /// Parses the query-string spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// Filters, order and page of a caseload.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CaseloadQuery {
+    /// Only children with this organisation on their team.
+    pub organisation_id: Option<OrgId>,
+    /// Order.
+    pub sort: CaseloadSort,
+    /// Reverse order.
+    pub descending: bool,
+    /// 1-based page.
+    pub page: u32,
+    /// Rows per page (1–200).
+    pub per_page: u32,
+}
+
+impl Default for CaseloadQuery {
+    fn default() -> Self {
+        Self {
+            organisation_id: None,
+            sort: CaseloadSort::Name,
+            descending: false,
+            page: 1,
+            per_page: 50,
+        }
+    }
+}
+
+/// Where a child is in custody now.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CurrentCustody {
+    /// Remand or sentence.
+    pub kind: EpisodeKind,
+    /// Since.
+    pub started_on: Date,
+    /// Establishment, when placed.
+    pub establishment_id: Option<OrgId>,
+    /// Its name.
+    pub establishment_name: Option<String>,
+}
+
+/// One line of a caseload.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct CaseloadRow {
+    /// The child.
+    pub id: ChildId,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub date_of_birth: Date,
+    /// Owning youth justice service.
+    pub yjs_id: OrgId,
+    /// Its name.
+    pub yjs_name: String,
+    /// In custody now, if so.
+    pub custody: Option<CurrentCustody>,
+    /// Version of the child record.
+    pub version: i64,
+    /// Last change.
+    pub updated_at: Timestamp,
+}
+
+/// A page of results.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Page<T> {
+    /// This page's rows.
+    pub items: Vec<T>,
+    /// Rows across all pages.
+    pub total: u64,
+    /// 1-based page number.
+    pub page: u32,
+    /// Rows per page.
+    pub per_page: u32,
+}
+
+impl<T> Page<T> {
+    /// Number of pages (at least 1).
+    pub fn pages(&self) -> u32 {
+        let per = u64::from(self.per_page.max(1));
+        u32::try_from(self.total.div_ceil(per).max(1)).unwrap_or(u32::MAX)
+    }
+}
+
+/// A team member with the names and contacts people need to read.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TeamMemberView {
+    /// The member.
+    #[serde(flatten)]
+    pub member: TeamMember,
+    /// Organisation name.
+    pub organisation_name: String,
+    /// Organisation kind.
+    pub organisation_kind: OrgKind,
+    /// The named person.
+    pub user_name: Option<String>,
+    /// Their email.
+    pub user_email: Option<String>,
+    /// Their phone.
+    pub user_phone: Option<String>,
+}
+
+/// A placement with the establishment's name.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PlacementView {
+    /// The placement.
+    #[serde(flatten)]
+    pub placement: Placement,
+    /// Establishment name.
+    pub establishment_name: String,
+}
+
+/// A custody episode with its placements, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct EpisodeView {
+    /// The episode.
+    #[serde(flatten)]
+    pub episode: CustodyEpisode,
+    /// Placements.
+    pub placements: Vec<PlacementView>,
+}
+
+/// A batch of synthetic records, loaded in one transaction.
+#[derive(Clone, Debug, Default)]
+pub struct SyntheticBatch {
+    /// Organisations.
+    pub organisations: Vec<Organisation>,
+    /// Users with a password hash and memberships.
+    pub users: Vec<UserRecord>,
+    /// Children.
+    pub children: Vec<Child>,
+    /// Carers.
+    pub carers: Vec<Carer>,
+    /// Team members.
+    pub team: Vec<TeamMember>,
+    /// Custody episodes.
+    pub episodes: Vec<CustodyEpisode>,
+    /// Placements.
+    pub placements: Vec<Placement>,
+    /// Timeline entries.
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// Everything the application needs from a database.
+#[async_trait]
+pub trait Storage: Send + Sync + 'static {
+    /// Which database this is, for logs and `/healthz`.
+    fn backend(&self) -> &'static str;
+    /// Answers when the database does.
+    async fn ping(&self) -> StorageResult<()>;
+
+    /// Adds an organisation; a taken code is [`StorageError::Duplicate`] on `code`.
+    async fn insert_organisation(&self, org: &Organisation) -> StorageResult<()>;
+    /// One organisation.
+    async fn organisation(&self, id: OrgId) -> StorageResult<Option<Organisation>>;
+    /// One organisation by code.
+    async fn organisation_by_code(&self, code: &OrgCode) -> StorageResult<Option<Organisation>>;
+    /// All organisations, by name.
+    async fn organisations(&self) -> StorageResult<Vec<Organisation>>;
+
+    /// Adds a user and their memberships; a taken email is [`StorageError::Duplicate`].
+    async fn insert_user(&self, user: &UserRecord) -> StorageResult<()>;
+    /// Adds a membership to an existing user.
+    async fn insert_membership(&self, membership: &Membership) -> StorageResult<()>;
+    /// A user by sign-in address.
+    async fn user_by_email(&self, email: &Email) -> StorageResult<Option<UserRecord>>;
+    /// A user by id.
+    async fn user(&self, id: UserId) -> StorageResult<Option<UserRecord>>;
+    /// All users, by name.
+    async fn users(&self) -> StorageResult<Vec<UserRecord>>;
+    /// Users with a membership in `org`, by name.
+    async fn users_in_organisation(&self, org: OrgId) -> StorageResult<Vec<User>>;
+
+    /// Stores a new session.
+    async fn insert_session(&self, session: &SessionRecord) -> StorageResult<()>;
+    /// A session by token hash.
+    async fn session(&self, id_hash: &str) -> StorageResult<Option<SessionRecord>>;
+    /// Records activity on a session.
+    async fn touch_session(&self, id_hash: &str, at: Timestamp) -> StorageResult<()>;
+    /// Ends a session.
+    async fn delete_session(&self, id_hash: &str) -> StorageResult<()>;
+
+    /// Stores a new API token.
+    async fn insert_api_token(&self, token: &ApiTokenRecord) -> StorageResult<()>;
+    /// A token by the hash of its secret.
+    async fn api_token(&self, token_hash: &str) -> StorageResult<Option<ApiTokenRecord>>;
+
+    /// Adds a child with carers, team and the timeline entry, in one transaction.
+    async fn insert_child(
+        &self,
+        child: &Child,
+        carers: &[Carer],
+        team: &[TeamMember],
+        entry: &TimelineEntry,
+    ) -> StorageResult<()>;
+    /// A child, only if within `scope`.
+    async fn child(&self, id: ChildId, scope: &ChildScope) -> StorageResult<Option<Child>>;
+    /// Replaces a child's details if the stored version is `expected_version` (the new
+    /// record carries `expected_version + 1`), and adds the timeline entry; otherwise
+    /// [`StorageError::VersionMismatch`] and nothing changes.
+    async fn update_child(
+        &self,
+        child: &Child,
+        expected_version: i64,
+        entry: &TimelineEntry,
+    ) -> StorageResult<()>;
+    /// The children within `scope`, filtered, ordered and paged in the query.
+    async fn caseload(
+        &self,
+        scope: &ChildScope,
+        query: &CaseloadQuery,
+    ) -> StorageResult<Page<CaseloadRow>>;
+    /// A child's parents and carers.
+    async fn carers(&self, child: ChildId) -> StorageResult<Vec<Carer>>;
+    /// Adds a carer and the timeline entry.
+    async fn insert_carer(&self, carer: &Carer, entry: &TimelineEntry) -> StorageResult<()>;
+    /// The team around a child, current members first.
+    async fn team(&self, child: ChildId) -> StorageResult<Vec<TeamMemberView>>;
+    /// Adds a team member and the timeline entry.
+    async fn insert_team_member(
+        &self,
+        member: &TeamMember,
+        entry: &TimelineEntry,
+    ) -> StorageResult<()>;
+    /// A child's custody episodes, newest first.
+    async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>>;
+    /// Opens a custody episode with its first placement, and the timeline entry.
+    async fn insert_episode(
+        &self,
+        episode: &CustodyEpisode,
+        placement: &Placement,
+        entry: &TimelineEntry,
+    ) -> StorageResult<()>;
+    /// A child's timeline, newest first.
+    async fn timeline(&self, child: ChildId, limit: u32) -> StorageResult<Vec<TimelineEntry>>;
+
+    /// Loads synthetic records in one transaction (the generator's bulk path).
+    async fn load_synthetic(&self, batch: &SyntheticBatch) -> StorageResult<()>;
+}

@@ -1,0 +1,84 @@
+//! Identifiers. Each kind of record has its own id type so that a child's id can never be
+//! passed where an organisation's is expected.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+macro_rules! id_type {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub Uuid);
+
+        impl $name {
+            /// A new random identifier (UUID v4).
+            pub fn random() -> Self {
+                Self(Uuid::new_v4())
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.fmt(f)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = uuid::Error;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Uuid::parse_str(s).map(Self)
+            }
+        }
+
+        impl From<Uuid> for $name {
+            fn from(u: Uuid) -> Self {
+                Self(u)
+            }
+        }
+    };
+}
+
+id_type!(
+    /// An organisation: a youth justice service, a secure establishment, a local authority…
+    OrgId
+);
+id_type!(
+    /// A person who signs in.
+    UserId
+);
+id_type!(
+    /// A user's role in an organisation.
+    MembershipId
+);
+id_type!(
+    /// A child whose resettlement is planned.
+    ChildId
+);
+id_type!(
+    /// A parent or carer of a child.
+    CarerId
+);
+id_type!(
+    /// A member of the team around a child.
+    TeamMemberId
+);
+id_type!(
+    /// A period in custody (remand or sentence).
+    EpisodeId
+);
+id_type!(
+    /// A placement in one secure establishment within a custody episode.
+    PlacementId
+);
+id_type!(
+    /// An entry on a child's timeline.
+    TimelineEntryId
+);
+id_type!(
+    /// An API token.
+    TokenId
+);

@@ -1,0 +1,17 @@
+//! Resettle's domain: the types of the record and the rules that govern it.
+//!
+//! This crate is pure: it knows nothing of HTTP, SQL, files or clocks. Everything here can be
+//! tested with plain values, and every other crate builds on it.
+
+pub mod calendar;
+pub mod child;
+pub mod custody;
+pub mod dto;
+pub mod ids;
+pub mod nhs;
+pub mod org;
+pub mod policy;
+pub mod team;
+pub mod timeline;
+pub mod timescales;
+pub mod validation;

@@ -1,0 +1,397 @@
+//! Organisations, people and their roles.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{MembershipId, OrgId, UserId};
+use crate::validation::ValidationErrors;
+
+/// Declares a string-backed enum with its stored/API spelling, a label for people and parsing.
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident, $what:literal { $($(#[$vdoc:meta])* $variant:ident => $key:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($(#[$vdoc])* $variant,)+ }
+
+        impl $name {
+            /// Every value, in display order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The stored and API spelling (snake_case).
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $key,)+ }
+            }
+
+            /// The name people read.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+        }
+
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl ::std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s {
+                    $($key => Ok($name::$variant),)+
+                    _ => Err(format!(
+                        "{} must be one of: {}",
+                        $what,
+                        [$($key),+].join(", ")
+                    )),
+                }
+            }
+        }
+    };
+}
+pub(crate) use string_enum;
+
+string_enum!(
+    /// What kind of organisation this is.
+    OrgKind, "kind" {
+        /// Youth justice service (formerly youth offending team).
+        Yjs => "yjs", "Youth justice service";
+        /// Young offender institution.
+        Yoi => "yoi", "Young offender institution";
+        /// Secure training centre.
+        Stc => "stc", "Secure training centre";
+        /// Secure children's home.
+        Sch => "sch", "Secure children's home";
+        /// Secure school.
+        SecureSchool => "secure_school", "Secure school";
+        /// Local authority (accommodation, children's social care).
+        LocalAuthority => "local_authority", "Local authority";
+        /// Health provider.
+        Health => "health", "Health provider";
+        /// Education or training provider.
+        Education => "education", "Education or training provider";
+        /// Anything else.
+        Other => "other", "Other";
+    }
+);
+
+impl OrgKind {
+    /// Secure establishments: where a child can be placed in custody.
+    pub fn is_secure_establishment(self) -> bool {
+        matches!(
+            self,
+            OrgKind::Yoi | OrgKind::Stc | OrgKind::Sch | OrgKind::SecureSchool
+        )
+    }
+}
+
+string_enum!(
+    /// What a person does in an organisation. A user may hold several memberships.
+    Role, "role" {
+        /// Owns the case and coordinates everyone.
+        YjsCaseManager => "yjs_case_manager", "YJS case manager";
+        /// Receives all health information; leads the health pathway in the community.
+        YjsHealthWorker => "yjs_health_worker", "YJS health worker";
+        /// Caseload oversight and escalations.
+        YjsManager => "yjs_manager", "YJS manager";
+        /// The custody part of the plan.
+        SecurePractitioner => "secure_practitioner", "Secure resettlement practitioner";
+        /// Health care in the secure establishment.
+        CustodyHealth => "custody_health", "Custody healthcare";
+        /// Accommodation and looked-after status.
+        AccommodationOfficer => "accommodation_officer", "Accommodation officer or social worker";
+        /// Education, training and employment.
+        EteCoordinator => "ete_coordinator", "ETE coordinator";
+        /// Aggregate, pseudonymised outcomes only.
+        StrategicLead => "strategic_lead", "Strategic lead";
+        /// Organisations and users; no case access.
+        Admin => "admin", "Administrator";
+    }
+);
+
+impl Role {
+    /// Health roles may read health content on the child's team.
+    pub fn is_health(self) -> bool {
+        matches!(self, Role::YjsHealthWorker | Role::CustodyHealth)
+    }
+
+    /// Roles that work with individual children (everyone but administrators and strategic
+    /// leads, who see no child's record).
+    pub fn works_with_children(self) -> bool {
+        !matches!(self, Role::Admin | Role::StrategicLead)
+    }
+}
+
+/// An organisation's short unique code, e.g. `YJS-LEEDS`: letters, digits and hyphens.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OrgCode(String);
+
+impl OrgCode {
+    /// Upper-cases and checks: 2–20 characters, letters, digits and hyphens, starting with a
+    /// letter or digit.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let code = input.trim().to_ascii_uppercase();
+        let ok_chars = code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        let ok_start = code
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        if !(2..=20).contains(&code.len()) || !ok_chars || !ok_start {
+            return Err("Code must be 2 to 20 letters, digits or hyphens, like YJS-LEEDS".into());
+        }
+        Ok(Self(code))
+    }
+
+    /// The code.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrgCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for OrgCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<OrgCode> for String {
+    fn from(c: OrgCode) -> Self {
+        c.0
+    }
+}
+
+/// An organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Organisation {
+    /// Identifier.
+    pub id: OrgId,
+    /// Unique short code.
+    pub code: OrgCode,
+    /// Name people read.
+    pub name: String,
+    /// Kind.
+    pub kind: OrgKind,
+}
+
+impl Organisation {
+    /// Validates a new organisation's fields.
+    pub fn new(id: OrgId, code: &str, name: &str, kind: &str) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        let code = OrgCode::parse(code).map_err(|m| errors.add("code", m)).ok();
+        let name = crate::validation::required_text(&mut errors, "name", "Name", Some(name), 200);
+        let kind = kind
+            .parse::<OrgKind>()
+            .map_err(|m| errors.add("kind", m))
+            .ok();
+        match (code, kind) {
+            (Some(code), Some(kind)) if errors.is_empty() => Ok(Self {
+                id,
+                code,
+                name,
+                kind,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+/// An email address, lower-cased. Checked only for shape: the address is an identifier here.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Email(String);
+
+impl Email {
+    /// Trims, lower-cases and checks there is one `@` with text either side and a dot after it.
+    pub fn parse(input: &str) -> Result<Self, String> {
+        let e = input.trim().to_lowercase();
+        let ok = e.len() <= 254
+            && !e.chars().any(char::is_whitespace)
+            && e.split_once('@').is_some_and(|(local, domain)| {
+                !local.is_empty()
+                    && domain.contains('.')
+                    && !domain.starts_with('.')
+                    && !domain.ends_with('.')
+                    && !domain.contains('@')
+            });
+        if ok {
+            Ok(Self(e))
+        } else {
+            Err("Enter an email address like name@example.org".into())
+        }
+    }
+
+    /// The address.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl TryFrom<String> for Email {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        Self::parse(&s)
+    }
+}
+
+impl From<Email> for String {
+    fn from(e: Email) -> Self {
+        e.0
+    }
+}
+
+/// A person who signs in.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct User {
+    /// Identifier.
+    pub id: UserId,
+    /// Sign-in address.
+    pub email: Email,
+    /// Full name.
+    pub name: String,
+    /// Telephone, shown to the team around a child.
+    pub phone: Option<String>,
+    /// Whether the user may sign in.
+    pub active: bool,
+}
+
+/// A user's role in an organisation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Membership {
+    /// Identifier.
+    pub id: MembershipId,
+    /// The user.
+    pub user_id: UserId,
+    /// The organisation.
+    pub organisation_id: OrgId,
+    /// The role held there.
+    pub role: Role,
+}
+
+/// The shortest password we accept (NCSC and OWASP ASVS guidance: length, not composition).
+pub const PASSWORD_MIN_CHARS: usize = 12;
+/// The longest; long enough for any passphrase, short enough to bound hashing cost.
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// Checks a new password: length only, plus a refusal of the commonest choices.
+pub fn check_new_password(password: &str) -> Result<(), String> {
+    let n = password.chars().count();
+    if n < PASSWORD_MIN_CHARS {
+        return Err(format!(
+            "Password must be at least {PASSWORD_MIN_CHARS} characters; a phrase of a few words is easiest"
+        ));
+    }
+    if n > PASSWORD_MAX_CHARS {
+        return Err(format!(
+            "Password must be {PASSWORD_MAX_CHARS} characters or fewer"
+        ));
+    }
+    let lower = password.to_lowercase();
+    if COMMON_PASSWORDS.iter().any(|c| *c == lower) {
+        return Err("That password is too common: choose a different one".into());
+    }
+    Ok(())
+}
+
+/// Common passwords of 12 characters or more, from public breach lists.
+const COMMON_PASSWORDS: &[&str] = &[
+    "123456789012",
+    "1234567890123",
+    "password1234",
+    "password12345",
+    "passwordpassword",
+    "qwertyuiopasdfgh",
+    "qwertyuiop123",
+    "1q2w3e4r5t6y",
+    "1qaz2wsx3edc",
+    "iloveyou1234",
+    "abcdefghijkl",
+    "111111111111",
+    "000000000000",
+    "changeme1234",
+    "welcome12345",
+    "letmein12345",
+    "administrator",
+    "football1234",
+    "qwerty123456",
+    "a1b2c3d4e5f6",
+    "correcthorsebatterystaple",
+    "correct horse battery staple",
+];
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_roles_round_trip_through_their_spelling() {
+        for k in OrgKind::ALL {
+            assert_eq!(k.as_str().parse::<OrgKind>().unwrap(), *k);
+        }
+        for r in Role::ALL {
+            assert_eq!(r.as_str().parse::<Role>().unwrap(), *r);
+        }
+        let err = "warden".parse::<Role>().unwrap_err();
+        assert!(err.contains("yjs_case_manager"), "{err}");
+    }
+
+    #[test]
+    fn codes_are_upper_cased_and_checked() {
+        assert_eq!(OrgCode::parse(" yjs-leeds ").unwrap().as_str(), "YJS-LEEDS");
+        assert!(OrgCode::parse("x").is_err());
+        assert!(OrgCode::parse("-ABC").is_err());
+        assert!(OrgCode::parse("AB CD").is_err());
+    }
+
+    #[test]
+    fn emails_are_lower_cased_and_shaped() {
+        assert_eq!(
+            Email::parse(" Ann@Example.ORG ").unwrap().as_str(),
+            "ann@example.org"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@",
+            "@example.org",
+            "ann@example",
+            "a b@example.org",
+            "a@b@c.org",
+        ] {
+            assert!(Email::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn passwords_need_length_not_composition() {
+        assert!(check_new_password("short").is_err());
+        assert!(check_new_password("all lower case words").is_ok());
+        assert!(check_new_password("Password1234").is_err());
+        assert!(check_new_password(&"x".repeat(129)).is_err());
+        assert!(check_new_password(&"long pass phrase ".repeat(4)).is_ok());
+    }
+
+    #[test]
+    fn an_organisation_reports_every_bad_field() {
+        let e = Organisation::new(OrgId::random(), "x", " ", "castle").unwrap_err();
+        assert!(e.for_field("code").is_some());
+        assert!(e.for_field("name").is_some());
+        assert!(e.for_field("kind").unwrap().contains("secure_school"));
+    }
+}

@@ -1,0 +1,116 @@
+//! Errors that say, field by field, what to fix.
+
+use serde::Serialize;
+
+/// One problem with one field of the input, worded for the person who typed it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    /// The input's field name (as in the form or JSON body), e.g. `nhs_number`.
+    pub field: String,
+    /// What is wrong and how to put it right.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A problem with `field`.
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Every problem found in one input. Never empty when returned as an error.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, thiserror::Error)]
+#[error("{}", self.summary())]
+pub struct ValidationErrors(pub Vec<FieldError>);
+
+impl ValidationErrors {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Record a problem with `field`.
+    pub fn add(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        self.0.push(FieldError::new(field, message));
+    }
+
+    /// A single problem.
+    pub fn one(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self(vec![FieldError::new(field, message)])
+    }
+
+    /// True when nothing was wrong.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// `Ok(value)` when nothing was wrong, otherwise the problems.
+    pub fn into_result<T>(self, value: T) -> Result<T, Self> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+
+    /// The message for one field, if any.
+    pub fn for_field(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.as_str())
+    }
+
+    /// All messages joined, for one-line contexts such as the API's `detail`.
+    pub fn summary(&self) -> String {
+        self.0
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+/// Trims `value`; `None` when empty. Refuses text longer than `max` characters.
+pub fn optional_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
+    if v.chars().count() > max {
+        errors.add(field, format!("{label} must be {max} characters or fewer"));
+        return None;
+    }
+    if v.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add(
+            field,
+            format!("{label} must not contain control characters"),
+        );
+        return None;
+    }
+    Some(v.to_string())
+}
+
+/// Like [`optional_text`] but the value must be present.
+pub fn required_text(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> String {
+    let present = value.map(str::trim).is_some_and(|v| !v.is_empty());
+    if !present {
+        errors.add(field, format!("Enter {}", label.to_lowercase()));
+        return String::new();
+    }
+    optional_text(errors, field, label, value, max).unwrap_or_default()
+}

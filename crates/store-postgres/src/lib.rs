@@ -1,0 +1,58 @@
+//! Resettle's storage on PostgreSQL, for shared and national deployments. Same behaviour as
+//! the SQLite store (the same queries, from `resettle-store-sql`), with PostgreSQL's own
+//! column types; the schema in `migrations/` is embedded and applied at start.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use resettle_app::storage::{StorageError, StorageResult};
+use sqlx::PgPool;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+
+/// Storage on a PostgreSQL database.
+#[derive(Clone, Debug)]
+pub struct PostgresStore {
+    pool: PgPool,
+}
+
+resettle_store_sql::impl_storage!(PostgresStore, sqlx::Postgres, "postgres");
+
+/// The embedded schema migrations.
+pub fn migrator() -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("foundation"),
+            MigrationType::Simple,
+            Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
+            false,
+        )]),
+        ..Migrator::DEFAULT
+    }
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://…`) and applies pending migrations.
+    pub async fn connect(url: &str) -> StorageResult<Self> {
+        let options = PgConnectOptions::from_str(url)
+            .map_err(|e| StorageError::Database(format!("bad PostgreSQL URL: {e}")))?;
+        let pool = PgPoolOptions::new()
+            .max_connections(16)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await
+            .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
+        migrator()
+            .run(&pool)
+            .await
+            .map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
+        Ok(Self { pool })
+    }
+
+    /// The pool, for tests that inspect the database directly.
+    pub fn pool(&self) -> &PgPool {
+        &self.pool
+    }
+}

@@ -1,0 +1,728 @@
+//! The SQL that the SQLite and PostgreSQL storage crates share.
+//!
+//! Both databases accept the same statements here (`$1` placeholders, `RETURNING`,
+//! `ON CONFLICT`, partial indexes), so the queries are written once, in [`impl_storage!`], and
+//! each storage crate instantiates them for its own pool type. What differs — column types,
+//! connection settings, migrations — stays in the storage crates.
+
+pub mod rows;
+
+pub use async_trait;
+pub use sqlx;
+
+use resettle_app::storage::StorageError;
+
+/// Maps a database error to a storage error, hiding the details from users.
+pub fn db_error(e: sqlx::Error) -> StorageError {
+    match e {
+        sqlx::Error::RowNotFound => StorageError::NotFound,
+        other => StorageError::Database(other.to_string()),
+    }
+}
+
+/// Maps a unique-constraint violation to [`StorageError::Duplicate`] on `field`.
+pub fn unique_error(
+    field: &'static str,
+    message: &'static str,
+) -> impl Fn(sqlx::Error) -> StorageError {
+    move |e| match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => StorageError::Duplicate {
+            field: field.to_string(),
+            message: message.to_string(),
+        },
+        _ => db_error(e),
+    }
+}
+
+/// The largest number of bind parameters one statement may carry on either database
+/// (SQLite allows 32,766 since 3.32; PostgreSQL 65,535).
+pub const MAX_BINDS: usize = 30_000;
+
+/// Implements `resettle_app::storage::Storage` for `$store`, a struct with a field
+/// `pool: sqlx::Pool<$db>`.
+#[macro_export]
+macro_rules! impl_storage {
+    ($store:ty, $db:ty, $backend:literal) => {
+        const _: () = {
+            use $crate::rows::*;
+            use $crate::sqlx::{self, QueryBuilder};
+            use $crate::{db_error, unique_error, MAX_BINDS};
+            use resettle_app::storage::*;
+            use resettle_domain::child::{Carer, Child};
+            use resettle_domain::custody::{CustodyEpisode, Placement};
+            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
+            use resettle_domain::policy::ChildScope;
+            use resettle_domain::team::TeamMember;
+            use resettle_domain::timeline::TimelineEntry;
+
+            type Qb<'a> = QueryBuilder<'a, $db>;
+
+            /// Adds `AND c.id IN (children within scope)` to a query over `children c`.
+            fn push_scope<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope) {
+                qb.push(" AND c.id IN (SELECT t.child_id FROM team_members t WHERE t.started_on <= ");
+                qb.push_bind(date(scope.today));
+                qb.push(" AND (t.ended_on IS NULL OR t.ended_on >= ");
+                qb.push_bind(date(scope.today));
+                qb.push(") AND (t.user_id = ");
+                qb.push_bind(scope.user_id.0);
+                if !scope.organisation_ids.is_empty() {
+                    qb.push(" OR t.organisation_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for id in &scope.organisation_ids {
+                        sep.push_bind(id.0);
+                    }
+                    sep.push_unseparated(")");
+                }
+                qb.push("))");
+            }
+
+            async fn load_memberships(pool: &sqlx::Pool<$db>, user_ids: &[uuid::Uuid]) -> StorageResult<Vec<MembershipRow>> {
+                if user_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut all = Vec::new();
+                for chunk in user_ids.chunks(1000) {
+                    let mut qb = Qb::new("SELECT id, user_id, organisation_id, role FROM memberships WHERE user_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(*id);
+                    }
+                    sep.push_unseparated(")");
+                    all.extend(qb.build_query_as::<MembershipRow>().fetch_all(pool).await.map_err(db_error)?);
+                }
+                Ok(all)
+            }
+
+            async fn insert_entry<'c>(conn: &mut <$db as sqlx::Database>::Connection, e: &TimelineEntry) -> StorageResult<()> {
+                sqlx::query(
+                    "INSERT INTO timeline_entries (id, child_id, at, actor_id, actor_name, kind, summary, reason) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(e.id.0)
+                .bind(e.child_id.0)
+                .bind(ts(e.at))
+                .bind(e.actor_id.map(|a| a.0))
+                .bind(&e.actor_name)
+                .bind(&e.kind)
+                .bind(&e.summary)
+                .bind(&e.reason)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
+
+            const CHILD_COLUMNS: &str = "c.id, c.yjs_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, \
+                c.nhs_number, c.pnc_id, c.gender, c.ethnicity, c.first_language, c.legal_status, c.version, \
+                c.created_at, c.updated_at";
+
+            #[$crate::async_trait::async_trait]
+            impl Storage for $store {
+                fn backend(&self) -> &'static str {
+                    $backend
+                }
+
+                async fn ping(&self) -> StorageResult<()> {
+                    sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn insert_organisation(&self, org: &Organisation) -> StorageResult<()> {
+                    sqlx::query("INSERT INTO organisations (id, code, name, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
+                        .bind(org.id.0)
+                        .bind(org.code.as_str())
+                        .bind(&org.name)
+                        .bind(org.kind.as_str())
+                        .bind(ts(jiff::Timestamp::now()))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unique_error("code", "An organisation already has that code"))?;
+                    Ok(())
+                }
+
+                async fn organisation(&self, id: OrgId) -> StorageResult<Option<Organisation>> {
+                    let row = sqlx::query_as::<_, OrgRow>("SELECT id, code, name, kind FROM organisations WHERE id = $1")
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(OrgRow::into_domain).transpose()
+                }
+
+                async fn organisation_by_code(&self, code: &OrgCode) -> StorageResult<Option<Organisation>> {
+                    let row = sqlx::query_as::<_, OrgRow>("SELECT id, code, name, kind FROM organisations WHERE code = $1")
+                        .bind(code.as_str())
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(OrgRow::into_domain).transpose()
+                }
+
+                async fn organisations(&self) -> StorageResult<Vec<Organisation>> {
+                    let rows = sqlx::query_as::<_, OrgRow>("SELECT id, code, name, kind FROM organisations ORDER BY name, code")
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(OrgRow::into_domain).collect()
+                }
+
+                async fn insert_user(&self, u: &UserRecord) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    sqlx::query(
+                        "INSERT INTO users (id, email, name, phone, active, password_hash, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(u.user.id.0)
+                    .bind(u.user.email.as_str())
+                    .bind(&u.user.name)
+                    .bind(&u.user.phone)
+                    .bind(u.user.active)
+                    .bind(&u.password_hash)
+                    .bind(ts(jiff::Timestamp::now()))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(unique_error("email", "A user already has that email address"))?;
+                    for m in &u.memberships {
+                        sqlx::query("INSERT INTO memberships (id, user_id, organisation_id, role) VALUES ($1, $2, $3, $4)")
+                            .bind(m.id.0)
+                            .bind(m.user_id.0)
+                            .bind(m.organisation_id.0)
+                            .bind(m.role.as_str())
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn insert_membership(&self, m: &Membership) -> StorageResult<()> {
+                    sqlx::query("INSERT INTO memberships (id, user_id, organisation_id, role) VALUES ($1, $2, $3, $4)")
+                        .bind(m.id.0)
+                        .bind(m.user_id.0)
+                        .bind(m.organisation_id.0)
+                        .bind(m.role.as_str())
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unique_error("role", "The user already has that role in that organisation"))?;
+                    Ok(())
+                }
+
+                async fn user_by_email(&self, email: &Email) -> StorageResult<Option<UserRecord>> {
+                    let row = sqlx::query_as::<_, UserRow>(
+                        "SELECT id, email, name, phone, active, password_hash FROM users WHERE email = $1",
+                    )
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    match row {
+                        None => Ok(None),
+                        Some(r) => {
+                            let ms = load_memberships(&self.pool, &[r.id]).await?;
+                            r.into_domain(ms).map(Some)
+                        }
+                    }
+                }
+
+                async fn user(&self, id: UserId) -> StorageResult<Option<UserRecord>> {
+                    let row = sqlx::query_as::<_, UserRow>(
+                        "SELECT id, email, name, phone, active, password_hash FROM users WHERE id = $1",
+                    )
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    match row {
+                        None => Ok(None),
+                        Some(r) => {
+                            let ms = load_memberships(&self.pool, &[r.id]).await?;
+                            r.into_domain(ms).map(Some)
+                        }
+                    }
+                }
+
+                async fn users(&self) -> StorageResult<Vec<UserRecord>> {
+                    let rows = sqlx::query_as::<_, UserRow>(
+                        "SELECT id, email, name, phone, active, password_hash FROM users ORDER BY name, email",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
+                    let mut ms = load_memberships(&self.pool, &ids).await?;
+                    rows.into_iter()
+                        .map(|r| {
+                            let mine: Vec<MembershipRow> = {
+                                let (m, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut ms).into_iter().partition(|m| m.user_id == r.id);
+                                ms = rest;
+                                m
+                            };
+                            r.into_domain(mine)
+                        })
+                        .collect()
+                }
+
+                async fn users_in_organisation(&self, org: OrgId) -> StorageResult<Vec<User>> {
+                    let rows = sqlx::query_as::<_, UserRow>(
+                        "SELECT DISTINCT u.id, u.email, u.name, u.phone, u.active, u.password_hash FROM users u \
+                         JOIN memberships m ON m.user_id = u.id WHERE m.organisation_id = $1 AND u.active = $2 ORDER BY u.name",
+                    )
+                    .bind(org.0)
+                    .bind(true)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(|r| r.into_domain(Vec::new()).map(|u| u.user)).collect()
+                }
+
+                async fn insert_session(&self, s: &SessionRecord) -> StorageResult<()> {
+                    sqlx::query(
+                        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    )
+                    .bind(&s.id_hash)
+                    .bind(s.user_id.0)
+                    .bind(&s.csrf_token)
+                    .bind(ts(s.created_at))
+                    .bind(ts(s.last_seen_at))
+                    .bind(ts(s.expires_at))
+                    .bind(&s.ip)
+                    .bind(&s.user_agent)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn session(&self, id_hash: &str) -> StorageResult<Option<SessionRecord>> {
+                    let row = sqlx::query_as::<_, SessionRow>(
+                        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent \
+                         FROM sessions WHERE id_hash = $1",
+                    )
+                    .bind(id_hash)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(row.map(SessionRow::into_domain))
+                }
+
+                async fn touch_session(&self, id_hash: &str, at: jiff::Timestamp) -> StorageResult<()> {
+                    sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                        .bind(id_hash)
+                        .bind(ts(at))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn delete_session(&self, id_hash: &str) -> StorageResult<()> {
+                    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                        .bind(id_hash)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn insert_api_token(&self, t: &ApiTokenRecord) -> StorageResult<()> {
+                    sqlx::query(
+                        "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(t.id.0)
+                    .bind(t.user_id.0)
+                    .bind(&t.token_hash)
+                    .bind(&t.label)
+                    .bind(ts(t.created_at))
+                    .bind(ts(t.expires_at))
+                    .bind(t.revoked_at.map(ts))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn api_token(&self, token_hash: &str) -> StorageResult<Option<ApiTokenRecord>> {
+                    let row = sqlx::query_as::<_, TokenRow>(
+                        "SELECT id, user_id, token_hash, label, created_at, expires_at, revoked_at FROM api_tokens WHERE token_hash = $1",
+                    )
+                    .bind(token_hash)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(row.map(TokenRow::into_domain))
+                }
+
+                async fn insert_child(
+                    &self,
+                    child: &Child,
+                    carers: &[Carer],
+                    team: &[TeamMember],
+                    entry: &TimelineEntry,
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("");
+                    push_children_insert(&mut qb, std::slice::from_ref(child));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    if !carers.is_empty() {
+                        let mut qb = Qb::new("");
+                        push_carers_insert(&mut qb, carers);
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    if !team.is_empty() {
+                        let mut qb = Qb::new("");
+                        push_team_insert(&mut qb, team);
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn child(&self, id: ChildId, scope: &ChildScope) -> StorageResult<Option<Child>> {
+                    let mut qb = Qb::new(format!("SELECT {CHILD_COLUMNS} FROM children c WHERE c.id = "));
+                    qb.push_bind(id.0);
+                    push_scope(&mut qb, scope);
+                    let row = qb.build_query_as::<ChildRow>().fetch_optional(&self.pool).await.map_err(db_error)?;
+                    row.map(ChildRow::into_domain).transpose()
+                }
+
+                async fn update_child(&self, child: &Child, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let d = &child.details;
+                    let updated = sqlx::query(
+                        "UPDATE children SET given_name = $1, family_name = $2, preferred_name = $3, date_of_birth = $4, \
+                         nhs_number = $5, pnc_id = $6, gender = $7, ethnicity = $8, first_language = $9, legal_status = $10, \
+                         version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
+                    )
+                    .bind(&d.given_name)
+                    .bind(&d.family_name)
+                    .bind(&d.preferred_name)
+                    .bind(date(d.date_of_birth))
+                    .bind(d.nhs_number.as_ref().map(|n| n.as_str().to_string()))
+                    .bind(d.pnc_id.as_ref().map(|p| p.as_str().to_string()))
+                    .bind(d.gender.map(|g| g.as_str()))
+                    .bind(&d.ethnicity)
+                    .bind(&d.first_language)
+                    .bind(d.legal_status.as_str())
+                    .bind(child.version)
+                    .bind(ts(child.updated_at))
+                    .bind(child.id.0)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if updated.rows_affected() != 1 {
+                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM children WHERE id = $1")
+                            .bind(child.id.0)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                        return Err(match current {
+                            Some(current) => StorageError::VersionMismatch { current },
+                            None => StorageError::NotFound,
+                        });
+                    }
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn caseload(&self, scope: &ChildScope, q: &CaseloadQuery) -> StorageResult<Page<CaseloadRow>> {
+                    let mut count = Qb::new("SELECT COUNT(*) FROM children c WHERE 1 = 1");
+                    push_scope(&mut count, scope);
+                    if let Some(org) = q.organisation_id {
+                        push_org_filter(&mut count, org, scope);
+                    }
+                    let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(db_error)?;
+
+                    let mut qb = Qb::new(
+                        "SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.yjs_id, y.name AS yjs_name, c.version, \
+                         c.updated_at, e.kind AS custody_kind, e.started_on AS custody_since, p.establishment_id, \
+                         est.name AS establishment_name \
+                         FROM children c JOIN organisations y ON y.id = c.yjs_id \
+                         LEFT JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL \
+                         LEFT JOIN placements p ON p.episode_id = e.id AND p.ended_on IS NULL \
+                         LEFT JOIN organisations est ON est.id = p.establishment_id WHERE 1 = 1",
+                    );
+                    push_scope(&mut qb, scope);
+                    if let Some(org) = q.organisation_id {
+                        push_org_filter(&mut qb, org, scope);
+                    }
+                    let dir = if q.descending { "DESC" } else { "ASC" };
+                    let order = match q.sort {
+                        CaseloadSort::Name => format!("lower(c.family_name) {dir}, lower(c.given_name) {dir}, c.id"),
+                        CaseloadSort::DateOfBirth => format!("c.date_of_birth {dir}, c.id"),
+                        CaseloadSort::Updated => format!("c.updated_at {dir}, c.id"),
+                        // Children not in custody sort last either way.
+                        CaseloadSort::CustodySince => {
+                            format!("CASE WHEN e.started_on IS NULL THEN 1 ELSE 0 END, e.started_on {dir}, c.id")
+                        }
+                    };
+                    qb.push(format!(" ORDER BY {order} LIMIT "));
+                    qb.push_bind(i64::from(q.per_page));
+                    qb.push(" OFFSET ");
+                    qb.push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page));
+                    let rows = qb.build_query_as::<CaseloadDbRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                    let items = rows.into_iter().map(CaseloadDbRow::into_domain).collect::<StorageResult<Vec<_>>>()?;
+                    Ok(Page { items, total: u64::try_from(total).unwrap_or(0), page: q.page, per_page: q.per_page })
+                }
+
+                async fn carers(&self, child: ChildId) -> StorageResult<Vec<Carer>> {
+                    let rows = sqlx::query_as::<_, CarerRow>(
+                        "SELECT id, child_id, name, relationship, phone, email, address, parental_responsibility \
+                         FROM carers WHERE child_id = $1 ORDER BY name",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(CarerRow::into_domain).collect())
+                }
+
+                async fn insert_carer(&self, carer: &Carer, entry: &TimelineEntry) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("");
+                    push_carers_insert(&mut qb, std::slice::from_ref(carer));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn team(&self, child: ChildId) -> StorageResult<Vec<TeamMemberView>> {
+                    let rows = sqlx::query_as::<_, TeamDbRow>(
+                        "SELECT t.id, t.child_id, t.organisation_id, t.user_id, t.role, t.responsibility, t.started_on, t.ended_on, \
+                         o.name AS organisation_name, o.kind AS organisation_kind, u.name AS user_name, u.email AS user_email, \
+                         u.phone AS user_phone \
+                         FROM team_members t JOIN organisations o ON o.id = t.organisation_id \
+                         LEFT JOIN users u ON u.id = t.user_id WHERE t.child_id = $1 \
+                         ORDER BY CASE WHEN t.ended_on IS NULL THEN 0 ELSE 1 END, t.started_on, o.name",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(TeamDbRow::into_domain).collect()
+                }
+
+                async fn insert_team_member(&self, member: &TeamMember, entry: &TimelineEntry) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("");
+                    push_team_insert(&mut qb, std::slice::from_ref(member));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>> {
+                    let episodes = sqlx::query_as::<_, EpisodeRow>(
+                        "SELECT id, child_id, kind, started_on, ended_on FROM custody_episodes WHERE child_id = $1 \
+                         ORDER BY started_on DESC",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    let placements = sqlx::query_as::<_, PlacementDbRow>(
+                        "SELECT p.id, p.episode_id, p.establishment_id, p.started_on, p.ended_on, p.reason, o.name AS establishment_name \
+                         FROM placements p JOIN custody_episodes e ON e.id = p.episode_id \
+                         JOIN organisations o ON o.id = p.establishment_id WHERE e.child_id = $1 ORDER BY p.started_on",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    assemble_episodes(episodes, placements)
+                }
+
+                async fn insert_episode(
+                    &self,
+                    episode: &CustodyEpisode,
+                    placement: &Placement,
+                    entry: &TimelineEntry,
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("");
+                    push_episodes_insert(&mut qb, std::slice::from_ref(episode));
+                    qb.build().execute(&mut *tx).await.map_err(unique_error("kind", "The child is already in custody"))?;
+                    let mut qb = Qb::new("");
+                    push_placements_insert(&mut qb, std::slice::from_ref(placement));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn timeline(&self, child: ChildId, limit: u32) -> StorageResult<Vec<TimelineEntry>> {
+                    let rows = sqlx::query_as::<_, TimelineRow>(
+                        "SELECT id, child_id, at, actor_id, actor_name, kind, summary, reason FROM timeline_entries \
+                         WHERE child_id = $1 ORDER BY at DESC, id LIMIT $2",
+                    )
+                    .bind(child.0)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(TimelineRow::into_domain).collect())
+                }
+
+                async fn load_synthetic(&self, b: &SyntheticBatch) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    macro_rules! bulk {
+                        ($items:expr, $cols:expr, $push:ident) => {
+                            for chunk in $items.chunks((MAX_BINDS / $cols).max(1)) {
+                                if chunk.is_empty() {
+                                    continue;
+                                }
+                                let mut qb = Qb::new("");
+                                $push(&mut qb, chunk);
+                                qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                            }
+                        };
+                    }
+                    let now = ts(jiff::Timestamp::now());
+                    for chunk in b.organisations.chunks(MAX_BINDS / 5) {
+                        if chunk.is_empty() {
+                            continue;
+                        }
+                        let mut qb = Qb::new("INSERT INTO organisations (id, code, name, kind, created_at) ");
+                        qb.push_values(chunk, |mut r, o| {
+                            r.push_bind(o.id.0).push_bind(o.code.as_str().to_string()).push_bind(o.name.clone())
+                                .push_bind(o.kind.as_str()).push_bind(now);
+                        });
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    for chunk in b.users.chunks(MAX_BINDS / 7) {
+                        if chunk.is_empty() {
+                            continue;
+                        }
+                        let mut qb = Qb::new("INSERT INTO users (id, email, name, phone, active, password_hash, created_at) ");
+                        qb.push_values(chunk, |mut r, u| {
+                            r.push_bind(u.user.id.0).push_bind(u.user.email.as_str().to_string())
+                                .push_bind(u.user.name.clone()).push_bind(u.user.phone.clone())
+                                .push_bind(u.user.active).push_bind(u.password_hash.clone()).push_bind(now);
+                        });
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    let memberships: Vec<&Membership> = b.users.iter().flat_map(|u| u.memberships.iter()).collect();
+                    for chunk in memberships.chunks(MAX_BINDS / 4) {
+                        if chunk.is_empty() {
+                            continue;
+                        }
+                        let mut qb = Qb::new("INSERT INTO memberships (id, user_id, organisation_id, role) ");
+                        qb.push_values(chunk, |mut r, m| {
+                            r.push_bind(m.id.0).push_bind(m.user_id.0).push_bind(m.organisation_id.0).push_bind(m.role.as_str());
+                        });
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    bulk!(b.children, 15, push_children_insert);
+                    bulk!(b.carers, 8, push_carers_insert);
+                    bulk!(b.team, 8, push_team_insert);
+                    bulk!(b.episodes, 5, push_episodes_insert);
+                    bulk!(b.placements, 6, push_placements_insert);
+                    bulk!(b.timeline, 8, push_timeline_insert);
+                    tx.commit().await.map_err(db_error)
+                }
+            }
+
+            fn push_org_filter<'a>(qb: &mut Qb<'a>, org: OrgId, scope: &'a ChildScope) {
+                qb.push(" AND c.id IN (SELECT f.child_id FROM team_members f WHERE f.organisation_id = ");
+                qb.push_bind(org.0);
+                qb.push(" AND (f.ended_on IS NULL OR f.ended_on >= ");
+                qb.push_bind(date(scope.today));
+                qb.push("))");
+            }
+
+            fn push_children_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Child]) {
+                qb.push(
+                    "INSERT INTO children (id, yjs_id, given_name, family_name, preferred_name, date_of_birth, nhs_number, \
+                     pnc_id, gender, ethnicity, first_language, legal_status, version, created_at, updated_at) ",
+                );
+                qb.push_values(rows, |mut r, c| {
+                    let d = &c.details;
+                    r.push_bind(c.id.0)
+                        .push_bind(c.yjs_id.0)
+                        .push_bind(&d.given_name)
+                        .push_bind(&d.family_name)
+                        .push_bind(&d.preferred_name)
+                        .push_bind(date(d.date_of_birth))
+                        .push_bind(d.nhs_number.as_ref().map(|n| n.as_str()))
+                        .push_bind(d.pnc_id.as_ref().map(|p| p.as_str()))
+                        .push_bind(d.gender.map(|g| g.as_str()))
+                        .push_bind(&d.ethnicity)
+                        .push_bind(&d.first_language)
+                        .push_bind(d.legal_status.as_str())
+                        .push_bind(c.version)
+                        .push_bind(ts(c.created_at))
+                        .push_bind(ts(c.updated_at));
+                });
+            }
+
+            fn push_carers_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Carer]) {
+                qb.push("INSERT INTO carers (id, child_id, name, relationship, phone, email, address, parental_responsibility) ");
+                qb.push_values(rows, |mut r, c| {
+                    r.push_bind(c.id.0)
+                        .push_bind(c.child_id.0)
+                        .push_bind(&c.name)
+                        .push_bind(&c.relationship)
+                        .push_bind(&c.phone)
+                        .push_bind(&c.email)
+                        .push_bind(&c.address)
+                        .push_bind(c.parental_responsibility);
+                });
+            }
+
+            fn push_team_insert<'a>(qb: &mut Qb<'a>, rows: &'a [TeamMember]) {
+                qb.push(
+                    "INSERT INTO team_members (id, child_id, organisation_id, user_id, role, responsibility, started_on, ended_on) ",
+                );
+                qb.push_values(rows, |mut r, t| {
+                    r.push_bind(t.id.0)
+                        .push_bind(t.child_id.0)
+                        .push_bind(t.organisation_id.0)
+                        .push_bind(t.user_id.map(|u| u.0))
+                        .push_bind(t.role.as_str())
+                        .push_bind(&t.responsibility)
+                        .push_bind(date(t.started_on))
+                        .push_bind(t.ended_on.map(date));
+                });
+            }
+
+            fn push_episodes_insert<'a>(qb: &mut Qb<'a>, rows: &'a [CustodyEpisode]) {
+                qb.push("INSERT INTO custody_episodes (id, child_id, kind, started_on, ended_on) ");
+                qb.push_values(rows, |mut r, e| {
+                    r.push_bind(e.id.0)
+                        .push_bind(e.child_id.0)
+                        .push_bind(e.kind.as_str())
+                        .push_bind(date(e.started_on))
+                        .push_bind(e.ended_on.map(date));
+                });
+            }
+
+            fn push_placements_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Placement]) {
+                qb.push("INSERT INTO placements (id, episode_id, establishment_id, started_on, ended_on, reason) ");
+                qb.push_values(rows, |mut r, p| {
+                    r.push_bind(p.id.0)
+                        .push_bind(p.episode_id.0)
+                        .push_bind(p.establishment_id.0)
+                        .push_bind(date(p.started_on))
+                        .push_bind(p.ended_on.map(date))
+                        .push_bind(p.reason.as_str());
+                });
+            }
+
+            fn push_timeline_insert<'a>(qb: &mut Qb<'a>, rows: &'a [TimelineEntry]) {
+                qb.push("INSERT INTO timeline_entries (id, child_id, at, actor_id, actor_name, kind, summary, reason) ");
+                qb.push_values(rows, |mut r, e| {
+                    r.push_bind(e.id.0)
+                        .push_bind(e.child_id.0)
+                        .push_bind(ts(e.at))
+                        .push_bind(e.actor_id.map(|a| a.0))
+                        .push_bind(&e.actor_name)
+                        .push_bind(&e.kind)
+                        .push_bind(&e.summary)
+                        .push_bind(&e.reason);
+                });
+            }
+        };
+    };
+}

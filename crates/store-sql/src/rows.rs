@@ -1,0 +1,469 @@
+//! Rows as the databases return them, and their conversion to domain values. Shared by both
+//! databases: every field type here decodes from SQLite and from PostgreSQL.
+
+use std::str::FromStr;
+
+use jiff_sqlx::ToSqlx;
+use resettle_app::storage::{
+    ApiTokenRecord, CaseloadRow, CurrentCustody, EpisodeView, PlacementView, SessionRecord,
+    StorageError, StorageResult, TeamMemberView, UserRecord,
+};
+use resettle_domain::child::{Carer, Child, ChildDetails, PncId};
+use resettle_domain::custody::{CustodyEpisode, Placement};
+use resettle_domain::ids::*;
+use resettle_domain::nhs::NhsNumber;
+use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
+use resettle_domain::team::TeamMember;
+use resettle_domain::timeline::TimelineEntry;
+use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef, Postgres};
+use sqlx::sqlite::{Sqlite, SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef};
+use sqlx::{Decode, Encode, Type};
+use uuid::Uuid;
+
+type BoxErr = Box<dyn std::error::Error + Send + Sync>;
+
+/// A timestamp as stored: TIMESTAMPTZ on PostgreSQL; on SQLite, fixed-width UTC text with
+/// microseconds (`2026-11-22T14:04:25.123456Z`) so that text order is time order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DbTimestamp(pub jiff::Timestamp);
+
+/// Wraps a timestamp for binding.
+pub fn ts(t: jiff::Timestamp) -> DbTimestamp {
+    DbTimestamp(t)
+}
+
+/// Wraps a date for binding.
+pub fn date(d: jiff::civil::Date) -> jiff_sqlx::Date {
+    d.to_sqlx()
+}
+
+impl Type<Sqlite> for DbTimestamp {
+    fn type_info() -> SqliteTypeInfo {
+        <str as Type<Sqlite>>::type_info()
+    }
+}
+
+impl Encode<'_, Sqlite> for DbTimestamp {
+    fn encode_by_ref(
+        &self,
+        buf: &mut Vec<SqliteArgumentValue<'_>>,
+    ) -> Result<sqlx::encode::IsNull, BoxErr> {
+        let text = self.0.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
+        Encode::<Sqlite>::encode(text, buf)
+    }
+}
+
+impl<'r> Decode<'r, Sqlite> for DbTimestamp {
+    fn decode(value: SqliteValueRef<'r>) -> Result<Self, BoxErr> {
+        let text = <&str as Decode<Sqlite>>::decode(value)?;
+        Ok(DbTimestamp(text.parse()?))
+    }
+}
+
+impl Type<Postgres> for DbTimestamp {
+    fn type_info() -> PgTypeInfo {
+        <jiff_sqlx::Timestamp as Type<Postgres>>::type_info()
+    }
+}
+
+impl Encode<'_, Postgres> for DbTimestamp {
+    fn encode_by_ref(&self, buf: &mut PgArgumentBuffer) -> Result<sqlx::encode::IsNull, BoxErr> {
+        Encode::<Postgres>::encode(self.0.to_sqlx(), buf)
+    }
+}
+
+impl<'r> Decode<'r, Postgres> for DbTimestamp {
+    fn decode(value: PgValueRef<'r>) -> Result<Self, BoxErr> {
+        Ok(DbTimestamp(
+            <jiff_sqlx::Timestamp as Decode<Postgres>>::decode(value)?.to_jiff(),
+        ))
+    }
+}
+
+fn parse<T: FromStr>(what: &str, s: &str) -> StorageResult<T> {
+    s.parse::<T>()
+        .map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
+}
+
+/// `organisations`.
+#[derive(sqlx::FromRow)]
+pub struct OrgRow {
+    id: Uuid,
+    code: String,
+    name: String,
+    kind: String,
+}
+
+impl OrgRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Organisation> {
+        Ok(Organisation {
+            id: OrgId(self.id),
+            code: OrgCode::parse(&self.code).map_err(StorageError::Database)?,
+            name: self.name,
+            kind: parse("organisation kind", &self.kind)?,
+        })
+    }
+}
+
+/// `users`.
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    /// Id, used to match memberships.
+    pub id: Uuid,
+    email: String,
+    name: String,
+    phone: Option<String>,
+    active: bool,
+    password_hash: Option<String>,
+}
+
+impl UserRow {
+    /// To the domain, with the user's memberships.
+    pub fn into_domain(self, memberships: Vec<MembershipRow>) -> StorageResult<UserRecord> {
+        let memberships = memberships
+            .into_iter()
+            .map(|m| {
+                Ok(Membership {
+                    id: MembershipId(m.id),
+                    user_id: UserId(m.user_id),
+                    organisation_id: OrgId(m.organisation_id),
+                    role: parse("role", &m.role)?,
+                })
+            })
+            .collect::<StorageResult<Vec<_>>>()?;
+        Ok(UserRecord {
+            user: User {
+                id: UserId(self.id),
+                email: Email::parse(&self.email).map_err(StorageError::Database)?,
+                name: self.name,
+                phone: self.phone,
+                active: self.active,
+            },
+            password_hash: self.password_hash,
+            memberships,
+        })
+    }
+}
+
+/// `memberships`.
+#[derive(sqlx::FromRow)]
+pub struct MembershipRow {
+    id: Uuid,
+    /// The member.
+    pub user_id: Uuid,
+    organisation_id: Uuid,
+    role: String,
+}
+
+/// `sessions`.
+#[derive(sqlx::FromRow)]
+pub struct SessionRow {
+    id_hash: String,
+    user_id: Uuid,
+    csrf_token: String,
+    created_at: DbTimestamp,
+    last_seen_at: DbTimestamp,
+    expires_at: DbTimestamp,
+    ip: Option<String>,
+    user_agent: Option<String>,
+}
+
+impl SessionRow {
+    /// To the application's record.
+    pub fn into_domain(self) -> SessionRecord {
+        SessionRecord {
+            id_hash: self.id_hash,
+            user_id: UserId(self.user_id),
+            csrf_token: self.csrf_token,
+            created_at: self.created_at.0,
+            last_seen_at: self.last_seen_at.0,
+            expires_at: self.expires_at.0,
+            ip: self.ip,
+            user_agent: self.user_agent,
+        }
+    }
+}
+
+/// `api_tokens`.
+#[derive(sqlx::FromRow)]
+pub struct TokenRow {
+    id: Uuid,
+    user_id: Uuid,
+    token_hash: String,
+    label: String,
+    created_at: DbTimestamp,
+    expires_at: DbTimestamp,
+    revoked_at: Option<DbTimestamp>,
+}
+
+impl TokenRow {
+    /// To the application's record.
+    pub fn into_domain(self) -> ApiTokenRecord {
+        ApiTokenRecord {
+            id: TokenId(self.id),
+            user_id: UserId(self.user_id),
+            token_hash: self.token_hash,
+            label: self.label,
+            created_at: self.created_at.0,
+            expires_at: self.expires_at.0,
+            revoked_at: self.revoked_at.map(|t| t.0),
+        }
+    }
+}
+
+/// `children`.
+#[derive(sqlx::FromRow)]
+pub struct ChildRow {
+    id: Uuid,
+    yjs_id: Uuid,
+    given_name: String,
+    family_name: String,
+    preferred_name: Option<String>,
+    date_of_birth: jiff_sqlx::Date,
+    nhs_number: Option<String>,
+    pnc_id: Option<String>,
+    gender: Option<String>,
+    ethnicity: Option<String>,
+    first_language: Option<String>,
+    legal_status: String,
+    version: i64,
+    created_at: DbTimestamp,
+    updated_at: DbTimestamp,
+}
+
+impl ChildRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Child> {
+        Ok(Child {
+            id: ChildId(self.id),
+            yjs_id: OrgId(self.yjs_id),
+            details: ChildDetails {
+                given_name: self.given_name,
+                family_name: self.family_name,
+                preferred_name: self.preferred_name,
+                date_of_birth: self.date_of_birth.to_jiff(),
+                nhs_number: self
+                    .nhs_number
+                    .map(|n| {
+                        NhsNumber::parse(&n).map_err(|e| StorageError::Database(e.to_string()))
+                    })
+                    .transpose()?,
+                pnc_id: self
+                    .pnc_id
+                    .map(|p| PncId::parse(&p).map_err(StorageError::Database))
+                    .transpose()?,
+                gender: self.gender.map(|g| parse("gender", &g)).transpose()?,
+                ethnicity: self.ethnicity,
+                first_language: self.first_language,
+                legal_status: parse("legal status", &self.legal_status)?,
+            },
+            version: self.version,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// A caseload line.
+#[derive(sqlx::FromRow)]
+pub struct CaseloadDbRow {
+    id: Uuid,
+    given_name: String,
+    family_name: String,
+    date_of_birth: jiff_sqlx::Date,
+    yjs_id: Uuid,
+    yjs_name: String,
+    version: i64,
+    updated_at: DbTimestamp,
+    custody_kind: Option<String>,
+    custody_since: Option<jiff_sqlx::Date>,
+    establishment_id: Option<Uuid>,
+    establishment_name: Option<String>,
+}
+
+impl CaseloadDbRow {
+    /// To the application's row.
+    pub fn into_domain(self) -> StorageResult<CaseloadRow> {
+        let custody = match (self.custody_kind, self.custody_since) {
+            (Some(kind), Some(since)) => Some(CurrentCustody {
+                kind: parse("episode kind", &kind)?,
+                started_on: since.to_jiff(),
+                establishment_id: self.establishment_id.map(OrgId),
+                establishment_name: self.establishment_name,
+            }),
+            _ => None,
+        };
+        Ok(CaseloadRow {
+            id: ChildId(self.id),
+            given_name: self.given_name,
+            family_name: self.family_name,
+            date_of_birth: self.date_of_birth.to_jiff(),
+            yjs_id: OrgId(self.yjs_id),
+            yjs_name: self.yjs_name,
+            custody,
+            version: self.version,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// `carers`.
+#[derive(sqlx::FromRow)]
+pub struct CarerRow {
+    id: Uuid,
+    child_id: Uuid,
+    name: String,
+    relationship: String,
+    phone: Option<String>,
+    email: Option<String>,
+    address: Option<String>,
+    parental_responsibility: bool,
+}
+
+impl CarerRow {
+    /// To the domain.
+    pub fn into_domain(self) -> Carer {
+        Carer {
+            id: CarerId(self.id),
+            child_id: ChildId(self.child_id),
+            name: self.name,
+            relationship: self.relationship,
+            phone: self.phone,
+            email: self.email,
+            address: self.address,
+            parental_responsibility: self.parental_responsibility,
+        }
+    }
+}
+
+/// A team member joined with organisation and user.
+#[derive(sqlx::FromRow)]
+pub struct TeamDbRow {
+    id: Uuid,
+    child_id: Uuid,
+    organisation_id: Uuid,
+    user_id: Option<Uuid>,
+    role: String,
+    responsibility: String,
+    started_on: jiff_sqlx::Date,
+    ended_on: Option<jiff_sqlx::Date>,
+    organisation_name: String,
+    organisation_kind: String,
+    user_name: Option<String>,
+    user_email: Option<String>,
+    user_phone: Option<String>,
+}
+
+impl TeamDbRow {
+    /// To the application's view.
+    pub fn into_domain(self) -> StorageResult<TeamMemberView> {
+        Ok(TeamMemberView {
+            member: TeamMember {
+                id: TeamMemberId(self.id),
+                child_id: ChildId(self.child_id),
+                organisation_id: OrgId(self.organisation_id),
+                user_id: self.user_id.map(UserId),
+                role: parse("role", &self.role)?,
+                responsibility: self.responsibility,
+                started_on: self.started_on.to_jiff(),
+                ended_on: self.ended_on.map(|d| d.to_jiff()),
+            },
+            organisation_name: self.organisation_name,
+            organisation_kind: parse("organisation kind", &self.organisation_kind)?,
+            user_name: self.user_name,
+            user_email: self.user_email,
+            user_phone: self.user_phone,
+        })
+    }
+}
+
+/// `custody_episodes`.
+#[derive(sqlx::FromRow)]
+pub struct EpisodeRow {
+    id: Uuid,
+    child_id: Uuid,
+    kind: String,
+    started_on: jiff_sqlx::Date,
+    ended_on: Option<jiff_sqlx::Date>,
+}
+
+/// A placement with the establishment's name.
+#[derive(sqlx::FromRow)]
+pub struct PlacementDbRow {
+    id: Uuid,
+    episode_id: Uuid,
+    establishment_id: Uuid,
+    started_on: jiff_sqlx::Date,
+    ended_on: Option<jiff_sqlx::Date>,
+    reason: String,
+    establishment_name: String,
+}
+
+/// Puts each placement under its episode.
+pub fn assemble_episodes(
+    episodes: Vec<EpisodeRow>,
+    placements: Vec<PlacementDbRow>,
+) -> StorageResult<Vec<EpisodeView>> {
+    let mut out = episodes
+        .into_iter()
+        .map(|e| {
+            Ok(EpisodeView {
+                episode: CustodyEpisode {
+                    id: EpisodeId(e.id),
+                    child_id: ChildId(e.child_id),
+                    kind: parse("episode kind", &e.kind)?,
+                    started_on: e.started_on.to_jiff(),
+                    ended_on: e.ended_on.map(|d| d.to_jiff()),
+                },
+                placements: Vec::new(),
+            })
+        })
+        .collect::<StorageResult<Vec<_>>>()?;
+    for p in placements {
+        let view = PlacementView {
+            placement: Placement {
+                id: PlacementId(p.id),
+                episode_id: EpisodeId(p.episode_id),
+                establishment_id: OrgId(p.establishment_id),
+                started_on: p.started_on.to_jiff(),
+                ended_on: p.ended_on.map(|d| d.to_jiff()),
+                reason: parse("placement reason", &p.reason)?,
+            },
+            establishment_name: p.establishment_name,
+        };
+        if let Some(e) = out.iter_mut().find(|e| e.episode.id.0 == p.episode_id) {
+            e.placements.push(view);
+        }
+    }
+    Ok(out)
+}
+
+/// `timeline_entries`.
+#[derive(sqlx::FromRow)]
+pub struct TimelineRow {
+    id: Uuid,
+    child_id: Uuid,
+    at: DbTimestamp,
+    actor_id: Option<Uuid>,
+    actor_name: String,
+    kind: String,
+    summary: String,
+    reason: Option<String>,
+}
+
+impl TimelineRow {
+    /// To the domain.
+    pub fn into_domain(self) -> TimelineEntry {
+        TimelineEntry {
+            id: TimelineEntryId(self.id),
+            child_id: ChildId(self.child_id),
+            at: self.at.0,
+            actor_id: self.actor_id.map(UserId),
+            actor_name: self.actor_name,
+            kind: self.kind,
+            summary: self.summary,
+            reason: self.reason,
+        }
+    }
+}

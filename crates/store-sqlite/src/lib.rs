@@ -1,0 +1,65 @@
+//! Resettle's storage on SQLite, the embedded default: one file, no server.
+//!
+//! The connection runs in WAL mode (readers do not block the writer) with foreign keys
+//! enforced and a busy timeout, and the schema in `migrations/` is embedded in the binary and
+//! applied at start.
+
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+use resettle_app::storage::{StorageError, StorageResult};
+use sqlx::SqlitePool;
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+
+/// Storage on a SQLite database.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+resettle_store_sql::impl_storage!(SqliteStore, sqlx::Sqlite, "sqlite");
+
+/// The embedded schema migrations.
+pub fn migrator() -> Migrator {
+    Migrator {
+        migrations: Cow::Owned(vec![Migration::new(
+            1,
+            Cow::Borrowed("foundation"),
+            MigrationType::Simple,
+            Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
+            false,
+        )]),
+        ..Migrator::DEFAULT
+    }
+}
+
+impl SqliteStore {
+    /// Opens (creating when missing) the database at `url` (`sqlite://path` or
+    /// `sqlite::memory:`) and applies pending migrations.
+    pub async fn connect(url: &str) -> StorageResult<Self> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|e| StorageError::Database(format!("bad SQLite URL: {e}")))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(options)
+            .await
+            .map_err(|e| StorageError::Database(format!("cannot open SQLite database: {e}")))?;
+        migrator()
+            .run(&pool)
+            .await
+            .map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
+        Ok(Self { pool })
+    }
+
+    /// The pool, for tests that inspect the database directly.
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}

@@ -1,0 +1,252 @@
+// Resettle's browser journey: sign in, caseload, a child's page, sign out.
+//
+//   BASE_URL=http://127.0.0.1:8080 DEMO_EMAIL=... DEMO_PASSWORD=... node tests/browser/journey.mjs
+//
+// Runs the journey twice in Debian's Chromium (playwright-core, never a downloaded browser):
+// once with JavaScript and once without (every core journey must work without it). On each
+// page it runs axe (WCAG 2.0/2.1 A and AA, WCAG 2.2 AA) and fails on serious or critical
+// violations, and it fails on Content Security Policy violations, uncaught script errors and
+// failed requests for /assets or /static. Screenshots of every page go to test-results/.
+// Ends with the line `browser: N passed, M failed` and exits 1 when anything failed.
+
+import { mkdirSync, readdirSync, rmSync } from 'node:fs'
+import path from 'node:path'
+import { chromium } from 'playwright-core'
+import { AxeBuilder } from '@axe-core/playwright'
+
+const BASE_URL = (process.env.BASE_URL || '').replace(/\/+$/, '')
+const DEMO_EMAIL = process.env.DEMO_EMAIL || ''
+const DEMO_PASSWORD = process.env.DEMO_PASSWORD || ''
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium'
+const RESULTS = process.env.TEST_RESULTS_DIR || 'test-results'
+
+if (!BASE_URL || !DEMO_EMAIL || !DEMO_PASSWORD) {
+  console.error('journey: set BASE_URL, DEMO_EMAIL and DEMO_PASSWORD')
+  process.exit(2)
+}
+const ORIGIN = new URL(BASE_URL).origin
+
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']
+const CHILD_PATH = /^\/children\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+mkdirSync(RESULTS, { recursive: true })
+for (const f of readdirSync(RESULTS)) {
+  if (/^(no-)?js-.*\.png$/.test(f)) rmSync(path.join(RESULTS, f))
+}
+
+let passed = 0
+let failed = 0
+let skipped = 0
+let warnings = 0
+
+function warn (message) {
+  warnings++
+  console.log(`  warning: ${message}`)
+}
+
+function pathOf (page) {
+  return new URL(page.url()).pathname
+}
+
+function assert (condition, message) {
+  if (!condition) throw new Error(message)
+}
+
+// With JavaScript disabled, page timers never fire, and axe needs setTimeout. Our own
+// evaluate calls still run, so give the page a timer that runs short delays as microtasks
+// (longer ones are axe's watchdogs and never need to fire). Page scripts are off anyway.
+async function shimTimers (page) {
+  await page.evaluate(() => {
+    let next = 1
+    const cancelled = new Set()
+    window.setTimeout = (fn, ms, ...args) => {
+      const id = next++
+      if (!(ms > 100)) {
+        Promise.resolve().then(() => {
+          if (!cancelled.has(id) && typeof fn === 'function') fn(...args)
+        })
+      }
+      return id
+    }
+    window.clearTimeout = (id) => { cancelled.add(id) }
+  })
+}
+
+async function axeCheck (page, label, javaScript) {
+  if (!javaScript) await shimTimers(page)
+  const results = await new AxeBuilder({ page }).withTags(AXE_TAGS).analyze()
+  const blocking = []
+  for (const v of results.violations) {
+    const targets = v.nodes.map((n) => n.target.join(' ')).slice(0, 10)
+    const line = `axe ${v.impact}: ${v.id}: ${v.help} (${v.helpUrl})\n      ${targets.join('\n      ')}`
+    if (v.impact === 'serious' || v.impact === 'critical') {
+      blocking.push(line)
+    } else {
+      warn(`${label}: ${line}`)
+    }
+  }
+  if (blocking.length) {
+    throw new Error(`${blocking.length} serious or critical accessibility violation(s) on ${label}:\n    ${blocking.join('\n    ')}`)
+  }
+}
+
+async function screenshot (page, name) {
+  const file = path.join(RESULTS, `${name}.png`)
+  try {
+    await page.screenshot({ path: file, fullPage: true })
+  } catch (e) {
+    warn(`could not save ${file}: ${e.message}`)
+  }
+}
+
+async function runJourney (browser, javaScript) {
+  const mode = javaScript ? 'js' : 'no-js'
+  console.log(`journey (${javaScript ? 'with' : 'without'} JavaScript)`)
+  const context = await browser.newContext({ javaScriptEnabled: javaScript, viewport: { width: 1280, height: 900 } })
+  context.setDefaultTimeout(15000)
+  context.setDefaultNavigationTimeout(30000)
+  const page = await context.newPage()
+
+  // Problems seen by the listeners; each step fails if any arrived while it ran.
+  const problems = []
+  page.on('console', (msg) => {
+    const text = msg.text()
+    if (/content security policy/i.test(text)) {
+      problems.push(`CSP violation: ${text}`)
+    } else if (msg.type() === 'error') {
+      warn(`console error on ${page.url()}: ${text}`)
+    }
+  })
+  page.on('pageerror', (err) => problems.push(`uncaught script error on ${page.url()}: ${err.message}`))
+  page.on('response', (res) => {
+    const url = new URL(res.url())
+    if (url.origin === ORIGIN && /^\/(assets|static)\//.test(url.pathname) && res.status() >= 400) {
+      problems.push(`${res.status()} for ${url.pathname} (on ${page.url()})`)
+    }
+  })
+  page.on('requestfailed', (req) => {
+    const url = new URL(req.url())
+    if (url.origin === ORIGIN && /^\/(assets|static)\//.test(url.pathname)) {
+      problems.push(`request for ${url.pathname} failed: ${req.failure()?.errorText}`)
+    }
+  })
+  page.on('request', (req) => {
+    const url = new URL(req.url())
+    if (/^https?:$/.test(url.protocol) && url.origin !== ORIGIN) {
+      warn(`request to another origin: ${req.url()}`)
+    }
+  })
+
+  let broken = false
+  async function step (name, fn) {
+    if (broken) {
+      skipped++
+      console.log(`  skip  ${name}`)
+      return
+    }
+    problems.length = 0
+    try {
+      await fn()
+      // Let late sub-resource responses and console messages arrive.
+      await page.waitForLoadState('networkidle', { timeout: 5000 }).catch(() => {})
+      if (problems.length) throw new Error(problems.join('\n    '))
+      passed++
+      console.log(`  ok    ${name}`)
+    } catch (e) {
+      failed++
+      broken = true
+      console.log(`  FAIL  ${name}\n    ${String(e.message || e).split('\n').join('\n    ')}`)
+      console.log(`    (at ${page.url()})`)
+      await screenshot(page, `${mode}-failure`)
+    }
+  }
+
+  let childUrl = null
+
+  await step(`${mode}: sign-in page`, async () => {
+    const res = await page.goto(`${BASE_URL}/sign-in`)
+    assert(res && res.ok(), `GET /sign-in returned ${res && res.status()}`)
+    assert(pathOf(page) === '/sign-in', `expected /sign-in, got ${page.url()}`)
+    if (javaScript) {
+      const supported = await page.evaluate(() => document.body.classList.contains('govuk-frontend-supported'))
+      if (!supported) warn('<body> has no govuk-frontend-supported class: GOV.UK components stay inert')
+    }
+    await screenshot(page, `${mode}-1-sign-in`)
+    await axeCheck(page, 'sign-in', javaScript)
+  })
+
+  await step(`${mode}: sign in and see the caseload`, async () => {
+    await page.locator('input[name="email"]').fill(DEMO_EMAIL)
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.waitForURL((url) => url.pathname === '/caseload').catch(() => {})
+    await page.waitForLoadState('load')
+    if (pathOf(page) !== '/caseload') {
+      const summary = await page.locator('.govuk-error-summary').allInnerTexts().catch(() => [])
+      throw new Error(`expected /caseload after signing in, got ${page.url()}` +
+        (summary.length ? `; the page says: ${summary.join(' ').replace(/\s+/g, ' ').trim()}` : ''))
+    }
+    const h1 = (await page.locator('h1').first().innerText()).trim()
+    assert(/caseload/i.test(h1), `expected the h1 to mention the caseload, got "${h1}"`)
+    await screenshot(page, `${mode}-2-caseload`)
+    await axeCheck(page, 'caseload', javaScript)
+  })
+
+  await step(`${mode}: open a child from the caseload`, async () => {
+    const link = page.locator('table a[href^="/children/"]').first()
+    assert(await link.count() === 1, 'no link to /children/... in the caseload table')
+    await Promise.all([page.waitForURL((url) => CHILD_PATH.test(url.pathname)), link.click()])
+    await page.waitForLoadState('load')
+    assert(CHILD_PATH.test(pathOf(page)), `expected /children/<uuid>, got ${page.url()}`)
+    childUrl = page.url()
+    assert(await page.locator('h1').count() >= 1, 'the child page has no h1')
+    const tac = page.getByRole('heading', { name: /team around the child/i })
+    assert(await tac.count() >= 1, 'the child page has no "Team around the child" heading')
+    await screenshot(page, `${mode}-3-child`)
+    await axeCheck(page, 'child', javaScript)
+  })
+
+  await step(`${mode}: sign out`, async () => {
+    const button = page.locator('header form button').filter({ hasText: /^\s*Sign out\s*$/ })
+    assert(await button.count() >= 1, 'no <button> "Sign out" inside a form in the <header>')
+    await Promise.all([page.waitForURL((url) => url.pathname === '/sign-in'), button.first().click()])
+    assert(pathOf(page) === '/sign-in', `expected /sign-in after signing out, got ${page.url()}`)
+    await screenshot(page, `${mode}-4-signed-out`)
+  })
+
+  await step(`${mode}: the child page needs signing in again`, async () => {
+    await page.goto(childUrl)
+    assert(pathOf(page) === '/sign-in', `expected a redirect to /sign-in, got ${page.url()}`)
+  })
+
+  await context.close()
+}
+
+let browser
+try {
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic'
+    ]
+  })
+  console.log(`browser: Chromium ${browser.version()} against ${BASE_URL}`)
+  await runJourney(browser, true)
+  await runJourney(browser, false)
+} catch (e) {
+  failed++
+  console.log(`  FAIL  ${e.stack || e}`)
+} finally {
+  if (browser) await browser.close().catch(() => {})
+}
+
+if (warnings) console.log(`browser: ${warnings} warning(s), see above; screenshots in ${RESULTS}/`)
+console.log(`browser: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`)
+process.exit(failed ? 1 : 0)
