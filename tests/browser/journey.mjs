@@ -48,6 +48,15 @@ function pathOf (page) {
   return new URL(page.url()).pathname
 }
 
+function pathIn (url) {
+  try {
+    const u = new URL(url)
+    return u.origin === ORIGIN ? u.pathname : ''
+  } catch {
+    return ''
+  }
+}
+
 function assert (condition, message) {
   if (!condition) throw new Error(message)
 }
@@ -111,8 +120,13 @@ async function runJourney (browser, javaScript) {
   const problems = []
   page.on('console', (msg) => {
     const text = msg.text()
+    const where = msg.location()?.url || ''
     if (/content security policy/i.test(text)) {
       problems.push(`CSP violation: ${text}`)
+    } else if (msg.type() === 'error' && /failed to load resource/i.test(text) &&
+               /^\/(assets|static)\//.test(pathIn(where))) {
+      // Requests Playwright does not report as responses, such as the favicon.
+      problems.push(`${text}: ${pathIn(where)} (on ${page.url()})`)
     } else if (msg.type() === 'error') {
       warn(`console error on ${page.url()}: ${text}`)
     }
@@ -207,7 +221,7 @@ async function runJourney (browser, javaScript) {
   })
 
   await step(`${mode}: sign out`, async () => {
-    const button = page.locator('header form button').filter({ hasText: /^\s*Sign out\s*$/ })
+    const button = page.locator('header form button').filter({ hasText: /^\s*Sign out\b/ })
     assert(await button.count() >= 1, 'no <button> "Sign out" inside a form in the <header>')
     await Promise.all([page.waitForURL((url) => url.pathname === '/sign-in'), button.first().click()])
     assert(pathOf(page) === '/sign-in', `expected /sign-in after signing out, got ${page.url()}`)

@@ -1,1 +1,118 @@
-//! placeholder
+//! Resettle's web layer: server-rendered pages for people (GOV.UK Design System) and a JSON
+//! API for machines (OpenAPI at `/api/openapi.json`).
+//!
+//! Handlers are thin: they turn requests into calls on [`resettle_app::App`] and results into
+//! pages or JSON. They never decide access themselves — the application asks the domain's
+//! access policy — and they never show internal errors: [`error`] maps every failure to one
+//! status and a message that says what to do.
+
+pub mod api;
+pub mod error;
+pub mod pages;
+pub mod security;
+pub mod session;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::http::{HeaderName, StatusCode};
+use resettle_app::App;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Settings of the web layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Where the compiled front-end lives (`static/dist`): served at `/static`, and its
+    /// `assets` folder at `/assets` where the GOV.UK and MoJ stylesheets expect it.
+    pub static_dir: PathBuf,
+    /// Mark cookies `Secure` (with the `__Host-` prefix) and send HSTS: set when the service
+    /// is reached over TLS (directly or through a proxy that terminates it).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            static_dir: PathBuf::from("static/dist"),
+            secure_cookies: false,
+        }
+    }
+}
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The application services.
+    pub app: App,
+    /// Web settings.
+    pub config: Arc<WebConfig>,
+}
+
+/// The request-id header, set on every request and echoed on every response.
+pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole service as one router.
+pub fn router(app: App, config: WebConfig) -> Router {
+    let state = AppState {
+        app,
+        config: Arc::new(config.clone()),
+    };
+    let static_files = ServeDir::new(&config.static_dir);
+    let assets = ServeDir::new(config.static_dir.join("assets"));
+    Router::new()
+        .merge(api::router(state.clone()))
+        .merge(pages::router(state.clone()))
+        .nest_service("/static", static_files)
+        .nest_service("/assets", assets)
+        .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::headers,
+        ))
+        .layer(axum::middleware::from_fn(security::check_origin))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(security::span_for))
+        .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+}
+
+/// Serves `router` on `listener` until Ctrl-C or SIGTERM, passing client addresses through.
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

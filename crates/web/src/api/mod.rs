@@ -1,0 +1,158 @@
+//! The JSON API for machines: bearer tokens, `application/problem+json` errors, and an
+//! OpenAPI 3.1 description at `/api/openapi.json` generated from the handlers themselves.
+
+mod children;
+mod wire;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::error::{ApiError, problem};
+use crate::session::{ApiCaller, request_id};
+
+pub use wire::*;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Resettle API",
+        description = "Case management for children leaving custody in England and Wales. Every request needs \
+                       `Authorization: Bearer <token>` (create one with `resettle token create`). Errors are \
+                       RFC 9457 problem documents whose `detail` says what to fix.",
+        license(name = "MIT")
+    ),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+    components(schemas(crate::error::Problem))
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The API routes, `/healthz` and the OpenAPI document.
+pub fn router(state: AppState) -> Router {
+    let (api, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(healthz))
+        .routes(routes!(me))
+        .routes(routes!(children::list_children, children::create_child))
+        .routes(routes!(children::get_child, children::patch_child))
+        .routes(routes!(children::add_team_member))
+        .with_state(state)
+        .split_for_parts();
+    let spec = std::sync::Arc::new(spec);
+    api.route(
+        "/api/openapi.json",
+        axum::routing::get(move || {
+            let spec = spec.clone();
+            async move { Json(spec.as_ref().clone()) }
+        }),
+    )
+}
+
+/// A JSON body whose rejections become problem documents that say what to fix.
+pub struct ApiJson<T>(pub T);
+
+impl<T, S> FromRequest<S> for ApiJson<T>
+where
+    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let rid = request_id(req.headers());
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(rejection) => {
+                let status = match &rejection {
+                    JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    _ => StatusCode::BAD_REQUEST,
+                };
+                let detail = match &rejection {
+                    JsonRejection::MissingJsonContentType(_) => {
+                        "Send the body as JSON with 'Content-Type: application/json'".to_string()
+                    }
+                    other => format!("The JSON body is not valid: {}", other.body_text()),
+                };
+                Err(problem(status, detail, vec![], None, rid))
+            }
+        }
+    }
+}
+
+/// `{"status":"ok"}` once the database answers.
+#[utoipa::path(get, path = "/healthz", tag = "service", security(()),
+    responses((status = 200, description = "The service and its database are up", body = Health),
+              (status = 503, description = "The database does not answer", body = Health)))]
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.app.store().ping().await {
+        Ok(()) => Json(Health {
+            status: "ok".into(),
+        })
+        .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(Health {
+                    status: "unavailable".into(),
+                }),
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The caller: who the token belongs to and their memberships.
+#[utoipa::path(get, path = "/api/v1/me", tag = "people",
+    responses((status = 200, body = Me), (status = 401, body = crate::error::Problem)))]
+async fn me(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+) -> Result<Json<Me>, ApiError> {
+    let user = state
+        .app
+        .store()
+        .user(ctx.actor.user_id)
+        .await
+        .map_err(|e| ApiError(e.into(), ctx.request_id.clone()))?
+        .ok_or_else(|| {
+            ApiError(
+                resettle_app::AppError::Unauthenticated,
+                ctx.request_id.clone(),
+            )
+        })?;
+    Ok(Json(Me {
+        id: user.user.id.0,
+        email: user.user.email.to_string(),
+        name: user.user.name,
+        memberships: user
+            .memberships
+            .iter()
+            .map(|m| MembershipJson {
+                id: m.id.0,
+                organisation_id: m.organisation_id.0,
+                role: m.role.as_str().into(),
+            })
+            .collect(),
+    }))
+}

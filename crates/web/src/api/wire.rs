@@ -1,0 +1,289 @@
+//! The API's wire types: the JSON shapes other programs are written against. Kept apart from
+//! the domain types so that the domain can change without breaking clients.
+
+use resettle_app::storage::{CaseloadRow, TeamMemberView};
+use resettle_domain::child::Child;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// Service health.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// `ok` when the database answers.
+    pub status: String,
+}
+
+/// A role in an organisation.
+#[derive(Serialize, ToSchema)]
+pub struct MembershipJson {
+    /// Membership id.
+    pub id: Uuid,
+    /// Organisation.
+    pub organisation_id: Uuid,
+    /// Role key, e.g. `yjs_case_manager`.
+    pub role: String,
+}
+
+/// The caller.
+#[derive(Serialize, ToSchema)]
+pub struct Me {
+    /// User id.
+    pub id: Uuid,
+    /// Sign-in address.
+    pub email: String,
+    /// Name.
+    pub name: String,
+    /// Roles held.
+    pub memberships: Vec<MembershipJson>,
+}
+
+/// A child's record.
+#[derive(Serialize, ToSchema)]
+pub struct ChildJson {
+    /// Id.
+    pub id: Uuid,
+    /// Send this back when changing the record; a stale version is refused with 409.
+    pub version: i64,
+    /// The youth justice service that owns the case.
+    pub yjs_id: Uuid,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Preferred name.
+    pub preferred_name: Option<String>,
+    /// Date of birth, `YYYY-MM-DD`.
+    pub date_of_birth: String,
+    /// NHS number, 10 digits.
+    pub nhs_number: Option<String>,
+    /// PNC ID.
+    pub pnc_id: Option<String>,
+    /// `female`, `male`, `other` or `not_known`.
+    pub gender: Option<String>,
+    /// Ethnicity.
+    pub ethnicity: Option<String>,
+    /// First language.
+    pub first_language: Option<String>,
+    /// `not_looked_after`, `looked_after` or `care_leaver`.
+    pub legal_status: String,
+    /// Created at (RFC 3339, UTC).
+    pub created_at: String,
+    /// Last changed at (RFC 3339, UTC).
+    pub updated_at: String,
+}
+
+impl From<&Child> for ChildJson {
+    fn from(c: &Child) -> Self {
+        let d = &c.details;
+        Self {
+            id: c.id.0,
+            version: c.version,
+            yjs_id: c.yjs_id.0,
+            given_name: d.given_name.clone(),
+            family_name: d.family_name.clone(),
+            preferred_name: d.preferred_name.clone(),
+            date_of_birth: d.date_of_birth.to_string(),
+            nhs_number: d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
+            pnc_id: d.pnc_id.as_ref().map(|p| p.as_str().to_string()),
+            gender: d.gender.map(|g| g.as_str().to_string()),
+            ethnicity: d.ethnicity.clone(),
+            first_language: d.first_language.clone(),
+            legal_status: d.legal_status.as_str().to_string(),
+            created_at: c.created_at.to_string(),
+            updated_at: c.updated_at.to_string(),
+        }
+    }
+}
+
+/// A new child. Unknown fields are refused.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateChild {
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// `YYYY-MM-DD`; the child must be 10 to 17.
+    pub date_of_birth: String,
+    /// 10 digits with a valid check digit; spaces allowed.
+    pub nhs_number: Option<String>,
+    /// The youth justice service that owns the case; the caller must be a case manager or
+    /// manager there.
+    pub yjs_id: String,
+    /// Preferred name.
+    pub preferred_name: Option<String>,
+    /// PNC ID, like `2019/0012345A`.
+    pub pnc_id: Option<String>,
+    /// `female`, `male`, `other` or `not_known`.
+    pub gender: Option<String>,
+    /// Ethnicity.
+    pub ethnicity: Option<String>,
+    /// First language.
+    pub first_language: Option<String>,
+    /// `not_looked_after` (default), `looked_after` or `care_leaver`.
+    pub legal_status: Option<String>,
+}
+
+/// A change to a child's details: `version` plus the fields to change. Absent fields stay
+/// as they are; an empty string clears an optional field. Unknown fields are refused.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PatchChild {
+    /// The version the change was made against.
+    pub version: i64,
+    /// Why, shown on the child's timeline.
+    pub reason: Option<String>,
+    /// Given name.
+    pub given_name: Option<String>,
+    /// Family name.
+    pub family_name: Option<String>,
+    /// Preferred name.
+    pub preferred_name: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date_of_birth: Option<String>,
+    /// NHS number.
+    pub nhs_number: Option<String>,
+    /// PNC ID.
+    pub pnc_id: Option<String>,
+    /// Gender key.
+    pub gender: Option<String>,
+    /// Ethnicity.
+    pub ethnicity: Option<String>,
+    /// First language.
+    pub first_language: Option<String>,
+    /// Legal status key.
+    pub legal_status: Option<String>,
+}
+
+/// A line of the caseload.
+#[derive(Serialize, ToSchema)]
+pub struct CaseloadItem {
+    /// Child id.
+    pub id: Uuid,
+    /// Given name.
+    pub given_name: String,
+    /// Family name.
+    pub family_name: String,
+    /// Date of birth.
+    pub date_of_birth: String,
+    /// Owning youth justice service.
+    pub yjs_id: Uuid,
+    /// Its name.
+    pub yjs_name: String,
+    /// `remand` or `sentence` while in custody, else null.
+    pub custody: Option<String>,
+    /// The establishment, while in custody.
+    pub establishment_id: Option<Uuid>,
+    /// Record version.
+    pub version: i64,
+}
+
+impl From<&CaseloadRow> for CaseloadItem {
+    fn from(r: &CaseloadRow) -> Self {
+        Self {
+            id: r.id.0,
+            given_name: r.given_name.clone(),
+            family_name: r.family_name.clone(),
+            date_of_birth: r.date_of_birth.to_string(),
+            yjs_id: r.yjs_id.0,
+            yjs_name: r.yjs_name.clone(),
+            custody: r.custody.as_ref().map(|c| c.kind.as_str().to_string()),
+            establishment_id: r
+                .custody
+                .as_ref()
+                .and_then(|c| c.establishment_id.map(|e| e.0)),
+            version: r.version,
+        }
+    }
+}
+
+/// A page of the caseload.
+#[derive(Serialize, ToSchema)]
+pub struct Caseload {
+    /// Children on this page.
+    pub items: Vec<CaseloadItem>,
+    /// Children across all pages.
+    pub total: u64,
+    /// Page number, from 1.
+    pub page: u32,
+    /// Children per page.
+    pub per_page: u32,
+}
+
+/// Someone to add to the team around a child. Unknown fields are refused.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AddTeamMember {
+    /// The organisation.
+    pub organisation_id: String,
+    /// A named person from that organisation.
+    pub user_id: Option<String>,
+    /// Their role for this child, e.g. `ete_coordinator`.
+    pub role: String,
+    /// What they are responsible for.
+    pub responsibility: String,
+    /// From (`YYYY-MM-DD`, default today).
+    pub started_on: Option<String>,
+    /// To (`YYYY-MM-DD`).
+    pub ended_on: Option<String>,
+}
+
+/// A member of the team around a child.
+#[derive(Serialize, ToSchema)]
+pub struct TeamMemberJson {
+    /// Id.
+    pub id: Uuid,
+    /// Child.
+    pub child_id: Uuid,
+    /// Organisation.
+    pub organisation_id: Uuid,
+    /// Named person.
+    pub user_id: Option<Uuid>,
+    /// Role key.
+    pub role: String,
+    /// Responsibility.
+    pub responsibility: String,
+    /// From.
+    pub started_on: String,
+    /// To.
+    pub ended_on: Option<String>,
+    /// Organisation name, when known.
+    pub organisation_name: Option<String>,
+    /// Person's name, when known.
+    pub user_name: Option<String>,
+}
+
+impl From<&TeamMemberView> for TeamMemberJson {
+    fn from(t: &TeamMemberView) -> Self {
+        let m = &t.member;
+        Self {
+            id: m.id.0,
+            child_id: m.child_id.0,
+            organisation_id: m.organisation_id.0,
+            user_id: m.user_id.map(|u| u.0),
+            role: m.role.as_str().to_string(),
+            responsibility: m.responsibility.clone(),
+            started_on: m.started_on.to_string(),
+            ended_on: m.ended_on.map(|d| d.to_string()),
+            organisation_name: Some(t.organisation_name.clone()),
+            user_name: t.user_name.clone(),
+        }
+    }
+}
+
+/// Query of the caseload.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct CaseloadParams {
+    /// Only children with this organisation on their team.
+    pub organisation_id: Option<String>,
+    /// `name` (default), `date_of_birth`, `updated` or `custody_since`.
+    pub sort: Option<String>,
+    /// `asc` (default) or `desc`.
+    pub dir: Option<String>,
+    /// Page, from 1.
+    pub page: Option<u32>,
+    /// Children per page, 1–200 (default 50).
+    pub per_page: Option<u32>,
+}

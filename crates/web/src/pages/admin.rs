@@ -1,0 +1,263 @@
+//! Organisations and users, for administrators.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use resettle_app::admin::NewUserInput;
+use resettle_app::{AppError, Principal};
+use resettle_domain::org::{OrgKind, Role};
+use resettle_domain::validation::ValidationErrors;
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::SignedIn;
+
+/// Query string carrying a notice after a redirect.
+#[derive(Deserialize, Default)]
+pub struct NoticeParams {
+    notice: Option<String>,
+}
+
+/// The add-organisation form.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct OrgForm {
+    csrf_token: String,
+    code: String,
+    name: String,
+    kind: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_organisations.html")]
+struct OrgsPage {
+    chrome: Chrome,
+    organisations: Vec<resettle_domain::org::Organisation>,
+    form: OrgForm,
+    errors: ValidationErrors,
+    kind_options: Vec<(String, String)>,
+    notice: Option<&'static str>,
+}
+
+async fn orgs_page(
+    state: &AppState,
+    who: &SignedIn,
+    form: OrgForm,
+    errors: ValidationErrors,
+    notice: Option<&'static str>,
+) -> Result<OrgsPage, PageError> {
+    if !who.ctx.actor.has_role(Role::Admin) {
+        return Err(PageError::App(
+            AppError::Forbidden("only administrators manage organisations and users"),
+            who.ctx.request_id.clone(),
+        ));
+    }
+    let organisations = state
+        .app
+        .organisations()
+        .await
+        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let mut kind_options = vec![(String::new(), "Choose a kind".to_string())];
+    kind_options.extend(
+        OrgKind::ALL
+            .iter()
+            .map(|k| (k.as_str().to_string(), k.label().to_string())),
+    );
+    Ok(OrgsPage {
+        chrome: Chrome::for_user(who, "organisations").with_errors(!errors.is_empty()),
+        organisations,
+        form,
+        errors,
+        kind_options,
+        notice,
+    })
+}
+
+/// The organisations list and add form.
+pub async fn organisations(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(q): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let notice = (q.notice.as_deref() == Some("added")).then_some("Organisation added");
+    let page = orgs_page(
+        &state,
+        &who,
+        OrgForm::default(),
+        ValidationErrors::new(),
+        notice,
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Adds an organisation.
+pub async fn add_organisation(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<OrgForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    match state
+        .app
+        .create_organisation(
+            Principal::User(&who.ctx.actor),
+            &form.code,
+            &form.name,
+            &form.kind,
+        )
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/organisations?notice=added").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = orgs_page(&state, &who, form, errors, None).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+/// The add-user form.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct UserForm {
+    csrf_token: String,
+    email: String,
+    name: String,
+    phone: String,
+    organisation: String,
+    role: String,
+    password: String,
+}
+
+/// A user as listed.
+pub struct UserLine {
+    name: String,
+    email: String,
+    active: bool,
+    roles: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "admin_users.html")]
+struct UsersPage {
+    chrome: Chrome,
+    users: Vec<UserLine>,
+    form: UserForm,
+    errors: ValidationErrors,
+    organisation_options: Vec<(String, String)>,
+    role_options: Vec<(String, String)>,
+    notice: Option<&'static str>,
+}
+
+async fn users_page(
+    state: &AppState,
+    who: &SignedIn,
+    form: UserForm,
+    errors: ValidationErrors,
+    notice: Option<&'static str>,
+) -> Result<UsersPage, PageError> {
+    let rid = who.ctx.request_id.clone();
+    let records = state
+        .app
+        .users(Principal::User(&who.ctx.actor))
+        .await
+        .map_err(|e| PageError::App(e, rid.clone()))?;
+    let orgs = state
+        .app
+        .organisations()
+        .await
+        .map_err(|e| PageError::App(e, rid.clone()))?;
+    let org_name = |id| {
+        orgs.iter()
+            .find(|o| o.id == id)
+            .map(|o| o.name.clone())
+            .unwrap_or_default()
+    };
+    let users = records
+        .into_iter()
+        .map(|r| UserLine {
+            name: r.user.name,
+            email: r.user.email.to_string(),
+            active: r.user.active,
+            roles: r
+                .memberships
+                .iter()
+                .map(|m| format!("{} at {}", m.role.label(), org_name(m.organisation_id)))
+                .collect(),
+        })
+        .collect();
+    let mut organisation_options = vec![(String::new(), "Choose an organisation".to_string())];
+    organisation_options.extend(orgs.iter().map(|o| (o.id.to_string(), o.name.clone())));
+    let mut role_options = vec![(String::new(), "Choose a role".to_string())];
+    role_options.extend(
+        Role::ALL
+            .iter()
+            .map(|r| (r.as_str().to_string(), r.label().to_string())),
+    );
+    Ok(UsersPage {
+        chrome: Chrome::for_user(who, "users").with_errors(!errors.is_empty()),
+        users,
+        form,
+        errors,
+        organisation_options,
+        role_options,
+        notice,
+    })
+}
+
+/// The users list and add form.
+pub async fn users(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(q): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let notice = (q.notice.as_deref() == Some("added")).then_some("User added");
+    let page = users_page(
+        &state,
+        &who,
+        UserForm::default(),
+        ValidationErrors::new(),
+        notice,
+    )
+    .await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Adds a user.
+pub async fn add_user(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<UserForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let input = NewUserInput {
+        email: form.email.clone(),
+        name: form.name.clone(),
+        phone: Some(form.phone.clone()),
+        organisation: form.organisation.clone(),
+        role: form.role.clone(),
+        password: form.password.clone(),
+    };
+    match state
+        .app
+        .create_user(Principal::User(&who.ctx.actor), &input)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to("/admin/users?notice=added").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            // Never send a password back to the browser.
+            let form = UserForm {
+                password: String::new(),
+                ..form
+            };
+            let page = users_page(&state, &who, form, errors, None).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}

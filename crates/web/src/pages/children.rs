@@ -1,0 +1,776 @@
+//! The caseload, a child's page, and the forms that change a child's record.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use resettle_app::children::{ChildRecord, NewChildInput};
+use resettle_app::storage::{CaseloadQuery, CaseloadRow, CaseloadSort, Page};
+use resettle_app::{AppError, Ctx};
+use resettle_domain::child::{CarerInput, ChildDetailsInput, Gender, LegalStatus, age_on};
+use resettle_domain::ids::{ChildId, OrgId};
+use resettle_domain::org::{OrgKind, Organisation, Role};
+use resettle_domain::team::TeamMemberInput;
+use resettle_domain::validation::ValidationErrors;
+use serde::Deserialize;
+
+use super::{Chrome, date_from_parts, date_parts, render};
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::SignedIn;
+
+fn child_id(raw: &str) -> Result<ChildId, PageError> {
+    raw.parse()
+        .map_err(|_| PageError::App(AppError::NotFound, String::new()))
+}
+
+fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
+    move |e| PageError::App(e, ctx.request_id.clone())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Caseload
+
+/// Query string of the caseload page. Unknown or malformed values fall back to defaults.
+#[derive(Deserialize, Default)]
+pub struct CaseloadParams {
+    organisation_id: Option<String>,
+    sort: Option<String>,
+    dir: Option<String>,
+    page: Option<String>,
+}
+
+/// A column header of the caseload table.
+pub struct Column {
+    label: &'static str,
+    sortable: bool,
+    href: String,
+    aria_sort: &'static str,
+    next_direction: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "caseload.html")]
+struct CaseloadPage {
+    chrome: Chrome,
+    page: Page<CaseloadRow>,
+    organisations: Vec<Organisation>,
+    organisation_id: String,
+    filtered: bool,
+    sort: &'static str,
+    dir: &'static str,
+    columns: Vec<Column>,
+    page_numbers: Vec<u32>,
+}
+
+impl CaseloadPage {
+    fn page_href(&self, n: impl std::borrow::Borrow<u32>) -> String {
+        let n = *n.borrow();
+        let mut href = format!("/caseload?sort={}&dir={}&page={n}", self.sort, self.dir);
+        if self.filtered {
+            href.push_str(&format!("&organisation_id={}", self.organisation_id));
+        }
+        href
+    }
+}
+
+/// Page numbers to show: first, last, and two either side of the current; 0 marks a gap.
+fn page_numbers(current: u32, pages: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(current) <= 2 {
+            out.push(n);
+        } else if out.last() != Some(&0) {
+            out.push(0);
+        }
+    }
+    out
+}
+
+/// The signed-in person's caseload.
+pub async fn caseload(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(p): Query<CaseloadParams>,
+) -> Result<Response, PageError> {
+    let organisation_id: Option<OrgId> = p.organisation_id.as_deref().and_then(|s| s.parse().ok());
+    let sort = p
+        .sort
+        .as_deref()
+        .and_then(CaseloadSort::parse)
+        .unwrap_or_default();
+    let descending = p.dir.as_deref() == Some("desc");
+    let page = p
+        .page
+        .as_deref()
+        .and_then(|s| s.parse::<u32>().ok())
+        .unwrap_or(1)
+        .max(1);
+    let query = CaseloadQuery {
+        organisation_id,
+        sort,
+        descending,
+        page,
+        per_page: 50,
+    };
+    let result = state
+        .app
+        .caseload(&who.ctx, &query)
+        .await
+        .map_err(app_err(&who.ctx))?;
+    let organisations = state.app.organisations().await.map_err(app_err(&who.ctx))?;
+    let dir = if descending { "desc" } else { "asc" };
+    let filter = organisation_id
+        .map(|o| format!("&organisation_id={o}"))
+        .unwrap_or_default();
+    let column = |label: &'static str, key: Option<CaseloadSort>| match key {
+        None => Column {
+            label,
+            sortable: false,
+            href: String::new(),
+            aria_sort: "none",
+            next_direction: "",
+        },
+        Some(k) => {
+            let current = k == sort;
+            let next_desc = current && !descending;
+            Column {
+                label,
+                sortable: true,
+                href: format!(
+                    "/caseload?sort={}&dir={}{filter}",
+                    k.as_str(),
+                    if next_desc { "desc" } else { "asc" }
+                ),
+                aria_sort: match (current, descending) {
+                    (false, _) => "none",
+                    (true, false) => "ascending",
+                    (true, true) => "descending",
+                },
+                next_direction: if next_desc { "descending" } else { "ascending" },
+            }
+        }
+    };
+    let columns = vec![
+        column("Name", Some(CaseloadSort::Name)),
+        column("Date of birth", Some(CaseloadSort::DateOfBirth)),
+        column("Youth justice service", None),
+        column("Custody", Some(CaseloadSort::CustodySince)),
+        column("Last updated", Some(CaseloadSort::Updated)),
+    ];
+    let page_numbers = page_numbers(result.page, result.pages());
+    let view = CaseloadPage {
+        chrome: Chrome::for_user(&who, "caseload"),
+        page: result,
+        organisations,
+        organisation_id: organisation_id.map(|o| o.to_string()).unwrap_or_default(),
+        filtered: organisation_id.is_some(),
+        sort: sort.as_str(),
+        dir,
+        columns,
+        page_numbers,
+    };
+    Ok(render(StatusCode::OK, &view))
+}
+
+// ---------------------------------------------------------------------------------------------
+// A child's page
+
+#[derive(Template)]
+#[template(path = "child.html")]
+struct ChildPage {
+    chrome: Chrome,
+    record: ChildRecord,
+    age: i16,
+    notice: Option<&'static str>,
+}
+
+/// Query string of the child's page.
+#[derive(Deserialize, Default)]
+pub struct NoticeParams {
+    notice: Option<String>,
+}
+
+/// The child's page.
+pub async fn child_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let record = state
+        .app
+        .child_record(&who.ctx, id)
+        .await
+        .map_err(app_err(&who.ctx))?;
+    let notice = match q.notice.as_deref() {
+        Some("created") => Some("Child added"),
+        Some("updated") => Some("Personal details saved"),
+        Some("team") => Some("Added to the team"),
+        Some("carer") => Some("Parent or carer added"),
+        _ => None,
+    };
+    let age = age_on(record.child.details.date_of_birth, state.app.today());
+    Ok(render(
+        StatusCode::OK,
+        &ChildPage {
+            chrome: Chrome::for_user(&who, "caseload"),
+            record,
+            age,
+            notice,
+        },
+    ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Add and edit a child
+
+/// The add/edit child form, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct ChildForm {
+    csrf_token: String,
+    version: String,
+    given_name: String,
+    family_name: String,
+    preferred_name: String,
+    #[serde(rename = "date_of_birth-day")]
+    dob_day: String,
+    #[serde(rename = "date_of_birth-month")]
+    dob_month: String,
+    #[serde(rename = "date_of_birth-year")]
+    dob_year: String,
+    nhs_number: String,
+    pnc_id: String,
+    gender: String,
+    ethnicity: String,
+    first_language: String,
+    legal_status: String,
+    yjs_id: String,
+    carer_name: String,
+    carer_relationship: String,
+    carer_phone: String,
+    carer_email: String,
+    reason: String,
+}
+
+fn some(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+impl ChildForm {
+    fn details(&self) -> ChildDetailsInput {
+        ChildDetailsInput {
+            given_name: some(&self.given_name),
+            family_name: some(&self.family_name),
+            preferred_name: some(&self.preferred_name),
+            date_of_birth: date_from_parts(&self.dob_day, &self.dob_month, &self.dob_year),
+            nhs_number: some(&self.nhs_number),
+            pnc_id: some(&self.pnc_id),
+            gender: some(&self.gender),
+            ethnicity: some(&self.ethnicity),
+            first_language: some(&self.first_language),
+            legal_status: some(&self.legal_status),
+        }
+    }
+
+    fn from_child(c: &resettle_domain::child::Child) -> Self {
+        let d = &c.details;
+        let (dob_day, dob_month, dob_year) = date_parts(Some(d.date_of_birth));
+        Self {
+            version: c.version.to_string(),
+            given_name: d.given_name.clone(),
+            family_name: d.family_name.clone(),
+            preferred_name: d.preferred_name.clone().unwrap_or_default(),
+            dob_day,
+            dob_month,
+            dob_year,
+            nhs_number: d
+                .nhs_number
+                .as_ref()
+                .map(|n| n.display_spaced())
+                .unwrap_or_default(),
+            pnc_id: d
+                .pnc_id
+                .as_ref()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_default(),
+            gender: d.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
+            ethnicity: d.ethnicity.clone().unwrap_or_default(),
+            first_language: d.first_language.clone().unwrap_or_default(),
+            legal_status: d.legal_status.as_str().to_string(),
+            ..Default::default()
+        }
+    }
+}
+
+/// Rewords date errors for the three-box date input.
+fn for_date_boxes(mut e: ValidationErrors) -> ValidationErrors {
+    for fe in &mut e.0 {
+        if fe.field == "date_of_birth" && fe.message.contains("real date") {
+            fe.message = "Date of birth must be a real date, for example 27 3 2010".into();
+        }
+    }
+    e
+}
+
+#[derive(Template)]
+#[template(path = "child_form.html")]
+struct ChildFormPage {
+    chrome: Chrome,
+    child_id: Option<ChildId>,
+    form: ChildForm,
+    errors: ValidationErrors,
+    conflict: bool,
+    gender_options: Vec<(String, String)>,
+    legal_status_options: Vec<(String, String)>,
+    yjs_options: Vec<(String, String)>,
+}
+
+impl ChildFormPage {
+    fn new(
+        chrome: Chrome,
+        child_id: Option<ChildId>,
+        form: ChildForm,
+        errors: ValidationErrors,
+    ) -> Self {
+        Self {
+            chrome: chrome.with_errors(!errors.is_empty()),
+            child_id,
+            form,
+            errors,
+            conflict: false,
+            gender_options: Gender::ALL
+                .iter()
+                .map(|g| (g.as_str().to_string(), g.label().to_string()))
+                .collect(),
+            legal_status_options: LegalStatus::ALL
+                .iter()
+                .map(|g| (g.as_str().to_string(), g.label().to_string()))
+                .collect(),
+            yjs_options: Vec::new(),
+        }
+    }
+}
+
+/// The services for which the actor may add children.
+async fn yjs_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, PageError> {
+    let orgs = state.app.organisations().await.map_err(app_err(ctx))?;
+    Ok(orgs
+        .into_iter()
+        .filter(|o| o.kind == OrgKind::Yjs)
+        .filter(|o| {
+            ctx.actor.has_role_in(Role::YjsCaseManager, o.id)
+                || ctx.actor.has_role_in(Role::YjsManager, o.id)
+        })
+        .map(|o| (o.id.to_string(), o.name))
+        .collect())
+}
+
+/// The add-child form.
+pub async fn new_child_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+) -> Result<Response, PageError> {
+    let options = yjs_options(&state, &who.ctx).await?;
+    if options.is_empty() {
+        return Err(PageError::App(
+            AppError::Forbidden(
+                "only case managers and managers of a youth justice service can add children",
+            ),
+            who.ctx.request_id.clone(),
+        ));
+    }
+    let form = ChildForm {
+        legal_status: "not_looked_after".into(),
+        yjs_id: options[0].0.clone(),
+        ..Default::default()
+    };
+    let mut page = ChildFormPage::new(
+        Chrome::for_user(&who, "add-child"),
+        None,
+        form,
+        ValidationErrors::new(),
+    );
+    page.yjs_options = options;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Adds the child, or shows the form again with what to fix.
+pub async fn new_child(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<ChildForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let carer = CarerInput {
+        name: some(&form.carer_name),
+        relationship: some(&form.carer_relationship),
+        phone: some(&form.carer_phone),
+        email: some(&form.carer_email),
+        ..Default::default()
+    };
+    let any_carer = carer.name.is_some()
+        || carer.relationship.is_some()
+        || carer.phone.is_some()
+        || carer.email.is_some();
+    let mut carer = any_carer.then_some(carer);
+    if let Some(c) = &mut carer
+        && c.name.is_none()
+    {
+        // Something was typed about a carer but no name: ask for it rather than drop it.
+        c.name = Some(String::new());
+    }
+    let input = NewChildInput {
+        details: form.details(),
+        yjs_id: some(&form.yjs_id),
+        carer,
+    };
+    let result = if input
+        .carer
+        .as_ref()
+        .is_some_and(|c| c.name.as_deref() == Some(""))
+    {
+        Err(AppError::invalid(
+            "carer_name",
+            "Enter the parent or carer's full name, or clear their other details",
+        ))
+    } else {
+        state.app.create_child(&who.ctx, &input).await
+    };
+    match result {
+        Ok(child) => {
+            Ok(Redirect::to(&format!("/children/{}?notice=created", child.id)).into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let mut page = ChildFormPage::new(
+                Chrome::for_user(&who, "add-child"),
+                None,
+                form,
+                for_date_boxes(errors),
+            );
+            page.yjs_options = yjs_options(&state, &who.ctx).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+/// The edit form, filled with the current details.
+pub async fn edit_child_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let child = state
+        .app
+        .child(&who.ctx, id)
+        .await
+        .map_err(app_err(&who.ctx))?;
+    let page = ChildFormPage::new(
+        Chrome::for_user(&who, "caseload"),
+        Some(id),
+        ChildForm::from_child(&child),
+        ValidationErrors::new(),
+    );
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Saves the details if nobody else changed them meanwhile.
+pub async fn edit_child(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ChildForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id = child_id(&id)?;
+    let version: i64 = form.version.trim().parse().unwrap_or(0);
+    match state
+        .app
+        .update_child(&who.ctx, id, version, &form.details(), some(&form.reason))
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=updated")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = ChildFormPage::new(
+                Chrome::for_user(&who, "caseload"),
+                Some(id),
+                form,
+                for_date_boxes(errors),
+            );
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(AppError::Conflict { .. }) => {
+            let latest = state
+                .app
+                .child(&who.ctx, id)
+                .await
+                .map_err(app_err(&who.ctx))?;
+            let mut page = ChildFormPage::new(
+                Chrome::for_user(&who, "caseload"),
+                Some(id),
+                ChildForm {
+                    reason: form.reason.clone(),
+                    ..ChildForm::from_child(&latest)
+                },
+                ValidationErrors::new(),
+            );
+            page.conflict = true;
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Team around the child
+
+/// Query string of the add-team-member page.
+#[derive(Deserialize, Default)]
+pub struct TeamParams {
+    organisation_id: Option<String>,
+}
+
+/// The add-team-member form, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct TeamForm {
+    csrf_token: String,
+    organisation_id: String,
+    role: String,
+    user_id: String,
+    responsibility: String,
+    #[serde(rename = "started_on-day")]
+    start_day: String,
+    #[serde(rename = "started_on-month")]
+    start_month: String,
+    #[serde(rename = "started_on-year")]
+    start_year: String,
+}
+
+#[derive(Template)]
+#[template(path = "team_new.html")]
+struct TeamPage {
+    chrome: Chrome,
+    child_id: ChildId,
+    child_name: String,
+    organisation: Option<Organisation>,
+    organisation_options: Vec<(String, String)>,
+    role_options: Vec<(String, String)>,
+    people_options: Vec<(String, String)>,
+    form: TeamForm,
+    errors: ValidationErrors,
+}
+
+async fn team_page_for(
+    state: &AppState,
+    who: &SignedIn,
+    id: ChildId,
+    org: Option<OrgId>,
+    form: TeamForm,
+    errors: ValidationErrors,
+) -> Result<TeamPage, PageError> {
+    let child = state
+        .app
+        .child(&who.ctx, id)
+        .await
+        .map_err(app_err(&who.ctx))?;
+    let orgs = state.app.organisations().await.map_err(app_err(&who.ctx))?;
+    let organisation = org.and_then(|o| orgs.iter().find(|x| x.id == o).cloned());
+    let people = match &organisation {
+        Some(o) => state
+            .app
+            .users_in_organisation(o.id)
+            .await
+            .map_err(app_err(&who.ctx))?,
+        None => Vec::new(),
+    };
+    let mut organisation_options = vec![(String::new(), "Choose an organisation".to_string())];
+    organisation_options.extend(
+        orgs.iter()
+            .map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.kind.label()))),
+    );
+    let mut role_options = vec![(String::new(), "Choose a role".to_string())];
+    role_options.extend(
+        Role::ALL
+            .iter()
+            .filter(|r| r.works_with_children())
+            .map(|r| (r.as_str().to_string(), r.label().to_string())),
+    );
+    let mut people_options = vec![(String::new(), "No named person".to_string())];
+    people_options.extend(people.into_iter().map(|u| (u.id.to_string(), u.name)));
+    Ok(TeamPage {
+        chrome: Chrome::for_user(who, "caseload").with_errors(!errors.is_empty()),
+        child_id: id,
+        child_name: child.display_name(),
+        organisation,
+        organisation_options,
+        role_options,
+        people_options,
+        form,
+        errors,
+    })
+}
+
+/// Step 1 chooses the organisation (a GET form, so it works without JavaScript); step 2 the
+/// role, person and responsibility.
+pub async fn team_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Query(q): Query<TeamParams>,
+) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let raw = q.organisation_id.unwrap_or_default();
+    let org = raw.parse::<OrgId>().ok();
+    let errors = if !raw.is_empty() && org.is_none() {
+        ValidationErrors::one("organisation_id", "Choose an organisation from the list")
+    } else {
+        ValidationErrors::new()
+    };
+    let page = team_page_for(&state, &who, id, org, TeamForm::default(), errors).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Adds the team member, or shows the form again.
+pub async fn add_team_member(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<TeamForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id = child_id(&id)?;
+    let input = TeamMemberInput {
+        organisation_id: some(&form.organisation_id),
+        user_id: some(&form.user_id),
+        role: some(&form.role),
+        responsibility: some(&form.responsibility),
+        started_on: date_from_parts(&form.start_day, &form.start_month, &form.start_year),
+        ended_on: None,
+    };
+    match state.app.add_team_member(&who.ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=team#team")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let org = form.organisation_id.parse::<OrgId>().ok();
+            let page = team_page_for(&state, &who, id, org, form, errors).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parents and carers
+
+/// The add-carer form, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct CarerForm {
+    csrf_token: String,
+    name: String,
+    relationship: String,
+    phone: String,
+    email: String,
+    address: String,
+    parental_responsibility: String,
+}
+
+#[derive(Template)]
+#[template(path = "carer_new.html")]
+struct CarerPage {
+    chrome: Chrome,
+    child_id: ChildId,
+    child_name: String,
+    form: CarerForm,
+    errors: ValidationErrors,
+    yes_no: Vec<(String, String)>,
+}
+
+fn carer_page_for(
+    who: &SignedIn,
+    id: ChildId,
+    name: String,
+    form: CarerForm,
+    errors: ValidationErrors,
+) -> CarerPage {
+    CarerPage {
+        chrome: Chrome::for_user(who, "caseload").with_errors(!errors.is_empty()),
+        child_id: id,
+        child_name: name,
+        form,
+        errors,
+        yes_no: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
+    }
+}
+
+/// The add-carer form.
+pub async fn carer_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let child = state
+        .app
+        .child(&who.ctx, id)
+        .await
+        .map_err(app_err(&who.ctx))?;
+    let page = carer_page_for(
+        &who,
+        id,
+        child.display_name(),
+        CarerForm::default(),
+        ValidationErrors::new(),
+    );
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Adds the carer, or shows the form again.
+pub async fn add_carer(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<CarerForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id = child_id(&id)?;
+    let input = CarerInput {
+        name: some(&form.name),
+        relationship: some(&form.relationship),
+        phone: some(&form.phone),
+        email: some(&form.email),
+        address: some(&form.address),
+        parental_responsibility: Some(form.parental_responsibility == "yes"),
+    };
+    match state.app.add_carer(&who.ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=carer")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let child = state
+                .app
+                .child(&who.ctx, id)
+                .await
+                .map_err(app_err(&who.ctx))?;
+            let page = carer_page_for(&who, id, child.display_name(), form, errors);
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    #[test]
+    fn pagination_shows_ends_and_neighbours_with_gaps() {
+        assert_eq!(page_numbers(1, 1), vec![1]);
+        assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 0, 5]);
+        assert_eq!(page_numbers(10, 20), vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
+    }
+}

@@ -1,0 +1,159 @@
+//! Who is calling: a signed-in browser session (cookie) for pages, a bearer token for the API.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use resettle_app::{AppError, Ctx};
+use subtle::ConstantTimeEq;
+
+use crate::AppState;
+use crate::error::{ApiError, PageError};
+
+/// The session cookie's name: `__Host-` prefixed when cookies are `Secure`, which binds it to
+/// this host and path `/`. Browsers refuse `__Host-` cookies without `Secure`, so plain-HTTP
+/// development uses the bare name.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-resettle_session"
+    } else {
+        "resettle_session"
+    }
+}
+
+/// The cookie holding the sign-in form's CSRF token (before there is a session).
+pub fn signin_csrf_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-resettle_csrf"
+    } else {
+        "resettle_csrf"
+    }
+}
+
+/// A cookie with the attributes every Resettle cookie has.
+pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static> {
+    let mut c = Cookie::new(name, value);
+    c.set_http_only(true);
+    c.set_same_site(SameSite::Lax);
+    c.set_path("/");
+    c.set_secure(secure);
+    c
+}
+
+/// The request id set by the request-id layer.
+pub fn request_id(headers: &HeaderMap) -> String {
+    headers
+        .get(&crate::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-")
+        .to_string()
+}
+
+fn client_ip(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+}
+
+/// Compares two tokens in constant time.
+pub fn tokens_match(a: &str, b: &str) -> bool {
+    !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+}
+
+/// A signed-in person on a page request. Without a valid session, pages redirect to
+/// `/sign-in`.
+pub struct SignedIn {
+    /// Who, on which request.
+    pub ctx: Ctx,
+    /// The token forms must carry.
+    pub csrf: String,
+    /// The session cookie's value (to end it on sign-out).
+    pub token: String,
+}
+
+impl SignedIn {
+    /// Checks a submitted form's CSRF token.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
+        if tokens_match(&self.csrf, submitted) {
+            Ok(())
+        } else {
+            Err(PageError::Csrf)
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let jar = CookieJar::from_headers(&parts.headers);
+        let name = session_cookie_name(state.config.secure_cookies);
+        let Some(token) = jar.get(name).map(|c| c.value().to_string()) else {
+            return Err(Redirect::to("/sign-in").into_response());
+        };
+        match state.app.session_actor(&token).await {
+            Ok(Some((actor, session))) => Ok(SignedIn {
+                ctx: Ctx {
+                    actor,
+                    request_id: request_id(&parts.headers),
+                    ip: client_ip(parts),
+                },
+                csrf: session.csrf_token,
+                token,
+            }),
+            Ok(None) => Err(Redirect::to("/sign-in").into_response()),
+            Err(e) => Err(PageError::App(e, request_id(&parts.headers)).into_response()),
+        }
+    }
+}
+
+/// A caller of the JSON API, identified by `Authorization: Bearer <token>`.
+pub struct ApiCaller(pub Ctx);
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let rid = request_id(&parts.headers);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim);
+        let Some(token) = token else {
+            return Err(ApiError(AppError::Unauthenticated, rid));
+        };
+        match state.app.token_actor(token).await {
+            Ok(Some(actor)) => Ok(ApiCaller(Ctx {
+                actor,
+                request_id: rid,
+                ip: client_ip(parts),
+            })),
+            Ok(None) => Err(ApiError(AppError::Unauthenticated, rid)),
+            Err(e) => Err(ApiError(e, rid)),
+        }
+    }
+}
+
+/// The client's address, when the server was started with connection info.
+pub struct ClientIp(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(parts)))
+    }
+}
