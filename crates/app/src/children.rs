@@ -395,7 +395,12 @@ impl App {
             ctx,
             child_id,
             "custody.started",
-            format!("{} from {} at {}", kind.label(), started_on, est.name),
+            format!(
+                "{} from {} at {}",
+                kind.label(),
+                resettle_domain::calendar::long_date(started_on),
+                est.name
+            ),
             None,
         );
         self.store

@@ -1,1 +1,456 @@
-fn main() {}
+//! `resettle`: the command line for serving, migrations, organisations, users, tokens,
+//! synthetic data and key-date calculations.
+
+mod dates;
+
+use std::io::{BufRead, IsTerminal};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result, anyhow, bail};
+use clap::{Args, Parser, Subcommand};
+use resettle_app::admin::NewUserInput;
+use resettle_app::storage::Storage;
+use resettle_app::{App, AppError, Config, Principal, secrets};
+use resettle_store_postgres::PostgresStore;
+use resettle_store_sqlite::SqliteStore;
+use resettle_web::WebConfig;
+
+/// Resettle: one shared plan for each child leaving custody in England and Wales.
+#[derive(Parser)]
+#[command(name = "resettle", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct Db {
+    /// Database: `sqlite://PATH` (created when missing) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "RESETTLE_DATABASE_URL",
+        default_value = "sqlite://resettle.db"
+    )]
+    database_url: String,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the web pages and the JSON API.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        /// Address to listen on.
+        #[arg(long, env = "RESETTLE_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        #[command(flatten)]
+        web: WebArgs,
+    },
+    /// Apply the database migrations (they also run at every start).
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Organisations.
+    Org {
+        #[command(subcommand)]
+        command: OrgCommand,
+    },
+    /// Users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// API tokens.
+    Token {
+        #[command(subcommand)]
+        command: TokenCommand,
+    },
+    /// Load a realistic synthetic population (deterministic for a seed).
+    Synth {
+        #[command(flatten)]
+        db: Db,
+        /// How many children.
+        #[arg(long)]
+        children: usize,
+        /// Seed: the same seed gives the same population (for the same day).
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
+    /// Create a fresh demo database from synthetic data, print the demo sign-ins and serve it.
+    Demo {
+        /// Database for the demo; an existing SQLite file there is replaced.
+        #[arg(
+            long,
+            env = "RESETTLE_DEMO_DATABASE_URL",
+            default_value = "sqlite://resettle-demo.db"
+        )]
+        database_url: String,
+        /// Address to listen on.
+        #[arg(long, env = "RESETTLE_BIND", default_value = "127.0.0.1:8080")]
+        bind: String,
+        /// How many children.
+        #[arg(long, default_value_t = 400)]
+        children: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[command(flatten)]
+        web: WebArgs,
+    },
+    /// Key dates, bank holidays and working days.
+    Dates {
+        #[command(subcommand)]
+        command: dates::DatesCommand,
+    },
+}
+
+#[derive(Args, Clone)]
+struct WebArgs {
+    /// Folder of the compiled front-end (`static/dist`, built by `make assets`).
+    #[arg(long, env = "RESETTLE_STATIC_DIR", default_value = "static/dist")]
+    static_dir: PathBuf,
+    /// Set when users reach the service over HTTPS: `__Host-` cookies marked Secure, and HSTS.
+    #[arg(long, env = "RESETTLE_SECURE_COOKIES")]
+    secure_cookies: bool,
+}
+
+#[derive(Subcommand)]
+enum OrgCommand {
+    /// Add an organisation and print its id.
+    Add {
+        #[command(flatten)]
+        db: Db,
+        /// Short unique code, e.g. YJS-LEEDS.
+        #[arg(long)]
+        code: String,
+        /// Name.
+        #[arg(long)]
+        name: String,
+        /// yjs, yoi, stc, sch, secure_school, local_authority, health, education or other.
+        #[arg(long)]
+        kind: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user with a role in an organisation. The password is read from standard input.
+    Add {
+        #[command(flatten)]
+        db: Db,
+        /// Sign-in address.
+        #[arg(long)]
+        email: String,
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Organisation code (or id).
+        #[arg(long)]
+        org: String,
+        /// Role, e.g. yjs_case_manager.
+        #[arg(long)]
+        role: String,
+        /// Telephone, shown to the team around a child.
+        #[arg(long)]
+        phone: Option<String>,
+        /// Read the password from the first line of standard input (required: passwords
+        /// never go on the command line, where other users and shell history can see them).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Create an API token for a user; the token is printed once, alone on the last line.
+    Create {
+        #[command(flatten)]
+        db: Db,
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+        /// Days until it expires (1–366; default 90).
+        #[arg(long)]
+        days: Option<i64>,
+        /// A label to recognise it by.
+        #[arg(long, default_value = "command line")]
+        label: String,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("RESETTLE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", explain(&e));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// Words for the person at the terminal: validation problems field by field.
+fn explain(e: &anyhow::Error) -> String {
+    match e.downcast_ref::<AppError>() {
+        Some(AppError::Invalid(v)) => {
+            v.0.iter()
+                .map(|f| format!("--{}: {}", f.field.replace('_', "-"), f.message))
+                .collect::<Vec<_>>()
+                .join("\n       ")
+        }
+        Some(AppError::Internal(m)) => m.clone(),
+        _ => format!("{e:#}"),
+    }
+}
+
+/// Opens the database named by `url`, applying migrations.
+pub async fn open_store(url: &str) -> Result<Arc<dyn Storage>> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        Ok(Arc::new(
+            PostgresStore::connect(url)
+                .await
+                .map_err(|e| anyhow!("{e}"))?,
+        ))
+    } else if url.starts_with("sqlite:") {
+        Ok(Arc::new(
+            SqliteStore::connect(url)
+                .await
+                .map_err(|e| anyhow!("{e}"))?,
+        ))
+    } else {
+        bail!(
+            "the database URL must start with sqlite:// or postgres:// (got a URL starting {:?})",
+            url.split(':').next().unwrap_or("")
+        )
+    }
+}
+
+async fn app_for(db: &Db) -> Result<App> {
+    Ok(App::new(
+        open_store(&db.database_url).await?,
+        Config::default(),
+    ))
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Serve { db, bind, web } => {
+            let app = app_for(&db).await?;
+            serve(app, &bind, web).await
+        }
+        Command::Migrate { db } => {
+            open_store(&db.database_url).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::Org {
+            command:
+                OrgCommand::Add {
+                    db,
+                    code,
+                    name,
+                    kind,
+                },
+        } => {
+            let app = app_for(&db).await?;
+            let org = app
+                .create_organisation(Principal::Operator, &code, &name, &kind)
+                .await?;
+            println!("{}", org.id);
+            Ok(())
+        }
+        Command::User {
+            command:
+                UserCommand::Add {
+                    db,
+                    email,
+                    name,
+                    org,
+                    role,
+                    phone,
+                    password_stdin: _,
+                },
+        } => {
+            let password = read_password()?;
+            let app = app_for(&db).await?;
+            let input = NewUserInput {
+                email,
+                name,
+                phone,
+                organisation: org,
+                role,
+                password,
+            };
+            let user = app.create_user(Principal::Operator, &input).await?;
+            println!("{}", user.id);
+            Ok(())
+        }
+        Command::Token {
+            command:
+                TokenCommand::Create {
+                    db,
+                    email,
+                    days,
+                    label,
+                },
+        } => {
+            let app = app_for(&db).await?;
+            let token = app.create_api_token(&email, days, &label).await?;
+            eprintln!(
+                "Token created. It is shown once: store it safely. Send it as 'Authorization: Bearer <token>'."
+            );
+            println!("{token}");
+            Ok(())
+        }
+        Command::Synth { db, children, seed } => {
+            let app = app_for(&db).await?;
+            let logins = load_synthetic(&app, seed, children).await?;
+            print_logins(&logins);
+            Ok(())
+        }
+        Command::Demo {
+            database_url,
+            bind,
+            children,
+            seed,
+            web,
+        } => {
+            let url = fresh_demo_database(&database_url)?;
+            let app = App::new(open_store(&url).await?, Config::default());
+            let logins = load_synthetic(&app, seed, children).await?;
+            print_logins(&logins);
+            println!("\nOpen http://{bind}/ and sign in with any of the above.");
+            serve(app, &bind, web).await
+        }
+        Command::Dates { command } => dates::run(command),
+    }
+}
+
+fn read_password() -> Result<String> {
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprintln!("Password (then Enter):");
+    }
+    let mut line = String::new();
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("cannot read the password from standard input")?;
+    let password = line.trim_end_matches(['\n', '\r']).to_string();
+    if password.is_empty() {
+        bail!("--password-stdin: no password on standard input (send it as the first line)");
+    }
+    Ok(password)
+}
+
+async fn serve(app: App, bind: &str, web: WebArgs) -> Result<()> {
+    if !web.static_dir.join("resettle.css").exists() {
+        tracing::warn!(dir = %web.static_dir.display(), "front-end assets not found: run `make assets` (pages will be unstyled)");
+    }
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind}"))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, backend = app.store().backend(), "serving");
+    let router = resettle_web::router(
+        app,
+        WebConfig {
+            static_dir: web.static_dir,
+            secure_cookies: web.secure_cookies,
+        },
+    );
+    resettle_web::serve(listener, router).await?;
+    Ok(())
+}
+
+/// Replaces an existing SQLite demo file (the demo always starts fresh). PostgreSQL demo
+/// databases must be empty: nothing is dropped there.
+fn fresh_demo_database(url: &str) -> Result<String> {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
+        let path = path.split('?').next().unwrap_or(path);
+        if !path.is_empty() && path != ":memory:" {
+            for suffix in ["", "-wal", "-shm"] {
+                let p = format!("{path}{suffix}");
+                if std::path::Path::new(&p).exists() {
+                    std::fs::remove_file(&p)
+                        .with_context(|| format!("cannot replace the old demo database {p}"))?;
+                }
+            }
+        }
+    }
+    Ok(url.to_string())
+}
+
+async fn load_synthetic(
+    app: &App,
+    seed: u64,
+    children: usize,
+) -> Result<Vec<resettle_synth::DemoLogin>> {
+    let started = Instant::now();
+    if !app.organisations().await?.is_empty() {
+        bail!("the database already has organisations: load synthetic data into an empty database");
+    }
+    let hash =
+        tokio::task::spawn_blocking(|| secrets::hash_password(resettle_synth::DEMO_PASSWORD))
+            .await?
+            .map_err(|e| anyhow!(e))?;
+    let mut generator = resettle_synth::Generator::new(seed, children, app.today(), &hash)
+        .map_err(|e| anyhow!(e))?;
+    app.store()
+        .load_synthetic(generator.base())
+        .await
+        .map_err(|e| anyhow!("{e}"))?;
+    let logins = generator.demo_logins().to_vec();
+    let mut loaded = 0;
+    for batch in generator.by_ref() {
+        loaded += batch.children.len();
+        app.store()
+            .load_synthetic(&batch)
+            .await
+            .map_err(|e| anyhow!("{e}"))?;
+    }
+    eprintln!(
+        "Loaded {} organisations, {} users and {loaded} synthetic children in {:.1} s.",
+        generator.base().organisations.len(),
+        generator.base().users.len(),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(logins)
+}
+
+fn print_logins(logins: &[resettle_synth::DemoLogin]) {
+    println!(
+        "Demo sign-ins (synthetic data; every password is {}):",
+        resettle_synth::DEMO_PASSWORD
+    );
+    for l in logins {
+        println!(
+            "  {:<40} {:<24} {}",
+            l.email,
+            l.role.as_str(),
+            l.organisation
+        );
+    }
+}

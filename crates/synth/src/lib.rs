@@ -1,1 +1,890 @@
-//! placeholder
+//! A realistic synthetic population for the demo, tests and benchmarks — never real people.
+//!
+//! Shaped on the published figures in `DOMAIN.md`: about 150 youth justice services, a few
+//! dozen secure establishments, children mostly boys aged 15–17, about 40% of those in custody
+//! on remand, children at every stage (remanded, sentenced, released, not yet in custody) with
+//! histories on their timelines. Names come from built-in lists of common names, NHS numbers
+//! from the 999 range reserved for testing (with valid check digits), addresses from a
+//! "Test Street" pattern and phone numbers from the range Ofcom keeps for drama.
+//!
+//! The output is deterministic for a seed and a reference day: the same `(seed, today)` gives
+//! the same organisations, people, children and histories.
+
+mod names;
+
+use jiff::civil::Date;
+use jiff::{Span, Timestamp, ToSpan};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use resettle_app::storage::{SyntheticBatch, UserRecord};
+use resettle_domain::calendar::long_date;
+use resettle_domain::child::{Carer, Child, ChildDetails, Gender, LegalStatus, PncId};
+use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
+use resettle_domain::ids::*;
+use resettle_domain::nhs::NhsNumber;
+use resettle_domain::org::{Email, Membership, OrgCode, OrgKind, Organisation, Role, User};
+use resettle_domain::team::TeamMember;
+use resettle_domain::timeline::TimelineEntry;
+use uuid::Uuid;
+
+/// The password of every synthetic user. Demo only: the data is synthetic.
+pub const DEMO_PASSWORD: &str = "demo-only-passphrase";
+
+/// The domain of the demo sign-ins (`.test` is reserved and never resolves).
+pub const DEMO_DOMAIN: &str = "demo.resettle.test";
+
+/// Children generated per batch (and so per database transaction).
+pub const CHILDREN_PER_BATCH: usize = 2_000;
+
+/// A sign-in printed for the demo.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DemoLogin {
+    /// The role it shows.
+    pub role: Role,
+    /// Sign-in address.
+    pub email: String,
+    /// Where the role is held.
+    pub organisation: String,
+}
+
+#[derive(Clone, Debug)]
+struct Service {
+    yjs: OrgId,
+    yjs_name: String,
+    local_authority: OrgId,
+    education: OrgId,
+    case_managers: Vec<(UserId, String)>,
+    health_workers: Vec<UserId>,
+}
+
+#[derive(Clone, Debug)]
+struct Establishment {
+    id: OrgId,
+    kind: OrgKind,
+    name: String,
+}
+
+/// The generator: organisations and people up front, children in batches.
+pub struct Generator {
+    rng: StdRng,
+    today: Date,
+    services: Vec<Service>,
+    establishments: Vec<Establishment>,
+    base: SyntheticBatch,
+    logins: Vec<DemoLogin>,
+    remaining: usize,
+    next_nhs: u32,
+    next_pnc: u32,
+}
+
+fn weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
+    let total: u32 = items.iter().map(|(_, w)| *w).sum();
+    let mut pick = rng.random_range(0..total.max(1));
+    for (item, w) in items {
+        if pick < *w {
+            return item;
+        }
+        pick -= w;
+    }
+    &items[0].0
+}
+
+fn pick<'a>(rng: &mut StdRng, items: &'a [&'a str]) -> &'a str {
+    items[rng.random_range(0..items.len())]
+}
+
+fn uuid(rng: &mut StdRng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
+}
+
+/// A code such as `YJS-MILTON-KEYNES-2`, cut to fit the 20 characters a code may have.
+fn code_for(prefix: &str, place: &str, n: usize) -> Result<OrgCode, String> {
+    let base = place.to_ascii_uppercase().replace(' ', "-");
+    let suffix = if n == 0 {
+        String::new()
+    } else {
+        format!("-{}", n + 1)
+    };
+    let head: String = format!("{prefix}-{base}")
+        .chars()
+        .take(20 - suffix.len())
+        .collect();
+    OrgCode::parse(&format!("{}{suffix}", head.trim_end_matches('-')))
+}
+
+fn at(day: Date, rng: &mut StdRng) -> Timestamp {
+    let t = day.at(rng.random_range(8..18), rng.random_range(0..60), 0, 0);
+    t.to_zoned(jiff::tz::TimeZone::UTC)
+        .map(|z| z.timestamp())
+        .unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+fn days_before(day: Date, n: i64) -> Date {
+    day.checked_sub(Span::new().days(n)).unwrap_or(day)
+}
+
+impl Generator {
+    /// A population with `children` children, generated from `seed` as of `today`.
+    /// `password_hash` is stored for every user (hashing once keeps large runs fast).
+    pub fn new(
+        seed: u64,
+        children: usize,
+        today: Date,
+        password_hash: &str,
+    ) -> Result<Self, String> {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut base = SyntheticBatch::default();
+        let mut logins = Vec::new();
+        let services_n = (children / 60).clamp(3, 150);
+        let per_service = children.div_ceil(services_n).max(1);
+
+        let mut users_made = 0usize;
+        let mut add_user = |rng: &mut StdRng,
+                            base: &mut SyntheticBatch,
+                            logins: &mut Vec<DemoLogin>,
+                            org: &Organisation,
+                            role: Role,
+                            demo_email: Option<&str>|
+         -> Result<UserId, String> {
+            users_made += 1;
+            let id = UserId(uuid(rng));
+            let first = if rng.random_bool(0.5) {
+                pick(rng, names::GIRLS)
+            } else {
+                pick(rng, names::BOYS)
+            };
+            let last = pick(rng, names::SURNAMES);
+            let address = match demo_email {
+                Some(local) => format!("{local}@{DEMO_DOMAIN}"),
+                None => format!(
+                    "{}.{}.{users_made}@{}.test",
+                    first.to_lowercase(),
+                    last.to_lowercase(),
+                    org.code.as_str().to_lowercase()
+                ),
+            };
+            if demo_email.is_some() {
+                logins.push(DemoLogin {
+                    role,
+                    email: address.clone(),
+                    organisation: org.name.clone(),
+                });
+            }
+            base.users.push(UserRecord {
+                user: User {
+                    id,
+                    email: Email::parse(&address)?,
+                    name: format!("{first} {last}"),
+                    phone: Some(format!("07700 900{:03}", rng.random_range(0..1000))),
+                    active: true,
+                },
+                password_hash: Some(password_hash.to_string()),
+                memberships: vec![Membership {
+                    id: MembershipId(uuid(rng)),
+                    user_id: id,
+                    organisation_id: org.id,
+                    role,
+                }],
+            });
+            Ok(id)
+        };
+
+        let org = |rng: &mut StdRng,
+                   base: &mut SyntheticBatch,
+                   code: Result<OrgCode, String>,
+                   name: String,
+                   kind: OrgKind| {
+            let o = Organisation {
+                id: OrgId(uuid(rng)),
+                code: code?,
+                name,
+                kind,
+            };
+            base.organisations.push(o.clone());
+            Ok::<_, String>(o)
+        };
+
+        // The partnership board holds the strategic lead and the administrator.
+        let board = org(
+            &mut rng,
+            &mut base,
+            code_for("BOARD", "NATIONAL", 0),
+            "Youth Justice Partnership Board (synthetic)".into(),
+            OrgKind::Other,
+        )?;
+
+        // Secure establishments: fictional, named after towns, never the real ones.
+        let mut establishments = Vec::new();
+        let counts = [
+            (
+                OrgKind::Yoi,
+                (children / 100).clamp(1, 4),
+                "YOI",
+                "Young Offender Institution",
+            ),
+            (
+                OrgKind::Stc,
+                usize::from(children >= 200),
+                "STC",
+                "Secure Training Centre",
+            ),
+            (
+                OrgKind::Sch,
+                (children / 300).clamp(1, 13),
+                "SCH",
+                "Secure Children's Home",
+            ),
+            (
+                OrgKind::SecureSchool,
+                usize::from(children >= 500),
+                "SS",
+                "Secure School",
+            ),
+        ];
+        let mut place_i = 40;
+        for (kind, n, prefix, label) in counts {
+            for i in 0..n {
+                let place = names::PLACES[place_i % names::PLACES.len()];
+                place_i += 7;
+                let o = org(
+                    &mut rng,
+                    &mut base,
+                    code_for(prefix, place, i),
+                    format!("{place} {label} (synthetic)"),
+                    kind,
+                )?;
+                establishments.push(Establishment {
+                    id: o.id,
+                    kind,
+                    name: o.name.clone(),
+                });
+                let first = establishments.len() == 1;
+                for j in 0..3 {
+                    let demo = (first && j == 0).then_some("secure.practitioner");
+                    add_user(
+                        &mut rng,
+                        &mut base,
+                        &mut logins,
+                        &o,
+                        Role::SecurePractitioner,
+                        demo,
+                    )?;
+                }
+                for j in 0..2 {
+                    let demo = (first && j == 0).then_some("custody.health");
+                    add_user(
+                        &mut rng,
+                        &mut base,
+                        &mut logins,
+                        &o,
+                        Role::CustodyHealth,
+                        demo,
+                    )?;
+                }
+            }
+        }
+
+        let mut services = Vec::new();
+        for i in 0..services_n {
+            let place = names::PLACES[i % names::PLACES.len()];
+            let round = i / names::PLACES.len();
+            let suffix = if round == 0 {
+                String::new()
+            } else {
+                format!(" {}", round + 1)
+            };
+            let yjs = org(
+                &mut rng,
+                &mut base,
+                code_for("YJS", place, round),
+                format!("{place}{suffix} Youth Justice Service"),
+                OrgKind::Yjs,
+            )?;
+            let la = org(
+                &mut rng,
+                &mut base,
+                code_for("LA", place, round),
+                format!("{place}{suffix} Council Children's Services"),
+                OrgKind::LocalAuthority,
+            )?;
+            let edu = org(
+                &mut rng,
+                &mut base,
+                code_for("EDU", place, round),
+                format!("{place}{suffix} College"),
+                OrgKind::Education,
+            )?;
+            org(
+                &mut rng,
+                &mut base,
+                code_for("NHS", place, round),
+                format!("{place}{suffix} Children's Health Service"),
+                OrgKind::Health,
+            )?;
+            let first = i == 0;
+            let n_cm = (per_service / 15).clamp(2, 60);
+            let mut case_managers = Vec::new();
+            for j in 0..n_cm {
+                let demo = (first && j == 0).then_some("case.manager");
+                case_managers.push(add_user(
+                    &mut rng,
+                    &mut base,
+                    &mut logins,
+                    &yjs,
+                    Role::YjsCaseManager,
+                    demo,
+                )?);
+            }
+            let mut health_workers = Vec::new();
+            for j in 0..(per_service / 100).clamp(1, 6) {
+                let demo = (first && j == 0).then_some("health.worker");
+                health_workers.push(add_user(
+                    &mut rng,
+                    &mut base,
+                    &mut logins,
+                    &yjs,
+                    Role::YjsHealthWorker,
+                    demo,
+                )?);
+            }
+            add_user(
+                &mut rng,
+                &mut base,
+                &mut logins,
+                &yjs,
+                Role::YjsManager,
+                first.then_some("yjs.manager"),
+            )?;
+            for j in 0..2 {
+                let demo = (first && j == 0).then_some("accommodation.officer");
+                add_user(
+                    &mut rng,
+                    &mut base,
+                    &mut logins,
+                    &la,
+                    Role::AccommodationOfficer,
+                    demo,
+                )?;
+            }
+            add_user(
+                &mut rng,
+                &mut base,
+                &mut logins,
+                &edu,
+                Role::EteCoordinator,
+                first.then_some("ete.coordinator"),
+            )?;
+            services.push(Service {
+                yjs: yjs.id,
+                yjs_name: yjs.name.clone(),
+                local_authority: la.id,
+                education: edu.id,
+                case_managers,
+                health_workers,
+            });
+        }
+        add_user(
+            &mut rng,
+            &mut base,
+            &mut logins,
+            &board,
+            Role::StrategicLead,
+            Some("strategic.lead"),
+        )?;
+        add_user(
+            &mut rng,
+            &mut base,
+            &mut logins,
+            &board,
+            Role::Admin,
+            Some("admin"),
+        )?;
+
+        Ok(Self {
+            rng,
+            today,
+            services,
+            establishments,
+            base,
+            logins,
+            remaining: children,
+            next_nhs: 999_000_000,
+            next_pnc: 1,
+        })
+    }
+
+    /// The organisations and users (load these first).
+    pub fn base(&self) -> &SyntheticBatch {
+        &self.base
+    }
+
+    /// The demo sign-ins, one per role.
+    pub fn demo_logins(&self) -> &[DemoLogin] {
+        &self.logins
+    }
+
+    fn nhs_number(&mut self) -> Option<NhsNumber> {
+        loop {
+            let n = self.next_nhs;
+            self.next_nhs = self.next_nhs.saturating_add(1);
+            if n > 999_999_999 {
+                return None;
+            }
+            if let Some(valid) = NhsNumber::from_first_nine(n) {
+                return Some(valid);
+            }
+        }
+    }
+
+    fn child(&mut self, batch: &mut SyntheticBatch) {
+        let today = self.today;
+        let rng = &mut self.rng;
+        let service = self.services[rng.random_range(0..self.services.len())].clone();
+        let girl = rng.random_bool(0.03);
+        let given = if girl {
+            pick(rng, names::GIRLS)
+        } else {
+            pick(rng, names::BOYS)
+        };
+        let family = pick(rng, names::SURNAMES);
+        let age = *weighted(
+            rng,
+            &[(12i64, 2), (13, 5), (14, 13), (15, 25), (16, 30), (17, 25)],
+        );
+        let dob = days_before(today, age * 365 + rng.random_range(0..360));
+        let id = ChildId(uuid(rng));
+
+        // Stage: remanded, sentenced, released, or not (yet) in custody.
+        let stage = *weighted(
+            rng,
+            &[
+                ("remand", 30),
+                ("sentence", 35),
+                ("released", 30),
+                ("community", 5),
+            ],
+        );
+        let (custody_start, release) = match stage {
+            "remand" => (Some(days_before(today, rng.random_range(3..150))), None),
+            "sentence" => (Some(days_before(today, rng.random_range(7..420))), None),
+            "released" => {
+                let end = days_before(today, rng.random_range(1..365));
+                (Some(days_before(end, rng.random_range(40..500))), Some(end))
+            }
+            _ => (None, None),
+        };
+        let created_on = days_before(custody_start.unwrap_or(today), rng.random_range(1..40));
+        let legal_status = if stage == "remand" {
+            LegalStatus::LookedAfter
+        } else {
+            *weighted(
+                rng,
+                &[
+                    (LegalStatus::NotLookedAfter, 62),
+                    (LegalStatus::LookedAfter, 30),
+                    (LegalStatus::CareLeaver, 8),
+                ],
+            )
+        };
+        let ethnicity = weighted(rng, names::ETHNICITIES).to_string();
+        let language = weighted(rng, names::LANGUAGES).to_string();
+        let pnc_serial = self.next_pnc;
+        self.next_pnc += 1;
+        let yy = (created_on.year() % 100) as u32;
+        let letters = b"ZABCDEFGHJKLMNPQRTUVWXY";
+        let check = letters[((yy as u64 * 10_000_000 + pnc_serial as u64) % 23) as usize] as char;
+        let pnc = PncId::parse(&format!("{yy:02}/{pnc_serial:07}{check}")).ok();
+        let nhs = if self.rng.random_bool(0.92) {
+            self.nhs_number()
+        } else {
+            None
+        };
+        let rng = &mut self.rng;
+        let created_at = at(created_on, rng);
+
+        let (case_manager, cm_name) =
+            service.case_managers[rng.random_range(0..service.case_managers.len())].clone();
+        let mut timeline = vec![TimelineEntry {
+            id: TimelineEntryId(uuid(rng)),
+            child_id: id,
+            at: created_at,
+            actor_id: Some(case_manager),
+            actor_name: cm_name.clone(),
+            kind: "child.created".into(),
+            summary: format!("Record created; {} responsible", service.yjs_name),
+            reason: None,
+        }];
+        let mut team = vec![TeamMember {
+            id: TeamMemberId(uuid(rng)),
+            child_id: id,
+            organisation_id: service.yjs,
+            user_id: Some(case_manager),
+            role: Role::YjsCaseManager,
+            responsibility: "Owns the case and coordinates the resettlement plan".into(),
+            started_on: created_on,
+            ended_on: None,
+        }];
+        let mut last = created_at;
+
+        if let Some(start) = custody_start {
+            let kind = if stage == "remand" || rng.random_bool(0.35) {
+                EpisodeKind::Remand
+            } else {
+                EpisodeKind::Sentence
+            };
+            let kind = if stage == "sentence" {
+                EpisodeKind::Sentence
+            } else {
+                kind
+            };
+            let episode = CustodyEpisode {
+                id: EpisodeId(uuid(rng)),
+                child_id: id,
+                kind,
+                started_on: start,
+                ended_on: release,
+            };
+            let est_weights: Vec<(usize, u32)> = self
+                .establishments
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    (
+                        i,
+                        match e.kind {
+                            OrgKind::Yoi => 70,
+                            OrgKind::Sch => 20,
+                            OrgKind::Stc => 5,
+                            _ => 5,
+                        },
+                    )
+                })
+                .collect();
+            let first = self.establishments[*weighted(rng, &est_weights)].clone();
+            let transfer_on = (rng.random_bool(0.15)).then(|| {
+                let end = release.unwrap_or(today);
+                let span = (end - start).get_days().max(2);
+                start
+                    .checked_add(rng.random_range(1..span).days())
+                    .unwrap_or(start)
+            });
+            let mut placements = vec![Placement {
+                id: PlacementId(uuid(rng)),
+                episode_id: episode.id,
+                establishment_id: first.id,
+                started_on: start,
+                ended_on: transfer_on.or(release),
+                reason: PlacementReason::Admission,
+            }];
+            let started_at = at(start, rng);
+            timeline.push(TimelineEntry {
+                id: TimelineEntryId(uuid(rng)),
+                child_id: id,
+                at: started_at,
+                actor_id: Some(case_manager),
+                actor_name: cm_name.clone(),
+                kind: "custody.started".into(),
+                summary: format!(
+                    "{} from {} at {}",
+                    kind.label(),
+                    long_date(start),
+                    first.name
+                ),
+                reason: None,
+            });
+            team.push(TeamMember {
+                id: TeamMemberId(uuid(rng)),
+                child_id: id,
+                organisation_id: first.id,
+                user_id: None,
+                role: Role::SecurePractitioner,
+                responsibility: "The custody part of the plan, and release day".into(),
+                started_on: start,
+                ended_on: transfer_on.or(release),
+            });
+            last = started_at;
+            if let Some(moved) = transfer_on {
+                let others: Vec<&Establishment> = self
+                    .establishments
+                    .iter()
+                    .filter(|e| e.id != first.id)
+                    .collect();
+                if let Some(second) =
+                    (!others.is_empty()).then(|| others[rng.random_range(0..others.len())].clone())
+                {
+                    placements.push(Placement {
+                        id: PlacementId(uuid(rng)),
+                        episode_id: episode.id,
+                        establishment_id: second.id,
+                        started_on: moved,
+                        ended_on: release,
+                        reason: PlacementReason::Transfer,
+                    });
+                    team.push(TeamMember {
+                        id: TeamMemberId(uuid(rng)),
+                        child_id: id,
+                        organisation_id: second.id,
+                        user_id: None,
+                        role: Role::SecurePractitioner,
+                        responsibility: "The custody part of the plan, and release day".into(),
+                        started_on: moved,
+                        ended_on: release,
+                    });
+                    last = at(moved, rng);
+                    timeline.push(TimelineEntry {
+                        id: TimelineEntryId(uuid(rng)),
+                        child_id: id,
+                        at: last,
+                        actor_id: None,
+                        actor_name: "Secure practitioner (synthetic)".into(),
+                        kind: "custody.transferred".into(),
+                        summary: format!("Transferred to {}", second.name),
+                        reason: Some("Placement review".into()),
+                    });
+                } else {
+                    placements[0].ended_on = release;
+                    if let Some(t) = team.last_mut() {
+                        t.ended_on = release;
+                    }
+                }
+            }
+            if let Some(end) = release {
+                last = at(end, rng);
+                timeline.push(TimelineEntry {
+                    id: TimelineEntryId(uuid(rng)),
+                    child_id: id,
+                    at: last,
+                    actor_id: Some(case_manager),
+                    actor_name: cm_name.clone(),
+                    kind: "custody.ended".into(),
+                    summary: format!("Released on {}", long_date(end)),
+                    reason: None,
+                });
+            }
+            batch.episodes.push(episode);
+            batch.placements.extend(placements);
+        }
+
+        let joined = custody_start.unwrap_or(created_on);
+        if rng.random_bool(0.5) {
+            team.push(TeamMember {
+                id: TeamMemberId(uuid(rng)),
+                child_id: id,
+                organisation_id: service.local_authority,
+                user_id: None,
+                role: Role::AccommodationOfficer,
+                responsibility: "Accommodation on release and looked-after status".into(),
+                started_on: joined,
+                ended_on: None,
+            });
+        }
+        if rng.random_bool(0.45) {
+            team.push(TeamMember {
+                id: TeamMemberId(uuid(rng)),
+                child_id: id,
+                organisation_id: service.education,
+                user_id: None,
+                role: Role::EteCoordinator,
+                responsibility: "Education or training place for release".into(),
+                started_on: joined,
+                ended_on: None,
+            });
+        }
+        if rng.random_bool(0.4) {
+            let hw = service.health_workers[rng.random_range(0..service.health_workers.len())];
+            team.push(TeamMember {
+                id: TeamMemberId(uuid(rng)),
+                child_id: id,
+                organisation_id: service.yjs,
+                user_id: Some(hw),
+                role: Role::YjsHealthWorker,
+                responsibility: "Health pathway in the community; receives health information"
+                    .into(),
+                started_on: joined,
+                ended_on: None,
+            });
+        }
+
+        let carers_n = if rng.random_bool(0.9) {
+            if rng.random_bool(0.3) { 2 } else { 1 }
+        } else {
+            0
+        };
+        for k in 0..carers_n {
+            let relationship = weighted(rng, names::RELATIONSHIPS).to_string();
+            let cg = if relationship.contains("Father") || rng.random_bool(0.3) {
+                pick(rng, names::BOYS)
+            } else {
+                pick(rng, names::GIRLS)
+            };
+            let surname = if k == 0 && rng.random_bool(0.7) {
+                family
+            } else {
+                pick(rng, names::SURNAMES)
+            };
+            batch.carers.push(Carer {
+                id: CarerId(uuid(rng)),
+                child_id: id,
+                name: format!("{cg} {surname}"),
+                relationship: relationship.clone(),
+                phone: Some(format!("07700 900{:03}", rng.random_range(0..1000))),
+                email: rng.random_bool(0.5).then(|| {
+                    format!(
+                        "{}.{}@example.org",
+                        cg.to_lowercase(),
+                        surname.to_lowercase()
+                    )
+                }),
+                address: Some(format!(
+                    "{} Test Street, {}, ZZ{} {}XX",
+                    rng.random_range(1..200),
+                    pick(rng, names::PLACES),
+                    rng.random_range(1..99),
+                    rng.random_range(1..9)
+                )),
+                parental_responsibility: matches!(
+                    relationship.as_str(),
+                    "Mother" | "Father" | "Grandmother"
+                ),
+            });
+        }
+
+        batch.children.push(Child {
+            id,
+            yjs_id: service.yjs,
+            details: ChildDetails {
+                given_name: given.to_string(),
+                family_name: family.to_string(),
+                preferred_name: None,
+                date_of_birth: dob,
+                nhs_number: nhs,
+                pnc_id: pnc,
+                gender: Some(if girl { Gender::Female } else { Gender::Male }),
+                ethnicity: Some(ethnicity),
+                first_language: Some(language),
+                legal_status,
+            },
+            version: 1,
+            created_at,
+            updated_at: last,
+        });
+        batch.team.extend(team);
+        batch.timeline.extend(timeline);
+    }
+}
+
+impl Iterator for Generator {
+    type Item = SyntheticBatch;
+
+    /// The next batch of up to [`CHILDREN_PER_BATCH`] children with their histories.
+    fn next(&mut self) -> Option<SyntheticBatch> {
+        if self.remaining == 0 {
+            return None;
+        }
+        let n = self.remaining.min(CHILDREN_PER_BATCH);
+        self.remaining -= n;
+        let mut batch = SyntheticBatch::default();
+        for _ in 0..n {
+            self.child(&mut batch);
+        }
+        Some(batch)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use jiff::civil::date;
+
+    fn all(seed: u64, n: usize) -> (SyntheticBatch, Vec<SyntheticBatch>) {
+        let g = Generator::new(seed, n, date(2026, 11, 22), "hash").unwrap();
+        let base = g.base().clone();
+        (base, g.collect())
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_population() {
+        let (a_base, a) = all(7, 120);
+        let (b_base, b) = all(7, 120);
+        assert_eq!(a_base.organisations, b_base.organisations);
+        assert_eq!(a[0].children, b[0].children);
+        assert_eq!(a[0].team, b[0].team);
+        let (_, c) = all(8, 120);
+        assert_ne!(a[0].children, c[0].children);
+    }
+
+    #[test]
+    fn every_role_has_a_demo_sign_in() {
+        let g = Generator::new(1, 60, date(2026, 11, 22), "hash").unwrap();
+        for role in Role::ALL {
+            assert!(g.demo_logins().iter().any(|l| l.role == *role), "{role}");
+        }
+        assert!(
+            g.demo_logins()
+                .iter()
+                .any(|l| l.email == "case.manager@demo.resettle.test")
+        );
+    }
+
+    #[test]
+    fn children_are_valid_and_on_their_services_team() {
+        let today = date(2026, 11, 22);
+        let (base, batches) = all(3, 2_500);
+        assert_eq!(
+            batches.iter().map(|b| b.children.len()).sum::<usize>(),
+            2_500
+        );
+        let codes: std::collections::HashSet<_> =
+            base.organisations.iter().map(|o| o.code.clone()).collect();
+        assert_eq!(
+            codes.len(),
+            base.organisations.len(),
+            "organisation codes are unique"
+        );
+        let emails: std::collections::HashSet<_> =
+            base.users.iter().map(|u| u.user.email.clone()).collect();
+        assert_eq!(emails.len(), base.users.len(), "emails are unique");
+        for b in &batches {
+            for c in &b.children {
+                let age = resettle_domain::child::age_on(c.details.date_of_birth, today);
+                assert!((10..=18).contains(&age), "age {age}");
+                assert!(
+                    b.team
+                        .iter()
+                        .any(|t| t.child_id == c.id && t.organisation_id == c.yjs_id)
+                );
+                if let Some(n) = &c.details.nhs_number {
+                    assert!(n.as_str().starts_with("999"));
+                    assert!(NhsNumber::parse(n.as_str()).is_ok());
+                }
+            }
+            for e in &b.episodes {
+                if let Some(end) = e.ended_on {
+                    assert!(end >= e.started_on);
+                }
+            }
+        }
+        let girls = batches
+            .iter()
+            .flat_map(|b| &b.children)
+            .filter(|c| c.details.gender == Some(Gender::Female))
+            .count();
+        assert!(girls < 250, "mostly boys, as in custody: {girls} girls");
+        let remands = batches
+            .iter()
+            .flat_map(|b| &b.episodes)
+            .filter(|e| e.ended_on.is_none() && e.kind == EpisodeKind::Remand)
+            .count();
+        let open = batches
+            .iter()
+            .flat_map(|b| &b.episodes)
+            .filter(|e| e.ended_on.is_none())
+            .count();
+        let share = remands as f64 / open as f64;
+        assert!(
+            (0.3..0.6).contains(&share),
+            "about 40% of those in custody on remand: {share}"
+        );
+    }
+}

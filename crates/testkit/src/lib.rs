@@ -1,1 +1,611 @@
-//! placeholder
+//! Test support: the real application on a fresh database, reached the way clients reach it.
+//!
+//! Every integration test (and, later, the benchmarks) starts from here:
+//!
+//! - [`backends`] says which databases to run against: SQLite always, PostgreSQL when
+//!   `RESETTLE_TEST_POSTGRES_URL` names a server (`scripts/with-postgres.sh` starts one);
+//! - [`fresh_db`] / [`fresh_store`] give an empty, migrated database of one backend;
+//! - [`spawn_app`] serves the whole web service on `127.0.0.1:0` over such a database and
+//!   returns a [`TestApp`] with helpers to add organisations and users, call the JSON API
+//!   ([`Api`]) and drive the pages like a browser ([`Browser`]).
+//!
+//! Each test gets its own database (a new SQLite file, or a new PostgreSQL database), so tests
+//! run in parallel without seeing each other's rows.
+
+use std::fmt;
+use std::sync::Arc;
+
+use anyhow::{Context, anyhow, bail};
+use reqwest::cookie::{CookieStore, Jar};
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url};
+use serde_json::Value;
+use sqlx::Connection;
+
+use resettle_app::admin::NewUserInput;
+use resettle_app::storage::Storage;
+use resettle_app::{App, Config, Ctx, Principal};
+use resettle_domain::org::{Organisation, User};
+use resettle_store_postgres::PostgresStore;
+use resettle_store_sqlite::SqliteStore;
+use resettle_web::WebConfig;
+
+/// The environment variable naming a PostgreSQL server for tests: an administrator's URL such
+/// as `postgres://postgres@127.0.0.1:5432/postgres`. Each test creates its own database there.
+pub const POSTGRES_URL_VAR: &str = "RESETTLE_TEST_POSTGRES_URL";
+
+/// Set to `1` to make a missing [`POSTGRES_URL_VAR`] an error rather than a reason to test
+/// SQLite only (CI sets it: a run that quietly skips PostgreSQL proves nothing about it).
+pub const REQUIRE_POSTGRES_VAR: &str = "RESETTLE_REQUIRE_POSTGRES";
+
+/// The password every test user gets: long enough and not on the common-password list.
+pub const PASSWORD: &str = "a long test passphrase";
+
+/// A database the application can run on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Backend {
+    /// An SQLite file.
+    Sqlite,
+    /// A PostgreSQL database.
+    Postgres,
+}
+
+impl Backend {
+    /// The name storage reports for itself (`Storage::backend`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The backends to test against, or why the configuration is unusable.
+pub fn try_backends() -> anyhow::Result<Vec<Backend>> {
+    let url = std::env::var(POSTGRES_URL_VAR)
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    let required = std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v.trim() == "1");
+    match (url, required) {
+        (Some(_), _) => Ok(vec![Backend::Sqlite, Backend::Postgres]),
+        (None, false) => Ok(vec![Backend::Sqlite]),
+        (None, true) => bail!(
+            "{REQUIRE_POSTGRES_VAR}=1 but {POSTGRES_URL_VAR} is not set: run the tests through \
+             scripts/with-postgres.sh, or unset {REQUIRE_POSTGRES_VAR} to test SQLite only"
+        ),
+    }
+}
+
+/// The backends to test against: SQLite always, PostgreSQL when [`POSTGRES_URL_VAR`] is set.
+///
+/// # Panics
+///
+/// When [`REQUIRE_POSTGRES_VAR`] is `1` and [`POSTGRES_URL_VAR`] is missing: every test must
+/// then fail rather than pass on SQLite alone.
+#[allow(clippy::panic)] // Failing loudly is the point: a skipped PostgreSQL run must not pass.
+pub fn backends() -> Vec<Backend> {
+    match try_backends() {
+        Ok(b) => b,
+        Err(e) => panic!("{e}"),
+    }
+}
+
+/// An empty, migrated database of one backend, with its URL for tests that look at the rows
+/// directly.
+#[derive(Clone)]
+pub struct TestDb {
+    /// Which database.
+    pub backend: Backend,
+    /// Its URL (`sqlite://…` or `postgres://…`).
+    pub url: String,
+    /// The storage over it.
+    pub store: Arc<dyn Storage>,
+}
+
+impl TestDb {
+    /// The number of rows in `table`, counted on a separate connection (so it sees only what
+    /// was committed). `table` is a trusted name from the test, not user input.
+    pub async fn count(&self, table: &str) -> anyhow::Result<i64> {
+        let sql = format!("SELECT COUNT(*) FROM {table}");
+        let n = match self.backend {
+            Backend::Sqlite => {
+                let mut c = sqlx::SqliteConnection::connect(&self.url).await?;
+                let n: i64 = sqlx::query_scalar(&sql).fetch_one(&mut c).await?;
+                c.close().await?;
+                n
+            }
+            Backend::Postgres => {
+                let mut c = sqlx::PgConnection::connect(&self.url).await?;
+                let n: i64 = sqlx::query_scalar(&sql).fetch_one(&mut c).await?;
+                c.close().await?;
+                n
+            }
+        };
+        Ok(n)
+    }
+}
+
+/// A fresh database of `backend`: a new SQLite file under the system temporary directory, or
+/// a new database `t_<uuid>` on the PostgreSQL server named by [`POSTGRES_URL_VAR`].
+pub async fn fresh_db(backend: Backend) -> anyhow::Result<TestDb> {
+    let name = uuid::Uuid::new_v4().simple().to_string();
+    match backend {
+        Backend::Sqlite => {
+            let path = std::env::temp_dir().join(format!("resettle-test-{name}.db"));
+            let url = format!("sqlite://{}?mode=rwc", path.display());
+            let store = SqliteStore::connect(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            Ok(TestDb {
+                backend,
+                url,
+                store: Arc::new(store),
+            })
+        }
+        Backend::Postgres => {
+            let admin = std::env::var(POSTGRES_URL_VAR)
+                .with_context(|| format!("{POSTGRES_URL_VAR} is not set"))?;
+            let db = format!("t_{name}");
+            let mut conn = sqlx::PgConnection::connect(&admin)
+                .await
+                .with_context(|| format!("connecting to {admin}"))?;
+            // A plain string runs as a simple query: CREATE DATABASE cannot be prepared.
+            sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE \"{db}\"").as_str())
+                .await
+                .with_context(|| format!("creating database {db}"))?;
+            conn.close().await?;
+            let mut url = Url::parse(&admin).with_context(|| format!("parsing {admin}"))?;
+            url.set_path(&format!("/{db}"));
+            let url = url.to_string();
+            let store = PostgresStore::connect(&url)
+                .await
+                .with_context(|| format!("opening {url}"))?;
+            Ok(TestDb {
+                backend,
+                url,
+                store: Arc::new(store),
+            })
+        }
+    }
+}
+
+/// A fresh, empty, migrated store of `backend` (see [`fresh_db`]).
+pub async fn fresh_store(backend: Backend) -> anyhow::Result<Arc<dyn Storage>> {
+    Ok(fresh_db(backend).await?.store)
+}
+
+/// The whole service, running on a fresh database, reachable at [`TestApp::base`].
+#[derive(Clone)]
+pub struct TestApp {
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub base: String,
+    /// The application the server runs, for setting up data without going through HTTP.
+    pub app: App,
+    /// Which database it runs on.
+    pub backend: Backend,
+    /// The database, for counting rows.
+    pub db: TestDb,
+    client: reqwest::Client,
+}
+
+/// Starts the service on a fresh database of `backend`, on a free port of `127.0.0.1`, in a
+/// background task that ends with the test's runtime.
+pub async fn spawn_app(backend: Backend) -> anyhow::Result<TestApp> {
+    let db = fresh_db(backend).await?;
+    let app = App::new(db.store.clone(), Config::default());
+    let config = WebConfig {
+        // The compiled front end, wherever the test runs from (it may not have been built).
+        static_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/dist"),
+        ..WebConfig::default()
+    };
+    let router = resettle_web::router(app.clone(), config);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let addr = listener.local_addr()?;
+    tokio::spawn(async move {
+        if let Err(e) = resettle_web::serve(listener, router).await {
+            eprintln!("test server stopped: {e}");
+        }
+    });
+    Ok(TestApp {
+        base: format!("http://{addr}"),
+        app,
+        backend,
+        db,
+        client: http_client(None)?,
+    })
+}
+
+impl TestApp {
+    /// The absolute URL of `path` (which starts with `/`).
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Adds an organisation as the operator; its name is `<code> organisation`.
+    pub async fn org(&self, code: &str, kind: &str) -> anyhow::Result<Organisation> {
+        self.org_named(code, &format!("{code} organisation"), kind)
+            .await
+    }
+
+    /// Adds an organisation with a chosen name.
+    pub async fn org_named(
+        &self,
+        code: &str,
+        name: &str,
+        kind: &str,
+    ) -> anyhow::Result<Organisation> {
+        self.app
+            .create_organisation(Principal::Operator, code, name, kind)
+            .await
+            .map_err(|e| anyhow!("creating organisation {code}: {e:?}"))
+    }
+
+    /// Adds a user with one role in the organisation with `org_code`, password [`PASSWORD`],
+    /// and returns them with a new API token.
+    pub async fn user(
+        &self,
+        email: &str,
+        org_code: &str,
+        role: &str,
+    ) -> anyhow::Result<(User, String)> {
+        let name = email
+            .split('@')
+            .next()
+            .unwrap_or(email)
+            .replace(['.', '-', '_'], " ");
+        let user = self
+            .app
+            .create_user(
+                Principal::Operator,
+                &NewUserInput {
+                    email: email.to_string(),
+                    name,
+                    phone: Some("0113 496 0000".into()),
+                    organisation: org_code.to_string(),
+                    role: role.to_string(),
+                    password: PASSWORD.to_string(),
+                },
+            )
+            .await
+            .map_err(|e| anyhow!("creating user {email}: {e:?}"))?;
+        let token = self
+            .app
+            .create_api_token(email, None, "test")
+            .await
+            .map_err(|e| anyhow!("creating a token for {email}: {e:?}"))?;
+        Ok((user, token))
+    }
+
+    /// The context in which `user` acts, for calling application services directly.
+    pub async fn ctx(&self, user: &User) -> anyhow::Result<Ctx> {
+        let actor = self
+            .app
+            .actor(user.id)
+            .await
+            .map_err(|e| anyhow!("loading actor {}: {e:?}", user.id))?;
+        Ok(Ctx {
+            actor,
+            request_id: "test".into(),
+            ip: None,
+        })
+    }
+
+    /// A JSON API client sending `Authorization: Bearer <token>`.
+    pub fn api(&self, token: &str) -> Api {
+        Api::new(self.client.clone(), &self.base, Some(token.to_string()))
+    }
+
+    /// A JSON API client that sends no token.
+    pub fn anonymous_api(&self) -> Api {
+        Api::new(self.client.clone(), &self.base, None)
+    }
+
+    /// A browser: keeps cookies, does not follow redirects.
+    pub fn browser(&self) -> anyhow::Result<Browser> {
+        Browser::new(&self.base)
+    }
+}
+
+/// An HTTP client that does not follow redirects (tests look at them), with a cookie jar or
+/// none.
+fn http_client(jar: Option<Arc<Jar>>) -> anyhow::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none());
+    let builder = match jar {
+        Some(jar) => builder.cookie_provider(jar),
+        None => builder,
+    };
+    Ok(builder.build()?)
+}
+
+/// A reply from the JSON API.
+#[derive(Clone, Debug)]
+pub struct ApiReply {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The body as JSON; a body that is not JSON becomes a JSON string.
+    pub body: Value,
+}
+
+impl ApiReply {
+    /// A header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The media type without parameters, e.g. `application/problem+json`.
+    pub fn content_type(&self) -> Option<&str> {
+        self.header("content-type")
+            .map(|v| v.split(';').next().unwrap_or(v).trim())
+    }
+}
+
+/// A client of the JSON API.
+#[derive(Clone, Debug)]
+pub struct Api {
+    client: reqwest::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Api {
+    /// A client of the API at `base` over `client`, with a bearer token or none.
+    pub fn new(client: reqwest::Client, base: &str, token: Option<String>) -> Self {
+        Self {
+            client,
+            base: base.to_string(),
+            token,
+        }
+    }
+
+    /// Sends `method path` with an optional JSON body and returns the whole reply.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<&Value>,
+    ) -> anyhow::Result<ApiReply> {
+        let mut rb = self
+            .client
+            .request(method.clone(), format!("{}{path}", self.base));
+        if let Some(t) = &self.token {
+            rb = rb.bearer_auth(t);
+        }
+        if let Some(b) = body {
+            rb = rb.json(b);
+        }
+        self.send(rb)
+            .await
+            .with_context(|| format!("{method} {path}"))
+    }
+
+    /// Sends a request built on [`Api::builder`] (for odd bodies and headers).
+    pub async fn send(&self, rb: reqwest::RequestBuilder) -> anyhow::Result<ApiReply> {
+        let response = rb.send().await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let text = response.text().await?;
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Ok(ApiReply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// A request builder for `method path` carrying this client's token, for bodies that
+    /// [`Api::request`] cannot send (malformed JSON, another content type).
+    pub fn builder(&self, method: Method, path: &str) -> reqwest::RequestBuilder {
+        let rb = self.client.request(method, format!("{}{path}", self.base));
+        match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        }
+    }
+
+    /// `GET path` → status and JSON.
+    pub async fn get(&self, path: &str) -> anyhow::Result<(StatusCode, Value)> {
+        let r = self.request(Method::GET, path, None).await?;
+        Ok((r.status, r.body))
+    }
+
+    /// `POST path` with a JSON body → status and JSON.
+    pub async fn post(&self, path: &str, body: &Value) -> anyhow::Result<(StatusCode, Value)> {
+        let r = self.request(Method::POST, path, Some(body)).await?;
+        Ok((r.status, r.body))
+    }
+
+    /// `PATCH path` with a JSON body → status and JSON.
+    pub async fn patch(&self, path: &str, body: &Value) -> anyhow::Result<(StatusCode, Value)> {
+        let r = self.request(Method::PATCH, path, Some(body)).await?;
+        Ok((r.status, r.body))
+    }
+}
+
+/// A page as the browser received it.
+#[derive(Clone, Debug)]
+pub struct PageReply {
+    /// Status.
+    pub status: StatusCode,
+    /// Headers.
+    pub headers: HeaderMap,
+    /// The HTML (or whatever the body was).
+    pub body: String,
+}
+
+impl PageReply {
+    /// A header's value, if present and text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Where a redirect goes.
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    /// Every `Set-Cookie` header, as sent.
+    pub fn set_cookies(&self) -> Vec<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok().map(str::to_string))
+            .collect()
+    }
+
+    /// The `Set-Cookie` header for cookie `name`, if one was sent.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        let prefix = format!("{name}=");
+        self.set_cookies()
+            .into_iter()
+            .find(|c| c.starts_with(&prefix))
+    }
+
+    /// The value of the page's first hidden `csrf_token` input.
+    pub fn csrf_token(&self) -> Option<String> {
+        csrf_token_in(&self.body)
+    }
+}
+
+/// The value of the first `csrf_token` input in `html`.
+pub fn csrf_token_in(html: &str) -> Option<String> {
+    let at = html.find("name=\"csrf_token\"")?;
+    let rest = &html[at..];
+    let tag_end = rest.find('>')?;
+    let tag = &rest[..tag_end];
+    let v = tag.find("value=\"")? + "value=\"".len();
+    let len = tag[v..].find('"')?;
+    Some(tag[v..v + len].to_string())
+}
+
+/// A browser: a cookie jar, no JavaScript, redirects not followed (tests look at them).
+#[derive(Clone, Debug)]
+pub struct Browser {
+    client: reqwest::Client,
+    jar: Arc<Jar>,
+    base: Url,
+}
+
+impl Browser {
+    /// A browser with an empty cookie jar, pointed at `base`.
+    pub fn new(base: &str) -> anyhow::Result<Self> {
+        let jar = Arc::new(Jar::default());
+        Ok(Self {
+            client: http_client(Some(jar.clone()))?,
+            jar,
+            base: Url::parse(base)?,
+        })
+    }
+
+    /// Puts a cookie in the jar, as if the server had set it (to replay an old session).
+    pub fn set_cookie(&self, name: &str, value: &str) {
+        self.jar
+            .add_cookie_str(&format!("{name}={value}; Path=/"), &self.base);
+    }
+
+    /// The value of cookie `name` the browser would send now.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let header = self.jar.cookies(&self.base)?;
+        let header = header.to_str().ok()?.to_string();
+        header.split(';').find_map(|pair| {
+            let (k, v) = pair.trim().split_once('=')?;
+            (k == name).then(|| v.to_string())
+        })
+    }
+
+    async fn reply(response: reqwest::Response) -> anyhow::Result<PageReply> {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.text().await?;
+        Ok(PageReply {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    /// `GET path`.
+    pub async fn get(&self, path: &str) -> anyhow::Result<PageReply> {
+        let url = self.base.join(path)?;
+        let r = self
+            .client
+            .get(url)
+            .send()
+            .await
+            .with_context(|| format!("GET {path}"))?;
+        Self::reply(r).await
+    }
+
+    /// Posts a form to `path`, as a browser submitting it from one of our pages would.
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> anyhow::Result<PageReply> {
+        self.post_form_with_headers(path, form, &[]).await
+    }
+
+    /// Posts a form with extra request headers (e.g. `Sec-Fetch-Site`, `Origin`).
+    pub async fn post_form_with_headers(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> anyhow::Result<PageReply> {
+        let url = self.base.join(path)?;
+        let mut extra = HeaderMap::new();
+        for (k, v) in headers {
+            extra.insert(
+                HeaderName::from_bytes(k.as_bytes())?,
+                HeaderValue::from_str(v)?,
+            );
+        }
+        let r = self
+            .client
+            .post(url)
+            .headers(extra)
+            .form(form)
+            .send()
+            .await
+            .with_context(|| format!("POST {path}"))?;
+        Self::reply(r).await
+    }
+
+    /// The CSRF token on the page at `path` (its forms' hidden `csrf_token`).
+    pub async fn csrf_token(&self, path: &str) -> anyhow::Result<String> {
+        let page = self.get(path).await?;
+        page.csrf_token()
+            .ok_or_else(|| anyhow!("no csrf_token on {path} (status {})", page.status))
+    }
+
+    /// Signs in through the real form: GET /sign-in, copy its CSRF token, POST the form.
+    /// Returns the reply to the POST (a 303 on success).
+    pub async fn sign_in(&self, email: &str, password: &str) -> anyhow::Result<PageReply> {
+        let token = self.csrf_token("/sign-in").await?;
+        self.post_form(
+            "/sign-in",
+            &[
+                ("email", email),
+                ("password", password),
+                ("csrf_token", &token),
+            ],
+        )
+        .await
+    }
+
+    /// Signs in with [`PASSWORD`] and fails unless a session was opened.
+    pub async fn sign_in_ok(&self, email: &str) -> anyhow::Result<()> {
+        let r = self.sign_in(email, PASSWORD).await?;
+        if r.status != StatusCode::SEE_OTHER || self.cookie("resettle_session").is_none() {
+            bail!("signing in as {email} failed: {} {}", r.status, r.body);
+        }
+        Ok(())
+    }
+}

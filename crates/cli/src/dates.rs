@@ -1,0 +1,115 @@
+//! `resettle dates`: key dates, bank holidays and working days from the command line.
+
+use anyhow::{Result, anyhow, bail};
+use clap::Subcommand;
+use jiff::civil::Date;
+use resettle_domain::calendar::Calendar;
+use resettle_domain::dto::{DtoInput, dto_key_dates, explain};
+
+/// The `dates` subcommands.
+#[derive(Subcommand)]
+pub enum DatesCommand {
+    /// Key dates of a Detention and Training Order.
+    Dto {
+        /// Date of sentence, YYYY-MM-DD.
+        #[arg(long)]
+        sentence_date: String,
+        /// Term in months (4 to 24).
+        #[arg(long)]
+        months: u8,
+        /// Days on remand to credit.
+        #[arg(long, default_value_t = 0)]
+        remand_days: u32,
+        /// Print JSON instead of an explanation.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Bank holidays in England and Wales in a year.
+    BankHolidays {
+        /// Year (1990 to 2100).
+        #[arg(long)]
+        year: i16,
+        /// Print a JSON array of dates.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add (or, when negative, subtract) working days.
+    AddWorkingDays {
+        /// Starting date, YYYY-MM-DD.
+        #[arg(long)]
+        from: String,
+        /// Working days to add; negative to go back.
+        #[arg(long, allow_hyphen_values = true)]
+        days: i32,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+fn date(flag: &str, s: &str) -> Result<Date> {
+    s.trim().parse::<Date>().map_err(|_| {
+        anyhow!("{flag}: {s:?} is not a real date: write it as YYYY-MM-DD, like 2026-11-02")
+    })
+}
+
+/// Runs a `dates` subcommand.
+pub fn run(command: DatesCommand) -> Result<()> {
+    let calendar = Calendar::england_and_wales();
+    match command {
+        DatesCommand::Dto {
+            sentence_date,
+            months,
+            remand_days,
+            json,
+        } => {
+            let input = DtoInput {
+                sentence_date: date("--sentence-date", &sentence_date)?,
+                term_months: months,
+                remand_days,
+            };
+            let dates = dto_key_dates(&input).map_err(|e| anyhow!("{e}"))?;
+            if json {
+                let out = serde_json::json!({
+                    "term_days": dates.term_days,
+                    "custody_days": dates.custody_days,
+                    "mtd": dates.mtd.to_string(),
+                    "etd": dates.etd.map(|d| d.to_string()),
+                    "ltd": dates.ltd.map(|d| d.to_string()),
+                    "sled": dates.sled.to_string(),
+                });
+                println!("{out}");
+            } else {
+                for line in explain(&input, &dates) {
+                    println!("{line}");
+                }
+            }
+        }
+        DatesCommand::BankHolidays { year, json } => {
+            let days = calendar.bank_holidays(year).map_err(|e| anyhow!("{e}"))?;
+            if json {
+                let list: Vec<String> = days.iter().map(|d| d.date.to_string()).collect();
+                println!("{}", serde_json::to_string(&list)?);
+            } else {
+                for d in days {
+                    println!("{}  {}", d.date, d.name);
+                }
+            }
+        }
+        DatesCommand::AddWorkingDays { from, days, json } => {
+            let from = date("--from", &from)?;
+            if days.abs() > 10_000 {
+                bail!("--days: {days} is too many; use at most 10000 working days either way");
+            }
+            let result = calendar
+                .add_working_days(from, days)
+                .map_err(|e| anyhow!("{e}"))?;
+            if json {
+                println!("{}", serde_json::json!({ "date": result.to_string() }));
+            } else {
+                println!("{result}");
+            }
+        }
+    }
+    Ok(())
+}
