@@ -326,14 +326,20 @@ impl Generator {
             let mut case_managers = Vec::new();
             for j in 0..n_cm {
                 let demo = (first && j == 0).then_some("case.manager");
-                case_managers.push(add_user(
+                let id = add_user(
                     &mut rng,
                     &mut base,
                     &mut logins,
                     &yjs,
                     Role::YjsCaseManager,
                     demo,
-                )?);
+                )?;
+                let name = base
+                    .users
+                    .last()
+                    .map(|u| u.user.name.clone())
+                    .unwrap_or_default();
+                case_managers.push((id, name));
             }
             let mut health_workers = Vec::new();
             for j in 0..(per_service / 100).clamp(1, 6) {
