@@ -1,9 +1,7 @@
 //! Organisations and users: the administrator's work.
 
 use resettle_domain::ids::{MembershipId, OrgId, UserId};
-use resettle_domain::org::{
-    Email, Membership, OrgCode, Organisation, Role, User, check_new_password,
-};
+use resettle_domain::org::{Email, Membership, OrgCode, Organisation, Role, User, check_new_password};
 use resettle_domain::policy::{Action, decide};
 use resettle_domain::validation::{ValidationErrors, optional_text, required_text};
 
@@ -78,17 +76,10 @@ impl App {
     pub async fn create_user(&self, who: Principal<'_>, input: &NewUserInput) -> AppResult<User> {
         self.allow_admin(who, Action::ManageUsers)?;
         let mut e = ValidationErrors::new();
-        let email = Email::parse(&input.email)
-            .map_err(|m| e.add("email", m))
-            .ok();
+        let email = Email::parse(&input.email).map_err(|m| e.add("email", m)).ok();
         let name = required_text(&mut e, "name", "Name", Some(&input.name), 200);
         let phone = optional_text(&mut e, "phone", "Telephone", input.phone.as_deref(), 40);
-        let role = input
-            .role
-            .trim()
-            .parse::<Role>()
-            .map_err(|m| e.add("role", m))
-            .ok();
+        let role = input.role.trim().parse::<Role>().map_err(|m| e.add("role", m)).ok();
         if let Err(m) = check_new_password(&input.password) {
             e.add("password", m);
         }
@@ -114,22 +105,11 @@ impl App {
             .map_err(|err| AppError::Internal(err.to_string()))?
             .map_err(AppError::Internal)?;
         let id = UserId::random();
-        let user = User {
-            id,
-            email,
-            name,
-            phone,
-            active: true,
-        };
+        let user = User { id, email, name, phone, active: true };
         let record = UserRecord {
             user: user.clone(),
             password_hash: Some(hash),
-            memberships: vec![Membership {
-                id: MembershipId::random(),
-                user_id: id,
-                organisation_id: org.id,
-                role,
-            }],
+            memberships: vec![Membership { id: MembershipId::random(), user_id: id, organisation_id: org.id, role }],
         };
         self.store.insert_user(&record).await?;
         tracing::info!(user_id = %id, role = %role, org_id = %org.id, "user created");
@@ -145,31 +125,13 @@ impl App {
         role: &str,
     ) -> AppResult<Membership> {
         self.allow_admin(who, Action::ManageUsers)?;
-        let role = role
-            .trim()
-            .parse::<Role>()
-            .map_err(|m| AppError::invalid("role", m))?;
-        self.store
-            .organisation(org)
-            .await?
-            .ok_or_else(|| AppError::invalid("organisation", "No such organisation"))?;
+        let role = role.trim().parse::<Role>().map_err(|m| AppError::invalid("role", m))?;
+        self.store.organisation(org).await?.ok_or_else(|| AppError::invalid("organisation", "No such organisation"))?;
         let record = self.store.user(user).await?.ok_or(AppError::NotFound)?;
-        if record
-            .memberships
-            .iter()
-            .any(|m| m.organisation_id == org && m.role == role)
-        {
-            return Err(AppError::invalid(
-                "role",
-                "The user already has that role in that organisation",
-            ));
+        if record.memberships.iter().any(|m| m.organisation_id == org && m.role == role) {
+            return Err(AppError::invalid("role", "The user already has that role in that organisation"));
         }
-        let m = Membership {
-            id: MembershipId::random(),
-            user_id: user,
-            organisation_id: org,
-            role,
-        };
+        let m = Membership { id: MembershipId::random(), user_id: user, organisation_id: org, role };
         self.store.insert_membership(&m).await?;
         Ok(m)
     }

@@ -33,17 +33,13 @@ impl App {
             Ok(e) => self.store.user_by_email(&e).await?,
             Err(_) => None,
         };
-        let hash = record
-            .as_ref()
-            .and_then(|r| r.password_hash.as_deref())
-            .unwrap_or(secrets::dummy_hash());
+        let hash = record.as_ref().and_then(|r| r.password_hash.as_deref()).unwrap_or(secrets::dummy_hash());
         let password = password.to_owned();
         let hash = hash.to_owned();
         // Argon2 is deliberately slow: keep it off the async workers.
-        let matches =
-            tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
-                .await
-                .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+        let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
+            .await
+            .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
         let record = match record {
             Some(r) if matches && r.user.active => r,
             _ => return Err(AppError::BadCredentials),
@@ -56,20 +52,12 @@ impl App {
             csrf_token: secrets::random_token(),
             created_at: now,
             last_seen_at: now,
-            expires_at: now
-                .saturating_add(self.config.session_absolute)
-                .unwrap_or(now),
+            expires_at: now.saturating_add(self.config.session_absolute).unwrap_or(now),
             ip,
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
         };
         self.store.insert_session(&session).await?;
-        Ok((
-            actor_of(&record),
-            NewSession {
-                token,
-                record: session,
-            },
-        ))
+        Ok((actor_of(&record), NewSession { token, record: session }))
     }
 
     /// The actor behind a session cookie, if the session is still valid; records activity.
@@ -80,20 +68,12 @@ impl App {
             return Ok(None);
         };
         let now = self.now();
-        let idle_deadline = session
-            .last_seen_at
-            .saturating_add(self.config.session_idle)
-            .unwrap_or(now);
+        let idle_deadline = session.last_seen_at.saturating_add(self.config.session_idle).unwrap_or(now);
         if now >= session.expires_at || now >= idle_deadline {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let Some(user) = self
-            .store
-            .user(session.user_id)
-            .await?
-            .filter(|u| u.user.active)
-        else {
+        let Some(user) = self.store.user(session.user_id).await?.filter(|u| u.user.active) else {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         };
@@ -107,9 +87,7 @@ impl App {
 
     /// Ends the session behind a cookie token.
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
-        self.store
-            .delete_session(&secrets::token_hash(token))
-            .await?;
+        self.store.delete_session(&secrets::token_hash(token)).await?;
         Ok(())
     }
 
@@ -125,22 +103,12 @@ impl App {
         if record.revoked_at.is_some() || self.now() >= record.expires_at {
             return Ok(None);
         }
-        Ok(self
-            .store
-            .user(record.user_id)
-            .await?
-            .filter(|u| u.user.active)
-            .map(|u| actor_of(&u)))
+        Ok(self.store.user(record.user_id).await?.filter(|u| u.user.active).map(|u| actor_of(&u)))
     }
 
     /// Creates an API token for the user with `email`, valid for `days` days; returns the
     /// secret, which is not stored and cannot be shown again.
-    pub async fn create_api_token(
-        &self,
-        email: &str,
-        days: Option<i64>,
-        label: &str,
-    ) -> AppResult<String> {
+    pub async fn create_api_token(&self, email: &str, days: Option<i64>, label: &str) -> AppResult<String> {
         let email = Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
         let user = self
             .store
@@ -149,10 +117,7 @@ impl App {
             .ok_or_else(|| AppError::invalid("email", "No user has that email address"))?;
         let days = days.unwrap_or(self.config.api_token_days);
         if !(1..=366).contains(&days) {
-            return Err(AppError::invalid(
-                "days",
-                "A token must last between 1 and 366 days",
-            ));
+            return Err(AppError::invalid("days", "A token must last between 1 and 366 days"));
         }
         let secret = format!("{API_TOKEN_PREFIX}{}", secrets::random_token());
         let now = self.now();
@@ -162,9 +127,7 @@ impl App {
             token_hash: secrets::token_hash(&secret),
             label: label.chars().take(100).collect(),
             created_at: now,
-            expires_at: now
-                .saturating_add(SignedDuration::from_hours(24 * days))
-                .unwrap_or(now),
+            expires_at: now.saturating_add(SignedDuration::from_hours(24 * days)).unwrap_or(now),
             revoked_at: None,
         };
         self.store.insert_api_token(&record).await?;
@@ -173,18 +136,10 @@ impl App {
 
     /// The actor for a user id (e.g. after the web layer has found a session).
     pub async fn actor(&self, id: UserId) -> AppResult<Actor> {
-        self.store
-            .user(id)
-            .await?
-            .map(|u| actor_of(&u))
-            .ok_or(AppError::Unauthenticated)
+        self.store.user(id).await?.map(|u| actor_of(&u)).ok_or(AppError::Unauthenticated)
     }
 }
 
 fn actor_of(r: &UserRecord) -> Actor {
-    Actor {
-        user_id: r.user.id,
-        name: r.user.name.clone(),
-        memberships: r.memberships.clone(),
-    }
+    Actor { user_id: r.user.id, name: r.user.name.clone(), memberships: r.memberships.clone() }
 }

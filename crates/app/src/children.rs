@@ -4,9 +4,7 @@ use serde::Serialize;
 
 use resettle_domain::child::{Carer, CarerInput, Child, ChildDetailsInput};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
-use resettle_domain::ids::{
-    CarerId, ChildId, EpisodeId, OrgId, PlacementId, TeamMemberId, TimelineEntryId,
-};
+use resettle_domain::ids::{CarerId, ChildId, EpisodeId, OrgId, PlacementId, TeamMemberId, TimelineEntryId};
 use resettle_domain::org::{OrgKind, Organisation, Role};
 use resettle_domain::policy::{Action, Decision, decide};
 use resettle_domain::team::{TeamMember, TeamMemberInput};
@@ -56,7 +54,8 @@ fn allowed(d: Decision) -> AppResult<()> {
 }
 
 impl App {
-    fn entry(
+    /// A timeline entry by the actor, now.
+    pub(crate) fn entry_for(
         &self,
         ctx: &Ctx,
         child: ChildId,
@@ -81,22 +80,10 @@ impl App {
     pub async fn create_child(&self, ctx: &Ctx, input: &NewChildInput) -> AppResult<Child> {
         let today = self.today();
         let mut errors = ValidationErrors::new();
-        let details = input
-            .details
-            .validate(today, true)
-            .map_err(|e| errors.0.extend(e.0))
-            .ok();
-        let yjs = match input
-            .yjs_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let details = input.details.validate(today, true).map_err(|e| errors.0.extend(e.0)).ok();
+        let yjs = match input.yjs_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
-                errors.add(
-                    "yjs_id",
-                    "Choose the youth justice service responsible for the child",
-                );
+                errors.add("yjs_id", "Choose the youth justice service responsible for the child");
                 None
             }
             Some(s) => match s.parse::<OrgId>() {
@@ -136,24 +123,12 @@ impl App {
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        if let Decision::Deny(why) =
-            decide(&ctx.actor, Action::CreateChild { yjs_id: yjs.id }, None)
-        {
+        if let Decision::Deny(why) = decide(&ctx.actor, Action::CreateChild { yjs_id: yjs.id }, None) {
             return Err(AppError::Forbidden(why));
         }
         let now = self.now();
-        let child = Child {
-            id,
-            yjs_id: yjs.id,
-            details,
-            version: 1,
-            created_at: now,
-            updated_at: now,
-        };
-        let named = ctx
-            .actor
-            .has_role_in(Role::YjsCaseManager, yjs.id)
-            .then_some(ctx.actor.user_id);
+        let child = Child { id, yjs_id: yjs.id, details, version: 1, created_at: now, updated_at: now };
+        let named = ctx.actor.has_role_in(Role::YjsCaseManager, yjs.id).then_some(ctx.actor.user_id);
         let team = vec![TeamMember {
             id: TeamMemberId::random(),
             child_id: id,
@@ -164,16 +139,8 @@ impl App {
             started_on: today,
             ended_on: None,
         }];
-        let entry = self.entry(
-            ctx,
-            id,
-            "child.created",
-            format!("Record created; {} responsible", yjs.name),
-            None,
-        );
-        self.store
-            .insert_child(&child, &carers, &team, &entry)
-            .await?;
+        let entry = self.entry_for(ctx, id, "child.created", format!("Record created; {} responsible", yjs.name), None);
+        self.store.insert_child(&child, &carers, &team, &entry).await?;
         tracing::info!(child_id = %id, request_id = %ctx.request_id, "child created");
         Ok(child)
     }
@@ -188,23 +155,12 @@ impl App {
     /// Everything on the child's page.
     pub async fn child_record(&self, ctx: &Ctx, id: ChildId) -> AppResult<ChildRecord> {
         let child = self.child(ctx, id).await?;
-        let yjs = self
-            .store
-            .organisation(child.yjs_id)
-            .await?
-            .ok_or(AppError::NotFound)?;
+        let yjs = self.store.organisation(child.yjs_id).await?.ok_or(AppError::NotFound)?;
         let carers = self.store.carers(id).await?;
         let team = self.store.team(id).await?;
         let custody = self.store.custody(id).await?;
         let timeline = self.store.timeline(id, TIMELINE_PAGE).await?;
-        Ok(ChildRecord {
-            child,
-            yjs,
-            carers,
-            team,
-            custody,
-            timeline,
-        })
+        Ok(ChildRecord { child, yjs, carers, team, custody, timeline })
     }
 
     /// Changes a child's details, if `expected_version` is still current.
@@ -220,43 +176,22 @@ impl App {
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let details = input.validate(self.today(), false)?;
         if expected_version != current.version {
-            return Err(AppError::Conflict {
-                current_version: current.version,
-            });
+            return Err(AppError::Conflict { current_version: current.version });
         }
         let changed = Child::changed_fields(&current.details, &details);
         if changed.is_empty() {
             return Ok(current);
         }
-        let updated = Child {
-            details,
-            version: current.version + 1,
-            updated_at: self.now(),
-            ..current.clone()
-        };
-        let reason = reason
-            .map(|r| r.trim().to_string())
-            .filter(|r| !r.is_empty());
-        let entry = self.entry(
-            ctx,
-            id,
-            "child.updated",
-            format!("Changed {}", changed.join(", ")),
-            reason,
-        );
-        self.store
-            .update_child(&updated, expected_version, &entry)
-            .await?;
+        let updated = Child { details, version: current.version + 1, updated_at: self.now(), ..current.clone() };
+        let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
+        let entry = self.entry_for(ctx, id, "child.updated", format!("Changed {}", changed.join(", ")), reason);
+        self.store.update_child(&updated, expected_version, &entry).await?;
         Ok(updated)
     }
 
     /// The actor's caseload: children on their team, filtered and ordered by the database.
     pub async fn caseload(&self, ctx: &Ctx, query: &CaseloadQuery) -> AppResult<Page<CaseloadRow>> {
-        let query = CaseloadQuery {
-            per_page: query.per_page.clamp(1, 200),
-            page: query.page.max(1),
-            ..query.clone()
-        };
+        let query = CaseloadQuery { per_page: query.per_page.clamp(1, 200), page: query.page.max(1), ..query.clone() };
         Ok(self.store.caseload(&self.scope(&ctx.actor), &query).await?)
     }
 
@@ -277,14 +212,9 @@ impl App {
             .ok_or_else(|| AppError::invalid("organisation_id", "No organisation has that id"))?;
         if let Some(user_id) = member.user_id {
             let user = self.store.user(user_id).await?;
-            let works_there = user
-                .as_ref()
-                .is_some_and(|u| u.memberships.iter().any(|m| m.organisation_id == org.id));
+            let works_there = user.as_ref().is_some_and(|u| u.memberships.iter().any(|m| m.organisation_id == org.id));
             if !works_there {
-                return Err(AppError::invalid(
-                    "user_id",
-                    format!("Choose a person who works for {}", org.name),
-                ));
+                return Err(AppError::invalid("user_id", format!("Choose a person who works for {}", org.name)));
             }
         }
         let team = self.store.team(child_id).await?;
@@ -296,25 +226,17 @@ impl App {
                 && t.member.role == member.role
         });
         if duplicate {
-            return Err(AppError::invalid(
-                "organisation_id",
-                "They are already on the team in that role",
-            ));
+            return Err(AppError::invalid("organisation_id", "They are already on the team in that role"));
         }
         let who = match member.user_id {
             Some(_) => "a named person",
             None => "the organisation",
         };
-        let entry = self.entry(
+        let entry = self.entry_for(
             ctx,
             child_id,
             "team.member_added",
-            format!(
-                "Added {} ({}, {who}) to the team: {}",
-                org.name,
-                member.role.label(),
-                member.responsibility
-            ),
+            format!("Added {} ({}, {who}) to the team: {}", org.name, member.role.label(), member.responsibility),
             None,
         );
         self.store.insert_team_member(&member, &entry).await?;
@@ -322,16 +244,11 @@ impl App {
     }
 
     /// Adds a parent or carer.
-    pub async fn add_carer(
-        &self,
-        ctx: &Ctx,
-        child_id: ChildId,
-        input: &CarerInput,
-    ) -> AppResult<Carer> {
+    pub async fn add_carer(&self, ctx: &Ctx, child_id: ChildId, input: &CarerInput) -> AppResult<Carer> {
         self.child(ctx, child_id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let carer = input.validate(CarerId::random(), child_id, "")?;
-        let entry = self.entry(
+        let entry = self.entry_for(
             ctx,
             child_id,
             "carer.added",
@@ -359,30 +276,12 @@ impl App {
             .await?
             .filter(|o| o.kind.is_secure_establishment())
             .ok_or_else(|| {
-                AppError::invalid(
-                    "establishment_id",
-                    "Choose a secure establishment (YOI, STC, SCH or secure school)",
-                )
+                AppError::invalid("establishment_id", "Choose a secure establishment (YOI, STC, SCH or secure school)")
             })?;
-        if self
-            .store
-            .custody(child_id)
-            .await?
-            .iter()
-            .any(|e| e.episode.ended_on.is_none())
-        {
-            return Err(AppError::invalid(
-                "kind",
-                "The child is already in custody: record the release first",
-            ));
+        if self.store.custody(child_id).await?.iter().any(|e| e.episode.ended_on.is_none()) {
+            return Err(AppError::invalid("kind", "The child is already in custody: record the release first"));
         }
-        let episode = CustodyEpisode {
-            id: EpisodeId::random(),
-            child_id,
-            kind,
-            started_on,
-            ended_on: None,
-        };
+        let episode = CustodyEpisode { id: EpisodeId::random(), child_id, kind, started_on, ended_on: None };
         let placement = Placement {
             id: PlacementId::random(),
             episode_id: episode.id,
@@ -391,21 +290,14 @@ impl App {
             ended_on: None,
             reason: PlacementReason::Admission,
         };
-        let entry = self.entry(
+        let entry = self.entry_for(
             ctx,
             child_id,
             "custody.started",
-            format!(
-                "{} from {} at {}",
-                kind.label(),
-                resettle_domain::calendar::long_date(started_on),
-                est.name
-            ),
+            format!("{} from {} at {}", kind.label(), resettle_domain::calendar::long_date(started_on), est.name),
             None,
         );
-        self.store
-            .insert_episode(&episode, &placement, &entry)
-            .await?;
+        self.store.insert_episode(&episode, &placement, &entry).await?;
         Ok(episode)
     }
 }

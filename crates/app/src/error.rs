@@ -49,9 +49,7 @@ impl From<crate::storage::StorageError> for AppError {
         use crate::storage::StorageError;
         match e {
             StorageError::NotFound => AppError::NotFound,
-            StorageError::VersionMismatch { current } => AppError::Conflict {
-                current_version: current,
-            },
+            StorageError::VersionMismatch { current } => AppError::Conflict { current_version: current },
             StorageError::Duplicate { field, message } => AppError::invalid(&field, message),
             StorageError::Database(m) => AppError::Internal(m),
         }

@@ -6,6 +6,7 @@
 pub mod admin;
 pub mod auth;
 pub mod children;
+pub mod custody;
 pub mod error;
 pub mod secrets;
 pub mod storage;
@@ -29,6 +30,8 @@ pub struct Config {
     pub session_absolute: SignedDuration,
     /// Days an API token lasts when no other length is asked for.
     pub api_token_days: i64,
+    /// Deadlines: the `[timescales]` section of the configuration file.
+    pub timescales: resettle_domain::timescales::Timescales,
 }
 
 impl Default for Config {
@@ -37,6 +40,7 @@ impl Default for Config {
             session_idle: SignedDuration::from_mins(30),
             session_absolute: SignedDuration::from_hours(12),
             api_token_days: 90,
+            timescales: resettle_domain::timescales::Timescales::default(),
         }
     }
 }
@@ -83,11 +87,7 @@ pub struct App {
 impl App {
     /// An application over `store`.
     pub fn new(store: Arc<dyn Storage>, config: Config) -> Self {
-        Self {
-            store,
-            config: Arc::new(config),
-            clock: Clock::System,
-        }
+        Self { store, config: Arc::new(config), clock: Clock::System }
     }
 
     /// The same application reading time from `clock`.

@@ -20,9 +20,7 @@ pub fn hash_password(password: &str) -> Result<String, String> {
 
 /// Whether `password` matches the PHC string `hash`. A malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
-    Argon2::default()
-        .verify_password(password.as_bytes(), hash)
-        .is_ok()
+    Argon2::default().verify_password(password.as_bytes(), hash).is_ok()
 }
 
 /// A hash to verify against when the account does not exist, so that a missing account

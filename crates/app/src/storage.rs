@@ -13,9 +13,10 @@ use serde::Serialize;
 
 use resettle_domain::child::{Carer, Child};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement};
-use resettle_domain::ids::{ChildId, OrgId, TokenId, UserId};
+use resettle_domain::ids::{ChildId, EpisodeId, OrgId, SentenceId, TokenId, UserId};
 use resettle_domain::org::{Email, Membership, OrgCode, OrgKind, Organisation, User};
 use resettle_domain::policy::ChildScope;
+use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
 
@@ -115,12 +116,8 @@ pub enum CaseloadSort {
 
 impl CaseloadSort {
     /// Every option.
-    pub const ALL: [CaseloadSort; 4] = [
-        CaseloadSort::Name,
-        CaseloadSort::DateOfBirth,
-        CaseloadSort::Updated,
-        CaseloadSort::CustodySince,
-    ];
+    pub const ALL: [CaseloadSort; 4] =
+        [CaseloadSort::Name, CaseloadSort::DateOfBirth, CaseloadSort::Updated, CaseloadSort::CustodySince];
 
     /// The query-string spelling.
     pub fn as_str(self) -> &'static str {
@@ -155,13 +152,7 @@ pub struct CaseloadQuery {
 
 impl Default for CaseloadQuery {
     fn default() -> Self {
-        Self {
-            organisation_id: None,
-            sort: CaseloadSort::Name,
-            descending: false,
-            page: 1,
-            per_page: 50,
-        }
+        Self { organisation_id: None, sort: CaseloadSort::Name, descending: false, page: 1, per_page: 50 }
     }
 }
 
@@ -281,6 +272,67 @@ pub struct SyntheticBatch {
     pub timeline: Vec<TimelineEntry>,
 }
 
+/// A sentence with every revision of its key dates, oldest first.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct SentenceView {
+    /// The sentence.
+    pub sentence: Sentence,
+    /// Its key-date revisions, oldest first; the last is current.
+    pub revisions: Vec<KeyDatesRevision>,
+}
+
+/// How a new sentence or remand relates to custody.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EpisodeChange {
+    /// The child enters custody: a new episode with its first placement.
+    Open {
+        /// The episode.
+        episode: CustodyEpisode,
+        /// Its first placement.
+        placement: Placement,
+    },
+    /// The child is already in custody (on remand, now sentenced): the open episode goes on,
+    /// as the given kind.
+    Continue {
+        /// The open episode.
+        episode_id: EpisodeId,
+        /// Its kind from now on.
+        kind: EpisodeKind,
+    },
+}
+
+/// Everything written when a sentence is recorded, in one transaction.
+#[derive(Clone, Debug)]
+pub struct NewSentence {
+    /// The sentence.
+    pub sentence: Sentence,
+    /// Its first key-date revision.
+    pub revision: KeyDatesRevision,
+    /// The custody episode it opens or continues.
+    pub episode: EpisodeChange,
+    /// The deadlines, replacing any the episode had.
+    pub deadlines: Vec<StoredDeadline>,
+    /// The timeline entry.
+    pub entry: TimelineEntry,
+}
+
+/// Everything written when a remand is recorded, in one transaction.
+#[derive(Clone, Debug)]
+pub struct NewRemand {
+    /// The remand.
+    pub remand: Remand,
+    /// The custody episode it opens.
+    pub episode: CustodyEpisode,
+    /// The first placement.
+    pub placement: Placement,
+    /// The deadlines.
+    pub deadlines: Vec<StoredDeadline>,
+    /// The child made looked after (with the version it was read at), if not already.
+    pub child: Option<(Child, i64)>,
+    /// Timeline entries.
+    pub entries: Vec<TimelineEntry>,
+}
+
 /// Everything the application needs from a database.
 #[async_trait]
 pub trait Storage: Send + Sync + 'static {
@@ -338,18 +390,9 @@ pub trait Storage: Send + Sync + 'static {
     /// Replaces a child's details if the stored version is `expected_version` (the new
     /// record carries `expected_version + 1`), and adds the timeline entry; otherwise
     /// [`StorageError::VersionMismatch`] and nothing changes.
-    async fn update_child(
-        &self,
-        child: &Child,
-        expected_version: i64,
-        entry: &TimelineEntry,
-    ) -> StorageResult<()>;
+    async fn update_child(&self, child: &Child, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()>;
     /// The children within `scope`, filtered, ordered and paged in the query.
-    async fn caseload(
-        &self,
-        scope: &ChildScope,
-        query: &CaseloadQuery,
-    ) -> StorageResult<Page<CaseloadRow>>;
+    async fn caseload(&self, scope: &ChildScope, query: &CaseloadQuery) -> StorageResult<Page<CaseloadRow>>;
     /// A child's parents and carers.
     async fn carers(&self, child: ChildId) -> StorageResult<Vec<Carer>>;
     /// Adds a carer and the timeline entry.
@@ -357,11 +400,7 @@ pub trait Storage: Send + Sync + 'static {
     /// The team around a child, current members first.
     async fn team(&self, child: ChildId) -> StorageResult<Vec<TeamMemberView>>;
     /// Adds a team member and the timeline entry.
-    async fn insert_team_member(
-        &self,
-        member: &TeamMember,
-        entry: &TimelineEntry,
-    ) -> StorageResult<()>;
+    async fn insert_team_member(&self, member: &TeamMember, entry: &TimelineEntry) -> StorageResult<()>;
     /// A child's custody episodes, newest first.
     async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>>;
     /// Opens a custody episode with its first placement, and the timeline entry.
@@ -373,6 +412,34 @@ pub trait Storage: Send + Sync + 'static {
     ) -> StorageResult<()>;
     /// A child's timeline, newest first.
     async fn timeline(&self, child: ChildId, limit: u32) -> StorageResult<Vec<TimelineEntry>>;
+
+    /// Records a sentence: the sentence, its first key dates, the custody episode and the
+    /// deadlines, in one transaction.
+    async fn insert_sentence(&self, new: &NewSentence) -> StorageResult<()>;
+    /// Records a remand, in one transaction.
+    async fn insert_remand(&self, new: &NewRemand) -> StorageResult<()>;
+    /// A child's sentences with their key-date history, newest sentence first.
+    async fn sentences(&self, child: ChildId) -> StorageResult<Vec<SentenceView>>;
+    /// One sentence.
+    async fn sentence(&self, id: SentenceId) -> StorageResult<Option<Sentence>>;
+    /// Stores a recalculation: the sentence's new inputs (if `expected_version` is current),
+    /// a new key-date revision, the episode's new deadlines and the timeline entry.
+    async fn recalculate_sentence(
+        &self,
+        sentence: &Sentence,
+        expected_version: i64,
+        revision: &KeyDatesRevision,
+        deadlines: &[StoredDeadline],
+        entry: &TimelineEntry,
+    ) -> StorageResult<()>;
+    /// A child's remands, newest first.
+    async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>>;
+    /// A child's deadlines, soonest first.
+    async fn deadlines(&self, child: ChildId) -> StorageResult<Vec<StoredDeadline>>;
+    /// Bank holidays added by administrators.
+    async fn extra_bank_holidays(&self) -> StorageResult<Vec<(Date, String)>>;
+    /// Adds a bank holiday; a day already added is [`StorageError::Duplicate`] on `date`.
+    async fn insert_bank_holiday(&self, day: Date, name: &str, by: Option<UserId>) -> StorageResult<()>;
 
     /// Loads synthetic records in one transaction (the generator's bulk path).
     async fn load_synthetic(&self, batch: &SyntheticBatch) -> StorageResult<()>;

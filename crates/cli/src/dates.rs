@@ -32,6 +32,9 @@ pub enum DatesCommand {
         /// Print a JSON array of dates.
         #[arg(long)]
         json: bool,
+        /// Also count the bank holidays administrators added in this database.
+        #[arg(long, env = "RESETTLE_DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Add (or, when negative, subtract) working days.
     AddWorkingDays {
@@ -44,30 +47,37 @@ pub enum DatesCommand {
         /// Print JSON.
         #[arg(long)]
         json: bool,
+        /// Also count the bank holidays administrators added in this database.
+        #[arg(long, env = "RESETTLE_DATABASE_URL")]
+        database_url: Option<String>,
     },
 }
 
+/// The calendar, with the database's added bank holidays when a database is named.
+async fn calendar(database_url: Option<&str>) -> Result<Calendar> {
+    let calendar = Calendar::england_and_wales();
+    match database_url {
+        None => Ok(calendar),
+        Some(url) => {
+            let store = crate::open_store(url).await?;
+            let extra = store.extra_bank_holidays().await.map_err(|e| anyhow!("{e}"))?;
+            Ok(calendar.with_extra_holidays(extra))
+        }
+    }
+}
+
 fn date(flag: &str, s: &str) -> Result<Date> {
-    s.trim().parse::<Date>().map_err(|_| {
-        anyhow!("{flag}: {s:?} is not a real date: write it as YYYY-MM-DD, like 2026-11-02")
-    })
+    s.trim()
+        .parse::<Date>()
+        .map_err(|_| anyhow!("{flag}: {s:?} is not a real date: write it as YYYY-MM-DD, like 2026-11-02"))
 }
 
 /// Runs a `dates` subcommand.
-pub fn run(command: DatesCommand) -> Result<()> {
-    let calendar = Calendar::england_and_wales();
+pub async fn run(command: DatesCommand) -> Result<()> {
     match command {
-        DatesCommand::Dto {
-            sentence_date,
-            months,
-            remand_days,
-            json,
-        } => {
-            let input = DtoInput {
-                sentence_date: date("--sentence-date", &sentence_date)?,
-                term_months: months,
-                remand_days,
-            };
+        DatesCommand::Dto { sentence_date, months, remand_days, json } => {
+            let input =
+                DtoInput { sentence_date: date("--sentence-date", &sentence_date)?, term_months: months, remand_days };
             let dates = dto_key_dates(&input).map_err(|e| anyhow!("{e}"))?;
             if json {
                 let out = serde_json::json!({
@@ -85,8 +95,8 @@ pub fn run(command: DatesCommand) -> Result<()> {
                 }
             }
         }
-        DatesCommand::BankHolidays { year, json } => {
-            let days = calendar.bank_holidays(year).map_err(|e| anyhow!("{e}"))?;
+        DatesCommand::BankHolidays { year, json, database_url } => {
+            let days = calendar(database_url.as_deref()).await?.bank_holidays(year).map_err(|e| anyhow!("{e}"))?;
             if json {
                 let list: Vec<String> = days.iter().map(|d| d.date.to_string()).collect();
                 println!("{}", serde_json::to_string(&list)?);
@@ -96,14 +106,13 @@ pub fn run(command: DatesCommand) -> Result<()> {
                 }
             }
         }
-        DatesCommand::AddWorkingDays { from, days, json } => {
+        DatesCommand::AddWorkingDays { from, days, json, database_url } => {
+            let calendar = calendar(database_url.as_deref()).await?;
             let from = date("--from", &from)?;
             if days.abs() > 10_000 {
                 bail!("--days: {days} is too many; use at most 10000 working days either way");
             }
-            let result = calendar
-                .add_working_days(from, days)
-                .map_err(|e| anyhow!("{e}"))?;
+            let result = calendar.add_working_days(from, days).map_err(|e| anyhow!("{e}"))?;
             if json {
                 println!("{}", serde_json::json!({ "date": result.to_string() }));
             } else {

@@ -28,12 +28,35 @@ struct Cli {
 #[derive(Args, Clone)]
 struct Db {
     /// Database: `sqlite://PATH` (created when missing) or `postgres://USER@HOST/DB`.
-    #[arg(
-        long,
-        env = "RESETTLE_DATABASE_URL",
-        default_value = "sqlite://resettle.db"
-    )]
+    #[arg(long, env = "RESETTLE_DATABASE_URL", default_value = "sqlite://resettle.db")]
     database_url: String,
+    /// Configuration file (TOML); its `[timescales]` section sets the deadlines. Defaults to
+    /// `resettle.toml` in the working directory when that exists.
+    #[arg(long, env = "RESETTLE_CONFIG")]
+    config: Option<PathBuf>,
+}
+
+/// Reads the configuration: built-in defaults, then the TOML file, then environment
+/// variables such as `RESETTLE_TIMESCALES__INITIAL_PLANNING_WORKING_DAYS=12`.
+fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
+    use figment::Figment;
+    use figment::providers::{Env, Format, Serialized, Toml};
+    use resettle_domain::timescales::Timescales;
+    let default_path = std::path::Path::new("resettle.toml");
+    let file = match path {
+        Some(p) if !p.exists() => bail!("--config: {} does not exist", p.display()),
+        Some(p) => Some(p.to_path_buf()),
+        None => default_path.exists().then(|| default_path.to_path_buf()),
+    };
+    let mut figment = Figment::from(Serialized::default("timescales", Timescales::default()));
+    if let Some(f) = &file {
+        figment = figment.merge(Toml::file(f));
+    }
+    figment = figment.merge(Env::prefixed("RESETTLE_TIMESCALES__").map(|k| format!("timescales.{k}").into()));
+    let timescales: Timescales = figment
+        .extract_inner("timescales")
+        .map_err(|e| anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)"))?;
+    Ok(Config { timescales, ..Config::default() })
 }
 
 #[derive(Subcommand)]
@@ -82,11 +105,7 @@ enum Command {
     /// Create a fresh demo database from synthetic data, print the demo sign-ins and serve it.
     Demo {
         /// Database for the demo; an existing SQLite file there is replaced.
-        #[arg(
-            long,
-            env = "RESETTLE_DEMO_DATABASE_URL",
-            default_value = "sqlite://resettle-demo.db"
-        )]
+        #[arg(long, env = "RESETTLE_DEMO_DATABASE_URL", default_value = "sqlite://resettle-demo.db")]
         database_url: String,
         /// Address to listen on.
         #[arg(long, env = "RESETTLE_BIND", default_value = "127.0.0.1:8080")]
@@ -97,6 +116,9 @@ enum Command {
         /// Seed.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Configuration file (TOML), as for `serve`.
+        #[arg(long, env = "RESETTLE_CONFIG")]
+        config: Option<PathBuf>,
         #[command(flatten)]
         web: WebArgs,
     },
@@ -187,12 +209,10 @@ fn main() -> std::process::ExitCode {
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("error: cannot start the runtime: {e}");
@@ -225,17 +245,9 @@ fn explain(e: &anyhow::Error) -> String {
 /// Opens the database named by `url`, applying migrations.
 pub async fn open_store(url: &str) -> Result<Arc<dyn Storage>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(
-            PostgresStore::connect(url)
-                .await
-                .map_err(|e| anyhow!("{e}"))?,
-        ))
+        Ok(Arc::new(PostgresStore::connect(url).await.map_err(|e| anyhow!("{e}"))?))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(
-            SqliteStore::connect(url)
-                .await
-                .map_err(|e| anyhow!("{e}"))?,
-        ))
+        Ok(Arc::new(SqliteStore::connect(url).await.map_err(|e| anyhow!("{e}"))?))
     } else {
         bail!(
             "the database URL must start with sqlite:// or postgres:// (got a URL starting {:?})",
@@ -245,10 +257,8 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn Storage>> {
 }
 
 async fn app_for(db: &Db) -> Result<App> {
-    Ok(App::new(
-        open_store(&db.database_url).await?,
-        Config::default(),
-    ))
+    let config = load_config(db.config.as_deref())?;
+    Ok(App::new(open_store(&db.database_url).await?, config))
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -262,62 +272,24 @@ async fn run(cli: Cli) -> Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::Org {
-            command:
-                OrgCommand::Add {
-                    db,
-                    code,
-                    name,
-                    kind,
-                },
-        } => {
+        Command::Org { command: OrgCommand::Add { db, code, name, kind } } => {
             let app = app_for(&db).await?;
-            let org = app
-                .create_organisation(Principal::Operator, &code, &name, &kind)
-                .await?;
+            let org = app.create_organisation(Principal::Operator, &code, &name, &kind).await?;
             println!("{}", org.id);
             Ok(())
         }
-        Command::User {
-            command:
-                UserCommand::Add {
-                    db,
-                    email,
-                    name,
-                    org,
-                    role,
-                    phone,
-                    password_stdin: _,
-                },
-        } => {
+        Command::User { command: UserCommand::Add { db, email, name, org, role, phone, password_stdin: _ } } => {
             let password = read_password()?;
             let app = app_for(&db).await?;
-            let input = NewUserInput {
-                email,
-                name,
-                phone,
-                organisation: org,
-                role,
-                password,
-            };
+            let input = NewUserInput { email, name, phone, organisation: org, role, password };
             let user = app.create_user(Principal::Operator, &input).await?;
             println!("{}", user.id);
             Ok(())
         }
-        Command::Token {
-            command:
-                TokenCommand::Create {
-                    db,
-                    email,
-                    days,
-                    label,
-                },
-        } => {
+        Command::Token { command: TokenCommand::Create { db, email, days, label } } => {
             let app = app_for(&db).await?;
             let token = app.create_api_token(&email, days, &label).await?;
-            eprintln!(
-                "Token created. It is shown once: store it safely. Send it as 'Authorization: Bearer <token>'."
-            );
+            eprintln!("Token created. It is shown once: store it safely. Send it as 'Authorization: Bearer <token>'.");
             println!("{token}");
             Ok(())
         }
@@ -327,21 +299,16 @@ async fn run(cli: Cli) -> Result<()> {
             print_logins(&logins);
             Ok(())
         }
-        Command::Demo {
-            database_url,
-            bind,
-            children,
-            seed,
-            web,
-        } => {
+        Command::Demo { database_url, bind, children, seed, config, web } => {
+            let config = load_config(config.as_deref())?;
             let url = fresh_demo_database(&database_url)?;
-            let app = App::new(open_store(&url).await?, Config::default());
+            let app = App::new(open_store(&url).await?, config);
             let logins = load_synthetic(&app, seed, children).await?;
             print_logins(&logins);
             println!("\nOpen http://{bind}/ and sign in with any of the above.");
             serve(app, &bind, web).await
         }
-        Command::Dates { command } => dates::run(command),
+        Command::Dates { command } => dates::run(command).await,
     }
 }
 
@@ -351,10 +318,7 @@ fn read_password() -> Result<String> {
         eprintln!("Password (then Enter):");
     }
     let mut line = String::new();
-    stdin
-        .lock()
-        .read_line(&mut line)
-        .context("cannot read the password from standard input")?;
+    stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
     let password = line.trim_end_matches(['\n', '\r']).to_string();
     if password.is_empty() {
         bail!("--password-stdin: no password on standard input (send it as the first line)");
@@ -366,18 +330,11 @@ async fn serve(app: App, bind: &str, web: WebArgs) -> Result<()> {
     if !web.static_dir.join("resettle.css").exists() {
         tracing::warn!(dir = %web.static_dir.display(), "front-end assets not found: run `make assets` (pages will be unstyled)");
     }
-    let listener = tokio::net::TcpListener::bind(bind)
-        .await
-        .with_context(|| format!("cannot listen on {bind}"))?;
+    let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = app.store().backend(), "serving");
-    let router = resettle_web::router(
-        app,
-        WebConfig {
-            static_dir: web.static_dir,
-            secure_cookies: web.secure_cookies,
-        },
-    );
+    let router =
+        resettle_web::router(app, WebConfig { static_dir: web.static_dir, secure_cookies: web.secure_cookies });
     resettle_web::serve(listener, router).await?;
     Ok(())
 }
@@ -385,17 +342,13 @@ async fn serve(app: App, bind: &str, web: WebArgs) -> Result<()> {
 /// Replaces an existing SQLite demo file (the demo always starts fresh). PostgreSQL demo
 /// databases must be empty: nothing is dropped there.
 fn fresh_demo_database(url: &str) -> Result<String> {
-    if let Some(path) = url
-        .strip_prefix("sqlite://")
-        .or_else(|| url.strip_prefix("sqlite:"))
-    {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
         let path = path.split('?').next().unwrap_or(path);
         if !path.is_empty() && path != ":memory:" {
             for suffix in ["", "-wal", "-shm"] {
                 let p = format!("{path}{suffix}");
                 if std::path::Path::new(&p).exists() {
-                    std::fs::remove_file(&p)
-                        .with_context(|| format!("cannot replace the old demo database {p}"))?;
+                    std::fs::remove_file(&p).with_context(|| format!("cannot replace the old demo database {p}"))?;
                 }
             }
         }
@@ -403,33 +356,21 @@ fn fresh_demo_database(url: &str) -> Result<String> {
     Ok(url.to_string())
 }
 
-async fn load_synthetic(
-    app: &App,
-    seed: u64,
-    children: usize,
-) -> Result<Vec<resettle_synth::DemoLogin>> {
+async fn load_synthetic(app: &App, seed: u64, children: usize) -> Result<Vec<resettle_synth::DemoLogin>> {
     let started = Instant::now();
     if !app.organisations().await?.is_empty() {
         bail!("the database already has organisations: load synthetic data into an empty database");
     }
-    let hash =
-        tokio::task::spawn_blocking(|| secrets::hash_password(resettle_synth::DEMO_PASSWORD))
-            .await?
-            .map_err(|e| anyhow!(e))?;
-    let mut generator = resettle_synth::Generator::new(seed, children, app.today(), &hash)
+    let hash = tokio::task::spawn_blocking(|| secrets::hash_password(resettle_synth::DEMO_PASSWORD))
+        .await?
         .map_err(|e| anyhow!(e))?;
-    app.store()
-        .load_synthetic(generator.base())
-        .await
-        .map_err(|e| anyhow!("{e}"))?;
+    let mut generator = resettle_synth::Generator::new(seed, children, app.today(), &hash).map_err(|e| anyhow!(e))?;
+    app.store().load_synthetic(generator.base()).await.map_err(|e| anyhow!("{e}"))?;
     let logins = generator.demo_logins().to_vec();
     let mut loaded = 0;
     for batch in generator.by_ref() {
         loaded += batch.children.len();
-        app.store()
-            .load_synthetic(&batch)
-            .await
-            .map_err(|e| anyhow!("{e}"))?;
+        app.store().load_synthetic(&batch).await.map_err(|e| anyhow!("{e}"))?;
     }
     eprintln!(
         "Loaded {} organisations, {} users and {loaded} synthetic children in {:.1} s.",
@@ -441,16 +382,8 @@ async fn load_synthetic(
 }
 
 fn print_logins(logins: &[resettle_synth::DemoLogin]) {
-    println!(
-        "Demo sign-ins (synthetic data; every password is {}):",
-        resettle_synth::DEMO_PASSWORD
-    );
+    println!("Demo sign-ins (synthetic data; every password is {}):", resettle_synth::DEMO_PASSWORD);
     for l in logins {
-        println!(
-            "  {:<40} {:<24} {}",
-            l.email,
-            l.role.as_str(),
-            l.organisation
-        );
+        println!("  {:<40} {:<24} {}", l.email, l.role.as_str(), l.organisation);
     }
 }

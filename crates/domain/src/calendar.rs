@@ -83,11 +83,7 @@ enum RuleHoliday {
 enum Change {
     /// A rule holiday was moved by proclamation: it fell on `to` instead, and its usual day was
     /// an ordinary working day.
-    Moved {
-        holiday: RuleHoliday,
-        to: Date,
-        name: &'static str,
-    },
+    Moved { holiday: RuleHoliday, to: Date, name: &'static str },
     /// A one-off extra holiday.
     Added { on: Date, name: &'static str },
 }
@@ -113,47 +109,27 @@ const EXCEPTIONS: &[Exception] = &[
         note: "50th anniversary of VE day: early May holiday moved from Monday 1 May",
     },
     Exception {
-        change: Change::Added {
-            on: date(1999, 12, 31),
-            name: "Millennium celebrations",
-        },
+        change: Change::Added { on: date(1999, 12, 31), name: "Millennium celebrations" },
         note: "one-off holiday for the millennium",
     },
     Exception {
-        change: Change::Moved {
-            holiday: RuleHoliday::Spring,
-            to: date(2002, 6, 4),
-            name: "Spring bank holiday",
-        },
+        change: Change::Moved { holiday: RuleHoliday::Spring, to: date(2002, 6, 4), name: "Spring bank holiday" },
         note: "Golden Jubilee: spring holiday moved from Monday 27 May to Tuesday 4 June",
     },
     Exception {
-        change: Change::Added {
-            on: date(2002, 6, 3),
-            name: "Golden Jubilee bank holiday",
-        },
+        change: Change::Added { on: date(2002, 6, 3), name: "Golden Jubilee bank holiday" },
         note: "one-off holiday for the Queen's Golden Jubilee",
     },
     Exception {
-        change: Change::Added {
-            on: date(2011, 4, 29),
-            name: "Royal wedding",
-        },
+        change: Change::Added { on: date(2011, 4, 29), name: "Royal wedding" },
         note: "one-off holiday for the wedding of Prince William and Catherine Middleton",
     },
     Exception {
-        change: Change::Moved {
-            holiday: RuleHoliday::Spring,
-            to: date(2012, 6, 4),
-            name: "Spring bank holiday",
-        },
+        change: Change::Moved { holiday: RuleHoliday::Spring, to: date(2012, 6, 4), name: "Spring bank holiday" },
         note: "Diamond Jubilee: spring holiday moved from Monday 28 May to Monday 4 June",
     },
     Exception {
-        change: Change::Added {
-            on: date(2012, 6, 5),
-            name: "Queen’s Diamond Jubilee",
-        },
+        change: Change::Added { on: date(2012, 6, 5), name: "Queen’s Diamond Jubilee" },
         note: "one-off holiday for the Queen's Diamond Jubilee",
     },
     Exception {
@@ -165,18 +141,11 @@ const EXCEPTIONS: &[Exception] = &[
         note: "75th anniversary of VE day: early May holiday moved from Monday 4 May",
     },
     Exception {
-        change: Change::Moved {
-            holiday: RuleHoliday::Spring,
-            to: date(2022, 6, 2),
-            name: "Spring bank holiday",
-        },
+        change: Change::Moved { holiday: RuleHoliday::Spring, to: date(2022, 6, 2), name: "Spring bank holiday" },
         note: "Platinum Jubilee: spring holiday moved from Monday 30 May to Thursday 2 June",
     },
     Exception {
-        change: Change::Added {
-            on: date(2022, 6, 3),
-            name: "Platinum Jubilee bank holiday",
-        },
+        change: Change::Added { on: date(2022, 6, 3), name: "Platinum Jubilee bank holiday" },
         note: "one-off holiday for the Queen's Platinum Jubilee",
     },
     Exception {
@@ -187,10 +156,7 @@ const EXCEPTIONS: &[Exception] = &[
         note: "one-off holiday for the state funeral of Queen Elizabeth II",
     },
     Exception {
-        change: Change::Added {
-            on: date(2023, 5, 8),
-            name: "Bank holiday for the coronation of King Charles III",
-        },
+        change: Change::Added { on: date(2023, 5, 8), name: "Bank holiday for the coronation of King Charles III" },
         note: "one-off holiday for the coronation of King Charles III",
     },
 ];
@@ -251,10 +217,7 @@ impl Calendar {
         Ok(self
             .holidays
             .range(first..=last)
-            .map(|(day, name)| BankHoliday {
-                date: *day,
-                name: name.clone(),
-            })
+            .map(|(day, name)| BankHoliday { date: *day, name: name.clone() })
             .collect())
     }
 
@@ -290,11 +253,7 @@ impl Calendar {
         }
         let out_of_range = || CalendarError::ResultOutOfRange { from, n };
         let step = |day: Date| -> Result<Date, CalendarError> {
-            let next = if n < 0 {
-                day.yesterday()
-            } else {
-                day.tomorrow()
-            };
+            let next = if n < 0 { day.yesterday() } else { day.tomorrow() };
             match next {
                 Ok(next) if in_supported_range(next) => Ok(next),
                 _ => Err(out_of_range()),
@@ -349,10 +308,7 @@ impl Calendar {
         let weekdays = weekdays_in_half_open(after, upto);
         let holidays = self
             .holidays
-            .range((
-                std::ops::Bound::Excluded(after),
-                std::ops::Bound::Included(upto),
-            ))
+            .range((std::ops::Bound::Excluded(after), std::ops::Bound::Included(upto)))
             .filter(|(day, _)| !is_weekend(**day))
             .count();
         weekdays - i64::try_from(holidays).unwrap_or(0)
@@ -385,11 +341,7 @@ pub fn long_date(day: Date) -> String {
         "November",
         "December",
     ];
-    let month = usize::try_from(day.month() - 1)
-        .ok()
-        .and_then(|i| MONTHS.get(i))
-        .copied()
-        .unwrap_or("?");
+    let month = usize::try_from(day.month() - 1).ok().and_then(|i| MONTHS.get(i)).copied().unwrap_or("?");
     format!("{} {} {}", day.day(), month, day.year())
 }
 
@@ -440,11 +392,7 @@ fn easter_sunday(year: i16) -> Result<Date, jiff::Error> {
     let month = (h + l - 7 * m + 114) / 31;
     let day = (h + l - 7 * m + 114) % 31 + 1;
     // month is 3 or 4 and day 1..=31 by construction; the conversions cannot fail.
-    Date::new(
-        year,
-        i8::try_from(month).unwrap_or(0),
-        i8::try_from(day).unwrap_or(0),
-    )
+    Date::new(year, i8::try_from(month).unwrap_or(0), i8::try_from(day).unwrap_or(0))
 }
 
 /// The first `weekday` on or after `day`.
@@ -464,26 +412,18 @@ fn on_or_before(day: Date, weekday: Weekday) -> Result<Date, jiff::Error> {
 fn holidays_by_rule(year: i16) -> Result<Vec<BankHoliday>, jiff::Error> {
     let moved = |which: RuleHoliday| {
         EXCEPTIONS.iter().find_map(|e| match e.change {
-            Change::Moved { holiday, to, name } if holiday == which && to.year() == year => {
-                Some((to, name))
-            }
+            Change::Moved { holiday, to, name } if holiday == which && to.year() == year => Some((to, name)),
             _ => None,
         })
     };
     let easter = easter_sunday(year)?;
     let (early_may, early_may_name) = match moved(RuleHoliday::EarlyMay) {
         Some(moved) => moved,
-        None => (
-            on_or_after(Date::new(year, 5, 1)?, Weekday::Monday)?,
-            "Early May bank holiday",
-        ),
+        None => (on_or_after(Date::new(year, 5, 1)?, Weekday::Monday)?, "Early May bank holiday"),
     };
     let (spring, spring_name) = match moved(RuleHoliday::Spring) {
         Some(moved) => moved,
-        None => (
-            on_or_before(Date::new(year, 5, 31)?, Weekday::Monday)?,
-            "Spring bank holiday",
-        ),
+        None => (on_or_before(Date::new(year, 5, 31)?, Weekday::Monday)?, "Spring bank holiday"),
     };
 
     // Holidays that can fall at a weekend, in the order their substitute days are assigned:
@@ -495,42 +435,24 @@ fn holidays_by_rule(year: i16) -> Result<Vec<BankHoliday>, jiff::Error> {
         (Date::new(year, 12, 26)?, "Boxing Day"),
     ];
     let mut observed: Vec<BankHoliday> = vec![
-        BankHoliday {
-            date: easter.checked_sub(jiff::Span::new().days(2))?,
-            name: "Good Friday".into(),
-        },
-        BankHoliday {
-            date: easter.checked_add(jiff::Span::new().days(1))?,
-            name: "Easter Monday".into(),
-        },
-        BankHoliday {
-            date: early_may,
-            name: early_may_name.into(),
-        },
-        BankHoliday {
-            date: spring,
-            name: spring_name.into(),
-        },
+        BankHoliday { date: easter.checked_sub(jiff::Span::new().days(2))?, name: "Good Friday".into() },
+        BankHoliday { date: easter.checked_add(jiff::Span::new().days(1))?, name: "Easter Monday".into() },
+        BankHoliday { date: early_may, name: early_may_name.into() },
+        BankHoliday { date: spring, name: spring_name.into() },
         BankHoliday {
             date: on_or_before(Date::new(year, 8, 31)?, Weekday::Monday)?,
             name: "Summer bank holiday".into(),
         },
     ];
     observed.extend(EXCEPTIONS.iter().filter_map(|e| match e.change {
-        Change::Added { on, name } if on.year() == year => Some(BankHoliday {
-            date: on,
-            name: name.into(),
-        }),
+        Change::Added { on, name } if on.year() == year => Some(BankHoliday { date: on, name: name.into() }),
         _ => None,
     }));
     // Weekday holidays are fixed first so that a substitute never lands on one of them (Christmas
     // on a Sunday cannot take Monday 26th, which is Boxing Day itself).
     for (day, name) in movable {
         if !is_weekend(day) {
-            observed.push(BankHoliday {
-                date: day,
-                name: name.into(),
-            });
+            observed.push(BankHoliday { date: day, name: name.into() });
         }
     }
     for (day, name) in movable {
@@ -539,10 +461,7 @@ fn holidays_by_rule(year: i16) -> Result<Vec<BankHoliday>, jiff::Error> {
             while is_weekend(substitute) || observed.iter().any(|h| h.date == substitute) {
                 substitute = substitute.tomorrow()?;
             }
-            observed.push(BankHoliday {
-                date: substitute,
-                name: format!("{name} (substitute day)"),
-            });
+            observed.push(BankHoliday { date: substitute, name: format!("{name} (substitute day)") });
         }
     }
     observed.sort_by_key(|h| h.date);
@@ -572,19 +491,11 @@ mod tests {
     ];
 
     fn dates(cal: &Calendar, year: i16) -> Vec<Date> {
-        cal.bank_holidays(year)
-            .unwrap()
-            .into_iter()
-            .map(|h| h.date)
-            .collect()
+        cal.bank_holidays(year).unwrap().into_iter().map(|h| h.date).collect()
     }
 
     fn names(cal: &Calendar, year: i16) -> Vec<(Date, String)> {
-        cal.bank_holidays(year)
-            .unwrap()
-            .into_iter()
-            .map(|h| (h.date, h.name))
-            .collect()
+        cal.bank_holidays(year).unwrap().into_iter().map(|h| (h.date, h.name)).collect()
     }
 
     #[test]
@@ -646,14 +557,8 @@ mod tests {
         for year in [2021, 2027] {
             let days = names(&cal, year);
             let tail = &days[days.len() - 2..];
-            assert_eq!(
-                tail[0],
-                (date(year, 12, 27), "Christmas Day (substitute day)".into())
-            );
-            assert_eq!(
-                tail[1],
-                (date(year, 12, 28), "Boxing Day (substitute day)".into())
-            );
+            assert_eq!(tail[0], (date(year, 12, 27), "Christmas Day (substitute day)".into()));
+            assert_eq!(tail[1], (date(year, 12, 28), "Boxing Day (substitute day)".into()));
         }
     }
 
@@ -663,10 +568,7 @@ mod tests {
         let days = names(&cal, 2022);
         let tail = &days[days.len() - 2..];
         assert_eq!(tail[0], (date(2022, 12, 26), "Boxing Day".into()));
-        assert_eq!(
-            tail[1],
-            (date(2022, 12, 27), "Christmas Day (substitute day)".into())
-        );
+        assert_eq!(tail[1], (date(2022, 12, 27), "Christmas Day (substitute day)".into()));
         // 2033 has the same shape.
         assert!(dates(&cal, 2033).ends_with(&[date(2033, 12, 26), date(2033, 12, 27)]));
     }
@@ -698,11 +600,7 @@ mod tests {
         assert!(!cal.is_bank_holiday(date(1995, 5, 1)));
         assert!(cal.is_bank_holiday(date(2020, 5, 8)));
         assert!(!cal.is_bank_holiday(date(2020, 5, 4)));
-        let ve_day = cal
-            .bank_holidays(2020)
-            .unwrap()
-            .into_iter()
-            .find(|h| h.date.month() == 5);
+        let ve_day = cal.bank_holidays(2020).unwrap().into_iter().find(|h| h.date.month() == 5);
         assert_eq!(ve_day.unwrap().name, "Early May bank holiday (VE day)");
         // Jubilees: the last Monday of May was an ordinary working day.
         assert_eq!(
@@ -729,11 +627,7 @@ mod tests {
         assert_eq!(dates(&cal, 2011).len(), 9);
         assert_eq!(dates(&cal, 2023).len(), 9);
         // 1999: millennium Friday plus both Christmas substitutes.
-        assert!(dates(&cal, 1999).ends_with(&[
-            date(1999, 12, 27),
-            date(1999, 12, 28),
-            date(1999, 12, 31)
-        ]));
+        assert!(dates(&cal, 1999).ends_with(&[date(1999, 12, 27), date(1999, 12, 28), date(1999, 12, 31)]));
     }
 
     #[test]
@@ -746,10 +640,7 @@ mod tests {
         assert_eq!(dates(&cal, 2000).len(), 8);
         assert_eq!(dates(&cal, 2100).len(), 8);
         // Counting across 29 February: Wednesday 28 February 2024 + 1 = Thursday 29th.
-        assert_eq!(
-            cal.add_working_days(date(2024, 2, 28), 1).unwrap(),
-            date(2024, 2, 29)
-        );
+        assert_eq!(cal.add_working_days(date(2024, 2, 28), 1).unwrap(), date(2024, 2, 29));
     }
 
     #[test]
@@ -757,130 +648,69 @@ mod tests {
         let cal = Calendar::england_and_wales();
         // Wednesday 23 December 2026 + 2 working days: Thu 24th, then Fri 25th (Christmas),
         // Sat, Sun, Mon 28th (Boxing Day substitute) are skipped → Tuesday 29th.
-        assert_eq!(
-            cal.add_working_days(date(2026, 12, 23), 2).unwrap(),
-            date(2026, 12, 29)
-        );
+        assert_eq!(cal.add_working_days(date(2026, 12, 23), 2).unwrap(), date(2026, 12, 29));
         // Friday 24 December 2027 + 1: Christmas Sat, Boxing Sun, substitutes Mon 27 and
         // Tue 28 → Wednesday 29th.
-        assert_eq!(
-            cal.add_working_days(date(2027, 12, 24), 1).unwrap(),
-            date(2027, 12, 29)
-        );
-        assert_eq!(
-            cal.add_working_days(date(2027, 12, 29), -1).unwrap(),
-            date(2027, 12, 24)
-        );
-        assert_eq!(
-            cal.working_days_between(date(2027, 12, 24), date(2027, 12, 29)),
-            1
-        );
+        assert_eq!(cal.add_working_days(date(2027, 12, 24), 1).unwrap(), date(2027, 12, 29));
+        assert_eq!(cal.add_working_days(date(2027, 12, 29), -1).unwrap(), date(2027, 12, 24));
+        assert_eq!(cal.working_days_between(date(2027, 12, 24), date(2027, 12, 29)), 1);
         // 10 working days from Monday 14 December 2026: 15,16,17,18,21,22,23,24,29,30.
-        assert_eq!(
-            cal.add_working_days(date(2026, 12, 14), 10).unwrap(),
-            date(2026, 12, 30)
-        );
+        assert_eq!(cal.add_working_days(date(2026, 12, 14), 10).unwrap(), date(2026, 12, 30));
     }
 
     #[test]
     fn working_days_across_easter() {
         let cal = Calendar::england_and_wales();
         // Thursday 2 April 2026 + 1: Good Friday 3rd, weekend, Easter Monday 6th → Tue 7th.
-        assert_eq!(
-            cal.add_working_days(date(2026, 4, 2), 1).unwrap(),
-            date(2026, 4, 7)
-        );
+        assert_eq!(cal.add_working_days(date(2026, 4, 2), 1).unwrap(), date(2026, 4, 7));
         // 20 working days before Friday 1 May 2026: April has 22 weekdays less 2 holidays.
         // Counting back: 30,29,28,27,24,23,22,21,20,17,16,15,14,13,10,9,8,7,2,1 April.
-        assert_eq!(
-            cal.add_working_days(date(2026, 5, 1), -20).unwrap(),
-            date(2026, 4, 1)
-        );
-        assert_eq!(
-            cal.working_days_between(date(2026, 4, 1), date(2026, 5, 1)),
-            20
-        );
-        assert_eq!(
-            cal.working_days_between(date(2026, 5, 1), date(2026, 4, 1)),
-            -20
-        );
+        assert_eq!(cal.add_working_days(date(2026, 5, 1), -20).unwrap(), date(2026, 4, 1));
+        assert_eq!(cal.working_days_between(date(2026, 4, 1), date(2026, 5, 1)), 20);
+        assert_eq!(cal.working_days_between(date(2026, 5, 1), date(2026, 4, 1)), -20);
     }
 
     #[test]
     fn zero_working_days_rolls_forward_to_a_working_day() {
         let cal = Calendar::england_and_wales();
-        assert_eq!(
-            cal.add_working_days(date(2026, 6, 10), 0).unwrap(),
-            date(2026, 6, 10)
-        );
+        assert_eq!(cal.add_working_days(date(2026, 6, 10), 0).unwrap(), date(2026, 6, 10));
         // Saturday → Monday; Good Friday 2026 → Tuesday after Easter Monday.
-        assert_eq!(
-            cal.add_working_days(date(2026, 6, 13), 0).unwrap(),
-            date(2026, 6, 15)
-        );
-        assert_eq!(
-            cal.add_working_days(date(2026, 4, 3), 0).unwrap(),
-            date(2026, 4, 7)
-        );
+        assert_eq!(cal.add_working_days(date(2026, 6, 13), 0).unwrap(), date(2026, 6, 15));
+        assert_eq!(cal.add_working_days(date(2026, 4, 3), 0).unwrap(), date(2026, 4, 7));
     }
 
     #[test]
     fn from_a_weekend_counting_starts_from_the_next_day() {
         let cal = Calendar::england_and_wales();
         // Saturday 13 June 2026: the first working day after it is Monday 15th.
-        assert_eq!(
-            cal.add_working_days(date(2026, 6, 13), 1).unwrap(),
-            date(2026, 6, 15)
-        );
-        assert_eq!(
-            cal.add_working_days(date(2026, 6, 13), -1).unwrap(),
-            date(2026, 6, 12)
-        );
-        assert_eq!(
-            cal.working_days_between(date(2026, 6, 13), date(2026, 6, 15)),
-            1
-        );
-        assert_eq!(
-            cal.working_days_between(date(2026, 6, 13), date(2026, 6, 13)),
-            0
-        );
+        assert_eq!(cal.add_working_days(date(2026, 6, 13), 1).unwrap(), date(2026, 6, 15));
+        assert_eq!(cal.add_working_days(date(2026, 6, 13), -1).unwrap(), date(2026, 6, 12));
+        assert_eq!(cal.working_days_between(date(2026, 6, 13), date(2026, 6, 15)), 1);
+        assert_eq!(cal.working_days_between(date(2026, 6, 13), date(2026, 6, 13)), 0);
     }
 
     #[test]
     fn extra_holidays_are_honoured() {
-        let cal = Calendar::england_and_wales()
-            .with_extra_holidays([(date(2026, 6, 12), "Proclaimed holiday".to_string())]);
+        let cal =
+            Calendar::england_and_wales().with_extra_holidays([(date(2026, 6, 12), "Proclaimed holiday".to_string())]);
         assert!(cal.is_bank_holiday(date(2026, 6, 12)));
         assert!(!cal.is_working_day(date(2026, 6, 12)));
         // Thursday 11 June + 1 skips the new Friday holiday and the weekend.
-        assert_eq!(
-            cal.add_working_days(date(2026, 6, 11), 1).unwrap(),
-            date(2026, 6, 15)
+        assert_eq!(cal.add_working_days(date(2026, 6, 11), 1).unwrap(), date(2026, 6, 15));
+        assert_eq!(cal.working_days_between(date(2026, 6, 11), date(2026, 6, 15)), 1);
+        assert!(
+            cal.bank_holidays(2026)
+                .unwrap()
+                .contains(&BankHoliday { date: date(2026, 6, 12), name: "Proclaimed holiday".into() })
         );
-        assert_eq!(
-            cal.working_days_between(date(2026, 6, 11), date(2026, 6, 15)),
-            1
-        );
-        assert!(cal.bank_holidays(2026).unwrap().contains(&BankHoliday {
-            date: date(2026, 6, 12),
-            name: "Proclaimed holiday".into()
-        }));
         // A duplicate of a built-in holiday keeps the built-in name and is not listed twice.
         let cal = cal.with_extra_holidays([(date(2026, 12, 25), "Xmas".to_string())]);
-        let christmas: Vec<_> = cal
-            .bank_holidays(2026)
-            .unwrap()
-            .into_iter()
-            .filter(|h| h.date.month() == 12)
-            .collect();
+        let christmas: Vec<_> = cal.bank_holidays(2026).unwrap().into_iter().filter(|h| h.date.month() == 12).collect();
         assert_eq!(christmas.len(), 2);
         assert_eq!(christmas[0].name, "Christmas Day");
         // A weekend day entered by mistake does not make the count go wrong.
         let cal = cal.with_extra_holidays([(date(2026, 6, 20), "Saturday".to_string())]);
-        assert_eq!(
-            cal.working_days_between(date(2026, 6, 19), date(2026, 6, 22)),
-            1
-        );
+        assert_eq!(cal.working_days_between(date(2026, 6, 19), date(2026, 6, 22)), 1);
     }
 
     #[test]
@@ -888,28 +718,17 @@ mod tests {
         let cal = Calendar::england_and_wales();
         assert_eq!(
             cal.add_working_days(date(1989, 12, 29), 1),
-            Err(CalendarError::DateOutOfRange {
-                date: date(1989, 12, 29)
-            })
+            Err(CalendarError::DateOutOfRange { date: date(1989, 12, 29) })
         );
         let err = cal.add_working_days(date(2100, 12, 30), 5).unwrap_err();
-        assert_eq!(
-            err,
-            CalendarError::ResultOutOfRange {
-                from: date(2100, 12, 30),
-                n: 5
-            }
-        );
+        assert_eq!(err, CalendarError::ResultOutOfRange { from: date(2100, 12, 30), n: 5 });
         assert!(cal.add_working_days(date(1990, 1, 2), -1).is_err());
         assert!(cal.add_working_days(date(2026, 1, 1), i32::MAX).is_err());
         assert!(cal.add_working_days(date(2026, 1, 1), i32::MIN).is_err());
         // Friday 31 December 2100 is the last working day in the table: reachable, but nothing
         // after it is.
         assert_eq!(date(2100, 12, 31).weekday(), Weekday::Friday);
-        assert_eq!(
-            cal.add_working_days(date(2100, 12, 30), 1).unwrap(),
-            date(2100, 12, 31)
-        );
+        assert_eq!(cal.add_working_days(date(2100, 12, 30), 1).unwrap(), date(2100, 12, 31));
         assert!(cal.add_working_days(date(2100, 12, 31), 1).is_err());
     }
 
@@ -923,11 +742,7 @@ mod tests {
     fn supported_date() -> impl Strategy<Value = Date> {
         // 1992..=2098 leaves more than a year either side (about 250 working days) for the
         // counts of up to 300 working days that the properties use.
-        (0i64..(107 * 365)).prop_map(|offset| {
-            date(1992, 1, 1)
-                .checked_add(jiff::Span::new().days(offset))
-                .unwrap()
-        })
+        (0i64..(107 * 365)).prop_map(|offset| date(1992, 1, 1).checked_add(jiff::Span::new().days(offset)).unwrap())
     }
 
     proptest! {

@@ -56,10 +56,7 @@ impl PncId {
         if ok {
             Ok(Self(s))
         } else {
-            Err(
-                "PNC ID must look like 2019/0012345A: year, a slash, the number and a check letter"
-                    .into(),
-            )
+            Err("PNC ID must look like 2019/0012345A: year, a slash, the number and a check letter".into())
         }
     }
 
@@ -141,102 +138,41 @@ impl ChildDetailsInput {
     /// of birth; `is_new` adds the rule that a new record must be for someone under 18.
     pub fn validate(&self, today: Date, is_new: bool) -> Result<ChildDetails, ValidationErrors> {
         let mut e = ValidationErrors::new();
-        let given_name = required_text(
-            &mut e,
-            "given_name",
-            "Given name",
-            self.given_name.as_deref(),
-            100,
-        );
-        let family_name = required_text(
-            &mut e,
-            "family_name",
-            "Family name",
-            self.family_name.as_deref(),
-            100,
-        );
-        let preferred_name = optional_text(
-            &mut e,
-            "preferred_name",
-            "Preferred name",
-            self.preferred_name.as_deref(),
-            100,
-        );
-        let date_of_birth = match self
-            .date_of_birth
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let given_name = required_text(&mut e, "given_name", "Given name", self.given_name.as_deref(), 100);
+        let family_name = required_text(&mut e, "family_name", "Family name", self.family_name.as_deref(), 100);
+        let preferred_name =
+            optional_text(&mut e, "preferred_name", "Preferred name", self.preferred_name.as_deref(), 100);
+        let date_of_birth = match self.date_of_birth.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 e.add("date_of_birth", "Enter the date of birth");
                 None
             }
             Some(s) => match s.parse::<Date>() {
                 Err(_) => {
-                    e.add(
-                        "date_of_birth",
-                        "Date of birth must be a real date, like 2010-04-27",
-                    );
+                    e.add("date_of_birth", "Date of birth must be a real date, like 2010-04-27");
                     None
                 }
                 Ok(d) => check_date_of_birth(&mut e, d, today, is_new),
             },
         };
-        let nhs_number = match self
-            .nhs_number
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let nhs_number = match self.nhs_number.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => NhsNumber::parse(s)
-                .map_err(|err| e.add("nhs_number", err.to_string()))
-                .ok(),
+            Some(s) => NhsNumber::parse(s).map_err(|err| e.add("nhs_number", err.to_string())).ok(),
         };
-        let pnc_id = match self
-            .pnc_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let pnc_id = match self.pnc_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => PncId::parse(s).map_err(|m| e.add("pnc_id", m)).ok(),
         };
-        let gender = match self
-            .gender
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let gender = match self.gender.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(s) => s.parse::<Gender>().map_err(|m| e.add("gender", m)).ok(),
         };
-        let ethnicity = optional_text(
-            &mut e,
-            "ethnicity",
-            "Ethnicity",
-            self.ethnicity.as_deref(),
-            100,
-        );
-        let first_language = optional_text(
-            &mut e,
-            "first_language",
-            "First language",
-            self.first_language.as_deref(),
-            100,
-        );
-        let legal_status = match self
-            .legal_status
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let ethnicity = optional_text(&mut e, "ethnicity", "Ethnicity", self.ethnicity.as_deref(), 100);
+        let first_language =
+            optional_text(&mut e, "first_language", "First language", self.first_language.as_deref(), 100);
+        let legal_status = match self.legal_status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(LegalStatus::NotLookedAfter),
-            Some(s) => s
-                .parse::<LegalStatus>()
-                .map_err(|m| e.add("legal_status", m))
-                .ok(),
+            Some(s) => s.parse::<LegalStatus>().map_err(|m| e.add("legal_status", m)).ok(),
         };
         match (date_of_birth, legal_status) {
             (Some(date_of_birth), Some(legal_status)) if e.is_empty() => Ok(ChildDetails {
@@ -256,36 +192,22 @@ impl ChildDetailsInput {
     }
 }
 
-fn check_date_of_birth(
-    e: &mut ValidationErrors,
-    dob: Date,
-    today: Date,
-    is_new: bool,
-) -> Option<Date> {
+fn check_date_of_birth(e: &mut ValidationErrors, dob: Date, today: Date, is_new: bool) -> Option<Date> {
     if dob > today {
         e.add("date_of_birth", "Date of birth must be in the past");
         return None;
     }
     let age = age_on(dob, today);
     if age < MIN_AGE {
-        e.add(
-            "date_of_birth",
-            "The child must be 10 or older (the age of criminal responsibility)",
-        );
+        e.add("date_of_birth", "The child must be 10 or older (the age of criminal responsibility)");
         return None;
     }
     if is_new && age >= 18 {
-        e.add(
-            "date_of_birth",
-            "Resettle is for children: the date of birth must make them under 18 today",
-        );
+        e.add("date_of_birth", "Resettle is for children: the date of birth must make them under 18 today");
         return None;
     }
     if age > 25 {
-        e.add(
-            "date_of_birth",
-            "Date of birth is too far in the past: check the year",
-        );
+        e.add("date_of_birth", "Date of birth is too far in the past: check the year");
         return None;
     }
     Some(dob)
@@ -406,51 +328,23 @@ pub struct CarerInput {
 
 impl CarerInput {
     /// Checks the fields; `prefix` names them in errors (e.g. `carer_` on the add-child form).
-    pub fn validate(
-        &self,
-        id: CarerId,
-        child_id: ChildId,
-        prefix: &str,
-    ) -> Result<Carer, ValidationErrors> {
+    pub fn validate(&self, id: CarerId, child_id: ChildId, prefix: &str) -> Result<Carer, ValidationErrors> {
         let mut e = ValidationErrors::new();
         let f = |n: &str| format!("{prefix}{n}");
-        let name = required_text(
-            &mut e,
-            &f("name"),
-            "Carer's name",
-            self.name.as_deref(),
-            200,
-        );
-        let relationship = required_text(
-            &mut e,
-            &f("relationship"),
-            "Relationship to the child",
-            self.relationship.as_deref(),
-            100,
-        );
+        let name = required_text(&mut e, &f("name"), "Carer's name", self.name.as_deref(), 200);
+        let relationship =
+            required_text(&mut e, &f("relationship"), "Relationship to the child", self.relationship.as_deref(), 100);
         let phone = optional_text(&mut e, &f("phone"), "Telephone", self.phone.as_deref(), 40);
         if let Some(p) = &phone
             && !p.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
         {
-            e.add(
-                f("phone"),
-                "Telephone must contain only digits, spaces and + ( ) -",
-            );
+            e.add(f("phone"), "Telephone must contain only digits, spaces and + ( ) -");
         }
         let email = match optional_text(&mut e, &f("email"), "Email", self.email.as_deref(), 254) {
-            Some(s) => crate::org::Email::parse(&s)
-                .map_err(|m| e.add(f("email"), m))
-                .ok()
-                .map(|e| e.to_string()),
+            Some(s) => crate::org::Email::parse(&s).map_err(|m| e.add(f("email"), m)).ok().map(|e| e.to_string()),
             None => None,
         };
-        let address = optional_text(
-            &mut e,
-            &f("address"),
-            "Address",
-            self.address.as_deref(),
-            500,
-        );
+        let address = optional_text(&mut e, &f("address"), "Address", self.address.as_deref(), 500);
         e.into_result(Carer {
             id,
             child_id,
@@ -499,14 +393,7 @@ mod tests {
             ..Default::default()
         };
         let e = bad.validate(date(2026, 11, 22), true).unwrap_err();
-        for f in [
-            "given_name",
-            "family_name",
-            "date_of_birth",
-            "nhs_number",
-            "pnc_id",
-            "gender",
-        ] {
+        for f in ["given_name", "family_name", "date_of_birth", "nhs_number", "pnc_id", "gender"] {
             assert!(e.for_field(f).is_some(), "no error for {f}: {e:?}");
         }
     }
@@ -516,22 +403,10 @@ mod tests {
         let today = date(2026, 11, 22);
         let mut i = input();
         i.date_of_birth = Some("2017-01-01".into());
-        assert!(
-            i.validate(today, true)
-                .unwrap_err()
-                .for_field("date_of_birth")
-                .unwrap()
-                .contains("10")
-        );
+        assert!(i.validate(today, true).unwrap_err().for_field("date_of_birth").unwrap().contains("10"));
         i.date_of_birth = Some("2008-11-22".into());
-        assert!(
-            i.validate(today, true).is_err(),
-            "18 today is too old for a new record"
-        );
-        assert!(
-            i.validate(today, false).is_ok(),
-            "an existing record may pass 18"
-        );
+        assert!(i.validate(today, true).is_err(), "18 today is too old for a new record");
+        assert!(i.validate(today, false).is_ok(), "an existing record may pass 18");
         i.date_of_birth = Some("2027-01-01".into());
         assert!(i.validate(today, false).is_err());
     }
@@ -544,32 +419,17 @@ mod tests {
 
     #[test]
     fn pnc_ids_are_shaped() {
-        assert_eq!(
-            PncId::parse("2019/0012345a").unwrap().as_str(),
-            "2019/0012345A"
-        );
+        assert_eq!(PncId::parse("2019/0012345a").unwrap().as_str(), "2019/0012345A");
         assert!(PncId::parse("19/1A").is_ok());
-        for bad in [
-            "2019/A",
-            "2019-0012345A",
-            "201/123A",
-            "2019/12345678A",
-            "2019/1234567",
-        ] {
+        for bad in ["2019/A", "2019-0012345A", "201/123A", "2019/12345678A", "2019/1234567"] {
             assert!(PncId::parse(bad).is_err(), "{bad}");
         }
     }
 
     #[test]
     fn carers_need_a_name_and_relationship() {
-        let c = CarerInput {
-            name: Some("Sam".into()),
-            phone: Some("abc".into()),
-            ..Default::default()
-        };
-        let e = c
-            .validate(CarerId::random(), ChildId::random(), "carer_")
-            .unwrap_err();
+        let c = CarerInput { name: Some("Sam".into()), phone: Some("abc".into()), ..Default::default() };
+        let e = c.validate(CarerId::random(), ChildId::random(), "carer_").unwrap_err();
         assert!(e.for_field("carer_relationship").is_some());
         assert!(e.for_field("carer_phone").is_some());
     }

@@ -106,11 +106,7 @@ pub struct DtoKeyDates {
 /// [`DtoError::ImplausibleRemand`] for more than [`MAX_REMAND_DAYS`] days of remand, and
 /// [`DtoError::DateOutOfRange`] when the dates cannot be represented.
 pub fn dto_key_dates(input: &DtoInput) -> Result<DtoKeyDates, DtoError> {
-    let DtoInput {
-        sentence_date,
-        term_months,
-        remand_days,
-    } = *input;
+    let DtoInput { sentence_date, term_months, remand_days } = *input;
     if !(MIN_TERM_MONTHS..=MAX_TERM_MONTHS).contains(&term_months) {
         return Err(DtoError::TermOutOfRange { term_months });
     }
@@ -124,17 +120,9 @@ pub fn dto_key_dates(input: &DtoInput) -> Result<DtoKeyDates, DtoError> {
     let custody_days = (term_days + 1) / 2;
     let remand = Span::new().days(remand_days);
 
-    let unadjusted_mtd = sentence_date
-        .checked_add(Span::new().days(custody_days - 1))
-        .map_err(out_of_range)?;
-    let mtd = unadjusted_mtd
-        .checked_sub(remand)
-        .map_err(out_of_range)?
-        .max(sentence_date);
-    let sled = term_end
-        .checked_sub(remand)
-        .map_err(out_of_range)?
-        .max(sentence_date);
+    let unadjusted_mtd = sentence_date.checked_add(Span::new().days(custody_days - 1)).map_err(out_of_range)?;
+    let mtd = unadjusted_mtd.checked_sub(remand).map_err(out_of_range)?.max(sentence_date);
+    let sled = term_end.checked_sub(remand).map_err(out_of_range)?.max(sentence_date);
 
     let (etd, ltd) = match release_window_months(term_months) {
         Some(months) => {
@@ -149,16 +137,7 @@ pub fn dto_key_dates(input: &DtoInput) -> Result<DtoKeyDates, DtoError> {
         None => (None, None),
     };
 
-    Ok(DtoKeyDates {
-        term_months,
-        remand_days,
-        term_days,
-        custody_days,
-        mtd,
-        etd,
-        ltd,
-        sled,
-    })
+    Ok(DtoKeyDates { term_months, remand_days, term_days, custody_days, mtd, etd, ltd, sled })
 }
 
 /// Plain-English lines saying how each key date was reached, for the case record and for
@@ -176,14 +155,8 @@ pub fn explain(input: &DtoInput, dates: &DtoKeyDates) -> Vec<String> {
     let end = term_end(input.sentence_date, input.term_months).ok();
     match end {
         Some(end) => {
-            let mut line = format!(
-                "Term: {months} from {start} runs to {} ({} days)",
-                long_date(end),
-                dates.term_days
-            );
-            if let Ok(same_date) = input
-                .sentence_date
-                .checked_add(Span::new().months(input.term_months))
+            let mut line = format!("Term: {months} from {start} runs to {} ({} days)", long_date(end), dates.term_days);
+            if let Ok(same_date) = input.sentence_date.checked_add(Span::new().months(input.term_months))
                 && same_date.day() != input.sentence_date.day()
             {
                 let long = long_date(same_date);
@@ -196,17 +169,11 @@ pub fn explain(input: &DtoInput, dates: &DtoKeyDates) -> Vec<String> {
             }
             lines.push(line);
         }
-        None => lines.push(format!(
-            "Term: {months} from {start} ({} days)",
-            dates.term_days
-        )),
+        None => lines.push(format!("Term: {months} from {start} ({} days)", dates.term_days)),
     }
 
     if dates.term_days % 2 == 0 {
-        lines.push(format!(
-            "Custodial half: {} ÷ 2 = {} days",
-            dates.term_days, dates.custody_days
-        ));
+        lines.push(format!("Custodial half: {} ÷ 2 = {} days", dates.term_days, dates.custody_days));
     } else {
         lines.push(format!(
             "Custodial half: {} ÷ 2 = {}.5, rounded half up to {} days",
@@ -216,10 +183,7 @@ pub fn explain(input: &DtoInput, dates: &DtoKeyDates) -> Vec<String> {
         ));
     }
 
-    let unadjusted_mtd = input
-        .sentence_date
-        .checked_add(Span::new().days(dates.custody_days - 1))
-        .ok();
+    let unadjusted_mtd = input.sentence_date.checked_add(Span::new().days(dates.custody_days - 1)).ok();
     if let Some(unadjusted) = unadjusted_mtd {
         lines.push(format!(
             "Mid-term date before remand credit: day {} counting {start} as day 1 is {}",
@@ -251,21 +215,11 @@ pub fn explain(input: &DtoInput, dates: &DtoKeyDates) -> Vec<String> {
     } else if dates.sled == input.sentence_date {
         "remand credit covers the whole term, so it is the sentence date".to_string()
     } else {
-        format!(
-            "the last day of the term less {}",
-            plural(input.remand_days, "day")
-        )
+        format!("the last day of the term less {}", plural(input.remand_days, "day"))
     };
-    lines.push(format!(
-        "Sentence and licence expiry: {} ({sled_reason})",
-        long_date(dates.sled)
-    ));
+    lines.push(format!("Sentence and licence expiry: {} ({sled_reason})", long_date(dates.sled)));
 
-    match (
-        dates.etd,
-        dates.ltd,
-        release_window_months(input.term_months),
-    ) {
+    match (dates.etd, dates.ltd, release_window_months(input.term_months)) {
         (Some(etd), Some(ltd), Some(window)) => {
             let (band, late) = if window == 1 {
                 ("terms of 8 months or more but under 18", "1 month")
@@ -285,12 +239,8 @@ pub fn explain(input: &DtoInput, dates: &DtoKeyDates) -> Vec<String> {
             ));
         }
         _ => {
-            lines.push(
-                "Early release: not available for terms under 8 months (s.241(4))".to_string(),
-            );
-            lines.push(
-                "Late release: not available for terms under 8 months (s.241(5))".to_string(),
-            );
+            lines.push("Early release: not available for terms under 8 months (s.241(4))".to_string());
+            lines.push("Late release: not available for terms under 8 months (s.241(5))".to_string());
         }
     }
     lines
@@ -299,9 +249,7 @@ pub fn explain(input: &DtoInput, dates: &DtoKeyDates) -> Vec<String> {
 /// The last day of the term: the day before the same calendar date `term_months` later, where
 /// "the same date" clamps to the end of a shorter month (jiff's month arithmetic saturates).
 fn term_end(sentence_date: Date, term_months: u8) -> Result<Date, jiff::Error> {
-    sentence_date
-        .checked_add(Span::new().months(term_months))?
-        .yesterday()
+    sentence_date.checked_add(Span::new().months(term_months))?.yesterday()
 }
 
 /// Days from `first` to `last`, counting both.
@@ -321,11 +269,7 @@ fn release_window_months(term_months: u8) -> Option<i32> {
 }
 
 fn plural(n: u32, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
 }
 
 #[cfg(test)]
@@ -336,12 +280,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn key_dates(y: i16, m: i8, d: i8, term_months: u8, remand_days: u32) -> DtoKeyDates {
-        dto_key_dates(&DtoInput {
-            sentence_date: date(y, m, d),
-            term_months,
-            remand_days,
-        })
-        .unwrap()
+        dto_key_dates(&DtoInput { sentence_date: date(y, m, d), term_months, remand_days }).unwrap()
     }
 
     #[test]
@@ -508,10 +447,7 @@ mod tests {
         // half 365.5 → 366. Day 366 counting 1 June 2026 as day 1 is 1 June 2027 (365 days
         // to 31 May 2027 inclusive).
         let twenty_four = key_dates(2026, 6, 1, 24, 0);
-        assert_eq!(
-            (twenty_four.term_days, twenty_four.custody_days),
-            (731, 366)
-        );
+        assert_eq!((twenty_four.term_days, twenty_four.custody_days), (731, 366));
         assert_eq!(twenty_four.mtd, date(2027, 6, 1));
         assert_eq!(twenty_four.etd, Some(date(2027, 4, 1)));
         assert_eq!(twenty_four.ltd, Some(date(2027, 8, 1)));
@@ -530,12 +466,8 @@ mod tests {
     #[test]
     fn terms_outside_4_to_24_months_are_refused() {
         for term_months in [0, 3, 25, 255] {
-            let err = dto_key_dates(&DtoInput {
-                sentence_date: date(2026, 1, 15),
-                term_months,
-                remand_days: 0,
-            })
-            .unwrap_err();
+            let err =
+                dto_key_dates(&DtoInput { sentence_date: date(2026, 1, 15), term_months, remand_days: 0 }).unwrap_err();
             assert_eq!(err, DtoError::TermOutOfRange { term_months });
             assert!(err.to_string().contains("from 4 to 24"), "{err}");
         }
@@ -543,48 +475,22 @@ mod tests {
 
     #[test]
     fn implausible_remand_is_refused() {
-        let input = DtoInput {
-            sentence_date: date(2026, 1, 15),
-            term_months: 6,
-            remand_days: 10_001,
-        };
+        let input = DtoInput { sentence_date: date(2026, 1, 15), term_months: 6, remand_days: 10_001 };
         let err = dto_key_dates(&input).unwrap_err();
-        assert_eq!(
-            err,
-            DtoError::ImplausibleRemand {
-                remand_days: 10_001
-            }
-        );
+        assert_eq!(err, DtoError::ImplausibleRemand { remand_days: 10_001 });
         assert!(err.to_string().contains("implausible"));
-        assert!(
-            dto_key_dates(&DtoInput {
-                remand_days: 10_000,
-                ..input
-            })
-            .is_ok()
-        );
+        assert!(dto_key_dates(&DtoInput { remand_days: 10_000, ..input }).is_ok());
     }
 
     #[test]
     fn dates_beyond_the_calendar_are_refused() {
-        let input = DtoInput {
-            sentence_date: date(9999, 6, 1),
-            term_months: 12,
-            remand_days: 0,
-        };
-        assert!(matches!(
-            dto_key_dates(&input),
-            Err(DtoError::DateOutOfRange { .. })
-        ));
+        let input = DtoInput { sentence_date: date(9999, 6, 1), term_months: 12, remand_days: 0 };
+        assert!(matches!(dto_key_dates(&input), Err(DtoError::DateOutOfRange { .. })));
     }
 
     #[test]
     fn explanation_for_the_worked_example() {
-        let input = DtoInput {
-            sentence_date: date(2026, 1, 15),
-            term_months: 10,
-            remand_days: 12,
-        };
+        let input = DtoInput { sentence_date: date(2026, 1, 15), term_months: 10, remand_days: 12 };
         let lines = explain(&input, &dto_key_dates(&input).unwrap());
         assert_eq!(
             lines,
@@ -609,31 +515,15 @@ mod tests {
 
     #[test]
     fn explanation_of_clamping_rounding_and_short_terms() {
-        let input = DtoInput {
-            sentence_date: date(2026, 10, 31),
-            term_months: 5,
-            remand_days: 0,
-        };
+        let input = DtoInput { sentence_date: date(2026, 10, 31), term_months: 5, remand_days: 0 };
         let lines = explain(&input, &dto_key_dates(&input).unwrap());
         // 31 Oct + 5 months is 31 March: no clamping to explain.
-        assert_eq!(
-            lines[0],
-            "Term: 5 months from 31 October 2026 runs to 30 March 2027 (151 days)"
-        );
-        assert_eq!(
-            lines[1],
-            "Custodial half: 151 ÷ 2 = 75.5, rounded half up to 76 days"
-        );
+        assert_eq!(lines[0], "Term: 5 months from 31 October 2026 runs to 30 March 2027 (151 days)");
+        assert_eq!(lines[1], "Custodial half: 151 ÷ 2 = 75.5, rounded half up to 76 days");
         assert_eq!(lines[3], "Remand credit: none");
-        assert!(lines.contains(
-            &"Early release: not available for terms under 8 months (s.241(4))".to_string()
-        ));
+        assert!(lines.contains(&"Early release: not available for terms under 8 months (s.241(4))".to_string()));
 
-        let input = DtoInput {
-            sentence_date: date(2026, 10, 31),
-            term_months: 4,
-            remand_days: 0,
-        };
+        let input = DtoInput { sentence_date: date(2026, 10, 31), term_months: 4, remand_days: 0 };
         let lines = explain(&input, &dto_key_dates(&input).unwrap());
         assert_eq!(
             lines[0],
@@ -641,11 +531,7 @@ mod tests {
              no 31 February 2027, so the month's last day, 28 February 2027, stands in for it"
         );
 
-        let input = DtoInput {
-            sentence_date: date(2026, 1, 15),
-            term_months: 4,
-            remand_days: 100,
-        };
+        let input = DtoInput { sentence_date: date(2026, 1, 15), term_months: 4, remand_days: 100 };
         let lines = explain(&input, &dto_key_dates(&input).unwrap());
         assert_eq!(
             lines[3],
@@ -656,11 +542,7 @@ mod tests {
     }
 
     fn sentence_date() -> impl Strategy<Value = Date> {
-        (0i64..(60 * 366)).prop_map(|offset| {
-            date(2000, 1, 1)
-                .checked_add(Span::new().days(offset))
-                .unwrap()
-        })
+        (0i64..(60 * 366)).prop_map(|offset| date(2000, 1, 1).checked_add(Span::new().days(offset)).unwrap())
     }
 
     proptest! {

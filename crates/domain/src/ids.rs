@@ -82,3 +82,19 @@ id_type!(
     /// An API token.
     TokenId
 );
+id_type!(
+    /// A sentence.
+    SentenceId
+);
+id_type!(
+    /// One revision of a sentence's key dates.
+    KeyDatesId
+);
+id_type!(
+    /// A remand to youth detention accommodation.
+    RemandId
+);
+id_type!(
+    /// A deadline created by the key-dates rules.
+    DeadlineId
+);

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod nhs;
 pub mod org;
 pub mod policy;
+pub mod sentence;
 pub mod team;
 pub mod timeline;
 pub mod timescales;

@@ -102,10 +102,7 @@ mod tests {
 
     #[test]
     fn refuses_a_wrong_check_digit() {
-        assert_eq!(
-            NhsNumber::parse("9434765918"),
-            Err(NhsNumberError::CheckDigit)
-        );
+        assert_eq!(NhsNumber::parse("9434765918"), Err(NhsNumberError::CheckDigit));
     }
 
     #[test]
@@ -117,18 +114,12 @@ mod tests {
 
     #[test]
     fn refuses_numbers_whose_check_would_be_ten() {
-        assert_eq!(
-            NhsNumber::from_first_nine(943_476_591).unwrap().as_str(),
-            "9434765919"
-        );
+        assert_eq!(NhsNumber::from_first_nine(943_476_591).unwrap().as_str(), "9434765919");
         // 123456789: sum = 10+18+24+28+30+30+28+24+18 = 210; 210 % 11 = 1; 11 - 1 = 10: no check digit
         assert!(NhsNumber::from_first_nine(123_456_789).is_none());
         // find a prefix whose check is 10 and confirm none can be built
         let bad = (0..1000u32).map(|i| 999_000_000 + i).find(|n| {
-            let d: Vec<u32> = format!("{n:09}")
-                .bytes()
-                .map(|b| u32::from(b - b'0'))
-                .collect();
+            let d: Vec<u32> = format!("{n:09}").bytes().map(|b| u32::from(b - b'0')).collect();
             check_digit(&d).is_none()
         });
         assert!(NhsNumber::from_first_nine(bad.unwrap()).is_none());

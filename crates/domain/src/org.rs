@@ -80,10 +80,7 @@ string_enum!(
 impl OrgKind {
     /// Secure establishments: where a child can be placed in custody.
     pub fn is_secure_establishment(self) -> bool {
-        matches!(
-            self,
-            OrgKind::Yoi | OrgKind::Stc | OrgKind::Sch | OrgKind::SecureSchool
-        )
+        matches!(self, OrgKind::Yoi | OrgKind::Stc | OrgKind::Sch | OrgKind::SecureSchool)
     }
 }
 
@@ -135,10 +132,7 @@ impl OrgCode {
     pub fn parse(input: &str) -> Result<Self, String> {
         let code = input.trim().to_ascii_uppercase();
         let ok_chars = code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        let ok_start = code
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric());
+        let ok_start = code.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
         if !(2..=20).contains(&code.len()) || !ok_chars || !ok_start {
             return Err("Code must be 2 to 20 letters, digits or hyphens, like YJS-LEEDS".into());
         }
@@ -189,17 +183,9 @@ impl Organisation {
         let mut errors = ValidationErrors::new();
         let code = OrgCode::parse(code).map_err(|m| errors.add("code", m)).ok();
         let name = crate::validation::required_text(&mut errors, "name", "Name", Some(name), 200);
-        let kind = kind
-            .parse::<OrgKind>()
-            .map_err(|m| errors.add("kind", m))
-            .ok();
+        let kind = kind.parse::<OrgKind>().map_err(|m| errors.add("kind", m)).ok();
         match (code, kind) {
-            (Some(code), Some(kind)) if errors.is_empty() => Ok(Self {
-                id,
-                code,
-                name,
-                kind,
-            }),
+            (Some(code), Some(kind)) if errors.is_empty() => Ok(Self { id, code, name, kind }),
             _ => Err(errors),
         }
     }
@@ -223,11 +209,7 @@ impl Email {
                     && !domain.ends_with('.')
                     && !domain.contains('@')
             });
-        if ok {
-            Ok(Self(e))
-        } else {
-            Err("Enter an email address like name@example.org".into())
-        }
+        if ok { Ok(Self(e)) } else { Err("Enter an email address like name@example.org".into()) }
     }
 
     /// The address.
@@ -297,9 +279,7 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
         ));
     }
     if n > PASSWORD_MAX_CHARS {
-        return Err(format!(
-            "Password must be {PASSWORD_MAX_CHARS} characters or fewer"
-        ));
+        return Err(format!("Password must be {PASSWORD_MAX_CHARS} characters or fewer"));
     }
     let lower = password.to_lowercase();
     if COMMON_PASSWORDS.iter().any(|c| *c == lower) {
@@ -361,19 +341,8 @@ mod tests {
 
     #[test]
     fn emails_are_lower_cased_and_shaped() {
-        assert_eq!(
-            Email::parse(" Ann@Example.ORG ").unwrap().as_str(),
-            "ann@example.org"
-        );
-        for bad in [
-            "",
-            "ann",
-            "ann@",
-            "@example.org",
-            "ann@example",
-            "a b@example.org",
-            "a@b@c.org",
-        ] {
+        assert_eq!(Email::parse(" Ann@Example.ORG ").unwrap().as_str(), "ann@example.org");
+        for bad in ["", "ann", "ann@", "@example.org", "ann@example", "a b@example.org", "a@b@c.org"] {
             assert!(Email::parse(bad).is_err(), "{bad}");
         }
     }

@@ -29,9 +29,7 @@ impl Actor {
 
     /// Whether the actor holds `role` in `org`.
     pub fn has_role_in(&self, role: Role, org: OrgId) -> bool {
-        self.memberships
-            .iter()
-            .any(|m| m.role == role && m.organisation_id == org)
+        self.memberships.iter().any(|m| m.role == role && m.organisation_id == org)
     }
 }
 
@@ -90,26 +88,18 @@ impl ChildScope {
     /// The scope of `actor` on `today`. Administrators and strategic leads get no children:
     /// their memberships give no organisation access, and they are never named on a team.
     pub fn of(actor: &Actor, today: Date) -> Self {
-        let mut organisation_ids: Vec<OrgId> = actor
-            .memberships
-            .iter()
-            .filter(|m| m.role.works_with_children())
-            .map(|m| m.organisation_id)
-            .collect();
+        let mut organisation_ids: Vec<OrgId> =
+            actor.memberships.iter().filter(|m| m.role.works_with_children()).map(|m| m.organisation_id).collect();
         organisation_ids.sort();
         organisation_ids.dedup();
-        Self {
-            user_id: actor.user_id,
-            organisation_ids,
-            today,
-        }
+        Self { user_id: actor.user_id, organisation_ids, today }
     }
 
     /// Whether a child with this team is in scope.
     pub fn permits(&self, team: &[TeamMember]) -> bool {
-        team.iter().filter(|t| t.is_current(self.today)).any(|t| {
-            t.user_id == Some(self.user_id) || self.organisation_ids.contains(&t.organisation_id)
-        })
+        team.iter()
+            .filter(|t| t.is_current(self.today))
+            .any(|t| t.user_id == Some(self.user_id) || self.organisation_ids.contains(&t.organisation_id))
     }
 }
 
@@ -122,14 +112,10 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
             _ => Decision::Deny("not on the child's team"),
         },
         Action::CreateChild { yjs_id } => {
-            if actor.has_role_in(Role::YjsCaseManager, yjs_id)
-                || actor.has_role_in(Role::YjsManager, yjs_id)
-            {
+            if actor.has_role_in(Role::YjsCaseManager, yjs_id) || actor.has_role_in(Role::YjsManager, yjs_id) {
                 Decision::Allow("case manager or manager in the owning youth justice service")
             } else {
-                Decision::Deny(
-                    "only case managers and managers of that youth justice service can add its children",
-                )
+                Decision::Deny("only case managers and managers of that youth justice service can add its children")
             }
         }
         Action::ManageOrganisations | Action::ManageUsers => {
@@ -154,12 +140,7 @@ mod tests {
         Actor {
             user_id,
             name: "Test".into(),
-            memberships: vec![Membership {
-                id: MembershipId::random(),
-                user_id,
-                organisation_id: org,
-                role,
-            }],
+            memberships: vec![Membership { id: MembershipId::random(), user_id, organisation_id: org, role }],
         }
     }
 
@@ -185,65 +166,28 @@ mod tests {
         assert!(ChildScope::of(&actor(Role::EteCoordinator, org), today).permits(&team));
         assert!(!ChildScope::of(&actor(Role::Admin, org), today).permits(&team));
         assert!(!ChildScope::of(&actor(Role::StrategicLead, org), today).permits(&team));
-        assert!(
-            !ChildScope::of(&actor(Role::YjsCaseManager, OrgId::random()), today).permits(&team)
-        );
+        assert!(!ChildScope::of(&actor(Role::YjsCaseManager, OrgId::random()), today).permits(&team));
     }
 
     #[test]
     fn a_named_person_has_access_and_ended_membership_gives_none() {
         let a = actor(Role::EteCoordinator, OrgId::random());
         let today = date(2026, 6, 1);
-        assert!(ChildScope::of(&a, today).permits(&[member(
-            OrgId::random(),
-            Some(a.user_id),
-            None
-        )]));
-        let ended = [member(
-            a.memberships[0].organisation_id,
-            Some(a.user_id),
-            Some(date(2026, 5, 31)),
-        )];
+        assert!(ChildScope::of(&a, today).permits(&[member(OrgId::random(), Some(a.user_id), None)]));
+        let ended = [member(a.memberships[0].organisation_id, Some(a.user_id), Some(date(2026, 5, 31)))];
         assert!(!ChildScope::of(&a, today).permits(&ended));
     }
 
     #[test]
     fn only_the_owning_yjs_case_managers_create_children() {
         let yjs = OrgId::random();
+        assert!(decide(&actor(Role::YjsCaseManager, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
         assert!(
-            decide(
-                &actor(Role::YjsCaseManager, yjs),
-                Action::CreateChild { yjs_id: yjs },
-                None
-            )
-            .is_allowed()
+            !decide(&actor(Role::YjsCaseManager, yjs), Action::CreateChild { yjs_id: OrgId::random() }, None)
+                .is_allowed()
         );
-        assert!(
-            !decide(
-                &actor(Role::YjsCaseManager, yjs),
-                Action::CreateChild {
-                    yjs_id: OrgId::random()
-                },
-                None
-            )
-            .is_allowed()
-        );
-        assert!(
-            !decide(
-                &actor(Role::EteCoordinator, yjs),
-                Action::CreateChild { yjs_id: yjs },
-                None
-            )
-            .is_allowed()
-        );
-        assert!(
-            !decide(
-                &actor(Role::Admin, yjs),
-                Action::CreateChild { yjs_id: yjs },
-                None
-            )
-            .is_allowed()
-        );
+        assert!(!decide(&actor(Role::EteCoordinator, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
+        assert!(!decide(&actor(Role::Admin, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
     }
 
     #[test]

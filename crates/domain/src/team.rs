@@ -56,46 +56,22 @@ pub struct TeamMemberInput {
 impl TeamMemberInput {
     /// Checks the shape of the input. Whether the organisation and user exist, and whether the
     /// user belongs to that organisation, is checked against storage by the application.
-    pub fn validate(
-        &self,
-        id: TeamMemberId,
-        child_id: ChildId,
-        today: Date,
-    ) -> Result<TeamMember, ValidationErrors> {
+    pub fn validate(&self, id: TeamMemberId, child_id: ChildId, today: Date) -> Result<TeamMember, ValidationErrors> {
         let mut e = ValidationErrors::new();
-        let organisation_id = match self
-            .organisation_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let organisation_id = match self.organisation_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 e.add("organisation_id", "Choose the organisation");
                 None
             }
-            Some(s) => s
-                .parse::<OrgId>()
-                .map_err(|_| e.add("organisation_id", "Choose an organisation from the list"))
-                .ok(),
+            Some(s) => {
+                s.parse::<OrgId>().map_err(|_| e.add("organisation_id", "Choose an organisation from the list")).ok()
+            }
         };
-        let user_id = match self
-            .user_id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let user_id = match self.user_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
-            Some(s) => s
-                .parse::<UserId>()
-                .map_err(|_| e.add("user_id", "Choose a person from the list"))
-                .ok(),
+            Some(s) => s.parse::<UserId>().map_err(|_| e.add("user_id", "Choose a person from the list")).ok(),
         };
-        let role = match self
-            .role
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let role = match self.role.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 e.add("role", "Choose the role they play for this child");
                 None
@@ -103,10 +79,7 @@ impl TeamMemberInput {
             Some(s) => match s.parse::<Role>() {
                 Ok(r) if r.works_with_children() => Some(r),
                 Ok(r) => {
-                    e.add(
-                        "role",
-                        format!("{} is not a role on a child's team", r.label()),
-                    );
+                    e.add("role", format!("{} is not a role on a child's team", r.label()));
                     None
                 }
                 Err(m) => {
@@ -115,61 +88,28 @@ impl TeamMemberInput {
                 }
             },
         };
-        let responsibility = required_text(
-            &mut e,
-            "responsibility",
-            "Responsibility",
-            self.responsibility.as_deref(),
-            500,
-        );
-        let started_on = parse_date(
-            &mut e,
-            "started_on",
-            "Start date",
-            self.started_on.as_deref(),
-        )
-        .unwrap_or(today);
+        let responsibility =
+            required_text(&mut e, "responsibility", "Responsibility", self.responsibility.as_deref(), 500);
+        let started_on = parse_date(&mut e, "started_on", "Start date", self.started_on.as_deref()).unwrap_or(today);
         let ended_on = parse_date(&mut e, "ended_on", "End date", self.ended_on.as_deref());
         if let Some(end) = ended_on
             && end < started_on
         {
-            e.add(
-                "ended_on",
-                "End date must be the same as or after the start date",
-            );
+            e.add("ended_on", "End date must be the same as or after the start date");
         }
         match (organisation_id, role) {
-            (Some(organisation_id), Some(role)) if e.is_empty() => Ok(TeamMember {
-                id,
-                child_id,
-                organisation_id,
-                user_id,
-                role,
-                responsibility,
-                started_on,
-                ended_on,
-            }),
+            (Some(organisation_id), Some(role)) if e.is_empty() => {
+                Ok(TeamMember { id, child_id, organisation_id, user_id, role, responsibility, started_on, ended_on })
+            }
             _ => Err(e),
         }
     }
 }
 
 /// Parses an optional `YYYY-MM-DD` field, recording a clear error when it is not a real date.
-pub fn parse_date(
-    e: &mut ValidationErrors,
-    field: &str,
-    label: &str,
-    value: Option<&str>,
-) -> Option<Date> {
+pub fn parse_date(e: &mut ValidationErrors, field: &str, label: &str, value: Option<&str>) -> Option<Date> {
     let s = value.map(str::trim).filter(|s| !s.is_empty())?;
-    s.parse::<Date>()
-        .map_err(|_| {
-            e.add(
-                field,
-                format!("{label} must be a real date, like 2026-11-02"),
-            )
-        })
-        .ok()
+    s.parse::<Date>().map_err(|_| e.add(field, format!("{label} must be a real date, like 2026-11-02"))).ok()
 }
 
 #[cfg(test)]

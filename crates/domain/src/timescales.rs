@@ -61,9 +61,7 @@ impl Timescales {
     #[must_use]
     pub fn review_interval_weeks(&self, term_months: Option<u8>) -> u32 {
         match term_months {
-            Some(months) if u32::from(months) >= self.review_long_sentence_months => {
-                self.review_interval_weeks_long
-            }
+            Some(months) if u32::from(months) >= self.review_long_sentence_months => self.review_interval_weeks_long,
             _ => self.review_interval_weeks_short,
         }
     }
@@ -123,21 +121,13 @@ pub fn custody_deadlines(
     release: Option<Date>,
     term_months: Option<u8>,
 ) -> Result<Vec<Deadline>, CalendarError> {
-    let what_started = if release.is_some() {
-        "sentence"
-    } else {
-        "remand"
-    };
+    let what_started = if release.is_some() { "sentence" } else { "remand" };
     let initial_days = t.initial_planning_working_days;
     let initial = cal.add_working_days(start, as_count(initial_days))?;
     let mut deadlines = vec![Deadline {
         kind: DeadlineKind::InitialPlanningMeeting,
         due_by: initial,
-        rule: format!(
-            "{} after {what_started} on {}",
-            plural(initial_days, "working day"),
-            long_date(start)
-        ),
+        rule: format!("{} after {what_started} on {}", plural(initial_days, "working day"), long_date(start)),
     }];
 
     let Some(release) = release else {
@@ -150,15 +140,9 @@ pub fn custody_deadlines(
     let interval = t.review_interval_weeks(term_months);
     let interval_reason = match term_months {
         Some(months) if u32::from(months) >= t.review_long_sentence_months => {
-            format!(
-                "terms of {} or more",
-                plural(t.review_long_sentence_months, "month")
-            )
+            format!("terms of {} or more", plural(t.review_long_sentence_months, "month"))
         }
-        Some(_) => format!(
-            "terms under {}",
-            plural(t.review_long_sentence_months, "month")
-        ),
+        Some(_) => format!("terms under {}", plural(t.review_long_sentence_months, "month")),
         None => "term not known".to_string(),
     };
     if interval > 0 {
@@ -182,27 +166,16 @@ pub fn custody_deadlines(
                 plural(interval, "week"),
             );
             if due_by != scheduled {
-                rule.push_str(&format!(
-                    "; {} is not a working day, so the next one",
-                    long_date(scheduled)
-                ));
+                rule.push_str(&format!("; {} is not a working day, so the next one", long_date(scheduled)));
             }
-            deadlines.push(Deadline {
-                kind: DeadlineKind::ReviewMeeting,
-                due_by,
-                rule,
-            });
+            deadlines.push(Deadline { kind: DeadlineKind::ReviewMeeting, due_by, rule });
         }
     }
 
     deadlines.push(Deadline {
         kind: DeadlineKind::PreReleaseMeeting,
         due_by: pre_release_meeting,
-        rule: format!(
-            "{} before release on {}",
-            plural(meeting_days, "working day"),
-            long_date(release)
-        ),
+        rule: format!("{} before release on {}", plural(meeting_days, "working day"), long_date(release)),
     });
 
     let plan_days = t.pre_release_plan_days;
@@ -212,11 +185,7 @@ pub fn custody_deadlines(
     deadlines.push(Deadline {
         kind: DeadlineKind::PreReleasePlan,
         due_by: plan_due,
-        rule: format!(
-            "{} before release on {}",
-            plural(plan_days, "day"),
-            long_date(release)
-        ),
+        rule: format!("{} before release on {}", plural(plan_days, "day"), long_date(release)),
     });
 
     // Stable, so deadlines due the same day keep the order above.
@@ -235,11 +204,7 @@ fn plural(n: u32, unit: &str) -> String {
 }
 
 fn plural_u64(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
+    if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
 }
 
 #[cfg(test)]
@@ -276,13 +241,7 @@ mod tests {
         let de: MapDeserializer<_, ValueError> =
             MapDeserializer::new(entries.into_iter().map(|(k, v)| (k, v.into_deserializer())));
         let t = Timescales::deserialize(de).unwrap();
-        assert_eq!(
-            t,
-            Timescales {
-                pre_release_plan_days: 21,
-                ..Timescales::default()
-            }
-        );
+        assert_eq!(t, Timescales { pre_release_plan_days: 21, ..Timescales::default() });
 
         let entries = [("pre_release_plan_dayz", 21u32)];
         let de: MapDeserializer<_, ValueError> =
@@ -295,14 +254,10 @@ mod tests {
     fn initial_planning_meeting_after_sentence() {
         let (cal, t) = ten_working_days();
         // Monday 2 November 2026 + 10 working days: 3,4,5,6,9,10,11,12,13,16 November.
-        let got = custody_deadlines(&cal, &t, date(2026, 11, 2), Some(date(2027, 3, 1)), Some(8))
-            .unwrap();
+        let got = custody_deadlines(&cal, &t, date(2026, 11, 2), Some(date(2027, 3, 1)), Some(8)).unwrap();
         assert_eq!(got[0].kind, DeadlineKind::InitialPlanningMeeting);
         assert_eq!(got[0].due_by, date(2026, 11, 16));
-        assert_eq!(
-            got[0].rule,
-            "10 working days after sentence on 2 November 2026"
-        );
+        assert_eq!(got[0].rule, "10 working days after sentence on 2 November 2026");
     }
 
     #[test]
@@ -311,10 +266,7 @@ mod tests {
         // Thursday 2 April 2026: Good Friday 3rd and Easter Monday 6th are skipped, so
         // 7,8,9,10,13,14,15,16,17,20 April.
         let got = custody_deadlines(&cal, &t, date(2026, 4, 2), None, None).unwrap();
-        assert_eq!(
-            due(&got),
-            [(DeadlineKind::InitialPlanningMeeting, date(2026, 4, 20))]
-        );
+        assert_eq!(due(&got), [(DeadlineKind::InitialPlanningMeeting, date(2026, 4, 20))]);
         assert_eq!(got[0].rule, "10 working days after remand on 2 April 2026");
     }
 
@@ -324,10 +276,7 @@ mod tests {
         // Friday 18 December 2026: 21,22,23,24, (25th, 28th substitute), 29,30,31,
         // (1 January), 4,5,6 January 2027.
         let got = custody_deadlines(&cal, &t, date(2026, 12, 18), None, Some(10)).unwrap();
-        assert_eq!(
-            due(&got),
-            [(DeadlineKind::InitialPlanningMeeting, date(2027, 1, 6))]
-        );
+        assert_eq!(due(&got), [(DeadlineKind::InitialPlanningMeeting, date(2027, 1, 6))]);
     }
 
     #[test]
@@ -340,14 +289,7 @@ mod tests {
         // Pre-release meeting: back from 15 June, 12,11,10,9,8,5,4,3,2,1 June, 29,28,27,26 May
         // (25 May is the spring bank holiday), 22,21,20,19,18,15 May → Friday 15 May.
         // Pre-release plan: 14 days before 15 June → 1 June.
-        let got = custody_deadlines(
-            &cal,
-            &t,
-            date(2026, 1, 15),
-            Some(date(2026, 6, 15)),
-            Some(10),
-        )
-        .unwrap();
+        let got = custody_deadlines(&cal, &t, date(2026, 1, 15), Some(date(2026, 6, 15)), Some(10)).unwrap();
         assert_eq!(
             due(&got),
             [
@@ -363,10 +305,7 @@ mod tests {
             "12 weeks after the initial planning meeting due 29 January 2026 (every 6 weeks for \
              terms under 12 months)"
         );
-        assert_eq!(
-            got[3].rule,
-            "20 working days before release on 15 June 2026"
-        );
+        assert_eq!(got[3].rule, "20 working days before release on 15 June 2026");
         assert_eq!(got[4].rule, "14 days before release on 15 June 2026");
     }
 
@@ -378,14 +317,7 @@ mod tests {
         // pre-release meeting).
         // Pre-release meeting: 13,12,9,8,7,6,5,2,1 October, 30,29,28,25,24,23,22,21,18,17,16
         // September → Wednesday 16 September.
-        let got = custody_deadlines(
-            &cal,
-            &t,
-            date(2026, 1, 15),
-            Some(date(2026, 10, 14)),
-            Some(18),
-        )
-        .unwrap();
+        let got = custody_deadlines(&cal, &t, date(2026, 1, 15), Some(date(2026, 10, 14)), Some(18)).unwrap();
         assert_eq!(
             due(&got),
             [
@@ -396,11 +328,7 @@ mod tests {
                 (DeadlineKind::PreReleasePlan, date(2026, 9, 30)),
             ]
         );
-        assert!(
-            got[1]
-                .rule
-                .ends_with("(every 12 weeks for terms of 12 months or more)")
-        );
+        assert!(got[1].rule.ends_with("(every 12 weeks for terms of 12 months or more)"));
     }
 
     #[test]
@@ -411,14 +339,7 @@ mod tests {
         // bank holiday, so the review is due Tuesday 26 May; later reviews keep counting from
         // the initial meeting: 6 July, 17 August (28 September is past the pre-release
         // meeting on Thursday 3 September, 20 working days before Thursday 1 October).
-        let got = custody_deadlines(
-            &cal,
-            &t,
-            date(2026, 3, 26),
-            Some(date(2026, 10, 1)),
-            Some(10),
-        )
-        .unwrap();
+        let got = custody_deadlines(&cal, &t, date(2026, 3, 26), Some(date(2026, 10, 1)), Some(10)).unwrap();
         assert_eq!(
             due(&got),
             [
@@ -430,11 +351,7 @@ mod tests {
                 (DeadlineKind::PreReleasePlan, date(2026, 9, 17)),
             ]
         );
-        assert!(
-            got[1]
-                .rule
-                .ends_with("; 25 May 2026 is not a working day, so the next one")
-        );
+        assert!(got[1].rule.ends_with("; 25 May 2026 is not a working day, so the next one"));
     }
 
     #[test]
@@ -443,23 +360,10 @@ mod tests {
         // Release Monday 11 January 2027. Back 20 working days: 8,7,6,5,4 January,
         // (1 January), 31,30,29 December, (28th, 25th), 24,23,22,21,18,17,16,15,14,11,10,9
         // December → Wednesday 9 December 2026.
-        let got = custody_deadlines(
-            &cal,
-            &t,
-            date(2026, 11, 2),
-            Some(date(2027, 1, 11)),
-            Some(4),
-        )
-        .unwrap();
-        let meeting = got
-            .iter()
-            .find(|d| d.kind == DeadlineKind::PreReleaseMeeting)
-            .unwrap();
+        let got = custody_deadlines(&cal, &t, date(2026, 11, 2), Some(date(2027, 1, 11)), Some(4)).unwrap();
+        let meeting = got.iter().find(|d| d.kind == DeadlineKind::PreReleaseMeeting).unwrap();
         assert_eq!(meeting.due_by, date(2026, 12, 9));
-        let plan = got
-            .iter()
-            .find(|d| d.kind == DeadlineKind::PreReleasePlan)
-            .unwrap();
+        let plan = got.iter().find(|d| d.kind == DeadlineKind::PreReleasePlan).unwrap();
         assert_eq!(plan.due_by, date(2026, 12, 28));
         // Initial 16 November; six weeks on (28 December) is after the pre-release meeting.
         assert!(got.iter().all(|d| d.kind != DeadlineKind::ReviewMeeting));
@@ -471,8 +375,7 @@ mod tests {
         // Remand credit can bring release within days of sentence. Sentence Monday 1 June 2026,
         // release Friday 5 June: the pre-release meeting was due 20 working days before,
         // 4,3,2,1 June, 29,28,27,26 May, (25th), 22,21,20,19,18,15,14,13,12,11,8,7 May.
-        let got =
-            custody_deadlines(&cal, &t, date(2026, 6, 1), Some(date(2026, 6, 5)), Some(4)).unwrap();
+        let got = custody_deadlines(&cal, &t, date(2026, 6, 1), Some(date(2026, 6, 5)), Some(4)).unwrap();
         assert_eq!(
             due(&got),
             [
@@ -487,31 +390,13 @@ mod tests {
     fn unknown_term_uses_the_short_interval_and_zero_disables_reviews() {
         let cal = Calendar::england_and_wales();
         let t = Timescales::default();
-        let got =
-            custody_deadlines(&cal, &t, date(2026, 1, 15), Some(date(2026, 6, 15)), None).unwrap();
-        let reviews: Vec<_> = got
-            .iter()
-            .filter(|d| d.kind == DeadlineKind::ReviewMeeting)
-            .collect();
+        let got = custody_deadlines(&cal, &t, date(2026, 1, 15), Some(date(2026, 6, 15)), None).unwrap();
+        let reviews: Vec<_> = got.iter().filter(|d| d.kind == DeadlineKind::ReviewMeeting).collect();
         assert_eq!(reviews.len(), 2);
-        assert!(
-            reviews[0]
-                .rule
-                .ends_with("(every 6 weeks for term not known)")
-        );
+        assert!(reviews[0].rule.ends_with("(every 6 weeks for term not known)"));
 
-        let t = Timescales {
-            review_interval_weeks_short: 0,
-            ..Timescales::default()
-        };
-        let got = custody_deadlines(
-            &cal,
-            &t,
-            date(2026, 1, 15),
-            Some(date(2026, 6, 15)),
-            Some(10),
-        )
-        .unwrap();
+        let t = Timescales { review_interval_weeks_short: 0, ..Timescales::default() };
+        let got = custody_deadlines(&cal, &t, date(2026, 1, 15), Some(date(2026, 6, 15)), Some(10)).unwrap();
         assert!(got.iter().all(|d| d.kind != DeadlineKind::ReviewMeeting));
     }
 
@@ -522,13 +407,8 @@ mod tests {
             custody_deadlines(&cal, &t, date(1985, 1, 1), None, None),
             Err(CalendarError::DateOutOfRange { .. })
         ));
-        assert!(
-            custody_deadlines(&cal, &t, date(2026, 1, 1), Some(date(2101, 2, 1)), None).is_err()
-        );
-        let huge = Timescales {
-            initial_planning_working_days: u32::MAX,
-            ..Timescales::default()
-        };
+        assert!(custody_deadlines(&cal, &t, date(2026, 1, 1), Some(date(2101, 2, 1)), None).is_err());
+        let huge = Timescales { initial_planning_working_days: u32::MAX, ..Timescales::default() };
         assert!(matches!(
             custody_deadlines(&cal, &huge, date(2026, 1, 1), None, None),
             Err(CalendarError::ResultOutOfRange { .. })
@@ -539,14 +419,45 @@ mod tests {
     fn deadline_kinds_serialise_in_snake_case() {
         use serde::de::value::StrDeserializer;
         let de: StrDeserializer<'_, ValueError> = "pre_release_meeting".into_deserializer();
-        assert_eq!(
-            DeadlineKind::deserialize(de).unwrap(),
-            DeadlineKind::PreReleaseMeeting
-        );
+        assert_eq!(DeadlineKind::deserialize(de).unwrap(), DeadlineKind::PreReleaseMeeting);
         let de: StrDeserializer<'_, ValueError> = "initial_planning_meeting".into_deserializer();
-        assert_eq!(
-            DeadlineKind::deserialize(de).unwrap(),
-            DeadlineKind::InitialPlanningMeeting
-        );
+        assert_eq!(DeadlineKind::deserialize(de).unwrap(), DeadlineKind::InitialPlanningMeeting);
+    }
+}
+
+impl DeadlineKind {
+    /// Every kind.
+    pub const ALL: [DeadlineKind; 4] = [
+        DeadlineKind::InitialPlanningMeeting,
+        DeadlineKind::ReviewMeeting,
+        DeadlineKind::PreReleaseMeeting,
+        DeadlineKind::PreReleasePlan,
+    ];
+
+    /// The stored and API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::InitialPlanningMeeting => "initial_planning_meeting",
+            DeadlineKind::ReviewMeeting => "review_meeting",
+            DeadlineKind::PreReleaseMeeting => "pre_release_meeting",
+            DeadlineKind::PreReleasePlan => "pre_release_plan",
+        }
+    }
+
+    /// The name people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineKind::InitialPlanningMeeting => "Initial planning meeting",
+            DeadlineKind::ReviewMeeting => "Review meeting",
+            DeadlineKind::PreReleaseMeeting => "Pre-release meeting",
+            DeadlineKind::PreReleasePlan => "Pre-release plan complete",
+        }
+    }
+}
+
+impl std::str::FromStr for DeadlineKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown deadline kind {s}"))
     }
 }

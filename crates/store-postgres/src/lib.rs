@@ -22,13 +22,22 @@ resettle_store_sql::impl_storage!(PostgresStore, sqlx::Postgres, "postgres");
 /// The embedded schema migrations.
 pub fn migrator() -> Migrator {
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("foundation"),
-            MigrationType::Simple,
-            Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
-            false,
-        )]),
+        migrations: Cow::Owned(vec![
+            Migration::new(
+                1,
+                Cow::Borrowed("foundation"),
+                MigrationType::Simple,
+                Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
+                false,
+            ),
+            Migration::new(
+                2,
+                Cow::Borrowed("key dates"),
+                MigrationType::Simple,
+                Cow::Borrowed(include_str!("../migrations/0002_key_dates.sql")),
+                false,
+            ),
+        ]),
         ..Migrator::DEFAULT
     }
 }
@@ -36,18 +45,15 @@ pub fn migrator() -> Migrator {
 impl PostgresStore {
     /// Connects to `url` (`postgres://…`) and applies pending migrations.
     pub async fn connect(url: &str) -> StorageResult<Self> {
-        let options = PgConnectOptions::from_str(url)
-            .map_err(|e| StorageError::Database(format!("bad PostgreSQL URL: {e}")))?;
+        let options =
+            PgConnectOptions::from_str(url).map_err(|e| StorageError::Database(format!("bad PostgreSQL URL: {e}")))?;
         let pool = PgPoolOptions::new()
             .max_connections(16)
             .acquire_timeout(Duration::from_secs(10))
             .connect_with(options)
             .await
             .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
-        migrator()
-            .run(&pool)
-            .await
-            .map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
+        migrator().run(&pool).await.map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
         Ok(Self { pool })
     }
 

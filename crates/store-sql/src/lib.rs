@@ -21,15 +21,11 @@ pub fn db_error(e: sqlx::Error) -> StorageError {
 }
 
 /// Maps a unique-constraint violation to [`StorageError::Duplicate`] on `field`.
-pub fn unique_error(
-    field: &'static str,
-    message: &'static str,
-) -> impl Fn(sqlx::Error) -> StorageError {
+pub fn unique_error(field: &'static str, message: &'static str) -> impl Fn(sqlx::Error) -> StorageError {
     move |e| match &e {
-        sqlx::Error::Database(d) if d.is_unique_violation() => StorageError::Duplicate {
-            field: field.to_string(),
-            message: message.to_string(),
-        },
+        sqlx::Error::Database(d) if d.is_unique_violation() => {
+            StorageError::Duplicate { field: field.to_string(), message: message.to_string() }
+        }
         _ => db_error(e),
     }
 }
@@ -50,6 +46,8 @@ macro_rules! impl_storage {
             use resettle_app::storage::*;
             use resettle_domain::child::{Carer, Child};
             use resettle_domain::custody::{CustodyEpisode, Placement};
+            use resettle_domain::ids::SentenceId;
+            use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
             use resettle_domain::ids::{ChildId, OrgId, UserId};
             use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
             use resettle_domain::policy::ChildScope;
@@ -110,6 +108,116 @@ macro_rules! impl_storage {
                 .execute(&mut *conn)
                 .await
                 .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn update_child_tx(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                child: &Child,
+                expected_version: i64,
+            ) -> StorageResult<()> {
+                let d = &child.details;
+                let updated = sqlx::query(
+                    "UPDATE children SET given_name = $1, family_name = $2, preferred_name = $3, date_of_birth = $4, \
+                     nhs_number = $5, pnc_id = $6, gender = $7, ethnicity = $8, first_language = $9, legal_status = $10, \
+                     version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
+                )
+                .bind(&d.given_name)
+                .bind(&d.family_name)
+                .bind(&d.preferred_name)
+                .bind(date(d.date_of_birth))
+                .bind(d.nhs_number.as_ref().map(|n| n.as_str().to_string()))
+                .bind(d.pnc_id.as_ref().map(|p| p.as_str().to_string()))
+                .bind(d.gender.map(|g| g.as_str()))
+                .bind(&d.ethnicity)
+                .bind(&d.first_language)
+                .bind(d.legal_status.as_str())
+                .bind(child.version)
+                .bind(ts(child.updated_at))
+                .bind(child.id.0)
+                .bind(expected_version)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                if updated.rows_affected() != 1 {
+                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM children WHERE id = $1")
+                        .bind(child.id.0)
+                        .fetch_optional(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                    return Err(match current {
+                        Some(current) => StorageError::VersionMismatch { current },
+                        None => StorageError::NotFound,
+                    });
+                }
+                Ok(())
+            }
+
+            async fn insert_revision(conn: &mut <$db as sqlx::Database>::Connection, r: &KeyDatesRevision) -> StorageResult<()> {
+                sqlx::query(
+                    "INSERT INTO key_date_revisions (id, sentence_id, revision, term_days, custody_days, mtd, etd, ltd, sled, \
+                     sentence_date, term_months, remand_days, source, reason, recorded_at, recorded_by, recorded_by_name) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
+                )
+                .bind(r.id.0)
+                .bind(r.sentence_id.0)
+                .bind(r.revision)
+                .bind(r.dates.term_days)
+                .bind(r.dates.custody_days)
+                .bind(date(r.dates.mtd))
+                .bind(r.dates.etd.map(date))
+                .bind(r.dates.ltd.map(date))
+                .bind(date(r.dates.sled))
+                .bind(date(r.sentence_date))
+                .bind(r.term_months.map(i32::from))
+                .bind(i64::from(r.remand_days))
+                .bind(r.source.as_str())
+                .bind(&r.reason)
+                .bind(ts(r.recorded_at))
+                .bind(r.recorded_by.map(|u| u.0))
+                .bind(&r.recorded_by_name)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
+
+            async fn replace_deadlines(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                episode: uuid::Uuid,
+                deadlines: &[StoredDeadline],
+            ) -> StorageResult<()> {
+                sqlx::query("DELETE FROM deadlines WHERE episode_id = $1")
+                    .bind(episode)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                for d in deadlines {
+                    sqlx::query("INSERT INTO deadlines (id, child_id, episode_id, kind, due_by, rule) VALUES ($1, $2, $3, $4, $5, $6)")
+                        .bind(d.id.0)
+                        .bind(d.child_id.0)
+                        .bind(d.episode_id.0)
+                        .bind(d.kind.as_str())
+                        .bind(date(d.due_by))
+                        .bind(&d.rule)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            async fn open_episode(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                episode: &CustodyEpisode,
+                placement: &Placement,
+            ) -> StorageResult<()> {
+                let mut qb = Qb::new("");
+                push_episodes_insert(&mut qb, std::slice::from_ref(episode));
+                qb.build().execute(&mut *conn).await.map_err(unique_error("kind", "The child is already in custody: record the release first"))?;
+                let mut qb = Qb::new("");
+                push_placements_insert(&mut qb, std::slice::from_ref(placement));
+                qb.build().execute(&mut *conn).await.map_err(db_error)?;
                 Ok(())
             }
 
@@ -390,40 +498,7 @@ macro_rules! impl_storage {
 
                 async fn update_child(&self, child: &Child, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let d = &child.details;
-                    let updated = sqlx::query(
-                        "UPDATE children SET given_name = $1, family_name = $2, preferred_name = $3, date_of_birth = $4, \
-                         nhs_number = $5, pnc_id = $6, gender = $7, ethnicity = $8, first_language = $9, legal_status = $10, \
-                         version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
-                    )
-                    .bind(&d.given_name)
-                    .bind(&d.family_name)
-                    .bind(&d.preferred_name)
-                    .bind(date(d.date_of_birth))
-                    .bind(d.nhs_number.as_ref().map(|n| n.as_str().to_string()))
-                    .bind(d.pnc_id.as_ref().map(|p| p.as_str().to_string()))
-                    .bind(d.gender.map(|g| g.as_str()))
-                    .bind(&d.ethnicity)
-                    .bind(&d.first_language)
-                    .bind(d.legal_status.as_str())
-                    .bind(child.version)
-                    .bind(ts(child.updated_at))
-                    .bind(child.id.0)
-                    .bind(expected_version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                    if updated.rows_affected() != 1 {
-                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM children WHERE id = $1")
-                            .bind(child.id.0)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_error)?;
-                        return Err(match current {
-                            Some(current) => StorageError::VersionMismatch { current },
-                            None => StorageError::NotFound,
-                        });
-                    }
+                    update_child_tx(&mut tx, child, expected_version).await?;
                     insert_entry(&mut tx, entry).await?;
                     tx.commit().await.map_err(db_error)
                 }
@@ -563,6 +638,187 @@ macro_rules! impl_storage {
                     .await
                     .map_err(db_error)?;
                     Ok(rows.into_iter().map(TimelineRow::into_domain).collect())
+                }
+
+                async fn insert_sentence(&self, new: &NewSentence) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    match &new.episode {
+                        EpisodeChange::Open { episode, placement } => open_episode(&mut tx, episode, placement).await?,
+                        EpisodeChange::Continue { episode_id, kind } => {
+                            sqlx::query("UPDATE custody_episodes SET kind = $1 WHERE id = $2 AND ended_on IS NULL")
+                                .bind(kind.as_str())
+                                .bind(episode_id.0)
+                                .execute(&mut *tx)
+                                .await
+                                .map_err(db_error)?;
+                        }
+                    }
+                    let s = &new.sentence;
+                    sqlx::query(
+                        "INSERT INTO sentences (id, child_id, episode_id, kind, sentence_date, term_months, remand_days, court, version) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                    )
+                    .bind(s.id.0)
+                    .bind(s.child_id.0)
+                    .bind(s.episode_id.0)
+                    .bind(s.kind.as_str())
+                    .bind(date(s.sentence_date))
+                    .bind(s.term_months.map(i32::from))
+                    .bind(i64::from(s.remand_days))
+                    .bind(&s.court)
+                    .bind(s.version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    insert_revision(&mut tx, &new.revision).await?;
+                    replace_deadlines(&mut tx, s.episode_id.0, &new.deadlines).await?;
+                    insert_entry(&mut tx, &new.entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn insert_remand(&self, new: &NewRemand) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    open_episode(&mut tx, &new.episode, &new.placement).await?;
+                    let r = &new.remand;
+                    sqlx::query(
+                        "INSERT INTO remands (id, child_id, episode_id, started_on, establishment_id, next_court_date, court) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(r.id.0)
+                    .bind(r.child_id.0)
+                    .bind(r.episode_id.0)
+                    .bind(date(r.started_on))
+                    .bind(r.establishment_id.0)
+                    .bind(r.next_court_date.map(date))
+                    .bind(&r.court)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    replace_deadlines(&mut tx, r.episode_id.0, &new.deadlines).await?;
+                    if let Some((child, expected)) = &new.child {
+                        update_child_tx(&mut tx, child, *expected).await?;
+                    }
+                    for e in &new.entries {
+                        insert_entry(&mut tx, e).await?;
+                    }
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn sentences(&self, child: ChildId) -> StorageResult<Vec<SentenceView>> {
+                    let sentences = sqlx::query_as::<_, SentenceRow>(
+                        "SELECT id, child_id, episode_id, kind, sentence_date, term_months, remand_days, court, version \
+                         FROM sentences WHERE child_id = $1 ORDER BY sentence_date DESC, id",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    let revisions = sqlx::query_as::<_, RevisionRow>(
+                        "SELECT r.id, r.sentence_id, r.revision, r.term_days, r.custody_days, r.mtd, r.etd, r.ltd, r.sled, \
+                         r.sentence_date, r.term_months, r.remand_days, r.source, r.reason, r.recorded_at, r.recorded_by, \
+                         r.recorded_by_name FROM key_date_revisions r JOIN sentences s ON s.id = r.sentence_id \
+                         WHERE s.child_id = $1 ORDER BY r.revision",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    assemble_sentences(sentences, revisions)
+                }
+
+                async fn sentence(&self, id: SentenceId) -> StorageResult<Option<Sentence>> {
+                    let row = sqlx::query_as::<_, SentenceRow>(
+                        "SELECT id, child_id, episode_id, kind, sentence_date, term_months, remand_days, court, version \
+                         FROM sentences WHERE id = $1",
+                    )
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    row.map(SentenceRow::into_domain).transpose()
+                }
+
+                async fn recalculate_sentence(
+                    &self,
+                    s: &Sentence,
+                    expected_version: i64,
+                    revision: &KeyDatesRevision,
+                    deadlines: &[StoredDeadline],
+                    entry: &TimelineEntry,
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let updated = sqlx::query(
+                        "UPDATE sentences SET sentence_date = $1, term_months = $2, remand_days = $3, version = $4 \
+                         WHERE id = $5 AND version = $6",
+                    )
+                    .bind(date(s.sentence_date))
+                    .bind(s.term_months.map(i32::from))
+                    .bind(i64::from(s.remand_days))
+                    .bind(s.version)
+                    .bind(s.id.0)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if updated.rows_affected() != 1 {
+                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM sentences WHERE id = $1")
+                            .bind(s.id.0)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                        return Err(match current {
+                            Some(current) => StorageError::VersionMismatch { current },
+                            None => StorageError::NotFound,
+                        });
+                    }
+                    insert_revision(&mut tx, revision).await?;
+                    replace_deadlines(&mut tx, s.episode_id.0, deadlines).await?;
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>> {
+                    let rows = sqlx::query_as::<_, RemandRow>(
+                        "SELECT id, child_id, episode_id, started_on, establishment_id, next_court_date, court FROM remands \
+                         WHERE child_id = $1 ORDER BY started_on DESC",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(RemandRow::into_domain).collect())
+                }
+
+                async fn deadlines(&self, child: ChildId) -> StorageResult<Vec<StoredDeadline>> {
+                    let rows = sqlx::query_as::<_, DeadlineRow>(
+                        "SELECT id, child_id, episode_id, kind, due_by, rule FROM deadlines WHERE child_id = $1 ORDER BY due_by, kind",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(DeadlineRow::into_domain).collect()
+                }
+
+                async fn extra_bank_holidays(&self) -> StorageResult<Vec<(jiff::civil::Date, String)>> {
+                    let rows: Vec<(jiff_sqlx::Date, String)> =
+                        sqlx::query_as("SELECT day, name FROM extra_bank_holidays ORDER BY day")
+                            .fetch_all(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    Ok(rows.into_iter().map(|(d, n)| (d.to_jiff(), n)).collect())
+                }
+
+                async fn insert_bank_holiday(&self, day: jiff::civil::Date, name: &str, by: Option<UserId>) -> StorageResult<()> {
+                    sqlx::query("INSERT INTO extra_bank_holidays (day, name, added_by, added_at) VALUES ($1, $2, $3, $4)")
+                        .bind(date(day))
+                        .bind(name)
+                        .bind(by.map(|u| u.0))
+                        .bind(ts(jiff::Timestamp::now()))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(unique_error("date", "That day has already been added as a bank holiday"))?;
+                    Ok(())
                 }
 
                 async fn load_synthetic(&self, b: &SyntheticBatch) -> StorageResult<()> {

@@ -4,15 +4,17 @@
 use std::str::FromStr;
 
 use jiff_sqlx::ToSqlx;
+use resettle_app::storage::SentenceView;
 use resettle_app::storage::{
-    ApiTokenRecord, CaseloadRow, CurrentCustody, EpisodeView, PlacementView, SessionRecord,
-    StorageError, StorageResult, TeamMemberView, UserRecord,
+    ApiTokenRecord, CaseloadRow, CurrentCustody, EpisodeView, PlacementView, SessionRecord, StorageError,
+    StorageResult, TeamMemberView, UserRecord,
 };
 use resettle_domain::child::{Carer, Child, ChildDetails, PncId};
 use resettle_domain::custody::{CustodyEpisode, Placement};
 use resettle_domain::ids::*;
 use resettle_domain::nhs::NhsNumber;
 use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
+use resettle_domain::sentence::{KeyDates, KeyDatesRevision, Remand, Sentence, StoredDeadline};
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
 use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef, Postgres};
@@ -44,10 +46,7 @@ impl Type<Sqlite> for DbTimestamp {
 }
 
 impl Encode<'_, Sqlite> for DbTimestamp {
-    fn encode_by_ref(
-        &self,
-        buf: &mut Vec<SqliteArgumentValue<'_>>,
-    ) -> Result<sqlx::encode::IsNull, BoxErr> {
+    fn encode_by_ref(&self, buf: &mut Vec<SqliteArgumentValue<'_>>) -> Result<sqlx::encode::IsNull, BoxErr> {
         let text = self.0.strftime("%Y-%m-%dT%H:%M:%S%.6fZ").to_string();
         Encode::<Sqlite>::encode(text, buf)
     }
@@ -74,15 +73,12 @@ impl Encode<'_, Postgres> for DbTimestamp {
 
 impl<'r> Decode<'r, Postgres> for DbTimestamp {
     fn decode(value: PgValueRef<'r>) -> Result<Self, BoxErr> {
-        Ok(DbTimestamp(
-            <jiff_sqlx::Timestamp as Decode<Postgres>>::decode(value)?.to_jiff(),
-        ))
+        Ok(DbTimestamp(<jiff_sqlx::Timestamp as Decode<Postgres>>::decode(value)?.to_jiff()))
     }
 }
 
 fn parse<T: FromStr>(what: &str, s: &str) -> StorageResult<T> {
-    s.parse::<T>()
-        .map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
+    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
 }
 
 /// `organisations`.
@@ -245,14 +241,9 @@ impl ChildRow {
                 date_of_birth: self.date_of_birth.to_jiff(),
                 nhs_number: self
                     .nhs_number
-                    .map(|n| {
-                        NhsNumber::parse(&n).map_err(|e| StorageError::Database(e.to_string()))
-                    })
+                    .map(|n| NhsNumber::parse(&n).map_err(|e| StorageError::Database(e.to_string())))
                     .transpose()?,
-                pnc_id: self
-                    .pnc_id
-                    .map(|p| PncId::parse(&p).map_err(StorageError::Database))
-                    .transpose()?,
+                pnc_id: self.pnc_id.map(|p| PncId::parse(&p).map_err(StorageError::Database)).transpose()?,
                 gender: self.gender.map(|g| parse("gender", &g)).transpose()?,
                 ethnicity: self.ethnicity,
                 first_language: self.first_language,
@@ -465,5 +456,163 @@ impl TimelineRow {
             summary: self.summary,
             reason: self.reason,
         }
+    }
+}
+
+fn small_count(what: &str, n: Option<i32>) -> StorageResult<Option<u8>> {
+    n.map(|v| u8::try_from(v).map_err(|_| StorageError::Database(format!("stored {what} is out of range")))).transpose()
+}
+
+fn day_count(n: i64) -> StorageResult<u32> {
+    u32::try_from(n).map_err(|_| StorageError::Database("stored remand days are out of range".into()))
+}
+
+/// `sentences`.
+#[derive(sqlx::FromRow)]
+pub struct SentenceRow {
+    id: Uuid,
+    child_id: Uuid,
+    episode_id: Uuid,
+    kind: String,
+    sentence_date: jiff_sqlx::Date,
+    term_months: Option<i32>,
+    remand_days: i64,
+    court: Option<String>,
+    version: i64,
+}
+
+impl SentenceRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Sentence> {
+        Ok(Sentence {
+            id: SentenceId(self.id),
+            child_id: ChildId(self.child_id),
+            episode_id: EpisodeId(self.episode_id),
+            kind: parse("sentence kind", &self.kind)?,
+            sentence_date: self.sentence_date.to_jiff(),
+            term_months: small_count("term", self.term_months)?,
+            remand_days: day_count(self.remand_days)?,
+            court: self.court,
+            version: self.version,
+        })
+    }
+}
+
+/// `key_date_revisions`.
+#[derive(sqlx::FromRow)]
+pub struct RevisionRow {
+    id: Uuid,
+    sentence_id: Uuid,
+    revision: i32,
+    term_days: Option<i32>,
+    custody_days: Option<i32>,
+    mtd: jiff_sqlx::Date,
+    etd: Option<jiff_sqlx::Date>,
+    ltd: Option<jiff_sqlx::Date>,
+    sled: jiff_sqlx::Date,
+    sentence_date: jiff_sqlx::Date,
+    term_months: Option<i32>,
+    remand_days: i64,
+    source: String,
+    reason: String,
+    recorded_at: DbTimestamp,
+    recorded_by: Option<Uuid>,
+    recorded_by_name: String,
+}
+
+impl RevisionRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<KeyDatesRevision> {
+        Ok(KeyDatesRevision {
+            id: KeyDatesId(self.id),
+            sentence_id: SentenceId(self.sentence_id),
+            revision: self.revision,
+            dates: KeyDates {
+                term_days: self.term_days,
+                custody_days: self.custody_days,
+                mtd: self.mtd.to_jiff(),
+                etd: self.etd.map(|d| d.to_jiff()),
+                ltd: self.ltd.map(|d| d.to_jiff()),
+                sled: self.sled.to_jiff(),
+            },
+            sentence_date: self.sentence_date.to_jiff(),
+            term_months: small_count("term", self.term_months)?,
+            remand_days: day_count(self.remand_days)?,
+            source: parse("key dates source", &self.source)?,
+            reason: self.reason,
+            recorded_at: self.recorded_at.0,
+            recorded_by: self.recorded_by.map(UserId),
+            recorded_by_name: self.recorded_by_name,
+        })
+    }
+}
+
+/// Puts each revision under its sentence, oldest first.
+pub fn assemble_sentences(
+    sentences: Vec<SentenceRow>,
+    revisions: Vec<RevisionRow>,
+) -> StorageResult<Vec<SentenceView>> {
+    let mut out = sentences
+        .into_iter()
+        .map(|s| Ok(SentenceView { sentence: s.into_domain()?, revisions: Vec::new() }))
+        .collect::<StorageResult<Vec<_>>>()?;
+    for r in revisions {
+        let r = r.into_domain()?;
+        if let Some(s) = out.iter_mut().find(|s| s.sentence.id == r.sentence_id) {
+            s.revisions.push(r);
+        }
+    }
+    Ok(out)
+}
+
+/// `remands`.
+#[derive(sqlx::FromRow)]
+pub struct RemandRow {
+    id: Uuid,
+    child_id: Uuid,
+    episode_id: Uuid,
+    started_on: jiff_sqlx::Date,
+    establishment_id: Uuid,
+    next_court_date: Option<jiff_sqlx::Date>,
+    court: Option<String>,
+}
+
+impl RemandRow {
+    /// To the domain.
+    pub fn into_domain(self) -> Remand {
+        Remand {
+            id: RemandId(self.id),
+            child_id: ChildId(self.child_id),
+            episode_id: EpisodeId(self.episode_id),
+            started_on: self.started_on.to_jiff(),
+            establishment_id: OrgId(self.establishment_id),
+            next_court_date: self.next_court_date.map(|d| d.to_jiff()),
+            court: self.court,
+        }
+    }
+}
+
+/// `deadlines`.
+#[derive(sqlx::FromRow)]
+pub struct DeadlineRow {
+    id: Uuid,
+    child_id: Uuid,
+    episode_id: Uuid,
+    kind: String,
+    due_by: jiff_sqlx::Date,
+    rule: String,
+}
+
+impl DeadlineRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<StoredDeadline> {
+        Ok(StoredDeadline {
+            id: DeadlineId(self.id),
+            child_id: ChildId(self.child_id),
+            episode_id: EpisodeId(self.episode_id),
+            kind: parse("deadline kind", &self.kind)?,
+            due_by: self.due_by.to_jiff(),
+            rule: self.rule,
+        })
     }
 }

@@ -24,13 +24,22 @@ resettle_store_sql::impl_storage!(SqliteStore, sqlx::Sqlite, "sqlite");
 /// The embedded schema migrations.
 pub fn migrator() -> Migrator {
     Migrator {
-        migrations: Cow::Owned(vec![Migration::new(
-            1,
-            Cow::Borrowed("foundation"),
-            MigrationType::Simple,
-            Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
-            false,
-        )]),
+        migrations: Cow::Owned(vec![
+            Migration::new(
+                1,
+                Cow::Borrowed("foundation"),
+                MigrationType::Simple,
+                Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
+                false,
+            ),
+            Migration::new(
+                2,
+                Cow::Borrowed("key dates"),
+                MigrationType::Simple,
+                Cow::Borrowed(include_str!("../migrations/0002_key_dates.sql")),
+                false,
+            ),
+        ]),
         ..Migrator::DEFAULT
     }
 }
@@ -51,10 +60,7 @@ impl SqliteStore {
             .connect_with(options)
             .await
             .map_err(|e| StorageError::Database(format!("cannot open SQLite database: {e}")))?;
-        migrator()
-            .run(&pool)
-            .await
-            .map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
+        migrator().run(&pool).await.map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
         Ok(Self { pool })
     }
 

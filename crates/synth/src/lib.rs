@@ -100,23 +100,14 @@ fn uuid(rng: &mut StdRng) -> Uuid {
 /// A code such as `YJS-MILTON-KEYNES-2`, cut to fit the 20 characters a code may have.
 fn code_for(prefix: &str, place: &str, n: usize) -> Result<OrgCode, String> {
     let base = place.to_ascii_uppercase().replace(' ', "-");
-    let suffix = if n == 0 {
-        String::new()
-    } else {
-        format!("-{}", n + 1)
-    };
-    let head: String = format!("{prefix}-{base}")
-        .chars()
-        .take(20 - suffix.len())
-        .collect();
+    let suffix = if n == 0 { String::new() } else { format!("-{}", n + 1) };
+    let head: String = format!("{prefix}-{base}").chars().take(20 - suffix.len()).collect();
     OrgCode::parse(&format!("{}{suffix}", head.trim_end_matches('-')))
 }
 
 fn at(day: Date, rng: &mut StdRng) -> Timestamp {
     let t = day.at(rng.random_range(8..18), rng.random_range(0..60), 0, 0);
-    t.to_zoned(jiff::tz::TimeZone::UTC)
-        .map(|z| z.timestamp())
-        .unwrap_or(Timestamp::UNIX_EPOCH)
+    t.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
 }
 
 fn days_before(day: Date, n: i64) -> Date {
@@ -126,12 +117,7 @@ fn days_before(day: Date, n: i64) -> Date {
 impl Generator {
     /// A population with `children` children, generated from `seed` as of `today`.
     /// `password_hash` is stored for every user (hashing once keeps large runs fast).
-    pub fn new(
-        seed: u64,
-        children: usize,
-        today: Date,
-        password_hash: &str,
-    ) -> Result<Self, String> {
+    pub fn new(seed: u64, children: usize, today: Date, password_hash: &str) -> Result<Self, String> {
         let mut rng = StdRng::seed_from_u64(seed);
         let mut base = SyntheticBatch::default();
         let mut logins = Vec::new();
@@ -148,11 +134,7 @@ impl Generator {
          -> Result<UserId, String> {
             users_made += 1;
             let id = UserId(uuid(rng));
-            let first = if rng.random_bool(0.5) {
-                pick(rng, names::GIRLS)
-            } else {
-                pick(rng, names::BOYS)
-            };
+            let first = if rng.random_bool(0.5) { pick(rng, names::GIRLS) } else { pick(rng, names::BOYS) };
             let last = pick(rng, names::SURNAMES);
             let address = match demo_email {
                 Some(local) => format!("{local}@{DEMO_DOMAIN}"),
@@ -164,11 +146,7 @@ impl Generator {
                 ),
             };
             if demo_email.is_some() {
-                logins.push(DemoLogin {
-                    role,
-                    email: address.clone(),
-                    organisation: org.name.clone(),
-                });
+                logins.push(DemoLogin { role, email: address.clone(), organisation: org.name.clone() });
             }
             base.users.push(UserRecord {
                 user: User {
@@ -194,12 +172,7 @@ impl Generator {
                    code: Result<OrgCode, String>,
                    name: String,
                    kind: OrgKind| {
-            let o = Organisation {
-                id: OrgId(uuid(rng)),
-                code: code?,
-                name,
-                kind,
-            };
+            let o = Organisation { id: OrgId(uuid(rng)), code: code?, name, kind };
             base.organisations.push(o.clone());
             Ok::<_, String>(o)
         };
@@ -216,70 +189,27 @@ impl Generator {
         // Secure establishments: fictional, named after towns, never the real ones.
         let mut establishments = Vec::new();
         let counts = [
-            (
-                OrgKind::Yoi,
-                (children / 100).clamp(1, 4),
-                "YOI",
-                "Young Offender Institution",
-            ),
-            (
-                OrgKind::Stc,
-                usize::from(children >= 200),
-                "STC",
-                "Secure Training Centre",
-            ),
-            (
-                OrgKind::Sch,
-                (children / 300).clamp(1, 13),
-                "SCH",
-                "Secure Children's Home",
-            ),
-            (
-                OrgKind::SecureSchool,
-                usize::from(children >= 500),
-                "SS",
-                "Secure School",
-            ),
+            (OrgKind::Yoi, (children / 100).clamp(1, 4), "YOI", "Young Offender Institution"),
+            (OrgKind::Stc, usize::from(children >= 200), "STC", "Secure Training Centre"),
+            (OrgKind::Sch, (children / 300).clamp(1, 13), "SCH", "Secure Children's Home"),
+            (OrgKind::SecureSchool, usize::from(children >= 500), "SS", "Secure School"),
         ];
         let mut place_i = 40;
         for (kind, n, prefix, label) in counts {
             for i in 0..n {
                 let place = names::PLACES[place_i % names::PLACES.len()];
                 place_i += 7;
-                let o = org(
-                    &mut rng,
-                    &mut base,
-                    code_for(prefix, place, i),
-                    format!("{place} {label} (synthetic)"),
-                    kind,
-                )?;
-                establishments.push(Establishment {
-                    id: o.id,
-                    kind,
-                    name: o.name.clone(),
-                });
+                let o =
+                    org(&mut rng, &mut base, code_for(prefix, place, i), format!("{place} {label} (synthetic)"), kind)?;
+                establishments.push(Establishment { id: o.id, kind, name: o.name.clone() });
                 let first = establishments.len() == 1;
                 for j in 0..3 {
                     let demo = (first && j == 0).then_some("secure.practitioner");
-                    add_user(
-                        &mut rng,
-                        &mut base,
-                        &mut logins,
-                        &o,
-                        Role::SecurePractitioner,
-                        demo,
-                    )?;
+                    add_user(&mut rng, &mut base, &mut logins, &o, Role::SecurePractitioner, demo)?;
                 }
                 for j in 0..2 {
                     let demo = (first && j == 0).then_some("custody.health");
-                    add_user(
-                        &mut rng,
-                        &mut base,
-                        &mut logins,
-                        &o,
-                        Role::CustodyHealth,
-                        demo,
-                    )?;
+                    add_user(&mut rng, &mut base, &mut logins, &o, Role::CustodyHealth, demo)?;
                 }
             }
         }
@@ -288,11 +218,7 @@ impl Generator {
         for i in 0..services_n {
             let place = names::PLACES[i % names::PLACES.len()];
             let round = i / names::PLACES.len();
-            let suffix = if round == 0 {
-                String::new()
-            } else {
-                format!(" {}", round + 1)
-            };
+            let suffix = if round == 0 { String::new() } else { format!(" {}", round + 1) };
             let yjs = org(
                 &mut rng,
                 &mut base,
@@ -326,60 +252,21 @@ impl Generator {
             let mut case_managers = Vec::new();
             for j in 0..n_cm {
                 let demo = (first && j == 0).then_some("case.manager");
-                let id = add_user(
-                    &mut rng,
-                    &mut base,
-                    &mut logins,
-                    &yjs,
-                    Role::YjsCaseManager,
-                    demo,
-                )?;
-                let name = base
-                    .users
-                    .last()
-                    .map(|u| u.user.name.clone())
-                    .unwrap_or_default();
+                let id = add_user(&mut rng, &mut base, &mut logins, &yjs, Role::YjsCaseManager, demo)?;
+                let name = base.users.last().map(|u| u.user.name.clone()).unwrap_or_default();
                 case_managers.push((id, name));
             }
             let mut health_workers = Vec::new();
             for j in 0..(per_service / 100).clamp(1, 6) {
                 let demo = (first && j == 0).then_some("health.worker");
-                health_workers.push(add_user(
-                    &mut rng,
-                    &mut base,
-                    &mut logins,
-                    &yjs,
-                    Role::YjsHealthWorker,
-                    demo,
-                )?);
+                health_workers.push(add_user(&mut rng, &mut base, &mut logins, &yjs, Role::YjsHealthWorker, demo)?);
             }
-            add_user(
-                &mut rng,
-                &mut base,
-                &mut logins,
-                &yjs,
-                Role::YjsManager,
-                first.then_some("yjs.manager"),
-            )?;
+            add_user(&mut rng, &mut base, &mut logins, &yjs, Role::YjsManager, first.then_some("yjs.manager"))?;
             for j in 0..2 {
                 let demo = (first && j == 0).then_some("accommodation.officer");
-                add_user(
-                    &mut rng,
-                    &mut base,
-                    &mut logins,
-                    &la,
-                    Role::AccommodationOfficer,
-                    demo,
-                )?;
+                add_user(&mut rng, &mut base, &mut logins, &la, Role::AccommodationOfficer, demo)?;
             }
-            add_user(
-                &mut rng,
-                &mut base,
-                &mut logins,
-                &edu,
-                Role::EteCoordinator,
-                first.then_some("ete.coordinator"),
-            )?;
+            add_user(&mut rng, &mut base, &mut logins, &edu, Role::EteCoordinator, first.then_some("ete.coordinator"))?;
             services.push(Service {
                 yjs: yjs.id,
                 yjs_name: yjs.name.clone(),
@@ -389,22 +276,8 @@ impl Generator {
                 health_workers,
             });
         }
-        add_user(
-            &mut rng,
-            &mut base,
-            &mut logins,
-            &board,
-            Role::StrategicLead,
-            Some("strategic.lead"),
-        )?;
-        add_user(
-            &mut rng,
-            &mut base,
-            &mut logins,
-            &board,
-            Role::Admin,
-            Some("admin"),
-        )?;
+        add_user(&mut rng, &mut base, &mut logins, &board, Role::StrategicLead, Some("strategic.lead"))?;
+        add_user(&mut rng, &mut base, &mut logins, &board, Role::Admin, Some("admin"))?;
 
         Ok(Self {
             rng,
@@ -447,29 +320,14 @@ impl Generator {
         let rng = &mut self.rng;
         let service = self.services[rng.random_range(0..self.services.len())].clone();
         let girl = rng.random_bool(0.03);
-        let given = if girl {
-            pick(rng, names::GIRLS)
-        } else {
-            pick(rng, names::BOYS)
-        };
+        let given = if girl { pick(rng, names::GIRLS) } else { pick(rng, names::BOYS) };
         let family = pick(rng, names::SURNAMES);
-        let age = *weighted(
-            rng,
-            &[(12i64, 2), (13, 5), (14, 13), (15, 25), (16, 30), (17, 25)],
-        );
+        let age = *weighted(rng, &[(12i64, 2), (13, 5), (14, 13), (15, 25), (16, 30), (17, 25)]);
         let dob = days_before(today, age * 365 + rng.random_range(0..360));
         let id = ChildId(uuid(rng));
 
         // Stage: remanded, sentenced, released, or not (yet) in custody.
-        let stage = *weighted(
-            rng,
-            &[
-                ("remand", 30),
-                ("sentence", 35),
-                ("released", 30),
-                ("community", 5),
-            ],
-        );
+        let stage = *weighted(rng, &[("remand", 30), ("sentence", 35), ("released", 30), ("community", 5)]);
         let (custody_start, release) = match stage {
             "remand" => (Some(days_before(today, rng.random_range(3..150))), None),
             "sentence" => (Some(days_before(today, rng.random_range(7..420))), None),
@@ -485,11 +343,7 @@ impl Generator {
         } else {
             *weighted(
                 rng,
-                &[
-                    (LegalStatus::NotLookedAfter, 62),
-                    (LegalStatus::LookedAfter, 30),
-                    (LegalStatus::CareLeaver, 8),
-                ],
+                &[(LegalStatus::NotLookedAfter, 62), (LegalStatus::LookedAfter, 30), (LegalStatus::CareLeaver, 8)],
             )
         };
         let ethnicity = weighted(rng, names::ETHNICITIES).to_string();
@@ -500,16 +354,11 @@ impl Generator {
         let letters = b"ZABCDEFGHJKLMNPQRTUVWXY";
         let check = letters[((yy as u64 * 10_000_000 + pnc_serial as u64) % 23) as usize] as char;
         let pnc = PncId::parse(&format!("{yy:02}/{pnc_serial:07}{check}")).ok();
-        let nhs = if self.rng.random_bool(0.92) {
-            self.nhs_number()
-        } else {
-            None
-        };
+        let nhs = if self.rng.random_bool(0.92) { self.nhs_number() } else { None };
         let rng = &mut self.rng;
         let created_at = at(created_on, rng);
 
-        let (case_manager, cm_name) =
-            service.case_managers[rng.random_range(0..service.case_managers.len())].clone();
+        let (case_manager, cm_name) = service.case_managers[rng.random_range(0..service.case_managers.len())].clone();
         let mut timeline = vec![TimelineEntry {
             id: TimelineEntryId(uuid(rng)),
             child_id: id,
@@ -533,23 +382,11 @@ impl Generator {
         let mut last = created_at;
 
         if let Some(start) = custody_start {
-            let kind = if stage == "remand" || rng.random_bool(0.35) {
-                EpisodeKind::Remand
-            } else {
-                EpisodeKind::Sentence
-            };
-            let kind = if stage == "sentence" {
-                EpisodeKind::Sentence
-            } else {
-                kind
-            };
-            let episode = CustodyEpisode {
-                id: EpisodeId(uuid(rng)),
-                child_id: id,
-                kind,
-                started_on: start,
-                ended_on: release,
-            };
+            let kind =
+                if stage == "remand" || rng.random_bool(0.35) { EpisodeKind::Remand } else { EpisodeKind::Sentence };
+            let kind = if stage == "sentence" { EpisodeKind::Sentence } else { kind };
+            let episode =
+                CustodyEpisode { id: EpisodeId(uuid(rng)), child_id: id, kind, started_on: start, ended_on: release };
             let est_weights: Vec<(usize, u32)> = self
                 .establishments
                 .iter()
@@ -570,9 +407,7 @@ impl Generator {
             let transfer_on = (rng.random_bool(0.15)).then(|| {
                 let end = release.unwrap_or(today);
                 let span = (end - start).get_days().max(2);
-                start
-                    .checked_add(rng.random_range(1..span).days())
-                    .unwrap_or(start)
+                start.checked_add(rng.random_range(1..span).days()).unwrap_or(start)
             });
             let mut placements = vec![Placement {
                 id: PlacementId(uuid(rng)),
@@ -590,12 +425,7 @@ impl Generator {
                 actor_id: Some(case_manager),
                 actor_name: cm_name.clone(),
                 kind: "custody.started".into(),
-                summary: format!(
-                    "{} from {} at {}",
-                    kind.label(),
-                    long_date(start),
-                    first.name
-                ),
+                summary: format!("{} from {} at {}", kind.label(), long_date(start), first.name),
                 reason: None,
             });
             team.push(TeamMember {
@@ -610,14 +440,8 @@ impl Generator {
             });
             last = started_at;
             if let Some(moved) = transfer_on {
-                let others: Vec<&Establishment> = self
-                    .establishments
-                    .iter()
-                    .filter(|e| e.id != first.id)
-                    .collect();
-                if let Some(second) =
-                    (!others.is_empty()).then(|| others[rng.random_range(0..others.len())].clone())
-                {
+                let others: Vec<&Establishment> = self.establishments.iter().filter(|e| e.id != first.id).collect();
+                if let Some(second) = (!others.is_empty()).then(|| others[rng.random_range(0..others.len())].clone()) {
                     placements.push(Placement {
                         id: PlacementId(uuid(rng)),
                         episode_id: episode.id,
@@ -704,18 +528,13 @@ impl Generator {
                 organisation_id: service.yjs,
                 user_id: Some(hw),
                 role: Role::YjsHealthWorker,
-                responsibility: "Health pathway in the community; receives health information"
-                    .into(),
+                responsibility: "Health pathway in the community; receives health information".into(),
                 started_on: joined,
                 ended_on: None,
             });
         }
 
-        let carers_n = if rng.random_bool(0.9) {
-            if rng.random_bool(0.3) { 2 } else { 1 }
-        } else {
-            0
-        };
+        let carers_n = if rng.random_bool(0.9) { if rng.random_bool(0.3) { 2 } else { 1 } } else { 0 };
         for k in 0..carers_n {
             let relationship = weighted(rng, names::RELATIONSHIPS).to_string();
             let cg = if relationship.contains("Father") || rng.random_bool(0.3) {
@@ -723,24 +542,16 @@ impl Generator {
             } else {
                 pick(rng, names::GIRLS)
             };
-            let surname = if k == 0 && rng.random_bool(0.7) {
-                family
-            } else {
-                pick(rng, names::SURNAMES)
-            };
+            let surname = if k == 0 && rng.random_bool(0.7) { family } else { pick(rng, names::SURNAMES) };
             batch.carers.push(Carer {
                 id: CarerId(uuid(rng)),
                 child_id: id,
                 name: format!("{cg} {surname}"),
                 relationship: relationship.clone(),
                 phone: Some(format!("07700 900{:03}", rng.random_range(0..1000))),
-                email: rng.random_bool(0.5).then(|| {
-                    format!(
-                        "{}.{}@example.org",
-                        cg.to_lowercase(),
-                        surname.to_lowercase()
-                    )
-                }),
+                email: rng
+                    .random_bool(0.5)
+                    .then(|| format!("{}.{}@example.org", cg.to_lowercase(), surname.to_lowercase())),
                 address: Some(format!(
                     "{} Test Street, {}, ZZ{} {}XX",
                     rng.random_range(1..200),
@@ -748,10 +559,7 @@ impl Generator {
                     rng.random_range(1..99),
                     rng.random_range(1..9)
                 )),
-                parental_responsibility: matches!(
-                    relationship.as_str(),
-                    "Mother" | "Father" | "Grandmother"
-                ),
+                parental_responsibility: matches!(relationship.as_str(), "Mother" | "Father" | "Grandmother"),
             });
         }
 
@@ -826,40 +634,23 @@ mod tests {
         for role in Role::ALL {
             assert!(g.demo_logins().iter().any(|l| l.role == *role), "{role}");
         }
-        assert!(
-            g.demo_logins()
-                .iter()
-                .any(|l| l.email == "case.manager@demo.resettle.test")
-        );
+        assert!(g.demo_logins().iter().any(|l| l.email == "case.manager@demo.resettle.test"));
     }
 
     #[test]
     fn children_are_valid_and_on_their_services_team() {
         let today = date(2026, 11, 22);
         let (base, batches) = all(3, 2_500);
-        assert_eq!(
-            batches.iter().map(|b| b.children.len()).sum::<usize>(),
-            2_500
-        );
-        let codes: std::collections::HashSet<_> =
-            base.organisations.iter().map(|o| o.code.clone()).collect();
-        assert_eq!(
-            codes.len(),
-            base.organisations.len(),
-            "organisation codes are unique"
-        );
-        let emails: std::collections::HashSet<_> =
-            base.users.iter().map(|u| u.user.email.clone()).collect();
+        assert_eq!(batches.iter().map(|b| b.children.len()).sum::<usize>(), 2_500);
+        let codes: std::collections::HashSet<_> = base.organisations.iter().map(|o| o.code.clone()).collect();
+        assert_eq!(codes.len(), base.organisations.len(), "organisation codes are unique");
+        let emails: std::collections::HashSet<_> = base.users.iter().map(|u| u.user.email.clone()).collect();
         assert_eq!(emails.len(), base.users.len(), "emails are unique");
         for b in &batches {
             for c in &b.children {
                 let age = resettle_domain::child::age_on(c.details.date_of_birth, today);
                 assert!((10..=18).contains(&age), "age {age}");
-                assert!(
-                    b.team
-                        .iter()
-                        .any(|t| t.child_id == c.id && t.organisation_id == c.yjs_id)
-                );
+                assert!(b.team.iter().any(|t| t.child_id == c.id && t.organisation_id == c.yjs_id));
                 if let Some(n) = &c.details.nhs_number {
                     assert!(n.as_str().starts_with("999"));
                     assert!(NhsNumber::parse(n.as_str()).is_ok());
@@ -871,26 +662,16 @@ mod tests {
                 }
             }
         }
-        let girls = batches
-            .iter()
-            .flat_map(|b| &b.children)
-            .filter(|c| c.details.gender == Some(Gender::Female))
-            .count();
+        let girls =
+            batches.iter().flat_map(|b| &b.children).filter(|c| c.details.gender == Some(Gender::Female)).count();
         assert!(girls < 250, "mostly boys, as in custody: {girls} girls");
         let remands = batches
             .iter()
             .flat_map(|b| &b.episodes)
             .filter(|e| e.ended_on.is_none() && e.kind == EpisodeKind::Remand)
             .count();
-        let open = batches
-            .iter()
-            .flat_map(|b| &b.episodes)
-            .filter(|e| e.ended_on.is_none())
-            .count();
+        let open = batches.iter().flat_map(|b| &b.episodes).filter(|e| e.ended_on.is_none()).count();
         let share = remands as f64 / open as f64;
-        assert!(
-            (0.3..0.6).contains(&share),
-            "about 40% of those in custody on remand: {share}"
-        );
+        assert!((0.3..0.6).contains(&share), "about 40% of those in custody on remand: {share}");
     }
 }

@@ -276,15 +276,8 @@ pub const ETHNICITIES: &[(&str, u32)] = &[
 ];
 
 /// First languages, weighted.
-pub const LANGUAGES: &[(&str, u32)] = &[
-    ("English", 88),
-    ("Welsh", 2),
-    ("Polish", 2),
-    ("Urdu", 2),
-    ("Somali", 2),
-    ("Romanian", 2),
-    ("Arabic", 2),
-];
+pub const LANGUAGES: &[(&str, u32)] =
+    &[("English", 88), ("Welsh", 2), ("Polish", 2), ("Urdu", 2), ("Somali", 2), ("Romanian", 2), ("Arabic", 2)];
 
 /// Towns used to name synthetic organisations (real places, fictional services).
 pub const PLACES: &[&str] = &[

@@ -53,26 +53,14 @@ pub fn problem(
         title: status.canonical_reason().unwrap_or("Error").to_string(),
         status: status.as_u16(),
         detail,
-        errors: errors
-            .into_iter()
-            .map(|e| ProblemField {
-                field: e.field,
-                message: e.message,
-            })
-            .collect(),
+        errors: errors.into_iter().map(|e| ProblemField { field: e.field, message: e.message }).collect(),
         current_version,
         request_id,
     };
     let mut response = (status, Json(body)).into_response();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        header::HeaderValue::from_static("application/problem+json"),
-    );
+    response.headers_mut().insert(header::CONTENT_TYPE, header::HeaderValue::from_static("application/problem+json"));
     if status == StatusCode::UNAUTHORIZED {
-        response.headers_mut().insert(
-            header::WWW_AUTHENTICATE,
-            header::HeaderValue::from_static("Bearer"),
-        );
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer"));
     }
     response
 }
@@ -85,23 +73,9 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let ApiError(error, rid) = self;
         match error {
-            AppError::Invalid(e) => problem(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                e.summary(),
-                e.0,
-                None,
-                rid,
-            ),
-            AppError::NotFound => problem(
-                StatusCode::NOT_FOUND,
-                "No such record".into(),
-                vec![],
-                None,
-                rid,
-            ),
-            AppError::Forbidden(why) => {
-                problem(StatusCode::FORBIDDEN, capitalise(why), vec![], None, rid)
-            }
+            AppError::Invalid(e) => problem(StatusCode::UNPROCESSABLE_ENTITY, e.summary(), e.0, None, rid),
+            AppError::NotFound => problem(StatusCode::NOT_FOUND, "No such record".into(), vec![], None, rid),
+            AppError::Forbidden(why) => problem(StatusCode::FORBIDDEN, capitalise(why), vec![], None, rid),
             AppError::Conflict { current_version } => problem(
                 StatusCode::CONFLICT,
                 format!(
@@ -119,20 +93,14 @@ impl IntoResponse for ApiError {
                 None,
                 rid,
             ),
-            AppError::BadCredentials => problem(
-                StatusCode::UNAUTHORIZED,
-                AppError::BadCredentials.to_string(),
-                vec![],
-                None,
-                rid,
-            ),
+            AppError::BadCredentials => {
+                problem(StatusCode::UNAUTHORIZED, AppError::BadCredentials.to_string(), vec![], None, rid)
+            }
             AppError::Internal(message) => {
                 tracing::error!(request_id = %rid, error = %message, "internal error");
                 problem(
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    format!(
-                        "Something went wrong on our side. Quote reference {rid} if you report it"
-                    ),
+                    format!("Something went wrong on our side. Quote reference {rid} if you report it"),
                     vec![],
                     None,
                     rid,
@@ -169,18 +137,8 @@ struct ErrorPage {
 }
 
 /// Renders the error page.
-pub fn error_page(
-    status: StatusCode,
-    title: &'static str,
-    message: String,
-    reference: Option<String>,
-) -> Response {
-    let page = ErrorPage {
-        title,
-        message,
-        reference,
-        chrome: crate::pages::Chrome::anonymous(),
-    };
+pub fn error_page(status: StatusCode, title: &'static str, message: String, reference: Option<String>) -> Response {
+    let page = ErrorPage { title, message, reference, chrome: crate::pages::Chrome::anonymous() };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {
@@ -215,12 +173,9 @@ impl IntoResponse for PageError {
                 AppError::Unauthenticated | AppError::BadCredentials => {
                     axum::response::Redirect::to("/sign-in").into_response()
                 }
-                AppError::Invalid(errors) => error_page(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "There is a problem",
-                    errors.summary(),
-                    None,
-                ),
+                AppError::Invalid(errors) => {
+                    error_page(StatusCode::UNPROCESSABLE_ENTITY, "There is a problem", errors.summary(), None)
+                }
                 AppError::Conflict { .. } => error_page(
                     StatusCode::CONFLICT,
                     "Someone else changed this record",

@@ -38,10 +38,7 @@ pub struct WebConfig {
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self {
-            static_dir: PathBuf::from("static/dist"),
-            secure_cookies: false,
-        }
+        Self { static_dir: PathBuf::from("static/dist"), secure_cookies: false }
     }
 }
 
@@ -59,10 +56,7 @@ pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The whole service as one router.
 pub fn router(app: App, config: WebConfig) -> Router {
-    let state = AppState {
-        app,
-        config: Arc::new(config.clone()),
-    };
+    let state = AppState { app, config: Arc::new(config.clone()) };
     let static_files = ServeDir::new(&config.static_dir);
     let assets = ServeDir::new(config.static_dir.join("assets"));
     Router::new()
@@ -71,15 +65,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .nest_service("/static", static_files)
         .nest_service("/assets", assets)
         .fallback(pages::not_found)
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            security::headers,
-        ))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(security::check_origin))
-        .layer(TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            Duration::from_secs(30),
-        ))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(security::span_for))
@@ -88,12 +76,9 @@ pub fn router(app: App, config: WebConfig) -> Router {
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, passing client addresses through.
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await
 }
 
 async fn shutdown_signal() {

@@ -18,20 +18,12 @@ use crate::error::{ApiError, PageError};
 /// this host and path `/`. Browsers refuse `__Host-` cookies without `Secure`, so plain-HTTP
 /// development uses the bare name.
 pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-resettle_session"
-    } else {
-        "resettle_session"
-    }
+    if secure { "__Host-resettle_session" } else { "resettle_session" }
 }
 
 /// The cookie holding the sign-in form's CSRF token (before there is a session).
 pub fn signin_csrf_cookie_name(secure: bool) -> &'static str {
-    if secure {
-        "__Host-resettle_csrf"
-    } else {
-        "resettle_csrf"
-    }
+    if secure { "__Host-resettle_csrf" } else { "resettle_csrf" }
 }
 
 /// A cookie with the attributes every Resettle cookie has.
@@ -46,18 +38,11 @@ pub fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<'static
 
 /// The request id set by the request-id layer.
 pub fn request_id(headers: &HeaderMap) -> String {
-    headers
-        .get(&crate::REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("-")
-        .to_string()
+    headers.get(&crate::REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("-").to_string()
 }
 
 fn client_ip(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
 }
 
 /// Compares two tokens in constant time.
@@ -79,21 +64,14 @@ pub struct SignedIn {
 impl SignedIn {
     /// Checks a submitted form's CSRF token.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
-        if tokens_match(&self.csrf, submitted) {
-            Ok(())
-        } else {
-            Err(PageError::Csrf)
-        }
+        if tokens_match(&self.csrf, submitted) { Ok(()) } else { Err(PageError::Csrf) }
     }
 }
 
 impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let name = session_cookie_name(state.config.secure_cookies);
         let Some(token) = jar.get(name).map(|c| c.value().to_string()) else {
@@ -101,11 +79,7 @@ impl FromRequestParts<AppState> for SignedIn {
         };
         match state.app.session_actor(&token).await {
             Ok(Some((actor, session))) => Ok(SignedIn {
-                ctx: Ctx {
-                    actor,
-                    request_id: request_id(&parts.headers),
-                    ip: client_ip(parts),
-                },
+                ctx: Ctx { actor, request_id: request_id(&parts.headers), ip: client_ip(parts) },
                 csrf: session.csrf_token,
                 token,
             }),
@@ -121,10 +95,7 @@ pub struct ApiCaller(pub Ctx);
 impl FromRequestParts<AppState> for ApiCaller {
     type Rejection = ApiError;
 
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AppState,
-    ) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let rid = request_id(&parts.headers);
         let token = parts
             .headers
@@ -136,11 +107,7 @@ impl FromRequestParts<AppState> for ApiCaller {
             return Err(ApiError(AppError::Unauthenticated, rid));
         };
         match state.app.token_actor(token).await {
-            Ok(Some(actor)) => Ok(ApiCaller(Ctx {
-                actor,
-                request_id: rid,
-                ip: client_ip(parts),
-            })),
+            Ok(Some(actor)) => Ok(ApiCaller(Ctx { actor, request_id: rid, ip: client_ip(parts) })),
             Ok(None) => Err(ApiError(AppError::Unauthenticated, rid)),
             Err(e) => Err(ApiError(e, rid)),
         }

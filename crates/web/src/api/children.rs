@@ -21,8 +21,7 @@ fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
 }
 
 fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
-    raw.parse()
-        .map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
+    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
 }
 
 /// The caller's caseload: children on whose team they or their organisation are.
@@ -38,10 +37,7 @@ pub async fn list_children(
         None => None,
         Some(s) => Some(s.parse::<OrgId>().map_err(|_| {
             ApiError(
-                AppError::invalid(
-                    "organisation_id",
-                    "organisation_id must be an organisation's id",
-                ),
+                AppError::invalid("organisation_id", "organisation_id must be an organisation's id"),
                 ctx.request_id.clone(),
             )
         })?),
@@ -50,10 +46,7 @@ pub async fn list_children(
         None => CaseloadSort::Name,
         Some(s) => CaseloadSort::parse(s).ok_or_else(|| {
             ApiError(
-                AppError::invalid(
-                    "sort",
-                    "sort must be one of: name, date_of_birth, updated, custody_since",
-                ),
+                AppError::invalid("sort", "sort must be one of: name, date_of_birth, updated, custody_since"),
                 ctx.request_id.clone(),
             )
         })?,
@@ -62,10 +55,7 @@ pub async fn list_children(
         None | Some("asc") => false,
         Some("desc") => true,
         Some(_) => {
-            return Err(ApiError(
-                AppError::invalid("dir", "dir must be asc or desc"),
-                ctx.request_id.clone(),
-            ));
+            return Err(ApiError(AppError::invalid("dir", "dir must be asc or desc"), ctx.request_id.clone()));
         }
     };
     let per_page = p.per_page.unwrap_or(50);
@@ -75,13 +65,7 @@ pub async fn list_children(
             ctx.request_id.clone(),
         ));
     }
-    let query = CaseloadQuery {
-        organisation_id,
-        sort,
-        descending,
-        page: p.page.unwrap_or(1).max(1),
-        per_page,
-    };
+    let query = CaseloadQuery { organisation_id, sort, descending, page: p.page.unwrap_or(1).max(1), per_page };
     let page = state.app.caseload(&ctx, &query).await.map_err(err(&ctx))?;
     Ok(Json(Caseload {
         items: page.items.iter().map(CaseloadItem::from).collect(),
@@ -116,11 +100,7 @@ pub async fn create_child(
         yjs_id: Some(body.yjs_id),
         carer: None,
     };
-    let child = state
-        .app
-        .create_child(&ctx, &input)
-        .await
-        .map_err(err(&ctx))?;
+    let child = state.app.create_child(&ctx, &input).await.map_err(err(&ctx))?;
     Ok((StatusCode::CREATED, Json(ChildJson::from(&child))))
 }
 
@@ -159,24 +139,14 @@ pub async fn patch_child(
         family_name: pick(body.family_name, Some(d.family_name.clone())),
         preferred_name: pick(body.preferred_name, d.preferred_name.clone()),
         date_of_birth: pick(body.date_of_birth, Some(d.date_of_birth.to_string())),
-        nhs_number: pick(
-            body.nhs_number,
-            d.nhs_number.as_ref().map(|n| n.as_str().to_string()),
-        ),
-        pnc_id: pick(
-            body.pnc_id,
-            d.pnc_id.as_ref().map(|p| p.as_str().to_string()),
-        ),
+        nhs_number: pick(body.nhs_number, d.nhs_number.as_ref().map(|n| n.as_str().to_string())),
+        pnc_id: pick(body.pnc_id, d.pnc_id.as_ref().map(|p| p.as_str().to_string())),
         gender: pick(body.gender, d.gender.map(|g| g.as_str().to_string())),
         ethnicity: pick(body.ethnicity, d.ethnicity.clone()),
         first_language: pick(body.first_language, d.first_language.clone()),
         legal_status: pick(body.legal_status, Some(d.legal_status.as_str().to_string())),
     };
-    let child = state
-        .app
-        .update_child(&ctx, id, body.version, &input, body.reason)
-        .await
-        .map_err(err(&ctx))?;
+    let child = state.app.update_child(&ctx, id, body.version, &input, body.reason).await.map_err(err(&ctx))?;
     Ok(Json(ChildJson::from(&child)))
 }
 
@@ -200,11 +170,7 @@ pub async fn add_team_member(
         started_on: body.started_on,
         ended_on: body.ended_on,
     };
-    let member = state
-        .app
-        .add_team_member(&ctx, id, &input)
-        .await
-        .map_err(err(&ctx))?;
+    let member = state.app.add_team_member(&ctx, id, &input).await.map_err(err(&ctx))?;
     Ok((
         StatusCode::CREATED,
         Json(TeamMemberJson {

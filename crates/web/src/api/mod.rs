@@ -2,6 +2,7 @@
 //! OpenAPI 3.1 description at `/api/openapi.json` generated from the handlers themselves.
 
 mod children;
+mod custody;
 mod wire;
 
 use axum::extract::rejection::JsonRejection;
@@ -55,6 +56,11 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(children::list_children, children::create_child))
         .routes(routes!(children::get_child, children::patch_child))
         .routes(routes!(children::add_team_member))
+        .routes(routes!(custody::record_sentence))
+        .routes(routes!(custody::record_remand))
+        .routes(routes!(custody::key_dates))
+        .routes(routes!(custody::recalculate))
+        .routes(routes!(custody::bank_holidays, custody::add_bank_holiday))
         .with_state(state)
         .split_for_parts();
     let spec = std::sync::Arc::new(spec);
@@ -105,19 +111,10 @@ where
               (status = 503, description = "The database does not answer", body = Health)))]
 async fn healthz(State(state): State<AppState>) -> Response {
     match state.app.store().ping().await {
-        Ok(()) => Json(Health {
-            status: "ok".into(),
-        })
-        .into_response(),
+        Ok(()) => Json(Health { status: "ok".into() }).into_response(),
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
-            (
-                StatusCode::SERVICE_UNAVAILABLE,
-                Json(Health {
-                    status: "unavailable".into(),
-                }),
-            )
-                .into_response()
+            (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into() })).into_response()
         }
     }
 }
@@ -125,22 +122,14 @@ async fn healthz(State(state): State<AppState>) -> Response {
 /// The caller: who the token belongs to and their memberships.
 #[utoipa::path(get, path = "/api/v1/me", tag = "people",
     responses((status = 200, body = Me), (status = 401, body = crate::error::Problem)))]
-async fn me(
-    State(state): State<AppState>,
-    ApiCaller(ctx): ApiCaller,
-) -> Result<Json<Me>, ApiError> {
+async fn me(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> Result<Json<Me>, ApiError> {
     let user = state
         .app
         .store()
         .user(ctx.actor.user_id)
         .await
         .map_err(|e| ApiError(e.into(), ctx.request_id.clone()))?
-        .ok_or_else(|| {
-            ApiError(
-                resettle_app::AppError::Unauthenticated,
-                ctx.request_id.clone(),
-            )
-        })?;
+        .ok_or_else(|| ApiError(resettle_app::AppError::Unauthenticated, ctx.request_id.clone()))?;
     Ok(Json(Me {
         id: user.user.id.0,
         email: user.user.email.to_string(),
@@ -148,11 +137,7 @@ async fn me(
         memberships: user
             .memberships
             .iter()
-            .map(|m| MembershipJson {
-                id: m.id.0,
-                organisation_id: m.organisation_id.0,
-                role: m.role.as_str().into(),
-            })
+            .map(|m| MembershipJson { id: m.id.0, organisation_id: m.organisation_id.0, role: m.role.as_str().into() })
             .collect(),
     }))
 }

@@ -189,10 +189,7 @@ impl From<&CaseloadRow> for CaseloadItem {
             yjs_id: r.yjs_id.0,
             yjs_name: r.yjs_name.clone(),
             custody: r.custody.as_ref().map(|c| c.kind.as_str().to_string()),
-            establishment_id: r
-                .custody
-                .as_ref()
-                .and_then(|c| c.establishment_id.map(|e| e.0)),
+            establishment_id: r.custody.as_ref().and_then(|c| c.establishment_id.map(|e| e.0)),
             version: r.version,
         }
     }

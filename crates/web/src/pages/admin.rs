@@ -56,17 +56,9 @@ async fn orgs_page(
             who.ctx.request_id.clone(),
         ));
     }
-    let organisations = state
-        .app
-        .organisations()
-        .await
-        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let organisations = state.app.organisations().await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     let mut kind_options = vec![(String::new(), "Choose a kind".to_string())];
-    kind_options.extend(
-        OrgKind::ALL
-            .iter()
-            .map(|k| (k.as_str().to_string(), k.label().to_string())),
-    );
+    kind_options.extend(OrgKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())));
     Ok(OrgsPage {
         chrome: Chrome::for_user(who, "organisations").with_errors(!errors.is_empty()),
         organisations,
@@ -84,14 +76,7 @@ pub async fn organisations(
     Query(q): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let notice = (q.notice.as_deref() == Some("added")).then_some("Organisation added");
-    let page = orgs_page(
-        &state,
-        &who,
-        OrgForm::default(),
-        ValidationErrors::new(),
-        notice,
-    )
-    .await?;
+    let page = orgs_page(&state, &who, OrgForm::default(), ValidationErrors::new(), notice).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -102,16 +87,7 @@ pub async fn add_organisation(
     Form(form): Form<OrgForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.csrf_token)?;
-    match state
-        .app
-        .create_organisation(
-            Principal::User(&who.ctx.actor),
-            &form.code,
-            &form.name,
-            &form.kind,
-        )
-        .await
-    {
+    match state.app.create_organisation(Principal::User(&who.ctx.actor), &form.code, &form.name, &form.kind).await {
         Ok(_) => Ok(Redirect::to("/admin/organisations?notice=added").into_response()),
         Err(AppError::Invalid(errors)) => {
             let page = orgs_page(&state, &who, form, errors, None).await?;
@@ -162,22 +138,9 @@ async fn users_page(
     notice: Option<&'static str>,
 ) -> Result<UsersPage, PageError> {
     let rid = who.ctx.request_id.clone();
-    let records = state
-        .app
-        .users(Principal::User(&who.ctx.actor))
-        .await
-        .map_err(|e| PageError::App(e, rid.clone()))?;
-    let orgs = state
-        .app
-        .organisations()
-        .await
-        .map_err(|e| PageError::App(e, rid.clone()))?;
-    let org_name = |id| {
-        orgs.iter()
-            .find(|o| o.id == id)
-            .map(|o| o.name.clone())
-            .unwrap_or_default()
-    };
+    let records = state.app.users(Principal::User(&who.ctx.actor)).await.map_err(|e| PageError::App(e, rid.clone()))?;
+    let orgs = state.app.organisations().await.map_err(|e| PageError::App(e, rid.clone()))?;
+    let org_name = |id| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
     let users = records
         .into_iter()
         .map(|r| UserLine {
@@ -194,11 +157,7 @@ async fn users_page(
     let mut organisation_options = vec![(String::new(), "Choose an organisation".to_string())];
     organisation_options.extend(orgs.iter().map(|o| (o.id.to_string(), o.name.clone())));
     let mut role_options = vec![(String::new(), "Choose a role".to_string())];
-    role_options.extend(
-        Role::ALL
-            .iter()
-            .map(|r| (r.as_str().to_string(), r.label().to_string())),
-    );
+    role_options.extend(Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())));
     Ok(UsersPage {
         chrome: Chrome::for_user(who, "users").with_errors(!errors.is_empty()),
         users,
@@ -217,14 +176,7 @@ pub async fn users(
     Query(q): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let notice = (q.notice.as_deref() == Some("added")).then_some("User added");
-    let page = users_page(
-        &state,
-        &who,
-        UserForm::default(),
-        ValidationErrors::new(),
-        notice,
-    )
-    .await?;
+    let page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), notice).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -243,19 +195,90 @@ pub async fn add_user(
         role: form.role.clone(),
         password: form.password.clone(),
     };
-    match state
-        .app
-        .create_user(Principal::User(&who.ctx.actor), &input)
-        .await
-    {
+    match state.app.create_user(Principal::User(&who.ctx.actor), &input).await {
         Ok(_) => Ok(Redirect::to("/admin/users?notice=added").into_response()),
         Err(AppError::Invalid(errors)) => {
             // Never send a password back to the browser.
-            let form = UserForm {
-                password: String::new(),
-                ..form
-            };
+            let form = UserForm { password: String::new(), ..form };
             let page = users_page(&state, &who, form, errors, None).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+/// The add-bank-holiday form.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct HolidayForm {
+    csrf_token: String,
+    #[serde(rename = "date-day")]
+    day: String,
+    #[serde(rename = "date-month")]
+    month: String,
+    #[serde(rename = "date-year")]
+    year: String,
+    name: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin_bank_holidays.html")]
+struct HolidaysPage {
+    chrome: Chrome,
+    years: Vec<(i16, Vec<resettle_domain::calendar::BankHoliday>)>,
+    form: HolidayForm,
+    errors: ValidationErrors,
+    notice: Option<&'static str>,
+}
+
+async fn holidays_page(
+    state: &AppState,
+    who: &SignedIn,
+    form: HolidayForm,
+    errors: ValidationErrors,
+    notice: Option<&'static str>,
+) -> Result<HolidaysPage, PageError> {
+    let rid = who.ctx.request_id.clone();
+    if !who.ctx.actor.has_role(Role::Admin) {
+        return Err(PageError::App(AppError::Forbidden("only administrators manage the calendar"), rid));
+    }
+    let this_year = state.app.today().year();
+    let mut years = Vec::new();
+    for y in [this_year, this_year + 1] {
+        years.push((y, state.app.bank_holidays(y).await.map_err(|e| PageError::App(e, rid.clone()))?));
+    }
+    Ok(HolidaysPage {
+        chrome: Chrome::for_user(who, "bank-holidays").with_errors(!errors.is_empty()),
+        years,
+        form,
+        errors,
+        notice,
+    })
+}
+
+/// This year's and next year's bank holidays, and the form to add one.
+pub async fn bank_holidays(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(q): Query<NoticeParams>,
+) -> Result<Response, PageError> {
+    let notice = (q.notice.as_deref() == Some("added")).then_some("Bank holiday added");
+    let page = holidays_page(&state, &who, HolidayForm::default(), ValidationErrors::new(), notice).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Adds a bank holiday.
+pub async fn add_bank_holiday(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<HolidayForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let day = super::date_from_parts(&form.day, &form.month, &form.year).unwrap_or_default();
+    match state.app.add_bank_holiday(Principal::User(&who.ctx.actor), &day, &form.name).await {
+        Ok(()) => Ok(Redirect::to("/admin/bank-holidays?notice=added").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = holidays_page(&state, &who, form, errors, None).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),

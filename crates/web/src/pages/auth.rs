@@ -14,8 +14,7 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{
-    ClientIp, SignedIn, cookie, request_id, session_cookie_name, signin_csrf_cookie_name,
-    tokens_match,
+    ClientIp, SignedIn, cookie, request_id, session_cookie_name, signin_csrf_cookie_name, tokens_match,
 };
 
 #[derive(Template)]
@@ -32,17 +31,8 @@ struct SignInPage {
 pub async fn sign_in_page(State(state): State<AppState>, jar: CookieJar) -> Response {
     let secure = state.config.secure_cookies;
     let csrf = secrets::random_token();
-    let jar = jar.add(cookie(
-        signin_csrf_cookie_name(secure),
-        csrf.clone(),
-        secure,
-    ));
-    let page = SignInPage {
-        chrome: Chrome::anonymous(),
-        csrf,
-        email: String::new(),
-        errors: ValidationErrors::new(),
-    };
+    let jar = jar.add(cookie(signin_csrf_cookie_name(secure), csrf.clone(), secure));
+    let page = SignInPage { chrome: Chrome::anonymous(), csrf, email: String::new(), errors: ValidationErrors::new() };
     (jar, render(StatusCode::OK, &page)).into_response()
 }
 
@@ -66,10 +56,7 @@ pub async fn sign_in(
     Form(form): Form<SignInForm>,
 ) -> Response {
     let secure = state.config.secure_cookies;
-    let expected = jar
-        .get(signin_csrf_cookie_name(secure))
-        .map(|c| c.value().to_string())
-        .unwrap_or_default();
+    let expected = jar.get(signin_csrf_cookie_name(secure)).map(|c| c.value().to_string()).unwrap_or_default();
     if !tokens_match(&expected, &form.csrf_token) {
         return PageError::Csrf.into_response();
     }
@@ -92,28 +79,20 @@ pub async fn sign_in(
     if !errors.is_empty() {
         return again(errors, jar);
     }
-    let ua = headers
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
     match state.app.sign_in(&form.email, &form.password, ip, ua).await {
         Ok((actor, session)) => {
             tracing::info!(user_id = %actor.user_id, "signed in");
-            let jar = jar
-                .remove(cookie(
-                    signin_csrf_cookie_name(secure),
-                    String::new(),
-                    secure,
-                ))
-                .add(cookie(session_cookie_name(secure), session.token, secure));
+            let jar = jar.remove(cookie(signin_csrf_cookie_name(secure), String::new(), secure)).add(cookie(
+                session_cookie_name(secure),
+                session.token,
+                secure,
+            ));
             (jar, Redirect::to("/")).into_response()
         }
         Err(AppError::BadCredentials) => {
             tracing::info!("sign-in refused");
-            again(
-                ValidationErrors::one("email", "Enter a correct email address and password"),
-                jar,
-            )
+            again(ValidationErrors::one("email", "Enter a correct email address and password"), jar)
         }
         Err(e) => PageError::App(e, request_id(&headers)).into_response(),
     }
@@ -134,11 +113,7 @@ pub async fn sign_out(
     Form(form): Form<SignOutForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.csrf_token)?;
-    state
-        .app
-        .sign_out(&who.token)
-        .await
-        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    state.app.sign_out(&who.token).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     let secure = state.config.secure_cookies;
     let jar = jar.remove(cookie(session_cookie_name(secure), String::new(), secure));
     Ok((jar, Redirect::to("/sign-in")).into_response())

@@ -21,8 +21,7 @@ use crate::error::PageError;
 use crate::session::SignedIn;
 
 fn child_id(raw: &str) -> Result<ChildId, PageError> {
-    raw.parse()
-        .map_err(|_| PageError::App(AppError::NotFound, String::new()))
+    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
 }
 
 fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
@@ -95,54 +94,23 @@ pub async fn caseload(
     Query(p): Query<CaseloadParams>,
 ) -> Result<Response, PageError> {
     let organisation_id: Option<OrgId> = p.organisation_id.as_deref().and_then(|s| s.parse().ok());
-    let sort = p
-        .sort
-        .as_deref()
-        .and_then(CaseloadSort::parse)
-        .unwrap_or_default();
+    let sort = p.sort.as_deref().and_then(CaseloadSort::parse).unwrap_or_default();
     let descending = p.dir.as_deref() == Some("desc");
-    let page = p
-        .page
-        .as_deref()
-        .and_then(|s| s.parse::<u32>().ok())
-        .unwrap_or(1)
-        .max(1);
-    let query = CaseloadQuery {
-        organisation_id,
-        sort,
-        descending,
-        page,
-        per_page: 50,
-    };
-    let result = state
-        .app
-        .caseload(&who.ctx, &query)
-        .await
-        .map_err(app_err(&who.ctx))?;
+    let page = p.page.as_deref().and_then(|s| s.parse::<u32>().ok()).unwrap_or(1).max(1);
+    let query = CaseloadQuery { organisation_id, sort, descending, page, per_page: 50 };
+    let result = state.app.caseload(&who.ctx, &query).await.map_err(app_err(&who.ctx))?;
     let organisations = state.app.organisations().await.map_err(app_err(&who.ctx))?;
     let dir = if descending { "desc" } else { "asc" };
-    let filter = organisation_id
-        .map(|o| format!("&organisation_id={o}"))
-        .unwrap_or_default();
+    let filter = organisation_id.map(|o| format!("&organisation_id={o}")).unwrap_or_default();
     let column = |label: &'static str, key: Option<CaseloadSort>| match key {
-        None => Column {
-            label,
-            sortable: false,
-            href: String::new(),
-            aria_sort: "none",
-            next_direction: "",
-        },
+        None => Column { label, sortable: false, href: String::new(), aria_sort: "none", next_direction: "" },
         Some(k) => {
             let current = k == sort;
             let next_desc = current && !descending;
             Column {
                 label,
                 sortable: true,
-                href: format!(
-                    "/caseload?sort={}&dir={}{filter}",
-                    k.as_str(),
-                    if next_desc { "desc" } else { "asc" }
-                ),
+                href: format!("/caseload?sort={}&dir={}{filter}", k.as_str(), if next_desc { "desc" } else { "asc" }),
                 aria_sort: match (current, descending) {
                     (false, _) => "none",
                     (true, false) => "ascending",
@@ -184,6 +152,10 @@ struct ChildPage {
     record: ChildRecord,
     age: i16,
     notice: Option<&'static str>,
+    key_dates: Option<super::custody::KeyDatesView>,
+    deadlines: Vec<super::custody::DeadlineLine>,
+    can_record_sentence: bool,
+    can_record_remand: bool,
 }
 
 /// Query string of the child's page.
@@ -200,19 +172,24 @@ pub async fn child_page(
     Query(q): Query<NoticeParams>,
 ) -> Result<Response, PageError> {
     let id = child_id(&id)?;
-    let record = state
-        .app
-        .child_record(&who.ctx, id)
-        .await
-        .map_err(app_err(&who.ctx))?;
+    let record = state.app.child_record(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
     let notice = match q.notice.as_deref() {
         Some("created") => Some("Child added"),
         Some("updated") => Some("Personal details saved"),
         Some("team") => Some("Added to the team"),
         Some("carer") => Some("Parent or carer added"),
+        Some("sentence") => Some("Sentence recorded: key dates and planning deadlines set"),
+        Some("remand") => Some("Remand recorded: the remand planning deadline is set"),
+        Some("recalculated") => Some("Key dates recalculated"),
         _ => None,
     };
-    let age = age_on(record.child.details.date_of_birth, state.app.today());
+    let today = state.app.today();
+    let age = age_on(record.child.details.date_of_birth, today);
+    let kd = state.app.key_dates(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    let (key_dates, deadlines) = super::custody::key_dates_view(&state, &kd, today);
+    let open = record.custody.iter().find(|e| e.episode.ended_on.is_none());
+    let can_record_remand = open.is_none();
+    let can_record_sentence = open.is_none_or(|e| e.episode.kind == resettle_domain::custody::EpisodeKind::Remand);
     Ok(render(
         StatusCode::OK,
         &ChildPage {
@@ -220,6 +197,10 @@ pub async fn child_page(
             record,
             age,
             notice,
+            key_dates,
+            deadlines,
+            can_record_sentence,
+            can_record_remand,
         },
     ))
 }
@@ -288,16 +269,8 @@ impl ChildForm {
             dob_day,
             dob_month,
             dob_year,
-            nhs_number: d
-                .nhs_number
-                .as_ref()
-                .map(|n| n.display_spaced())
-                .unwrap_or_default(),
-            pnc_id: d
-                .pnc_id
-                .as_ref()
-                .map(|p| p.as_str().to_string())
-                .unwrap_or_default(),
+            nhs_number: d.nhs_number.as_ref().map(|n| n.display_spaced()).unwrap_or_default(),
+            pnc_id: d.pnc_id.as_ref().map(|p| p.as_str().to_string()).unwrap_or_default(),
             gender: d.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
             ethnicity: d.ethnicity.clone().unwrap_or_default(),
             first_language: d.first_language.clone().unwrap_or_default(),
@@ -331,22 +304,14 @@ struct ChildFormPage {
 }
 
 impl ChildFormPage {
-    fn new(
-        chrome: Chrome,
-        child_id: Option<ChildId>,
-        form: ChildForm,
-        errors: ValidationErrors,
-    ) -> Self {
+    fn new(chrome: Chrome, child_id: Option<ChildId>, form: ChildForm, errors: ValidationErrors) -> Self {
         Self {
             chrome: chrome.with_errors(!errors.is_empty()),
             child_id,
             form,
             errors,
             conflict: false,
-            gender_options: Gender::ALL
-                .iter()
-                .map(|g| (g.as_str().to_string(), g.label().to_string()))
-                .collect(),
+            gender_options: Gender::ALL.iter().map(|g| (g.as_str().to_string(), g.label().to_string())).collect(),
             legal_status_options: LegalStatus::ALL
                 .iter()
                 .map(|g| (g.as_str().to_string(), g.label().to_string()))
@@ -362,39 +327,23 @@ async fn yjs_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)
     Ok(orgs
         .into_iter()
         .filter(|o| o.kind == OrgKind::Yjs)
-        .filter(|o| {
-            ctx.actor.has_role_in(Role::YjsCaseManager, o.id)
-                || ctx.actor.has_role_in(Role::YjsManager, o.id)
-        })
+        .filter(|o| ctx.actor.has_role_in(Role::YjsCaseManager, o.id) || ctx.actor.has_role_in(Role::YjsManager, o.id))
         .map(|o| (o.id.to_string(), o.name))
         .collect())
 }
 
 /// The add-child form.
-pub async fn new_child_page(
-    State(state): State<AppState>,
-    who: SignedIn,
-) -> Result<Response, PageError> {
+pub async fn new_child_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
     let options = yjs_options(&state, &who.ctx).await?;
     if options.is_empty() {
         return Err(PageError::App(
-            AppError::Forbidden(
-                "only case managers and managers of a youth justice service can add children",
-            ),
+            AppError::Forbidden("only case managers and managers of a youth justice service can add children"),
             who.ctx.request_id.clone(),
         ));
     }
-    let form = ChildForm {
-        legal_status: "not_looked_after".into(),
-        yjs_id: options[0].0.clone(),
-        ..Default::default()
-    };
-    let mut page = ChildFormPage::new(
-        Chrome::for_user(&who, "add-child"),
-        None,
-        form,
-        ValidationErrors::new(),
-    );
+    let form =
+        ChildForm { legal_status: "not_looked_after".into(), yjs_id: options[0].0.clone(), ..Default::default() };
+    let mut page = ChildFormPage::new(Chrome::for_user(&who, "add-child"), None, form, ValidationErrors::new());
     page.yjs_options = options;
     Ok(render(StatusCode::OK, &page))
 }
@@ -413,10 +362,8 @@ pub async fn new_child(
         email: some(&form.carer_email),
         ..Default::default()
     };
-    let any_carer = carer.name.is_some()
-        || carer.relationship.is_some()
-        || carer.phone.is_some()
-        || carer.email.is_some();
+    let any_carer =
+        carer.name.is_some() || carer.relationship.is_some() || carer.phone.is_some() || carer.email.is_some();
     let mut carer = any_carer.then_some(carer);
     if let Some(c) = &mut carer
         && c.name.is_none()
@@ -424,34 +371,16 @@ pub async fn new_child(
         // Something was typed about a carer but no name: ask for it rather than drop it.
         c.name = Some(String::new());
     }
-    let input = NewChildInput {
-        details: form.details(),
-        yjs_id: some(&form.yjs_id),
-        carer,
-    };
-    let result = if input
-        .carer
-        .as_ref()
-        .is_some_and(|c| c.name.as_deref() == Some(""))
-    {
-        Err(AppError::invalid(
-            "carer_name",
-            "Enter the parent or carer's full name, or clear their other details",
-        ))
+    let input = NewChildInput { details: form.details(), yjs_id: some(&form.yjs_id), carer };
+    let result = if input.carer.as_ref().is_some_and(|c| c.name.as_deref() == Some("")) {
+        Err(AppError::invalid("carer_name", "Enter the parent or carer's full name, or clear their other details"))
     } else {
         state.app.create_child(&who.ctx, &input).await
     };
     match result {
-        Ok(child) => {
-            Ok(Redirect::to(&format!("/children/{}?notice=created", child.id)).into_response())
-        }
+        Ok(child) => Ok(Redirect::to(&format!("/children/{}?notice=created", child.id)).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let mut page = ChildFormPage::new(
-                Chrome::for_user(&who, "add-child"),
-                None,
-                form,
-                for_date_boxes(errors),
-            );
+            let mut page = ChildFormPage::new(Chrome::for_user(&who, "add-child"), None, form, for_date_boxes(errors));
             page.yjs_options = yjs_options(&state, &who.ctx).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
@@ -466,11 +395,7 @@ pub async fn edit_child_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = child_id(&id)?;
-    let child = state
-        .app
-        .child(&who.ctx, id)
-        .await
-        .map_err(app_err(&who.ctx))?;
+    let child = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
     let page = ChildFormPage::new(
         Chrome::for_user(&who, "caseload"),
         Some(id),
@@ -490,34 +415,18 @@ pub async fn edit_child(
     who.check_csrf(&form.csrf_token)?;
     let id = child_id(&id)?;
     let version: i64 = form.version.trim().parse().unwrap_or(0);
-    match state
-        .app
-        .update_child(&who.ctx, id, version, &form.details(), some(&form.reason))
-        .await
-    {
+    match state.app.update_child(&who.ctx, id, version, &form.details(), some(&form.reason)).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=updated")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let page = ChildFormPage::new(
-                Chrome::for_user(&who, "caseload"),
-                Some(id),
-                form,
-                for_date_boxes(errors),
-            );
+            let page = ChildFormPage::new(Chrome::for_user(&who, "caseload"), Some(id), form, for_date_boxes(errors));
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(AppError::Conflict { .. }) => {
-            let latest = state
-                .app
-                .child(&who.ctx, id)
-                .await
-                .map_err(app_err(&who.ctx))?;
+            let latest = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
             let mut page = ChildFormPage::new(
                 Chrome::for_user(&who, "caseload"),
                 Some(id),
-                ChildForm {
-                    reason: form.reason.clone(),
-                    ..ChildForm::from_child(&latest)
-                },
+                ChildForm { reason: form.reason.clone(), ..ChildForm::from_child(&latest) },
                 ValidationErrors::new(),
             );
             page.conflict = true;
@@ -575,32 +484,18 @@ async fn team_page_for(
     form: TeamForm,
     errors: ValidationErrors,
 ) -> Result<TeamPage, PageError> {
-    let child = state
-        .app
-        .child(&who.ctx, id)
-        .await
-        .map_err(app_err(&who.ctx))?;
+    let child = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
     let orgs = state.app.organisations().await.map_err(app_err(&who.ctx))?;
     let organisation = org.and_then(|o| orgs.iter().find(|x| x.id == o).cloned());
     let people = match &organisation {
-        Some(o) => state
-            .app
-            .users_in_organisation(o.id)
-            .await
-            .map_err(app_err(&who.ctx))?,
+        Some(o) => state.app.users_in_organisation(o.id).await.map_err(app_err(&who.ctx))?,
         None => Vec::new(),
     };
     let mut organisation_options = vec![(String::new(), "Choose an organisation".to_string())];
-    organisation_options.extend(
-        orgs.iter()
-            .map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.kind.label()))),
-    );
+    organisation_options.extend(orgs.iter().map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.kind.label()))));
     let mut role_options = vec![(String::new(), "Choose a role".to_string())];
     role_options.extend(
-        Role::ALL
-            .iter()
-            .filter(|r| r.works_with_children())
-            .map(|r| (r.as_str().to_string(), r.label().to_string())),
+        Role::ALL.iter().filter(|r| r.works_with_children()).map(|r| (r.as_str().to_string(), r.label().to_string())),
     );
     let mut people_options = vec![(String::new(), "No named person".to_string())];
     people_options.extend(people.into_iter().map(|u| (u.id.to_string(), u.name)));
@@ -692,13 +587,7 @@ struct CarerPage {
     yes_no: Vec<(String, String)>,
 }
 
-fn carer_page_for(
-    who: &SignedIn,
-    id: ChildId,
-    name: String,
-    form: CarerForm,
-    errors: ValidationErrors,
-) -> CarerPage {
+fn carer_page_for(who: &SignedIn, id: ChildId, name: String, form: CarerForm, errors: ValidationErrors) -> CarerPage {
     CarerPage {
         chrome: Chrome::for_user(who, "caseload").with_errors(!errors.is_empty()),
         child_id: id,
@@ -716,18 +605,8 @@ pub async fn carer_page(
     Path(id): Path<String>,
 ) -> Result<Response, PageError> {
     let id = child_id(&id)?;
-    let child = state
-        .app
-        .child(&who.ctx, id)
-        .await
-        .map_err(app_err(&who.ctx))?;
-    let page = carer_page_for(
-        &who,
-        id,
-        child.display_name(),
-        CarerForm::default(),
-        ValidationErrors::new(),
-    );
+    let child = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    let page = carer_page_for(&who, id, child.display_name(), CarerForm::default(), ValidationErrors::new());
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -751,11 +630,7 @@ pub async fn add_carer(
     match state.app.add_carer(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=carer")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let child = state
-                .app
-                .child(&who.ctx, id)
-                .await
-                .map_err(app_err(&who.ctx))?;
+            let child = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
             let page = carer_page_for(&who, id, child.display_name(), form, errors);
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

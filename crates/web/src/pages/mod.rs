@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod children;
+mod custody;
 
 use askama::Template;
 use axum::Router;
@@ -25,23 +26,18 @@ pub fn router(state: AppState) -> Router {
         .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
         .route("/sign-out", post(auth::sign_out))
         .route("/caseload", get(children::caseload))
-        .route(
-            "/children/new",
-            get(children::new_child_page).post(children::new_child),
-        )
+        .route("/children/new", get(children::new_child_page).post(children::new_child))
         .route("/children/{id}", get(children::child_page))
-        .route(
-            "/children/{id}/edit",
-            get(children::edit_child_page).post(children::edit_child),
-        )
+        .route("/children/{id}/edit", get(children::edit_child_page).post(children::edit_child))
         .route("/children/{id}/team/new", get(children::team_page))
         .route("/children/{id}/team", post(children::add_team_member))
         .route("/children/{id}/carers/new", get(children::carer_page))
         .route("/children/{id}/carers", post(children::add_carer))
-        .route(
-            "/admin/organisations",
-            get(admin::organisations).post(admin::add_organisation),
-        )
+        .route("/children/{id}/sentences/new", get(custody::sentence_page).post(custody::record_sentence))
+        .route("/children/{id}/remands/new", get(custody::remand_page).post(custody::record_remand))
+        .route("/sentences/{id}/recalculate", get(custody::recalculate_page).post(custody::recalculate))
+        .route("/admin/bank-holidays", get(admin::bank_holidays).post(admin::add_bank_holiday))
+        .route("/admin/organisations", get(admin::organisations).post(admin::add_organisation))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .with_state(state)
 }
@@ -134,9 +130,7 @@ impl Temporal for Date {
         *self
     }
     fn timestamp(&self) -> Timestamp {
-        self.to_zoned(jiff::tz::TimeZone::UTC)
-            .map(|z| z.timestamp())
-            .unwrap_or(Timestamp::UNIX_EPOCH)
+        self.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
     }
 }
 
@@ -169,10 +163,7 @@ pub fn long_date(d: impl Temporal) -> String {
 
 /// `27 March 2026 at 14:05` in UK time.
 pub fn long_time(t: impl Temporal) -> String {
-    t.timestamp()
-        .to_zoned(london())
-        .strftime("%-d %B %Y at %H:%M")
-        .to_string()
+    t.timestamp().to_zoned(london()).strftime("%-d %B %Y at %H:%M").to_string()
 }
 
 /// Whether two strings are equal, whatever mix of `String` and `&str` a template holds.
@@ -196,24 +187,14 @@ pub fn date_from_parts(day: &str, month: &str, year: &str) -> Option<String> {
 /// Splits a date back into the three boxes.
 pub fn date_parts(d: Option<Date>) -> (String, String, String) {
     match d {
-        Some(d) => (
-            d.day().to_string(),
-            d.month().to_string(),
-            d.year().to_string(),
-        ),
+        Some(d) => (d.day().to_string(), d.month().to_string(), d.year().to_string()),
         None => (String::new(), String::new(), String::new()),
     }
 }
 
 async fn index(who: Result<SignedIn, Response>) -> Response {
     match who {
-        Ok(w)
-            if w.ctx
-                .actor
-                .memberships
-                .iter()
-                .any(|m| m.role.works_with_children()) =>
-        {
+        Ok(w) if w.ctx.actor.memberships.iter().any(|m| m.role.works_with_children()) => {
             Redirect::to("/caseload").into_response()
         }
         Ok(w) if w.ctx.actor.has_role(Role::Admin) => Redirect::to("/admin/users").into_response(),
@@ -233,15 +214,9 @@ mod tests {
 
     #[test]
     fn date_boxes_join_and_split() {
-        assert_eq!(
-            date_from_parts("7", "3", "2010").as_deref(),
-            Some("2010-03-07")
-        );
+        assert_eq!(date_from_parts("7", "3", "2010").as_deref(), Some("2010-03-07"));
         assert_eq!(date_from_parts(" ", "", ""), None);
         assert!(date_from_parts("x", "3", "2010").is_some_and(|s| s.parse::<Date>().is_err()));
-        assert_eq!(
-            date_parts(Some(jiff::civil::date(2010, 3, 7))),
-            ("7".into(), "3".into(), "2010".into())
-        );
+        assert_eq!(date_parts(Some(jiff::civil::date(2010, 3, 7))), ("7".into(), "3".into(), "2010".into()));
     }
 }

@@ -1,0 +1,453 @@
+//! Custody: remands and sentences, their key dates and history, the deadlines they create,
+//! and the calendar those deadlines are counted in.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use resettle_domain::calendar::{BankHoliday, Calendar, long_date};
+use resettle_domain::child::{Child, LegalStatus};
+use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
+use resettle_domain::dto::{DtoInput, dto_key_dates, explain};
+use resettle_domain::ids::{ChildId, DeadlineId, EpisodeId, KeyDatesId, OrgId, PlacementId, RemandId, SentenceId};
+use resettle_domain::org::Organisation;
+use resettle_domain::policy::{Action, Decision, decide};
+use resettle_domain::sentence::{
+    KeyDates, KeyDatesRevision, KeyDatesSource, Remand, RemandInput, Sentence, SentenceInput, SentenceKind,
+    StoredDeadline,
+};
+use resettle_domain::timescales::custody_deadlines;
+use resettle_domain::validation::ValidationErrors;
+
+use crate::storage::{EpisodeChange, NewRemand, NewSentence, SentenceView};
+use crate::{App, AppError, AppResult, Ctx, Principal};
+
+/// A sentence just recorded or recalculated.
+#[derive(Clone, Debug, Serialize)]
+pub struct SentenceRecorded {
+    /// The sentence.
+    pub sentence: Sentence,
+    /// Its current key dates.
+    pub key_dates: KeyDates,
+    /// The deadlines now in force for the episode.
+    pub deadlines: Vec<StoredDeadline>,
+}
+
+/// A remand just recorded.
+#[derive(Clone, Debug, Serialize)]
+pub struct RemandRecorded {
+    /// The remand.
+    pub remand: Remand,
+    /// The deadlines it created.
+    pub deadlines: Vec<StoredDeadline>,
+}
+
+/// A child's key dates: every sentence with its history, remands and deadlines.
+#[derive(Clone, Debug, Serialize)]
+pub struct KeyDatesRecord {
+    /// Sentences, newest first, each with every revision of its key dates.
+    pub sentences: Vec<SentenceView>,
+    /// Remands, newest first.
+    pub remands: Vec<Remand>,
+    /// Deadlines, soonest first.
+    pub deadlines: Vec<StoredDeadline>,
+}
+
+/// A change to a sentence's inputs, with the reason for it.
+#[derive(Clone, Debug, Default)]
+pub struct RecalculationInput {
+    /// The sentence version the change was made against.
+    pub version: i64,
+    /// Corrected sentence date, `YYYY-MM-DD`.
+    pub sentence_date: Option<String>,
+    /// Corrected term in months.
+    pub term_months: Option<String>,
+    /// Remand credit now known, in days.
+    pub remand_days: Option<String>,
+    /// Why (required): "12 more days of remand found in the PNC record".
+    pub reason: Option<String>,
+}
+
+fn allowed(d: Decision) -> AppResult<()> {
+    match d {
+        Decision::Allow(_) => Ok(()),
+        Decision::Deny(_) => Err(AppError::NotFound),
+    }
+}
+
+impl App {
+    /// The England and Wales calendar with the bank holidays administrators have added.
+    pub async fn calendar(&self) -> AppResult<Calendar> {
+        let extra = self.store.extra_bank_holidays().await?;
+        Ok(Calendar::england_and_wales().with_extra_holidays(extra))
+    }
+
+    /// Bank holidays in `year`, including those added by administrators.
+    pub async fn bank_holidays(&self, year: i16) -> AppResult<Vec<BankHoliday>> {
+        self.calendar().await?.bank_holidays(year).map_err(|e| AppError::invalid("year", e.to_string()))
+    }
+
+    /// Adds a bank holiday (a proclamation): deadlines counted from now on skip it.
+    pub async fn add_bank_holiday(&self, who: Principal<'_>, day: &str, name: &str) -> AppResult<()> {
+        if let Principal::User(actor) = who
+            && let Decision::Deny(why) = decide(actor, Action::ManageOrganisations, None)
+        {
+            return Err(AppError::Forbidden(why));
+        }
+        let mut e = ValidationErrors::new();
+        let day = resettle_domain::team::parse_date(&mut e, "date", "Date", Some(day));
+        if day.is_none() && e.is_empty() {
+            e.add("date", "Enter the date of the bank holiday");
+        }
+        let name = resettle_domain::validation::required_text(&mut e, "name", "Name", Some(name), 100);
+        if let Some(d) = day
+            && (d.year() < resettle_domain::calendar::FIRST_SUPPORTED_YEAR
+                || d.year() > resettle_domain::calendar::LAST_SUPPORTED_YEAR)
+        {
+            e.add("date", "The date must be between 1990 and 2100");
+        }
+        if let Some(d) = day
+            && Calendar::england_and_wales().is_bank_holiday(d)
+        {
+            e.add("date", "That day is already a bank holiday");
+        }
+        let Some(day) = day.filter(|_| e.is_empty()) else {
+            return Err(AppError::Invalid(e));
+        };
+        let by = match who {
+            Principal::User(a) => Some(a.user_id),
+            Principal::Operator => None,
+        };
+        self.store.insert_bank_holiday(day, &name, by).await?;
+        Ok(())
+    }
+
+    async fn establishment(&self, id: OrgId) -> AppResult<Organisation> {
+        self.store.organisation(id).await?.filter(|o| o.kind.is_secure_establishment()).ok_or_else(|| {
+            AppError::invalid("establishment_id", "Choose a secure establishment (a YOI, STC, SCH or secure school)")
+        })
+    }
+
+    async fn deadlines_for(
+        &self,
+        child: ChildId,
+        episode: EpisodeId,
+        start: Date,
+        release: Option<Date>,
+        term_months: Option<u8>,
+    ) -> AppResult<Vec<StoredDeadline>> {
+        let calendar = self.calendar().await?;
+        let list = custody_deadlines(&calendar, &self.config.timescales, start, release, term_months)
+            .map_err(|e| AppError::invalid("sentence_date", e.to_string()))?;
+        Ok(list
+            .into_iter()
+            .map(|d| StoredDeadline {
+                id: DeadlineId::random(),
+                child_id: child,
+                episode_id: episode,
+                kind: d.kind,
+                due_by: d.due_by,
+                rule: d.rule,
+            })
+            .collect())
+    }
+
+    /// Records a sentence. A child already on remand stays in the same custody episode, now
+    /// sentenced; otherwise a new episode begins at the establishment. The key dates and the
+    /// planning deadlines are created at once.
+    pub async fn record_sentence(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &SentenceInput,
+    ) -> AppResult<SentenceRecorded> {
+        self.child(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let checked = input.validate(self.today())?;
+        let est = self.establishment(checked.establishment_id).await?;
+        let open = self.store.custody(child_id).await?.into_iter().find(|e| e.episode.ended_on.is_none());
+        let (episode_id, change) = match &open {
+            Some(e) if e.episode.kind == EpisodeKind::Remand => {
+                (e.episode.id, EpisodeChange::Continue { episode_id: e.episode.id, kind: EpisodeKind::Sentence })
+            }
+            Some(_) => {
+                return Err(AppError::invalid(
+                    "kind",
+                    "The child is already serving a sentence: record the release, or correct the key dates of the current sentence",
+                ));
+            }
+            None => {
+                let episode = CustodyEpisode {
+                    id: EpisodeId::random(),
+                    child_id,
+                    kind: EpisodeKind::Sentence,
+                    started_on: checked.sentence_date,
+                    ended_on: None,
+                };
+                let placement = Placement {
+                    id: PlacementId::random(),
+                    episode_id: episode.id,
+                    establishment_id: est.id,
+                    started_on: checked.sentence_date,
+                    ended_on: None,
+                    reason: PlacementReason::Admission,
+                };
+                (episode.id, EpisodeChange::Open { episode, placement })
+            }
+        };
+        let sentence = Sentence {
+            id: SentenceId::random(),
+            child_id,
+            episode_id,
+            kind: checked.kind,
+            sentence_date: checked.sentence_date,
+            term_months: checked.term_months,
+            remand_days: checked.remand_days,
+            court: checked.court.clone(),
+            version: 1,
+        };
+        let revision = KeyDatesRevision {
+            id: KeyDatesId::random(),
+            sentence_id: sentence.id,
+            revision: 1,
+            dates: checked.dates.clone(),
+            sentence_date: checked.sentence_date,
+            term_months: checked.term_months,
+            remand_days: checked.remand_days,
+            source: checked.source,
+            reason: checked.reason.clone(),
+            recorded_at: self.now(),
+            recorded_by: Some(ctx.actor.user_id),
+            recorded_by_name: ctx.actor.name.clone(),
+        };
+        let deadlines = self
+            .deadlines_for(child_id, episode_id, checked.sentence_date, Some(checked.dates.mtd), checked.term_months)
+            .await?;
+        let what = match checked.term_months {
+            Some(m) => format!("{} of {m} months", checked.kind.label()),
+            None => checked.kind.label().to_string(),
+        };
+        let entry = self.entry_for(
+            ctx,
+            child_id,
+            "sentence.recorded",
+            format!(
+                "Sentenced on {}: {what}, at {}; release date {}",
+                long_date(checked.sentence_date),
+                est.name,
+                long_date(checked.dates.mtd)
+            ),
+            None,
+        );
+        self.store
+            .insert_sentence(&NewSentence {
+                sentence: sentence.clone(),
+                revision,
+                episode: change,
+                deadlines: deadlines.clone(),
+                entry,
+            })
+            .await?;
+        tracing::info!(child_id = %child_id, sentence_id = %sentence.id, "sentence recorded");
+        Ok(SentenceRecorded { sentence, key_dates: checked.dates, deadlines })
+    }
+
+    /// Records a remand to youth detention accommodation: a new custody episode, the remand
+    /// planning deadline, and the child becomes looked after.
+    pub async fn record_remand(&self, ctx: &Ctx, child_id: ChildId, input: &RemandInput) -> AppResult<RemandRecorded> {
+        let child = self.child(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let checked = input.validate(self.today())?;
+        let est = self.establishment(checked.establishment_id).await?;
+        if self.store.custody(child_id).await?.iter().any(|e| e.episode.ended_on.is_none()) {
+            return Err(AppError::invalid("start_date", "The child is already in custody: record the release first"));
+        }
+        let episode = CustodyEpisode {
+            id: EpisodeId::random(),
+            child_id,
+            kind: EpisodeKind::Remand,
+            started_on: checked.started_on,
+            ended_on: None,
+        };
+        let placement = Placement {
+            id: PlacementId::random(),
+            episode_id: episode.id,
+            establishment_id: est.id,
+            started_on: checked.started_on,
+            ended_on: None,
+            reason: PlacementReason::Admission,
+        };
+        let remand = Remand {
+            id: RemandId::random(),
+            child_id,
+            episode_id: episode.id,
+            started_on: checked.started_on,
+            establishment_id: est.id,
+            next_court_date: checked.next_court_date,
+            court: checked.court.clone(),
+        };
+        let deadlines = self.deadlines_for(child_id, episode.id, checked.started_on, None, None).await?;
+        let mut entries = vec![self.entry_for(
+            ctx,
+            child_id,
+            "remand.recorded",
+            format!(
+                "Remanded to youth detention accommodation on {} at {}{}",
+                long_date(checked.started_on),
+                est.name,
+                checked.next_court_date.map(|d| format!("; next court date {}", long_date(d))).unwrap_or_default()
+            ),
+            None,
+        )];
+        // A child remanded to youth detention accommodation is looked after by the local
+        // authority (LASPO Act 2012 s.104).
+        let became_looked_after = (child.details.legal_status == LegalStatus::NotLookedAfter).then(|| {
+            let mut details = child.details.clone();
+            details.legal_status = LegalStatus::LookedAfter;
+            (Child { details, version: child.version + 1, updated_at: self.now(), ..child.clone() }, child.version)
+        });
+        if became_looked_after.is_some() {
+            entries.push(self.entry_for(
+                ctx,
+                child_id,
+                "child.updated",
+                "Changed legal status to looked after (remanded to youth detention accommodation)".into(),
+                None,
+            ));
+        }
+        self.store
+            .insert_remand(&NewRemand {
+                remand: remand.clone(),
+                episode,
+                placement,
+                deadlines: deadlines.clone(),
+                child: became_looked_after,
+                entries,
+            })
+            .await?;
+        Ok(RemandRecorded { remand, deadlines })
+    }
+
+    /// A child's sentences with the history of their key dates, remands and deadlines.
+    pub async fn key_dates(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<KeyDatesRecord> {
+        self.child(ctx, child_id).await?;
+        Ok(KeyDatesRecord {
+            sentences: self.store.sentences(child_id).await?,
+            remands: self.store.remands(child_id).await?,
+            deadlines: self.store.deadlines(child_id).await?,
+        })
+    }
+
+    /// How the current key dates of a Detention and Training Order were reached, in words.
+    pub fn explain_key_dates(&self, sentence: &Sentence, revision: &KeyDatesRevision) -> Vec<String> {
+        match (sentence.kind, revision.term_months) {
+            (SentenceKind::Dto, Some(term_months)) => {
+                let input =
+                    DtoInput { sentence_date: revision.sentence_date, term_months, remand_days: revision.remand_days };
+                match dto_key_dates(&input) {
+                    Ok(d) => explain(&input, &d),
+                    Err(e) => vec![e.to_string()],
+                }
+            }
+            _ => vec![format!(
+                "{}: {} (recorded by {})",
+                revision.source.label(),
+                revision.reason,
+                revision.recorded_by_name
+            )],
+        }
+    }
+
+    /// Recalculates a Detention and Training Order's key dates after a correction (more
+    /// remand credit found, a corrected sentence date or term). The previous dates stay in
+    /// the history with the reason; the deadlines follow the new dates.
+    pub async fn recalculate_sentence(
+        &self,
+        ctx: &Ctx,
+        sentence_id: SentenceId,
+        input: &RecalculationInput,
+    ) -> AppResult<SentenceRecorded> {
+        let current = self.store.sentence(sentence_id).await?.ok_or(AppError::NotFound)?;
+        self.child(ctx, current.child_id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let mut e = ValidationErrors::new();
+        let reason = resettle_domain::validation::required_text(
+            &mut e,
+            "reason",
+            "Reason for the recalculation",
+            input.reason.as_deref(),
+            500,
+        );
+        if current.kind != SentenceKind::Dto {
+            e.add("kind", "Only Detention and Training Orders are calculated here; record the establishment's new dates as a new sentence record instead");
+        }
+        let merged = SentenceInput {
+            kind: Some(current.kind.as_str().into()),
+            sentence_date: Some(input.sentence_date.clone().unwrap_or_else(|| current.sentence_date.to_string())),
+            term_months: Some(
+                input
+                    .term_months
+                    .clone()
+                    .unwrap_or_else(|| current.term_months.map(|m| m.to_string()).unwrap_or_default()),
+            ),
+            remand_days: Some(input.remand_days.clone().unwrap_or_else(|| current.remand_days.to_string())),
+            establishment_id: Some(OrgId::random().to_string()),
+            ..Default::default()
+        };
+        let checked = match merged.validate(self.today()) {
+            Ok(c) if e.is_empty() => c,
+            Ok(_) => return Err(AppError::Invalid(e)),
+            Err(more) => {
+                e.0.extend(more.0);
+                return Err(AppError::Invalid(e));
+            }
+        };
+        if input.version != current.version {
+            return Err(AppError::Conflict { current_version: current.version });
+        }
+        let history = self.store.sentences(current.child_id).await?;
+        let last_revision = history
+            .iter()
+            .find(|s| s.sentence.id == sentence_id)
+            .and_then(|s| s.revisions.last().map(|r| r.revision))
+            .unwrap_or(0);
+        let updated = Sentence {
+            sentence_date: checked.sentence_date,
+            term_months: checked.term_months,
+            remand_days: checked.remand_days,
+            version: current.version + 1,
+            ..current.clone()
+        };
+        let revision = KeyDatesRevision {
+            id: KeyDatesId::random(),
+            sentence_id,
+            revision: last_revision + 1,
+            dates: checked.dates.clone(),
+            sentence_date: checked.sentence_date,
+            term_months: checked.term_months,
+            remand_days: checked.remand_days,
+            source: KeyDatesSource::Calculated,
+            reason: reason.clone(),
+            recorded_at: self.now(),
+            recorded_by: Some(ctx.actor.user_id),
+            recorded_by_name: ctx.actor.name.clone(),
+        };
+        let deadlines = self
+            .deadlines_for(
+                current.child_id,
+                current.episode_id,
+                checked.sentence_date,
+                Some(checked.dates.mtd),
+                checked.term_months,
+            )
+            .await?;
+        let entry = self.entry_for(
+            ctx,
+            current.child_id,
+            "sentence.recalculated",
+            format!("Key dates recalculated: release date now {}", long_date(checked.dates.mtd)),
+            Some(reason),
+        );
+        self.store.recalculate_sentence(&updated, current.version, &revision, &deadlines, &entry).await?;
+        Ok(SentenceRecorded { sentence: updated, key_dates: checked.dates, deadlines })
+    }
+}

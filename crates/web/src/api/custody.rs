@@ -1,0 +1,432 @@
+//! Sentences, remands, key dates and the calendar, over JSON.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use resettle_app::custody::{RecalculationInput, SentenceRecorded};
+use resettle_app::{AppError, Ctx, Principal};
+use resettle_domain::ids::{ChildId, SentenceId};
+use resettle_domain::sentence::{KeyDates, KeyDatesRevision, RemandInput, Sentence, SentenceInput, StoredDeadline};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+use super::ApiJson;
+use crate::AppState;
+use crate::error::ApiError;
+use crate::session::ApiCaller;
+
+fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
+    move |e| ApiError(e, ctx.request_id.clone())
+}
+
+fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
+    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
+}
+
+/// Key dates as the API shows them (dates `YYYY-MM-DD`; `etd`/`ltd` null when not eligible).
+#[derive(Serialize, ToSchema)]
+pub struct KeyDatesJson {
+    /// Days in the whole term (DTO), else null.
+    pub term_days: Option<i32>,
+    /// Days in custody before release (DTO), else null.
+    pub custody_days: Option<i32>,
+    /// Mid-term date: the release date.
+    pub mtd: String,
+    /// Earliest release date, where eligible.
+    pub etd: Option<String>,
+    /// Latest release date, where eligible.
+    pub ltd: Option<String>,
+    /// Sentence and licence expiry date.
+    pub sled: String,
+}
+
+impl From<&KeyDates> for KeyDatesJson {
+    fn from(d: &KeyDates) -> Self {
+        Self {
+            term_days: d.term_days,
+            custody_days: d.custody_days,
+            mtd: d.mtd.to_string(),
+            etd: d.etd.map(|d| d.to_string()),
+            ltd: d.ltd.map(|d| d.to_string()),
+            sled: d.sled.to_string(),
+        }
+    }
+}
+
+/// A deadline created by the key-dates rules.
+#[derive(Serialize, ToSchema)]
+pub struct DeadlineJson {
+    /// `initial_planning_meeting`, `review_meeting`, `pre_release_meeting` or `pre_release_plan`.
+    pub kind: String,
+    /// Due by (`YYYY-MM-DD`).
+    pub due_by: String,
+    /// How the date was worked out.
+    pub rule: String,
+}
+
+impl From<&StoredDeadline> for DeadlineJson {
+    fn from(d: &StoredDeadline) -> Self {
+        Self { kind: d.kind.as_str().into(), due_by: d.due_by.to_string(), rule: d.rule.clone() }
+    }
+}
+
+/// One revision of the key dates.
+#[derive(Serialize, ToSchema)]
+pub struct RevisionJson {
+    /// 1, 2, 3…
+    pub revision: i32,
+    /// The dates.
+    #[serde(flatten)]
+    pub key_dates: KeyDatesJson,
+    /// The sentence date used.
+    pub sentence_date: String,
+    /// The term used (DTO).
+    pub term_months: Option<u8>,
+    /// The remand credit used.
+    pub remand_days: u32,
+    /// `calculated` or `entered`.
+    pub source: String,
+    /// Why this revision exists.
+    pub reason: String,
+    /// When (RFC 3339, UTC).
+    pub recorded_at: String,
+    /// Who.
+    pub recorded_by: String,
+}
+
+impl From<&KeyDatesRevision> for RevisionJson {
+    fn from(r: &KeyDatesRevision) -> Self {
+        Self {
+            revision: r.revision,
+            key_dates: KeyDatesJson::from(&r.dates),
+            sentence_date: r.sentence_date.to_string(),
+            term_months: r.term_months,
+            remand_days: r.remand_days,
+            source: r.source.as_str().into(),
+            reason: r.reason.clone(),
+            recorded_at: r.recorded_at.to_string(),
+            recorded_by: r.recorded_by_name.clone(),
+        }
+    }
+}
+
+/// A sentence with its current key dates.
+#[derive(Serialize, ToSchema)]
+pub struct SentenceJson {
+    /// Id.
+    pub id: Uuid,
+    /// The child.
+    pub child_id: Uuid,
+    /// `dto`, `s250`, `extended` or `other`.
+    pub kind: String,
+    /// Date of sentence.
+    pub sentence_date: String,
+    /// Term in months (DTO).
+    pub term_months: Option<u8>,
+    /// Remand days credited.
+    pub remand_days: u32,
+    /// Court.
+    pub court: Option<String>,
+    /// Send back when recalculating; stale versions are refused with 409.
+    pub version: i64,
+    /// Current key dates.
+    pub key_dates: KeyDatesJson,
+    /// Deadlines now in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadlines: Option<Vec<DeadlineJson>>,
+    /// Every revision of the key dates, oldest first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub history: Option<Vec<RevisionJson>>,
+}
+
+fn sentence_json(s: &Sentence, dates: &KeyDates) -> SentenceJson {
+    SentenceJson {
+        id: s.id.0,
+        child_id: s.child_id.0,
+        kind: s.kind.as_str().into(),
+        sentence_date: s.sentence_date.to_string(),
+        term_months: s.term_months,
+        remand_days: s.remand_days,
+        court: s.court.clone(),
+        version: s.version,
+        key_dates: KeyDatesJson::from(dates),
+        deadlines: None,
+        history: None,
+    }
+}
+
+fn recorded_json(r: &SentenceRecorded) -> SentenceJson {
+    SentenceJson {
+        deadlines: Some(r.deadlines.iter().map(DeadlineJson::from).collect()),
+        ..sentence_json(&r.sentence, &r.key_dates)
+    }
+}
+
+/// A sentence to record. For a Detention and Training Order (`dto`) the key dates are
+/// calculated from `sentence_date`, `term_months` and `remand_days`; for other kinds give
+/// `release_date`, `sled` and `key_dates_source` from the establishment's calculation.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordSentence {
+    /// `dto`, `s250`, `extended` or `other`.
+    pub kind: String,
+    /// `YYYY-MM-DD`, today or earlier.
+    pub sentence_date: String,
+    /// 4 to 24 (DTO).
+    pub term_months: Option<i64>,
+    /// Days on remand to credit (default 0).
+    pub remand_days: Option<i64>,
+    /// The secure establishment.
+    pub establishment_id: String,
+    /// The sentencing court.
+    pub court: Option<String>,
+    /// Release date from the establishment's calculation (not DTO).
+    pub release_date: Option<String>,
+    /// Sentence and licence expiry from the establishment's calculation (not DTO).
+    pub sled: Option<String>,
+    /// Where those dates come from (not DTO).
+    pub key_dates_source: Option<String>,
+}
+
+/// Records a sentence; the key dates and planning deadlines are created at once.
+#[utoipa::path(post, path = "/api/v1/children/{id}/sentences", tag = "key dates", params(("id" = String, Path)),
+    request_body = RecordSentence,
+    responses((status = 201, body = SentenceJson), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn record_sentence(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RecordSentence>,
+) -> Result<(StatusCode, Json<SentenceJson>), ApiError> {
+    let id = child_id(&ctx, &id)?;
+    let input = SentenceInput {
+        kind: Some(body.kind),
+        sentence_date: Some(body.sentence_date),
+        term_months: body.term_months.map(|m| m.to_string()),
+        remand_days: body.remand_days.map(|d| d.to_string()),
+        establishment_id: Some(body.establishment_id),
+        court: body.court,
+        release_date: body.release_date,
+        sled: body.sled,
+        key_dates_source: body.key_dates_source,
+    };
+    let recorded = state.app.record_sentence(&ctx, id, &input).await.map_err(err(&ctx))?;
+    Ok((StatusCode::CREATED, Json(recorded_json(&recorded))))
+}
+
+/// A remand to record.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRemand {
+    /// First day on remand, `YYYY-MM-DD`.
+    #[serde(alias = "remand_date", alias = "started_on")]
+    pub start_date: String,
+    /// The secure establishment.
+    pub establishment_id: String,
+    /// Next court date, `YYYY-MM-DD`.
+    pub next_court_date: Option<String>,
+    /// The remanding court.
+    pub court: Option<String>,
+}
+
+/// A recorded remand.
+#[derive(Serialize, ToSchema)]
+pub struct RemandJson {
+    /// Id.
+    pub id: Uuid,
+    /// The child.
+    pub child_id: Uuid,
+    /// First day.
+    pub start_date: String,
+    /// Establishment.
+    pub establishment_id: Uuid,
+    /// Next court date.
+    pub next_court_date: Option<String>,
+    /// Court.
+    pub court: Option<String>,
+    /// Deadlines created.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deadlines: Option<Vec<DeadlineJson>>,
+}
+
+/// Records a remand to youth detention accommodation: the child becomes looked after and the
+/// planning deadline is created at once.
+#[utoipa::path(post, path = "/api/v1/children/{id}/remands", tag = "key dates", params(("id" = String, Path)),
+    request_body = RecordRemand,
+    responses((status = 201, body = RemandJson), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn record_remand(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RecordRemand>,
+) -> Result<(StatusCode, Json<RemandJson>), ApiError> {
+    let id = child_id(&ctx, &id)?;
+    let input = RemandInput {
+        start_date: Some(body.start_date),
+        establishment_id: Some(body.establishment_id),
+        next_court_date: body.next_court_date,
+        court: body.court,
+    };
+    let r = state.app.record_remand(&ctx, id, &input).await.map_err(err(&ctx))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(RemandJson {
+            id: r.remand.id.0,
+            child_id: r.remand.child_id.0,
+            start_date: r.remand.started_on.to_string(),
+            establishment_id: r.remand.establishment_id.0,
+            next_court_date: r.remand.next_court_date.map(|d| d.to_string()),
+            court: r.remand.court.clone(),
+            deadlines: Some(r.deadlines.iter().map(DeadlineJson::from).collect()),
+        }),
+    ))
+}
+
+/// A child's key dates.
+#[derive(Serialize, ToSchema)]
+pub struct KeyDatesResponse {
+    /// The current key dates of the latest sentence, or null.
+    pub key_dates: Option<KeyDatesJson>,
+    /// Every revision of the latest sentence's key dates, oldest first.
+    pub history: Vec<RevisionJson>,
+    /// Every sentence, newest first, each with its history.
+    pub sentences: Vec<SentenceJson>,
+    /// Remands, newest first.
+    pub remands: Vec<RemandJson>,
+    /// Deadlines, soonest first.
+    pub deadlines: Vec<DeadlineJson>,
+}
+
+/// A child's key dates with their history of recalculations, remands and deadlines.
+#[utoipa::path(get, path = "/api/v1/children/{id}/key-dates", tag = "key dates", params(("id" = String, Path)),
+    responses((status = 200, body = KeyDatesResponse), (status = 404, body = crate::error::Problem)))]
+pub async fn key_dates(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<KeyDatesResponse>, ApiError> {
+    let id = child_id(&ctx, &id)?;
+    let record = state.app.key_dates(&ctx, id).await.map_err(err(&ctx))?;
+    let sentences: Vec<SentenceJson> = record
+        .sentences
+        .iter()
+        .filter_map(|s| {
+            let current = s.revisions.last()?;
+            Some(SentenceJson {
+                history: Some(s.revisions.iter().map(RevisionJson::from).collect()),
+                ..sentence_json(&s.sentence, &current.dates)
+            })
+        })
+        .collect();
+    let latest = record.sentences.first();
+    Ok(Json(KeyDatesResponse {
+        key_dates: latest.and_then(|s| s.revisions.last()).map(|r| KeyDatesJson::from(&r.dates)),
+        history: latest.map(|s| s.revisions.iter().map(RevisionJson::from).collect()).unwrap_or_default(),
+        sentences,
+        remands: record
+            .remands
+            .iter()
+            .map(|r| RemandJson {
+                id: r.id.0,
+                child_id: r.child_id.0,
+                start_date: r.started_on.to_string(),
+                establishment_id: r.establishment_id.0,
+                next_court_date: r.next_court_date.map(|d| d.to_string()),
+                court: r.court.clone(),
+                deadlines: None,
+            })
+            .collect(),
+        deadlines: record.deadlines.iter().map(DeadlineJson::from).collect(),
+    }))
+}
+
+/// A correction to a Detention and Training Order, with its reason.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Recalculate {
+    /// The sentence version the correction was made against.
+    pub version: i64,
+    /// Why (kept in the history), e.g. "12 more days of remand found".
+    pub reason: String,
+    /// Corrected remand credit, in days.
+    pub remand_days: Option<i64>,
+    /// Corrected sentence date.
+    pub sentence_date: Option<String>,
+    /// Corrected term.
+    pub term_months: Option<i64>,
+}
+
+/// Recalculates a Detention and Training Order's key dates; the previous dates stay in the
+/// history with the reason, and the deadlines follow the new dates.
+#[utoipa::path(post, path = "/api/v1/sentences/{id}/recalculate", tag = "key dates", params(("id" = String, Path)),
+    request_body = Recalculate,
+    responses((status = 200, body = SentenceJson), (status = 404, body = crate::error::Problem),
+              (status = 409, body = crate::error::Problem), (status = 422, body = crate::error::Problem)))]
+pub async fn recalculate(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<Recalculate>,
+) -> Result<Json<SentenceJson>, ApiError> {
+    let id: SentenceId = id.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))?;
+    let input = RecalculationInput {
+        version: body.version,
+        reason: Some(body.reason),
+        remand_days: body.remand_days.map(|d| d.to_string()),
+        sentence_date: body.sentence_date,
+        term_months: body.term_months.map(|m| m.to_string()),
+    };
+    let r = state.app.recalculate_sentence(&ctx, id, &input).await.map_err(err(&ctx))?;
+    Ok(Json(recorded_json(&r)))
+}
+
+/// Query of the bank-holiday list.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct YearParam {
+    /// Year, 1990 to 2100.
+    pub year: Option<String>,
+}
+
+/// A bank holiday.
+#[derive(Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BankHolidayJson {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Its name.
+    pub name: String,
+}
+
+/// Bank holidays in England and Wales in a year: the rules, the historic exceptions and any
+/// added by administrators.
+#[utoipa::path(get, path = "/api/v1/calendar/bank-holidays", tag = "key dates", params(YearParam),
+    responses((status = 200, body = [BankHolidayJson]), (status = 422, body = crate::error::Problem)))]
+pub async fn bank_holidays(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Query(q): Query<YearParam>,
+) -> Result<Json<Vec<BankHolidayJson>>, ApiError> {
+    let year = q.year.as_deref().and_then(|y| y.trim().parse::<i16>().ok()).ok_or_else(|| {
+        ApiError(AppError::invalid("year", "Give the year as ?year=YYYY (1990 to 2100)"), ctx.request_id.clone())
+    })?;
+    let days = state.app.bank_holidays(year).await.map_err(err(&ctx))?;
+    Ok(Json(days.into_iter().map(|d| BankHolidayJson { date: d.date.to_string(), name: d.name }).collect()))
+}
+
+/// Adds a bank holiday announced by proclamation (administrators only). Deadlines counted
+/// from then on skip it.
+#[utoipa::path(post, path = "/api/v1/calendar/bank-holidays", tag = "key dates", request_body = BankHolidayJson,
+    responses((status = 201, body = BankHolidayJson), (status = 403, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn add_bank_holiday(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    ApiJson(body): ApiJson<BankHolidayJson>,
+) -> Result<(StatusCode, Json<BankHolidayJson>), ApiError> {
+    state.app.add_bank_holiday(Principal::User(&ctx.actor), &body.date, &body.name).await.map_err(err(&ctx))?;
+    Ok((StatusCode::CREATED, Json(body)))
+}

@@ -1,0 +1,429 @@
+//! Recording sentences and remands, and recalculating key dates.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::civil::Date;
+use resettle_app::custody::{KeyDatesRecord, RecalculationInput};
+use resettle_app::{AppError, Ctx};
+use resettle_domain::ids::{ChildId, SentenceId};
+use resettle_domain::sentence::{KeyDates, KeyDatesRevision, RemandInput, SentenceInput, SentenceKind};
+use resettle_domain::validation::ValidationErrors;
+use serde::Deserialize;
+
+use super::{Chrome, date_from_parts, date_parts, render};
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::SignedIn;
+
+fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
+    move |e| PageError::App(e, ctx.request_id.clone())
+}
+
+fn some(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
+/// The current sentence's key dates, as the child's page shows them.
+pub struct KeyDatesView {
+    pub(crate) sentence_id: SentenceId,
+    pub(crate) kind_label: &'static str,
+    pub(crate) term: Option<String>,
+    pub(crate) sentence_date: Date,
+    pub(crate) remand_days: u32,
+    pub(crate) dates: KeyDates,
+    pub(crate) explanation: Vec<String>,
+    pub(crate) history: Vec<KeyDatesRevision>,
+    pub(crate) can_recalculate: bool,
+}
+
+/// A deadline line on the child's page.
+pub struct DeadlineLine {
+    pub(crate) label: &'static str,
+    pub(crate) due_by: Date,
+    pub(crate) rule: String,
+    pub(crate) status: &'static str,
+    pub(crate) tag_class: &'static str,
+}
+
+/// Builds the key-dates part of the child's page.
+pub fn key_dates_view(
+    state: &AppState,
+    record: &KeyDatesRecord,
+    today: Date,
+) -> (Option<KeyDatesView>, Vec<DeadlineLine>) {
+    let view = record.sentences.first().and_then(|s| {
+        let current = s.revisions.last()?;
+        Some(KeyDatesView {
+            sentence_id: s.sentence.id,
+            kind_label: s.sentence.kind.label(),
+            term: s.sentence.term_months.map(|m| format!("{m} months")),
+            sentence_date: s.sentence.sentence_date,
+            remand_days: s.sentence.remand_days,
+            dates: current.dates.clone(),
+            explanation: state.app.explain_key_dates(&s.sentence, current),
+            history: s.revisions.clone(),
+            can_recalculate: s.sentence.kind == SentenceKind::Dto,
+        })
+    });
+    let deadlines = record
+        .deadlines
+        .iter()
+        .map(|d| {
+            let days_left = (d.due_by - today).get_days();
+            let (status, tag_class) = if d.due_by < today {
+                ("Overdue", "govuk-tag--red")
+            } else if days_left <= 14 {
+                ("Due soon", "govuk-tag--yellow")
+            } else {
+                ("Upcoming", "govuk-tag--grey")
+            };
+            DeadlineLine { label: d.kind.label(), due_by: d.due_by, rule: d.rule.clone(), status, tag_class }
+        })
+        .collect();
+    (view, deadlines)
+}
+
+async fn establishment_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, PageError> {
+    let orgs = state.app.organisations().await.map_err(app_err(ctx))?;
+    let mut options = vec![(String::new(), "Choose an establishment".to_string())];
+    options.extend(
+        orgs.into_iter()
+            .filter(|o| o.kind.is_secure_establishment())
+            .map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.kind.label()))),
+    );
+    Ok(options)
+}
+
+fn child_id(raw: &str) -> Result<ChildId, PageError> {
+    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sentence
+
+/// The record-a-sentence form, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct SentenceForm {
+    csrf_token: String,
+    kind: String,
+    #[serde(rename = "sentence_date-day")]
+    sentence_day: String,
+    #[serde(rename = "sentence_date-month")]
+    sentence_month: String,
+    #[serde(rename = "sentence_date-year")]
+    sentence_year: String,
+    term_months: String,
+    remand_days: String,
+    establishment_id: String,
+    court: String,
+    #[serde(rename = "release_date-day")]
+    release_day: String,
+    #[serde(rename = "release_date-month")]
+    release_month: String,
+    #[serde(rename = "release_date-year")]
+    release_year: String,
+    #[serde(rename = "sled-day")]
+    sled_day: String,
+    #[serde(rename = "sled-month")]
+    sled_month: String,
+    #[serde(rename = "sled-year")]
+    sled_year: String,
+    key_dates_source: String,
+}
+
+#[derive(Template)]
+#[template(path = "sentence_new.html")]
+struct SentencePage {
+    chrome: Chrome,
+    child_id: ChildId,
+    child_name: String,
+    form: SentenceForm,
+    errors: ValidationErrors,
+    kind_options: Vec<(String, String)>,
+    establishment_options: Vec<(String, String)>,
+}
+
+async fn sentence_page_for(
+    state: &AppState,
+    who: &SignedIn,
+    id: ChildId,
+    form: SentenceForm,
+    errors: ValidationErrors,
+) -> Result<SentencePage, PageError> {
+    let child = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    Ok(SentencePage {
+        chrome: Chrome::for_user(who, "caseload").with_errors(!errors.is_empty()),
+        child_id: id,
+        child_name: child.display_name(),
+        form,
+        errors,
+        kind_options: SentenceKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())).collect(),
+        establishment_options: establishment_options(state, &who.ctx).await?,
+    })
+}
+
+/// The record-a-sentence form.
+pub async fn sentence_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let form = SentenceForm { kind: "dto".into(), ..Default::default() };
+    let page = sentence_page_for(&state, &who, id, form, ValidationErrors::new()).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Records the sentence, or shows the form again with what to fix.
+pub async fn record_sentence(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<SentenceForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id = child_id(&id)?;
+    let input = SentenceInput {
+        kind: some(&form.kind),
+        sentence_date: date_from_parts(&form.sentence_day, &form.sentence_month, &form.sentence_year),
+        term_months: some(&form.term_months),
+        remand_days: some(&form.remand_days),
+        establishment_id: some(&form.establishment_id),
+        court: some(&form.court),
+        release_date: date_from_parts(&form.release_day, &form.release_month, &form.release_year),
+        sled: date_from_parts(&form.sled_day, &form.sled_month, &form.sled_year),
+        key_dates_source: some(&form.key_dates_source),
+    };
+    match state.app.record_sentence(&who.ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=sentence#key-dates")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = sentence_page_for(&state, &who, id, form, errors).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Remand
+
+/// The record-a-remand form, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RemandForm {
+    csrf_token: String,
+    #[serde(rename = "start_date-day")]
+    start_day: String,
+    #[serde(rename = "start_date-month")]
+    start_month: String,
+    #[serde(rename = "start_date-year")]
+    start_year: String,
+    establishment_id: String,
+    #[serde(rename = "next_court_date-day")]
+    court_day: String,
+    #[serde(rename = "next_court_date-month")]
+    court_month: String,
+    #[serde(rename = "next_court_date-year")]
+    court_year: String,
+    court: String,
+}
+
+#[derive(Template)]
+#[template(path = "remand_new.html")]
+struct RemandPage {
+    chrome: Chrome,
+    child_id: ChildId,
+    child_name: String,
+    form: RemandForm,
+    errors: ValidationErrors,
+    establishment_options: Vec<(String, String)>,
+}
+
+async fn remand_page_for(
+    state: &AppState,
+    who: &SignedIn,
+    id: ChildId,
+    form: RemandForm,
+    errors: ValidationErrors,
+) -> Result<RemandPage, PageError> {
+    let child = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    Ok(RemandPage {
+        chrome: Chrome::for_user(who, "caseload").with_errors(!errors.is_empty()),
+        child_id: id,
+        child_name: child.display_name(),
+        form,
+        errors,
+        establishment_options: establishment_options(state, &who.ctx).await?,
+    })
+}
+
+/// The record-a-remand form.
+pub async fn remand_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let page = remand_page_for(&state, &who, id, RemandForm::default(), ValidationErrors::new()).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Records the remand, or shows the form again.
+pub async fn record_remand(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<RemandForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id = child_id(&id)?;
+    let input = RemandInput {
+        start_date: date_from_parts(&form.start_day, &form.start_month, &form.start_year),
+        establishment_id: some(&form.establishment_id),
+        next_court_date: date_from_parts(&form.court_day, &form.court_month, &form.court_year),
+        court: some(&form.court),
+    };
+    match state.app.record_remand(&who.ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=remand#key-dates")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = remand_page_for(&state, &who, id, form, errors).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Recalculation
+
+/// The recalculation form, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct RecalculationForm {
+    csrf_token: String,
+    version: String,
+    #[serde(rename = "sentence_date-day")]
+    sentence_day: String,
+    #[serde(rename = "sentence_date-month")]
+    sentence_month: String,
+    #[serde(rename = "sentence_date-year")]
+    sentence_year: String,
+    term_months: String,
+    remand_days: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "recalculate.html")]
+struct RecalculationPage {
+    chrome: Chrome,
+    child_id: ChildId,
+    child_name: String,
+    form: RecalculationForm,
+    errors: ValidationErrors,
+    conflict: bool,
+}
+
+async fn current_form(
+    state: &AppState,
+    who: &SignedIn,
+    id: SentenceId,
+) -> Result<(ChildId, String, RecalculationForm), PageError> {
+    let not_found = || PageError::App(AppError::NotFound, who.ctx.request_id.clone());
+    let sentence = state
+        .app
+        .store()
+        .sentence(id)
+        .await
+        .map_err(|e| PageError::App(e.into(), who.ctx.request_id.clone()))?
+        .ok_or_else(not_found)?;
+    // Reading the child applies the access policy: outside the team, the sentence is not found.
+    let child = state.app.child(&who.ctx, sentence.child_id).await.map_err(app_err(&who.ctx))?;
+    let (d, m, y) = date_parts(Some(sentence.sentence_date));
+    Ok((
+        child.id,
+        child.display_name(),
+        RecalculationForm {
+            version: sentence.version.to_string(),
+            sentence_day: d,
+            sentence_month: m,
+            sentence_year: y,
+            term_months: sentence.term_months.map(|t| t.to_string()).unwrap_or_default(),
+            remand_days: sentence.remand_days.to_string(),
+            ..Default::default()
+        },
+    ))
+}
+
+/// The recalculation form, filled with the current figures.
+pub async fn recalculate_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: SentenceId = id.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))?;
+    let (child_id, child_name, form) = current_form(&state, &who, id).await?;
+    let page = RecalculationPage {
+        chrome: Chrome::for_user(&who, "caseload"),
+        child_id,
+        child_name,
+        form,
+        errors: ValidationErrors::new(),
+        conflict: false,
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// Recalculates, or shows the form again.
+pub async fn recalculate(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<RecalculationForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id: SentenceId = id.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))?;
+    let input = RecalculationInput {
+        version: form.version.trim().parse().unwrap_or(0),
+        sentence_date: date_from_parts(&form.sentence_day, &form.sentence_month, &form.sentence_year),
+        term_months: some(&form.term_months),
+        remand_days: some(&form.remand_days),
+        reason: some(&form.reason),
+    };
+    match state.app.recalculate_sentence(&who.ctx, id, &input).await {
+        Ok(r) => {
+            Ok(Redirect::to(&format!("/children/{}?notice=recalculated#key-dates", r.sentence.child_id))
+                .into_response())
+        }
+        Err(AppError::Invalid(errors)) => {
+            let (child_id, child_name, _) = current_form(&state, &who, id).await?;
+            let page = RecalculationPage {
+                chrome: Chrome::for_user(&who, "caseload").with_errors(true),
+                child_id,
+                child_name,
+                form,
+                errors,
+                conflict: false,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(AppError::Conflict { .. }) => {
+            let (child_id, child_name, latest) = current_form(&state, &who, id).await?;
+            let page = RecalculationPage {
+                chrome: Chrome::for_user(&who, "caseload"),
+                child_id,
+                child_name,
+                form: RecalculationForm { reason: form.reason, ..latest },
+                errors: ValidationErrors::new(),
+                conflict: true,
+            };
+            Ok(render(StatusCode::CONFLICT, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
