@@ -270,6 +270,14 @@ pub struct SyntheticBatch {
     pub placements: Vec<Placement>,
     /// Timeline entries.
     pub timeline: Vec<TimelineEntry>,
+    /// Sentences.
+    pub sentences: Vec<Sentence>,
+    /// Key-date revisions.
+    pub revisions: Vec<KeyDatesRevision>,
+    /// Remands.
+    pub remands: Vec<Remand>,
+    /// Deadlines.
+    pub deadlines: Vec<StoredDeadline>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.

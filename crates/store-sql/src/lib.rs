@@ -876,6 +876,10 @@ macro_rules! impl_storage {
                     bulk!(b.episodes, 5, push_episodes_insert);
                     bulk!(b.placements, 6, push_placements_insert);
                     bulk!(b.timeline, 8, push_timeline_insert);
+                    bulk!(b.sentences, 9, push_sentences_insert);
+                    bulk!(b.revisions, 17, push_revisions_insert);
+                    bulk!(b.remands, 7, push_remands_insert);
+                    bulk!(b.deadlines, 6, push_deadlines_insert);
                     tx.commit().await.map_err(db_error)
                 }
             }
@@ -963,6 +967,72 @@ macro_rules! impl_storage {
                         .push_bind(date(p.started_on))
                         .push_bind(p.ended_on.map(date))
                         .push_bind(p.reason.as_str());
+                });
+            }
+
+            fn push_sentences_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Sentence]) {
+                qb.push("INSERT INTO sentences (id, child_id, episode_id, kind, sentence_date, term_months, remand_days, court, version) ");
+                qb.push_values(rows, |mut r, s| {
+                    r.push_bind(s.id.0)
+                        .push_bind(s.child_id.0)
+                        .push_bind(s.episode_id.0)
+                        .push_bind(s.kind.as_str())
+                        .push_bind(date(s.sentence_date))
+                        .push_bind(s.term_months.map(i32::from))
+                        .push_bind(i64::from(s.remand_days))
+                        .push_bind(&s.court)
+                        .push_bind(s.version);
+                });
+            }
+
+            fn push_revisions_insert<'a>(qb: &mut Qb<'a>, rows: &'a [KeyDatesRevision]) {
+                qb.push(
+                    "INSERT INTO key_date_revisions (id, sentence_id, revision, term_days, custody_days, mtd, etd, ltd, sled, \
+                     sentence_date, term_months, remand_days, source, reason, recorded_at, recorded_by, recorded_by_name) ",
+                );
+                qb.push_values(rows, |mut b, r| {
+                    b.push_bind(r.id.0)
+                        .push_bind(r.sentence_id.0)
+                        .push_bind(r.revision)
+                        .push_bind(r.dates.term_days)
+                        .push_bind(r.dates.custody_days)
+                        .push_bind(date(r.dates.mtd))
+                        .push_bind(r.dates.etd.map(date))
+                        .push_bind(r.dates.ltd.map(date))
+                        .push_bind(date(r.dates.sled))
+                        .push_bind(date(r.sentence_date))
+                        .push_bind(r.term_months.map(i32::from))
+                        .push_bind(i64::from(r.remand_days))
+                        .push_bind(r.source.as_str())
+                        .push_bind(&r.reason)
+                        .push_bind(ts(r.recorded_at))
+                        .push_bind(r.recorded_by.map(|u| u.0))
+                        .push_bind(&r.recorded_by_name);
+                });
+            }
+
+            fn push_remands_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Remand]) {
+                qb.push("INSERT INTO remands (id, child_id, episode_id, started_on, establishment_id, next_court_date, court) ");
+                qb.push_values(rows, |mut b, r| {
+                    b.push_bind(r.id.0)
+                        .push_bind(r.child_id.0)
+                        .push_bind(r.episode_id.0)
+                        .push_bind(date(r.started_on))
+                        .push_bind(r.establishment_id.0)
+                        .push_bind(r.next_court_date.map(date))
+                        .push_bind(&r.court);
+                });
+            }
+
+            fn push_deadlines_insert<'a>(qb: &mut Qb<'a>, rows: &'a [StoredDeadline]) {
+                qb.push("INSERT INTO deadlines (id, child_id, episode_id, kind, due_by, rule) ");
+                qb.push_values(rows, |mut b, d| {
+                    b.push_bind(d.id.0)
+                        .push_bind(d.child_id.0)
+                        .push_bind(d.episode_id.0)
+                        .push_bind(d.kind.as_str())
+                        .push_bind(date(d.due_by))
+                        .push_bind(&d.rule);
                 });
             }
 

@@ -17,14 +17,19 @@ use jiff::{Span, Timestamp, ToSpan};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use resettle_app::storage::{SyntheticBatch, UserRecord};
-use resettle_domain::calendar::long_date;
+use resettle_domain::calendar::{Calendar, long_date};
 use resettle_domain::child::{Carer, Child, ChildDetails, Gender, LegalStatus, PncId};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
+use resettle_domain::dto::{DtoInput, dto_key_dates};
 use resettle_domain::ids::*;
 use resettle_domain::nhs::NhsNumber;
 use resettle_domain::org::{Email, Membership, OrgCode, OrgKind, Organisation, Role, User};
+use resettle_domain::sentence::{
+    KeyDates, KeyDatesRevision, KeyDatesSource, Remand, Sentence, SentenceKind, StoredDeadline,
+};
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
+use resettle_domain::timescales::{Timescales, custody_deadlines};
 use uuid::Uuid;
 
 /// The password of every synthetic user. Demo only: the data is synthetic.
@@ -75,6 +80,8 @@ pub struct Generator {
     remaining: usize,
     next_nhs: u32,
     next_pnc: u32,
+    calendar: Calendar,
+    timescales: Timescales,
 }
 
 fn weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
@@ -289,6 +296,8 @@ impl Generator {
             remaining: children,
             next_nhs: 999_000_000,
             next_pnc: 1,
+            calendar: Calendar::england_and_wales(),
+            timescales: Timescales::default(),
         })
     }
 
@@ -328,15 +337,9 @@ impl Generator {
 
         // Stage: remanded, sentenced, released, or not (yet) in custody.
         let stage = *weighted(rng, &[("remand", 30), ("sentence", 35), ("released", 30), ("community", 5)]);
-        let (custody_start, release) = match stage {
-            "remand" => (Some(days_before(today, rng.random_range(3..150))), None),
-            "sentence" => (Some(days_before(today, rng.random_range(7..420))), None),
-            "released" => {
-                let end = days_before(today, rng.random_range(1..365));
-                (Some(days_before(end, rng.random_range(40..500))), Some(end))
-            }
-            _ => (None, None),
-        };
+        let plan = plan_custody(rng, today, stage);
+        let custody_start = plan.as_ref().map(|p| p.start);
+        let release = plan.as_ref().and_then(|p| p.ended_on);
         let created_on = days_before(custody_start.unwrap_or(today), rng.random_range(1..40));
         let legal_status = if stage == "remand" {
             LegalStatus::LookedAfter
@@ -382,9 +385,7 @@ impl Generator {
         let mut last = created_at;
 
         if let Some(start) = custody_start {
-            let kind =
-                if stage == "remand" || rng.random_bool(0.35) { EpisodeKind::Remand } else { EpisodeKind::Sentence };
-            let kind = if stage == "sentence" { EpisodeKind::Sentence } else { kind };
+            let kind = plan.as_ref().map(|p| p.kind).unwrap_or(EpisodeKind::Remand);
             let episode =
                 CustodyEpisode { id: EpisodeId(uuid(rng)), child_id: id, kind, started_on: start, ended_on: release };
             let est_weights: Vec<(usize, u32)> = self
@@ -491,10 +492,14 @@ impl Generator {
                     reason: None,
                 });
             }
+            if let Some(plan) = &plan {
+                self.custody_records(batch, id, &episode, plan, first.id, (case_manager, &cm_name));
+            }
             batch.episodes.push(episode);
             batch.placements.extend(placements);
         }
 
+        let rng = &mut self.rng;
         let joined = custody_start.unwrap_or(created_on);
         if rng.random_bool(0.5) {
             team.push(TeamMember {
@@ -587,6 +592,219 @@ impl Generator {
     }
 }
 
+/// What happened in custody, decided before the records are written.
+struct CustodyPlan {
+    start: Date,
+    ended_on: Option<Date>,
+    kind: EpisodeKind,
+    remand: Option<(Date, Option<Date>)>,
+    sentence: Option<PlannedSentence>,
+}
+
+struct PlannedSentence {
+    kind: SentenceKind,
+    sentence_date: Date,
+    term_months: Option<u8>,
+    remand_days: u32,
+    dates: KeyDates,
+}
+
+fn dto(sentence_date: Date, term_months: u8, remand_days: u32) -> Option<KeyDates> {
+    dto_key_dates(&DtoInput { sentence_date, term_months, remand_days }).ok().map(|d| KeyDates::from(&d))
+}
+
+/// Chooses dates consistent with the stage: a child still in custody is released in the
+/// future, a released child was released on their mid-term date in the past.
+fn plan_custody(rng: &mut StdRng, today: Date, stage: &str) -> Option<CustodyPlan> {
+    match stage {
+        "remand" => {
+            let start = days_before(today, rng.random_range(3..150));
+            let next_court = today.checked_add(rng.random_range(3..45).days()).ok();
+            Some(CustodyPlan {
+                start,
+                ended_on: None,
+                kind: EpisodeKind::Remand,
+                remand: Some((start, next_court)),
+                sentence: None,
+            })
+        }
+        "sentence" => {
+            if rng.random_bool(0.7) {
+                let term = rng.random_range(4..=24u8);
+                let custody_days = i64::from(dto(today, term, 0)?.custody_days.unwrap_or(60));
+                let remand_days = if rng.random_bool(0.35) { rng.random_range(5..40u32) } else { 0 };
+                let room = (custody_days - 2 - i64::from(remand_days)).max(2);
+                let sentence_date = days_before(today, rng.random_range(1..room));
+                let dates = dto(sentence_date, term, remand_days)?;
+                let start = days_before(sentence_date, i64::from(remand_days));
+                let remand = (remand_days > 0).then_some((start, Some(sentence_date)));
+                Some(CustodyPlan {
+                    start,
+                    ended_on: None,
+                    kind: EpisodeKind::Sentence,
+                    remand,
+                    sentence: Some(PlannedSentence {
+                        kind: SentenceKind::Dto,
+                        sentence_date,
+                        term_months: Some(term),
+                        remand_days,
+                        dates,
+                    }),
+                })
+            } else {
+                let sentence_date = days_before(today, rng.random_range(7..420));
+                let release = today.checked_add(rng.random_range(30..900).days()).ok()?;
+                let sled = release.checked_add((release - sentence_date).get_days().days()).ok()?;
+                let kind = if rng.random_bool(0.8) { SentenceKind::S250 } else { SentenceKind::Other };
+                Some(CustodyPlan {
+                    start: sentence_date,
+                    ended_on: None,
+                    kind: EpisodeKind::Sentence,
+                    remand: None,
+                    sentence: Some(PlannedSentence {
+                        kind,
+                        sentence_date,
+                        term_months: None,
+                        remand_days: 0,
+                        dates: KeyDates {
+                            term_days: None,
+                            custody_days: None,
+                            mtd: release,
+                            etd: None,
+                            ltd: None,
+                            sled,
+                        },
+                    }),
+                })
+            }
+        }
+        "released" => {
+            let term = rng.random_range(4..=24u8);
+            let custody_days = i64::from(dto(today, term, 0)?.custody_days.unwrap_or(60));
+            let mut sentence_date = days_before(today, custody_days + rng.random_range(1..365));
+            let mut dates = dto(sentence_date, term, 0)?;
+            if dates.mtd >= today {
+                sentence_date = days_before(sentence_date, (dates.mtd - today).get_days() as i64 + 1);
+                dates = dto(sentence_date, term, 0)?;
+            }
+            Some(CustodyPlan {
+                start: sentence_date,
+                ended_on: Some(dates.mtd),
+                kind: EpisodeKind::Sentence,
+                remand: None,
+                sentence: Some(PlannedSentence {
+                    kind: SentenceKind::Dto,
+                    sentence_date,
+                    term_months: Some(term),
+                    remand_days: 0,
+                    dates,
+                }),
+            })
+        }
+        _ => None,
+    }
+}
+
+impl Generator {
+    /// The remand, sentence, key dates and deadlines of one custody episode.
+    fn custody_records(
+        &mut self,
+        batch: &mut SyntheticBatch,
+        child: ChildId,
+        episode: &CustodyEpisode,
+        plan: &CustodyPlan,
+        establishment: OrgId,
+        (case_manager, cm_name): (UserId, &str),
+    ) {
+        let rng = &mut self.rng;
+        if let Some((started_on, next_court_date)) = plan.remand {
+            batch.remands.push(Remand {
+                id: RemandId(uuid(rng)),
+                child_id: child,
+                episode_id: episode.id,
+                started_on,
+                establishment_id: establishment,
+                next_court_date,
+                court: Some("Youth Court (synthetic)".into()),
+            });
+        }
+        let (start, release, term) = match &plan.sentence {
+            Some(s) => (s.sentence_date, Some(s.dates.mtd), s.term_months),
+            None => (plan.start, None, None),
+        };
+        if let Some(s) = &plan.sentence {
+            let sentence = Sentence {
+                id: SentenceId(uuid(rng)),
+                child_id: child,
+                episode_id: episode.id,
+                kind: s.kind,
+                sentence_date: s.sentence_date,
+                term_months: s.term_months,
+                remand_days: s.remand_days,
+                court: Some("Youth Court (synthetic)".into()),
+                version: 1,
+            };
+            let (source, reason) = match s.kind {
+                SentenceKind::Dto => {
+                    (KeyDatesSource::Calculated, "Sentence recorded; key dates calculated".to_string())
+                }
+                _ => (
+                    KeyDatesSource::Entered,
+                    "Sentence recorded; key dates from the establishment's calculation sheet (synthetic)".to_string(),
+                ),
+            };
+            batch.revisions.push(KeyDatesRevision {
+                id: KeyDatesId(uuid(rng)),
+                sentence_id: sentence.id,
+                revision: 1,
+                dates: s.dates.clone(),
+                sentence_date: s.sentence_date,
+                term_months: s.term_months,
+                remand_days: s.remand_days,
+                source,
+                reason,
+                recorded_at: at(s.sentence_date, rng),
+                recorded_by: Some(case_manager),
+                recorded_by_name: cm_name.to_string(),
+            });
+            let what = match s.term_months {
+                Some(m) => format!("{} of {m} months", s.kind.label()),
+                None => s.kind.label().to_string(),
+            };
+            batch.timeline.push(TimelineEntry {
+                id: TimelineEntryId(uuid(rng)),
+                child_id: child,
+                at: at(s.sentence_date, rng),
+                actor_id: Some(case_manager),
+                actor_name: cm_name.to_string(),
+                kind: "sentence.recorded".into(),
+                summary: format!(
+                    "Sentenced on {}: {what}; release date {}",
+                    long_date(s.sentence_date),
+                    long_date(s.dates.mtd)
+                ),
+                reason: None,
+            });
+            batch.sentences.push(sentence);
+        }
+        // Deadlines belong to custody now; a released child's are history.
+        if plan.ended_on.is_none()
+            && let Ok(list) = custody_deadlines(&self.calendar, &self.timescales, start, release, term)
+        {
+            for d in list {
+                batch.deadlines.push(StoredDeadline {
+                    id: DeadlineId(uuid(&mut self.rng)),
+                    child_id: child,
+                    episode_id: episode.id,
+                    kind: d.kind,
+                    due_by: d.due_by,
+                    rule: d.rule,
+                });
+            }
+        }
+    }
+}
+
 impl Iterator for Generator {
     type Item = SyntheticBatch;
 
@@ -626,6 +844,36 @@ mod tests {
         assert_eq!(a[0].team, b[0].team);
         let (_, c) = all(8, 120);
         assert_ne!(a[0].children, c[0].children);
+    }
+
+    #[test]
+    fn children_in_custody_have_key_dates_that_fit_their_stage() {
+        let today = date(2026, 11, 22);
+        let (_, batches) = all(11, 1_500);
+        for b in &batches {
+            for s in &b.sentences {
+                let ep = b.episodes.iter().find(|e| e.id == s.episode_id).unwrap();
+                let rev = b.revisions.iter().find(|r| r.sentence_id == s.id).unwrap();
+                assert!(s.sentence_date <= today);
+                match ep.ended_on {
+                    None => assert!(rev.dates.mtd >= today, "still in custody, so release is ahead"),
+                    Some(end) => {
+                        assert_eq!(end, rev.dates.mtd, "released on the release date");
+                        assert!(end < today);
+                    }
+                }
+                if s.kind == SentenceKind::Dto {
+                    let expect = dto(s.sentence_date, s.term_months.unwrap(), s.remand_days).unwrap();
+                    assert_eq!(rev.dates, expect, "calculated by the rules");
+                }
+            }
+            let open_with_deadlines =
+                b.deadlines.iter().map(|d| d.episode_id).collect::<std::collections::HashSet<_>>();
+            for e in b.episodes.iter().filter(|e| e.ended_on.is_none()) {
+                assert!(open_with_deadlines.contains(&e.id), "every open episode has planning deadlines");
+            }
+        }
+        assert!(batches.iter().any(|b| !b.remands.is_empty()));
     }
 
     #[test]
