@@ -1,6 +1,7 @@
 //! Sign-in, sessions and API tokens.
 
 use jiff::SignedDuration;
+use resettle_domain::audit::AuditEvent;
 use resettle_domain::ids::{TokenId, UserId};
 use resettle_domain::org::Email;
 use resettle_domain::policy::Actor;
@@ -29,6 +30,19 @@ impl App {
         ip: Option<String>,
         user_agent: Option<String>,
     ) -> AppResult<(Actor, NewSession)> {
+        self.sign_in_request(email, password, ip, user_agent, "-").await
+    }
+
+    /// [`App::sign_in`] on an identified request: the attempt, successful or not, goes on
+    /// the audit trail with the request id and address.
+    pub async fn sign_in_request(
+        &self,
+        email: &str,
+        password: &str,
+        ip: Option<String>,
+        user_agent: Option<String>,
+        request_id: &str,
+    ) -> AppResult<(Actor, NewSession)> {
         let record = match Email::parse(email) {
             Ok(e) => self.store.user_by_email(&e).await?,
             Err(_) => None,
@@ -40,10 +54,25 @@ impl App {
         let matches = tokio::task::spawn_blocking(move || secrets::verify_password(&password, &hash))
             .await
             .map_err(|e| AppError::Internal(format!("password check failed: {e}")))?;
+        let attempt = |action: &'static str, user: Option<UserId>| AuditEvent {
+            at: self.now(),
+            user_id: user,
+            membership_id: None,
+            action,
+            resource: "session",
+            child_id: None,
+            purpose: "sign-in".into(),
+            request_id: request_id.to_string(),
+            ip: ip.clone(),
+        };
         let record = match record {
             Some(r) if matches && r.user.active => r,
-            _ => return Err(AppError::BadCredentials),
+            other => {
+                self.store.append_audit(&[attempt("sign_in_failed", other.map(|r| r.user.id))]).await?;
+                return Err(AppError::BadCredentials);
+            }
         };
+        self.store.append_audit(&[attempt("sign_in", Some(record.user.id))]).await?;
         let now = self.now();
         let token = secrets::random_token();
         let session = SessionRecord {

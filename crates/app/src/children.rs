@@ -141,20 +141,30 @@ impl App {
         }];
         let entry = self.entry_for(ctx, id, "child.created", format!("Record created; {} responsible", yjs.name), None);
         self.store.insert_child(&child, &carers, &team, &entry).await?;
+        self.audit(ctx, "write", "child", Some(id)).await?;
         tracing::info!(child_id = %id, request_id = %ctx.request_id, "child created");
         Ok(child)
     }
 
-    /// A child the actor may see.
-    pub async fn child(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
+    /// A child the actor may see, without an audit entry: for services that go on to read
+    /// or write (and audit) something more specific.
+    pub(crate) async fn child_in_scope(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
         let found = self.store.child(id, &self.scope(&ctx.actor)).await?;
         allowed(decide(&ctx.actor, Action::ViewChild, Some(found.is_some())))?;
         found.ok_or(AppError::NotFound)
     }
 
-    /// Everything on the child's page.
+    /// A child the actor may see (audited as a read).
+    pub async fn child(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
+        let child = self.child_in_scope(ctx, id).await?;
+        self.audit(ctx, "read", "child", Some(id)).await?;
+        Ok(child)
+    }
+
+    /// Everything on the child's page (audited as a read of the record).
     pub async fn child_record(&self, ctx: &Ctx, id: ChildId) -> AppResult<ChildRecord> {
-        let child = self.child(ctx, id).await?;
+        let child = self.child_in_scope(ctx, id).await?;
+        self.audit(ctx, "read", "child.record", Some(id)).await?;
         let yjs = self.store.organisation(child.yjs_id).await?.ok_or(AppError::NotFound)?;
         let carers = self.store.carers(id).await?;
         let team = self.store.team(id).await?;
@@ -172,7 +182,7 @@ impl App {
         input: &ChildDetailsInput,
         reason: Option<String>,
     ) -> AppResult<Child> {
-        let current = self.child(ctx, id).await?;
+        let current = self.child_in_scope(ctx, id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let details = input.validate(self.today(), false)?;
         if expected_version != current.version {
@@ -186,13 +196,17 @@ impl App {
         let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
         let entry = self.entry_for(ctx, id, "child.updated", format!("Changed {}", changed.join(", ")), reason);
         self.store.update_child(&updated, expected_version, &entry).await?;
+        self.audit(ctx, "write", "child", Some(id)).await?;
         Ok(updated)
     }
 
     /// The actor's caseload: children on their team, filtered and ordered by the database.
     pub async fn caseload(&self, ctx: &Ctx, query: &CaseloadQuery) -> AppResult<Page<CaseloadRow>> {
         let query = CaseloadQuery { per_page: query.per_page.clamp(1, 200), page: query.page.max(1), ..query.clone() };
-        Ok(self.store.caseload(&self.scope(&ctx.actor), &query).await?)
+        let page = self.store.caseload(&self.scope(&ctx.actor), &query).await?;
+        // One entry for the list (names and dates of birth of the children on the page).
+        self.audit(ctx, "read", "caseload", None).await?;
+        Ok(page)
     }
 
     /// Adds someone to the team around a child.
@@ -202,7 +216,7 @@ impl App {
         child_id: ChildId,
         input: &TeamMemberInput,
     ) -> AppResult<TeamMember> {
-        self.child(ctx, child_id).await?;
+        self.child_in_scope(ctx, child_id).await?;
         allowed(decide(&ctx.actor, Action::ManageTeam, Some(true)))?;
         let member = input.validate(TeamMemberId::random(), child_id, self.today())?;
         let org = self
@@ -240,12 +254,13 @@ impl App {
             None,
         );
         self.store.insert_team_member(&member, &entry).await?;
+        self.audit(ctx, "write", "child.team", Some(child_id)).await?;
         Ok(member)
     }
 
     /// Adds a parent or carer.
     pub async fn add_carer(&self, ctx: &Ctx, child_id: ChildId, input: &CarerInput) -> AppResult<Carer> {
-        self.child(ctx, child_id).await?;
+        self.child_in_scope(ctx, child_id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let carer = input.validate(CarerId::random(), child_id, "")?;
         let entry = self.entry_for(
@@ -256,6 +271,7 @@ impl App {
             None,
         );
         self.store.insert_carer(&carer, &entry).await?;
+        self.audit(ctx, "write", "child.carers", Some(child_id)).await?;
         Ok(carer)
     }
 
@@ -268,7 +284,7 @@ impl App {
         started_on: jiff::civil::Date,
         establishment_id: OrgId,
     ) -> AppResult<CustodyEpisode> {
-        self.child(ctx, child_id).await?;
+        self.child_in_scope(ctx, child_id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let est = self
             .store
@@ -298,6 +314,7 @@ impl App {
             None,
         );
         self.store.insert_episode(&episode, &placement, &entry).await?;
+        self.audit(ctx, "write", "custody", Some(child_id)).await?;
         Ok(episode)
     }
 }

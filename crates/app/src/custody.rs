@@ -160,7 +160,7 @@ impl App {
         child_id: ChildId,
         input: &SentenceInput,
     ) -> AppResult<SentenceRecorded> {
-        self.child(ctx, child_id).await?;
+        self.child_in_scope(ctx, child_id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let checked = input.validate(self.today())?;
         let est = self.establishment(checked.establishment_id).await?;
@@ -247,6 +247,7 @@ impl App {
                 entry,
             })
             .await?;
+        self.audit(ctx, "write", "sentence", Some(child_id)).await?;
         tracing::info!(child_id = %child_id, sentence_id = %sentence.id, "sentence recorded");
         Ok(SentenceRecorded { sentence, key_dates: checked.dates, deadlines })
     }
@@ -254,7 +255,7 @@ impl App {
     /// Records a remand to youth detention accommodation: a new custody episode, the remand
     /// planning deadline, and the child becomes looked after.
     pub async fn record_remand(&self, ctx: &Ctx, child_id: ChildId, input: &RemandInput) -> AppResult<RemandRecorded> {
-        let child = self.child(ctx, child_id).await?;
+        let child = self.child_in_scope(ctx, child_id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let checked = input.validate(self.today())?;
         let est = self.establishment(checked.establishment_id).await?;
@@ -324,12 +325,14 @@ impl App {
                 entries,
             })
             .await?;
+        self.audit(ctx, "write", "remand", Some(child_id)).await?;
         Ok(RemandRecorded { remand, deadlines })
     }
 
     /// A child's sentences with the history of their key dates, remands and deadlines.
     pub async fn key_dates(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<KeyDatesRecord> {
-        self.child(ctx, child_id).await?;
+        self.child_in_scope(ctx, child_id).await?;
+        self.audit(ctx, "read", "key_dates", Some(child_id)).await?;
         Ok(KeyDatesRecord {
             sentences: self.store.sentences(child_id).await?,
             remands: self.store.remands(child_id).await?,
@@ -367,7 +370,7 @@ impl App {
         input: &RecalculationInput,
     ) -> AppResult<SentenceRecorded> {
         let current = self.store.sentence(sentence_id).await?.ok_or(AppError::NotFound)?;
-        self.child(ctx, current.child_id).await?;
+        self.child_in_scope(ctx, current.child_id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
         let mut e = ValidationErrors::new();
         let reason = resettle_domain::validation::required_text(
@@ -448,6 +451,7 @@ impl App {
             Some(reason),
         );
         self.store.recalculate_sentence(&updated, current.version, &revision, &deadlines, &entry).await?;
+        self.audit(ctx, "write", "sentence", Some(current.child_id)).await?;
         Ok(SentenceRecorded { sentence: updated, key_dates: checked.dates, deadlines })
     }
 }

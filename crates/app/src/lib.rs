@@ -4,6 +4,7 @@
 //! stores the data or how requests arrive.
 
 pub mod admin;
+pub mod audit;
 pub mod auth;
 pub mod children;
 pub mod custody;

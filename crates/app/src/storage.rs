@@ -11,6 +11,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use resettle_domain::audit::{AuditEntry, AuditEvent};
 use resettle_domain::child::{Carer, Child};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement};
 use resettle_domain::ids::{ChildId, EpisodeId, OrgId, SentenceId, TokenId, UserId};
@@ -448,6 +449,16 @@ pub trait Storage: Send + Sync + 'static {
     async fn extra_bank_holidays(&self) -> StorageResult<Vec<(Date, String)>>;
     /// Adds a bank holiday; a day already added is [`StorageError::Duplicate`] on `date`.
     async fn insert_bank_holiday(&self, day: Date, name: &str, by: Option<UserId>) -> StorageResult<()>;
+
+    /// Appends events to the audit trail, chaining each to the last, in one transaction
+    /// (appends are serialised by the head row, so the chain has no forks).
+    async fn append_audit(&self, events: &[AuditEvent]) -> StorageResult<()>;
+    /// The number of audit entries written and the last hash.
+    async fn audit_head(&self) -> StorageResult<(i64, String)>;
+    /// Up to `limit` audit entries after `after_seq`, in order.
+    async fn audit_entries(&self, after_seq: i64, limit: u32) -> StorageResult<Vec<AuditEntry>>;
+    /// The newest audit entries about a child, newest first.
+    async fn child_audit(&self, child: ChildId, limit: u32) -> StorageResult<Vec<AuditEntry>>;
 
     /// Loads synthetic records in one transaction (the generator's bulk path).
     async fn load_synthetic(&self, batch: &SyntheticBatch) -> StorageResult<()>;

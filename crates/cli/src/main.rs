@@ -122,6 +122,11 @@ enum Command {
         #[command(flatten)]
         web: WebArgs,
     },
+    /// The audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Key dates, bank holidays and working days.
     Dates {
         #[command(subcommand)]
@@ -182,6 +187,16 @@ enum UserCommand {
         /// never go on the command line, where other users and shell history can see them).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the whole hash chain; exits non-zero naming the first entry changed, removed or
+    /// inserted.
+    Verify {
+        #[command(flatten)]
+        db: Db,
     },
 }
 
@@ -307,6 +322,16 @@ async fn run(cli: Cli) -> Result<()> {
             print_logins(&logins);
             println!("\nOpen http://{bind}/ and sign in with any of the above.");
             serve(app, &bind, web).await
+        }
+        Command::Audit { command: AuditCommand::Verify { db } } => {
+            let app = app_for(&db).await?;
+            match app.verify_audit().await? {
+                Ok(n) => {
+                    println!("Audit trail intact: {n} entries checked.");
+                    Ok(())
+                }
+                Err(b) => bail!("{b}"),
+            }
         }
         Command::Dates { command } => dates::run(command).await,
     }

@@ -3,6 +3,7 @@
 //! This crate is pure: it knows nothing of HTTP, SQL, files or clocks. Everything here can be
 //! tested with plain values, and every other crate builds on it.
 
+pub mod audit;
 pub mod calendar;
 pub mod child;
 pub mod custody;

@@ -2,13 +2,12 @@
 //! the SQLite store (the same queries, from `resettle-store-sql`), with PostgreSQL's own
 //! column types; the schema in `migrations/` is embedded and applied at start.
 
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
 use resettle_app::storage::{StorageError, StorageResult};
 use sqlx::PgPool;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 /// Storage on a PostgreSQL database.
@@ -19,27 +18,13 @@ pub struct PostgresStore {
 
 resettle_store_sql::impl_storage!(PostgresStore, sqlx::Postgres, "postgres");
 
-/// The embedded schema migrations.
+/// The embedded schema migrations, in order.
 pub fn migrator() -> Migrator {
-    Migrator {
-        migrations: Cow::Owned(vec![
-            Migration::new(
-                1,
-                Cow::Borrowed("foundation"),
-                MigrationType::Simple,
-                Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
-                false,
-            ),
-            Migration::new(
-                2,
-                Cow::Borrowed("key dates"),
-                MigrationType::Simple,
-                Cow::Borrowed(include_str!("../migrations/0002_key_dates.sql")),
-                false,
-            ),
-        ]),
-        ..Migrator::DEFAULT
-    }
+    resettle_store_sql::migrator(&[
+        (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+        (2, "key dates", include_str!("../migrations/0002_key_dates.sql")),
+        (3, "audit", include_str!("../migrations/0003_audit.sql")),
+    ])
 }
 
 impl PostgresStore {

@@ -12,6 +12,19 @@ pub use sqlx;
 
 use resettle_app::storage::StorageError;
 
+/// A migrator over embedded `(version, description, sql)` files, as both storage crates use.
+pub fn migrator(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
+    use sqlx::migrate::{Migration, MigrationType, Migrator};
+    use std::borrow::Cow;
+    let migrations = files
+        .iter()
+        .map(|(version, description, sql)| {
+            Migration::new(*version, Cow::Borrowed(*description), MigrationType::Simple, Cow::Borrowed(*sql), false)
+        })
+        .collect::<Vec<_>>();
+    Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
+}
+
 /// Maps a database error to a storage error, hiding the details from users.
 pub fn db_error(e: sqlx::Error) -> StorageError {
     match e {
@@ -47,6 +60,7 @@ macro_rules! impl_storage {
             use resettle_domain::child::{Carer, Child};
             use resettle_domain::custody::{CustodyEpisode, Placement};
             use resettle_domain::ids::SentenceId;
+            use resettle_domain::audit::{AuditEntry, AuditEvent};
             use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
             use resettle_domain::ids::{ChildId, OrgId, UserId};
             use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
@@ -819,6 +833,89 @@ macro_rules! impl_storage {
                         .await
                         .map_err(unique_error("date", "That day has already been added as a bank holiday"))?;
                     Ok(())
+                }
+
+                async fn append_audit(&self, events: &[AuditEvent]) -> StorageResult<()> {
+                    if events.is_empty() {
+                        return Ok(());
+                    }
+                    let n = i64::try_from(events.len()).map_err(|_| StorageError::Database("too many audit events".into()))?;
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    // Taking the head row first makes this transaction the only writer of the
+                    // chain until it commits (a row lock on PostgreSQL, the write lock on SQLite).
+                    let (seq, hash): (i64, String) =
+                        sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq - $1, hash")
+                            .bind(n)
+                            .fetch_one(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    let mut prev = hash;
+                    let mut entries = Vec::with_capacity(events.len());
+                    for (i, ev) in events.iter().enumerate() {
+                        let e = ev.chain(seq + 1 + i as i64, &prev);
+                        prev = e.hash.clone();
+                        entries.push(e);
+                    }
+                    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+                        .bind(&prev)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    for chunk in entries.chunks(MAX_BINDS / 12) {
+                        let mut qb = Qb::new(
+                            "INSERT INTO audit_log (seq, at, user_id, membership_id, action, resource, child_id, purpose, \
+                             request_id, ip, prev_hash, hash) ",
+                        );
+                        qb.push_values(chunk, |mut b, e| {
+                            b.push_bind(e.seq)
+                                .push_bind(ts(e.at))
+                                .push_bind(e.user_id.map(|u| u.0))
+                                .push_bind(e.membership_id.map(|m| m.0))
+                                .push_bind(&e.action)
+                                .push_bind(&e.resource)
+                                .push_bind(e.child_id.map(|c| c.0))
+                                .push_bind(&e.purpose)
+                                .push_bind(&e.request_id)
+                                .push_bind(&e.ip)
+                                .push_bind(&e.prev_hash)
+                                .push_bind(&e.hash);
+                        });
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn audit_head(&self) -> StorageResult<(i64, String)> {
+                    sqlx::query_as("SELECT seq, hash FROM audit_head WHERE id = 1")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_error)
+                }
+
+                async fn audit_entries(&self, after_seq: i64, limit: u32) -> StorageResult<Vec<AuditEntry>> {
+                    let rows = sqlx::query_as::<_, AuditRow>(
+                        "SELECT seq, at, user_id, membership_id, action, resource, child_id, purpose, request_id, ip, \
+                         prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                    )
+                    .bind(after_seq)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(AuditRow::into_domain).collect())
+                }
+
+                async fn child_audit(&self, child: ChildId, limit: u32) -> StorageResult<Vec<AuditEntry>> {
+                    let rows = sqlx::query_as::<_, AuditRow>(
+                        "SELECT seq, at, user_id, membership_id, action, resource, child_id, purpose, request_id, ip, \
+                         prev_hash, hash FROM audit_log WHERE child_id = $1 ORDER BY seq DESC LIMIT $2",
+                    )
+                    .bind(child.0)
+                    .bind(i64::from(limit))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(AuditRow::into_domain).collect())
                 }
 
                 async fn load_synthetic(&self, b: &SyntheticBatch) -> StorageResult<()> {

@@ -616,3 +616,40 @@ impl DeadlineRow {
         })
     }
 }
+
+/// `audit_log`.
+#[derive(sqlx::FromRow)]
+pub struct AuditRow {
+    seq: i64,
+    at: DbTimestamp,
+    user_id: Option<Uuid>,
+    membership_id: Option<Uuid>,
+    action: String,
+    resource: String,
+    child_id: Option<Uuid>,
+    purpose: String,
+    request_id: String,
+    ip: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+impl AuditRow {
+    /// To the domain, exactly as stored (verification must see what is there).
+    pub fn into_domain(self) -> resettle_domain::audit::AuditEntry {
+        resettle_domain::audit::AuditEntry {
+            seq: self.seq,
+            at: self.at.0,
+            user_id: self.user_id.map(UserId),
+            membership_id: self.membership_id.map(MembershipId),
+            action: self.action,
+            resource: self.resource,
+            child_id: self.child_id.map(ChildId),
+            purpose: self.purpose,
+            request_id: self.request_id,
+            ip: self.ip,
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        }
+    }
+}

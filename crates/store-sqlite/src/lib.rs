@@ -4,13 +4,12 @@
 //! enforced and a busy timeout, and the schema in `migrations/` is embedded in the binary and
 //! applied at start.
 
-use std::borrow::Cow;
 use std::str::FromStr;
 use std::time::Duration;
 
 use resettle_app::storage::{StorageError, StorageResult};
 use sqlx::SqlitePool;
-use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 
 /// Storage on a SQLite database.
@@ -21,27 +20,13 @@ pub struct SqliteStore {
 
 resettle_store_sql::impl_storage!(SqliteStore, sqlx::Sqlite, "sqlite");
 
-/// The embedded schema migrations.
+/// The embedded schema migrations, in order.
 pub fn migrator() -> Migrator {
-    Migrator {
-        migrations: Cow::Owned(vec![
-            Migration::new(
-                1,
-                Cow::Borrowed("foundation"),
-                MigrationType::Simple,
-                Cow::Borrowed(include_str!("../migrations/0001_foundation.sql")),
-                false,
-            ),
-            Migration::new(
-                2,
-                Cow::Borrowed("key dates"),
-                MigrationType::Simple,
-                Cow::Borrowed(include_str!("../migrations/0002_key_dates.sql")),
-                false,
-            ),
-        ]),
-        ..Migrator::DEFAULT
-    }
+    resettle_store_sql::migrator(&[
+        (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+        (2, "key dates", include_str!("../migrations/0002_key_dates.sql")),
+        (3, "audit", include_str!("../migrations/0003_audit.sql")),
+    ])
 }
 
 impl SqliteStore {

@@ -80,7 +80,7 @@ pub async fn sign_in(
         return again(errors, jar);
     }
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
-    match state.app.sign_in(&form.email, &form.password, ip, ua).await {
+    match state.app.sign_in_request(&form.email, &form.password, ip, ua, &request_id(&headers)).await {
         Ok((actor, session)) => {
             tracing::info!(user_id = %actor.user_id, "signed in");
             let jar = jar.remove(cookie(signin_csrf_cookie_name(secure), String::new(), secure)).add(cookie(
