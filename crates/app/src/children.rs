@@ -106,15 +106,13 @@ impl App {
         };
         let id = ChildId::random();
         let carers = match &input.carer {
-            Some(c) if c.name.as_deref().is_some_and(|n| !n.trim().is_empty()) => {
-                match c.validate(CarerId::random(), id, "carer_") {
-                    Ok(c) => vec![c],
-                    Err(e) => {
-                        errors.0.extend(e.0);
-                        vec![]
-                    }
+            Some(c) if c.is_given() => match c.validate(CarerId::random(), id, "carer_") {
+                Ok(c) => vec![c],
+                Err(e) => {
+                    errors.0.extend(e.0);
+                    vec![]
                 }
-            }
+            },
             _ => vec![],
         };
         let (Some(details), Some(yjs)) = (details, yjs) else {
@@ -226,7 +224,9 @@ impl App {
             .ok_or_else(|| AppError::invalid("organisation_id", "No organisation has that id"))?;
         if let Some(user_id) = member.user_id {
             let user = self.store.user(user_id).await?;
-            let works_there = user.as_ref().is_some_and(|u| u.memberships.iter().any(|m| m.organisation_id == org.id));
+            let works_there = user.as_ref().is_some_and(|u| {
+                u.memberships.iter().any(|m| m.organisation_id == org.id && m.role.works_with_children())
+            });
             if !works_there {
                 return Err(AppError::invalid("user_id", format!("Choose a person who works for {}", org.name)));
             }

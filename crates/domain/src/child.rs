@@ -327,6 +327,13 @@ pub struct CarerInput {
 }
 
 impl CarerInput {
+    /// Whether anything was entered (an untouched optional carer section is not an error).
+    pub fn is_given(&self) -> bool {
+        [&self.name, &self.relationship, &self.phone, &self.email, &self.address]
+            .iter()
+            .any(|f| f.as_deref().is_some_and(|v| !v.trim().is_empty()))
+    }
+
     /// Checks the fields; `prefix` names them in errors (e.g. `carer_` on the add-child form).
     pub fn validate(&self, id: CarerId, child_id: ChildId, prefix: &str) -> Result<Carer, ValidationErrors> {
         let mut e = ValidationErrors::new();

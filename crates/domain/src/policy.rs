@@ -76,8 +76,9 @@ impl Decision {
 /// `WHERE` clause; [`ChildScope::permits`] is the same rule on loaded values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChildScope {
-    /// The actor, matched against named team members.
-    pub user_id: UserId,
+    /// The actor, matched against named team members; `None` when the actor holds no role
+    /// that works with children (an administrator named on a team still sees nothing).
+    pub user_id: Option<UserId>,
     /// Organisations whose place on a team gives the actor access.
     pub organisation_ids: Vec<OrgId>,
     /// The day on which team membership is judged current.
@@ -92,14 +93,15 @@ impl ChildScope {
             actor.memberships.iter().filter(|m| m.role.works_with_children()).map(|m| m.organisation_id).collect();
         organisation_ids.sort();
         organisation_ids.dedup();
-        Self { user_id: actor.user_id, organisation_ids, today }
+        let works_with_children = actor.memberships.iter().any(|m| m.role.works_with_children());
+        Self { user_id: works_with_children.then_some(actor.user_id), organisation_ids, today }
     }
 
     /// Whether a child with this team is in scope.
     pub fn permits(&self, team: &[TeamMember]) -> bool {
-        team.iter()
-            .filter(|t| t.is_current(self.today))
-            .any(|t| t.user_id == Some(self.user_id) || self.organisation_ids.contains(&t.organisation_id))
+        team.iter().filter(|t| t.is_current(self.today)).any(|t| {
+            (t.user_id.is_some() && t.user_id == self.user_id) || self.organisation_ids.contains(&t.organisation_id)
+        })
     }
 }
 
@@ -176,6 +178,15 @@ mod tests {
         assert!(ChildScope::of(&a, today).permits(&[member(OrgId::random(), Some(a.user_id), None)]));
         let ended = [member(a.memberships[0].organisation_id, Some(a.user_id), Some(date(2026, 5, 31)))];
         assert!(!ChildScope::of(&a, today).permits(&ended));
+    }
+
+    #[test]
+    fn an_administrator_named_on_a_team_still_sees_nothing() {
+        let a = actor(Role::Admin, OrgId::random());
+        let today = date(2026, 6, 1);
+        assert!(!ChildScope::of(&a, today).permits(&[member(OrgId::random(), Some(a.user_id), None)]));
+        let s = actor(Role::StrategicLead, OrgId::random());
+        assert!(!ChildScope::of(&s, today).permits(&[member(OrgId::random(), Some(s.user_id), None)]));
     }
 
     #[test]

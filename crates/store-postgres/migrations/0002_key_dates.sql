@@ -8,7 +8,7 @@ CREATE TABLE sentences (
     kind           TEXT NOT NULL CHECK (kind IN ('dto','s250','extended','other')),
     sentence_date  DATE NOT NULL,
     term_months    INTEGER,
-    remand_days    INTEGER NOT NULL DEFAULT 0,
+    remand_days    BIGINT NOT NULL DEFAULT 0,
     court          TEXT,
     version        BIGINT NOT NULL
 );
@@ -26,7 +26,7 @@ CREATE TABLE key_date_revisions (
     sled              DATE NOT NULL,
     sentence_date     DATE NOT NULL,
     term_months       INTEGER,
-    remand_days       INTEGER NOT NULL,
+    remand_days       BIGINT NOT NULL,
     source            TEXT NOT NULL CHECK (source IN ('calculated','entered')),
     reason            TEXT NOT NULL,
     recorded_at       TIMESTAMPTZ NOT NULL,

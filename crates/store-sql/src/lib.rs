@@ -70,16 +70,29 @@ macro_rules! impl_storage {
 
             type Qb<'a> = QueryBuilder<'a, $db>;
 
-            /// Adds `AND c.id IN (children within scope)` to a query over `children c`.
+            /// Adds `AND c.id IN (children within scope)` to a query over `children c`: the
+            /// SQL form of `ChildScope::permits`.
             fn push_scope<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope) {
+                if scope.user_id.is_none() && scope.organisation_ids.is_empty() {
+                    qb.push(" AND 1 = 0");
+                    return;
+                }
                 qb.push(" AND c.id IN (SELECT t.child_id FROM team_members t WHERE t.started_on <= ");
                 qb.push_bind(date(scope.today));
                 qb.push(" AND (t.ended_on IS NULL OR t.ended_on >= ");
                 qb.push_bind(date(scope.today));
-                qb.push(") AND (t.user_id = ");
-                qb.push_bind(scope.user_id.0);
+                qb.push(") AND (");
+                let mut any = false;
+                if let Some(user) = scope.user_id {
+                    qb.push("t.user_id = ");
+                    qb.push_bind(user.0);
+                    any = true;
+                }
                 if !scope.organisation_ids.is_empty() {
-                    qb.push(" OR t.organisation_id IN (");
+                    if any {
+                        qb.push(" OR ");
+                    }
+                    qb.push("t.organisation_id IN (");
                     let mut sep = qb.separated(", ");
                     for id in &scope.organisation_ids {
                         sep.push_bind(id.0);
@@ -984,6 +997,8 @@ macro_rules! impl_storage {
             fn push_org_filter<'a>(qb: &mut Qb<'a>, org: OrgId, scope: &'a ChildScope) {
                 qb.push(" AND c.id IN (SELECT f.child_id FROM team_members f WHERE f.organisation_id = ");
                 qb.push_bind(org.0);
+                qb.push(" AND f.started_on <= ");
+                qb.push_bind(date(scope.today));
                 qb.push(" AND (f.ended_on IS NULL OR f.ended_on >= ");
                 qb.push_bind(date(scope.today));
                 qb.push("))");

@@ -68,10 +68,14 @@ impl fmt::Display for Backend {
 
 /// The backends to test against, or why the configuration is unusable.
 pub fn try_backends() -> anyhow::Result<Vec<Backend>> {
-    let url = std::env::var(POSTGRES_URL_VAR)
-        .ok()
-        .filter(|u| !u.trim().is_empty());
-    let required = std::env::var(REQUIRE_POSTGRES_VAR).is_ok_and(|v| v.trim() == "1");
+    backends_from(|name| std::env::var(name).ok())
+}
+
+/// [`try_backends`] reading the variables through `env` (so the rule can be tested without
+/// changing the process's environment).
+pub fn backends_from(env: impl Fn(&str) -> Option<String>) -> anyhow::Result<Vec<Backend>> {
+    let url = env(POSTGRES_URL_VAR).filter(|u| !u.trim().is_empty());
+    let required = env(REQUIRE_POSTGRES_VAR).is_some_and(|v| v.trim() == "1");
     match (url, required) {
         (Some(_), _) => Ok(vec![Backend::Sqlite, Backend::Postgres]),
         (None, false) => Ok(vec![Backend::Sqlite]),
@@ -131,30 +135,25 @@ impl TestDb {
     }
 }
 
-/// A fresh database of `backend`: a new SQLite file under the system temporary directory, or
-/// a new database `t_<uuid>` on the PostgreSQL server named by [`POSTGRES_URL_VAR`].
+/// A fresh database of `backend`: a new SQLite file `<uuid>.db` in `resettle-tests` under the
+/// system temporary directory, or a new database `t_<uuid>` on the PostgreSQL server named by
+/// [`POSTGRES_URL_VAR`] (meant to be a throwaway server, such as `scripts/with-postgres.sh`
+/// starts: the databases are not dropped).
 pub async fn fresh_db(backend: Backend) -> anyhow::Result<TestDb> {
     let name = uuid::Uuid::new_v4().simple().to_string();
     match backend {
         Backend::Sqlite => {
-            let path = std::env::temp_dir().join(format!("resettle-test-{name}.db"));
+            let dir = sqlite_dir()?;
+            let path = dir.join(format!("{name}.db"));
             let url = format!("sqlite://{}?mode=rwc", path.display());
-            let store = SqliteStore::connect(&url)
-                .await
-                .with_context(|| format!("opening {url}"))?;
-            Ok(TestDb {
-                backend,
-                url,
-                store: Arc::new(store),
-            })
+            let store = SqliteStore::connect(&url).await.with_context(|| format!("opening {url}"))?;
+            Ok(TestDb { backend, url, store: Arc::new(store) })
         }
         Backend::Postgres => {
-            let admin = std::env::var(POSTGRES_URL_VAR)
-                .with_context(|| format!("{POSTGRES_URL_VAR} is not set"))?;
+            let admin = std::env::var(POSTGRES_URL_VAR).with_context(|| format!("{POSTGRES_URL_VAR} is not set"))?;
             let db = format!("t_{name}");
-            let mut conn = sqlx::PgConnection::connect(&admin)
-                .await
-                .with_context(|| format!("connecting to {admin}"))?;
+            let mut conn =
+                sqlx::PgConnection::connect(&admin).await.with_context(|| format!("connecting to {admin}"))?;
             // A plain string runs as a simple query: CREATE DATABASE cannot be prepared.
             sqlx::Executor::execute(&mut conn, format!("CREATE DATABASE \"{db}\"").as_str())
                 .await
@@ -163,16 +162,35 @@ pub async fn fresh_db(backend: Backend) -> anyhow::Result<TestDb> {
             let mut url = Url::parse(&admin).with_context(|| format!("parsing {admin}"))?;
             url.set_path(&format!("/{db}"));
             let url = url.to_string();
-            let store = PostgresStore::connect(&url)
-                .await
-                .with_context(|| format!("opening {url}"))?;
-            Ok(TestDb {
-                backend,
-                url,
-                store: Arc::new(store),
-            })
+            let store = PostgresStore::connect(&url).await.with_context(|| format!("opening {url}"))?;
+            Ok(TestDb { backend, url, store: Arc::new(store) })
         }
     }
+}
+
+/// Where test SQLite files go: `resettle-tests` under the system temporary directory. Files
+/// left there by earlier runs (more than an hour old) are deleted the first time a process
+/// asks; a test's own files are left alone while it runs, since its server may still use them.
+fn sqlite_dir() -> anyhow::Result<std::path::PathBuf> {
+    static SWEPT: std::sync::Once = std::sync::Once::new();
+    let dir = std::env::temp_dir().join("resettle-tests");
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    SWEPT.call_once(|| {
+        let stale = |e: &std::fs::DirEntry| {
+            e.metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age > std::time::Duration::from_secs(3600))
+        };
+        if let Ok(entries) = std::fs::read_dir(&dir) {
+            for e in entries.flatten().filter(stale) {
+                // Best effort: another process may be sweeping too.
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    });
+    Ok(dir)
 }
 
 /// A fresh, empty, migrated store of `backend` (see [`fresh_db`]).
@@ -194,16 +212,25 @@ pub struct TestApp {
     client: reqwest::Client,
 }
 
+/// The web settings tests run with: the defaults, with the compiled front end found wherever
+/// the test runs from (it may not have been built; pages do not need it).
+pub fn web_config() -> WebConfig {
+    WebConfig {
+        static_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/dist"),
+        ..WebConfig::default()
+    }
+}
+
 /// Starts the service on a fresh database of `backend`, on a free port of `127.0.0.1`, in a
 /// background task that ends with the test's runtime.
 pub async fn spawn_app(backend: Backend) -> anyhow::Result<TestApp> {
+    spawn_app_with(backend, web_config()).await
+}
+
+/// [`spawn_app`] with other web settings (e.g. `secure_cookies`).
+pub async fn spawn_app_with(backend: Backend, config: WebConfig) -> anyhow::Result<TestApp> {
     let db = fresh_db(backend).await?;
     let app = App::new(db.store.clone(), Config::default());
-    let config = WebConfig {
-        // The compiled front end, wherever the test runs from (it may not have been built).
-        static_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/dist"),
-        ..WebConfig::default()
-    };
     let router = resettle_web::router(app.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
@@ -212,13 +239,7 @@ pub async fn spawn_app(backend: Backend) -> anyhow::Result<TestApp> {
             eprintln!("test server stopped: {e}");
         }
     });
-    Ok(TestApp {
-        base: format!("http://{addr}"),
-        app,
-        backend,
-        db,
-        client: http_client(None)?,
-    })
+    Ok(TestApp { base: format!("http://{addr}"), app, backend, db, client: http_client(None)? })
 }
 
 impl TestApp {
@@ -229,17 +250,11 @@ impl TestApp {
 
     /// Adds an organisation as the operator; its name is `<code> organisation`.
     pub async fn org(&self, code: &str, kind: &str) -> anyhow::Result<Organisation> {
-        self.org_named(code, &format!("{code} organisation"), kind)
-            .await
+        self.org_named(code, &format!("{code} organisation"), kind).await
     }
 
     /// Adds an organisation with a chosen name.
-    pub async fn org_named(
-        &self,
-        code: &str,
-        name: &str,
-        kind: &str,
-    ) -> anyhow::Result<Organisation> {
+    pub async fn org_named(&self, code: &str, name: &str, kind: &str) -> anyhow::Result<Organisation> {
         self.app
             .create_organisation(Principal::Operator, code, name, kind)
             .await
@@ -248,17 +263,8 @@ impl TestApp {
 
     /// Adds a user with one role in the organisation with `org_code`, password [`PASSWORD`],
     /// and returns them with a new API token.
-    pub async fn user(
-        &self,
-        email: &str,
-        org_code: &str,
-        role: &str,
-    ) -> anyhow::Result<(User, String)> {
-        let name = email
-            .split('@')
-            .next()
-            .unwrap_or(email)
-            .replace(['.', '-', '_'], " ");
+    pub async fn user(&self, email: &str, org_code: &str, role: &str) -> anyhow::Result<(User, String)> {
+        let name = email.split('@').next().unwrap_or(email).replace(['.', '-', '_'], " ");
         let user = self
             .app
             .create_user(
@@ -284,16 +290,8 @@ impl TestApp {
 
     /// The context in which `user` acts, for calling application services directly.
     pub async fn ctx(&self, user: &User) -> anyhow::Result<Ctx> {
-        let actor = self
-            .app
-            .actor(user.id)
-            .await
-            .map_err(|e| anyhow!("loading actor {}: {e:?}", user.id))?;
-        Ok(Ctx {
-            actor,
-            request_id: "test".into(),
-            ip: None,
-        })
+        let actor = self.app.actor(user.id).await.map_err(|e| anyhow!("loading actor {}: {e:?}", user.id))?;
+        Ok(Ctx { actor, request_id: "test".into(), ip: None })
     }
 
     /// A JSON API client sending `Authorization: Bearer <token>`.
@@ -342,8 +340,7 @@ impl ApiReply {
 
     /// The media type without parameters, e.g. `application/problem+json`.
     pub fn content_type(&self) -> Option<&str> {
-        self.header("content-type")
-            .map(|v| v.split(';').next().unwrap_or(v).trim())
+        self.header("content-type").map(|v| v.split(';').next().unwrap_or(v).trim())
     }
 }
 
@@ -358,32 +355,19 @@ pub struct Api {
 impl Api {
     /// A client of the API at `base` over `client`, with a bearer token or none.
     pub fn new(client: reqwest::Client, base: &str, token: Option<String>) -> Self {
-        Self {
-            client,
-            base: base.to_string(),
-            token,
-        }
+        Self { client, base: base.to_string(), token }
     }
 
     /// Sends `method path` with an optional JSON body and returns the whole reply.
-    pub async fn request(
-        &self,
-        method: Method,
-        path: &str,
-        body: Option<&Value>,
-    ) -> anyhow::Result<ApiReply> {
-        let mut rb = self
-            .client
-            .request(method.clone(), format!("{}{path}", self.base));
+    pub async fn request(&self, method: Method, path: &str, body: Option<&Value>) -> anyhow::Result<ApiReply> {
+        let mut rb = self.client.request(method.clone(), format!("{}{path}", self.base));
         if let Some(t) = &self.token {
             rb = rb.bearer_auth(t);
         }
         if let Some(b) = body {
             rb = rb.json(b);
         }
-        self.send(rb)
-            .await
-            .with_context(|| format!("{method} {path}"))
+        self.send(rb).await.with_context(|| format!("{method} {path}"))
     }
 
     /// Sends a request built on [`Api::builder`] (for odd bodies and headers).
@@ -392,16 +376,9 @@ impl Api {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await?;
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or(Value::String(text))
-        };
-        Ok(ApiReply {
-            status,
-            headers,
-            body,
-        })
+        let body =
+            if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
+        Ok(ApiReply { status, headers, body })
     }
 
     /// A request builder for `method path` carrying this client's token, for bodies that
@@ -457,19 +434,13 @@ impl PageReply {
 
     /// Every `Set-Cookie` header, as sent.
     pub fn set_cookies(&self) -> Vec<String> {
-        self.headers
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok().map(str::to_string))
-            .collect()
+        self.headers.get_all("set-cookie").iter().filter_map(|v| v.to_str().ok().map(str::to_string)).collect()
     }
 
     /// The `Set-Cookie` header for cookie `name`, if one was sent.
     pub fn set_cookie(&self, name: &str) -> Option<String> {
         let prefix = format!("{name}=");
-        self.set_cookies()
-            .into_iter()
-            .find(|c| c.starts_with(&prefix))
+        self.set_cookies().into_iter().find(|c| c.starts_with(&prefix))
     }
 
     /// The value of the page's first hidden `csrf_token` input.
@@ -478,13 +449,13 @@ impl PageReply {
     }
 }
 
-/// The value of the first `csrf_token` input in `html`.
+/// The value of the first `csrf_token` input in `html` (attributes in any order).
 pub fn csrf_token_in(html: &str) -> Option<String> {
     let at = html.find("name=\"csrf_token\"")?;
-    let rest = &html[at..];
-    let tag_end = rest.find('>')?;
-    let tag = &rest[..tag_end];
-    let v = tag.find("value=\"")? + "value=\"".len();
+    let start = html[..at].rfind('<')?;
+    let end = at + html[at..].find('>')?;
+    let tag = &html[start..end];
+    let v = tag.find(" value=\"")? + " value=\"".len();
     let len = tag[v..].find('"')?;
     Some(tag[v..v + len].to_string())
 }
@@ -501,17 +472,12 @@ impl Browser {
     /// A browser with an empty cookie jar, pointed at `base`.
     pub fn new(base: &str) -> anyhow::Result<Self> {
         let jar = Arc::new(Jar::default());
-        Ok(Self {
-            client: http_client(Some(jar.clone()))?,
-            jar,
-            base: Url::parse(base)?,
-        })
+        Ok(Self { client: http_client(Some(jar.clone()))?, jar, base: Url::parse(base)? })
     }
 
     /// Puts a cookie in the jar, as if the server had set it (to replay an old session).
     pub fn set_cookie(&self, name: &str, value: &str) {
-        self.jar
-            .add_cookie_str(&format!("{name}={value}; Path=/"), &self.base);
+        self.jar.add_cookie_str(&format!("{name}={value}; Path=/"), &self.base);
     }
 
     /// The value of cookie `name` the browser would send now.
@@ -524,26 +490,28 @@ impl Browser {
         })
     }
 
+    /// A request to `path` from this browser (its cookies are added when sent), for requests
+    /// the other methods cannot make.
+    pub fn builder(&self, method: Method, path: &str) -> anyhow::Result<reqwest::RequestBuilder> {
+        Ok(self.client.request(method, self.base.join(path)?))
+    }
+
+    /// Sends a request made with [`Browser::builder`].
+    pub async fn send(&self, rb: reqwest::RequestBuilder) -> anyhow::Result<PageReply> {
+        Self::reply(rb.send().await?).await
+    }
+
     async fn reply(response: reqwest::Response) -> anyhow::Result<PageReply> {
         let status = response.status();
         let headers = response.headers().clone();
         let body = response.text().await?;
-        Ok(PageReply {
-            status,
-            headers,
-            body,
-        })
+        Ok(PageReply { status, headers, body })
     }
 
     /// `GET path`.
     pub async fn get(&self, path: &str) -> anyhow::Result<PageReply> {
         let url = self.base.join(path)?;
-        let r = self
-            .client
-            .get(url)
-            .send()
-            .await
-            .with_context(|| format!("GET {path}"))?;
+        let r = self.client.get(url).send().await.with_context(|| format!("GET {path}"))?;
         Self::reply(r).await
     }
 
@@ -562,42 +530,23 @@ impl Browser {
         let url = self.base.join(path)?;
         let mut extra = HeaderMap::new();
         for (k, v) in headers {
-            extra.insert(
-                HeaderName::from_bytes(k.as_bytes())?,
-                HeaderValue::from_str(v)?,
-            );
+            extra.insert(HeaderName::from_bytes(k.as_bytes())?, HeaderValue::from_str(v)?);
         }
-        let r = self
-            .client
-            .post(url)
-            .headers(extra)
-            .form(form)
-            .send()
-            .await
-            .with_context(|| format!("POST {path}"))?;
+        let r = self.client.post(url).headers(extra).form(form).send().await.with_context(|| format!("POST {path}"))?;
         Self::reply(r).await
     }
 
     /// The CSRF token on the page at `path` (its forms' hidden `csrf_token`).
     pub async fn csrf_token(&self, path: &str) -> anyhow::Result<String> {
         let page = self.get(path).await?;
-        page.csrf_token()
-            .ok_or_else(|| anyhow!("no csrf_token on {path} (status {})", page.status))
+        page.csrf_token().ok_or_else(|| anyhow!("no csrf_token on {path} (status {})", page.status))
     }
 
     /// Signs in through the real form: GET /sign-in, copy its CSRF token, POST the form.
     /// Returns the reply to the POST (a 303 on success).
     pub async fn sign_in(&self, email: &str, password: &str) -> anyhow::Result<PageReply> {
         let token = self.csrf_token("/sign-in").await?;
-        self.post_form(
-            "/sign-in",
-            &[
-                ("email", email),
-                ("password", password),
-                ("csrf_token", &token),
-            ],
-        )
-        .await
+        self.post_form("/sign-in", &[("email", email), ("password", password), ("csrf_token", &token)]).await
     }
 
     /// Signs in with [`PASSWORD`] and fails unless a session was opened.
@@ -607,5 +556,44 @@ impl Browser {
             bail!("signing in as {email} failed: {} {}", r.status, r.body);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
+    }
+
+    #[test]
+    fn postgres_joins_sqlite_when_a_server_is_named() {
+        assert_eq!(backends_from(env(&[])).unwrap(), [Backend::Sqlite]);
+        assert_eq!(backends_from(env(&[(POSTGRES_URL_VAR, " ")])).unwrap(), [Backend::Sqlite]);
+        let url = (POSTGRES_URL_VAR, "postgres://postgres@127.0.0.1:5432/postgres");
+        assert_eq!(backends_from(env(&[url])).unwrap(), [Backend::Sqlite, Backend::Postgres]);
+        assert_eq!(
+            backends_from(env(&[url, (REQUIRE_POSTGRES_VAR, "1")])).unwrap(),
+            [Backend::Sqlite, Backend::Postgres]
+        );
+    }
+
+    #[test]
+    fn requiring_postgres_without_a_server_is_an_error() {
+        let e = backends_from(env(&[(REQUIRE_POSTGRES_VAR, "1")])).unwrap_err().to_string();
+        assert!(e.contains(POSTGRES_URL_VAR), "{e}");
+        assert_eq!(backends_from(env(&[(REQUIRE_POSTGRES_VAR, "0")])).unwrap(), [Backend::Sqlite]);
+    }
+
+    #[test]
+    fn the_csrf_token_is_read_from_its_hidden_input() {
+        let html = r#"<form><input type="hidden" name="csrf_token" value="abc123"><input name="x" value="y"></form>"#;
+        assert_eq!(csrf_token_in(html).as_deref(), Some("abc123"));
+        assert_eq!(csrf_token_in("<form></form>"), None);
+        assert_eq!(csrf_token_in(r#"<input name="csrf_token"><p value="no">"#), None);
+        let reordered = r#"<input value="xyz" type="hidden" name="csrf_token">"#;
+        assert_eq!(csrf_token_in(reordered).as_deref(), Some("xyz"));
     }
 }

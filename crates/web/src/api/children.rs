@@ -1,7 +1,7 @@
 //! Children, their caseload and their team, over JSON.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use resettle_app::children::NewChildInput;
 use resettle_app::storage::{CaseloadQuery, CaseloadSort};
@@ -10,8 +10,8 @@ use resettle_domain::child::ChildDetailsInput;
 use resettle_domain::ids::{ChildId, OrgId};
 use resettle_domain::team::TeamMemberInput;
 
-use super::ApiJson;
 use super::wire::*;
+use super::{ApiJson, ApiQuery};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
@@ -31,7 +31,7 @@ fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
 pub async fn list_children(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
-    Query(p): Query<CaseloadParams>,
+    ApiQuery(p): ApiQuery<CaseloadParams>,
 ) -> Result<Json<Caseload>, ApiError> {
     let organisation_id = match p.organisation_id.as_deref().filter(|s| !s.is_empty()) {
         None => None,

@@ -1,7 +1,7 @@
 //! Sentences, remands, key dates and the calendar, over JSON.
 
 use axum::Json;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use resettle_app::custody::{RecalculationInput, SentenceRecorded};
 use resettle_app::{AppError, Ctx, Principal};
@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ApiJson;
+use super::{ApiJson, ApiQuery};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
@@ -408,7 +408,7 @@ pub struct BankHolidayJson {
 pub async fn bank_holidays(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
-    Query(q): Query<YearParam>,
+    ApiQuery(q): ApiQuery<YearParam>,
 ) -> Result<Json<Vec<BankHolidayJson>>, ApiError> {
     let year = q.year.as_deref().and_then(|y| y.trim().parse::<i16>().ok()).ok_or_else(|| {
         ApiError(AppError::invalid("year", "Give the year as ?year=YYYY (1990 to 2100)"), ctx.request_id.clone())

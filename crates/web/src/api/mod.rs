@@ -73,34 +73,94 @@ pub fn router(state: AppState) -> Router {
     )
 }
 
-/// A JSON body whose rejections become problem documents that say what to fix.
+/// A JSON object body whose rejections become problem documents that say what to fix.
+/// Only an object is accepted: serde would otherwise take a JSON array and fill the fields
+/// by position.
 pub struct ApiJson<T>(pub T);
 
 impl<T, S> FromRequest<S> for ApiJson<T>
 where
-    Json<T>: FromRequest<S, Rejection = JsonRejection>,
+    T: serde::de::DeserializeOwned,
     S: Send + Sync,
 {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let rid = request_id(req.headers());
-        match Json::<T>::from_request(req, state).await {
+        let is_json = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(';').next())
+            .map(|v| v.trim().to_ascii_lowercase())
+            .is_some_and(|v| v == "application/json" || (v.starts_with("application/") && v.ends_with("+json")));
+        if !is_json {
+            return Err(problem(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as JSON with 'Content-Type: application/json'".into(),
+                vec![],
+                None,
+                rid,
+            ));
+        }
+        let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            problem(
+                StatusCode::BAD_REQUEST,
+                format!("The request body could not be read: {}", e.body_text()),
+                vec![],
+                None,
+                rid.clone(),
+            )
+        })?;
+        let starts_with_object = bytes.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        if !starts_with_object {
+            return Err(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "The body must be a JSON object of named fields, like {\"given_name\": \"…\"}".into(),
+                vec![],
+                None,
+                rid,
+            ));
+        }
+        match Json::<T>::from_bytes(&bytes) {
             Ok(Json(v)) => Ok(ApiJson(v)),
             Err(rejection) => {
                 let status = match &rejection {
                     JsonRejection::JsonDataError(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                    JsonRejection::MissingJsonContentType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
                     _ => StatusCode::BAD_REQUEST,
                 };
-                let detail = match &rejection {
-                    JsonRejection::MissingJsonContentType(_) => {
-                        "Send the body as JSON with 'Content-Type: application/json'".to_string()
-                    }
-                    other => format!("The JSON body is not valid: {}", other.body_text()),
-                };
-                Err(problem(status, detail, vec![], None, rid))
+                Err(problem(
+                    status,
+                    format!("The JSON body is not valid: {}", rejection.body_text()),
+                    vec![],
+                    None,
+                    rid,
+                ))
             }
+        }
+    }
+}
+
+/// A query string whose rejections become problem documents.
+pub struct ApiQuery<T>(pub T);
+
+impl<T, S> axum::extract::FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(rejection) => Err(problem(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                format!("The query string is not valid: {}", rejection.body_text()),
+                vec![],
+                None,
+                request_id(&parts.headers),
+            )),
         }
     }
 }

@@ -362,21 +362,9 @@ pub async fn new_child(
         email: some(&form.carer_email),
         ..Default::default()
     };
-    let any_carer =
-        carer.name.is_some() || carer.relationship.is_some() || carer.phone.is_some() || carer.email.is_some();
-    let mut carer = any_carer.then_some(carer);
-    if let Some(c) = &mut carer
-        && c.name.is_none()
-    {
-        // Something was typed about a carer but no name: ask for it rather than drop it.
-        c.name = Some(String::new());
-    }
+    let carer = carer.is_given().then_some(carer);
     let input = NewChildInput { details: form.details(), yjs_id: some(&form.yjs_id), carer };
-    let result = if input.carer.as_ref().is_some_and(|c| c.name.as_deref() == Some("")) {
-        Err(AppError::invalid("carer_name", "Enter the parent or carer's full name, or clear their other details"))
-    } else {
-        state.app.create_child(&who.ctx, &input).await
-    };
+    let result = state.app.create_child(&who.ctx, &input).await;
     match result {
         Ok(child) => Ok(Redirect::to(&format!("/children/{}?notice=created", child.id)).into_response()),
         Err(AppError::Invalid(errors)) => {

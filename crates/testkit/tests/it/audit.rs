@@ -1,0 +1,101 @@
+//! The audit trail on every backend: reads and writes recorded, tampering detected.
+
+use reqwest::StatusCode;
+use resettle_domain::audit::ChainBreak;
+use resettle_testkit::{Backend, TestDb};
+use serde_json::json;
+
+use crate::support::{Yjs, on_every_backend};
+
+on_every_backend!(
+    reads_writes_and_sign_ins_are_audited_and_the_chain_verifies,
+    an_edited_audit_row_is_detected_and_named,
+    a_deleted_audit_row_is_detected_and_named,
+    removing_the_newest_audit_rows_is_detected,
+);
+
+/// Runs `sql` on the test database directly, as someone with database access would.
+async fn tamper(db: &TestDb, sql: &str) -> anyhow::Result<()> {
+    use sqlx::Connection;
+    match db.backend {
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&db.url).await?;
+            sqlx::Executor::execute(&mut c, sql).await?;
+            c.close().await?;
+        }
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&db.url).await?;
+            sqlx::Executor::execute(&mut c, sql).await?;
+            c.close().await?;
+        }
+    }
+    Ok(())
+}
+
+/// A service with some history: a child created, read twice and changed.
+async fn with_history(b: Backend) -> anyhow::Result<Yjs> {
+    let w = Yjs::start(b).await?;
+    let child = w.child("Aud", "It").await?;
+    let id = child["id"].as_str().unwrap();
+    for _ in 0..2 {
+        let (status, _) = w.api().get(&format!("/api/v1/children/{id}")).await?;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (status, _) =
+        w.api().patch(&format!("/api/v1/children/{id}"), &json!({"version": 1, "first_language": "Welsh"})).await?;
+    assert_eq!(status, StatusCode::OK);
+    Ok(w)
+}
+
+async fn reads_writes_and_sign_ins_are_audited_and_the_chain_verifies(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let ctx = w.t.ctx(&w.cm).await?;
+    let child_id = w.t.app.caseload(&ctx, &Default::default()).await?.items[0].id;
+    let entries = w.t.app.store().child_audit(child_id, 100).await?;
+    let actions: Vec<(&str, &str)> = entries.iter().rev().map(|e| (e.action.as_str(), e.resource.as_str())).collect();
+    // Created, read twice, then read and changed by the PATCH.
+    assert_eq!(
+        actions,
+        [("write", "child"), ("read", "child"), ("read", "child"), ("read", "child"), ("write", "child")],
+        "{entries:?}"
+    );
+    for e in &entries {
+        assert_eq!(e.user_id, Some(w.cm.id));
+        assert!(e.membership_id.is_some(), "acting as a membership");
+        assert_ne!(e.request_id, "-", "the request id is recorded");
+        assert_eq!(e.ip.as_deref(), Some("127.0.0.1"));
+        assert_eq!(e.purpose, "case management");
+    }
+    // A failed and a successful sign-in are audited too.
+    let browser = w.t.browser()?;
+    let _ = browser.sign_in("casey.manager@yjs-a.example.org", "wrong password here").await;
+    let (head, _) = w.t.app.store().audit_head().await?;
+    let last = w.t.app.store().audit_entries(head - 1, 10).await?;
+    assert_eq!(last[0].action, "sign_in_failed");
+    assert_eq!(last[0].user_id, Some(w.cm.id));
+    assert!(w.t.app.verify_audit().await?.is_ok());
+    Ok(())
+}
+
+async fn an_edited_audit_row_is_detected_and_named(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    assert!(matches!(w.t.app.verify_audit().await?, Ok(n) if n >= 4));
+    tamper(&w.t.db, "UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 2").await?;
+    assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Changed { seq: 2 }));
+    Ok(())
+}
+
+async fn a_deleted_audit_row_is_detected_and_named(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    tamper(&w.t.db, "DELETE FROM audit_log WHERE seq = 3").await?;
+    assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Removed { seq: 3, next: 4 }));
+    Ok(())
+}
+
+async fn removing_the_newest_audit_rows_is_detected(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let (head, _) = w.t.app.store().audit_head().await?;
+    tamper(&w.t.db, &format!("DELETE FROM audit_log WHERE seq = {head}")).await?;
+    assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Truncated { last: head - 1, head }));
+    Ok(())
+}

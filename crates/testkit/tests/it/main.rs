@@ -1,0 +1,13 @@
+//! The one integration test binary: storage conformance, the JSON API and the pages, each
+//! scenario run on SQLite and (when `RESETTLE_TEST_POSTGRES_URL` is set) PostgreSQL.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+mod api;
+mod audit;
+mod key_dates;
+mod pages;
+mod sessions;
+mod storage;

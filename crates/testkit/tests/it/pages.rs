@@ -1,0 +1,836 @@
+//! The pages, driven over HTTP like a browser without JavaScript: sign-in, sessions, CSRF,
+//! cross-site posts, the caseload and the child's page, the add-child form, headers.
+
+use base64::Engine;
+use reqwest::Method;
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use resettle_testkit::{Backend, Browser, PASSWORD, PageReply, spawn_app, spawn_app_with, web_config};
+use resettle_web::WebConfig;
+use serde_json::json;
+use sha2::Digest;
+
+use crate::support::{Yjs, caseload_total, on_every_backend};
+
+on_every_backend!(
+    the_sign_in_page_offers_a_form_with_a_csrf_token,
+    a_wrong_password_is_refused_without_a_session,
+    signing_in_needs_the_sign_in_forms_csrf_token,
+    signing_in_opens_a_session_in_a_safe_cookie,
+    pages_need_a_session,
+    the_caseload_and_the_childs_page_show_the_child_and_team,
+    a_child_not_on_my_team_is_not_found,
+    forms_refuse_missing_wrong_and_foreign_csrf_tokens,
+    cross_site_form_posts_are_refused,
+    signing_out_ends_the_session_on_the_server,
+    the_add_child_form_shows_errors_and_keeps_what_was_typed,
+    the_add_child_form_reports_every_problem_at_once,
+    a_stale_edit_is_refused_and_shows_the_latest_details,
+    names_are_escaped_on_pages,
+    only_administrators_reach_the_administration_pages,
+    pages_carry_the_security_headers,
+    an_unknown_path_is_a_404_page,
+    adding_to_the_team_through_the_pages_gives_access,
+    an_invalid_carer_is_shown_again_and_not_saved,
+    every_form_needs_the_csrf_token,
+    behind_tls_cookies_are_secure_and_host_bound,
+);
+
+const SESSION: &str = "resettle_session";
+
+/// The headers every answer carries, pages and API alike.
+pub fn assert_security_headers(h: &HeaderMap, what: &str) {
+    let get = |name: &str| h.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let csp = get("content-security-policy");
+    assert!(!csp.is_empty(), "{what}: no Content-Security-Policy");
+    assert!(!csp.contains("unsafe-inline"), "{what}: {csp}");
+    assert!(!csp.contains("unsafe-eval"), "{what}: {csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{what}: {csp}");
+    assert!(csp.contains("default-src 'self'"), "{what}: {csp}");
+    assert_eq!(get("x-content-type-options"), "nosniff", "{what}");
+    assert!(!get("referrer-policy").is_empty(), "{what}: no Referrer-Policy");
+    assert_eq!(get("x-frame-options"), "DENY", "{what}");
+}
+
+fn has_attribute(set_cookie: &str, attribute: &str) -> bool {
+    set_cookie.split(';').any(|part| part.trim().eq_ignore_ascii_case(attribute))
+}
+
+/// A case manager with one child, `Ada Lovelace`, signed in in a browser.
+struct SignedIn {
+    w: Yjs,
+    browser: Browser,
+    child_id: String,
+}
+
+impl SignedIn {
+    async fn start(b: Backend) -> anyhow::Result<Self> {
+        let w = Yjs::start(b).await?;
+        let child = w.child("Ada", "Lovelace").await?;
+        let browser = w.t.browser()?;
+        browser.sign_in_ok(w.cm.email.as_str()).await?;
+        Ok(Self { child_id: child["id"].as_str().unwrap_or_default().to_string(), w, browser })
+    }
+
+    fn carers_path(&self) -> String {
+        format!("/children/{}/carers", self.child_id)
+    }
+
+    async fn carers(&self) -> anyhow::Result<i64> {
+        self.w.t.db.count("carers").await
+    }
+}
+
+fn carer_form(csrf: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("csrf_token", csrf),
+        ("name", "Grace Hopper"),
+        ("relationship", "Grandmother"),
+        ("phone", "0113 496 0123"),
+        ("parental_responsibility", "yes"),
+    ]
+}
+
+fn assert_redirect_to_sign_in(r: &PageReply, what: &str) {
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{what}: {}", r.body);
+    assert_eq!(r.location(), Some("/sign-in"), "{what}");
+}
+
+async fn the_sign_in_page_offers_a_form_with_a_csrf_token(b: Backend) -> anyhow::Result<()> {
+    let t = spawn_app(b).await?;
+    let browser = t.browser()?;
+    let page = browser.get("/sign-in").await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.header("content-type").unwrap_or_default().starts_with("text/html"));
+    assert!(page.body.contains("<form method=\"post\" action=\"/sign-in\""), "{}", page.body);
+    assert!(page.body.contains("name=\"email\"") && page.body.contains("name=\"password\""));
+    let token = page.csrf_token().expect("a csrf_token input");
+    assert!(token.len() >= 32, "a long random token: {token}");
+    let cookie = page.set_cookie("resettle_csrf").expect("the token's cookie");
+    assert!(has_attribute(&cookie, "HttpOnly"), "{cookie}");
+    assert_eq!(browser.cookie("resettle_csrf").as_deref(), Some(token.as_str()));
+    // Each visit gets its own token.
+    let again = t.browser()?.get("/sign-in").await?;
+    assert_ne!(again.csrf_token(), Some(token));
+    Ok(())
+}
+
+async fn a_wrong_password_is_refused_without_a_session(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let (_, _) = w.t.user("off@yjs-a.example.org", "YJS-A", "yjs_case_manager").await?;
+    for (what, email, password) in [
+        ("wrong password", w.cm.email.as_str(), "not the right passphrase"),
+        ("unknown account", "nobody@yjs-a.example.org", PASSWORD),
+        ("not an email address", "nobody", PASSWORD),
+        ("password in another case", w.cm.email.as_str(), "A LONG TEST PASSPHRASE"),
+    ] {
+        let browser = w.t.browser()?;
+        let r = browser.sign_in(email, password).await?;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{what}");
+        assert!(r.body.contains("Enter a correct email address and password"), "{what}: {}", r.body);
+        assert!(r.body.contains("There is a problem"), "{what}: the error summary");
+        assert_eq!(r.set_cookie(SESSION), None, "{what}: no session cookie");
+        assert_eq!(browser.cookie(SESSION), None, "{what}");
+        // The address is kept, the password is not.
+        if email.contains('@') {
+            assert!(r.body.contains(&format!("value=\"{email}\"")), "{what}");
+        }
+        assert!(!r.body.contains(password), "{what}: password echoed");
+        assert_redirect_to_sign_in(&browser.get("/caseload").await?, what);
+    }
+    let browser = w.t.browser()?;
+    let r = browser.sign_in("", "").await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Enter your email address") && r.body.contains("Enter your password"));
+    assert_eq!(w.t.db.count("sessions").await?, 0);
+    Ok(())
+}
+
+async fn signing_in_needs_the_sign_in_forms_csrf_token(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let email = w.cm.email.as_str();
+    // Without having loaded the form (no cookie, no token).
+    let r = w.t.browser()?.post_form("/sign-in", &[("email", email), ("password", PASSWORD)]).await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    // With the cookie but a token from another visit.
+    let browser = w.t.browser()?;
+    browser.get("/sign-in").await?;
+    let elsewhere = w.t.browser()?.csrf_token("/sign-in").await?;
+    let r =
+        browser.post_form("/sign-in", &[("email", email), ("password", PASSWORD), ("csrf_token", &elsewhere)]).await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // With the cookie and no token.
+    let r = browser.post_form("/sign-in", &[("email", email), ("password", PASSWORD), ("csrf_token", "")]).await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(browser.cookie(SESSION), None);
+    assert_eq!(w.t.db.count("sessions").await?, 0);
+    Ok(())
+}
+
+async fn signing_in_opens_a_session_in_a_safe_cookie(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let browser = w.t.browser()?;
+    let r = browser.sign_in(w.cm.email.as_str(), PASSWORD).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some("/"));
+    let cookie = r.set_cookie(SESSION).expect("a session cookie");
+    assert!(has_attribute(&cookie, "HttpOnly"), "{cookie}");
+    assert!(has_attribute(&cookie, "SameSite=Lax"), "{cookie}");
+    assert!(has_attribute(&cookie, "Path=/"), "{cookie}");
+    assert!(!has_attribute(&cookie, "Secure"), "plain HTTP: {cookie}");
+    let token = browser.cookie(SESSION).expect("kept by the browser");
+    assert!(token.len() >= 32);
+    // Only a hash of the token is stored.
+    assert!(w.t.app.store().session(&token).await?.is_none());
+    assert_eq!(w.t.db.count("sessions").await?, 1);
+    // The sign-in form's token is spent.
+    assert_eq!(browser.cookie("resettle_csrf"), None);
+
+    let home = browser.get("/").await?;
+    assert_eq!((home.status, home.location()), (StatusCode::SEE_OTHER, Some("/caseload")));
+    let caseload = browser.get("/caseload").await?;
+    assert_eq!(caseload.status, StatusCode::OK);
+    assert!(caseload.body.contains("My caseload"));
+
+    // Signing in again (a second browser) opens a second, different session.
+    let other = w.t.browser()?;
+    other.sign_in_ok(w.cm.email.as_str()).await?;
+    assert_ne!(other.cookie(SESSION), Some(token));
+    assert_eq!(w.t.db.count("sessions").await?, 2);
+    Ok(())
+}
+
+async fn pages_need_a_session(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let anonymous = s.w.t.browser()?;
+    for path in [
+        "/".to_string(),
+        "/caseload".into(),
+        "/children/new".into(),
+        format!("/children/{}", s.child_id),
+        format!("/children/{}/edit", s.child_id),
+        "/admin/users".into(),
+    ] {
+        assert_redirect_to_sign_in(&anonymous.get(&path).await?, &path);
+    }
+    let csrf = s.browser.csrf_token("/caseload").await?;
+    let r = anonymous.post_form(&s.carers_path(), &carer_form(&csrf)).await?;
+    assert_redirect_to_sign_in(&r, "POST without a session");
+    // A made-up session cookie is no better.
+    anonymous.set_cookie(SESSION, &"0".repeat(64));
+    assert_redirect_to_sign_in(&anonymous.get("/caseload").await?, "made-up session");
+    assert_eq!(s.carers().await?, 0);
+    Ok(())
+}
+
+async fn the_caseload_and_the_childs_page_show_the_child_and_team(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let caseload = s.browser.get("/caseload").await?;
+    assert_eq!(caseload.status, StatusCode::OK);
+    assert!(caseload.body.contains("Lovelace, Ada"), "{}", caseload.body);
+    assert!(caseload.body.contains(&format!("href=\"/children/{}\"", s.child_id)));
+    assert!(caseload.body.contains("1 child on your teams"), "{}", caseload.body);
+
+    let page = s.browser.get(&format!("/children/{}", s.child_id)).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Ada Lovelace"));
+    assert!(page.body.contains("Team around the child"));
+    assert!(page.body.contains("Aireborough YJS"));
+    assert!(page.body.contains("943 476 5919"), "NHS number shown spaced");
+    assert!(page.body.contains(&s.w.cm.name), "the case manager is named on the team");
+    Ok(())
+}
+
+async fn a_child_not_on_my_team_is_not_found(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    s.w.t.org("YJS-B", "yjs").await?;
+    let (stranger, _) = s.w.t.user("sam@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
+    let browser = s.w.t.browser()?;
+    browser.sign_in_ok(stranger.email.as_str()).await?;
+    for path in [
+        format!("/children/{}", s.child_id),
+        format!("/children/{}/edit", s.child_id),
+        format!("/children/{}/carers/new", s.child_id),
+        format!("/children/{}/team/new", s.child_id),
+        format!("/children/{}", uuid::Uuid::new_v4()),
+        "/children/not-an-id".into(),
+    ] {
+        let r = browser.get(&path).await?;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(r.body.contains("Page not found"), "{path}");
+        assert!(!r.body.contains("Lovelace"), "{path}: nothing about the child");
+    }
+    let caseload = browser.get("/caseload").await?;
+    assert!(!caseload.body.contains("Lovelace"));
+    // Posting to the child's forms with a valid token changes nothing either.
+    let csrf = browser.csrf_token("/caseload").await?;
+    let r = browser.post_form(&s.carers_path(), &carer_form(&csrf)).await?;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(s.carers().await?, 0);
+    Ok(())
+}
+
+async fn forms_refuse_missing_wrong_and_foreign_csrf_tokens(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let path = s.carers_path();
+    // Another session's token, for the same person.
+    let other = s.w.t.browser()?;
+    other.sign_in_ok(s.w.cm.email.as_str()).await?;
+    let foreign = other.csrf_token("/caseload").await?;
+    let mine = s.browser.csrf_token(&format!("/children/{}/carers/new", s.child_id)).await?;
+    assert_ne!(foreign, mine);
+
+    let mut no_token = carer_form("");
+    no_token.remove(0);
+    for (what, form) in [
+        ("no token", no_token),
+        ("empty token", carer_form("")),
+        ("wrong token", carer_form(&"0".repeat(64))),
+        ("another session's token", carer_form(&foreign)),
+        ("half the right token", carer_form(&mine[..32])),
+    ] {
+        let r = s.browser.post_form(&path, &form).await?;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.body);
+        assert!(r.body.contains("This page has expired"), "{what}");
+        assert_eq!(s.carers().await?, 0, "{what}: nothing written");
+    }
+    // The other forms check too.
+    let children_before = s.w.t.db.count("children").await?;
+    let r = s
+        .browser
+        .post_form(
+            "/children/new",
+            &[
+                ("given_name", "Eve"),
+                ("family_name", "Moss"),
+                ("date_of_birth-day", "1"),
+                ("date_of_birth-month", "1"),
+                ("date_of_birth-year", "2012"),
+                ("yjs_id", &s.w.yjs.id.to_string()),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.w.t.db.count("children").await?, children_before);
+    let r = s
+        .browser
+        .post_form(&format!("/children/{}/edit", s.child_id), &[("version", "1"), ("given_name", "Eve")])
+        .await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let r = s
+        .browser
+        .post_form(
+            &format!("/children/{}/team", s.child_id),
+            &[
+                ("organisation_id", &s.w.yjs.id.to_string()),
+                ("role", "yjs_health_worker"),
+                ("responsibility", "Health"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.w.t.db.count("team_members").await?, 1);
+
+    // The right token works: the refusals above were about the token.
+    let r = s.browser.post_form(&path, &carer_form(&mine)).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some(format!("/children/{}?notice=carer", s.child_id).as_str()));
+    assert_eq!(s.carers().await?, 1);
+    let page = s.browser.get(&format!("/children/{}", s.child_id)).await?;
+    assert!(page.body.contains("Grace Hopper") && page.body.contains("parental responsibility"));
+    Ok(())
+}
+
+async fn cross_site_form_posts_are_refused(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let path = s.carers_path();
+    let csrf = s.browser.csrf_token("/caseload").await?;
+    let host = s.w.t.base.trim_start_matches("http://").to_string();
+    let evil = "https://evil.example".to_string();
+    for (what, headers) in [
+        ("Sec-Fetch-Site: cross-site", vec![("sec-fetch-site", "cross-site")]),
+        ("Sec-Fetch-Site: same-site", vec![("sec-fetch-site", "same-site")]),
+        ("a foreign Origin", vec![("origin", evil.as_str())]),
+        ("same host, other port", vec![("origin", "http://127.0.0.1:1")]),
+    ] {
+        let r = s.browser.post_form_with_headers(&path, &carer_form(&csrf), &headers).await?;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{what}: {}", r.body);
+        assert_eq!(s.carers().await?, 0, "{what}: nothing written");
+    }
+    // Signing out from another site is refused too (it would end the session).
+    let r = s
+        .browser
+        .post_form_with_headers("/sign-out", &[("csrf_token", &csrf)], &[("sec-fetch-site", "cross-site")])
+        .await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.browser.get("/caseload").await?.status, StatusCode::OK);
+
+    // What a browser sends for a form on our own pages passes.
+    let origin = format!("http://{host}");
+    let r = s
+        .browser
+        .post_form_with_headers(&path, &carer_form(&csrf), &[("sec-fetch-site", "same-origin"), ("origin", &origin)])
+        .await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(s.carers().await?, 1);
+    Ok(())
+}
+
+async fn signing_out_ends_the_session_on_the_server(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let old = s.browser.cookie(SESSION).expect("signed in");
+    // Without the token: refused, still signed in.
+    let r = s.browser.post_form("/sign-out", &[]).await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(s.browser.get("/caseload").await?.status, StatusCode::OK);
+
+    let csrf = s.browser.csrf_token("/caseload").await?;
+    let r = s.browser.post_form("/sign-out", &[("csrf_token", &csrf)]).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some("/sign-in"));
+    assert_eq!(s.browser.cookie(SESSION), None, "the cookie is cleared");
+    assert_redirect_to_sign_in(&s.browser.get("/caseload").await?, "after sign-out");
+    assert_eq!(s.w.t.db.count("sessions").await?, 0, "the session is gone from the server");
+
+    // Someone who copied the cookie before sign-out gets nowhere with it.
+    let replay = s.w.t.browser()?;
+    replay.set_cookie(SESSION, &old);
+    assert_redirect_to_sign_in(&replay.get("/caseload").await?, "replayed cookie");
+    assert_redirect_to_sign_in(
+        &replay.post_form(&s.carers_path(), &carer_form(&csrf)).await?,
+        "replayed cookie and token",
+    );
+    assert_eq!(s.carers().await?, 0);
+    // Signing in again works.
+    s.browser.sign_in_ok(s.w.cm.email.as_str()).await?;
+    assert_eq!(s.browser.get("/caseload").await?.status, StatusCode::OK);
+    Ok(())
+}
+
+async fn the_add_child_form_shows_errors_and_keeps_what_was_typed(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let form_page = s.browser.get("/children/new").await?;
+    assert_eq!(form_page.status, StatusCode::OK);
+    assert!(form_page.body.contains("Add a child"));
+    assert!(form_page.body.contains(&s.w.yjs.id.to_string()), "the service is offered");
+    let csrf = form_page.csrf_token().expect("csrf");
+    let yjs = s.w.yjs.id.to_string();
+    let before = caseload_total(&s.w.api()).await?;
+
+    let r = s
+        .browser
+        .post_form(
+            "/children/new",
+            &[
+                ("csrf_token", &csrf),
+                ("given_name", "Grace"),
+                ("family_name", ""),
+                ("date_of_birth-day", "31"),
+                ("date_of_birth-month", "2"),
+                ("date_of_birth-year", "2012"),
+                ("nhs_number", "943 476 5918"),
+                ("legal_status", "not_looked_after"),
+                ("yjs_id", &yjs),
+                ("carer_name", "Ann Hopper"),
+                ("carer_phone", "call me"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("govuk-error-summary"), "the GOV.UK error summary");
+    assert!(r.body.contains("There is a problem"));
+    assert!(r.body.contains("<title>Error:"), "the title says there is an error");
+    for (field, message) in [
+        ("family_name", "Enter family name"),
+        ("date_of_birth", "real date"),
+        ("nhs_number", "NHS number is not valid"),
+        ("carer_relationship", "Enter relationship to the child"),
+        ("carer_phone", "Telephone must contain only digits"),
+    ] {
+        assert!(r.body.contains(&format!("href=\"#{field}\"")), "summary links to {field}");
+        assert!(r.body.contains(message), "{field}: {message}");
+    }
+    // What was typed is kept.
+    for typed in [
+        "value=\"Grace\"",
+        "value=\"31\"",
+        "value=\"2\"",
+        "value=\"2012\"",
+        "value=\"943 476 5918\"",
+        "value=\"Ann Hopper\"",
+        "value=\"call me\"",
+    ] {
+        assert!(r.body.contains(typed), "kept {typed}");
+    }
+    assert_eq!(caseload_total(&s.w.api()).await?, before, "nothing written");
+
+    let r = s
+        .browser
+        .post_form(
+            "/children/new",
+            &[
+                ("csrf_token", &csrf),
+                ("given_name", "Grace"),
+                ("family_name", "Hopper"),
+                ("date_of_birth-day", "9"),
+                ("date_of_birth-month", "12"),
+                ("date_of_birth-year", &(s.w.t.app.today().year() - 13).to_string()),
+                ("legal_status", "looked_after"),
+                ("yjs_id", &yjs),
+                ("carer_name", "Mary Hopper"),
+                ("carer_relationship", "Mother"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.location().unwrap_or_default().to_string();
+    assert!(location.starts_with("/children/") && location.ends_with("?notice=created"), "{location}");
+    let page = s.browser.get(&location).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Grace Hopper") && page.body.contains("Child added"));
+    assert!(page.body.contains("Mary Hopper"), "the carer was saved with the child");
+    assert_eq!(caseload_total(&s.w.api()).await?, before + 1);
+
+    // Someone who cannot add children is told so.
+    s.w.t.org("ETE-A", "education").await?;
+    let (tutor, _) = s.w.t.user("tia@college.example.org", "ETE-A", "ete_coordinator").await?;
+    let browser = s.w.t.browser()?;
+    browser.sign_in_ok(tutor.email.as_str()).await?;
+    assert_eq!(browser.get("/children/new").await?.status, StatusCode::FORBIDDEN);
+    Ok(())
+}
+
+async fn the_add_child_form_reports_every_problem_at_once(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let csrf = s.browser.csrf_token("/children/new").await?;
+    let yjs = s.w.yjs.id.to_string();
+    // Carer details without the carer's name, and two other mistakes.
+    let r = s
+        .browser
+        .post_form(
+            "/children/new",
+            &[
+                ("csrf_token", &csrf),
+                ("given_name", "Grace"),
+                ("family_name", ""),
+                ("date_of_birth-day", "31"),
+                ("date_of_birth-month", "2"),
+                ("date_of_birth-year", "2012"),
+                ("yjs_id", &yjs),
+                ("carer_relationship", "Aunt"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("value=\"Aunt\""), "kept what was typed");
+    // The GOV.UK pattern: the summary lists every problem, so that one submission shows
+    // everything to fix.
+    for field in ["carer_name", "family_name", "date_of_birth"] {
+        assert!(r.body.contains(&format!("href=\"#{field}\"")), "the error summary should link to {field}");
+    }
+    Ok(())
+}
+
+async fn a_stale_edit_is_refused_and_shows_the_latest_details(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let edit = format!("/children/{}/edit", s.child_id);
+    let form = s.browser.get(&edit).await?;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("name=\"version\" value=\"1\""), "{}", form.body);
+    let csrf = form.csrf_token().expect("csrf");
+    // Meanwhile someone changes the record through the API.
+    let (status, _) =
+        s.w.api()
+            .patch(&format!("/api/v1/children/{}", s.child_id), &json!({"version": 1, "family_name": "Byron"}))
+            .await?;
+    assert_eq!(status, StatusCode::OK);
+
+    let year = (s.w.t.app.today().year() - 14).to_string();
+    let stale = [
+        ("csrf_token", csrf.as_str()),
+        ("version", "1"),
+        ("given_name", "Augusta"),
+        ("family_name", "Lovelace"),
+        ("date_of_birth-day", "1"),
+        ("date_of_birth-month", "1"),
+        ("date_of_birth-year", year.as_str()),
+        ("legal_status", "not_looked_after"),
+    ];
+    let r = s.browser.post_form(&edit, &stale).await?;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert!(r.body.contains("Someone else changed this record"));
+    assert!(r.body.contains("value=\"Byron\""), "the latest details are shown");
+    assert!(r.body.contains("name=\"version\" value=\"2\""));
+    let (_, now) = s.w.api().get(&format!("/api/v1/children/{}", s.child_id)).await?;
+    assert_eq!((now["version"].clone(), now["given_name"].clone()), (json!(2), json!("Ada")));
+    Ok(())
+}
+
+async fn names_are_escaped_on_pages(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let child = w.child("<script>alert(1)</script>", "O\"Brien<b>").await?;
+    let browser = w.t.browser()?;
+    browser.sign_in_ok(w.cm.email.as_str()).await?;
+    for path in ["/caseload".to_string(), format!("/children/{}", child["id"].as_str().unwrap())] {
+        let page = browser.get(&path).await?;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(!page.body.contains("<script>alert(1)</script>"), "{path}: raw script");
+        assert!(!page.body.contains("Brien<b>"), "{path}: raw tag");
+        // Shown, as text: `<` written as an entity (`&lt;` or `&#60;`).
+        let at = page.body.find("alert(1)").expect("the name is shown");
+        let before = &page.body[..at];
+        assert!(before.ends_with("script&gt;") || before.ends_with("script&#62;"), "{path}: escaped");
+    }
+    Ok(())
+}
+
+async fn only_administrators_reach_the_administration_pages(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    for path in ["/admin/users", "/admin/organisations"] {
+        let r = s.browser.get(path).await?;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{path}");
+    }
+    let csrf = s.browser.csrf_token("/caseload").await?;
+    let r = s
+        .browser
+        .post_form(
+            "/admin/organisations",
+            &[("csrf_token", &csrf), ("code", "EVIL"), ("name", "Evil"), ("kind", "yjs")],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(s.w.t.app.find_organisation("EVIL").await.unwrap().is_none());
+
+    let (admin, _) = s.w.t.user("root@yjs-a.example.org", "YJS-A", "admin").await?;
+    let browser = s.w.t.browser()?;
+    browser.sign_in_ok(admin.email.as_str()).await?;
+    let home = browser.get("/").await?;
+    assert_eq!(home.location(), Some("/admin/users"));
+    let users = browser.get("/admin/users").await?;
+    assert_eq!(users.status, StatusCode::OK);
+    assert!(users.body.contains("casey.manager@yjs-a.example.org"));
+    // An administrator's caseload is empty, whatever organisation they sit in.
+    let caseload = browser.get("/caseload").await?;
+    assert!(!caseload.body.contains("Lovelace"), "{}", caseload.body);
+    assert_eq!(browser.get(&format!("/children/{}", s.child_id)).await?.status, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+async fn pages_carry_the_security_headers(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let anonymous = s.w.t.browser()?;
+    for (what, r) in [
+        ("sign-in page", anonymous.get("/sign-in").await?),
+        ("redirect", anonymous.get("/caseload").await?),
+        ("404 page", anonymous.get("/no/such/page").await?),
+        ("caseload", s.browser.get("/caseload").await?),
+        ("child", s.browser.get(&format!("/children/{}", s.child_id)).await?),
+        ("CSRF refusal", s.browser.post_form(&s.carers_path(), &[]).await?),
+    ] {
+        assert_security_headers(&r.headers, what);
+        assert_eq!(r.header("cache-control"), Some("no-store"), "{what}");
+    }
+    // The one inline script runs under the policy: its hash is allowed.
+    let page = s.browser.get("/caseload").await?;
+    let csp = page.header("content-security-policy").unwrap_or_default();
+    let start = page.body.find("<script>").expect("the inline script") + "<script>".len();
+    let end = start + page.body[start..].find("</script>").expect("its end");
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(&page.body.as_bytes()[start..end]));
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp} does not allow the inline script");
+    assert!(!page.body[end..].contains("<script>"), "no other inline script");
+    Ok(())
+}
+
+async fn an_unknown_path_is_a_404_page(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    for browser in [&s.browser, &s.w.t.browser()?] {
+        for path in ["/no-such-page", "/children", "/api/v1/nothing"] {
+            let r = browser.get(path).await?;
+            assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+            if !path.starts_with("/api/") {
+                assert!(r.header("content-type").unwrap_or_default().starts_with("text/html"), "{path}");
+                assert!(r.body.contains("Page not found"), "{path}");
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn adding_to_the_team_through_the_pages_gives_access(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let college = s.w.t.org_named("ETE-A", "Calder College", "education").await?;
+    let (tutor, _) = s.w.t.user("tia.tutor@college.example.org", "ETE-A", "ete_coordinator").await?;
+    let team_new = format!("/children/{}/team/new", s.child_id);
+
+    // Step 1: choose the organisation; step 2 offers its people.
+    let step1 = s.browser.get(&team_new).await?;
+    assert_eq!(step1.status, StatusCode::OK);
+    assert!(step1.body.contains("Calder College"));
+    let step2 = s.browser.get(&format!("{team_new}?organisation_id={}", college.id)).await?;
+    assert_eq!(step2.status, StatusCode::OK);
+    assert!(step2.body.contains(&tutor.id.to_string()), "the college's people are offered");
+    let csrf = step2.csrf_token().expect("csrf");
+
+    let college_id = college.id.to_string();
+    let tutor_id = tutor.id.to_string();
+    // A missing responsibility: the form again, nothing written.
+    let r = s
+        .browser
+        .post_form(
+            &format!("/children/{}/team", s.child_id),
+            &[
+                ("csrf_token", &csrf),
+                ("organisation_id", &college_id),
+                ("role", "ete_coordinator"),
+                ("user_id", &tutor_id),
+                ("responsibility", ""),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("There is a problem") && r.body.contains("href=\"#responsibility\""));
+    assert_eq!(s.w.t.db.count("team_members").await?, 1);
+
+    let r = s
+        .browser
+        .post_form(
+            &format!("/children/{}/team", s.child_id),
+            &[
+                ("csrf_token", &csrf),
+                ("organisation_id", &college_id),
+                ("role", "ete_coordinator"),
+                ("user_id", &tutor_id),
+                ("responsibility", "Finds a college place"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = s.browser.get(&format!("/children/{}", s.child_id)).await?;
+    assert!(page.body.contains("Calder College") && page.body.contains("Finds a college place"));
+    assert!(page.body.contains("tia tutor"), "the named person is shown");
+
+    let browser = s.w.t.browser()?;
+    browser.sign_in_ok(tutor.email.as_str()).await?;
+    let caseload = browser.get("/caseload").await?;
+    assert!(caseload.body.contains("Lovelace, Ada"), "on the tutor's caseload now");
+    assert_eq!(browser.get(&format!("/children/{}", s.child_id)).await?.status, StatusCode::OK);
+    Ok(())
+}
+
+async fn an_invalid_carer_is_shown_again_and_not_saved(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let csrf = s.browser.csrf_token(&format!("/children/{}/carers/new", s.child_id)).await?;
+    let r = s
+        .browser
+        .post_form(
+            &s.carers_path(),
+            &[("csrf_token", &csrf), ("name", "Grace Hopper"), ("relationship", ""), ("email", "not-an-email")],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("There is a problem"));
+    assert!(r.body.contains("href=\"#relationship\"") && r.body.contains("href=\"#email\""), "{}", r.body);
+    assert!(r.body.contains("value=\"Grace Hopper\"") && r.body.contains("value=\"not-an-email\""));
+    assert_eq!(s.carers().await?, 0);
+    Ok(())
+}
+
+async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let (admin, _) = s.w.t.user("root@yjs-a.example.org", "YJS-A", "admin").await?;
+    let admin_browser = s.w.t.browser()?;
+    admin_browser.sign_in_ok(admin.email.as_str()).await?;
+    let tables = ["organisations", "users", "children", "carers", "team_members", "timeline_entries", "sessions"];
+    let mut before = Vec::new();
+    for t in tables {
+        before.push(s.w.t.db.count(t).await?);
+    }
+    let id = &s.child_id;
+    let case_manager_forms = [
+        format!("/children/{id}/carers"),
+        format!("/children/{id}/team"),
+        format!("/children/{id}/edit"),
+        "/children/new".to_string(),
+        format!("/children/{id}/sentences/new"),
+        format!("/children/{id}/remands/new"),
+        "/sign-out".to_string(),
+    ];
+    let admin_forms = ["/admin/organisations", "/admin/users", "/admin/bank-holidays", "/sign-out"];
+    for (browser, forms) in [
+        (&s.browser, case_manager_forms.iter().map(String::as_str).collect::<Vec<_>>()),
+        (&admin_browser, admin_forms.to_vec()),
+    ] {
+        for path in forms {
+            for token in ["", "forged"] {
+                let r = browser
+                    .post_form(path, &[("csrf_token", token), ("name", "X"), ("code", "FORGED"), ("kind", "yjs")])
+                    .await?;
+                assert_eq!(r.status, StatusCode::FORBIDDEN, "POST {path} with token {token:?}: {}", r.body);
+            }
+        }
+    }
+    // A sentence that does not exist: refused either way, never written.
+    let r =
+        s.browser.post_form(&format!("/sentences/{}/recalculate", uuid::Uuid::new_v4()), &[("csrf_token", "")]).await?;
+    assert!([StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&r.status), "{}", r.status);
+    let mut after = Vec::new();
+    for t in tables {
+        after.push(s.w.t.db.count(t).await?);
+    }
+    assert_eq!(after, before, "nothing written ({tables:?})");
+
+    // With the session's token the administrator's form works: the refusals were the token.
+    let csrf = admin_browser.csrf_token("/admin/organisations").await?;
+    let r = admin_browser
+        .post_form(
+            "/admin/organisations",
+            &[("csrf_token", &csrf), ("code", "ETE-NEW"), ("name", "New College"), ("kind", "education")],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(s.w.t.app.find_organisation("ETE-NEW").await.unwrap().is_some());
+    Ok(())
+}
+
+async fn behind_tls_cookies_are_secure_and_host_bound(b: Backend) -> anyhow::Result<()> {
+    let t = spawn_app_with(b, WebConfig { secure_cookies: true, ..web_config() }).await?;
+    t.org("YJS-A", "yjs").await?;
+    let (cm, _) = t.user("casey@yjs-a.example.org", "YJS-A", "yjs_case_manager").await?;
+    // The test speaks plain HTTP, where a browser would not send `Secure` cookies back: the
+    // cookies are sent by hand, as a browser behind TLS would.
+    let client = t.browser()?;
+    let page = client.get("/sign-in").await?;
+    assert!(page.header("strict-transport-security").is_some_and(|v| v.contains("max-age=")), "HSTS");
+    let csrf_cookie = page.set_cookie("__Host-resettle_csrf").expect("__Host- prefixed CSRF cookie");
+    for attribute in ["Secure", "HttpOnly", "Path=/", "SameSite=Lax"] {
+        assert!(has_attribute(&csrf_cookie, attribute), "{attribute}: {csrf_cookie}");
+    }
+    assert!(!csrf_cookie.to_ascii_lowercase().contains("domain="), "host-only: {csrf_cookie}");
+    let csrf = page.csrf_token().expect("csrf");
+
+    let r = client
+        .send(
+            client.builder(Method::POST, "/sign-in")?.header("cookie", format!("__Host-resettle_csrf={csrf}")).form(&[
+                ("email", cm.email.as_str()),
+                ("password", PASSWORD),
+                ("csrf_token", csrf.as_str()),
+            ]),
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let session_cookie = r.set_cookie("__Host-resettle_session").expect("__Host- prefixed session cookie");
+    for attribute in ["Secure", "HttpOnly", "Path=/", "SameSite=Lax"] {
+        assert!(has_attribute(&session_cookie, attribute), "{attribute}: {session_cookie}");
+    }
+    assert_eq!(r.set_cookie(SESSION), None, "no unprefixed session cookie");
+    let value = session_cookie.split(';').next().unwrap_or_default().trim_start_matches("__Host-resettle_session=");
+
+    let with = |cookie: String| async {
+        client.send(client.builder(Method::GET, "/caseload")?.header("cookie", cookie)).await
+    };
+    assert_eq!(with(format!("__Host-resettle_session={value}")).await?.status, StatusCode::OK);
+    // The unprefixed name (which an attacker on a sibling domain could set) is not read.
+    assert_redirect_to_sign_in(&with(format!("{SESSION}={value}")).await?, "unprefixed cookie");
+    Ok(())
+}
