@@ -207,6 +207,43 @@ fn plural_u64(n: i64, unit: &str) -> String {
     if n == 1 { format!("1 {unit}") } else { format!("{n} {unit}s") }
 }
 
+impl DeadlineKind {
+    /// Every kind.
+    pub const ALL: [DeadlineKind; 4] = [
+        DeadlineKind::InitialPlanningMeeting,
+        DeadlineKind::ReviewMeeting,
+        DeadlineKind::PreReleaseMeeting,
+        DeadlineKind::PreReleasePlan,
+    ];
+
+    /// The stored and API spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadlineKind::InitialPlanningMeeting => "initial_planning_meeting",
+            DeadlineKind::ReviewMeeting => "review_meeting",
+            DeadlineKind::PreReleaseMeeting => "pre_release_meeting",
+            DeadlineKind::PreReleasePlan => "pre_release_plan",
+        }
+    }
+
+    /// The name people read.
+    pub fn label(self) -> &'static str {
+        match self {
+            DeadlineKind::InitialPlanningMeeting => "Initial planning meeting",
+            DeadlineKind::ReviewMeeting => "Review meeting",
+            DeadlineKind::PreReleaseMeeting => "Pre-release meeting",
+            DeadlineKind::PreReleasePlan => "Pre-release plan complete",
+        }
+    }
+}
+
+impl std::str::FromStr for DeadlineKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown deadline kind {s}"))
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -422,42 +459,5 @@ mod tests {
         assert_eq!(DeadlineKind::deserialize(de).unwrap(), DeadlineKind::PreReleaseMeeting);
         let de: StrDeserializer<'_, ValueError> = "initial_planning_meeting".into_deserializer();
         assert_eq!(DeadlineKind::deserialize(de).unwrap(), DeadlineKind::InitialPlanningMeeting);
-    }
-}
-
-impl DeadlineKind {
-    /// Every kind.
-    pub const ALL: [DeadlineKind; 4] = [
-        DeadlineKind::InitialPlanningMeeting,
-        DeadlineKind::ReviewMeeting,
-        DeadlineKind::PreReleaseMeeting,
-        DeadlineKind::PreReleasePlan,
-    ];
-
-    /// The stored and API spelling.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeadlineKind::InitialPlanningMeeting => "initial_planning_meeting",
-            DeadlineKind::ReviewMeeting => "review_meeting",
-            DeadlineKind::PreReleaseMeeting => "pre_release_meeting",
-            DeadlineKind::PreReleasePlan => "pre_release_plan",
-        }
-    }
-
-    /// The name people read.
-    pub fn label(self) -> &'static str {
-        match self {
-            DeadlineKind::InitialPlanningMeeting => "Initial planning meeting",
-            DeadlineKind::ReviewMeeting => "Review meeting",
-            DeadlineKind::PreReleaseMeeting => "Pre-release meeting",
-            DeadlineKind::PreReleasePlan => "Pre-release plan complete",
-        }
-    }
-}
-
-impl std::str::FromStr for DeadlineKind {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s).ok_or_else(|| format!("unknown deadline kind {s}"))
     }
 }
