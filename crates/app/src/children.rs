@@ -3,8 +3,7 @@
 use serde::Serialize;
 
 use resettle_domain::child::{Carer, CarerInput, Child, ChildDetailsInput};
-use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
-use resettle_domain::ids::{CarerId, ChildId, EpisodeId, OrgId, PlacementId, TeamMemberId, TimelineEntryId};
+use resettle_domain::ids::{CarerId, ChildId, OrgId, TeamMemberId, TimelineEntryId};
 use resettle_domain::org::{OrgKind, Organisation, Role};
 use resettle_domain::policy::{Action, Decision, decide};
 use resettle_domain::team::{TeamMember, TeamMemberInput};
@@ -273,48 +272,5 @@ impl App {
         self.store.insert_carer(&carer, &entry).await?;
         self.audit(ctx, "write", "child.carers", Some(child_id)).await?;
         Ok(carer)
-    }
-
-    /// Records that a child has entered custody at an establishment.
-    pub async fn open_custody_episode(
-        &self,
-        ctx: &Ctx,
-        child_id: ChildId,
-        kind: EpisodeKind,
-        started_on: jiff::civil::Date,
-        establishment_id: OrgId,
-    ) -> AppResult<CustodyEpisode> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
-        let est = self
-            .store
-            .organisation(establishment_id)
-            .await?
-            .filter(|o| o.kind.is_secure_establishment())
-            .ok_or_else(|| {
-                AppError::invalid("establishment_id", "Choose a secure establishment (YOI, STC, SCH or secure school)")
-            })?;
-        if self.store.custody(child_id).await?.iter().any(|e| e.episode.ended_on.is_none()) {
-            return Err(AppError::invalid("kind", "The child is already in custody: record the release first"));
-        }
-        let episode = CustodyEpisode { id: EpisodeId::random(), child_id, kind, started_on, ended_on: None };
-        let placement = Placement {
-            id: PlacementId::random(),
-            episode_id: episode.id,
-            establishment_id: est.id,
-            started_on,
-            ended_on: None,
-            reason: PlacementReason::Admission,
-        };
-        let entry = self.entry_for(
-            ctx,
-            child_id,
-            "custody.started",
-            format!("{} from {} at {}", kind.label(), resettle_domain::calendar::long_date(started_on), est.name),
-            None,
-        );
-        self.store.insert_episode(&episode, &placement, &entry).await?;
-        self.audit(ctx, "write", "custody", Some(child_id)).await?;
-        Ok(episode)
     }
 }

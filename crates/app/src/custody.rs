@@ -8,17 +8,21 @@ use resettle_domain::calendar::{BankHoliday, Calendar, long_date};
 use resettle_domain::child::{Child, LegalStatus};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
 use resettle_domain::dto::{DtoInput, dto_key_dates, explain};
-use resettle_domain::ids::{ChildId, DeadlineId, EpisodeId, KeyDatesId, OrgId, PlacementId, RemandId, SentenceId};
+use resettle_domain::ids::{
+    ChildId, DeadlineId, EpisodeId, KeyDatesId, OrgId, PlacementId, RemandId, SentenceId, TeamMemberId,
+};
 use resettle_domain::org::Organisation;
+use resettle_domain::org::Role;
 use resettle_domain::policy::{Action, Decision, decide};
 use resettle_domain::sentence::{
     KeyDates, KeyDatesRevision, KeyDatesSource, Remand, RemandInput, Sentence, SentenceInput, SentenceKind,
     StoredDeadline,
 };
+use resettle_domain::team::TeamMember;
 use resettle_domain::timescales::custody_deadlines;
 use resettle_domain::validation::ValidationErrors;
 
-use crate::storage::{EpisodeChange, NewRemand, NewSentence, SentenceView};
+use crate::storage::{EpisodeChange, EpisodeView, NewRemand, NewSentence, Release, SentenceView, Transfer};
 use crate::{App, AppError, AppResult, Ctx, Principal};
 
 /// A sentence just recorded or recalculated.
@@ -238,12 +242,17 @@ impl App {
             ),
             None,
         );
+        let team_added = match &change {
+            EpisodeChange::Open { .. } => self.establishment_joins(child_id, est.id, checked.sentence_date).await?,
+            EpisodeChange::Continue { .. } => None,
+        };
         self.store
             .insert_sentence(&NewSentence {
                 sentence: sentence.clone(),
                 revision,
                 episode: change,
                 deadlines: deadlines.clone(),
+                team_added,
                 entry,
             })
             .await?;
@@ -321,6 +330,7 @@ impl App {
                 episode,
                 placement,
                 deadlines: deadlines.clone(),
+                team_added: self.establishment_joins(child_id, est.id, checked.started_on).await?,
                 child: became_looked_after,
                 entries,
             })
@@ -453,5 +463,177 @@ impl App {
         self.store.recalculate_sentence(&updated, current.version, &revision, &deadlines, &entry).await?;
         self.audit(ctx, "write", "sentence", Some(current.child_id)).await?;
         Ok(SentenceRecorded { sentence: updated, key_dates: checked.dates, deadlines })
+    }
+}
+
+/// Input for a transfer or a release, as typed.
+#[derive(Clone, Debug, Default)]
+pub struct MoveInput {
+    /// The day, `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// The receiving establishment (transfers).
+    pub establishment_id: Option<String>,
+    /// Why (transfers), e.g. "placement review".
+    pub reason: Option<String>,
+}
+
+impl App {
+    /// The establishment's place on the team when custody begins there, unless it is on the
+    /// team already.
+    async fn establishment_joins(&self, child: ChildId, est: OrgId, from: Date) -> AppResult<Option<TeamMember>> {
+        let today = self.today();
+        let already =
+            self.store.team(child).await?.iter().any(|t| t.member.organisation_id == est && t.member.is_current(today));
+        Ok((!already).then(|| TeamMember {
+            id: TeamMemberId::random(),
+            child_id: child,
+            organisation_id: est,
+            user_id: None,
+            role: Role::SecurePractitioner,
+            responsibility: "The custody part of the plan, and release day".into(),
+            started_on: from,
+            ended_on: None,
+        }))
+    }
+
+    async fn open_episode(&self, child: ChildId) -> AppResult<EpisodeView> {
+        self.store
+            .custody(child)
+            .await?
+            .into_iter()
+            .find(|e| e.episode.ended_on.is_none())
+            .ok_or_else(|| AppError::invalid("date", "The child is not in custody"))
+    }
+
+    fn move_date(&self, e: &mut ValidationErrors, raw: Option<&str>, not_before: Date, what: &str) -> Option<Date> {
+        let day = resettle_domain::team::parse_date(e, "date", "Date", raw);
+        match day {
+            None if e.for_field("date").is_none() => {
+                e.add("date", format!("Enter the date of the {what}"));
+                None
+            }
+            Some(d) if d > self.today() => {
+                e.add("date", format!("The {what} date must be today or in the past"));
+                None
+            }
+            Some(d) if d < not_before => {
+                e.add("date", format!("The {what} date must be on or after {}", long_date(not_before)));
+                None
+            }
+            other => other,
+        }
+    }
+
+    /// Moves a child in custody to another secure establishment. The old establishment's
+    /// part on the team ends and the new one joins.
+    pub async fn transfer(&self, ctx: &Ctx, child_id: ChildId, input: &MoveInput) -> AppResult<Placement> {
+        self.child_in_scope(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let episode = self.open_episode(child_id).await?;
+        let current = episode
+            .placements
+            .iter()
+            .find(|p| p.placement.ended_on.is_none())
+            .ok_or_else(|| AppError::invalid("establishment_id", "The child has no current placement"))?;
+        let mut e = ValidationErrors::new();
+        let day = self.move_date(&mut e, input.date.as_deref(), current.placement.started_on, "transfer");
+        let reason =
+            resettle_domain::validation::optional_text(&mut e, "reason", "Reason", input.reason.as_deref(), 300);
+        let est = match input.establishment_id.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+            None => {
+                e.add("establishment_id", "Choose the establishment the child moves to");
+                None
+            }
+            Some(s) => match s.parse::<OrgId>() {
+                Err(_) => {
+                    e.add("establishment_id", "establishment_id must be the id of a secure establishment");
+                    None
+                }
+                Ok(id) if id == current.placement.establishment_id => {
+                    e.add("establishment_id", "The child is already there: choose another establishment");
+                    None
+                }
+                Ok(id) => match self.establishment(id).await {
+                    Ok(o) => Some(o),
+                    Err(AppError::Invalid(v)) => {
+                        e.0.extend(v.0);
+                        None
+                    }
+                    Err(other) => return Err(other),
+                },
+            },
+        };
+        let (Some(day), Some(est)) = (day, est) else { return Err(AppError::Invalid(e)) };
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
+        let placement = Placement {
+            id: PlacementId::random(),
+            episode_id: episode.episode.id,
+            establishment_id: est.id,
+            started_on: day,
+            ended_on: None,
+            reason: PlacementReason::Transfer,
+        };
+        let team = self.store.team(child_id).await?;
+        let team_ended = team
+            .iter()
+            .filter(|t| t.member.organisation_id == current.placement.establishment_id && t.member.ended_on.is_none())
+            .map(|t| (t.member.id, day))
+            .collect();
+        let team_added = Some(TeamMember {
+            id: TeamMemberId::random(),
+            child_id,
+            organisation_id: est.id,
+            user_id: None,
+            role: Role::SecurePractitioner,
+            responsibility: "The custody part of the plan, and release day".into(),
+            started_on: day,
+            ended_on: None,
+        });
+        let entry = self.entry_for(
+            ctx,
+            child_id,
+            "custody.transferred",
+            format!("Transferred from {} to {} on {}", current.establishment_name, est.name, long_date(day)),
+            reason,
+        );
+        self.store
+            .transfer(&Transfer {
+                ended_placement: (current.placement.id, day),
+                placement: placement.clone(),
+                team_ended,
+                team_added,
+                entry,
+            })
+            .await?;
+        self.audit(ctx, "write", "custody", Some(child_id)).await?;
+        Ok(placement)
+    }
+
+    /// Records a child's release: the custody episode and placement end, the establishment's
+    /// part on the team ends, and the custody deadlines close.
+    pub async fn release(&self, ctx: &Ctx, child_id: ChildId, input: &MoveInput) -> AppResult<CustodyEpisode> {
+        self.child_in_scope(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let episode = self.open_episode(child_id).await?;
+        let mut e = ValidationErrors::new();
+        let latest_start =
+            episode.placements.iter().map(|p| p.placement.started_on).max().unwrap_or(episode.episode.started_on);
+        let day = self.move_date(&mut e, input.date.as_deref(), latest_start, "release");
+        let Some(day) = day.filter(|_| e.is_empty()) else { return Err(AppError::Invalid(e)) };
+        let establishments: Vec<OrgId> = episode.placements.iter().map(|p| p.placement.establishment_id).collect();
+        let team_ended = self
+            .store
+            .team(child_id)
+            .await?
+            .iter()
+            .filter(|t| establishments.contains(&t.member.organisation_id) && t.member.ended_on.is_none())
+            .map(|t| t.member.id)
+            .collect();
+        let entry = self.entry_for(ctx, child_id, "custody.ended", format!("Released on {}", long_date(day)), None);
+        self.store.release(&Release { episode_id: episode.episode.id, date: day, team_ended, entry }).await?;
+        self.audit(ctx, "write", "custody", Some(child_id)).await?;
+        Ok(CustodyEpisode { ended_on: Some(day), ..episode.episode })
     }
 }

@@ -14,7 +14,7 @@ use serde::Serialize;
 use resettle_domain::audit::{AuditEntry, AuditEvent};
 use resettle_domain::child::{Carer, Child};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement};
-use resettle_domain::ids::{ChildId, EpisodeId, OrgId, SentenceId, TokenId, UserId};
+use resettle_domain::ids::{ChildId, EpisodeId, OrgId, PlacementId, SentenceId, TeamMemberId, TokenId, UserId};
 use resettle_domain::org::{Email, Membership, OrgCode, OrgKind, Organisation, User};
 use resettle_domain::policy::ChildScope;
 use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
@@ -321,6 +321,8 @@ pub struct NewSentence {
     pub episode: EpisodeChange,
     /// The deadlines, replacing any the episode had.
     pub deadlines: Vec<StoredDeadline>,
+    /// The establishment joining the team around the child, when custody begins.
+    pub team_added: Option<TeamMember>,
     /// The timeline entry.
     pub entry: TimelineEntry,
 }
@@ -336,10 +338,40 @@ pub struct NewRemand {
     pub placement: Placement,
     /// The deadlines.
     pub deadlines: Vec<StoredDeadline>,
+    /// The establishment joining the team around the child.
+    pub team_added: Option<TeamMember>,
     /// The child made looked after (with the version it was read at), if not already.
     pub child: Option<(Child, i64)>,
     /// Timeline entries.
     pub entries: Vec<TimelineEntry>,
+}
+
+/// A move between secure establishments, written in one transaction.
+#[derive(Clone, Debug)]
+pub struct Transfer {
+    /// The placement that ends, and the day it ends.
+    pub ended_placement: (PlacementId, Date),
+    /// The new placement.
+    pub placement: Placement,
+    /// Team members (the old establishment) whose part ends, with the day.
+    pub team_ended: Vec<(TeamMemberId, Date)>,
+    /// The new establishment joining the team.
+    pub team_added: Option<TeamMember>,
+    /// The timeline entry.
+    pub entry: TimelineEntry,
+}
+
+/// A release from custody, written in one transaction.
+#[derive(Clone, Debug)]
+pub struct Release {
+    /// The episode that ends.
+    pub episode_id: EpisodeId,
+    /// The day of release.
+    pub date: Date,
+    /// The establishment's team members, whose custody part ends.
+    pub team_ended: Vec<TeamMemberId>,
+    /// The timeline entry.
+    pub entry: TimelineEntry,
 }
 
 /// Everything the application needs from a database.
@@ -422,6 +454,11 @@ pub trait Storage: Send + Sync + 'static {
     /// A child's timeline, newest first.
     async fn timeline(&self, child: ChildId, limit: u32) -> StorageResult<Vec<TimelineEntry>>;
 
+    /// Moves a child between establishments.
+    async fn transfer(&self, t: &Transfer) -> StorageResult<()>;
+    /// Ends a custody episode on release: the episode, its open placement, the
+    /// establishment's part on the team, and the episode's outstanding deadlines.
+    async fn release(&self, r: &Release) -> StorageResult<()>;
     /// Records a sentence: the sentence, its first key dates, the custody episode and the
     /// deadlines, in one transaction.
     async fn insert_sentence(&self, new: &NewSentence) -> StorageResult<()>;

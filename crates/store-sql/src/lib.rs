@@ -667,6 +667,72 @@ macro_rules! impl_storage {
                     Ok(rows.into_iter().map(TimelineRow::into_domain).collect())
                 }
 
+                async fn transfer(&self, t: &Transfer) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let (placement, day) = t.ended_placement;
+                    let ended = sqlx::query("UPDATE placements SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
+                        .bind(date(day))
+                        .bind(placement.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    if ended.rows_affected() != 1 {
+                        return Err(StorageError::NotFound);
+                    }
+                    let mut qb = Qb::new("");
+                    push_placements_insert(&mut qb, std::slice::from_ref(&t.placement));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    for (member, day) in &t.team_ended {
+                        sqlx::query("UPDATE team_members SET ended_on = $1 WHERE id = $2")
+                            .bind(date(*day))
+                            .bind(member.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                    if let Some(m) = &t.team_added {
+                        let mut qb = Qb::new("");
+                        push_team_insert(&mut qb, std::slice::from_ref(m));
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    insert_entry(&mut tx, &t.entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn release(&self, r: &Release) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let ended = sqlx::query("UPDATE custody_episodes SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
+                        .bind(date(r.date))
+                        .bind(r.episode_id.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    if ended.rows_affected() != 1 {
+                        return Err(StorageError::NotFound);
+                    }
+                    sqlx::query("UPDATE placements SET ended_on = $1 WHERE episode_id = $2 AND ended_on IS NULL")
+                        .bind(date(r.date))
+                        .bind(r.episode_id.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    for member in &r.team_ended {
+                        sqlx::query("UPDATE team_members SET ended_on = $1 WHERE id = $2")
+                            .bind(date(r.date))
+                            .bind(member.0)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                    sqlx::query("DELETE FROM deadlines WHERE episode_id = $1")
+                        .bind(r.episode_id.0)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    insert_entry(&mut tx, &r.entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
                 async fn insert_sentence(&self, new: &NewSentence) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     match &new.episode {
@@ -699,6 +765,11 @@ macro_rules! impl_storage {
                     .map_err(db_error)?;
                     insert_revision(&mut tx, &new.revision).await?;
                     replace_deadlines(&mut tx, s.episode_id.0, &new.deadlines).await?;
+                    if let Some(m) = &new.team_added {
+                        let mut qb = Qb::new("");
+                        push_team_insert(&mut qb, std::slice::from_ref(m));
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
                     insert_entry(&mut tx, &new.entry).await?;
                     tx.commit().await.map_err(db_error)
                 }
@@ -722,6 +793,11 @@ macro_rules! impl_storage {
                     .await
                     .map_err(db_error)?;
                     replace_deadlines(&mut tx, r.episode_id.0, &new.deadlines).await?;
+                    if let Some(m) = &new.team_added {
+                        let mut qb = Qb::new("");
+                        push_team_insert(&mut qb, std::slice::from_ref(m));
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    }
                     if let Some((child, expected)) = &new.child {
                         update_child_tx(&mut tx, child, *expected).await?;
                     }

@@ -15,6 +15,7 @@ on_every_backend!(
     people_outside_the_team_cannot_record_or_read_key_dates,
     other_sentences_keep_the_dates_entered_and_their_source,
     a_bank_holiday_added_by_an_administrator_moves_later_deadlines,
+    a_transfer_moves_the_team_and_a_release_closes_custody,
 );
 
 async fn yoi(w: &Yjs) -> anyhow::Result<String> {
@@ -254,5 +255,55 @@ async fn a_bank_holiday_added_by_an_administrator_moves_later_deadlines(b: Backe
     assert_eq!(deadline(&r, "initial_planning_meeting"), vec!["2026-11-17"], "{r}");
     // The command line's operator can add one too.
     w.t.app.add_bank_holiday(Principal::Operator, "2026-11-10", "Another day").await?;
+    Ok(())
+}
+
+async fn a_transfer_moves_the_team_and_a_release_closes_custody(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let first = yoi(&w).await?;
+    let second = w.t.org("SCH-B", "sch").await?.id.to_string();
+    let id = w.child("Move", "Ing").await?["id"].as_str().unwrap().to_string();
+    let (status, _) =
+        w.api().post(&format!("/api/v1/children/{id}/sentences"), &dto_body(&first, json!(6), json!(0))).await?;
+    assert_eq!(status, StatusCode::CREATED);
+    // A secure practitioner at the first establishment sees the child while it is placed there.
+    let (_, sp) = w.t.user("sp@yoi-a.example.org", "YOI-A", "secure_practitioner").await?;
+    let (status, _) = w.t.api(&sp).get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(status, StatusCode::OK);
+
+    let path = format!("/api/v1/children/{id}/custody/transfers");
+    let (status, p) = w.api().post(&path, &json!({"establishment_id": first, "date": "2026-11-10"})).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "already there: {p}");
+    let (status, p) = w.api().post(&path, &json!({"establishment_id": second, "date": "2026-11-01"})).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "before the placement began: {p}");
+    let (status, p) = w
+        .api()
+        .post(&path, &json!({"establishment_id": second, "date": "2026-11-10", "reason": "placement review"}))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{p}");
+    assert_eq!(p["reason"], json!("transfer"));
+
+    let ctx = w.t.ctx(&w.cm).await?;
+    let record = w.t.app.child_record(&ctx, id.parse()?).await?;
+    let placements = &record.custody[0].placements;
+    assert_eq!(placements.len(), 2);
+    assert_eq!(placements[0].placement.ended_on.map(|d| d.to_string()).as_deref(), Some("2026-11-10"));
+    assert_eq!(placements[1].placement.establishment_id.to_string(), second);
+    let (status, _) = w.t.api(&sp).get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(status, StatusCode::NOT_FOUND, "the first establishment's part has ended");
+
+    let release = format!("/api/v1/children/{id}/custody/release");
+    let (status, r) = w.api().post(&release, &json!({"date": "2999-01-01"})).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not in the future: {r}");
+    let (status, r) = w.api().post(&release, &json!({"date": "2026-11-12"})).await?;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    assert_eq!(r["ended_on"], json!("2026-11-12"));
+    let (_, kd) = w.api().get(&format!("/api/v1/children/{id}/key-dates")).await?;
+    assert_eq!(kd["deadlines"], json!([]), "custody deadlines close on release");
+    let (_, caseload) = w.api().get("/api/v1/children").await?;
+    let item = caseload["items"].as_array().unwrap().iter().find(|c| c["id"] == json!(id)).unwrap();
+    assert_eq!(item["custody"], Value::Null, "back in the community");
+    let (status, _) = w.api().post(&release, &json!({"date": "2026-11-12"})).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "not in custody any more");
     Ok(())
 }

@@ -754,6 +754,8 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
         "/children/new".to_string(),
         format!("/children/{id}/sentences/new"),
         format!("/children/{id}/remands/new"),
+        format!("/children/{id}/custody/transfer"),
+        format!("/children/{id}/custody/release"),
         "/sign-out".to_string(),
     ];
     let admin_forms = ["/admin/organisations", "/admin/users", "/admin/bank-holidays", "/sign-out"];

@@ -430,3 +430,105 @@ pub async fn add_bank_holiday(
     state.app.add_bank_holiday(Principal::User(&ctx.actor), &body.date, &body.name).await.map_err(err(&ctx))?;
     Ok((StatusCode::CREATED, Json(body)))
 }
+
+/// A move to another secure establishment.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordTransfer {
+    /// The receiving establishment.
+    pub establishment_id: String,
+    /// The day of the move, `YYYY-MM-DD`.
+    pub date: String,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// A placement in a secure establishment.
+#[derive(Serialize, ToSchema)]
+pub struct PlacementJson {
+    /// Id.
+    pub id: Uuid,
+    /// The custody episode.
+    pub episode_id: Uuid,
+    /// The establishment.
+    pub establishment_id: Uuid,
+    /// From.
+    pub started_on: String,
+    /// `admission` or `transfer`.
+    pub reason: String,
+}
+
+/// Records a transfer between secure establishments: the old placement ends, the new
+/// establishment joins the team.
+#[utoipa::path(post, path = "/api/v1/children/{id}/custody/transfers", tag = "custody", params(("id" = String, Path)),
+    request_body = RecordTransfer,
+    responses((status = 201, body = PlacementJson), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn record_transfer(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RecordTransfer>,
+) -> Result<(StatusCode, Json<PlacementJson>), ApiError> {
+    let id = child_id(&ctx, &id)?;
+    let input = resettle_app::custody::MoveInput {
+        date: Some(body.date),
+        establishment_id: Some(body.establishment_id),
+        reason: body.reason,
+    };
+    let p = state.app.transfer(&ctx, id, &input).await.map_err(err(&ctx))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(PlacementJson {
+            id: p.id.0,
+            episode_id: p.episode_id.0,
+            establishment_id: p.establishment_id.0,
+            started_on: p.started_on.to_string(),
+            reason: p.reason.as_str().into(),
+        }),
+    ))
+}
+
+/// A release from custody.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRelease {
+    /// The day of release, `YYYY-MM-DD`.
+    pub date: String,
+}
+
+/// A custody episode.
+#[derive(Serialize, ToSchema)]
+pub struct EpisodeJson {
+    /// Id.
+    pub id: Uuid,
+    /// `remand` or `sentence`.
+    pub kind: String,
+    /// First day.
+    pub started_on: String,
+    /// Day of release.
+    pub ended_on: Option<String>,
+}
+
+/// Records a release: the custody episode and placement end, the establishment's part on the
+/// team ends and the custody deadlines close.
+#[utoipa::path(post, path = "/api/v1/children/{id}/custody/release", tag = "custody", params(("id" = String, Path)),
+    request_body = RecordRelease,
+    responses((status = 200, body = EpisodeJson), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
+pub async fn record_release(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RecordRelease>,
+) -> Result<Json<EpisodeJson>, ApiError> {
+    let id = child_id(&ctx, &id)?;
+    let input = resettle_app::custody::MoveInput { date: Some(body.date), ..Default::default() };
+    let e = state.app.release(&ctx, id, &input).await.map_err(err(&ctx))?;
+    Ok(Json(EpisodeJson {
+        id: e.id.0,
+        kind: e.kind.as_str().into(),
+        started_on: e.started_on.to_string(),
+        ended_on: e.ended_on.map(|d| d.to_string()),
+    }))
+}

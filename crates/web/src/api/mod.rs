@@ -60,6 +60,8 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(custody::record_remand))
         .routes(routes!(custody::key_dates))
         .routes(routes!(custody::recalculate))
+        .routes(routes!(custody::record_transfer))
+        .routes(routes!(custody::record_release))
         .routes(routes!(custody::bank_holidays, custody::add_bank_holiday))
         .with_state(state)
         .split_for_parts();

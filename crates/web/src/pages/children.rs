@@ -181,6 +181,8 @@ pub async fn child_page(
         Some("sentence") => Some("Sentence recorded: key dates and planning deadlines set"),
         Some("remand") => Some("Remand recorded: the remand planning deadline is set"),
         Some("recalculated") => Some("Key dates recalculated"),
+        Some("transferred") => Some("Transfer recorded"),
+        Some("released") => Some("Release recorded"),
         _ => None,
     };
     let today = state.app.today();

@@ -427,3 +427,137 @@ pub async fn recalculate(
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Transfers and releases
+
+/// The transfer or release form, as typed.
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct MoveForm {
+    csrf_token: String,
+    #[serde(rename = "date-day")]
+    day: String,
+    #[serde(rename = "date-month")]
+    month: String,
+    #[serde(rename = "date-year")]
+    year: String,
+    establishment_id: String,
+    reason: String,
+}
+
+#[derive(Template)]
+#[template(path = "custody_move.html")]
+struct MovePage {
+    chrome: Chrome,
+    child_id: ChildId,
+    child_name: String,
+    current: String,
+    transfer: bool,
+    form: MoveForm,
+    errors: ValidationErrors,
+    establishment_options: Vec<(String, String)>,
+}
+
+async fn move_page_for(
+    state: &AppState,
+    who: &SignedIn,
+    id: ChildId,
+    transfer: bool,
+    form: MoveForm,
+    errors: ValidationErrors,
+) -> Result<MovePage, PageError> {
+    let record = state.app.child_record(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    let current = record
+        .custody
+        .iter()
+        .find(|e| e.episode.ended_on.is_none())
+        .and_then(|e| e.placements.iter().find(|p| p.placement.ended_on.is_none()))
+        .map(|p| p.establishment_name.clone())
+        .ok_or_else(|| {
+            PageError::App(AppError::invalid("date", "The child is not in custody"), who.ctx.request_id.clone())
+        })?;
+    Ok(MovePage {
+        chrome: Chrome::for_user(who, "caseload").with_errors(!errors.is_empty()),
+        child_id: id,
+        child_name: record.child.display_name(),
+        current,
+        transfer,
+        form,
+        errors,
+        establishment_options: if transfer { establishment_options(state, &who.ctx).await? } else { Vec::new() },
+    })
+}
+
+async fn move_form(state: AppState, who: SignedIn, id: String, transfer: bool) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let page = move_page_for(&state, &who, id, transfer, MoveForm::default(), ValidationErrors::new()).await?;
+    Ok(render(StatusCode::OK, &page))
+}
+
+async fn move_submit(
+    state: AppState,
+    who: SignedIn,
+    id: String,
+    transfer: bool,
+    form: MoveForm,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id = child_id(&id)?;
+    let input = resettle_app::custody::MoveInput {
+        date: date_from_parts(&form.day, &form.month, &form.year),
+        establishment_id: some(&form.establishment_id),
+        reason: some(&form.reason),
+    };
+    let result = if transfer {
+        state.app.transfer(&who.ctx, id, &input).await.map(|_| "transferred")
+    } else {
+        state.app.release(&who.ctx, id, &input).await.map(|_| "released")
+    };
+    match result {
+        Ok(notice) => Ok(Redirect::to(&format!("/children/{id}?notice={notice}#custody")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = move_page_for(&state, &who, id, transfer, form, errors).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+/// The transfer form.
+pub async fn transfer_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    move_form(state, who, id, true).await
+}
+
+/// Records a transfer.
+pub async fn record_transfer(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Result<Response, PageError> {
+    move_submit(state, who, id, true, form).await
+}
+
+/// The release form.
+pub async fn release_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    move_form(state, who, id, false).await
+}
+
+/// Records a release.
+pub async fn record_release(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<MoveForm>,
+) -> Result<Response, PageError> {
+    move_submit(state, who, id, false, form).await
+}

@@ -35,6 +35,8 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}/carers", post(children::add_carer))
         .route("/children/{id}/sentences/new", get(custody::sentence_page).post(custody::record_sentence))
         .route("/children/{id}/remands/new", get(custody::remand_page).post(custody::record_remand))
+        .route("/children/{id}/custody/transfer", get(custody::transfer_page).post(custody::record_transfer))
+        .route("/children/{id}/custody/release", get(custody::release_page).post(custody::record_release))
         .route("/sentences/{id}/recalculate", get(custody::recalculate_page).post(custody::recalculate))
         .route("/admin/bank-holidays", get(admin::bank_holidays).post(admin::add_bank_holiday))
         .route("/admin/organisations", get(admin::organisations).post(admin::add_organisation))
