@@ -1,12 +1,28 @@
 //! Writing and verifying the audit trail.
 
-use resettle_domain::audit::{AuditEvent, ChainBreak, ChainVerifier};
-use resettle_domain::ids::ChildId;
+use std::collections::HashMap;
+
+use resettle_domain::audit::{AuditEntry, AuditEvent, ChainBreak, ChainVerifier};
+use resettle_domain::ids::{ChildId, UserId};
+use resettle_domain::policy::{Action, Decision, decide};
+use serde::Serialize;
 
 use crate::{App, AppError, AppResult, Ctx};
 
 /// Why people open children's records in the normal course of work.
 pub const PURPOSE_CASE_MANAGEMENT: &str = "case management";
+
+/// An audit entry with the name and organisation of the person behind it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AccessLine {
+    /// The entry.
+    #[serde(flatten)]
+    pub entry: AuditEntry,
+    /// The person's name.
+    pub name: String,
+    /// The organisation they acted for.
+    pub organisation: String,
+}
 
 /// How many entries `verify_audit` reads at a time.
 const VERIFY_BATCH: u32 = 5_000;
@@ -55,14 +71,49 @@ impl App {
         Ok(verifier.finish())
     }
 
-    /// The newest audit entries about a child ("who has viewed this record").
-    pub async fn child_audit(
-        &self,
-        ctx: &Ctx,
-        child: ChildId,
-        limit: u32,
-    ) -> AppResult<Vec<resettle_domain::audit::AuditEntry>> {
+    /// The newest reads and writes of a child's record, with the names of the people who
+    /// made them ("who has viewed this record"). Case managers and managers only; looking is
+    /// itself audited.
+    pub async fn child_access_log(&self, ctx: &Ctx, child: ChildId, limit: u32) -> AppResult<Vec<AccessLine>> {
         self.child_in_scope(ctx, child).await?;
-        self.store.child_audit(child, limit).await.map_err(AppError::from)
+        if let Decision::Deny(why) = decide(&ctx.actor, Action::ViewAuditTrail, Some(true)) {
+            return Err(AppError::Forbidden(why));
+        }
+        let lines = self.access_lines(child, limit).await?;
+        self.audit(ctx, "read", "child.audit", Some(child)).await?;
+        Ok(lines)
+    }
+
+    /// The access log without the checks and audit entry of [`App::child_access_log`], for
+    /// services that have made them already.
+    pub(crate) async fn access_lines(&self, child: ChildId, limit: u32) -> AppResult<Vec<AccessLine>> {
+        let entries = self.store.child_audit(child, limit).await?;
+        let orgs = self.store.organisations().await?;
+        let mut people: HashMap<UserId, (String, Vec<resettle_domain::org::Membership>)> = HashMap::new();
+        let mut lines = Vec::with_capacity(entries.len());
+        for e in entries {
+            let (name, organisation) = match e.user_id {
+                None => ("Resettle".to_string(), String::new()),
+                Some(id) => {
+                    if !people.contains_key(&id) {
+                        let found = self.store.user(id).await?;
+                        let entry = match found {
+                            Some(u) => (u.user.name, u.memberships),
+                            None => ("Unknown user".to_string(), Vec::new()),
+                        };
+                        people.insert(id, entry);
+                    }
+                    let (name, memberships) = people.get(&id).cloned().unwrap_or_default();
+                    let membership = memberships.iter().find(|m| Some(m.id) == e.membership_id).or(memberships.first());
+                    let org = membership
+                        .and_then(|m| orgs.iter().find(|o| o.id == m.organisation_id))
+                        .map(|o| o.name.clone())
+                        .unwrap_or_default();
+                    (name, org)
+                }
+            };
+            lines.push(AccessLine { entry: e, name, organisation });
+        }
+        Ok(lines)
     }
 }

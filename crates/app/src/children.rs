@@ -39,7 +39,14 @@ pub struct ChildRecord {
     pub custody: Vec<EpisodeView>,
     /// Recent timeline, newest first.
     pub timeline: Vec<TimelineEntry>,
+    /// Sentences with their key-date history, remands and deadlines.
+    pub key_dates: crate::custody::KeyDatesRecord,
+    /// Who has read or changed the record lately: for case managers and managers only.
+    pub access_log: Option<Vec<crate::audit::AccessLine>>,
 }
+
+/// How many entries of "who has viewed this record" the child's page shows.
+pub const ACCESS_LOG_PAGE: u32 = 20;
 
 /// How many timeline entries the child's page shows.
 pub const TIMELINE_PAGE: u32 = 100;
@@ -167,7 +174,16 @@ impl App {
         let team = self.store.team(id).await?;
         let custody = self.store.custody(id).await?;
         let timeline = self.store.timeline(id, TIMELINE_PAGE).await?;
-        Ok(ChildRecord { child, yjs, carers, team, custody, timeline })
+        let key_dates = crate::custody::KeyDatesRecord {
+            sentences: self.store.sentences(id).await?,
+            remands: self.store.remands(id).await?,
+            deadlines: self.store.deadlines(id).await?,
+        };
+        let access_log = match decide(&ctx.actor, Action::ViewAuditTrail, Some(true)) {
+            Decision::Allow(_) => Some(self.access_lines(id, ACCESS_LOG_PAGE).await?),
+            Decision::Deny(_) => None,
+        };
+        Ok(ChildRecord { child, yjs, carers, team, custody, timeline, key_dates, access_log })
     }
 
     /// Changes a child's details, if `expected_version` is still current.

@@ -48,6 +48,8 @@ pub enum Action {
         /// The youth justice service that will own the case.
         yjs_id: OrgId,
     },
+    /// See who has read or changed a child's record (the audit trail).
+    ViewAuditTrail,
     /// Create and change organisations.
     ManageOrganisations,
     /// Create users and memberships.
@@ -111,6 +113,13 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
     match action {
         Action::ViewChild | Action::EditChild | Action::ManageTeam => match in_scope {
             Some(true) => Decision::Allow("on the child's team"),
+            _ => Decision::Deny("not on the child's team"),
+        },
+        Action::ViewAuditTrail => match in_scope {
+            Some(true) if actor.has_role(Role::YjsCaseManager) || actor.has_role(Role::YjsManager) => {
+                Decision::Allow("case manager or manager on the child's team")
+            }
+            Some(true) => Decision::Deny("only case managers and managers see who has viewed a record"),
             _ => Decision::Deny("not on the child's team"),
         },
         Action::CreateChild { yjs_id } => {
@@ -199,6 +208,15 @@ mod tests {
         );
         assert!(!decide(&actor(Role::EteCoordinator, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
         assert!(!decide(&actor(Role::Admin, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
+    }
+
+    #[test]
+    fn only_case_managers_and_managers_see_the_audit_trail() {
+        let org = OrgId::random();
+        assert!(decide(&actor(Role::YjsCaseManager, org), Action::ViewAuditTrail, Some(true)).is_allowed());
+        assert!(decide(&actor(Role::YjsManager, org), Action::ViewAuditTrail, Some(true)).is_allowed());
+        assert!(!decide(&actor(Role::YjsManager, org), Action::ViewAuditTrail, Some(false)).is_allowed());
+        assert!(!decide(&actor(Role::EteCoordinator, org), Action::ViewAuditTrail, Some(true)).is_allowed());
     }
 
     #[test]

@@ -12,6 +12,7 @@ on_every_backend!(
     an_edited_audit_row_is_detected_and_named,
     a_deleted_audit_row_is_detected_and_named,
     removing_the_newest_audit_rows_is_detected,
+    case_managers_see_who_viewed_the_record_and_others_do_not,
 );
 
 /// Runs `sql` on the test database directly, as someone with database access would.
@@ -97,5 +98,45 @@ async fn removing_the_newest_audit_rows_is_detected(b: Backend) -> anyhow::Resul
     let (head, _) = w.t.app.store().audit_head().await?;
     tamper(&w.t.db, &format!("DELETE FROM audit_log WHERE seq = {head}")).await?;
     assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Truncated { last: head - 1, head }));
+    Ok(())
+}
+
+async fn case_managers_see_who_viewed_the_record_and_others_do_not(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let ctx = w.t.ctx(&w.cm).await?;
+    let id = w.t.app.caseload(&ctx, &Default::default()).await?.items[0].id;
+    // An ETE coordinator on the team reads the record, and shows up in the log.
+    w.t.org("EDU-A", "education").await?;
+    let (_, ete) = w.t.user("ete@edu-a.example.org", "EDU-A", "ete_coordinator").await?;
+    let (status, _) = w
+        .api()
+        .post(&format!("/api/v1/children/{id}/team"), &json!({"organisation_id": w.t.app.find_organisation("EDU-A").await?.unwrap().id.to_string(), "role": "ete_coordinator", "responsibility": "college place"}))
+        .await?;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, _) = w.t.api(&ete).get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(status, StatusCode::OK);
+
+    let (status, log) = w.api().get(&format!("/api/v1/children/{id}/audit")).await?;
+    assert_eq!(status, StatusCode::OK, "{log}");
+    let newest = &log[0];
+    assert_eq!(newest["action"], json!("read"));
+    let ete_user = resettle_domain::org::Email::parse("ete@edu-a.example.org").map_err(anyhow::Error::msg)?;
+    let ete_id = w.t.app.store().user_by_email(&ete_user).await?.unwrap().user.id;
+    assert_eq!(newest["user_id"], json!(ete_id.to_string()), "{newest}");
+    assert!(!newest["organisation"].as_str().unwrap().is_empty(), "{newest}");
+    assert!(log.as_array().unwrap().iter().any(|l| l["resource"] == "child.team" && l["action"] == "write"));
+    let (status, _) = w.t.api(&ete).get(&format!("/api/v1/children/{id}/audit")).await?;
+    assert_eq!(status, StatusCode::FORBIDDEN, "only case managers and managers");
+
+    // The page shows it to the case manager, and the CSV export is there.
+    let browser = w.t.browser()?;
+    browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
+    let page = browser.get(&format!("/children/{id}")).await?;
+    assert!(page.body.contains("Who has viewed this record"), "{}", page.body);
+    let csv = browser.get(&format!("/children/{id}/audit.csv")).await?;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-type").unwrap_or_default().starts_with("text/csv"));
+    assert!(csv.body.starts_with("seq,when_utc,who,organisation,action,resource"), "{}", csv.body);
+    assert!(csv.body.lines().count() > 5);
     Ok(())
 }

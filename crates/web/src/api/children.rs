@@ -187,3 +187,56 @@ pub async fn add_team_member(
         }),
     ))
 }
+
+/// One read or change of a child's record.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct AccessJson {
+    /// Position in the audit trail.
+    pub seq: i64,
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// The person.
+    pub user_id: Option<uuid::Uuid>,
+    /// Their name.
+    pub name: String,
+    /// The organisation they acted for.
+    pub organisation: String,
+    /// `read` or `write`.
+    pub action: String,
+    /// What was read or changed.
+    pub resource: String,
+    /// Why.
+    pub purpose: String,
+    /// The request's id.
+    pub request_id: String,
+}
+
+/// Who has read or changed a child's record, newest first (case managers and managers on
+/// the child's team). The export is itself audited.
+#[utoipa::path(get, path = "/api/v1/children/{id}/audit", tag = "children", params(("id" = String, Path)),
+    responses((status = 200, body = [AccessJson]), (status = 403, body = crate::error::Problem),
+              (status = 404, body = crate::error::Problem)))]
+pub async fn child_audit(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AccessJson>>, ApiError> {
+    let id = child_id(&ctx, &id)?;
+    let lines = state.app.child_access_log(&ctx, id, 100_000).await.map_err(err(&ctx))?;
+    Ok(Json(
+        lines
+            .into_iter()
+            .map(|l| AccessJson {
+                seq: l.entry.seq,
+                at: l.entry.at.to_string(),
+                user_id: l.entry.user_id.map(|u| u.0),
+                name: l.name,
+                organisation: l.organisation,
+                action: l.entry.action,
+                resource: l.entry.resource,
+                purpose: l.entry.purpose,
+                request_id: l.entry.request_id,
+            })
+            .collect(),
+    ))
+}

@@ -56,6 +56,7 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(children::list_children, children::create_child))
         .routes(routes!(children::get_child, children::patch_child))
         .routes(routes!(children::add_team_member))
+        .routes(routes!(children::child_audit))
         .routes(routes!(custody::record_sentence))
         .routes(routes!(custody::record_remand))
         .routes(routes!(custody::key_dates))

@@ -187,8 +187,7 @@ pub async fn child_page(
     };
     let today = state.app.today();
     let age = age_on(record.child.details.date_of_birth, today);
-    let kd = state.app.key_dates(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
-    let (key_dates, deadlines) = super::custody::key_dates_view(&state, &kd, today);
+    let (key_dates, deadlines) = super::custody::key_dates_view(&state, &record.key_dates, today);
     let open = record.custody.iter().find(|e| e.episode.ended_on.is_none());
     let can_record_remand = open.is_none();
     let can_record_sentence = open.is_none_or(|e| e.episode.kind == resettle_domain::custody::EpisodeKind::Remand);
@@ -638,4 +637,42 @@ mod tests {
         assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 0, 5]);
         assert_eq!(page_numbers(10, 20), vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
     }
+}
+
+/// Quotes a CSV field (RFC 4180) and defuses spreadsheet formulas.
+fn csv_field(s: &str) -> String {
+    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+}
+
+/// The child's whole record of access as CSV (case managers and managers).
+pub async fn audit_csv(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id = child_id(&id)?;
+    let lines = state.app.child_access_log(&who.ctx, id, 100_000).await.map_err(app_err(&who.ctx))?;
+    let mut out = String::from("seq,when_utc,who,organisation,action,resource,purpose,request_id,ip\r\n");
+    for l in &lines {
+        let e = &l.entry;
+        let row = [
+            e.seq.to_string(),
+            e.at.to_string(),
+            l.name.clone(),
+            l.organisation.clone(),
+            e.action.clone(),
+            e.resource.clone(),
+            e.purpose.clone(),
+            e.request_id.clone(),
+            e.ip.clone().unwrap_or_default(),
+        ];
+        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    let headers = [
+        (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
+        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"access-{id}.csv\"")),
+    ];
+    Ok((headers, out).into_response())
 }

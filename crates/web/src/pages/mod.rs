@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/caseload", get(children::caseload))
         .route("/children/new", get(children::new_child_page).post(children::new_child))
         .route("/children/{id}", get(children::child_page))
+        .route("/children/{id}/audit.csv", get(children::audit_csv))
         .route("/children/{id}/edit", get(children::edit_child_page).post(children::edit_child))
         .route("/children/{id}/team/new", get(children::team_page))
         .route("/children/{id}/team", post(children::add_team_member))
@@ -166,6 +167,22 @@ pub fn long_date(d: impl Temporal) -> String {
 /// `27 March 2026 at 14:05` in UK time.
 pub fn long_time(t: impl Temporal) -> String {
     t.timestamp().to_zoned(london()).strftime("%-d %B %Y at %H:%M").to_string()
+}
+
+/// Words for an audited resource.
+pub fn resource_label(resource: impl AsRef<str>) -> &'static str {
+    match resource.as_ref() {
+        "child" => "personal details",
+        "child.record" => "the whole record",
+        "child.team" => "the team around the child",
+        "child.carers" => "parents and carers",
+        "child.audit" => "who has viewed the record",
+        "key_dates" => "key dates",
+        "sentence" => "the sentence",
+        "remand" => "the remand",
+        "custody" => "custody",
+        _ => "the record",
+    }
 }
 
 /// Whether two strings are equal, whatever mix of `String` and `&str` a template holds.
