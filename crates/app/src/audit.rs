@@ -95,13 +95,11 @@ impl App {
             let (name, organisation) = match e.user_id {
                 None => ("Resettle".to_string(), String::new()),
                 Some(id) => {
-                    if !people.contains_key(&id) {
-                        let found = self.store.user(id).await?;
-                        let entry = match found {
+                    if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
+                        slot.insert(match self.store.user(id).await? {
                             Some(u) => (u.user.name, u.memberships),
                             None => ("Unknown user".to_string(), Vec::new()),
-                        };
-                        people.insert(id, entry);
+                        });
                     }
                     let (name, memberships) = people.get(&id).cloned().unwrap_or_default();
                     let membership = memberships.iter().find(|m| Some(m.id) == e.membership_id).or(memberships.first());
