@@ -627,18 +627,6 @@ pub async fn add_carer(
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::page_numbers;
-
-    #[test]
-    fn pagination_shows_ends_and_neighbours_with_gaps() {
-        assert_eq!(page_numbers(1, 1), vec![1]);
-        assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 0, 5]);
-        assert_eq!(page_numbers(10, 20), vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
-    }
-}
-
 /// Quotes a CSV field (RFC 4180) and defuses spreadsheet formulas.
 fn csv_field(s: &str) -> String {
     let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
@@ -675,4 +663,24 @@ pub async fn audit_csv(
         (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"access-{id}.csv\"")),
     ];
     Ok((headers, out).into_response())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_numbers;
+
+    #[test]
+    fn csv_fields_are_quoted_and_formulas_defused() {
+        assert_eq!(super::csv_field("plain"), "plain");
+        assert_eq!(super::csv_field("a,b"), "\"a,b\"");
+        assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(super::csv_field("=SUM(A1)"), "'=SUM(A1)");
+    }
+
+    #[test]
+    fn pagination_shows_ends_and_neighbours_with_gaps() {
+        assert_eq!(page_numbers(1, 1), vec![1]);
+        assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 0, 5]);
+        assert_eq!(page_numbers(10, 20), vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
+    }
 }
