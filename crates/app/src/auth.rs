@@ -43,6 +43,9 @@ impl App {
         user_agent: Option<String>,
         request_id: &str,
     ) -> AppResult<(Actor, NewSession)> {
+        if let Some(retry_after_secs) = self.throttle.check(email, ip.as_deref(), self.now()) {
+            return Err(AppError::Throttled { retry_after_secs });
+        }
         let record = match Email::parse(email) {
             Ok(e) => self.store.user_by_email(&e).await?,
             Err(_) => None,
@@ -68,10 +71,12 @@ impl App {
         let record = match record {
             Some(r) if matches && r.user.active => r,
             other => {
+                self.throttle.failed(email, ip.as_deref(), self.now());
                 self.store.append_audit(&[attempt("sign_in_failed", other.map(|r| r.user.id))]).await?;
                 return Err(AppError::BadCredentials);
             }
         };
+        self.throttle.succeeded(email);
         self.store.append_audit(&[attempt("sign_in", Some(record.user.id))]).await?;
         let now = self.now();
         let token = secrets::random_token();

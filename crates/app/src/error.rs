@@ -26,6 +26,13 @@ pub enum AppError {
     /// Email and password did not match an active account. Deliberately says no more.
     #[error("Enter a correct email address and password")]
     BadCredentials,
+    /// Too many failed sign-ins for this account or from this address: try again after the
+    /// given number of seconds. Said the same way whether or not the account exists.
+    #[error("Too many failed attempts to sign in. Wait {} minutes and try again.", (retry_after_secs + 59) / 60)]
+    Throttled {
+        /// Seconds to wait.
+        retry_after_secs: i64,
+    },
     /// Something failed inside; the message is for logs only.
     #[error("internal error")]
     Internal(String),

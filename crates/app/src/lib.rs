@@ -11,6 +11,7 @@ pub mod custody;
 pub mod error;
 pub mod secrets;
 pub mod storage;
+pub mod throttle;
 
 use std::sync::Arc;
 
@@ -83,12 +84,13 @@ pub struct App {
     store: Arc<dyn Storage>,
     config: Arc<Config>,
     clock: Clock,
+    throttle: Arc<throttle::Throttle>,
 }
 
 impl App {
     /// An application over `store`.
     pub fn new(store: Arc<dyn Storage>, config: Config) -> Self {
-        Self { store, config: Arc::new(config), clock: Clock::System }
+        Self { store, config: Arc::new(config), clock: Clock::System, throttle: Arc::default() }
     }
 
     /// The same application reading time from `clock`.

@@ -96,6 +96,13 @@ impl IntoResponse for ApiError {
             AppError::BadCredentials => {
                 problem(StatusCode::UNAUTHORIZED, AppError::BadCredentials.to_string(), vec![], None, rid)
             }
+            e @ AppError::Throttled { retry_after_secs } => {
+                let mut r = problem(StatusCode::TOO_MANY_REQUESTS, e.to_string(), vec![], None, rid);
+                if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
             AppError::Internal(message) => {
                 tracing::error!(request_id = %rid, error = %message, "internal error");
                 problem(
@@ -172,6 +179,13 @@ impl IntoResponse for PageError {
                 }
                 AppError::Unauthenticated | AppError::BadCredentials => {
                     axum::response::Redirect::to("/sign-in").into_response()
+                }
+                e @ AppError::Throttled { retry_after_secs } => {
+                    let mut r = error_page(StatusCode::TOO_MANY_REQUESTS, "Too many attempts", e.to_string(), None);
+                    if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                        r.headers_mut().insert(header::RETRY_AFTER, v);
+                    }
+                    r
                 }
                 AppError::Invalid(errors) => {
                     error_page(StatusCode::UNPROCESSABLE_ENTITY, "There is a problem", errors.summary(), None)

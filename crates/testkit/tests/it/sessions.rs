@@ -18,6 +18,7 @@ on_every_backend!(
     signing_out_deletes_the_session,
     an_api_token_lasts_its_days_and_no_longer,
     revoked_tokens_and_inactive_users_are_refused,
+    repeated_failed_sign_ins_are_throttled_without_revealing_the_account,
 );
 
 const EMAIL: &str = "casey@yjs-a.example.org";
@@ -206,5 +207,27 @@ async fn revoked_tokens_and_inactive_users_are_refused(b: Backend) -> anyhow::Re
     }
     let token = app.create_api_token("left@yjs-a.example.org", None, "x").await.unwrap();
     assert!(app.token_actor(&token).await.unwrap().is_none());
+    Ok(())
+}
+
+async fn repeated_failed_sign_ins_are_throttled_without_revealing_the_account(b: Backend) -> anyhow::Result<()> {
+    let t = resettle_testkit::spawn_app(b).await?;
+    t.org("YJS-T", "yjs").await?;
+    t.user("real@yjs-t.example.org", "YJS-T", "yjs_case_manager").await?;
+    for email in ["real@yjs-t.example.org", "nobody@yjs-t.example.org"] {
+        let browser = t.browser()?;
+        for _ in 0..resettle_app::throttle::PER_ACCOUNT {
+            let r = browser.sign_in(email, "not the password at all").await?;
+            assert_eq!(r.status, reqwest::StatusCode::UNPROCESSABLE_ENTITY, "{email}");
+        }
+        let r = browser.sign_in(email, "not the password at all").await?;
+        assert_eq!(r.status, reqwest::StatusCode::TOO_MANY_REQUESTS, "{email}");
+        let wait: i64 = r.header("retry-after").unwrap_or_default().parse()?;
+        assert!((1..=900).contains(&wait), "{wait}");
+        assert!(r.body.contains("Too many failed attempts to sign in"), "same words whether or not the account exists");
+    }
+    // Even the right password waits until the lock ends.
+    let r = t.browser()?.sign_in("real@yjs-t.example.org", resettle_testkit::PASSWORD).await?;
+    assert_eq!(r.status, reqwest::StatusCode::TOO_MANY_REQUESTS);
     Ok(())
 }

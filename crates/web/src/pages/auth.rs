@@ -94,6 +94,15 @@ pub async fn sign_in(
             tracing::info!("sign-in refused");
             again(ValidationErrors::one("email", "Enter a correct email address and password"), jar)
         }
+        Err(e @ AppError::Throttled { retry_after_secs }) => {
+            tracing::warn!("sign-in throttled");
+            let mut response = again(ValidationErrors::one("email", e.to_string()), jar);
+            *response.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            response
+        }
         Err(e) => PageError::App(e, request_id(&headers)).into_response(),
     }
 }
