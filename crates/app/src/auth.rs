@@ -119,6 +119,42 @@ impl App {
         Ok(Some((actor_of(&user), session)))
     }
 
+    /// The signed-in user's sessions, newest first, each marked whether it is `current`
+    /// (the one behind `token`). Expired ones are left out.
+    pub async fn my_sessions(&self, user: UserId, token: &str) -> AppResult<Vec<(SessionRecord, bool)>> {
+        let current = secrets::token_hash(token);
+        let now = self.now();
+        Ok(self
+            .store
+            .sessions_of(user)
+            .await?
+            .into_iter()
+            .filter(|s| {
+                now < s.expires_at && now < s.last_seen_at.saturating_add(self.config.session_idle).unwrap_or(now)
+            })
+            .map(|s| {
+                let is_current = s.id_hash == current;
+                (s, is_current)
+            })
+            .collect())
+    }
+
+    /// Ends one of the user's own sessions, named by its hash; ending someone else's is
+    /// refused as not found.
+    pub async fn end_my_session(&self, user: UserId, id_hash: &str) -> AppResult<()> {
+        let mine = self.store.sessions_of(user).await?.iter().any(|s| s.id_hash == id_hash);
+        if !mine {
+            return Err(AppError::NotFound);
+        }
+        self.store.delete_session(id_hash).await?;
+        Ok(())
+    }
+
+    /// Signs the user out everywhere except the session behind `token`; the number ended.
+    pub async fn sign_out_elsewhere(&self, user: UserId, token: &str) -> AppResult<u64> {
+        Ok(self.store.delete_sessions_of(user, Some(&secrets::token_hash(token))).await?)
+    }
+
     /// Ends the session behind a cookie token.
     pub async fn sign_out(&self, token: &str) -> AppResult<()> {
         self.store.delete_session(&secrets::token_hash(token)).await?;

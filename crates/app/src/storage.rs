@@ -412,6 +412,10 @@ pub trait Storage: Send + Sync + 'static {
     async fn touch_session(&self, id_hash: &str, at: Timestamp) -> StorageResult<()>;
     /// Ends a session.
     async fn delete_session(&self, id_hash: &str) -> StorageResult<()>;
+    /// A user's sessions, newest first.
+    async fn sessions_of(&self, user: UserId) -> StorageResult<Vec<SessionRecord>>;
+    /// Ends every session of a user except `keep` (by hash); the number ended.
+    async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> StorageResult<u64>;
 
     /// Stores a new API token.
     async fn insert_api_token(&self, token: &ApiTokenRecord) -> StorageResult<()>;

@@ -461,6 +461,28 @@ macro_rules! impl_storage {
                     Ok(())
                 }
 
+                async fn sessions_of(&self, user: UserId) -> StorageResult<Vec<SessionRecord>> {
+                    let rows = sqlx::query_as::<_, SessionRow>(
+                        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent \
+                         FROM sessions WHERE user_id = $1 ORDER BY created_at DESC",
+                    )
+                    .bind(user.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(SessionRow::into_domain).collect())
+                }
+
+                async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> StorageResult<u64> {
+                    let done = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+                        .bind(user.0)
+                        .bind(keep.unwrap_or(""))
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(done.rows_affected())
+                }
+
                 async fn insert_api_token(&self, t: &ApiTokenRecord) -> StorageResult<()> {
                     sqlx::query(
                         "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \

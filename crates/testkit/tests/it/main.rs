@@ -5,6 +5,7 @@
 
 mod support;
 
+mod account;
 mod api;
 mod audit;
 mod key_dates;

@@ -756,6 +756,8 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
         format!("/children/{id}/remands/new"),
         format!("/children/{id}/custody/transfer"),
         format!("/children/{id}/custody/release"),
+        "/account/sessions/end".to_string(),
+        "/account/sessions/end-others".to_string(),
         "/sign-out".to_string(),
     ];
     let admin_forms = ["/admin/organisations", "/admin/users", "/admin/bank-holidays", "/sign-out"];

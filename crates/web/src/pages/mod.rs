@@ -1,6 +1,7 @@
 //! Pages for people: server-rendered HTML on the GOV.UK Design System, working without
 //! JavaScript. Every form carries a CSRF token bound to the session.
 
+mod account;
 mod admin;
 mod auth;
 mod children;
@@ -40,6 +41,9 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}/custody/release", get(custody::release_page).post(custody::record_release))
         .route("/sentences/{id}/recalculate", get(custody::recalculate_page).post(custody::recalculate))
         .route("/admin/bank-holidays", get(admin::bank_holidays).post(admin::add_bank_holiday))
+        .route("/account/sessions", get(account::sessions))
+        .route("/account/sessions/end", post(account::end_session))
+        .route("/account/sessions/end-others", post(account::end_other_sessions))
         .route("/admin/organisations", get(admin::organisations).post(admin::add_organisation))
         .route("/admin/users", get(admin::users).post(admin::add_user))
         .with_state(state)
