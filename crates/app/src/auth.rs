@@ -204,6 +204,29 @@ impl App {
         Ok(secret)
     }
 
+    /// The tokens of the user with `email`, newest first (never their secrets).
+    pub async fn api_tokens(&self, email: &str) -> AppResult<Vec<ApiTokenRecord>> {
+        let email = Email::parse(email).map_err(|m| AppError::invalid("email", m))?;
+        let user = self
+            .store
+            .user_by_email(&email)
+            .await?
+            .ok_or_else(|| AppError::invalid("email", "No user has that email address"))?;
+        Ok(self.store.api_tokens_of(user.user.id).await?)
+    }
+
+    /// Revokes a token at once: requests carrying it are refused from now on.
+    pub async fn revoke_api_token(&self, id: &str) -> AppResult<()> {
+        let id = id
+            .trim()
+            .parse::<TokenId>()
+            .map_err(|_| AppError::invalid("id", "Give the token's id, as `resettle token list` shows it"))?;
+        self.store.revoke_api_token(id, self.now()).await.map_err(|e| match e {
+            crate::storage::StorageError::NotFound => AppError::invalid("id", "No unrevoked token has that id"),
+            other => other.into(),
+        })
+    }
+
     /// The actor for a user id (e.g. after the web layer has found a session).
     pub async fn actor(&self, id: UserId) -> AppResult<Actor> {
         self.store.user(id).await?.map(|u| actor_of(&u)).ok_or(AppError::Unauthenticated)

@@ -421,6 +421,10 @@ pub trait Storage: Send + Sync + 'static {
     async fn insert_api_token(&self, token: &ApiTokenRecord) -> StorageResult<()>;
     /// A token by the hash of its secret.
     async fn api_token(&self, token_hash: &str) -> StorageResult<Option<ApiTokenRecord>>;
+    /// A user's tokens, newest first.
+    async fn api_tokens_of(&self, user: UserId) -> StorageResult<Vec<ApiTokenRecord>>;
+    /// Revokes a token (from `at`); `NotFound` when there is no such unrevoked token.
+    async fn revoke_api_token(&self, id: TokenId, at: Timestamp) -> StorageResult<()>;
 
     /// Adds a child with carers, team and the timeline entry, in one transaction.
     async fn insert_child(

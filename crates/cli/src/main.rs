@@ -202,6 +202,22 @@ enum AuditCommand {
 
 #[derive(Subcommand)]
 enum TokenCommand {
+    /// List a user's tokens (ids, labels, expiry; never the secrets).
+    List {
+        #[command(flatten)]
+        db: Db,
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke a token at once.
+    Revoke {
+        #[command(flatten)]
+        db: Db,
+        /// The token's id, from `resettle token list`.
+        #[arg(long)]
+        id: String,
+    },
     /// Create an API token for a user; the token is printed once, alone on the last line.
     Create {
         #[command(flatten)]
@@ -306,6 +322,24 @@ async fn run(cli: Cli) -> Result<()> {
             let token = app.create_api_token(&email, days, &label).await?;
             eprintln!("Token created. It is shown once: store it safely. Send it as 'Authorization: Bearer <token>'.");
             println!("{token}");
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::List { db, email } } => {
+            let app = app_for(&db).await?;
+            for t in app.api_tokens(&email).await? {
+                let state = match t.revoked_at {
+                    Some(at) => format!("revoked {at}"),
+                    None if t.expires_at <= app.now() => "expired".to_string(),
+                    None => format!("expires {}", t.expires_at),
+                };
+                println!("{}  {:<24} created {}  {state}", t.id, t.label, t.created_at);
+            }
+            Ok(())
+        }
+        Command::Token { command: TokenCommand::Revoke { db, id } } => {
+            let app = app_for(&db).await?;
+            app.revoke_api_token(&id).await?;
+            println!("revoked {id}");
             Ok(())
         }
         Command::Synth { db, children, seed } => {

@@ -461,6 +461,28 @@ macro_rules! impl_storage {
                     Ok(())
                 }
 
+                async fn api_tokens_of(&self, user: UserId) -> StorageResult<Vec<ApiTokenRecord>> {
+                    let rows = sqlx::query_as::<_, TokenRow>(
+                        "SELECT id, user_id, token_hash, label, created_at, expires_at, revoked_at FROM api_tokens \
+                         WHERE user_id = $1 ORDER BY created_at DESC",
+                    )
+                    .bind(user.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(TokenRow::into_domain).collect())
+                }
+
+                async fn revoke_api_token(&self, id: resettle_domain::ids::TokenId, at: jiff::Timestamp) -> StorageResult<()> {
+                    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+                        .bind(ts(at))
+                        .bind(id.0)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() == 1 { Ok(()) } else { Err(StorageError::NotFound) }
+                }
+
                 async fn sessions_of(&self, user: UserId) -> StorageResult<Vec<SessionRecord>> {
                     let rows = sqlx::query_as::<_, SessionRow>(
                         "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent \

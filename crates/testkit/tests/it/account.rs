@@ -5,7 +5,7 @@ use resettle_testkit::Backend;
 
 use crate::support::{Yjs, on_every_backend};
 
-on_every_backend!(people_see_their_sessions_and_sign_out_everywhere_else);
+on_every_backend!(people_see_their_sessions_and_sign_out_everywhere_else, a_revoked_token_is_refused_at_once);
 
 async fn people_see_their_sessions_and_sign_out_everywhere_else(b: Backend) -> anyhow::Result<()> {
     let w = Yjs::start(b).await?;
@@ -39,5 +39,18 @@ async fn people_see_their_sessions_and_sign_out_everywhere_else(b: Backend) -> a
     let r = phone.get("/caseload").await?;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "the other session was ended on the server");
     assert_eq!(r.location(), Some("/sign-in"));
+    Ok(())
+}
+
+async fn a_revoked_token_is_refused_at_once(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let (status, _) = w.api().get("/api/v1/me").await?;
+    assert_eq!(status, StatusCode::OK);
+    let tokens = w.t.app.api_tokens("casey.manager@yjs-a.example.org").await?;
+    assert_eq!(tokens.len(), 1);
+    w.t.app.revoke_api_token(&tokens[0].id.to_string()).await?;
+    let (status, _) = w.api().get("/api/v1/me").await?;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(w.t.app.revoke_api_token(&tokens[0].id.to_string()).await.is_err(), "revoking twice is refused");
     Ok(())
 }
