@@ -42,7 +42,6 @@ test:
 	$(call step,cargo clippy,cargo clippy --workspace --all-targets --locked -- -D warnings)
 	$(call step,cargo build,cargo build -p resettle --locked)
 	$(call step,tests on SQLite and PostgreSQL (nextest),RESETTLE_REQUIRE_POSTGRES=1 scripts/with-postgres.sh cargo nextest run --workspace --locked --no-fail-fast)
-	$(call step,doc tests,cargo test --workspace --doc --locked)
 	$(call step,browser journey,scripts/browser-test.sh)
 	@printf '\nmake test: all steps passed\n'
 
