@@ -2,7 +2,7 @@
 #
 #   make demo      build and run the demo server with synthetic data (http://127.0.0.1:8080)
 #   make test      everything CI runs: format, lint, build, tests on SQLite and PostgreSQL,
-#                  doc tests, the browser journey
+#                  the browser journey
 #   make bench     load benchmark on SQLite and PostgreSQL (BENCH_CHILDREN, BENCH_SECONDS)
 #   make assets    compile the stylesheet and copy the front-end files into static/dist
 #   make fmt       format the Rust code
