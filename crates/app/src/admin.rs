@@ -47,13 +47,34 @@ impl App {
         self.allow_admin(who, Action::ManageOrganisations)?;
         let org = Organisation::new(OrgId::random(), code, name, kind)?;
         self.store.insert_organisation(&org).await?;
+        self.forget_organisations();
         tracing::info!(org_id = %org.id, kind = %org.kind, "organisation created");
         Ok(org)
     }
 
-    /// All organisations (any signed-in user may list them: they are not personal data).
+    /// All organisations, by name (any signed-in user may list them: they are not personal
+    /// data). Every page with a filter or a choice of organisation needs the list, so it is
+    /// kept for a minute; adding an organisation here refreshes it at once.
     pub async fn organisations(&self) -> AppResult<Vec<Organisation>> {
-        Ok(self.store.organisations().await?)
+        Ok(self.organisations_shared().await?.as_ref().clone())
+    }
+
+    /// The cached list, shared.
+    pub async fn organisations_shared(&self) -> AppResult<std::sync::Arc<Vec<Organisation>>> {
+        const FRESH_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(60);
+        let now = self.now();
+        if let Some((at, list)) = self.organisations.read().unwrap_or_else(|p| p.into_inner()).as_ref()
+            && now.duration_since(*at) < FRESH_FOR
+        {
+            return Ok(list.clone());
+        }
+        let list = std::sync::Arc::new(self.store.organisations().await?);
+        *self.organisations.write().unwrap_or_else(|p| p.into_inner()) = Some((now, list.clone()));
+        Ok(list)
+    }
+
+    fn forget_organisations(&self) {
+        *self.organisations.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// One organisation.

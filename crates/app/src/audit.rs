@@ -88,7 +88,7 @@ impl App {
     /// services that have made them already.
     pub(crate) async fn access_lines(&self, child: ChildId, limit: u32) -> AppResult<Vec<AccessLine>> {
         let entries = self.store.child_audit(child, limit).await?;
-        let orgs = self.store.organisations().await?;
+        let orgs = self.organisations_shared().await?;
         let mut people: HashMap<UserId, (String, Vec<resettle_domain::org::Membership>)> = HashMap::new();
         let mut lines = Vec::with_capacity(entries.len());
         for e in entries {

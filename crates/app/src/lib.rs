@@ -85,12 +85,19 @@ pub struct App {
     config: Arc<Config>,
     clock: Clock,
     throttle: Arc<throttle::Throttle>,
+    organisations: Arc<std::sync::RwLock<Option<(Timestamp, Arc<Vec<resettle_domain::org::Organisation>>)>>>,
 }
 
 impl App {
     /// An application over `store`.
     pub fn new(store: Arc<dyn Storage>, config: Config) -> Self {
-        Self { store, config: Arc::new(config), clock: Clock::System, throttle: Arc::default() }
+        Self {
+            store,
+            config: Arc::new(config),
+            clock: Clock::System,
+            throttle: Arc::default(),
+            organisations: Arc::default(),
+        }
     }
 
     /// The same application reading time from `clock`.

@@ -24,6 +24,7 @@ pub fn migrator() -> Migrator {
         (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
         (2, "key dates", include_str!("../migrations/0002_key_dates.sql")),
         (3, "audit", include_str!("../migrations/0003_audit.sql")),
+        (4, "scope indexes", include_str!("../migrations/0004_scope_indexes.sql")),
     ])
 }
 

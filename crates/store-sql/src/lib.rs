@@ -71,25 +71,55 @@ macro_rules! impl_storage {
             type Qb<'a> = QueryBuilder<'a, $db>;
 
             /// Adds `AND c.id IN (children within scope)` to a query over `children c`: the
-            /// SQL form of `ChildScope::permits`.
+            /// SQL form of `ChildScope::permits`, for lists. Each way in (named person, or
+            /// organisation) is its own indexed branch of a UNION: an OR across the two
+            /// columns would scan the whole team table.
             fn push_scope<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope) {
                 if scope.user_id.is_none() && scope.organisation_ids.is_empty() {
                     qb.push(" AND 1 = 0");
                     return;
                 }
-                qb.push(" AND c.id IN (SELECT t.child_id FROM team_members t WHERE t.started_on <= ");
-                qb.push_bind(date(scope.today));
-                qb.push(" AND (t.ended_on IS NULL OR t.ended_on >= ");
-                qb.push_bind(date(scope.today));
-                qb.push(") AND (");
-                let mut any = false;
+                qb.push(" AND c.id IN (");
+                let mut first = true;
+                if let Some(user) = scope.user_id {
+                    qb.push("SELECT t.child_id FROM team_members t WHERE t.user_id = ");
+                    qb.push_bind(user.0);
+                    push_current(qb, scope);
+                    first = false;
+                }
+                if !scope.organisation_ids.is_empty() {
+                    if !first {
+                        qb.push(" UNION ");
+                    }
+                    qb.push("SELECT t.child_id FROM team_members t WHERE t.organisation_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for id in &scope.organisation_ids {
+                        sep.push_bind(id.0);
+                    }
+                    sep.push_unseparated(")");
+                    push_current(qb, scope);
+                }
+                qb.push(")");
+            }
+
+            /// The same rule for one child: an `EXISTS` over that child's team (indexed by
+            /// child), instead of building the whole list.
+            fn push_scope_one<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope) {
+                if scope.user_id.is_none() && scope.organisation_ids.is_empty() {
+                    qb.push(" AND 1 = 0");
+                    return;
+                }
+                qb.push(" AND EXISTS (SELECT 1 FROM team_members t WHERE t.child_id = c.id");
+                push_current(qb, scope);
+                qb.push(" AND (");
+                let mut first = true;
                 if let Some(user) = scope.user_id {
                     qb.push("t.user_id = ");
                     qb.push_bind(user.0);
-                    any = true;
+                    first = false;
                 }
                 if !scope.organisation_ids.is_empty() {
-                    if any {
+                    if !first {
                         qb.push(" OR ");
                     }
                     qb.push("t.organisation_id IN (");
@@ -100,6 +130,15 @@ macro_rules! impl_storage {
                     sep.push_unseparated(")");
                 }
                 qb.push("))");
+            }
+
+            /// `AND` the team member is current on the scope's day.
+            fn push_current<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope) {
+                qb.push(" AND t.started_on <= ");
+                qb.push_bind(date(scope.today));
+                qb.push(" AND (t.ended_on IS NULL OR t.ended_on >= ");
+                qb.push_bind(date(scope.today));
+                qb.push(")");
             }
 
             async fn load_memberships(pool: &sqlx::Pool<$db>, user_ids: &[uuid::Uuid]) -> StorageResult<Vec<MembershipRow>> {
@@ -562,7 +601,7 @@ macro_rules! impl_storage {
                 async fn child(&self, id: ChildId, scope: &ChildScope) -> StorageResult<Option<Child>> {
                     let mut qb = Qb::new(format!("SELECT {CHILD_COLUMNS} FROM children c WHERE c.id = "));
                     qb.push_bind(id.0);
-                    push_scope(&mut qb, scope);
+                    push_scope_one(&mut qb, scope);
                     let row = qb.build_query_as::<ChildRow>().fetch_optional(&self.pool).await.map_err(db_error)?;
                     row.map(ChildRow::into_domain).transpose()
                 }
@@ -582,19 +621,8 @@ macro_rules! impl_storage {
                     }
                     let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await.map_err(db_error)?;
 
-                    let mut qb = Qb::new(
-                        "SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.yjs_id, y.name AS yjs_name, c.version, \
-                         c.updated_at, e.kind AS custody_kind, e.started_on AS custody_since, p.establishment_id, \
-                         est.name AS establishment_name \
-                         FROM children c JOIN organisations y ON y.id = c.yjs_id \
-                         LEFT JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL \
-                         LEFT JOIN placements p ON p.episode_id = e.id AND p.ended_on IS NULL \
-                         LEFT JOIN organisations est ON est.id = p.establishment_id WHERE 1 = 1",
-                    );
-                    push_scope(&mut qb, scope);
-                    if let Some(org) = q.organisation_id {
-                        push_org_filter(&mut qb, org, scope);
-                    }
+                    // Choose the page's children first (sorting only what the order needs),
+                    // then join the details for those rows alone.
                     let dir = if q.descending { "DESC" } else { "ASC" };
                     let order = match q.sort {
                         CaseloadSort::Name => format!("lower(c.family_name) {dir}, lower(c.given_name) {dir}, c.id"),
@@ -605,10 +633,31 @@ macro_rules! impl_storage {
                             format!("CASE WHEN e.started_on IS NULL THEN 1 ELSE 0 END, e.started_on {dir}, c.id")
                         }
                     };
+                    let mut qb = Qb::new(
+                        "SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.yjs_id, y.name AS yjs_name, c.version, \
+                         c.updated_at, e.kind AS custody_kind, e.started_on AS custody_since, p.establishment_id, \
+                         est.name AS establishment_name \
+                         FROM (SELECT c.* FROM children c ",
+                    );
+                    if q.sort == CaseloadSort::CustodySince {
+                        qb.push("LEFT JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL ");
+                    }
+                    qb.push("WHERE 1 = 1");
+                    push_scope(&mut qb, scope);
+                    if let Some(org) = q.organisation_id {
+                        push_org_filter(&mut qb, org, scope);
+                    }
                     qb.push(format!(" ORDER BY {order} LIMIT "));
                     qb.push_bind(i64::from(q.per_page));
                     qb.push(" OFFSET ");
                     qb.push_bind(i64::from(q.page.saturating_sub(1)) * i64::from(q.per_page));
+                    qb.push(
+                        ") c JOIN organisations y ON y.id = c.yjs_id \
+                         LEFT JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL \
+                         LEFT JOIN placements p ON p.episode_id = e.id AND p.ended_on IS NULL \
+                         LEFT JOIN organisations est ON est.id = p.establishment_id",
+                    );
+                    qb.push(format!(" ORDER BY {order}"));
                     let rows = qb.build_query_as::<CaseloadDbRow>().fetch_all(&self.pool).await.map_err(db_error)?;
                     let items = rows.into_iter().map(CaseloadDbRow::into_domain).collect::<StorageResult<Vec<_>>>()?;
                     Ok(Page { items, total: u64::try_from(total).unwrap_or(0), page: q.page, per_page: q.per_page })
