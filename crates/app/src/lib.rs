@@ -78,6 +78,9 @@ pub enum Principal<'a> {
     User(&'a Actor),
 }
 
+/// The organisation list and when it was read.
+type CachedOrganisations = (Timestamp, Arc<Vec<resettle_domain::org::Organisation>>);
+
 /// The application: storage plus settings. Cheap to clone.
 #[derive(Clone)]
 pub struct App {
@@ -85,7 +88,7 @@ pub struct App {
     config: Arc<Config>,
     clock: Clock,
     throttle: Arc<throttle::Throttle>,
-    organisations: Arc<std::sync::RwLock<Option<(Timestamp, Arc<Vec<resettle_domain::org::Organisation>>)>>>,
+    organisations: Arc<std::sync::RwLock<Option<CachedOrganisations>>>,
 }
 
 impl App {
