@@ -98,3 +98,19 @@ id_type!(
     /// A deadline created by the key-dates rules.
     DeadlineId
 );
+id_type!(
+    /// A support need on a child's resettlement plan.
+    NeedId
+);
+id_type!(
+    /// One entry in a need's update log.
+    NeedUpdateId
+);
+id_type!(
+    /// A planning meeting.
+    MeetingId
+);
+id_type!(
+    /// An action agreed for a child (at a meeting, or against a need).
+    ActionItemId
+);

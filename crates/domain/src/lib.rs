@@ -3,14 +3,17 @@
 //! This crate is pure: it knows nothing of HTTP, SQL, files or clocks. Everything here can be
 //! tested with plain values, and every other crate builds on it.
 
+pub mod action_item;
 pub mod audit;
 pub mod calendar;
 pub mod child;
 pub mod custody;
 pub mod dto;
 pub mod ids;
+pub mod meeting;
 pub mod nhs;
 pub mod org;
+pub mod plan;
 pub mod policy;
 pub mod sentence;
 pub mod team;

@@ -39,6 +39,9 @@ pub struct Timescales {
     /// Working days a receiving service has to acknowledge a case handed over to it.
     /// Default 2: local practice.
     pub handover_ack_working_days: u32,
+    /// Working days after release by which the post-release review meeting is due.
+    /// Default 10: local practice (a review within the first two weeks of release).
+    pub post_release_review_working_days: u32,
 }
 
 impl Default for Timescales {
@@ -51,6 +54,7 @@ impl Default for Timescales {
             pre_release_meeting_working_days: 20,
             pre_release_plan_days: 14,
             handover_ack_working_days: 2,
+            post_release_review_working_days: 10,
         }
     }
 }
