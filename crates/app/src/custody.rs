@@ -226,6 +226,9 @@ impl App {
         let deadlines = self
             .deadlines_for(child_id, episode_id, checked.sentence_date, Some(checked.dates.mtd), checked.term_months)
             .await?;
+        let plan = self
+            .plan_changes(child_id, episode_id, false, checked.sentence_date, &deadlines, Some(checked.dates.mtd))
+            .await?;
         let what = match checked.term_months {
             Some(m) => format!("{} of {m} months", checked.kind.label()),
             None => checked.kind.label().to_string(),
@@ -235,10 +238,11 @@ impl App {
             child_id,
             "sentence.recorded",
             format!(
-                "Sentenced on {}: {what}, at {}; release date {}",
+                "Sentenced on {}: {what}, at {}; release date {}{}",
                 long_date(checked.sentence_date),
                 est.name,
-                long_date(checked.dates.mtd)
+                long_date(checked.dates.mtd),
+                if plan.open.is_some() { "; resettlement plan opened" } else { "" }
             ),
             None,
         );
@@ -253,6 +257,7 @@ impl App {
                 episode: change,
                 deadlines: deadlines.clone(),
                 team_added,
+                plan,
                 entry,
             })
             .await?;
@@ -296,15 +301,17 @@ impl App {
             court: checked.court.clone(),
         };
         let deadlines = self.deadlines_for(child_id, episode.id, checked.started_on, None, None).await?;
+        let plan = self.plan_changes(child_id, episode.id, true, checked.started_on, &deadlines, None).await?;
         let mut entries = vec![self.entry_for(
             ctx,
             child_id,
             "remand.recorded",
             format!(
-                "Remanded to youth detention accommodation on {} at {}{}",
+                "Remanded to youth detention accommodation on {} at {}{}{}",
                 long_date(checked.started_on),
                 est.name,
-                checked.next_court_date.map(|d| format!("; next court date {}", long_date(d))).unwrap_or_default()
+                checked.next_court_date.map(|d| format!("; next court date {}", long_date(d))).unwrap_or_default(),
+                if plan.open.is_some() { "; resettlement plan opened" } else { "" }
             ),
             None,
         )];
@@ -332,6 +339,7 @@ impl App {
                 deadlines: deadlines.clone(),
                 team_added: self.establishment_joins(child_id, est.id, checked.started_on).await?,
                 child: became_looked_after,
+                plan,
                 entries,
             })
             .await?;
@@ -460,7 +468,17 @@ impl App {
             format!("Key dates recalculated: release date now {}", long_date(checked.dates.mtd)),
             Some(reason),
         );
-        self.store.recalculate_sentence(&updated, current.version, &revision, &deadlines, &entry).await?;
+        let plan = self
+            .plan_changes(
+                current.child_id,
+                current.episode_id,
+                false,
+                checked.sentence_date,
+                &deadlines,
+                Some(checked.dates.mtd),
+            )
+            .await?;
+        self.store.recalculate_sentence(&updated, current.version, &revision, &deadlines, &plan, &entry).await?;
         self.audit(ctx, "write", "sentence", Some(current.child_id)).await?;
         Ok(SentenceRecorded { sentence: updated, key_dates: checked.dates, deadlines })
     }

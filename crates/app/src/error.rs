@@ -11,6 +11,10 @@ pub enum AppError {
     /// No such record, or one the actor may not know exists.
     #[error("not found")]
     NotFound,
+    /// The child is in scope but has no such thing yet (e.g. no plan before custody); the
+    /// message says why.
+    #[error("{0}")]
+    Missing(&'static str),
     /// The actor is known but may not do this.
     #[error("{0}")]
     Forbidden(&'static str),

@@ -9,6 +9,8 @@ pub mod auth;
 pub mod children;
 pub mod custody;
 pub mod error;
+pub mod invite;
+pub mod plan;
 pub mod secrets;
 pub mod storage;
 pub mod throttle;

@@ -6,6 +6,10 @@
 //! child take the [`ChildScope`] and apply it in the query, so a child outside the actor's
 //! scope is indistinguishable from one that does not exist.
 
+pub mod plan;
+
+pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
+
 use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -279,6 +283,16 @@ pub struct SyntheticBatch {
     pub remands: Vec<Remand>,
     /// Deadlines.
     pub deadlines: Vec<StoredDeadline>,
+    /// Resettlement plans.
+    pub plans: Vec<resettle_domain::plan::Plan>,
+    /// Support needs.
+    pub needs: Vec<resettle_domain::plan::Need>,
+    /// Need update-log entries.
+    pub need_updates: Vec<resettle_domain::plan::NeedUpdate>,
+    /// Meetings.
+    pub meetings: Vec<resettle_domain::meeting::Meeting>,
+    /// Actions.
+    pub actions: Vec<resettle_domain::action_item::ActionItem>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.
@@ -323,6 +337,8 @@ pub struct NewSentence {
     pub deadlines: Vec<StoredDeadline>,
     /// The establishment joining the team around the child, when custody begins.
     pub team_added: Option<TeamMember>,
+    /// The plan opened, and the meetings the deadlines call for.
+    pub plan: PlanChanges,
     /// The timeline entry.
     pub entry: TimelineEntry,
 }
@@ -342,6 +358,8 @@ pub struct NewRemand {
     pub team_added: Option<TeamMember>,
     /// The child made looked after (with the version it was read at), if not already.
     pub child: Option<(Child, i64)>,
+    /// The plan opened, and the remand planning meeting.
+    pub plan: PlanChanges,
     /// Timeline entries.
     pub entries: Vec<TimelineEntry>,
 }
@@ -376,7 +394,7 @@ pub struct Release {
 
 /// Everything the application needs from a database.
 #[async_trait]
-pub trait Storage: Send + Sync + 'static {
+pub trait Storage: PlanStorage + Send + Sync + 'static {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// Answers when the database does.
@@ -477,13 +495,15 @@ pub trait Storage: Send + Sync + 'static {
     /// One sentence.
     async fn sentence(&self, id: SentenceId) -> StorageResult<Option<Sentence>>;
     /// Stores a recalculation: the sentence's new inputs (if `expected_version` is current),
-    /// a new key-date revision, the episode's new deadlines and the timeline entry.
+    /// a new key-date revision, the episode's new deadlines, the meetings moved with them and
+    /// the timeline entry.
     async fn recalculate_sentence(
         &self,
         sentence: &Sentence,
         expected_version: i64,
         revision: &KeyDatesRevision,
         deadlines: &[StoredDeadline],
+        plan: &PlanChanges,
         entry: &TimelineEntry,
     ) -> StorageResult<()>;
     /// A child's remands, newest first.

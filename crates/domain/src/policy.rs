@@ -50,6 +50,8 @@ pub enum Action {
     },
     /// See who has read or changed a child's record (the audit trail).
     ViewAuditTrail,
+    /// See the management lists across a caseload: late and incomplete meetings.
+    ViewOversight,
     /// Create and change organisations.
     ManageOrganisations,
     /// Create users and memberships.
@@ -127,6 +129,13 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
                 Decision::Allow("case manager or manager in the owning youth justice service")
             } else {
                 Decision::Deny("only case managers and managers of that youth justice service can add its children")
+            }
+        }
+        Action::ViewOversight => {
+            if actor.has_role(Role::YjsManager) {
+                Decision::Allow("manager")
+            } else {
+                Decision::Deny("only managers see the late and incomplete meetings list")
             }
         }
         Action::ManageOrganisations | Action::ManageUsers => {
@@ -217,6 +226,8 @@ mod tests {
         assert!(decide(&actor(Role::YjsManager, org), Action::ViewAuditTrail, Some(true)).is_allowed());
         assert!(!decide(&actor(Role::YjsManager, org), Action::ViewAuditTrail, Some(false)).is_allowed());
         assert!(!decide(&actor(Role::EteCoordinator, org), Action::ViewAuditTrail, Some(true)).is_allowed());
+        assert!(decide(&actor(Role::YjsManager, org), Action::ViewOversight, None).is_allowed());
+        assert!(!decide(&actor(Role::YjsCaseManager, org), Action::ViewOversight, None).is_allowed());
     }
 
     #[test]

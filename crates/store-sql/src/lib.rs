@@ -5,6 +5,7 @@
 //! each storage crate instantiates them for its own pool type. What differs — column types,
 //! connection settings, migrations — stays in the storage crates.
 
+pub mod plan;
 pub mod rows;
 
 pub use async_trait;
@@ -290,6 +291,8 @@ macro_rules! impl_storage {
             const CHILD_COLUMNS: &str = "c.id, c.yjs_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, \
                 c.nhs_number, c.pnc_id, c.gender, c.ethnicity, c.first_language, c.legal_status, c.version, \
                 c.created_at, c.updated_at";
+
+            $crate::plan_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {
@@ -863,6 +866,7 @@ macro_rules! impl_storage {
                         push_team_insert(&mut qb, std::slice::from_ref(m));
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
+                    write_plan_changes(&mut tx, &new.plan).await?;
                     insert_entry(&mut tx, &new.entry).await?;
                     tx.commit().await.map_err(db_error)
                 }
@@ -894,6 +898,7 @@ macro_rules! impl_storage {
                     if let Some((child, expected)) = &new.child {
                         update_child_tx(&mut tx, child, *expected).await?;
                     }
+                    write_plan_changes(&mut tx, &new.plan).await?;
                     for e in &new.entries {
                         insert_entry(&mut tx, e).await?;
                     }
@@ -940,6 +945,7 @@ macro_rules! impl_storage {
                     expected_version: i64,
                     revision: &KeyDatesRevision,
                     deadlines: &[StoredDeadline],
+                    plan: &PlanChanges,
                     entry: &TimelineEntry,
                 ) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
@@ -969,6 +975,7 @@ macro_rules! impl_storage {
                     }
                     insert_revision(&mut tx, revision).await?;
                     replace_deadlines(&mut tx, s.episode_id.0, deadlines).await?;
+                    write_plan_changes(&mut tx, plan).await?;
                     insert_entry(&mut tx, entry).await?;
                     tx.commit().await.map_err(db_error)
                 }
@@ -1159,6 +1166,11 @@ macro_rules! impl_storage {
                     bulk!(b.revisions, 17, push_revisions_insert);
                     bulk!(b.remands, 7, push_remands_insert);
                     bulk!(b.deadlines, 6, push_deadlines_insert);
+                    bulk!(b.plans, 8, push_plans_insert);
+                    bulk!(b.needs, 12, push_needs_insert);
+                    bulk!(b.need_updates, 8, push_need_updates_insert);
+                    bulk!(b.meetings, 19, push_meetings_insert);
+                    bulk!(b.actions, 13, push_actions_insert);
                     tx.commit().await.map_err(db_error)
                 }
             }

@@ -75,6 +75,7 @@ impl IntoResponse for ApiError {
         match error {
             AppError::Invalid(e) => problem(StatusCode::UNPROCESSABLE_ENTITY, e.summary(), e.0, None, rid),
             AppError::NotFound => problem(StatusCode::NOT_FOUND, "No such record".into(), vec![], None, rid),
+            AppError::Missing(why) => problem(StatusCode::NOT_FOUND, why.into(), vec![], None, rid),
             AppError::Forbidden(why) => problem(StatusCode::FORBIDDEN, capitalise(why), vec![], None, rid),
             AppError::Conflict { current_version } => problem(
                 StatusCode::CONFLICT,
@@ -177,6 +178,7 @@ impl IntoResponse for PageError {
                 AppError::Forbidden(why) => {
                     error_page(StatusCode::FORBIDDEN, "You cannot do this", capitalise(why), None)
                 }
+                AppError::Missing(why) => error_page(StatusCode::NOT_FOUND, "Not there yet", why.into(), None),
                 AppError::Unauthenticated | AppError::BadCredentials => {
                     axum::response::Redirect::to("/sign-in").into_response()
                 }

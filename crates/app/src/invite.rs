@@ -1,0 +1,76 @@
+//! A meeting as an iCalendar object (RFC 5545), written by the `icalendar` crate.
+//!
+//! The invitation leaves Resettle for people's calendars, so it carries as little as it can:
+//! the child by initials, the standing agenda items and a count of open needs, never a health
+//! detail. There is no `METHOD` (it is a calendar object to import, not an iTIP message), so
+//! attendees may be listed; those without an email address are named in the description.
+
+use chrono::{DateTime, Utc};
+use icalendar::{Attendee, Calendar, Class, Component, EventLike, EventStatus, Role};
+use jiff::Timestamp;
+
+use resettle_domain::meeting::MeetingStatus;
+
+use crate::plan::MeetingDetail;
+
+fn utc(t: Timestamp) -> DateTime<Utc> {
+    DateTime::from_timestamp(t.as_second(), t.subsec_nanosecond().try_into().unwrap_or(0)).unwrap_or_default()
+}
+
+fn initials(given: &str, family: &str) -> String {
+    [given, family].iter().filter_map(|n| n.chars().next()).flat_map(|c| c.to_uppercase().chain(['.'])).collect()
+}
+
+/// The invitation for `detail`'s meeting, starting at `start`, prepared by `by` at `now`.
+pub fn ics(detail: &MeetingDetail, start: Timestamp, by: &str, now: Timestamp) -> String {
+    let m = &detail.meeting.meeting;
+    let minutes = i64::from(m.duration_minutes.max(15));
+    let end = start.checked_add(jiff::SignedDuration::from_mins(minutes)).unwrap_or(start);
+    let who = initials(&detail.child.details.given_name, &detail.child.details.family_name);
+    let mut description = vec![format!("{} for {who}, prepared in Resettle by {by}.", detail.meeting.title)];
+    description.push(String::new());
+    description.push("Agenda:".into());
+    let mut open_needs = 0;
+    for item in &detail.agenda {
+        if item.pathway.is_some() {
+            open_needs += 1;
+        } else {
+            description.push(format!("- {}", item.text));
+        }
+    }
+    if open_needs > 0 {
+        description.push(format!("- Open needs on the plan: {open_needs} (see the plan in Resettle)"));
+    }
+    let without_email: Vec<String> = detail
+        .invitees
+        .iter()
+        .filter(|i| i.email.is_none())
+        .map(|i| format!("{} ({})", i.name, i.capacity))
+        .collect();
+    if !without_email.is_empty() {
+        description.push(String::new());
+        description.push(format!("Also invited: {}", without_email.join("; ")));
+    }
+    let mut event = icalendar::Event::new();
+    event
+        .uid(&format!("{}@resettle", m.id))
+        .sequence(u32::try_from(m.version).unwrap_or(0))
+        .timestamp(utc(now))
+        .starts(utc(start))
+        .ends(utc(end))
+        .summary(&format!("{} – {who}", detail.meeting.title))
+        .description(&description.join("\n"))
+        .class(Class::Confidential)
+        .status(if m.status == MeetingStatus::Cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed });
+    if let Some(l) = &m.location {
+        event.location(l);
+    }
+    for i in detail.invitees.iter().filter(|i| i.email.is_some()) {
+        if let Some(email) = &i.email {
+            event.attendee(Attendee::new(format!("mailto:{email}")).cn(i.name.clone()).role(Role::ReqParticipant));
+        }
+    }
+    let mut cal = Calendar::new();
+    cal.name("Resettle").push(event.done());
+    cal.done().to_string()
+}

@@ -1,0 +1,792 @@
+//! The plan's SQL: rows, the statements written with a sentence or remand, and the
+//! [`plan_storage!`](crate::plan_storage) implementation of `PlanStorage`.
+
+use resettle_app::storage::{ActionRow, MeetingRow, StorageError, StorageResult};
+use resettle_domain::action_item::ActionItem;
+use resettle_domain::ids::*;
+use resettle_domain::meeting::{Attendance, Meeting};
+use resettle_domain::plan::{Need, NeedUpdate, Plan};
+use uuid::Uuid;
+
+use crate::rows::DbTimestamp;
+
+fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
+    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
+}
+
+/// Attendance as stored (JSON text).
+pub fn attendance_json(list: &[Attendance]) -> String {
+    serde_json::to_string(list).unwrap_or_else(|_| "[]".to_string())
+}
+
+/// `plans`.
+#[derive(sqlx::FromRow)]
+pub struct PlanRow {
+    child_id: Uuid,
+    opened_on: jiff_sqlx::Date,
+    child_goals: Option<String>,
+    child_words: Option<String>,
+    carer_views: Option<String>,
+    shared_on: Option<jiff_sqlx::Date>,
+    version: i64,
+    updated_at: DbTimestamp,
+}
+
+impl PlanRow {
+    /// To the domain.
+    pub fn into_domain(self) -> Plan {
+        Plan {
+            child_id: ChildId(self.child_id),
+            opened_on: self.opened_on.to_jiff(),
+            child_goals: self.child_goals,
+            child_words: self.child_words,
+            carer_views: self.carer_views,
+            shared_on: self.shared_on.map(|d| d.to_jiff()),
+            version: self.version,
+            updated_at: self.updated_at.0,
+        }
+    }
+}
+
+/// The columns of [`NeedRow`].
+pub const NEED_COLUMNS: &str = "n.id, n.child_id, n.pathway, n.need, n.catalogue_version, n.description, \
+    n.owner_organisation_id, n.status, n.due_by, n.version, n.created_at, n.updated_at";
+
+/// `needs`.
+#[derive(sqlx::FromRow)]
+pub struct NeedRow {
+    id: Uuid,
+    child_id: Uuid,
+    pathway: String,
+    need: String,
+    catalogue_version: i32,
+    description: Option<String>,
+    owner_organisation_id: Uuid,
+    status: String,
+    due_by: Option<jiff_sqlx::Date>,
+    version: i64,
+    created_at: DbTimestamp,
+    updated_at: DbTimestamp,
+}
+
+impl NeedRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Need> {
+        Ok(Need {
+            id: NeedId(self.id),
+            child_id: ChildId(self.child_id),
+            pathway: parse("pathway", &self.pathway)?,
+            need: self.need,
+            catalogue_version: u32::try_from(self.catalogue_version)
+                .map_err(|_| StorageError::Database("stored catalogue version is not valid".into()))?,
+            description: self.description,
+            owner_organisation_id: OrgId(self.owner_organisation_id),
+            status: parse("need status", &self.status)?,
+            due_by: self.due_by.map(|d| d.to_jiff()),
+            version: self.version,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// `need_updates`.
+#[derive(sqlx::FromRow)]
+pub struct NeedUpdateRow {
+    id: Uuid,
+    need_id: Uuid,
+    version: i64,
+    at: DbTimestamp,
+    actor_id: Option<Uuid>,
+    actor_name: String,
+    changes: String,
+    note: Option<String>,
+}
+
+impl NeedUpdateRow {
+    /// To the domain.
+    pub fn into_domain(self) -> NeedUpdate {
+        NeedUpdate {
+            id: NeedUpdateId(self.id),
+            need_id: NeedId(self.need_id),
+            version: self.version,
+            at: self.at.0,
+            actor_id: self.actor_id.map(UserId),
+            actor_name: self.actor_name,
+            changes: self.changes,
+            note: self.note,
+        }
+    }
+}
+
+/// The columns of [`MeetingDbRow`].
+pub const MEETING_COLUMNS: &str = "m.id, m.child_id, m.episode_id, m.kind, m.seq, m.due_by, m.scheduled_for, \
+    m.duration_minutes, m.location, m.status, m.held_on, m.attendance, m.child_views, m.carer_views, m.decisions, \
+    m.no_actions_agreed, m.version, m.created_at, m.updated_at";
+
+/// `meetings`.
+#[derive(sqlx::FromRow)]
+pub struct MeetingDbRow {
+    id: Uuid,
+    child_id: Uuid,
+    episode_id: Option<Uuid>,
+    kind: String,
+    seq: i32,
+    due_by: Option<jiff_sqlx::Date>,
+    scheduled_for: Option<DbTimestamp>,
+    duration_minutes: i32,
+    location: Option<String>,
+    status: String,
+    held_on: Option<jiff_sqlx::Date>,
+    attendance: String,
+    child_views: Option<String>,
+    carer_views: Option<String>,
+    decisions: Option<String>,
+    no_actions_agreed: bool,
+    version: i64,
+    created_at: DbTimestamp,
+    updated_at: DbTimestamp,
+}
+
+impl MeetingDbRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Meeting> {
+        Ok(Meeting {
+            id: MeetingId(self.id),
+            child_id: ChildId(self.child_id),
+            episode_id: self.episode_id.map(EpisodeId),
+            kind: parse("meeting kind", &self.kind)?,
+            seq: self.seq,
+            due_by: self.due_by.map(|d| d.to_jiff()),
+            scheduled_for: self.scheduled_for.map(|t| t.0),
+            duration_minutes: self.duration_minutes,
+            location: self.location,
+            status: parse("meeting status", &self.status)?,
+            held_on: self.held_on.map(|d| d.to_jiff()),
+            attendance: serde_json::from_str(&self.attendance)
+                .map_err(|_| StorageError::Database("stored attendance is not valid".into()))?,
+            child_views: self.child_views,
+            carer_views: self.carer_views,
+            decisions: self.decisions,
+            no_actions_agreed: self.no_actions_agreed,
+            version: self.version,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// A meeting with its child's names.
+#[derive(sqlx::FromRow)]
+pub struct MeetingListRow {
+    #[sqlx(flatten)]
+    meeting: MeetingDbRow,
+    given_name: String,
+    family_name: String,
+    yjs_id: Uuid,
+}
+
+impl MeetingListRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<MeetingRow> {
+        Ok(MeetingRow {
+            meeting: self.meeting.into_domain()?,
+            child_given_name: self.given_name,
+            child_family_name: self.family_name,
+            yjs_id: OrgId(self.yjs_id),
+        })
+    }
+}
+
+/// The columns of [`ActionDbRow`].
+pub const ACTION_COLUMNS: &str = "a.id, a.child_id, a.description, a.owner_organisation_id, a.owner_user_id, \
+    a.due_by, a.status, a.need_id, a.meeting_id, a.version, a.created_by_name, a.created_at, a.updated_at";
+
+/// `actions`.
+#[derive(sqlx::FromRow)]
+pub struct ActionDbRow {
+    id: Uuid,
+    child_id: Uuid,
+    description: String,
+    owner_organisation_id: Uuid,
+    owner_user_id: Option<Uuid>,
+    due_by: Option<jiff_sqlx::Date>,
+    status: String,
+    need_id: Option<Uuid>,
+    meeting_id: Option<Uuid>,
+    version: i64,
+    created_by_name: String,
+    created_at: DbTimestamp,
+    updated_at: DbTimestamp,
+}
+
+impl ActionDbRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<ActionItem> {
+        Ok(ActionItem {
+            id: ActionItemId(self.id),
+            child_id: ChildId(self.child_id),
+            description: self.description,
+            owner_organisation_id: OrgId(self.owner_organisation_id),
+            owner_user_id: self.owner_user_id.map(UserId),
+            due_by: self.due_by.map(|d| d.to_jiff()),
+            status: parse("action status", &self.status)?,
+            need_id: self.need_id.map(NeedId),
+            meeting_id: self.meeting_id.map(MeetingId),
+            version: self.version,
+            created_by_name: self.created_by_name,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// An action with the names a list needs.
+#[derive(sqlx::FromRow)]
+pub struct ActionListRow {
+    #[sqlx(flatten)]
+    action: ActionDbRow,
+    given_name: String,
+    family_name: String,
+    org_name: String,
+    user_name: Option<String>,
+}
+
+impl ActionListRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<ActionRow> {
+        Ok(ActionRow {
+            action: self.action.into_domain()?,
+            child_given_name: self.given_name,
+            child_family_name: self.family_name,
+            owner_organisation_name: self.org_name,
+            owner_user_name: self.user_name,
+        })
+    }
+}
+
+/// Implements `resettle_app::storage::PlanStorage` for `$store` (a struct with a field
+/// `pool: sqlx::Pool<$db>`), with the plan statements that other writes share (opening a
+/// plan, syncing meetings, the synthetic loader's multi-row inserts). Expanded inside
+/// [`impl_storage!`](crate::impl_storage)'s scope, whose helpers (`push_scope`,
+/// `insert_entry`, `push_team_insert`, `Qb`) it uses.
+#[macro_export]
+macro_rules! plan_storage {
+    ($store:ty, $db:ty) => {
+        use resettle_domain::ids::{ActionItemId, MeetingId, NeedId};
+
+        use $crate::plan::*;
+        use resettle_domain::action_item::ActionItem;
+        use resettle_domain::meeting::Meeting;
+        use resettle_domain::plan::{Need, NeedUpdate, Plan};
+
+        #[allow(dead_code)]
+        async fn write_plan_changes(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            changes: &PlanChanges,
+        ) -> StorageResult<()> {
+            if let Some(p) = &changes.open {
+                let mut qb = Qb::new("");
+                push_plans_insert(&mut qb, std::slice::from_ref(p));
+                qb.push(" ON CONFLICT (child_id) DO NOTHING");
+                qb.build().execute(&mut *conn).await.map_err(db_error)?;
+            }
+            if !changes.meetings.insert.is_empty() {
+                let mut qb = Qb::new("");
+                push_meetings_insert(&mut qb, &changes.meetings.insert);
+                qb.build().execute(&mut *conn).await.map_err(db_error)?;
+            }
+            for (id, due) in &changes.meetings.move_due {
+                sqlx::query("UPDATE meetings SET due_by = $1, version = version + 1 WHERE id = $2")
+                    .bind(date(*due))
+                    .bind(id.0)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+            }
+            for id in &changes.meetings.remove {
+                sqlx::query("DELETE FROM meetings WHERE id = $1 AND status = 'not_scheduled'")
+                    .bind(id.0)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+            }
+            Ok(())
+        }
+
+        #[allow(dead_code)]
+        fn push_plans_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Plan]) {
+            qb.push(
+                "INSERT INTO plans (child_id, opened_on, child_goals, child_words, carer_views, shared_on, version, \
+                 updated_at) ",
+            );
+            qb.push_values(rows, |mut r, p| {
+                r.push_bind(p.child_id.0)
+                    .push_bind(date(p.opened_on))
+                    .push_bind(&p.child_goals)
+                    .push_bind(&p.child_words)
+                    .push_bind(&p.carer_views)
+                    .push_bind(p.shared_on.map(date))
+                    .push_bind(p.version)
+                    .push_bind(ts(p.updated_at));
+            });
+        }
+
+        #[allow(dead_code)]
+        fn push_needs_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Need]) {
+            qb.push(
+                "INSERT INTO needs (id, child_id, pathway, need, catalogue_version, description, owner_organisation_id, \
+                 status, due_by, version, created_at, updated_at) ",
+            );
+            qb.push_values(rows, |mut r, n| {
+                r.push_bind(n.id.0)
+                    .push_bind(n.child_id.0)
+                    .push_bind(n.pathway.as_str())
+                    .push_bind(&n.need)
+                    .push_bind(i32::try_from(n.catalogue_version).unwrap_or(i32::MAX))
+                    .push_bind(&n.description)
+                    .push_bind(n.owner_organisation_id.0)
+                    .push_bind(n.status.as_str())
+                    .push_bind(n.due_by.map(date))
+                    .push_bind(n.version)
+                    .push_bind(ts(n.created_at))
+                    .push_bind(ts(n.updated_at));
+            });
+        }
+
+        #[allow(dead_code)]
+        fn push_need_updates_insert<'a>(qb: &mut Qb<'a>, rows: &'a [NeedUpdate]) {
+            qb.push("INSERT INTO need_updates (id, need_id, version, at, actor_id, actor_name, changes, note) ");
+            qb.push_values(rows, |mut r, u| {
+                r.push_bind(u.id.0)
+                    .push_bind(u.need_id.0)
+                    .push_bind(u.version)
+                    .push_bind(ts(u.at))
+                    .push_bind(u.actor_id.map(|a| a.0))
+                    .push_bind(&u.actor_name)
+                    .push_bind(&u.changes)
+                    .push_bind(&u.note);
+            });
+        }
+
+        #[allow(dead_code)]
+        fn push_meetings_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Meeting]) {
+            qb.push(
+                "INSERT INTO meetings (id, child_id, episode_id, kind, seq, due_by, scheduled_for, duration_minutes, \
+                 location, status, held_on, attendance, child_views, carer_views, decisions, no_actions_agreed, version, \
+                 created_at, updated_at) ",
+            );
+            qb.push_values(rows, |mut r, m| {
+                r.push_bind(m.id.0)
+                    .push_bind(m.child_id.0)
+                    .push_bind(m.episode_id.map(|e| e.0))
+                    .push_bind(m.kind.as_str())
+                    .push_bind(m.seq)
+                    .push_bind(m.due_by.map(date))
+                    .push_bind(m.scheduled_for.map(ts))
+                    .push_bind(m.duration_minutes)
+                    .push_bind(&m.location)
+                    .push_bind(m.status.as_str())
+                    .push_bind(m.held_on.map(date))
+                    .push_bind(attendance_json(&m.attendance))
+                    .push_bind(&m.child_views)
+                    .push_bind(&m.carer_views)
+                    .push_bind(&m.decisions)
+                    .push_bind(m.no_actions_agreed)
+                    .push_bind(m.version)
+                    .push_bind(ts(m.created_at))
+                    .push_bind(ts(m.updated_at));
+            });
+        }
+
+        #[allow(dead_code)]
+        fn push_actions_insert<'a>(qb: &mut Qb<'a>, rows: &'a [ActionItem]) {
+            qb.push(
+                "INSERT INTO actions (id, child_id, description, owner_organisation_id, owner_user_id, due_by, status, \
+                 need_id, meeting_id, version, created_by_name, created_at, updated_at) ",
+            );
+            qb.push_values(rows, |mut r, a| {
+                r.push_bind(a.id.0)
+                    .push_bind(a.child_id.0)
+                    .push_bind(&a.description)
+                    .push_bind(a.owner_organisation_id.0)
+                    .push_bind(a.owner_user_id.map(|u| u.0))
+                    .push_bind(a.due_by.map(date))
+                    .push_bind(a.status.as_str())
+                    .push_bind(a.need_id.map(|n| n.0))
+                    .push_bind(a.meeting_id.map(|m| m.0))
+                    .push_bind(a.version)
+                    .push_bind(&a.created_by_name)
+                    .push_bind(ts(a.created_at))
+                    .push_bind(ts(a.updated_at));
+            });
+        }
+
+        /// The version now stored in `table` for `id`, as the error for a failed versioned update.
+        #[allow(dead_code)]
+        async fn version_error(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            table: &'static str,
+            id: uuid::Uuid,
+        ) -> StorageError {
+            let sql = format!("SELECT version FROM {table} WHERE id = $1");
+            match sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_optional(&mut *conn).await {
+                Ok(Some(current)) => StorageError::VersionMismatch { current },
+                Ok(None) => StorageError::NotFound,
+                Err(e) => db_error(e),
+            }
+        }
+
+        #[allow(dead_code)]
+        async fn update_meeting_tx(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            m: &Meeting,
+            expected_version: i64,
+        ) -> StorageResult<()> {
+            let done = sqlx::query(
+                "UPDATE meetings SET due_by = $1, scheduled_for = $2, duration_minutes = $3, location = $4, status = $5, \
+                 held_on = $6, attendance = $7, child_views = $8, carer_views = $9, decisions = $10, \
+                 no_actions_agreed = $11, version = $12, updated_at = $13 WHERE id = $14 AND version = $15",
+            )
+            .bind(m.due_by.map(date))
+            .bind(m.scheduled_for.map(ts))
+            .bind(m.duration_minutes)
+            .bind(&m.location)
+            .bind(m.status.as_str())
+            .bind(m.held_on.map(date))
+            .bind(attendance_json(&m.attendance))
+            .bind(&m.child_views)
+            .bind(&m.carer_views)
+            .bind(&m.decisions)
+            .bind(m.no_actions_agreed)
+            .bind(m.version)
+            .bind(ts(m.updated_at))
+            .bind(m.id.0)
+            .bind(expected_version)
+            .execute(&mut *conn)
+            .await
+            .map_err(db_error)?;
+            if done.rows_affected() != 1 {
+                return Err(version_error(conn, "meetings", m.id.0).await);
+            }
+            Ok(())
+        }
+
+        async fn insert_team_member_tx(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            m: &TeamMember,
+        ) -> StorageResult<()> {
+            let mut qb = Qb::new("");
+            push_team_insert(&mut qb, std::slice::from_ref(m));
+            qb.build().execute(&mut *conn).await.map_err(db_error)?;
+            Ok(())
+        }
+
+
+
+            async fn update_need_tx(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                n: &Need,
+                expected_version: i64,
+            ) -> StorageResult<()> {
+                let done = sqlx::query(
+                    "UPDATE needs SET description = $1, owner_organisation_id = $2, status = $3, due_by = $4, \
+                     version = $5, updated_at = $6 WHERE id = $7 AND version = $8",
+                )
+                .bind(&n.description)
+                .bind(n.owner_organisation_id.0)
+                .bind(n.status.as_str())
+                .bind(n.due_by.map(date))
+                .bind(n.version)
+                .bind(ts(n.updated_at))
+                .bind(n.id.0)
+                .bind(expected_version)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                if done.rows_affected() != 1 {
+                    return Err(version_error(conn, "needs", n.id.0).await);
+                }
+                Ok(())
+            }
+
+            async fn write_need_extras(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                w: &NeedWrite,
+            ) -> StorageResult<()> {
+                let mut qb = Qb::new("");
+                push_need_updates_insert(&mut qb, std::slice::from_ref(&w.update));
+                qb.build().execute(&mut *conn).await.map_err(db_error)?;
+                if let Some(m) = &w.team_added {
+                    insert_team_member_tx(conn, m).await?;
+                }
+                insert_entry(conn, &w.entry).await
+            }
+
+            #[$crate::async_trait::async_trait]
+            impl PlanStorage for $store {
+                async fn plan(&self, child: ChildId) -> StorageResult<Option<Plan>> {
+                    let row = sqlx::query_as::<_, PlanRow>(
+                        "SELECT child_id, opened_on, child_goals, child_words, carer_views, shared_on, version, updated_at \
+                         FROM plans WHERE child_id = $1",
+                    )
+                    .bind(child.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(row.map(PlanRow::into_domain))
+                }
+
+                async fn update_plan(&self, p: &Plan, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let done = sqlx::query(
+                        "UPDATE plans SET child_goals = $1, child_words = $2, carer_views = $3, shared_on = $4, version = $5, \
+                         updated_at = $6 WHERE child_id = $7 AND version = $8",
+                    )
+                    .bind(&p.child_goals)
+                    .bind(&p.child_words)
+                    .bind(&p.carer_views)
+                    .bind(p.shared_on.map(date))
+                    .bind(p.version)
+                    .bind(ts(p.updated_at))
+                    .bind(p.child_id.0)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM plans WHERE child_id = $1")
+                            .bind(p.child_id.0)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                        return Err(match current {
+                            Some(current) => StorageError::VersionMismatch { current },
+                            None => StorageError::NotFound,
+                        });
+                    }
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn needs(&self, child: ChildId) -> StorageResult<Vec<Need>> {
+                    let sql = format!("SELECT {NEED_COLUMNS} FROM needs n WHERE n.child_id = $1 ORDER BY n.created_at, n.id");
+                    let rows = sqlx::query_as::<_, NeedRow>(&sql)
+                        .bind(child.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(NeedRow::into_domain).collect()
+                }
+
+                async fn need(&self, id: NeedId) -> StorageResult<Option<Need>> {
+                    let sql = format!("SELECT {NEED_COLUMNS} FROM needs n WHERE n.id = $1");
+                    let row = sqlx::query_as::<_, NeedRow>(&sql)
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(NeedRow::into_domain).transpose()
+                }
+
+                async fn need_updates(&self, child: ChildId) -> StorageResult<Vec<NeedUpdate>> {
+                    let rows = sqlx::query_as::<_, NeedUpdateRow>(
+                        "SELECT u.id, u.need_id, u.version, u.at, u.actor_id, u.actor_name, u.changes, u.note \
+                         FROM need_updates u JOIN needs n ON n.id = u.need_id WHERE n.child_id = $1 ORDER BY u.at, u.version",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(rows.into_iter().map(NeedUpdateRow::into_domain).collect())
+                }
+
+                async fn insert_need(&self, w: &NeedWrite) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("");
+                    push_needs_insert(&mut qb, std::slice::from_ref(&w.need));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    write_need_extras(&mut tx, w).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn update_need(&self, w: &NeedWrite, expected_version: i64) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    update_need_tx(&mut tx, &w.need, expected_version).await?;
+                    write_need_extras(&mut tx, w).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn meetings(&self, child: ChildId) -> StorageResult<Vec<Meeting>> {
+                    let sql = format!(
+                        "SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.child_id = $1 \
+                         ORDER BY (m.due_by IS NULL), m.due_by, m.created_at, m.id"
+                    );
+                    let rows = sqlx::query_as::<_, MeetingDbRow>(&sql)
+                        .bind(child.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(MeetingDbRow::into_domain).collect()
+                }
+
+                async fn meeting(&self, id: MeetingId) -> StorageResult<Option<Meeting>> {
+                    let sql = format!("SELECT {MEETING_COLUMNS} FROM meetings m WHERE m.id = $1");
+                    let row = sqlx::query_as::<_, MeetingDbRow>(&sql)
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(MeetingDbRow::into_domain).transpose()
+                }
+
+                async fn insert_meeting(&self, m: &Meeting, entry: &TimelineEntry) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("");
+                    push_meetings_insert(&mut qb, std::slice::from_ref(m));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn update_meeting(
+                    &self,
+                    m: &Meeting,
+                    expected_version: i64,
+                    entry: &TimelineEntry,
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    update_meeting_tx(&mut tx, m, expected_version).await?;
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn meetings_needing_attention(
+                    &self,
+                    scope: &ChildScope,
+                    today: jiff::civil::Date,
+                ) -> StorageResult<Vec<MeetingRow>> {
+                    let mut qb = Qb::new(format!(
+                        "SELECT {MEETING_COLUMNS}, c.given_name, c.family_name, c.yjs_id FROM meetings m \
+                         JOIN children c ON c.id = m.child_id WHERE ((m.status IN ('not_scheduled', 'scheduled') AND m.due_by < "
+                    ));
+                    qb.push_bind(date(today));
+                    qb.push(") OR m.status = 'held' OR (m.status = 'complete' AND m.held_on > m.due_by))");
+                    push_scope(&mut qb, scope);
+                    qb.push(" ORDER BY m.due_by, m.id LIMIT 500");
+                    let rows = qb
+                        .build_query_as::<MeetingListRow>()
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(MeetingListRow::into_domain).collect()
+                }
+
+                async fn actions(&self, child: ChildId) -> StorageResult<Vec<ActionItem>> {
+                    let sql = format!(
+                        "SELECT {ACTION_COLUMNS} FROM actions a WHERE a.child_id = $1 \
+                         ORDER BY (a.due_by IS NULL), a.due_by, a.created_at, a.id"
+                    );
+                    let rows = sqlx::query_as::<_, ActionDbRow>(&sql)
+                        .bind(child.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(ActionDbRow::into_domain).collect()
+                }
+
+                async fn action(&self, id: ActionItemId) -> StorageResult<Option<ActionItem>> {
+                    let sql = format!("SELECT {ACTION_COLUMNS} FROM actions a WHERE a.id = $1");
+                    let row = sqlx::query_as::<_, ActionDbRow>(&sql)
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(ActionDbRow::into_domain).transpose()
+                }
+
+                async fn insert_action(
+                    &self,
+                    a: &ActionItem,
+                    meeting: Option<(&Meeting, i64)>,
+                    team_added: Option<&TeamMember>,
+                    entry: &TimelineEntry,
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("");
+                    push_actions_insert(&mut qb, std::slice::from_ref(a));
+                    qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    if let Some((m, expected)) = meeting {
+                        update_meeting_tx(&mut tx, m, expected).await?;
+                    }
+                    if let Some(t) = team_added {
+                        insert_team_member_tx(&mut tx, t).await?;
+                    }
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn update_action(
+                    &self,
+                    a: &ActionItem,
+                    expected_version: i64,
+                    entry: &TimelineEntry,
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let done = sqlx::query(
+                        "UPDATE actions SET description = $1, owner_organisation_id = $2, owner_user_id = $3, due_by = $4, \
+                         status = $5, version = $6, updated_at = $7 WHERE id = $8 AND version = $9",
+                    )
+                    .bind(&a.description)
+                    .bind(a.owner_organisation_id.0)
+                    .bind(a.owner_user_id.map(|u| u.0))
+                    .bind(a.due_by.map(date))
+                    .bind(a.status.as_str())
+                    .bind(a.version)
+                    .bind(ts(a.updated_at))
+                    .bind(a.id.0)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        return Err(version_error(&mut tx, "actions", a.id.0).await);
+                    }
+                    insert_entry(&mut tx, entry).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn owned_actions(
+                    &self,
+                    scope: &ChildScope,
+                    owner: &ActionOwner,
+                    include_closed: bool,
+                ) -> StorageResult<Vec<ActionRow>> {
+                    let mut qb = Qb::new(format!(
+                        "SELECT {ACTION_COLUMNS}, c.given_name, c.family_name, o.name AS org_name, u.name AS user_name \
+                         FROM actions a JOIN children c ON c.id = a.child_id \
+                         JOIN organisations o ON o.id = a.owner_organisation_id \
+                         LEFT JOIN users u ON u.id = a.owner_user_id WHERE (a.owner_user_id = "
+                    ));
+                    qb.push_bind(owner.user_id.0);
+                    if !owner.organisation_ids.is_empty() {
+                        qb.push(" OR (a.owner_user_id IS NULL AND a.owner_organisation_id IN (");
+                        let mut sep = qb.separated(", ");
+                        for id in &owner.organisation_ids {
+                            sep.push_bind(id.0);
+                        }
+                        sep.push_unseparated("))");
+                    }
+                    qb.push(")");
+                    if !include_closed {
+                        qb.push(" AND a.status = 'open'");
+                    }
+                    push_scope(&mut qb, scope);
+                    qb.push(" ORDER BY (a.due_by IS NULL), a.due_by, c.family_name, c.given_name, a.id LIMIT 1000");
+                    let rows =
+                        qb.build_query_as::<ActionListRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                    rows.into_iter().map(ActionListRow::into_domain).collect()
+                }
+            }
+    };
+}
