@@ -21,11 +21,18 @@ fn initials(given: &str, family: &str) -> String {
     [given, family].iter().filter_map(|n| n.chars().next()).flat_map(|c| c.to_uppercase().chain(['.'])).collect()
 }
 
-/// The invitation for `detail`'s meeting, starting at `start`, prepared by `by` at `now`.
-pub fn ics(detail: &MeetingDetail, start: Timestamp, by: &str, now: Timestamp) -> String {
+/// When the invitation is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum When {
+    /// A scheduled start.
+    At(Timestamp),
+    /// Not scheduled yet: an all-day placeholder on the day it is due by, to hold the date.
+    DueBy(jiff::civil::Date),
+}
+
+/// The invitation for `detail`'s meeting, prepared by `by` at `now`.
+pub fn ics(detail: &MeetingDetail, when: When, by: &str, now: Timestamp) -> String {
     let m = &detail.meeting.meeting;
-    let minutes = i64::from(m.duration_minutes.max(15));
-    let end = start.checked_add(jiff::SignedDuration::from_mins(minutes)).unwrap_or(start);
     let who = initials(&detail.child.details.given_name, &detail.child.details.family_name);
     let mut description = vec![format!("{} for {who}, prepared in Resettle by {by}.", detail.meeting.title)];
     description.push(String::new());
@@ -41,24 +48,36 @@ pub fn ics(detail: &MeetingDetail, start: Timestamp, by: &str, now: Timestamp) -
     if open_needs > 0 {
         description.push(format!("- Open needs on the plan: {open_needs} (see the plan in Resettle)"));
     }
-    let without_email: Vec<String> = detail
-        .invitees
-        .iter()
-        .filter(|i| i.email.is_none())
-        .map(|i| format!("{} ({})", i.name, i.capacity))
-        .collect();
+    let without_email: Vec<String> =
+        detail.invitees.iter().filter(|i| i.email.is_none()).map(|i| format!("{} ({})", i.name, i.capacity)).collect();
     if !without_email.is_empty() {
         description.push(String::new());
         description.push(format!("Also invited: {}", without_email.join("; ")));
     }
     let mut event = icalendar::Event::new();
+    let summary = match when {
+        When::At(start) => {
+            let minutes = i64::from(m.duration_minutes.max(15));
+            let end = start.checked_add(jiff::SignedDuration::from_mins(minutes)).unwrap_or(start);
+            event.starts(utc(start)).ends(utc(end));
+            format!("{} – {who}", detail.meeting.title)
+        }
+        When::DueBy(day) => {
+            if let Some(d) = chrono::NaiveDate::from_ymd_opt(
+                i32::from(day.year()),
+                day.month().unsigned_abs().into(),
+                day.day().unsigned_abs().into(),
+            ) {
+                event.all_day(d);
+            }
+            format!("{} – {who} (to be arranged: due by this day)", detail.meeting.title)
+        }
+    };
     event
         .uid(&format!("{}@resettle", m.id))
         .sequence(u32::try_from(m.version).unwrap_or(0))
         .timestamp(utc(now))
-        .starts(utc(start))
-        .ends(utc(end))
-        .summary(&format!("{} – {who}", detail.meeting.title))
+        .summary(&summary)
         .description(&description.join("\n"))
         .class(Class::Confidential)
         .status(if m.status == MeetingStatus::Cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed });

@@ -159,7 +159,8 @@ fn team_role_for(kind: OrgKind) -> Option<Role> {
     }
 }
 
-const NO_PLAN: &str = "This child has no resettlement plan yet: it opens when a custodial sentence or remand is recorded";
+const NO_PLAN: &str =
+    "This child has no resettlement plan yet: it opens when a custodial sentence or remand is recorded";
 
 impl App {
     /// What a sentence, remand or recalculation writes to the plan: the plan opened if the
@@ -272,7 +273,8 @@ impl App {
             }
         }
         let actions = self.store.actions(child_id).await?;
-        let meetings = self.store.meetings(child_id).await?.into_iter().map(|m| self.meeting_view(m, &actions)).collect();
+        let meetings =
+            self.store.meetings(child_id).await?.into_iter().map(|m| self.meeting_view(m, &actions)).collect();
         let actions = self.action_views(actions).await?;
         let team = self.store.team(child_id).await?;
         let carers = self.store.carers(child_id).await?;
@@ -295,7 +297,8 @@ impl App {
             return Ok(plan);
         }
         next.updated_at = self.now();
-        let entry = self.entry_for(ctx, child_id, "plan.updated", format!("Plan: recorded {}", changed.join(", ")), None);
+        let entry =
+            self.entry_for(ctx, child_id, "plan.updated", format!("Plan: recorded {}", changed.join(", ")), None);
         self.store.update_plan(&next, plan.version, &entry).await?;
         self.audit(ctx, "write", "plan", Some(child_id)).await?;
         Ok(next)
@@ -310,7 +313,11 @@ impl App {
         field: &'static str,
         what: &str,
     ) -> AppResult<(Organisation, Option<TeamMember>)> {
-        let o = self.store.organisation(org).await?.ok_or_else(|| AppError::invalid(field, "No organisation has that id"))?;
+        let o = self
+            .store
+            .organisation(org)
+            .await?
+            .ok_or_else(|| AppError::invalid(field, "No organisation has that id"))?;
         let today = self.today();
         let team = self.store.team(child_id).await?;
         if team.iter().any(|t| t.member.organisation_id == org && t.member.is_current(today)) {
@@ -357,8 +364,9 @@ impl App {
             created_at: now,
             updated_at: now,
         };
-        let (owner, team_added) =
-            self.owner_on_team(child_id, need.owner_organisation_id, "owner_organisation_id", "a need on the plan").await?;
+        let (owner, team_added) = self
+            .owner_on_team(child_id, need.owner_organisation_id, "owner_organisation_id", "a need on the plan")
+            .await?;
         let update = NeedUpdate {
             id: NeedUpdateId::random(),
             need_id: need.id,
@@ -482,7 +490,11 @@ impl App {
             .into_iter()
             .map(|n| {
                 if n.pathway.is_health() && !health_visible {
-                    Need { need: "other".into(), description: Some("Health need (details for health staff)".into()), ..n }
+                    Need {
+                        need: "other".into(),
+                        description: Some("Health need (details for health staff)".into()),
+                        ..n
+                    }
                 } else {
                     n
                 }
@@ -494,8 +506,7 @@ impl App {
         let invitees = self.invitees(&child, &team, &carers);
         let all_actions = self.store.actions(m.child_id).await?;
         let meeting = self.meeting_view(m, &all_actions);
-        let actions =
-            self.action_views(all_actions.into_iter().filter(|a| a.meeting_id == Some(id)).collect()).await?;
+        let actions = self.action_views(all_actions.into_iter().filter(|a| a.meeting_id == Some(id)).collect()).await?;
         Ok(MeetingDetail { child, meeting, agenda, invitees, actions })
     }
 
@@ -555,18 +566,17 @@ impl App {
     pub async fn meeting_invite(&self, ctx: &Ctx, id: MeetingId) -> AppResult<String> {
         let detail = self.meeting(ctx, id).await?;
         let m = &detail.meeting.meeting;
-        let Some(start) = m.scheduled_for else {
-            return Err(AppError::invalid(
-                "scheduled_for",
-                "The meeting has no time yet: schedule it before sending the invitation",
-            ));
+        let when = match (m.scheduled_for, m.due_by) {
+            (Some(start), _) => crate::invite::When::At(start),
+            (None, Some(due)) => crate::invite::When::DueBy(due),
+            (None, None) => {
+                return Err(AppError::invalid(
+                    "scheduled_for",
+                    "The meeting has no time or due date yet: schedule it before sending the invitation",
+                ));
+            }
         };
-        Ok(crate::invite::ics(
-            &detail,
-            start,
-            &ctx.actor.name,
-            self.now(),
-        ))
+        Ok(crate::invite::ics(&detail, when, &ctx.actor.name, self.now()))
     }
 
     /// Adds an action for a child, owned by an organisation (and a named person in it),
@@ -583,7 +593,10 @@ impl App {
                 u.memberships.iter().any(|m| m.organisation_id == owner.id && m.role.works_with_children())
             });
             if !works_there {
-                return Err(AppError::invalid("owner_user_id", format!("Choose a person who works for {}", owner.name)));
+                return Err(AppError::invalid(
+                    "owner_user_id",
+                    format!("Choose a person who works for {}", owner.name),
+                ));
             }
         }
         if let Some(n) = action.need_id
@@ -653,9 +666,9 @@ impl App {
             return Err(AppError::Conflict { current_version: a.version });
         }
         if change.action.owner_organisation_id != a.owner_organisation_id {
-            let (_, added) =
-                self.owner_on_team(a.child_id, change.action.owner_organisation_id, "owner_organisation_id", "an action")
-                    .await?;
+            let (_, added) = self
+                .owner_on_team(a.child_id, change.action.owner_organisation_id, "owner_organisation_id", "an action")
+                .await?;
             if added.is_some() {
                 return Err(AppError::invalid(
                     "owner_organisation_id",

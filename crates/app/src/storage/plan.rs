@@ -104,8 +104,12 @@ pub trait PlanStorage: Send + Sync {
     /// Adds a meeting.
     async fn insert_meeting(&self, meeting: &Meeting, entry: &TimelineEntry) -> StorageResult<()>;
     /// Changes a meeting if `expected_version` is current.
-    async fn update_meeting(&self, meeting: &Meeting, expected_version: i64, entry: &TimelineEntry)
-    -> StorageResult<()>;
+    async fn update_meeting(
+        &self,
+        meeting: &Meeting,
+        expected_version: i64,
+        entry: &TimelineEntry,
+    ) -> StorageResult<()>;
     /// Meetings within `scope` that are late on `today`, or held but not fully recorded.
     async fn meetings_needing_attention(&self, scope: &ChildScope, today: Date) -> StorageResult<Vec<MeetingRow>>;
 
@@ -124,8 +128,12 @@ pub trait PlanStorage: Send + Sync {
         entry: &TimelineEntry,
     ) -> StorageResult<()>;
     /// Changes an action if `expected_version` is current.
-    async fn update_action(&self, action: &ActionItem, expected_version: i64, entry: &TimelineEntry)
-    -> StorageResult<()>;
+    async fn update_action(
+        &self,
+        action: &ActionItem,
+        expected_version: i64,
+        entry: &TimelineEntry,
+    ) -> StorageResult<()>;
     /// Open actions owned by `owner` (or, with `include_closed`, all of them), on children
     /// within `scope`, soonest due first.
     async fn owned_actions(

@@ -3,6 +3,7 @@
 
 mod children;
 mod custody;
+mod plan;
 mod wire;
 
 use axum::extract::rejection::JsonRejection;
@@ -64,6 +65,17 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(custody::record_transfer))
         .routes(routes!(custody::record_release))
         .routes(routes!(custody::bank_holidays, custody::add_bank_holiday))
+        .routes(routes!(plan::get_plan, plan::patch_plan))
+        .routes(routes!(plan::add_need))
+        .routes(routes!(plan::get_need, plan::patch_need))
+        .routes(routes!(plan::needs_catalogue))
+        .routes(routes!(plan::list_meetings, plan::add_meeting))
+        .routes(routes!(plan::get_meeting, plan::patch_meeting))
+        .routes(routes!(plan::meeting_invite))
+        .routes(routes!(plan::child_actions, plan::add_action))
+        .routes(routes!(plan::patch_action))
+        .routes(routes!(plan::my_actions))
+        .routes(routes!(plan::meetings_needing_attention))
         .with_state(state)
         .split_for_parts();
     let spec = std::sync::Arc::new(spec);
