@@ -759,6 +759,15 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
         "/account/sessions/end".to_string(),
         "/account/sessions/end-others".to_string(),
         "/sign-out".to_string(),
+        format!("/children/{id}/plan/views"),
+        format!("/children/{id}/plan/needs/new"),
+        format!("/children/{id}/meetings/new"),
+        format!("/children/{id}/actions/new"),
+        format!("/needs/{}", uuid::Uuid::new_v4()),
+        format!("/meetings/{}/schedule", uuid::Uuid::new_v4()),
+        format!("/meetings/{}/record", uuid::Uuid::new_v4()),
+        format!("/meetings/{}/cancel", uuid::Uuid::new_v4()),
+        format!("/actions/{}", uuid::Uuid::new_v4()),
     ];
     let admin_forms = ["/admin/organisations", "/admin/users", "/admin/bank-holidays", "/sign-out"];
     for (browser, forms) in [

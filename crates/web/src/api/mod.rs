@@ -20,6 +20,7 @@ use crate::AppState;
 use crate::error::{ApiError, problem};
 use crate::session::{ApiCaller, request_id};
 
+pub use plan::ics_response;
 pub use wire::*;
 
 #[derive(OpenApi)]

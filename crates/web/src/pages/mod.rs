@@ -6,6 +6,7 @@ mod admin;
 mod auth;
 mod children;
 mod custody;
+mod plan;
 
 use askama::Template;
 use axum::Router;
@@ -40,6 +41,21 @@ pub fn router(state: AppState) -> Router {
         .route("/children/{id}/custody/transfer", get(custody::transfer_page).post(custody::record_transfer))
         .route("/children/{id}/custody/release", get(custody::release_page).post(custody::record_release))
         .route("/sentences/{id}/recalculate", get(custody::recalculate_page).post(custody::recalculate))
+        .route("/children/{id}/plan", get(plan::plan_page))
+        .route("/children/{id}/my-plan", get(plan::my_plan_page))
+        .route("/children/{id}/plan/views", get(plan::views_page).post(plan::save_views))
+        .route("/children/{id}/plan/needs/new", get(plan::need_new_page).post(plan::add_need))
+        .route("/needs/{id}", get(plan::need_view_page).post(plan::update_need))
+        .route("/children/{id}/meetings/new", get(plan::meeting_new_page).post(plan::add_meeting))
+        .route("/meetings/{id}", get(plan::meeting_page))
+        .route("/meetings/{id}/invite.ics", get(plan::meeting_invite))
+        .route("/meetings/{id}/schedule", get(plan::schedule_page).post(plan::save_schedule))
+        .route("/meetings/{id}/record", get(plan::record_meeting_page).post(plan::record_meeting))
+        .route("/meetings/{id}/cancel", get(plan::cancel_page).post(plan::cancel_meeting))
+        .route("/meetings/attention", get(plan::attention_page))
+        .route("/children/{id}/actions/new", get(plan::action_new_page).post(plan::add_action))
+        .route("/actions/{id}", get(plan::action_page).post(plan::update_action))
+        .route("/actions", get(plan::my_actions_page))
         .route("/admin/bank-holidays", get(admin::bank_holidays).post(admin::add_bank_holiday))
         .route("/account/sessions", get(account::sessions))
         .route("/account/sessions/end", post(account::end_session))
@@ -64,6 +80,8 @@ pub struct Chrome {
     pub works_with_children: bool,
     /// Shows "Add a child".
     pub can_add_child: bool,
+    /// Shows the managers' lists.
+    pub is_manager: bool,
     /// Prefixes the title with "Error:".
     pub has_errors: bool,
     /// The inline body-class script (allowed by its hash in the CSP).
@@ -80,6 +98,7 @@ impl Chrome {
             is_admin: false,
             works_with_children: false,
             can_add_child: false,
+            is_manager: false,
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
@@ -95,6 +114,7 @@ impl Chrome {
             is_admin: a.has_role(Role::Admin),
             works_with_children: a.memberships.iter().any(|m| m.role.works_with_children()),
             can_add_child: a.has_role(Role::YjsCaseManager) || a.has_role(Role::YjsManager),
+            is_manager: a.has_role(Role::YjsManager),
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
@@ -185,6 +205,10 @@ pub fn resource_label(resource: impl AsRef<str>) -> &'static str {
         "sentence" => "the sentence",
         "remand" => "the remand",
         "custody" => "custody",
+        "plan" => "the resettlement plan",
+        "plan.need" => "a support need",
+        "plan.meeting" | "plan.meetings" => "meetings",
+        "plan.action" => "an action",
         _ => "the record",
     }
 }
