@@ -25,6 +25,7 @@ pub fn migrator() -> Migrator {
         (2, "key dates", include_str!("../migrations/0002_key_dates.sql")),
         (3, "audit", include_str!("../migrations/0003_audit.sql")),
         (4, "scope indexes", include_str!("../migrations/0004_scope_indexes.sql")),
+        (6, "access", include_str!("../migrations/0006_access.sql")),
     ])
 }
 

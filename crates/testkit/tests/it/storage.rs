@@ -192,7 +192,7 @@ fn open_episode(child: ChildId, kind: EpisodeKind, since: Date, est: OrgId) -> (
 }
 
 fn scope_of(user: UserId, orgs: &[OrgId]) -> ChildScope {
-    ChildScope { user_id: Some(user), organisation_ids: orgs.to_vec(), today: TODAY }
+    ChildScope { user_id: Some(user), organisation_ids: orgs.to_vec(), today: TODAY, emergency: None }
 }
 
 fn anyone_in(orgs: &[OrgId]) -> ChildScope {
