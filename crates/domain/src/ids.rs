@@ -98,3 +98,7 @@ id_type!(
     /// A deadline created by the key-dates rules.
     DeadlineId
 );
+id_type!(
+    /// A break-glass (emergency access) grant.
+    GrantId
+);

@@ -168,6 +168,13 @@ impl ChildScope {
     }
 }
 
+/// Whether the actor must sign in with a second factor (a TOTP code) as well as a password:
+/// administrators and YJS managers (OWASP ASVS level 3 for administration, and the managers'
+/// wider reach, including break-glass).
+pub fn requires_second_factor(actor: &Actor) -> bool {
+    actor.has_role(Role::Admin) || actor.has_role(Role::YjsManager)
+}
+
 /// Decides `action` for `actor`. `in_scope` says whether the child concerned (if any) is
 /// within [`ChildScope::of`] the actor: storage answers that with the same rule.
 pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision {
@@ -395,6 +402,24 @@ mod tests {
         assert_eq!(not_manager.emergency, None);
         let theirs = GrantWindow { user_id: cm.user_id, ..grant };
         assert!(!not_manager.permits_by_grant(child, &[theirs]));
+    }
+
+    #[test]
+    fn administrators_and_managers_need_a_second_factor() {
+        let org = OrgId::random();
+        assert!(requires_second_factor(&actor(Role::Admin, org)));
+        assert!(requires_second_factor(&actor(Role::YjsManager, org)));
+        for role in [Role::YjsCaseManager, Role::CustodyHealth, Role::StrategicLead, Role::EteCoordinator] {
+            assert!(!requires_second_factor(&actor(role, org)), "{role:?}");
+        }
+        let mut both = actor(Role::EteCoordinator, org);
+        both.memberships.push(Membership {
+            id: MembershipId::random(),
+            user_id: both.user_id,
+            organisation_id: OrgId::random(),
+            role: Role::Admin,
+        });
+        assert!(requires_second_factor(&both), "any membership with the role counts");
     }
 
     #[test]
