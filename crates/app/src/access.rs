@@ -69,14 +69,13 @@ impl App {
         let nhs = (!nhs_number.is_empty())
             .then(|| NhsNumber::parse(nhs_number).map_err(|e| errors.add("nhs_number", e.to_string())).ok())
             .flatten();
-        let pnc = (!pnc_id.is_empty()).then(|| PncId::parse(pnc_id).map_err(|m| errors.add("pnc_id", m)).ok()).flatten();
+        let pnc =
+            (!pnc_id.is_empty()).then(|| PncId::parse(pnc_id).map_err(|m| errors.add("pnc_id", m)).ok()).flatten();
         if !errors.is_empty() {
             return Err(AppError::Invalid(errors));
         }
-        let found = self
-            .store
-            .child_by_identifier(nhs.as_ref().map(|n| n.as_str()), pnc.as_ref().map(|p| p.as_str()))
-            .await?;
+        let found =
+            self.store.child_by_identifier(nhs.as_ref().map(|n| n.as_str()), pnc.as_ref().map(|p| p.as_str())).await?;
         let Some(id) = found else {
             self.audit(ctx, "search", "child.identifier", None).await?;
             return Ok(Found::Nothing);
@@ -114,7 +113,10 @@ impl App {
             ));
         }
         if n > REASON_MAX_CHARS {
-            return Err(AppError::invalid("reason", format!("The reason must be {REASON_MAX_CHARS} characters or fewer")));
+            return Err(AppError::invalid(
+                "reason",
+                format!("The reason must be {REASON_MAX_CHARS} characters or fewer"),
+            ));
         }
         let now = self.now();
         let grant = BreakGlassGrant {

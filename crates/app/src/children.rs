@@ -89,6 +89,20 @@ impl App {
     /// Creates a child. The responsible youth justice service joins the team at once, with the
     /// creating case manager named on it.
     pub async fn create_child(&self, ctx: &Ctx, input: &NewChildInput) -> AppResult<Child> {
+        // Someone who may add children to no service at all is refused before their input is
+        // looked at (the service they name is checked again below).
+        let refusal = ctx
+            .actor
+            .memberships
+            .iter()
+            .map(|m| decide(&ctx.actor, Action::CreateChild { yjs_id: m.organisation_id }, None))
+            .try_fold(None, |_, d| match d {
+                Decision::Allow(_) => Err(()),
+                Decision::Deny(why) => Ok(Some(why)),
+            });
+        if let Ok(why) = refusal {
+            return Err(AppError::Forbidden(why.unwrap_or("only case managers and managers can add children")));
+        }
         let today = self.today();
         let mut errors = ValidationErrors::new();
         let details = input.details.validate(today, true).map_err(|e| errors.0.extend(e.0)).ok();

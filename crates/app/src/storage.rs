@@ -651,11 +651,19 @@ pub trait Storage: Send + Sync + 'static {
     async fn child_owner(&self, child: ChildId) -> StorageResult<Option<OrgId>>;
     /// The child with this NHS number or PNC id, whoever's team it is on (for offering
     /// break-glass; the caller reveals only that a record exists).
-    async fn child_by_identifier(&self, nhs_number: Option<&str>, pnc_id: Option<&str>) -> StorageResult<Option<ChildId>>;
+    async fn child_by_identifier(
+        &self,
+        nhs_number: Option<&str>,
+        pnc_id: Option<&str>,
+    ) -> StorageResult<Option<ChildId>>;
 
     /// Counts by organisation: every youth justice service and secure establishment, with
     /// releases counted when the mid-term date falls in `release_from..=release_to`.
-    async fn organisation_figures(&self, release_from: Date, release_to: Date) -> StorageResult<Vec<OrganisationFigures>>;
+    async fn organisation_figures(
+        &self,
+        release_from: Date,
+        release_to: Date,
+    ) -> StorageResult<Vec<OrganisationFigures>>;
 
     /// Loads synthetic records in one transaction (the generator's bulk path).
     async fn load_synthetic(&self, batch: &SyntheticBatch) -> StorageResult<()>;

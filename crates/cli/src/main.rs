@@ -58,8 +58,11 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
         anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
     };
     let timescales: Timescales = figment.extract_inner("timescales").map_err(explain)?;
-    let access: AccessSettings =
-        if figment.contains("access") { figment.extract_inner("access").map_err(explain)? } else { AccessSettings::default() };
+    let access: AccessSettings = if figment.contains("access") {
+        figment.extract_inner("access").map_err(explain)?
+    } else {
+        AccessSettings::default()
+    };
     if !(1..=72).contains(&access.break_glass_hours) {
         bail!("configuration: access.break_glass_hours must be between 1 and 72 (got {})", access.break_glass_hours);
     }

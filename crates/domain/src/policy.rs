@@ -208,7 +208,9 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
             Some(true) if actor.memberships.iter().any(|m| m.role.is_health()) => {
                 Decision::Allow("health role on the child's team")
             }
-            Some(true) if sharing_allowed => Decision::Allow("on the child's team, and consent or a sharing decision allows it"),
+            Some(true) if sharing_allowed => {
+                Decision::Allow("on the child's team, and consent or a sharing decision allows it")
+            }
             Some(true) => Decision::Deny(
                 "health information is for health roles unless consent or a sharing decision allows it; \
                  contact the child's health worker",
@@ -335,7 +337,10 @@ mod tests {
         let closed = Action::ViewHealthContent { sharing_allowed: false };
         let shared = Action::ViewHealthContent { sharing_allowed: true };
         for role in [Role::YjsHealthWorker, Role::CustodyHealth] {
-            assert_eq!(decide(&actor(role, org), closed, Some(true)), Decision::Allow("health role on the child's team"));
+            assert_eq!(
+                decide(&actor(role, org), closed, Some(true)),
+                Decision::Allow("health role on the child's team")
+            );
             assert!(!decide(&actor(role, org), closed, Some(false)).is_allowed(), "{role:?} off the team");
             assert!(!decide(&actor(role, org), shared, None).is_allowed(), "{role:?} without a scope answer");
         }
@@ -390,7 +395,8 @@ mod tests {
         let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
         let m = actor(Role::YjsManager, org);
         let child = ChildId::random();
-        let grant = GrantWindow { user_id: m.user_id, child_id: child, expires_at: "2026-06-01T16:00:00Z".parse().unwrap() };
+        let grant =
+            GrantWindow { user_id: m.user_id, child_id: child, expires_at: "2026-06-01T16:00:00Z".parse().unwrap() };
         let scope = ChildScope::of(&m, today).with_emergency_access(&m, now);
         assert!(scope.permits_by_grant(child, &[grant]));
         assert!(!scope.permits_by_grant(ChildId::random(), &[grant]), "another child");

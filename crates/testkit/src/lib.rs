@@ -623,7 +623,8 @@ impl Browser {
     /// (fails unless the server asked for one).
     pub async fn sign_in_half(&self, email: &str) -> anyhow::Result<PageReply> {
         let r = self.sign_in(email, PASSWORD).await?;
-        if r.status != StatusCode::SEE_OTHER || !matches!(r.location(), Some("/sign-in/code" | "/account/authenticator"))
+        if r.status != StatusCode::SEE_OTHER
+            || !matches!(r.location(), Some("/sign-in/code" | "/account/authenticator"))
         {
             bail!("signing in as {email} did not ask for a second step: {} {:?}", r.status, r.location());
         }

@@ -207,8 +207,11 @@ mod tests {
 
     #[test]
     fn only_the_sign_in_pages_and_assets_are_public() {
-        let public: BTreeSet<_> =
-            all_routes().into_iter().filter(|r| r.3 == RoutePolicy::Public).map(|r| format!("{} {}", r.1, r.2)).collect();
+        let public: BTreeSet<_> = all_routes()
+            .into_iter()
+            .filter(|r| r.3 == RoutePolicy::Public)
+            .map(|r| format!("{} {}", r.1, r.2))
+            .collect();
         let expected: BTreeSet<String> = [
             "GET /",
             "GET /sign-in",

@@ -160,7 +160,9 @@ async fn break_glass_opens_a_child_outside_the_team_for_a_while_and_is_reported(
 
     // Found by NHS number: only that a record exists.
     let csrf = browser.csrf_token("/find-a-child").await?;
-    let r = browser.post_form("/find-a-child", &[("nhs_number", "9434765919"), ("pnc_id", ""), ("csrf_token", &csrf)]).await?;
+    let r = browser
+        .post_form("/find-a-child", &[("nhs_number", "9434765919"), ("pnc_id", ""), ("csrf_token", &csrf)])
+        .await?;
     assert_eq!(r.status, StatusCode::OK);
     assert!(r.body.contains("A record exists, outside your team"), "{}", r.body);
     assert!(r.body.contains(&format!("/children/{id}/break-glass")));
@@ -239,7 +241,8 @@ async fn strategic_leads_see_counts_by_organisation_and_no_child(b: Backend) -> 
     // A four-month order from six weeks ago: release (the mid-term date) within four weeks.
     let start = today.checked_sub(jiff::Span::new().days(42))?;
     let body = json!({"kind": "dto", "sentence_date": start.to_string(), "term_months": 4, "establishment_id": yoi.id.to_string()});
-    let (s, r) = w.api().post(&format!("/api/v1/children/{}/sentences", sentenced["id"].as_str().unwrap()), &body).await?;
+    let (s, r) =
+        w.api().post(&format!("/api/v1/children/{}/sentences", sentenced["id"].as_str().unwrap()), &body).await?;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     let body = json!({"start_date": today.to_string(), "establishment_id": yoi.id.to_string()});
     let (s, r) = w.api().post(&format!("/api/v1/children/{}/remands", remanded["id"].as_str().unwrap()), &body).await?;
@@ -270,7 +273,10 @@ async fn strategic_leads_see_counts_by_organisation_and_no_child(b: Backend) -> 
 
     // And no child record at all.
     assert_eq!(crate::support::caseload_total(&lead).await?, 0);
-    assert_eq!(lead.get(&format!("/api/v1/children/{}", sentenced["id"].as_str().unwrap())).await?.0, StatusCode::NOT_FOUND);
+    assert_eq!(
+        lead.get(&format!("/api/v1/children/{}", sentenced["id"].as_str().unwrap())).await?.0,
+        StatusCode::NOT_FOUND
+    );
     let caseload = browser.get("/caseload").await?;
     assert!(!caseload.body.contains("Sentenced") && !caseload.body.contains("Remanded"));
     // Others do not see the figures.

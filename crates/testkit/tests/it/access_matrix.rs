@@ -100,7 +100,7 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
                 // Ending a session that is not the caller's: not found, whoever asks.
                 Status(StatusCode::NOT_FOUND)
             } else if path == "/account/sessions/end-others" {
-                RedirectTo("/account/sessions")
+                RedirectTo("/account/sessions?notice=others")
             } else {
                 Status(ok)
             }
@@ -189,7 +189,8 @@ async fn world(b: Backend) -> anyhow::Result<World> {
             let (s, c) = api.post("/api/v1/children", &body).await?;
             anyhow::ensure!(s == StatusCode::CREATED, "{s} {c}");
             let id = c["id"].as_str().unwrap_or_default().to_string();
-            let body = json!({"kind": "dto", "sentence_date": today.to_string(), "term_months": 8, "establishment_id": yoi});
+            let body =
+                json!({"kind": "dto", "sentence_date": today.to_string(), "term_months": 8, "establishment_id": yoi});
             let (s, sentence) = api.post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
             anyhow::ensure!(s == StatusCode::CREATED, "{s} {sentence}");
             let sentence_id = sentence["id"].as_str().unwrap_or_default().to_string();
@@ -220,6 +221,34 @@ fn concrete(pattern: &str, child: &Child) -> String {
         .replace("/sentences/{id}", &format!("/sentences/{}", child.sentence_id))
         .replace("{id}", &child.id)
         .replace("{*path}", "resettle.css")
+        .replace("/calendar/bank-holidays", "/calendar/bank-holidays?year=2027")
+}
+
+/// An API body of the right shape with nothing valid in it: the JSON layer accepts it, so the
+/// answer comes from the policy (refusal) or from the application's checks (422).
+fn api_body(path: &str) -> serde_json::Value {
+    if path.ends_with("/sentences") {
+        json!({"kind": "", "sentence_date": "", "establishment_id": ""})
+    } else if path.ends_with("/remands") {
+        json!({"start_date": "", "establishment_id": ""})
+    } else if path.ends_with("/recalculate") {
+        json!({"version": 0, "reason": ""})
+    } else if path.ends_with("/transfers") {
+        json!({"establishment_id": "", "date": ""})
+    } else if path.ends_with("/release") {
+        json!({"date": ""})
+    } else if path.ends_with("/team") {
+        json!({"organisation_id": "", "role": "", "responsibility": ""})
+    } else if path.contains("/bank-holidays") {
+        json!({"date": "", "name": ""})
+    } else if path == "/api/v1/children" {
+        json!({"given_name": "", "family_name": "", "date_of_birth": "", "yjs_id": ""})
+    } else if path.starts_with("/api/v1/children/") && path.matches('/').count() == 4 {
+        // PATCH: a stale version and an empty name.
+        json!({"version": 0, "given_name": ""})
+    } else {
+        json!({})
+    }
 }
 
 /// The status (and redirect target) of one request by `caller`.
@@ -237,7 +266,7 @@ async fn send(
                 Caller::Role(r) => w.callers[r].1.clone(),
                 _ => w.t.anonymous_api(),
             };
-            let body = (method != Method::GET).then(|| json!({}));
+            let body = (method != Method::GET).then(|| api_body(path));
             let r = api.request(method, path, body.as_ref()).await?;
             let text = r.body.to_string();
             Ok((r.status, r.header("location").map(str::to_string), text))
@@ -297,12 +326,16 @@ async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyh
     let mut failures = Vec::new();
     let mut checked = 0;
     for (surface, method, pattern, policy) in &routes {
-        for on_team in [true, false] {
+        // A route that names no child is the same on and off the team: tried once.
+        let sides: &[bool] = if pattern.contains("{id}") { &[true, false] } else { &[true] };
+        for &on_team in sides {
             let child = if on_team { &w.on } else { &w.off };
             let path = concrete(pattern, child);
             let mut public_answers = Vec::new();
             for caller in &callers {
-                let (status, location, body) = send(&w, *caller, *surface, method, &path).await?;
+                let (status, location, body) = send(&w, *caller, *surface, method, &path)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{caller:?} {method} {path}: {e}"))?;
                 checked += 1;
                 let what = format!("{caller:?} {method} {path} ({pattern}, {policy:?}, on team: {on_team})");
                 if status.is_server_error() {
@@ -341,7 +374,9 @@ async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyh
                 let first = public_answers.first().map(|a| a.1);
                 for (caller, status) in &public_answers {
                     if Some(*status) != first && !(method == "POST" && *pattern == "/sign-in") {
-                        failures.push(format!("{caller:?} {method} {path}: public route answered {status}, others {first:?}"));
+                        failures.push(format!(
+                            "{caller:?} {method} {path}: public route answered {status}, others {first:?}"
+                        ));
                     }
                 }
             }
@@ -350,7 +385,9 @@ async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyh
     for (table, n) in TABLES.iter().zip(before) {
         let now = w.t.db.count(table).await?;
         if now != n {
-            failures.push(format!("{table}: {n} rows before the matrix, {now} after: a refused or empty request changed something"));
+            failures.push(format!(
+                "{table}: {n} rows before the matrix, {now} after: a refused or empty request changed something"
+            ));
         }
     }
     assert!(failures.is_empty(), "{} of {checked} requests wrong:\n{}", failures.len(), failures.join("\n"));

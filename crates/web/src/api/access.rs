@@ -63,7 +63,10 @@ pub async fn break_glass_report(
 #[utoipa::path(get, path = "/api/v1/aggregates", tag = "access",
     responses((status = 200, body = FiguresJson), (status = 401, body = crate::error::Problem),
               (status = 403, body = crate::error::Problem)))]
-pub async fn aggregates(State(state): State<AppState>, ApiCaller(ctx): ApiCaller) -> Result<Json<FiguresJson>, ApiError> {
+pub async fn aggregates(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+) -> Result<Json<FiguresJson>, ApiError> {
     let f = state.app.figures(&ctx).await.map_err(err(&ctx))?;
     Ok(Json(FiguresJson {
         today: f.today.to_string(),

@@ -35,11 +35,9 @@ struct FindChildPage {
 /// "Find a child by NHS number or PNC id", for YJS managers.
 pub async fn find_child_page(who: SignedIn) -> Result<Response, PageError> {
     // Ask the policy before showing the form: others get the same refusal as from the search.
-    if let resettle_domain::policy::Decision::Deny(why) = resettle_domain::policy::decide(
-        &who.ctx.actor,
-        resettle_domain::policy::Action::FindChildForBreakGlass,
-        None,
-    ) {
+    if let resettle_domain::policy::Decision::Deny(why) =
+        resettle_domain::policy::decide(&who.ctx.actor, resettle_domain::policy::Action::FindChildForBreakGlass, None)
+    {
         return Err(PageError::App(AppError::Forbidden(why), who.ctx.request_id.clone()));
     }
     let page = FindChildPage {
@@ -163,7 +161,8 @@ struct ReportPage {
 
 /// Emergency accesses to the children of the viewer's youth justice service.
 pub async fn break_glass_report(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
-    let lines = state.app.break_glass_report(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let lines =
+        state.app.break_glass_report(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     Ok(render(StatusCode::OK, &ReportPage { chrome: Chrome::for_user(&who, "break-glass"), lines }))
 }
 

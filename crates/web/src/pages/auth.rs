@@ -15,8 +15,7 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{
-    ClientIp, HalfSignedIn, cookie, request_id, session_cookie_name, signin_csrf_cookie_name, step_path,
-    tokens_match,
+    ClientIp, HalfSignedIn, cookie, request_id, session_cookie_name, signin_csrf_cookie_name, step_path, tokens_match,
 };
 
 #[derive(Template)]
@@ -195,10 +194,7 @@ fn refused(who: &HalfSignedIn, e: AppError, page: impl Fn(ValidationErrors) -> R
             r
         }
         AppError::Throttled { retry_after_secs } => {
-            let message = format!(
-                "Too many wrong codes. Wait {} minutes and try again.",
-                (retry_after_secs + 59) / 60
-            );
+            let message = format!("Too many wrong codes. Wait {} minutes and try again.", (retry_after_secs + 59) / 60);
             let mut r = page(ValidationErrors::one("code", message));
             *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
             if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
