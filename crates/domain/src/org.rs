@@ -315,7 +315,7 @@ pub fn is_common_password(password: &str) -> bool {
         return true;
     }
     let chars: Vec<char> = lower.chars().collect();
-    (1..=chars.len() / 2).filter(|unit| chars.len() % unit == 0).any(|unit| {
+    (1..=chars.len() / 2).filter(|unit| chars.len().is_multiple_of(*unit)).any(|unit| {
         let first: String = chars[..unit].iter().collect();
         chars.chunks(unit).all(|c| c == &chars[..unit]) && (unit < 4 || set.contains(first.as_str()))
     })
