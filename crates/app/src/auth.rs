@@ -4,10 +4,10 @@ use jiff::SignedDuration;
 use resettle_domain::audit::AuditEvent;
 use resettle_domain::ids::{TokenId, UserId};
 use resettle_domain::org::Email;
-use resettle_domain::policy::Actor;
+use resettle_domain::policy::{Actor, requires_second_factor};
 
 use crate::secrets::{self, API_TOKEN_PREFIX};
-use crate::storage::{ApiTokenRecord, SessionRecord, UserRecord};
+use crate::storage::{ApiTokenRecord, PendingStep, SessionRecord, UserRecord};
 use crate::{App, AppError, AppResult};
 
 /// A session just created: the token goes in the cookie and is never stored.
@@ -20,9 +20,23 @@ pub struct NewSession {
 }
 
 impl App {
+    /// What a user must still do after a correct password: enter a code when they have an
+    /// authenticator, set one up when their role requires it and they have none, else nothing.
+    async fn second_step_for(&self, record: &UserRecord) -> AppResult<Option<PendingStep>> {
+        let confirmed = self.store.totp_credential(record.user.id).await?.is_some_and(|c| c.confirmed_at.is_some());
+        Ok(if confirmed {
+            Some(PendingStep::TotpCode)
+        } else if requires_second_factor(&actor_of(record)) {
+            Some(PendingStep::TotpEnrolment)
+        } else {
+            None
+        })
+    }
+
     /// Checks the email and password and opens a new session (a new id every sign-in, so a
     /// session id planted before sign-in is worthless). Unknown accounts, inactive accounts
-    /// and wrong passwords all give the same error after the same work.
+    /// and wrong passwords all give the same error after the same work. The session is only
+    /// half signed in ([`SessionRecord::pending`]) while a second factor is still to come.
     pub async fn sign_in(
         &self,
         email: &str,
@@ -78,6 +92,7 @@ impl App {
         };
         self.throttle.succeeded(email);
         self.store.append_audit(&[attempt("sign_in", Some(record.user.id))]).await?;
+        let pending = self.second_step_for(&record).await?;
         let now = self.now();
         let token = secrets::random_token();
         let session = SessionRecord {
@@ -89,6 +104,7 @@ impl App {
             expires_at: now.saturating_add(self.config.session_absolute).unwrap_or(now),
             ip,
             user_agent: user_agent.map(|ua| ua.chars().take(300).collect()),
+            pending,
         };
         self.store.insert_session(&session).await?;
         Ok((actor_of(&record), NewSession { token, record: session }))
@@ -233,6 +249,6 @@ impl App {
     }
 }
 
-fn actor_of(r: &UserRecord) -> Actor {
+pub(crate) fn actor_of(r: &UserRecord) -> Actor {
     Actor { user_id: r.user.id, name: r.user.name.clone(), memberships: r.memberships.clone() }
 }

@@ -43,6 +43,11 @@ pub struct ChildRecord {
     pub key_dates: crate::custody::KeyDatesRecord,
     /// Who has read or changed the record lately: for case managers and managers only.
     pub access_log: Option<Vec<crate::audit::AccessLine>>,
+    /// Emergency (break-glass) accesses to the record, newest first: for the same people.
+    pub break_glass: Option<Vec<crate::storage::BreakGlassLine>>,
+    /// The reader's own break-glass grant, when that is how they are reading the record (the
+    /// page shows a warning with its end).
+    pub emergency_access: Option<crate::storage::BreakGlassGrant>,
 }
 
 /// How many entries of "who has viewed this record" the child's page shows.
@@ -84,6 +89,20 @@ impl App {
     /// Creates a child. The responsible youth justice service joins the team at once, with the
     /// creating case manager named on it.
     pub async fn create_child(&self, ctx: &Ctx, input: &NewChildInput) -> AppResult<Child> {
+        // Someone who may add children to no service at all is refused before their input is
+        // looked at (the service they name is checked again below).
+        let refusal = ctx
+            .actor
+            .memberships
+            .iter()
+            .map(|m| decide(&ctx.actor, Action::CreateChild { yjs_id: m.organisation_id }, None))
+            .try_fold(None, |_, d| match d {
+                Decision::Allow(_) => Err(()),
+                Decision::Deny(why) => Ok(Some(why)),
+            });
+        if let Ok(why) = refusal {
+            return Err(AppError::Forbidden(why.unwrap_or("only case managers and managers can add children")));
+        }
         let today = self.today();
         let mut errors = ValidationErrors::new();
         let details = input.details.validate(today, true).map_err(|e| errors.0.extend(e.0)).ok();
@@ -150,24 +169,44 @@ impl App {
         Ok(child)
     }
 
-    /// A child the actor may see, without an audit entry: for services that go on to read
-    /// or write (and audit) something more specific.
+    /// A child on the actor's team, without an audit entry: for services that go on to read
+    /// or write (and audit) something more specific. Break-glass grants do not count here:
+    /// emergency access is for reading ([`App::child_readable`]).
     pub(crate) async fn child_in_scope(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
         let found = self.store.child(id, &self.scope(&ctx.actor)).await?;
         allowed(decide(&ctx.actor, Action::ViewChild, Some(found.is_some())))?;
         found.ok_or(AppError::NotFound)
     }
 
+    /// A child the actor may read — on their team, or opened with break-glass — without an
+    /// audit entry: for services that go on to read (and audit) something more specific.
+    /// Never for changes: those need [`App::child_in_scope`].
+    pub(crate) async fn child_readable(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
+        let found = self.store.child(id, &self.read_scope(&ctx.actor)).await?;
+        allowed(decide(&ctx.actor, Action::ViewChild, Some(found.is_some())))?;
+        found.ok_or(AppError::NotFound)
+    }
+
     /// A child the actor may see (audited as a read).
     pub async fn child(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
-        let child = self.child_in_scope(ctx, id).await?;
+        let child = self.child_readable(ctx, id).await?;
         self.audit(ctx, "read", "child", Some(id)).await?;
         Ok(child)
     }
 
     /// Everything on the child's page (audited as a read of the record).
     pub async fn child_record(&self, ctx: &Ctx, id: ChildId) -> AppResult<ChildRecord> {
-        let child = self.child_in_scope(ctx, id).await?;
+        let child = self.child_readable(ctx, id).await?;
+        let emergency_access = match ctx.actor.has_role(Role::YjsManager) {
+            true => self.store.active_break_glass(ctx.actor.user_id, id, self.now()).await?,
+            false => None,
+        };
+        // With a grant, check whether the team gives access too (it may have changed since).
+        let on_team = match &emergency_access {
+            None => true,
+            Some(_) => self.store.child(id, &self.scope(&ctx.actor)).await?.is_some(),
+        };
+        let emergency_access = emergency_access.filter(|_| !on_team);
         self.audit(ctx, "read", "child.record", Some(id)).await?;
         let yjs = self.store.organisation(child.yjs_id).await?.ok_or(AppError::NotFound)?;
         let carers = self.store.carers(id).await?;
@@ -179,11 +218,25 @@ impl App {
             remands: self.store.remands(id).await?,
             deadlines: self.store.deadlines(id).await?,
         };
-        let access_log = match decide(&ctx.actor, Action::ViewAuditTrail, Some(true)) {
-            Decision::Allow(_) => Some(self.access_lines(id, ACCESS_LOG_PAGE).await?),
-            Decision::Deny(_) => None,
+        let (access_log, break_glass) = match decide(&ctx.actor, Action::ViewAuditTrail, Some(on_team)) {
+            Decision::Allow(_) => (
+                Some(self.access_lines(id, ACCESS_LOG_PAGE).await?),
+                Some(self.store.child_break_glass(id, ACCESS_LOG_PAGE).await?),
+            ),
+            Decision::Deny(_) => (None, None),
         };
-        Ok(ChildRecord { child, yjs, carers, team, custody, timeline, key_dates, access_log })
+        Ok(ChildRecord {
+            child,
+            yjs,
+            carers,
+            team,
+            custody,
+            timeline,
+            key_dates,
+            access_log,
+            break_glass,
+            emergency_access,
+        })
     }
 
     /// Changes a child's details, if `expected_version` is still current.
@@ -216,7 +269,7 @@ impl App {
     /// The actor's caseload: children on their team, filtered and ordered by the database.
     pub async fn caseload(&self, ctx: &Ctx, query: &CaseloadQuery) -> AppResult<Page<CaseloadRow>> {
         let query = CaseloadQuery { per_page: query.per_page.clamp(1, 200), page: query.page.max(1), ..query.clone() };
-        let page = self.store.caseload(&self.scope(&ctx.actor), &query).await?;
+        let page = self.store.caseload(&self.read_scope(&ctx.actor), &query).await?;
         // One entry for the list (names and dates of birth of the children on the page).
         self.audit(ctx, "read", "caseload", None).await?;
         Ok(page)

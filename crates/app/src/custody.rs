@@ -349,7 +349,7 @@ impl App {
 
     /// A child's sentences with the history of their key dates, remands and deadlines.
     pub async fn key_dates(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<KeyDatesRecord> {
-        self.child_in_scope(ctx, child_id).await?;
+        self.child_readable(ctx, child_id).await?;
         self.audit(ctx, "read", "key_dates", Some(child_id)).await?;
         Ok(KeyDatesRecord {
             sentences: self.store.sentences(child_id).await?,

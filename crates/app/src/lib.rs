@@ -3,6 +3,7 @@
 //! the domain's access policy before every read and write; it does not know which database
 //! stores the data or how requests arrive.
 
+pub mod access;
 pub mod admin;
 pub mod audit;
 pub mod auth;
@@ -14,6 +15,7 @@ pub mod plan;
 pub mod secrets;
 pub mod storage;
 pub mod throttle;
+pub mod totp;
 
 use std::sync::Arc;
 
@@ -36,6 +38,8 @@ pub struct Config {
     pub api_token_days: i64,
     /// Deadlines: the `[timescales]` section of the configuration file.
     pub timescales: resettle_domain::timescales::Timescales,
+    /// How long a break-glass grant lasts (`[access] break_glass_hours`, default 4).
+    pub break_glass: SignedDuration,
 }
 
 impl Default for Config {
@@ -45,8 +49,14 @@ impl Default for Config {
             session_absolute: SignedDuration::from_hours(12),
             api_token_days: 90,
             timescales: resettle_domain::timescales::Timescales::default(),
+            break_glass: SignedDuration::from_hours(4),
         }
     }
+}
+
+/// UK civil time.
+pub(crate) fn london() -> TimeZone {
+    TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC)
 }
 
 /// Where the time comes from: the system clock, or a fixed instant in tests.
@@ -133,12 +143,18 @@ impl App {
 
     /// Today in England and Wales (UK civil time decides which day a deadline falls on).
     pub fn today(&self) -> Date {
-        let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
-        self.now().to_zoned(tz).date()
+        self.now().to_zoned(london()).date()
     }
 
-    /// The children `ctx`'s actor may open today.
+    /// The children `ctx`'s actor may open today through the team around them: the scope
+    /// for changing a record.
     pub fn scope(&self, actor: &Actor) -> ChildScope {
         ChildScope::of(actor, self.today())
+    }
+
+    /// The children the actor may read: [`App::scope`] widened by their break-glass grants
+    /// valid now.
+    pub fn read_scope(&self, actor: &Actor) -> ChildScope {
+        self.scope(actor).with_emergency_access(actor, self.now())
     }
 }

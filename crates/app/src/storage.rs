@@ -18,7 +18,9 @@ use serde::Serialize;
 use resettle_domain::audit::{AuditEntry, AuditEvent};
 use resettle_domain::child::{Carer, Child};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement};
-use resettle_domain::ids::{ChildId, EpisodeId, OrgId, PlacementId, SentenceId, TeamMemberId, TokenId, UserId};
+use resettle_domain::ids::{
+    ChildId, EpisodeId, GrantId, OrgId, PlacementId, SentenceId, TeamMemberId, TokenId, UserId,
+};
 use resettle_domain::org::{Email, Membership, OrgCode, OrgKind, Organisation, User};
 use resettle_domain::policy::ChildScope;
 use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
@@ -83,6 +85,105 @@ pub struct SessionRecord {
     pub ip: Option<String>,
     /// Browser it signed in from.
     pub user_agent: Option<String>,
+    /// The sign-in step still to do, if any: a half-signed-in session may do nothing else.
+    pub pending: Option<PendingStep>,
+}
+
+/// What a half-signed-in session must still do before it is fully signed in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PendingStep {
+    /// Enter a code from the authenticator.
+    TotpCode,
+    /// Set up an authenticator (the role requires one and the user has none yet).
+    TotpEnrolment,
+}
+
+impl PendingStep {
+    /// The stored spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PendingStep::TotpCode => "totp_code",
+            PendingStep::TotpEnrolment => "totp_enrolment",
+        }
+    }
+
+    /// Parses the stored spelling.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "totp_code" => Some(PendingStep::TotpCode),
+            "totp_enrolment" => Some(PendingStep::TotpEnrolment),
+            _ => None,
+        }
+    }
+}
+
+/// A user's authenticator for time-based one-time passwords (RFC 6238).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TotpCredential {
+    /// Whose.
+    pub user_id: UserId,
+    /// The shared secret, base32 (RFC 4648, no padding).
+    pub secret: String,
+    /// When the secret was made.
+    pub created_at: Timestamp,
+    /// When the user proved they had set it up (entered a code); `None` while enrolling.
+    pub confirmed_at: Option<Timestamp>,
+    /// The newest time step whose code was accepted (codes are accepted only for later steps).
+    pub last_step: Option<i64>,
+}
+
+/// A break-glass grant: emergency read access for one user to one child, until it expires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BreakGlassGrant {
+    /// Identifier.
+    pub id: GrantId,
+    /// The YJS manager.
+    pub user_id: UserId,
+    /// The child.
+    pub child_id: ChildId,
+    /// Why, in their words.
+    pub reason: String,
+    /// When.
+    pub granted_at: Timestamp,
+    /// Until (exclusive).
+    pub expires_at: Timestamp,
+}
+
+/// A grant with the names a report needs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BreakGlassLine {
+    /// The grant.
+    #[serde(flatten)]
+    pub grant: BreakGlassGrant,
+    /// Who used it.
+    pub user_name: String,
+    /// Their email.
+    pub user_email: String,
+    /// The child's name (the report goes only to the child's own youth justice service).
+    pub child_name: String,
+    /// The youth justice service that owns the case.
+    pub yjs_name: String,
+}
+
+/// Counts for one organisation, with no names or identifiers of children.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct OrganisationFigures {
+    /// The organisation.
+    pub organisation_id: OrgId,
+    /// Its name.
+    pub name: String,
+    /// Its kind.
+    pub kind: OrgKind,
+    /// Children on its caseload: owned cases for a youth justice service, children placed
+    /// there now for a secure establishment.
+    pub children: i64,
+    /// Of those, in custody on remand now.
+    pub on_remand: i64,
+    /// Of those, in custody on sentence now.
+    pub sentenced: i64,
+    /// Of those, with a release date (mid-term date) in the coming window.
+    pub releases_due: i64,
 }
 
 /// An API token. The secret is shown once; only its hash is stored.
@@ -524,6 +625,65 @@ pub trait Storage: PlanStorage + Send + Sync + 'static {
     async fn audit_entries(&self, after_seq: i64, limit: u32) -> StorageResult<Vec<AuditEntry>>;
     /// The newest audit entries about a child, newest first.
     async fn child_audit(&self, child: ChildId, limit: u32) -> StorageResult<Vec<AuditEntry>>;
+
+    /// A user's authenticator, confirmed or not.
+    async fn totp_credential(&self, user: UserId) -> StorageResult<Option<TotpCredential>>;
+    /// Stores a new, unconfirmed secret for the user, replacing an unconfirmed one; a
+    /// confirmed authenticator is left alone ([`StorageError::Duplicate`] on `code`).
+    async fn put_totp_secret(&self, user: UserId, secret: &str, at: Timestamp) -> StorageResult<()>;
+    /// Accepts the code of time step `step` for `user`, only if the step is later than the
+    /// last one accepted (no replay): confirms an unconfirmed authenticator when `confirm`,
+    /// completes the session `session_hash` under its new hash `new_session_hash` (a new id
+    /// when the privilege changes) and appends `audit`, in one transaction. `Ok(false)` (and
+    /// nothing written) when the step is not later.
+    async fn accept_totp_step(
+        &self,
+        user: UserId,
+        step: i64,
+        confirm: Option<Timestamp>,
+        session_hash: &str,
+        new_session_hash: &str,
+        audit: &[AuditEvent],
+    ) -> StorageResult<bool>;
+    /// Removes a user's authenticator (the operator's reset); `NotFound` when there is none.
+    async fn delete_totp(&self, user: UserId) -> StorageResult<()>;
+
+    /// Stores a break-glass grant with its timeline entry and audit events, in one transaction.
+    async fn insert_break_glass(
+        &self,
+        grant: &BreakGlassGrant,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
+    /// The user's newest grant for `child` still valid at `now`.
+    async fn active_break_glass(
+        &self,
+        user: UserId,
+        child: ChildId,
+        now: Timestamp,
+    ) -> StorageResult<Option<BreakGlassGrant>>;
+    /// Break-glass grants for one child, newest first.
+    async fn child_break_glass(&self, child: ChildId, limit: u32) -> StorageResult<Vec<BreakGlassLine>>;
+    /// Break-glass grants for children owned by any of `yjs_ids`, newest first.
+    async fn break_glass_report(&self, yjs_ids: &[OrgId], limit: u32) -> StorageResult<Vec<BreakGlassLine>>;
+    /// The youth justice service that owns a child's case, whoever asks (for break-glass,
+    /// which must tell a child outside the team from one that does not exist).
+    async fn child_owner(&self, child: ChildId) -> StorageResult<Option<OrgId>>;
+    /// The child with this NHS number or PNC id, whoever's team it is on (for offering
+    /// break-glass; the caller reveals only that a record exists).
+    async fn child_by_identifier(
+        &self,
+        nhs_number: Option<&str>,
+        pnc_id: Option<&str>,
+    ) -> StorageResult<Option<ChildId>>;
+
+    /// Counts by organisation: every youth justice service and secure establishment, with
+    /// releases counted when the mid-term date falls in `release_from..=release_to`.
+    async fn organisation_figures(
+        &self,
+        release_from: Date,
+        release_to: Date,
+    ) -> StorageResult<Vec<OrganisationFigures>>;
 
     /// Loads synthetic records in one transaction (the generator's bulk path).
     async fn load_synthetic(&self, batch: &SyntheticBatch) -> StorageResult<()>;

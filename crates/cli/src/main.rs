@@ -53,10 +53,38 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
         figment = figment.merge(Toml::file(f));
     }
     figment = figment.merge(Env::prefixed("RESETTLE_TIMESCALES__").map(|k| format!("timescales.{k}").into()));
-    let timescales: Timescales = figment
-        .extract_inner("timescales")
-        .map_err(|e| anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)"))?;
-    Ok(Config { timescales, ..Config::default() })
+    figment = figment.merge(Env::prefixed("RESETTLE_ACCESS__").map(|k| format!("access.{k}").into()));
+    let explain = |e: figment::Error| {
+        anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
+    };
+    let timescales: Timescales = figment.extract_inner("timescales").map_err(explain)?;
+    let access: AccessSettings = if figment.contains("access") {
+        figment.extract_inner("access").map_err(explain)?
+    } else {
+        AccessSettings::default()
+    };
+    if !(1..=72).contains(&access.break_glass_hours) {
+        bail!("configuration: access.break_glass_hours must be between 1 and 72 (got {})", access.break_glass_hours);
+    }
+    Ok(Config {
+        timescales,
+        break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
+        ..Config::default()
+    })
+}
+
+/// The `[access]` section of the configuration file.
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AccessSettings {
+    /// How long a break-glass grant lasts, in hours.
+    break_glass_hours: i64,
+}
+
+impl Default for AccessSettings {
+    fn default() -> Self {
+        Self { break_glass_hours: 4 }
+    }
 }
 
 #[derive(Subcommand)]
@@ -121,6 +149,11 @@ enum Command {
         config: Option<PathBuf>,
         #[command(flatten)]
         web: WebArgs,
+    },
+    /// Authenticators (time-based one-time passwords, the second factor).
+    Totp {
+        #[command(subcommand)]
+        command: TotpCommand,
     },
     /// The audit trail.
     Audit {
@@ -187,6 +220,25 @@ enum UserCommand {
         /// never go on the command line, where other users and shell history can see them).
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum TotpCommand {
+    /// Remove a user's authenticator (a lost phone) and end their sessions: they set up a new
+    /// one at their next sign-in.
+    Reset {
+        #[command(flatten)]
+        db: Db,
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+    },
+    /// Print the current code for a secret: by default the demo users' secret (demo only).
+    Code {
+        /// Base32 secret.
+        #[arg(long, default_value = resettle_app::totp::DEMO_SECRET)]
+        secret: String,
     },
 }
 
@@ -357,6 +409,16 @@ async fn run(cli: Cli) -> Result<()> {
             println!("\nOpen http://{bind}/ and sign in with any of the above.");
             serve(app, &bind, web).await
         }
+        Command::Totp { command: TotpCommand::Reset { db, email } } => {
+            let app = app_for(&db).await?;
+            app.reset_totp(&email).await?;
+            println!("authenticator removed for {email}: they set up a new one at their next sign-in");
+            Ok(())
+        }
+        Command::Totp { command: TotpCommand::Code { secret } } => {
+            println!("{}", resettle_app::totp::code_at(&secret, jiff::Timestamp::now())?);
+            Ok(())
+        }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let app = app_for(&db).await?;
             match app.verify_audit().await? {
@@ -426,6 +488,13 @@ async fn load_synthetic(app: &App, seed: u64, children: usize) -> Result<Vec<res
     let mut generator = resettle_synth::Generator::new(seed, children, app.today(), &hash).map_err(|e| anyhow!(e))?;
     app.store().load_synthetic(generator.base()).await.map_err(|e| anyhow!("{e}"))?;
     let logins = generator.demo_logins().to_vec();
+    // The demo's administrators and managers need a second factor: give them the demo-only
+    // authenticator secret, printed with the sign-ins.
+    for l in &logins {
+        if second_factor_role(l.role) {
+            app.enrol_totp_with_secret(Principal::Operator, &l.email, resettle_app::totp::DEMO_SECRET).await?;
+        }
+    }
     let mut loaded = 0;
     for batch in generator.by_ref() {
         loaded += batch.children.len();
@@ -440,9 +509,21 @@ async fn load_synthetic(app: &App, seed: u64, children: usize) -> Result<Vec<res
     Ok(logins)
 }
 
+/// Roles whose demo users get the demo authenticator secret.
+fn second_factor_role(role: resettle_domain::org::Role) -> bool {
+    matches!(role, resettle_domain::org::Role::Admin | resettle_domain::org::Role::YjsManager)
+}
+
 fn print_logins(logins: &[resettle_synth::DemoLogin]) {
     println!("Demo sign-ins (synthetic data; every password is {}):", resettle_synth::DEMO_PASSWORD);
     for l in logins {
-        println!("  {:<40} {:<24} {}", l.email, l.role.as_str(), l.organisation);
+        let mark = if second_factor_role(l.role) { " *" } else { "" };
+        println!("  {:<40} {:<24} {}{mark}", l.email, l.role.as_str(), l.organisation);
     }
+    let secret = resettle_app::totp::DEMO_SECRET;
+    let now = resettle_app::totp::code_at(secret, jiff::Timestamp::now()).unwrap_or_default();
+    println!(
+        "\n* Also asks for a code from an authenticator app (demo only). Add the secret {secret} to any \
+         authenticator app, or run `resettle totp code` for the current code (now {now})."
+    );
 }

@@ -114,3 +114,7 @@ id_type!(
     /// An action agreed for a child (at a meeting, or against a need).
     ActionItemId
 );
+id_type!(
+    /// A break-glass (emergency access) grant.
+    GrantId
+);

@@ -281,38 +281,45 @@ pub fn check_new_password(password: &str) -> Result<(), String> {
     if n > PASSWORD_MAX_CHARS {
         return Err(format!("Password must be {PASSWORD_MAX_CHARS} characters or fewer"));
     }
-    let lower = password.to_lowercase();
-    if COMMON_PASSWORDS.iter().any(|c| *c == lower) {
+    if is_common_password(password) {
         return Err("That password is too common: choose a different one".into());
     }
     Ok(())
 }
 
-/// Common passwords of 12 characters or more, from public breach lists.
-const COMMON_PASSWORDS: &[&str] = &[
-    "123456789012",
-    "1234567890123",
-    "password1234",
-    "password12345",
-    "passwordpassword",
-    "qwertyuiopasdfgh",
-    "qwertyuiop123",
-    "1q2w3e4r5t6y",
-    "1qaz2wsx3edc",
-    "iloveyou1234",
-    "abcdefghijkl",
-    "111111111111",
-    "000000000000",
-    "changeme1234",
-    "welcome12345",
-    "letmein12345",
-    "administrator",
-    "football1234",
-    "qwerty123456",
-    "a1b2c3d4e5f6",
-    "correcthorsebatterystaple",
-    "correct horse battery staple",
-];
+/// The most common passwords, lower-cased, most common first: see `data/README.md` for where
+/// the list comes from and its licence.
+const COMMON_PASSWORDS: &str = include_str!("../data/common-passwords.txt");
+
+/// A few long ones the list lacks, well known from password advice itself.
+const ALSO_COMMON: &[&str] = &["correcthorsebatterystaple", "correct horse battery staple"];
+
+fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
+    static SET: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    SET.get_or_init(|| {
+        COMMON_PASSWORDS.lines().map(str::trim).filter(|l| !l.is_empty()).chain(ALSO_COMMON.iter().copied()).collect()
+    })
+}
+
+/// Whether `password` is a common password: on the list, a listed password followed only by
+/// digits or punctuation (`sunshine2024!`), or one listed password repeated (`monkeymonkey`).
+/// Case is ignored.
+pub fn is_common_password(password: &str) -> bool {
+    let set = common_passwords();
+    let lower = password.trim().to_lowercase();
+    if set.contains(lower.as_str()) {
+        return true;
+    }
+    let core = lower.trim_end_matches(|c: char| c.is_ascii_digit() || c.is_ascii_punctuation() || c == ' ');
+    if core.chars().count() >= 4 && set.contains(core) {
+        return true;
+    }
+    let chars: Vec<char> = lower.chars().collect();
+    (1..=chars.len() / 2).filter(|unit| chars.len().is_multiple_of(*unit)).any(|unit| {
+        let first: String = chars[..unit].iter().collect();
+        chars.chunks(unit).all(|c| c == &chars[..unit]) && (unit < 4 || set.contains(first.as_str()))
+    })
+}
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
@@ -354,6 +361,28 @@ mod tests {
         assert!(check_new_password("Password1234").is_err());
         assert!(check_new_password(&"x".repeat(129)).is_err());
         assert!(check_new_password(&"long pass phrase ".repeat(4)).is_ok());
+    }
+
+    #[test]
+    fn common_passwords_are_refused_in_their_usual_disguises() {
+        for common in [
+            "qwerty123456",
+            "1qaz2wsx3edc",
+            "SONYERICSSON",
+            "sunshine2024!",
+            "football1234",
+            "monkeymonkey",
+            "dragondragondragon",
+            "aaaaaaaaaaaa",
+            "abababababab",
+            "correct horse battery staple",
+        ] {
+            assert!(check_new_password(common).is_err(), "{common} should be refused");
+        }
+        for fine in ["a long test passphrase", "demo-only-passphrase", "kettle orbit lantern", "sunshine over leeds"] {
+            assert!(check_new_password(fine).is_ok(), "{fine} should be accepted");
+        }
+        assert!(common_passwords().len() > 40_000, "the whole list is embedded");
     }
 
     #[test]

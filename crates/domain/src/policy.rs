@@ -3,10 +3,11 @@
 //! Handlers and services ask [`decide`]; storage applies [`ChildScope`] inside its queries so
 //! lists are filtered by the database, not after loading. Nothing else re-implements a rule.
 
+use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
-use crate::ids::{OrgId, UserId};
+use crate::ids::{ChildId, OrgId, UserId};
 use crate::org::{Membership, Role};
 use crate::team::TeamMember;
 
@@ -56,6 +57,25 @@ pub enum Action {
     ManageOrganisations,
     /// Create users and memberships.
     ManageUsers,
+    /// Read a child's health content: assessments, health needs, measures, health notes.
+    /// `sharing_allowed` says whether a recorded consent or sharing decision lets people
+    /// outside health roles read it.
+    ViewHealthContent {
+        /// A recorded consent or sharing decision covers this content.
+        sharing_allowed: bool,
+    },
+    /// Record health information about a child (anyone on the team may: what they learn
+    /// must reach the health worker, even though they may not read it back).
+    RecordHealthInformation,
+    /// Open a child outside the actor's team in an emergency, giving a reason
+    /// ("break-glass"). `in_scope` is whether the child is already within the actor's team.
+    BreakGlass,
+    /// Look for a child outside the team by NHS number or PNC id, to offer break-glass.
+    FindChildForBreakGlass,
+    /// See the emergency accesses to the children of the actor's youth justice service.
+    ViewBreakGlassReport,
+    /// See counts by organisation, with no names or identifiers.
+    ViewAggregates,
 }
 
 /// The outcome, with a reason worded for the audit log and for tests.
@@ -76,8 +96,10 @@ impl Decision {
 }
 
 /// The children an actor may open: those with a current team member naming the actor, or one
-/// of the organisations in which the actor works with children. Storage turns this into a
-/// `WHERE` clause; [`ChildScope::permits`] is the same rule on loaded values.
+/// of the organisations in which the actor works with children — and, for reading only, those
+/// for which a YJS manager holds an unexpired break-glass grant ([`ChildScope::emergency`]).
+/// Storage turns this into a `WHERE` clause; [`ChildScope::permits`] and
+/// [`ChildScope::permits_by_grant`] are the same rule on loaded values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChildScope {
     /// The actor, matched against named team members; `None` when the actor holds no role
@@ -87,6 +109,29 @@ pub struct ChildScope {
     pub organisation_ids: Vec<OrgId>,
     /// The day on which team membership is judged current.
     pub today: Date,
+    /// Break-glass grants widen the scope (for reading) when set: see
+    /// [`ChildScope::with_emergency_access`].
+    pub emergency: Option<EmergencyAccess>,
+}
+
+/// Whose break-glass grants count, and the instant at which they must still be valid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EmergencyAccess {
+    /// The grants' holder.
+    pub user_id: UserId,
+    /// A grant counts while `now < expires_at`.
+    pub now: Timestamp,
+}
+
+/// A break-glass grant as the scope rule needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct GrantWindow {
+    /// Who holds it.
+    pub user_id: UserId,
+    /// For which child.
+    pub child_id: ChildId,
+    /// Valid until (exclusive).
+    pub expires_at: Timestamp,
 }
 
 impl ChildScope {
@@ -98,7 +143,23 @@ impl ChildScope {
         organisation_ids.sort();
         organisation_ids.dedup();
         let works_with_children = actor.memberships.iter().any(|m| m.role.works_with_children());
-        Self { user_id: works_with_children.then_some(actor.user_id), organisation_ids, today }
+        Self { user_id: works_with_children.then_some(actor.user_id), organisation_ids, today, emergency: None }
+    }
+
+    /// The same scope widened, for reading, by the actor's break-glass grants valid at `now`.
+    /// Only YJS managers may hold grants, so for anyone else nothing changes.
+    pub fn with_emergency_access(mut self, actor: &Actor, now: Timestamp) -> Self {
+        if actor.has_role(Role::YjsManager) {
+            self.emergency = Some(EmergencyAccess { user_id: actor.user_id, now });
+        }
+        self
+    }
+
+    /// Whether a break-glass grant brings `child` into this scope.
+    pub fn permits_by_grant(&self, child: ChildId, grants: &[GrantWindow]) -> bool {
+        self.emergency.is_some_and(|e| {
+            grants.iter().any(|g| g.user_id == e.user_id && g.child_id == child && e.now < g.expires_at)
+        })
     }
 
     /// Whether a child with this team is in scope.
@@ -107,6 +168,13 @@ impl ChildScope {
             (t.user_id.is_some() && t.user_id == self.user_id) || self.organisation_ids.contains(&t.organisation_id)
         })
     }
+}
+
+/// Whether the actor must sign in with a second factor (a TOTP code) as well as a password:
+/// administrators and YJS managers (OWASP ASVS level 3 for administration, and the managers'
+/// wider reach, including break-glass).
+pub fn requires_second_factor(actor: &Actor) -> bool {
+    actor.has_role(Role::Admin) || actor.has_role(Role::YjsManager)
 }
 
 /// Decides `action` for `actor`. `in_scope` says whether the child concerned (if any) is
@@ -145,6 +213,50 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
                 Decision::Deny("only administrators manage organisations and users")
             }
         }
+        Action::ViewHealthContent { sharing_allowed } => match in_scope {
+            Some(true) if actor.memberships.iter().any(|m| m.role.is_health()) => {
+                Decision::Allow("health role on the child's team")
+            }
+            Some(true) if sharing_allowed => {
+                Decision::Allow("on the child's team, and consent or a sharing decision allows it")
+            }
+            Some(true) => Decision::Deny(
+                "health information is for health roles unless consent or a sharing decision allows it; \
+                 contact the child's health worker",
+            ),
+            _ => Decision::Deny("not on the child's team"),
+        },
+        Action::RecordHealthInformation => match in_scope {
+            Some(true) => Decision::Allow("anyone on the child's team may record health information"),
+            _ => Decision::Deny("not on the child's team"),
+        },
+        Action::BreakGlass => match in_scope {
+            _ if !actor.has_role(Role::YjsManager) => Decision::Deny("only YJS managers may use emergency access"),
+            Some(false) => Decision::Allow("YJS manager, child outside their team, reason given"),
+            Some(true) => Decision::Deny("already on the child's team: open the record instead"),
+            None => Decision::Deny("no such child"),
+        },
+        Action::FindChildForBreakGlass => {
+            if actor.has_role(Role::YjsManager) {
+                Decision::Allow("YJS manager")
+            } else {
+                Decision::Deny("only YJS managers may look for children outside their team")
+            }
+        }
+        Action::ViewBreakGlassReport => {
+            if actor.has_role(Role::YjsManager) || actor.has_role(Role::YjsCaseManager) {
+                Decision::Allow("YJS manager or case manager: emergency access to their service's children")
+            } else {
+                Decision::Deny("only YJS managers and case managers see emergency access to their children")
+            }
+        }
+        Action::ViewAggregates => {
+            if actor.has_role(Role::StrategicLead) {
+                Decision::Allow("strategic lead: counts only, no names or identifiers")
+            } else {
+                Decision::Deny("only strategic leads see the figures across organisations")
+            }
+        }
     }
 }
 
@@ -152,7 +264,7 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::ids::{ChildId, MembershipId, TeamMemberId};
+    use crate::ids::{MembershipId, TeamMemberId};
     use jiff::civil::date;
 
     fn actor(role: Role, org: OrgId) -> Actor {
@@ -228,6 +340,112 @@ mod tests {
         assert!(!decide(&actor(Role::EteCoordinator, org), Action::ViewAuditTrail, Some(true)).is_allowed());
         assert!(decide(&actor(Role::YjsManager, org), Action::ViewOversight, None).is_allowed());
         assert!(!decide(&actor(Role::YjsCaseManager, org), Action::ViewOversight, None).is_allowed());
+    }
+
+    #[test]
+    fn health_content_is_for_health_roles_on_the_team_unless_sharing_is_allowed() {
+        let org = OrgId::random();
+        let closed = Action::ViewHealthContent { sharing_allowed: false };
+        let shared = Action::ViewHealthContent { sharing_allowed: true };
+        for role in [Role::YjsHealthWorker, Role::CustodyHealth] {
+            assert_eq!(
+                decide(&actor(role, org), closed, Some(true)),
+                Decision::Allow("health role on the child's team")
+            );
+            assert!(!decide(&actor(role, org), closed, Some(false)).is_allowed(), "{role:?} off the team");
+            assert!(!decide(&actor(role, org), shared, None).is_allowed(), "{role:?} without a scope answer");
+        }
+        for role in [
+            Role::YjsCaseManager,
+            Role::YjsManager,
+            Role::SecurePractitioner,
+            Role::AccommodationOfficer,
+            Role::EteCoordinator,
+        ] {
+            let d = decide(&actor(role, org), closed, Some(true));
+            assert!(matches!(d, Decision::Deny(why) if why.contains("health worker")), "{role:?}: {d:?}");
+            assert!(decide(&actor(role, org), shared, Some(true)).is_allowed(), "{role:?} with sharing allowed");
+            assert!(!decide(&actor(role, org), shared, Some(false)).is_allowed(), "{role:?} off the team");
+        }
+        for role in [Role::Admin, Role::StrategicLead] {
+            // Never in scope: storage answers `false` for them.
+            assert!(!decide(&actor(role, org), shared, Some(false)).is_allowed());
+        }
+    }
+
+    #[test]
+    fn anyone_on_the_team_records_health_information_but_no_one_else() {
+        let org = OrgId::random();
+        for role in [Role::EteCoordinator, Role::YjsHealthWorker, Role::SecurePractitioner] {
+            assert!(decide(&actor(role, org), Action::RecordHealthInformation, Some(true)).is_allowed());
+            assert!(!decide(&actor(role, org), Action::RecordHealthInformation, Some(false)).is_allowed());
+        }
+    }
+
+    #[test]
+    fn only_yjs_managers_break_glass_and_only_outside_their_team() {
+        let org = OrgId::random();
+        let m = actor(Role::YjsManager, org);
+        assert!(decide(&m, Action::BreakGlass, Some(false)).is_allowed());
+        assert!(!decide(&m, Action::BreakGlass, Some(true)).is_allowed(), "already on the team");
+        assert!(!decide(&m, Action::BreakGlass, None).is_allowed(), "no such child");
+        assert!(decide(&m, Action::FindChildForBreakGlass, None).is_allowed());
+        for role in [Role::YjsCaseManager, Role::YjsHealthWorker, Role::Admin, Role::StrategicLead] {
+            assert!(!decide(&actor(role, org), Action::BreakGlass, Some(false)).is_allowed(), "{role:?}");
+            assert!(!decide(&actor(role, org), Action::FindChildForBreakGlass, None).is_allowed(), "{role:?}");
+        }
+        assert!(decide(&actor(Role::YjsCaseManager, org), Action::ViewBreakGlassReport, None).is_allowed());
+        assert!(decide(&m, Action::ViewBreakGlassReport, None).is_allowed());
+        assert!(!decide(&actor(Role::EteCoordinator, org), Action::ViewBreakGlassReport, None).is_allowed());
+    }
+
+    #[test]
+    fn a_grant_widens_only_a_managers_scope_only_for_its_child_and_only_until_it_expires() {
+        let org = OrgId::random();
+        let today = date(2026, 6, 1);
+        let now: Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let m = actor(Role::YjsManager, org);
+        let child = ChildId::random();
+        let grant =
+            GrantWindow { user_id: m.user_id, child_id: child, expires_at: "2026-06-01T16:00:00Z".parse().unwrap() };
+        let scope = ChildScope::of(&m, today).with_emergency_access(&m, now);
+        assert!(scope.permits_by_grant(child, &[grant]));
+        assert!(!scope.permits_by_grant(ChildId::random(), &[grant]), "another child");
+        assert!(!ChildScope::of(&m, today).permits_by_grant(child, &[grant]), "scope without emergency access");
+        let later = ChildScope::of(&m, today).with_emergency_access(&m, "2026-06-01T16:00:00Z".parse().unwrap());
+        assert!(!later.permits_by_grant(child, &[grant]), "expired");
+        let cm = actor(Role::YjsCaseManager, org);
+        let not_manager = ChildScope::of(&cm, today).with_emergency_access(&cm, now);
+        assert_eq!(not_manager.emergency, None);
+        let theirs = GrantWindow { user_id: cm.user_id, ..grant };
+        assert!(!not_manager.permits_by_grant(child, &[theirs]));
+    }
+
+    #[test]
+    fn administrators_and_managers_need_a_second_factor() {
+        let org = OrgId::random();
+        assert!(requires_second_factor(&actor(Role::Admin, org)));
+        assert!(requires_second_factor(&actor(Role::YjsManager, org)));
+        for role in [Role::YjsCaseManager, Role::CustodyHealth, Role::StrategicLead, Role::EteCoordinator] {
+            assert!(!requires_second_factor(&actor(role, org)), "{role:?}");
+        }
+        let mut both = actor(Role::EteCoordinator, org);
+        both.memberships.push(Membership {
+            id: MembershipId::random(),
+            user_id: both.user_id,
+            organisation_id: OrgId::random(),
+            role: Role::Admin,
+        });
+        assert!(requires_second_factor(&both), "any membership with the role counts");
+    }
+
+    #[test]
+    fn only_strategic_leads_see_aggregates() {
+        let org = OrgId::random();
+        assert!(decide(&actor(Role::StrategicLead, org), Action::ViewAggregates, None).is_allowed());
+        for role in [Role::Admin, Role::YjsManager, Role::YjsCaseManager, Role::CustodyHealth] {
+            assert!(!decide(&actor(role, org), Action::ViewAggregates, None).is_allowed(), "{role:?}");
+        }
     }
 
     #[test]

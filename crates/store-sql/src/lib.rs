@@ -76,13 +76,24 @@ macro_rules! impl_storage {
             /// organisation) is its own indexed branch of a UNION: an OR across the two
             /// columns would scan the whole team table.
             fn push_scope<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope) {
-                if scope.user_id.is_none() && scope.organisation_ids.is_empty() {
+                if scope.user_id.is_none() && scope.organisation_ids.is_empty() && scope.emergency.is_none() {
                     qb.push(" AND 1 = 0");
                     return;
                 }
                 qb.push(" AND c.id IN (");
                 let mut first = true;
+                if let Some(e) = scope.emergency {
+                    // Break-glass grants still valid: read access to those children only.
+                    qb.push("SELECT g.child_id FROM break_glass_grants g WHERE g.user_id = ");
+                    qb.push_bind(e.user_id.0);
+                    qb.push(" AND g.expires_at > ");
+                    qb.push_bind(ts(e.now));
+                    first = false;
+                }
                 if let Some(user) = scope.user_id {
+                    if !first {
+                        qb.push(" UNION ");
+                    }
                     qb.push("SELECT t.child_id FROM team_members t WHERE t.user_id = ");
                     qb.push_bind(user.0);
                     push_current(qb, scope);
@@ -106,11 +117,19 @@ macro_rules! impl_storage {
             /// The same rule for one child: an `EXISTS` over that child's team (indexed by
             /// child), instead of building the whole list.
             fn push_scope_one<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope) {
-                if scope.user_id.is_none() && scope.organisation_ids.is_empty() {
+                if scope.user_id.is_none() && scope.organisation_ids.is_empty() && scope.emergency.is_none() {
                     qb.push(" AND 1 = 0");
                     return;
                 }
-                qb.push(" AND EXISTS (SELECT 1 FROM team_members t WHERE t.child_id = c.id");
+                qb.push(" AND (");
+                if let Some(e) = scope.emergency {
+                    qb.push("EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.child_id = c.id AND g.user_id = ");
+                    qb.push_bind(e.user_id.0);
+                    qb.push(" AND g.expires_at > ");
+                    qb.push_bind(ts(e.now));
+                    qb.push(") OR ");
+                }
+                qb.push("EXISTS (SELECT 1 FROM team_members t WHERE t.child_id = c.id");
                 push_current(qb, scope);
                 qb.push(" AND (");
                 let mut first = true;
@@ -130,7 +149,11 @@ macro_rules! impl_storage {
                     }
                     sep.push_unseparated(")");
                 }
-                qb.push("))");
+                if first {
+                    // Emergency access alone (cannot happen: managers work with children).
+                    qb.push("1 = 0");
+                }
+                qb.push(")))");
             }
 
             /// `AND` the team member is current on the scope's day.
@@ -286,6 +309,72 @@ macro_rules! impl_storage {
                 push_placements_insert(&mut qb, std::slice::from_ref(placement));
                 qb.build().execute(&mut *conn).await.map_err(db_error)?;
                 Ok(())
+            }
+
+            /// Appends audit events inside the caller's transaction, chaining each to the last.
+            /// Taking the head row first makes the transaction the only writer of the chain
+            /// until it commits (a row lock on PostgreSQL, the write lock on SQLite).
+            async fn append_audit_tx(conn: &mut <$db as sqlx::Database>::Connection, events: &[AuditEvent]) -> StorageResult<()> {
+                if events.is_empty() {
+                    return Ok(());
+                }
+                let n = i64::try_from(events.len()).map_err(|_| StorageError::Database("too many audit events".into()))?;
+                let (seq, hash): (i64, String) =
+                    sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq - $1, hash")
+                        .bind(n)
+                        .fetch_one(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                let mut prev = hash;
+                let mut entries = Vec::with_capacity(events.len());
+                for (i, ev) in events.iter().enumerate() {
+                    let e = ev.chain(seq + 1 + i as i64, &prev);
+                    prev = e.hash.clone();
+                    entries.push(e);
+                }
+                sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
+                    .bind(&prev)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                for chunk in entries.chunks(MAX_BINDS / 12) {
+                    let mut qb = Qb::new(
+                        "INSERT INTO audit_log (seq, at, user_id, membership_id, action, resource, child_id, purpose, \
+                         request_id, ip, prev_hash, hash) ",
+                    );
+                    qb.push_values(chunk, |mut b, e| {
+                        b.push_bind(e.seq)
+                            .push_bind(ts(e.at))
+                            .push_bind(e.user_id.map(|u| u.0))
+                            .push_bind(e.membership_id.map(|m| m.0))
+                            .push_bind(&e.action)
+                            .push_bind(&e.resource)
+                            .push_bind(e.child_id.map(|c| c.0))
+                            .push_bind(&e.purpose)
+                            .push_bind(&e.request_id)
+                            .push_bind(&e.ip)
+                            .push_bind(&e.prev_hash)
+                            .push_bind(&e.hash);
+                    });
+                    qb.build().execute(&mut *conn).await.map_err(db_error)?;
+                }
+                Ok(())
+            }
+
+            const GRANT_LINE_SELECT: &str = "SELECT g.id, g.user_id, g.child_id, g.reason, g.granted_at, g.expires_at, \
+                u.name AS user_name, u.email AS user_email, c.given_name, c.family_name, y.name AS yjs_name \
+                FROM break_glass_grants g JOIN users u ON u.id = g.user_id JOIN children c ON c.id = g.child_id \
+                JOIN organisations y ON y.id = c.yjs_id";
+
+            /// Per-organisation counts from one grouped query (`org_id, children, on_remand,
+            /// sentenced, releases_due`).
+            #[derive(sqlx::FromRow)]
+            struct FiguresRow {
+                org_id: uuid::Uuid,
+                children: i64,
+                on_remand: i64,
+                sentenced: i64,
+                releases_due: i64,
             }
 
             const CHILD_COLUMNS: &str = "c.id, c.yjs_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, \
@@ -455,8 +544,8 @@ macro_rules! impl_storage {
 
                 async fn insert_session(&self, s: &SessionRecord) -> StorageResult<()> {
                     sqlx::query(
-                        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent, pending) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                     )
                     .bind(&s.id_hash)
                     .bind(s.user_id.0)
@@ -466,6 +555,7 @@ macro_rules! impl_storage {
                     .bind(ts(s.expires_at))
                     .bind(&s.ip)
                     .bind(&s.user_agent)
+                    .bind(s.pending.map(PendingStep::as_str))
                     .execute(&self.pool)
                     .await
                     .map_err(db_error)?;
@@ -474,7 +564,7 @@ macro_rules! impl_storage {
 
                 async fn session(&self, id_hash: &str) -> StorageResult<Option<SessionRecord>> {
                     let row = sqlx::query_as::<_, SessionRow>(
-                        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent \
+                        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent, pending \
                          FROM sessions WHERE id_hash = $1",
                     )
                     .bind(id_hash)
@@ -527,7 +617,7 @@ macro_rules! impl_storage {
 
                 async fn sessions_of(&self, user: UserId) -> StorageResult<Vec<SessionRecord>> {
                     let rows = sqlx::query_as::<_, SessionRow>(
-                        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent \
+                        "SELECT id_hash, user_id, csrf_token, created_at, last_seen_at, expires_at, ip, user_agent, pending \
                          FROM sessions WHERE user_id = $1 ORDER BY created_at DESC",
                     )
                     .bind(user.0)
@@ -1028,49 +1118,8 @@ macro_rules! impl_storage {
                     if events.is_empty() {
                         return Ok(());
                     }
-                    let n = i64::try_from(events.len()).map_err(|_| StorageError::Database("too many audit events".into()))?;
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    // Taking the head row first makes this transaction the only writer of the
-                    // chain until it commits (a row lock on PostgreSQL, the write lock on SQLite).
-                    let (seq, hash): (i64, String) =
-                        sqlx::query_as("UPDATE audit_head SET seq = seq + $1 WHERE id = 1 RETURNING seq - $1, hash")
-                            .bind(n)
-                            .fetch_one(&mut *tx)
-                            .await
-                            .map_err(db_error)?;
-                    let mut prev = hash;
-                    let mut entries = Vec::with_capacity(events.len());
-                    for (i, ev) in events.iter().enumerate() {
-                        let e = ev.chain(seq + 1 + i as i64, &prev);
-                        prev = e.hash.clone();
-                        entries.push(e);
-                    }
-                    sqlx::query("UPDATE audit_head SET hash = $1 WHERE id = 1")
-                        .bind(&prev)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    for chunk in entries.chunks(MAX_BINDS / 12) {
-                        let mut qb = Qb::new(
-                            "INSERT INTO audit_log (seq, at, user_id, membership_id, action, resource, child_id, purpose, \
-                             request_id, ip, prev_hash, hash) ",
-                        );
-                        qb.push_values(chunk, |mut b, e| {
-                            b.push_bind(e.seq)
-                                .push_bind(ts(e.at))
-                                .push_bind(e.user_id.map(|u| u.0))
-                                .push_bind(e.membership_id.map(|m| m.0))
-                                .push_bind(&e.action)
-                                .push_bind(&e.resource)
-                                .push_bind(e.child_id.map(|c| c.0))
-                                .push_bind(&e.purpose)
-                                .push_bind(&e.request_id)
-                                .push_bind(&e.ip)
-                                .push_bind(&e.prev_hash)
-                                .push_bind(&e.hash);
-                        });
-                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
-                    }
+                    append_audit_tx(&mut tx, events).await?;
                     tx.commit().await.map_err(db_error)
                 }
 
@@ -1105,6 +1154,238 @@ macro_rules! impl_storage {
                     .await
                     .map_err(db_error)?;
                     Ok(rows.into_iter().map(AuditRow::into_domain).collect())
+                }
+
+                async fn totp_credential(&self, user: UserId) -> StorageResult<Option<TotpCredential>> {
+                    let row = sqlx::query_as::<_, TotpRow>(
+                        "SELECT user_id, secret, created_at, confirmed_at, last_step FROM totp_credentials WHERE user_id = $1",
+                    )
+                    .bind(user.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(row.map(TotpRow::into_domain))
+                }
+
+                async fn put_totp_secret(&self, user: UserId, secret: &str, at: jiff::Timestamp) -> StorageResult<()> {
+                    let done = sqlx::query(
+                        "INSERT INTO totp_credentials (user_id, secret, created_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at \
+                         WHERE totp_credentials.confirmed_at IS NULL",
+                    )
+                    .bind(user.0)
+                    .bind(secret)
+                    .bind(ts(at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    if done.rows_affected() == 1 {
+                        Ok(())
+                    } else {
+                        Err(StorageError::Duplicate {
+                            field: "code".into(),
+                            message: "An authenticator is already set up for this account".into(),
+                        })
+                    }
+                }
+
+                async fn accept_totp_step(
+                    &self,
+                    user: UserId,
+                    step: i64,
+                    confirm: Option<jiff::Timestamp>,
+                    session_hash: &str,
+                    new_session_hash: &str,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let mut qb = Qb::new("UPDATE totp_credentials SET last_step = ");
+                    qb.push_bind(step);
+                    if let Some(at) = confirm {
+                        qb.push(", confirmed_at = ");
+                        qb.push_bind(ts(at));
+                        qb.push(" WHERE confirmed_at IS NULL AND user_id = ");
+                    } else {
+                        qb.push(" WHERE confirmed_at IS NOT NULL AND user_id = ");
+                    }
+                    qb.push_bind(user.0);
+                    qb.push(" AND (last_step IS NULL OR last_step < ");
+                    qb.push_bind(step);
+                    qb.push(")");
+                    let done = qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        tx.rollback().await.map_err(db_error)?;
+                        return Ok(false);
+                    }
+                    sqlx::query("UPDATE sessions SET pending = NULL, id_hash = $3 WHERE id_hash = $1 AND user_id = $2")
+                        .bind(session_hash)
+                        .bind(user.0)
+                        .bind(new_session_hash)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    append_audit_tx(&mut tx, audit).await?;
+                    tx.commit().await.map_err(db_error)?;
+                    Ok(true)
+                }
+
+                async fn delete_totp(&self, user: UserId) -> StorageResult<()> {
+                    let done = sqlx::query("DELETE FROM totp_credentials WHERE user_id = $1")
+                        .bind(user.0)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() == 1 { Ok(()) } else { Err(StorageError::NotFound) }
+                }
+
+                async fn insert_break_glass(
+                    &self,
+                    g: &BreakGlassGrant,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    sqlx::query(
+                        "INSERT INTO break_glass_grants (id, user_id, child_id, reason, granted_at, expires_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(g.id.0)
+                    .bind(g.user_id.0)
+                    .bind(g.child_id.0)
+                    .bind(&g.reason)
+                    .bind(ts(g.granted_at))
+                    .bind(ts(g.expires_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    insert_entry(&mut tx, entry).await?;
+                    append_audit_tx(&mut tx, audit).await?;
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn active_break_glass(
+                    &self,
+                    user: UserId,
+                    child: ChildId,
+                    now: jiff::Timestamp,
+                ) -> StorageResult<Option<BreakGlassGrant>> {
+                    let row = sqlx::query_as::<_, GrantRow>(
+                        "SELECT id, user_id, child_id, reason, granted_at, expires_at FROM break_glass_grants \
+                         WHERE user_id = $1 AND child_id = $2 AND expires_at > $3 ORDER BY expires_at DESC LIMIT 1",
+                    )
+                    .bind(user.0)
+                    .bind(child.0)
+                    .bind(ts(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(row.map(GrantRow::into_domain))
+                }
+
+                async fn child_break_glass(&self, child: ChildId, limit: u32) -> StorageResult<Vec<BreakGlassLine>> {
+                    let mut qb = Qb::new(GRANT_LINE_SELECT);
+                    qb.push(" WHERE g.child_id = ");
+                    qb.push_bind(child.0);
+                    qb.push(" ORDER BY g.granted_at DESC LIMIT ");
+                    qb.push_bind(i64::from(limit));
+                    let rows = qb.build_query_as::<GrantLineRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                    Ok(rows.into_iter().map(GrantLineRow::into_domain).collect())
+                }
+
+                async fn break_glass_report(&self, yjs_ids: &[OrgId], limit: u32) -> StorageResult<Vec<BreakGlassLine>> {
+                    if yjs_ids.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut qb = Qb::new(GRANT_LINE_SELECT);
+                    qb.push(" WHERE c.yjs_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for id in yjs_ids {
+                        sep.push_bind(id.0);
+                    }
+                    sep.push_unseparated(")");
+                    qb.push(" ORDER BY g.granted_at DESC LIMIT ");
+                    qb.push_bind(i64::from(limit));
+                    let rows = qb.build_query_as::<GrantLineRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                    Ok(rows.into_iter().map(GrantLineRow::into_domain).collect())
+                }
+
+                async fn child_owner(&self, child: ChildId) -> StorageResult<Option<OrgId>> {
+                    let id: Option<uuid::Uuid> = sqlx::query_scalar("SELECT yjs_id FROM children WHERE id = $1")
+                        .bind(child.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(id.map(OrgId))
+                }
+
+                async fn child_by_identifier(&self, nhs_number: Option<&str>, pnc_id: Option<&str>) -> StorageResult<Option<ChildId>> {
+                    let mut qb = Qb::new("SELECT id FROM children WHERE 1 = 0");
+                    if let Some(n) = nhs_number {
+                        qb.push(" OR nhs_number = ");
+                        qb.push_bind(n);
+                    }
+                    if let Some(p) = pnc_id {
+                        qb.push(" OR pnc_id = ");
+                        qb.push_bind(p);
+                    }
+                    qb.push(" ORDER BY id LIMIT 1");
+                    let id: Option<uuid::Uuid> = qb.build_query_scalar().fetch_optional(&self.pool).await.map_err(db_error)?;
+                    Ok(id.map(ChildId))
+                }
+
+                async fn organisation_figures(
+                    &self,
+                    release_from: jiff::civil::Date,
+                    release_to: jiff::civil::Date,
+                ) -> StorageResult<Vec<OrganisationFigures>> {
+                    // The release date of each open custody episode: the mid-term date of the
+                    // newest key-date revision of its sentences.
+                    const RELEASES: &str = "SELECT s.episode_id, MAX(k.mtd) AS release_on FROM sentences s \
+                        JOIN key_date_revisions k ON k.sentence_id = s.id \
+                        WHERE k.revision = (SELECT MAX(k2.revision) FROM key_date_revisions k2 WHERE k2.sentence_id = s.id) \
+                        GROUP BY s.episode_id";
+                    let counts = "COUNT(*) AS children, \
+                        COALESCE(SUM(CASE WHEN e.kind = 'remand' THEN 1 ELSE 0 END), 0) AS on_remand, \
+                        COALESCE(SUM(CASE WHEN e.kind = 'sentence' THEN 1 ELSE 0 END), 0) AS sentenced, \
+                        COALESCE(SUM(CASE WHEN r.release_on >= $1 AND r.release_on <= $2 THEN 1 ELSE 0 END), 0) AS releases_due";
+                    let by_yjs = format!(
+                        "SELECT c.yjs_id AS org_id, {counts} FROM children c \
+                         LEFT JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL \
+                         LEFT JOIN ({RELEASES}) r ON r.episode_id = e.id GROUP BY c.yjs_id"
+                    );
+                    let by_establishment = format!(
+                        "SELECT p.establishment_id AS org_id, {counts} FROM placements p \
+                         JOIN custody_episodes e ON e.id = p.episode_id AND e.ended_on IS NULL \
+                         LEFT JOIN ({RELEASES}) r ON r.episode_id = e.id WHERE p.ended_on IS NULL GROUP BY p.establishment_id"
+                    );
+                    let mut rows = Vec::new();
+                    for sql in [by_yjs, by_establishment] {
+                        rows.extend(
+                            sqlx::query_as::<_, FiguresRow>(&sql)
+                                .bind(date(release_from))
+                                .bind(date(release_to))
+                                .fetch_all(&self.pool)
+                                .await
+                                .map_err(db_error)?,
+                        );
+                    }
+                    let orgs = self.organisations().await?;
+                    Ok(orgs
+                        .into_iter()
+                        .filter(|o| o.kind == resettle_domain::org::OrgKind::Yjs || o.kind.is_secure_establishment())
+                        .map(|o| {
+                            let r = rows.iter().find(|r| r.org_id == o.id.0);
+                            OrganisationFigures {
+                                organisation_id: o.id,
+                                name: o.name,
+                                kind: o.kind,
+                                children: r.map_or(0, |r| r.children),
+                                on_remand: r.map_or(0, |r| r.on_remand),
+                                sentenced: r.map_or(0, |r| r.sentenced),
+                                releases_due: r.map_or(0, |r| r.releases_due),
+                            }
+                        })
+                        .collect())
                 }
 
                 async fn load_synthetic(&self, b: &SyntheticBatch) -> StorageResult<()> {

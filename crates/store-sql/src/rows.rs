@@ -6,8 +6,8 @@ use std::str::FromStr;
 use jiff_sqlx::ToSqlx;
 use resettle_app::storage::SentenceView;
 use resettle_app::storage::{
-    ApiTokenRecord, CaseloadRow, CurrentCustody, EpisodeView, PlacementView, SessionRecord, StorageError,
-    StorageResult, TeamMemberView, UserRecord,
+    ApiTokenRecord, BreakGlassGrant, BreakGlassLine, CaseloadRow, CurrentCustody, EpisodeView, PendingStep,
+    PlacementView, SessionRecord, StorageError, StorageResult, TeamMemberView, TotpCredential, UserRecord,
 };
 use resettle_domain::child::{Carer, Child, ChildDetails, PncId};
 use resettle_domain::custody::{CustodyEpisode, Placement};
@@ -163,6 +163,7 @@ pub struct SessionRow {
     expires_at: DbTimestamp,
     ip: Option<String>,
     user_agent: Option<String>,
+    pending: Option<String>,
 }
 
 impl SessionRow {
@@ -177,6 +178,81 @@ impl SessionRow {
             expires_at: self.expires_at.0,
             ip: self.ip,
             user_agent: self.user_agent,
+            // An unknown spelling keeps the session half-signed-in rather than letting it in.
+            pending: self.pending.map(|p| PendingStep::parse(&p).unwrap_or(PendingStep::TotpCode)),
+        }
+    }
+}
+
+/// `totp_credentials`.
+#[derive(sqlx::FromRow)]
+pub struct TotpRow {
+    user_id: Uuid,
+    secret: String,
+    created_at: DbTimestamp,
+    confirmed_at: Option<DbTimestamp>,
+    last_step: Option<i64>,
+}
+
+impl TotpRow {
+    /// To the application's record.
+    pub fn into_domain(self) -> TotpCredential {
+        TotpCredential {
+            user_id: UserId(self.user_id),
+            secret: self.secret,
+            created_at: self.created_at.0,
+            confirmed_at: self.confirmed_at.map(|t| t.0),
+            last_step: self.last_step,
+        }
+    }
+}
+
+/// `break_glass_grants`.
+#[derive(sqlx::FromRow)]
+pub struct GrantRow {
+    id: Uuid,
+    user_id: Uuid,
+    child_id: Uuid,
+    reason: String,
+    granted_at: DbTimestamp,
+    expires_at: DbTimestamp,
+}
+
+impl GrantRow {
+    /// To the application's record.
+    pub fn into_domain(self) -> BreakGlassGrant {
+        BreakGlassGrant {
+            id: GrantId(self.id),
+            user_id: UserId(self.user_id),
+            child_id: ChildId(self.child_id),
+            reason: self.reason,
+            granted_at: self.granted_at.0,
+            expires_at: self.expires_at.0,
+        }
+    }
+}
+
+/// A grant joined with the names of the user, the child and the owning service.
+#[derive(sqlx::FromRow)]
+pub struct GrantLineRow {
+    #[sqlx(flatten)]
+    grant: GrantRow,
+    user_name: String,
+    user_email: String,
+    given_name: String,
+    family_name: String,
+    yjs_name: String,
+}
+
+impl GrantLineRow {
+    /// To the application's record.
+    pub fn into_domain(self) -> BreakGlassLine {
+        BreakGlassLine {
+            grant: self.grant.into_domain(),
+            user_name: self.user_name,
+            user_email: self.user_email,
+            child_name: format!("{} {}", self.given_name, self.family_name),
+            yjs_name: self.yjs_name,
         }
     }
 }

@@ -41,6 +41,51 @@ pub const REQUIRE_POSTGRES_VAR: &str = "RESETTLE_REQUIRE_POSTGRES";
 /// The password every test user gets: long enough and not on the common-password list.
 pub const PASSWORD: &str = "a long test passphrase";
 
+/// The authenticator secret every test administrator and YJS manager gets (base32): their
+/// role needs a second factor, and [`Browser::sign_in_ok`] answers the code step with it.
+pub const TOTP_SECRET: &str = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
+
+/// Whether a role needs a second factor at sign-in (as `resettle_domain::policy` decides).
+pub fn needs_second_factor(role: &str) -> bool {
+    matches!(role, "admin" | "yjs_manager")
+}
+
+/// The newest time step whose code each test user has sent, so that no code is sent twice
+/// (the server refuses a replayed code, as it should).
+static USED_STEPS: std::sync::Mutex<Option<std::collections::HashMap<String, i64>>> = std::sync::Mutex::new(None);
+
+/// A code for `email` from [`TOTP_SECRET`] that the server will accept: the current step, or
+/// the next one when the current one was used already (the server allows one step of skew);
+/// waits for a new step when both were used.
+pub async fn fresh_totp_code(email: &str) -> anyhow::Result<String> {
+    let key = email.trim().to_lowercase();
+    loop {
+        let now = jiff::Timestamp::now();
+        let now_step = resettle_app::totp::step_of(now);
+        let chosen = {
+            let mut guard = USED_STEPS.lock().unwrap_or_else(|p| p.into_inner());
+            let used = guard.get_or_insert_with(Default::default);
+            let step = used.get(&key).map_or(now_step, |last| (last + 1).max(now_step));
+            if step <= now_step + 1 {
+                used.insert(key.clone(), step);
+                Some(step)
+            } else {
+                None
+            }
+        };
+        match chosen {
+            Some(step) => {
+                let at = jiff::Timestamp::from_second(step * 30)?;
+                return resettle_app::totp::code_at(TOTP_SECRET, at).map_err(|e| anyhow!("{e}"));
+            }
+            None => {
+                let wait = (now_step + 1) * 30 - now.as_second();
+                tokio::time::sleep(std::time::Duration::from_secs(u64::try_from(wait.max(1)).unwrap_or(1))).await;
+            }
+        }
+    }
+}
+
 /// A database the application can run on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Backend {
@@ -262,7 +307,8 @@ impl TestApp {
     }
 
     /// Adds a user with one role in the organisation with `org_code`, password [`PASSWORD`],
-    /// and returns them with a new API token.
+    /// and returns them with a new API token. Administrators and YJS managers also get an
+    /// authenticator with [`TOTP_SECRET`].
     pub async fn user(&self, email: &str, org_code: &str, role: &str) -> anyhow::Result<(User, String)> {
         let name = email.split('@').next().unwrap_or(email).replace(['.', '-', '_'], " ");
         let user = self
@@ -280,6 +326,12 @@ impl TestApp {
             )
             .await
             .map_err(|e| anyhow!("creating user {email}: {e:?}"))?;
+        if needs_second_factor(role) {
+            self.app
+                .enrol_totp_with_secret(Principal::Operator, email, TOTP_SECRET)
+                .await
+                .map_err(|e| anyhow!("setting up {email}'s authenticator: {e:?}"))?;
+        }
         let token = self
             .app
             .create_api_token(email, None, "test")
@@ -549,13 +601,40 @@ impl Browser {
         self.post_form("/sign-in", &[("email", email), ("password", password), ("csrf_token", &token)]).await
     }
 
-    /// Signs in with [`PASSWORD`] and fails unless a session was opened.
+    /// Signs in with [`PASSWORD`] — and, when the server asks for it, a code from
+    /// [`TOTP_SECRET`] — and fails unless the session is fully signed in.
     pub async fn sign_in_ok(&self, email: &str) -> anyhow::Result<()> {
         let r = self.sign_in(email, PASSWORD).await?;
         if r.status != StatusCode::SEE_OTHER || self.cookie("resettle_session").is_none() {
             bail!("signing in as {email} failed: {} {}", r.status, r.body);
         }
+        if r.location() == Some("/sign-in/code") {
+            let r = self.enter_code(&fresh_totp_code(email).await?).await?;
+            if r.status != StatusCode::SEE_OTHER || r.location() != Some("/") {
+                bail!("the code step for {email} failed: {} {}", r.status, r.body);
+            }
+        } else if r.location() != Some("/") {
+            bail!("signing in as {email} stopped at {:?}", r.location());
+        }
         Ok(())
+    }
+
+    /// Signs in with [`PASSWORD`] only, leaving a session that waits for its second step
+    /// (fails unless the server asked for one).
+    pub async fn sign_in_half(&self, email: &str) -> anyhow::Result<PageReply> {
+        let r = self.sign_in(email, PASSWORD).await?;
+        if r.status != StatusCode::SEE_OTHER
+            || !matches!(r.location(), Some("/sign-in/code" | "/account/authenticator"))
+        {
+            bail!("signing in as {email} did not ask for a second step: {} {:?}", r.status, r.location());
+        }
+        Ok(r)
+    }
+
+    /// Posts a code to the code step of a half-signed-in session.
+    pub async fn enter_code(&self, code: &str) -> anyhow::Result<PageReply> {
+        let csrf = self.csrf_token("/sign-in/code").await?;
+        self.post_form("/sign-in/code", &[("code", code), ("csrf_token", &csrf)]).await
     }
 }
 

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod error;
 pub mod pages;
+pub mod routes;
 pub mod security;
 pub mod session;
 

@@ -8,6 +8,7 @@ use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use resettle_app::storage::PendingStep;
 use resettle_app::{AppError, Ctx};
 use subtle::ConstantTimeEq;
 
@@ -72,16 +73,58 @@ impl FromRequestParts<AppState> for SignedIn {
     type Rejection = Response;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let half = HalfSignedIn::from_request_parts(parts, state).await?;
+        // A half-signed-in session may do nothing but finish signing in.
+        match half.pending {
+            None => Ok(SignedIn { ctx: half.ctx, csrf: half.csrf, token: half.token }),
+            Some(step) => Err(Redirect::to(step_path(step)).into_response()),
+        }
+    }
+}
+
+/// Where a half-signed-in session finishes signing in.
+pub fn step_path(step: PendingStep) -> &'static str {
+    match step {
+        PendingStep::TotpCode => "/sign-in/code",
+        PendingStep::TotpEnrolment => "/account/authenticator",
+    }
+}
+
+/// Any valid session, including one still half signed in (its password was right but its
+/// second factor is still to come): only the pages that finish signing in take this.
+pub struct HalfSignedIn {
+    /// Who, on which request.
+    pub ctx: Ctx,
+    /// The token forms must carry.
+    pub csrf: String,
+    /// The session cookie's value.
+    pub token: String,
+    /// The step still to do, if any.
+    pub pending: Option<PendingStep>,
+}
+
+impl HalfSignedIn {
+    /// Checks a submitted form's CSRF token.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), PageError> {
+        if tokens_match(&self.csrf, submitted) { Ok(()) } else { Err(PageError::Csrf) }
+    }
+}
+
+impl FromRequestParts<AppState> for HalfSignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
         let name = session_cookie_name(state.config.secure_cookies);
         let Some(token) = jar.get(name).map(|c| c.value().to_string()) else {
             return Err(Redirect::to("/sign-in").into_response());
         };
         match state.app.session_actor(&token).await {
-            Ok(Some((actor, session))) => Ok(SignedIn {
+            Ok(Some((actor, session))) => Ok(HalfSignedIn {
                 ctx: Ctx { actor, request_id: request_id(&parts.headers), ip: client_ip(parts) },
                 csrf: session.csrf_token,
                 token,
+                pending: session.pending,
             }),
             Ok(None) => Err(Redirect::to("/sign-in").into_response()),
             Err(e) => Err(PageError::App(e, request_id(&parts.headers)).into_response()),

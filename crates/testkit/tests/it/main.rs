@@ -5,6 +5,8 @@
 
 mod support;
 
+mod access;
+mod access_matrix;
 mod account;
 mod api;
 mod audit;

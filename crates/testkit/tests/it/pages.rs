@@ -741,7 +741,26 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
     let (admin, _) = s.w.t.user("root@yjs-a.example.org", "YJS-A", "admin").await?;
     let admin_browser = s.w.t.browser()?;
     admin_browser.sign_in_ok(admin.email.as_str()).await?;
-    let tables = ["organisations", "users", "children", "carers", "team_members", "timeline_entries", "sessions"];
+    // A manager: emergency access, the second factor's forms (also a half-signed-in session's).
+    s.w.t.user("boss@yjs-a.example.org", "YJS-A", "yjs_manager").await?;
+    let manager = s.w.t.browser()?;
+    manager.sign_in_ok("boss@yjs-a.example.org").await?;
+    let break_glass = format!("/children/{}/break-glass", uuid::Uuid::new_v4());
+    let manager_forms = ["/find-a-child", break_glass.as_str(), "/account/authenticator", "/sign-in/code", "/sign-out"];
+    let half = s.w.t.browser()?;
+    half.sign_in_half("boss@yjs-a.example.org").await?;
+    let half_forms = ["/sign-in/code", "/account/authenticator", "/sign-out"];
+    let tables = [
+        "organisations",
+        "users",
+        "children",
+        "carers",
+        "team_members",
+        "timeline_entries",
+        "sessions",
+        "break_glass_grants",
+        "totp_credentials",
+    ];
     let mut before = Vec::new();
     for t in tables {
         before.push(s.w.t.db.count(t).await?);
@@ -773,6 +792,8 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
     for (browser, forms) in [
         (&s.browser, case_manager_forms.iter().map(String::as_str).collect::<Vec<_>>()),
         (&admin_browser, admin_forms.to_vec()),
+        (&manager, manager_forms.to_vec()),
+        (&half, half_forms.to_vec()),
     ] {
         for path in forms {
             for token in ["", "forged"] {

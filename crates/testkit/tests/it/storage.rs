@@ -192,7 +192,7 @@ fn open_episode(child: ChildId, kind: EpisodeKind, since: Date, est: OrgId) -> (
 }
 
 fn scope_of(user: UserId, orgs: &[OrgId]) -> ChildScope {
-    ChildScope { user_id: Some(user), organisation_ids: orgs.to_vec(), today: TODAY }
+    ChildScope { user_id: Some(user), organisation_ids: orgs.to_vec(), today: TODAY, emergency: None }
 }
 
 fn anyone_in(orgs: &[OrgId]) -> ChildScope {
@@ -366,6 +366,7 @@ async fn sessions_are_stored_touched_and_deleted(b: Backend) -> anyhow::Result<(
         expires_at: at("2026-06-01T21:00:00.123456Z"),
         ip: Some("127.0.0.1".into()),
         user_agent: Some("test/1.0".into()),
+        pending: Some(resettle_app::storage::PendingStep::TotpCode),
     };
     s.insert_session(&session).await?;
     let other = SessionRecord { id_hash: "b".repeat(64), ip: None, user_agent: None, ..session.clone() };

@@ -1,6 +1,7 @@
 //! The JSON API for machines: bearer tokens, `application/problem+json` errors, and an
 //! OpenAPI 3.1 description at `/api/openapi.json` generated from the handlers themselves.
 
+mod access;
 mod children;
 mod custody;
 mod plan;
@@ -50,9 +51,9 @@ impl Modify for BearerAuth {
     }
 }
 
-/// The API routes, `/healthz` and the OpenAPI document.
-pub fn router(state: AppState) -> Router {
-    let (api, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+/// The API routes (not yet given their state) and the OpenAPI document describing them.
+pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
         .routes(routes!(me))
         .routes(routes!(children::list_children, children::create_child))
@@ -77,8 +78,16 @@ pub fn router(state: AppState) -> Router {
         .routes(routes!(plan::patch_action))
         .routes(routes!(plan::my_actions))
         .routes(routes!(plan::meetings_needing_attention))
-        .with_state(state)
-        .split_for_parts();
+        .routes(routes!(access::break_glass))
+        .routes(routes!(access::break_glass_report))
+        .routes(routes!(access::aggregates))
+        .split_for_parts()
+}
+
+/// The API routes, `/healthz` and the OpenAPI document.
+pub fn router(state: AppState) -> Router {
+    let (api, spec) = parts();
+    let api = api.with_state(state);
     let spec = std::sync::Arc::new(spec);
     api.route(
         "/api/openapi.json",

@@ -284,3 +284,88 @@ pub struct CaseloadParams {
     /// Children per page, 1–200 (default 50).
     pub per_page: Option<u32>,
 }
+
+/// Asking for emergency access to a child outside the team.
+#[derive(Deserialize, ToSchema)]
+pub struct BreakGlassRequest {
+    /// Why the record is needed now (10 to 1000 characters). Recorded on the child's timeline,
+    /// in the audit trail and in the report to the child's youth justice service.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A break-glass grant.
+#[derive(Serialize, ToSchema)]
+pub struct BreakGlassJson {
+    /// Grant id.
+    pub id: uuid::Uuid,
+    /// The child.
+    pub child_id: uuid::Uuid,
+    /// Who.
+    pub user_id: uuid::Uuid,
+    /// Why.
+    pub reason: String,
+    /// When (RFC 3339, UTC).
+    pub granted_at: String,
+    /// Read access ends then (RFC 3339, UTC).
+    pub expires_at: String,
+}
+
+impl From<&resettle_app::storage::BreakGlassGrant> for BreakGlassJson {
+    fn from(g: &resettle_app::storage::BreakGlassGrant) -> Self {
+        Self {
+            id: g.id.0,
+            child_id: g.child_id.0,
+            user_id: g.user_id.0,
+            reason: g.reason.clone(),
+            granted_at: g.granted_at.to_string(),
+            expires_at: g.expires_at.to_string(),
+        }
+    }
+}
+
+/// One emergency access, as reported to the child's youth justice service.
+#[derive(Serialize, ToSchema)]
+pub struct BreakGlassLineJson {
+    /// The grant.
+    #[serde(flatten)]
+    pub grant: BreakGlassJson,
+    /// Who used it.
+    pub user_name: String,
+    /// Their email.
+    pub user_email: String,
+    /// The child's name.
+    pub child_name: String,
+    /// The owning youth justice service.
+    pub yjs_name: String,
+}
+
+/// Counts for one organisation (no names or identifiers of children).
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationFiguresJson {
+    /// Organisation id.
+    pub organisation_id: uuid::Uuid,
+    /// Organisation name.
+    pub name: String,
+    /// Organisation kind.
+    pub kind: String,
+    /// Children on the caseload (owned cases; for secure establishments, children placed now).
+    pub children: i64,
+    /// In custody on remand now.
+    pub on_remand: i64,
+    /// In custody on sentence now.
+    pub sentenced: i64,
+    /// Release date in the window.
+    pub releases_due: i64,
+}
+
+/// The strategic lead's figures.
+#[derive(Serialize, ToSchema)]
+pub struct FiguresJson {
+    /// Counted on (UK date).
+    pub today: String,
+    /// Releases counted up to and including this day.
+    pub releases_until: String,
+    /// By organisation.
+    pub organisations: Vec<OrganisationFiguresJson>,
+}

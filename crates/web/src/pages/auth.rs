@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
+use resettle_app::totp::StepRequest;
 use resettle_app::{AppError, secrets};
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
@@ -14,7 +15,7 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{
-    ClientIp, SignedIn, cookie, request_id, session_cookie_name, signin_csrf_cookie_name, tokens_match,
+    ClientIp, HalfSignedIn, cookie, request_id, session_cookie_name, signin_csrf_cookie_name, step_path, tokens_match,
 };
 
 #[derive(Template)]
@@ -82,13 +83,14 @@ pub async fn sign_in(
     let ua = headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_string);
     match state.app.sign_in_request(&form.email, &form.password, ip, ua, &request_id(&headers)).await {
         Ok((actor, session)) => {
-            tracing::info!(user_id = %actor.user_id, "signed in");
+            tracing::info!(user_id = %actor.user_id, pending = ?session.record.pending, "password accepted");
+            let next = session.record.pending.map_or("/", step_path);
             let jar = jar.remove(cookie(signin_csrf_cookie_name(secure), String::new(), secure)).add(cookie(
                 session_cookie_name(secure),
                 session.token,
                 secure,
             ));
-            (jar, Redirect::to("/")).into_response()
+            (jar, Redirect::to(next)).into_response()
         }
         Err(AppError::BadCredentials) => {
             tracing::info!("sign-in refused");
@@ -114,10 +116,11 @@ pub struct SignOutForm {
     csrf_token: String,
 }
 
-/// Ends the session on the server and clears the cookie.
+/// Ends the session on the server and clears the cookie. A half-signed-in session may sign
+/// out too (giving up on the second step).
 pub async fn sign_out(
     State(state): State<AppState>,
-    who: SignedIn,
+    who: HalfSignedIn,
     jar: CookieJar,
     Form(form): Form<SignOutForm>,
 ) -> Result<Response, PageError> {
@@ -126,4 +129,182 @@ pub async fn sign_out(
     let secure = state.config.secure_cookies;
     let jar = jar.remove(cookie(session_cookie_name(secure), String::new(), secure));
     Ok((jar, Redirect::to("/sign-in")).into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// The second factor
+
+#[derive(Template)]
+#[template(path = "sign_in_code.html")]
+struct CodePage {
+    chrome: Chrome,
+    errors: ValidationErrors,
+}
+
+#[derive(Template)]
+#[template(path = "authenticator.html")]
+struct AuthenticatorPage {
+    chrome: Chrome,
+    errors: ValidationErrors,
+    secret: String,
+    uri: String,
+    qr_svg: Option<String>,
+}
+
+/// A half-signed-in person's chrome: no navigation (there is nowhere else to go yet), but the
+/// form token.
+fn step_chrome(who: &HalfSignedIn) -> Chrome {
+    Chrome { csrf: who.csrf.clone(), ..Chrome::anonymous() }
+}
+
+/// The code form posted.
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Asks for the code from the authenticator app, after a correct password.
+pub async fn code_page(who: HalfSignedIn) -> Response {
+    match who.pending {
+        Some(resettle_app::storage::PendingStep::TotpCode) => {
+            render(StatusCode::OK, &CodePage { chrome: step_chrome(&who), errors: ValidationErrors::new() })
+        }
+        Some(other) => Redirect::to(step_path(other)).into_response(),
+        None => Redirect::to("/").into_response(),
+    }
+}
+
+/// A finished second step: the session continues under a new token (a new session id when
+/// the privilege changes).
+fn signed_in(state: &AppState, jar: CookieJar, new_token: String) -> Response {
+    let secure = state.config.secure_cookies;
+    let jar = jar.add(cookie(session_cookie_name(secure), new_token, secure));
+    (jar, Redirect::to("/")).into_response()
+}
+
+/// A refused code: the form again with the error, or 429 with `Retry-After` when throttled.
+fn refused(who: &HalfSignedIn, e: AppError, page: impl Fn(ValidationErrors) -> Response) -> Response {
+    match e {
+        AppError::Invalid(errors) => {
+            let mut r = page(errors);
+            *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            r
+        }
+        AppError::Throttled { retry_after_secs } => {
+            let message = format!("Too many wrong codes. Wait {} minutes and try again.", (retry_after_secs + 59) / 60);
+            let mut r = page(ValidationErrors::one("code", message));
+            *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            if let Ok(v) = header::HeaderValue::from_str(&retry_after_secs.to_string()) {
+                r.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            r
+        }
+        other => PageError::App(other, who.ctx.request_id.clone()).into_response(),
+    }
+}
+
+/// Checks the code; on success the session is fully signed in.
+pub async fn check_code(
+    State(state): State<AppState>,
+    who: HalfSignedIn,
+    jar: CookieJar,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    if who.pending != Some(resettle_app::storage::PendingStep::TotpCode) {
+        return Ok(Redirect::to(who.pending.map_or("/", step_path)).into_response());
+    }
+    let req = StepRequest {
+        user: who.ctx.actor.user_id,
+        session_token: &who.token,
+        ip: who.ctx.ip.as_deref(),
+        request_id: &who.ctx.request_id,
+    };
+    Ok(match state.app.verify_totp(&req, &form.code).await {
+        Ok(token) => signed_in(&state, jar, token),
+        Err(e) => refused(&who, e, |errors| {
+            render(StatusCode::OK, &CodePage { chrome: step_chrome(&who).with_errors(true), errors })
+        }),
+    })
+}
+
+/// The QR code of an `otpauth://` URI, as inline SVG (no script, no image request).
+fn qr_svg(uri: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(uri.as_bytes()).ok()?;
+    Some(
+        code.render::<qrcode::render::svg::Color<'_>>()
+            .min_dimensions(200, 200)
+            .dark_color(qrcode::render::svg::Color("#0b0c0c"))
+            .light_color(qrcode::render::svg::Color("#ffffff"))
+            .build(),
+    )
+}
+
+/// Setting up an authenticator app: required before anything else for administrators and YJS
+/// managers who have none; open to anyone signed in who wants one.
+pub async fn authenticator_page(State(state): State<AppState>, who: HalfSignedIn) -> Result<Response, PageError> {
+    if who.pending == Some(resettle_app::storage::PendingStep::TotpCode) {
+        return Ok(Redirect::to("/sign-in/code").into_response());
+    }
+    authenticator_form(&state, &who, ValidationErrors::new(), StatusCode::OK).await
+}
+
+async fn authenticator_form(
+    state: &AppState,
+    who: &HalfSignedIn,
+    errors: ValidationErrors,
+    status: StatusCode,
+) -> Result<Response, PageError> {
+    let enrolment = match state.app.begin_totp_enrolment(who.ctx.actor.user_id).await {
+        Ok(e) => e,
+        // Already set up: nothing to do here.
+        Err(AppError::Invalid(_)) => return Ok(Redirect::to("/account/sessions").into_response()),
+        Err(e) => return Err(PageError::App(e, who.ctx.request_id.clone())),
+    };
+    let chrome = match who.pending {
+        None => Chrome { csrf: who.csrf.clone(), ..Chrome::for_ctx(&who.ctx, &who.csrf, "sessions") },
+        Some(_) => step_chrome(who),
+    };
+    let page = AuthenticatorPage {
+        chrome: chrome.with_errors(!errors.is_empty()),
+        errors,
+        qr_svg: qr_svg(&enrolment.uri),
+        secret: enrolment.secret,
+        uri: enrolment.uri,
+    };
+    Ok(render(status, &page))
+}
+
+/// Confirms the authenticator with a code from it.
+pub async fn confirm_authenticator(
+    State(state): State<AppState>,
+    who: HalfSignedIn,
+    jar: CookieJar,
+    Form(form): Form<CodeForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    if who.pending == Some(resettle_app::storage::PendingStep::TotpCode) {
+        return Ok(Redirect::to("/sign-in/code").into_response());
+    }
+    let req = StepRequest {
+        user: who.ctx.actor.user_id,
+        session_token: &who.token,
+        ip: who.ctx.ip.as_deref(),
+        request_id: &who.ctx.request_id,
+    };
+    match state.app.confirm_totp_enrolment(&req, &form.code).await {
+        Ok(token) => Ok(signed_in(&state, jar, token)),
+        Err(AppError::Invalid(errors)) => {
+            authenticator_form(&state, &who, errors, StatusCode::UNPROCESSABLE_ENTITY).await
+        }
+        Err(e) => {
+            let page = |errors: ValidationErrors| {
+                render(StatusCode::OK, &CodePage { chrome: step_chrome(&who).with_errors(true), errors })
+            };
+            Ok(refused(&who, e, page))
+        }
+    }
 }

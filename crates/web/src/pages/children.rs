@@ -183,6 +183,7 @@ pub async fn child_page(
         Some("recalculated") => Some("Key dates recalculated"),
         Some("transferred") => Some("Transfer recorded"),
         Some("released") => Some("Release recorded"),
+        Some("emergency") => Some("Emergency access granted: this is recorded and reported"),
         _ => None,
     };
     let today = state.app.today();

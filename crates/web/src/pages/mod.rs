@@ -1,68 +1,38 @@
 //! Pages for people: server-rendered HTML on the GOV.UK Design System, working without
 //! JavaScript. Every form carries a CSRF token bound to the session.
 
-mod account;
-mod admin;
-mod auth;
-mod children;
-mod custody;
-mod plan;
+pub(crate) mod access;
+pub(crate) mod account;
+pub(crate) mod admin;
+pub(crate) mod auth;
+pub(crate) mod children;
+pub(crate) mod custody;
+pub(crate) mod plan;
 
 use askama::Template;
 use axum::Router;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use resettle_domain::org::Role;
+use resettle_domain::policy::{Action, decide};
 
 use crate::AppState;
 use crate::error::{PageError, error_page};
 use crate::session::SignedIn;
 
-/// The page routes.
+/// The page routes, made from the table in [`crate::routes::page_routes`] (each with its
+/// declared policy).
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(index))
-        .route("/sign-in", get(auth::sign_in_page).post(auth::sign_in))
-        .route("/sign-out", post(auth::sign_out))
-        .route("/caseload", get(children::caseload))
-        .route("/children/new", get(children::new_child_page).post(children::new_child))
-        .route("/children/{id}", get(children::child_page))
-        .route("/children/{id}/audit.csv", get(children::audit_csv))
-        .route("/children/{id}/edit", get(children::edit_child_page).post(children::edit_child))
-        .route("/children/{id}/team/new", get(children::team_page))
-        .route("/children/{id}/team", post(children::add_team_member))
-        .route("/children/{id}/carers/new", get(children::carer_page))
-        .route("/children/{id}/carers", post(children::add_carer))
-        .route("/children/{id}/sentences/new", get(custody::sentence_page).post(custody::record_sentence))
-        .route("/children/{id}/remands/new", get(custody::remand_page).post(custody::record_remand))
-        .route("/children/{id}/custody/transfer", get(custody::transfer_page).post(custody::record_transfer))
-        .route("/children/{id}/custody/release", get(custody::release_page).post(custody::record_release))
-        .route("/sentences/{id}/recalculate", get(custody::recalculate_page).post(custody::recalculate))
-        .route("/children/{id}/plan", get(plan::plan_page))
-        .route("/children/{id}/my-plan", get(plan::my_plan_page))
-        .route("/children/{id}/plan/views", get(plan::views_page).post(plan::save_views))
-        .route("/children/{id}/plan/needs/new", get(plan::need_new_page).post(plan::add_need))
-        .route("/needs/{id}", get(plan::need_view_page).post(plan::update_need))
-        .route("/children/{id}/meetings/new", get(plan::meeting_new_page).post(plan::add_meeting))
-        .route("/meetings/{id}", get(plan::meeting_page))
-        .route("/meetings/{id}/invite.ics", get(plan::meeting_invite))
-        .route("/meetings/{id}/schedule", get(plan::schedule_page).post(plan::save_schedule))
-        .route("/meetings/{id}/record", get(plan::record_meeting_page).post(plan::record_meeting))
-        .route("/meetings/{id}/cancel", get(plan::cancel_page).post(plan::cancel_meeting))
-        .route("/meetings/attention", get(plan::attention_page))
-        .route("/children/{id}/actions/new", get(plan::action_new_page).post(plan::add_action))
-        .route("/actions/{id}", get(plan::action_page).post(plan::update_action))
-        .route("/actions", get(plan::my_actions_page))
-        .route("/admin/bank-holidays", get(admin::bank_holidays).post(admin::add_bank_holiday))
-        .route("/account/sessions", get(account::sessions))
-        .route("/account/sessions/end", post(account::end_session))
-        .route("/account/sessions/end-others", post(account::end_other_sessions))
-        .route("/admin/organisations", get(admin::organisations).post(admin::add_organisation))
-        .route("/admin/users", get(admin::users).post(admin::add_user))
-        .with_state(state)
+    let mut by_path: Vec<(&'static str, axum::routing::MethodRouter<AppState>)> = Vec::new();
+    for r in crate::routes::page_routes() {
+        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
+            None => by_path.push((r.path, r.handler)),
+        }
+    }
+    by_path.into_iter().fold(Router::new(), |router, (path, m)| router.route(path, m)).with_state(state)
 }
 
 /// What the layout needs on every page.
@@ -82,6 +52,12 @@ pub struct Chrome {
     pub can_add_child: bool,
     /// Shows the managers' lists.
     pub is_manager: bool,
+    /// Shows "Find a child" (emergency access).
+    pub can_find_child: bool,
+    /// Shows the emergency access report.
+    pub can_see_break_glass: bool,
+    /// Shows the figures across organisations.
+    pub can_see_figures: bool,
     /// Prefixes the title with "Error:".
     pub has_errors: bool,
     /// The inline body-class script (allowed by its hash in the CSP).
@@ -99,6 +75,9 @@ impl Chrome {
             works_with_children: false,
             can_add_child: false,
             is_manager: false,
+            can_find_child: false,
+            can_see_break_glass: false,
+            can_see_figures: false,
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
@@ -106,15 +85,23 @@ impl Chrome {
 
     /// For a signed-in person.
     pub fn for_user(who: &SignedIn, nav: &'static str) -> Self {
-        let a = &who.ctx.actor;
+        Self::for_ctx(&who.ctx, &who.csrf, nav)
+    }
+
+    /// For the actor of `ctx`, with the session's form token.
+    pub fn for_ctx(ctx: &resettle_app::Ctx, csrf: &str, nav: &'static str) -> Self {
+        let a = &ctx.actor;
         Self {
             user_name: Some(a.name.clone()),
-            csrf: who.csrf.clone(),
+            csrf: csrf.to_string(),
             nav,
             is_admin: a.has_role(Role::Admin),
             works_with_children: a.memberships.iter().any(|m| m.role.works_with_children()),
             can_add_child: a.has_role(Role::YjsCaseManager) || a.has_role(Role::YjsManager),
-            is_manager: a.has_role(Role::YjsManager),
+            is_manager: decide(a, Action::ViewOversight, None).is_allowed(),
+            can_find_child: decide(a, Action::FindChildForBreakGlass, None).is_allowed(),
+            can_see_break_glass: decide(a, Action::ViewBreakGlassReport, None).is_allowed(),
+            can_see_figures: decide(a, Action::ViewAggregates, None).is_allowed(),
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
@@ -201,6 +188,7 @@ pub fn resource_label(resource: impl AsRef<str>) -> &'static str {
         "child.team" => "the team around the child",
         "child.carers" => "parents and carers",
         "child.audit" => "who has viewed the record",
+        "child.identifier" => "whether a record exists (search by identifier)",
         "key_dates" => "key dates",
         "sentence" => "the sentence",
         "remand" => "the remand",
@@ -239,7 +227,8 @@ pub fn date_parts(d: Option<Date>) -> (String, String, String) {
     }
 }
 
-async fn index(who: Result<SignedIn, Response>) -> Response {
+/// `/`: where each person starts.
+pub(crate) async fn index(who: Result<SignedIn, Response>) -> Response {
     match who {
         Ok(w) if w.ctx.actor.memberships.iter().any(|m| m.role.works_with_children()) => {
             Redirect::to("/caseload").into_response()

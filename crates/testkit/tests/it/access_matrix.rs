@@ -1,0 +1,457 @@
+//! Every role × every route × (child on their team / not on their team), with real requests,
+//! on every backend. The routes come from `resettle_web::routes::all_routes()` — the table the
+//! page router is built from and the API is checked against — so a new route without a case
+//! here fails [`every_route_has_a_case`].
+//!
+//! Writes are sent with an empty body: a caller the policy allows gets "fix your input" (422,
+//! or a 303 back to a form), a caller it refuses gets 404 (child out of scope) or 403 (role),
+//! and nothing changes either way (checked by counting rows before and after). Successful
+//! writes are covered by the scenario tests of each feature.
+
+use std::collections::BTreeMap;
+
+use reqwest::{Method, StatusCode};
+use resettle_testkit::{Api, Backend, Browser, TestApp, spawn_app};
+use resettle_web::routes::{RoutePolicy, Surface, all_routes};
+use serde_json::json;
+
+use crate::support::{on_every_backend, years_ago};
+
+on_every_backend!(every_role_on_every_route_gets_what_the_policy_says);
+
+/// The roles, each with the organisation its test user works in.
+const ROLES: &[(&str, &str)] = &[
+    ("yjs_case_manager", "YJS-A"),
+    ("yjs_health_worker", "YJS-A"),
+    ("yjs_manager", "YJS-A"),
+    ("secure_practitioner", "YOI-A"),
+    ("custody_health", "YOI-A"),
+    ("accommodation_officer", "LA-A"),
+    ("ete_coordinator", "EDU-A"),
+    ("strategic_lead", "BOARD"),
+    ("admin", "BOARD"),
+];
+
+/// Who is asking: a role's user, nobody, or a manager whose password was right but who has
+/// not given their code yet.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Caller {
+    Role(&'static str),
+    Anonymous,
+    HalfSignedIn,
+}
+
+impl Caller {
+    fn role(self) -> Option<&'static str> {
+        match self {
+            Caller::Role(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+fn works_with_children(role: &str) -> bool {
+    !matches!(role, "admin" | "strategic_lead")
+}
+
+/// What we expect: a status, or (for the sign-in steps and public routes, whose answer depends
+/// on the session's state more than on the role) any answer that is not a refusal or a failure.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    Status(StatusCode),
+    RedirectTo(&'static str),
+    NotRefused,
+}
+
+/// The oracle: what the access rules of issue 4 say each caller gets. Written independently of
+/// the policy code on purpose.
+fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, caller: Caller, on_team: bool) -> Expect {
+    use Expect::*;
+    use RoutePolicy as P;
+    let read = method == "GET";
+    // A refusal for someone not signed in.
+    match caller {
+        Caller::Anonymous if policy != P::Public => {
+            return match surface {
+                Surface::Api => Status(StatusCode::UNAUTHORIZED),
+                Surface::Page => RedirectTo("/sign-in"),
+            };
+        }
+        Caller::HalfSignedIn if !matches!(policy, P::Public | P::SignInStep) => {
+            return match surface {
+                // The API takes bearer tokens, never a half-signed-in cookie.
+                Surface::Api => Status(StatusCode::UNAUTHORIZED),
+                Surface::Page => RedirectTo("/sign-in/code"),
+            };
+        }
+        _ => {}
+    }
+    if matches!(policy, P::Public | P::SignInStep) {
+        return NotRefused;
+    }
+    let Some(role) = caller.role() else { return NotRefused };
+    let ok = if read { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let forbidden = Status(StatusCode::FORBIDDEN);
+    let in_scope = works_with_children(role) && on_team;
+    match policy {
+        P::Public | P::SignInStep => NotRefused,
+        P::SignedIn | P::Caseload => {
+            if path == "/account/sessions/end" {
+                // Ending a session that is not the caller's: not found, whoever asks.
+                Status(StatusCode::NOT_FOUND)
+            } else if path == "/account/sessions/end-others" {
+                RedirectTo("/account/sessions?notice=others")
+            } else {
+                Status(ok)
+            }
+        }
+        P::ChildRead => Status(if in_scope { StatusCode::OK } else { StatusCode::NOT_FOUND }),
+        P::ChildChange => Status(if in_scope { ok } else { StatusCode::NOT_FOUND }),
+        P::ChildAudit => match (in_scope, role) {
+            (true, "yjs_case_manager" | "yjs_manager") => Status(StatusCode::OK),
+            (true, _) => forbidden,
+            (false, _) => Status(StatusCode::NOT_FOUND),
+        },
+        P::AddChild => match role {
+            "yjs_case_manager" | "yjs_manager" => Status(ok),
+            _ => forbidden,
+        },
+        P::BreakGlass => match role {
+            "yjs_manager" if path == "/children/{id}/break-glass" && read && on_team => {
+                // No emergency: already on the team, so the form sends them to the record.
+                RedirectTo("")
+            }
+            "yjs_manager" => Status(ok),
+            _ => forbidden,
+        },
+        P::BreakGlassReport => match role {
+            "yjs_case_manager" | "yjs_manager" => Status(ok),
+            _ => forbidden,
+        },
+        P::Aggregates => match role {
+            "strategic_lead" => Status(ok),
+            _ => forbidden,
+        },
+        P::Oversight => match role {
+            "yjs_manager" => Status(ok),
+            _ => forbidden,
+        },
+        P::Admin => match role {
+            "admin" => Status(ok),
+            _ => forbidden,
+        },
+    }
+}
+
+/// The world the matrix runs in.
+struct World {
+    t: TestApp,
+    /// Each role's browser (fully signed in) and API client.
+    callers: BTreeMap<&'static str, (Browser, Api)>,
+    half: Browser,
+    /// The child whose team holds every organisation the roles work in, and one whose team
+    /// holds none of them; each with a sentence.
+    on: Child,
+    off: Child,
+}
+
+struct Child {
+    id: String,
+    sentence_id: String,
+    need_id: String,
+    meeting_id: String,
+    action_id: String,
+}
+
+/// Names and identifiers of both children: none may appear in a refusal.
+const SECRETS: &[&str] = &["Oona", "Teamson", "Otto", "Elsewhere", "943 476 5919", "9434765919"];
+
+async fn world(b: Backend) -> anyhow::Result<World> {
+    let t = spawn_app(b).await?;
+    for (code, kind) in
+        [("YJS-A", "yjs"), ("YJS-B", "yjs"), ("YOI-A", "yoi"), ("YOI-B", "yoi"), ("LA-A", "local_authority")]
+            .into_iter()
+            .chain([("EDU-A", "education"), ("BOARD", "other")])
+    {
+        t.org(code, kind).await?;
+    }
+    let orgs = t.app.organisations().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let org = |code: &str| orgs.iter().find(|o| o.code.as_str() == code).map(|o| o.id.to_string()).unwrap_or_default();
+    let mut callers = BTreeMap::new();
+    let mut tokens = BTreeMap::new();
+    for (role, code) in ROLES {
+        let email = format!("{role}@matrix.example.org");
+        let (_, token) = t.user(&email, code, role).await?;
+        tokens.insert(*role, token);
+    }
+    let (_, other_cm) = t.user("cm@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
+    t.user("half@matrix.example.org", "YJS-A", "yjs_manager").await?;
+
+    let cm = t.api(&tokens["yjs_case_manager"]);
+    let make = |api: Api, given: &'static str, family: &'static str, yjs: String, yoi: String| {
+        let today = t.app.today();
+        async move {
+            let body = json!({"given_name": given, "family_name": family, "nhs_number": "943 476 5919",
+                "date_of_birth": years_ago(today, 15).to_string(), "yjs_id": yjs.clone()});
+            let (s, c) = api.post("/api/v1/children", &body).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {c}");
+            let id = c["id"].as_str().unwrap_or_default().to_string();
+            let body =
+                json!({"kind": "dto", "sentence_date": today.to_string(), "term_months": 8, "establishment_id": yoi});
+            let (s, sentence) = api.post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {sentence}");
+            let sentence_id = sentence["id"].as_str().unwrap_or_default().to_string();
+            // The plan opened with the sentence: a need, its first meeting and an action.
+            let body =
+                json!({"pathway": "accommodation", "need": "accommodation_address", "owner_organisation_id": yjs});
+            let (s, need) = api.post(&format!("/api/v1/children/{id}/plan/needs"), &body).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {need}");
+            let (s, meetings) = api.get(&format!("/api/v1/children/{id}/meetings")).await?;
+            anyhow::ensure!(s == StatusCode::OK, "{s} {meetings}");
+            let body = json!({"description": "Book the housing panel", "owner_organisation_id": yjs});
+            let (s, action) = api.post(&format!("/api/v1/children/{id}/actions"), &body).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {action}");
+            let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            let child = Child {
+                id,
+                sentence_id,
+                need_id: text(&need["id"]),
+                meeting_id: text(&meetings[0]["id"]),
+                action_id: text(&action["id"]),
+            };
+            Ok::<_, anyhow::Error>((api, child))
+        }
+    };
+    let (cm, on) = make(cm, "Oona", "Teamson", org("YJS-A"), org("YOI-A")).await?;
+    for (code, role) in [("LA-A", "accommodation_officer"), ("EDU-A", "ete_coordinator")] {
+        let body = json!({"organisation_id": org(code), "role": role, "responsibility": "Their pathway"});
+        let (s, r) = cm.post(&format!("/api/v1/children/{}/team", on.id), &body).await?;
+        anyhow::ensure!(s == StatusCode::CREATED, "{s} {r}");
+    }
+    let (_, off) = make(t.api(&other_cm), "Otto", "Elsewhere", org("YJS-B"), org("YOI-B")).await?;
+
+    for (role, _) in ROLES {
+        let browser = t.browser()?;
+        browser.sign_in_ok(&format!("{role}@matrix.example.org")).await?;
+        callers.insert(*role, (browser, t.api(&tokens[role])));
+    }
+    let half = t.browser()?;
+    half.sign_in_half("half@matrix.example.org").await?;
+    Ok(World { t, callers, half, on, off })
+}
+
+/// The concrete path for a pattern, for the child on or off the team.
+fn concrete(pattern: &str, child: &Child) -> String {
+    pattern
+        .replace("/sentences/{id}", &format!("/sentences/{}", child.sentence_id))
+        .replace("/needs/{id}", &format!("/needs/{}", child.need_id))
+        .replace("/meetings/{id}", &format!("/meetings/{}", child.meeting_id))
+        .replace("/actions/{id}", &format!("/actions/{}", child.action_id))
+        .replace("{id}", &child.id)
+        .replace("{*path}", "resettle.css")
+        .replace("/calendar/bank-holidays", "/calendar/bank-holidays?year=2027")
+}
+
+/// An API body of the right shape with nothing valid in it: the JSON layer accepts it, so the
+/// answer comes from the policy (refusal) or from the application's checks (422).
+fn api_body(path: &str) -> serde_json::Value {
+    if path.ends_with("/sentences") {
+        json!({"kind": "", "sentence_date": "", "establishment_id": ""})
+    } else if path.ends_with("/remands") {
+        json!({"start_date": "", "establishment_id": ""})
+    } else if path.ends_with("/recalculate") {
+        json!({"version": 0, "reason": ""})
+    } else if path.ends_with("/transfers") {
+        json!({"establishment_id": "", "date": ""})
+    } else if path.ends_with("/release") {
+        json!({"date": ""})
+    } else if path.ends_with("/plan/needs") {
+        json!({"pathway": "", "need": "", "owner_organisation_id": ""})
+    } else if path.ends_with("/plan") {
+        json!({"version": 0, "shared_on": "not a date"})
+    } else if path.ends_with("/meetings") {
+        json!({"kind": ""})
+    } else if path.ends_with("/actions") {
+        json!({"description": "", "owner_organisation_id": ""})
+    } else if path.starts_with("/api/v1/needs/")
+        || path.starts_with("/api/v1/meetings/")
+        || path.starts_with("/api/v1/actions/")
+    {
+        json!({"version": 0, "status": "not-a-status"})
+    } else if path.ends_with("/team") {
+        json!({"organisation_id": "", "role": "", "responsibility": ""})
+    } else if path.contains("/bank-holidays") {
+        json!({"date": "", "name": ""})
+    } else if path == "/api/v1/children" {
+        json!({"given_name": "", "family_name": "", "date_of_birth": "", "yjs_id": ""})
+    } else if path.starts_with("/api/v1/children/") && path.matches('/').count() == 4 {
+        // PATCH: a stale version and an empty name.
+        json!({"version": 0, "given_name": ""})
+    } else {
+        json!({})
+    }
+}
+
+/// The status (and redirect target) of one request by `caller`.
+async fn send(
+    w: &World,
+    caller: Caller,
+    surface: Surface,
+    method: &str,
+    path: &str,
+) -> anyhow::Result<(StatusCode, Option<String>, String)> {
+    let method: Method = method.parse()?;
+    match surface {
+        Surface::Api => {
+            let api = match caller {
+                Caller::Role(r) => w.callers[r].1.clone(),
+                _ => w.t.anonymous_api(),
+            };
+            let body = (method != Method::GET).then(|| api_body(path));
+            let r = api.request(method, path, body.as_ref()).await?;
+            let text = r.body.to_string();
+            Ok((r.status, r.header("location").map(str::to_string), text))
+        }
+        Surface::Page => {
+            let anonymous;
+            let browser = match caller {
+                Caller::Role(r) => &w.callers[r].0,
+                Caller::HalfSignedIn => &w.half,
+                Caller::Anonymous => {
+                    anonymous = w.t.browser()?;
+                    &anonymous
+                }
+            };
+            let r = if method == Method::GET {
+                browser.get(path).await?
+            } else {
+                // A real form post: the session's own CSRF token, no other field.
+                let csrf = match caller {
+                    Caller::Role(_) => browser.csrf_token("/account/sessions").await?,
+                    Caller::HalfSignedIn => browser.csrf_token("/sign-in/code").await?,
+                    Caller::Anonymous => String::new(),
+                };
+                browser.post_form(path, &[("csrf_token", &csrf)]).await?
+            };
+            Ok((r.status, r.location().map(str::to_string), r.body))
+        }
+    }
+}
+
+/// Rows that a refused or invalid request must not change.
+const TABLES: &[&str] = &[
+    "organisations",
+    "users",
+    "children",
+    "carers",
+    "team_members",
+    "sentences",
+    "remands",
+    "custody_episodes",
+    "break_glass_grants",
+    "extra_bank_holidays",
+];
+
+async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {
+    let w = world(b).await?;
+    let mut before = Vec::new();
+    for table in TABLES {
+        before.push(w.t.db.count(table).await?);
+    }
+    let mut callers: Vec<Caller> = ROLES.iter().map(|(r, _)| Caller::Role(r)).collect();
+    callers.push(Caller::Anonymous);
+    callers.push(Caller::HalfSignedIn);
+    let mut routes = all_routes();
+    // Signing out ends the session the rest of the matrix uses: last.
+    routes.sort_by_key(|r| r.2 == "/sign-out");
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for (surface, method, pattern, policy) in &routes {
+        // A route that names no child is the same on and off the team: tried once.
+        let sides: &[bool] = if pattern.contains("{id}") { &[true, false] } else { &[true] };
+        for &on_team in sides {
+            let child = if on_team { &w.on } else { &w.off };
+            let path = concrete(pattern, child);
+            let mut public_answers = Vec::new();
+            for caller in &callers {
+                let (status, location, body) = send(&w, *caller, *surface, method, &path)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("{caller:?} {method} {path}: {e}"))?;
+                checked += 1;
+                let what = format!("{caller:?} {method} {path} ({pattern}, {policy:?}, on team: {on_team})");
+                if status.is_server_error() {
+                    failures.push(format!("{what}: {status}"));
+                    continue;
+                }
+                if status == StatusCode::NOT_FOUND
+                    && let Some(s) = SECRETS.iter().find(|s| body.contains(*s))
+                {
+                    failures.push(format!("{what}: the 404 shows {s:?}"));
+                }
+                match expected(*surface, method, pattern, *policy, *caller, on_team) {
+                    Expect::Status(want) if want != status => {
+                        failures.push(format!("{what}: got {status} (to {location:?}), want {want}"));
+                    }
+                    Expect::RedirectTo(to) => {
+                        let here = location.as_deref().unwrap_or("");
+                        let ok = status == StatusCode::SEE_OTHER && (to.is_empty() || here == to);
+                        if !ok {
+                            failures.push(format!("{what}: got {status} to {location:?}, want 303 to {to:?}"));
+                        }
+                    }
+                    Expect::NotRefused => {
+                        if *policy == RoutePolicy::Public {
+                            public_answers.push((*caller, status));
+                        } else if matches!(status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND) {
+                            failures.push(format!("{what}: refused with {status}"));
+                        }
+                    }
+                    Expect::Status(_) => {}
+                }
+            }
+            // A public route answers everyone alike (signed in or not), apart from "/", which
+            // sends each person where they start.
+            if *pattern != "/" && *policy == RoutePolicy::Public {
+                let first = public_answers.first().map(|a| a.1);
+                for (caller, status) in &public_answers {
+                    if Some(*status) != first && !(method == "POST" && *pattern == "/sign-in") {
+                        failures.push(format!(
+                            "{caller:?} {method} {path}: public route answered {status}, others {first:?}"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    for (table, n) in TABLES.iter().zip(before) {
+        let now = w.t.db.count(table).await?;
+        if now != n {
+            failures.push(format!(
+                "{table}: {n} rows before the matrix, {now} after: a refused or empty request changed something"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} of {checked} requests wrong:\n{}", failures.len(), failures.join("\n"));
+    assert!(checked > 1000, "only {checked} requests made");
+    Ok(())
+}
+
+#[test]
+fn every_route_has_a_case() {
+    // Each route's class must have an oracle answer for every caller and must be reachable
+    // with the concrete paths above (no pattern left unfilled).
+    let child = Child {
+        id: "c".into(),
+        sentence_id: "s".into(),
+        need_id: "n".into(),
+        meeting_id: "m".into(),
+        action_id: "a".into(),
+    };
+    for (surface, method, pattern, policy) in all_routes() {
+        let path = concrete(pattern, &child);
+        assert!(!path.contains('{'), "{method} {pattern}: no concrete path for this pattern");
+        for (role, _) in ROLES {
+            let _ = expected(surface, &method, pattern, policy, Caller::Role(role), true);
+        }
+    }
+}
