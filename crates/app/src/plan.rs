@@ -126,6 +126,9 @@ pub struct Invitee {
     pub email: Option<String>,
 }
 
+/// The capacity in which the child is invited to their own meetings.
+pub const CHILD_CAPACITY: &str = "The child";
+
 /// Everything on a meeting's page.
 #[derive(Clone, Debug, Serialize)]
 pub struct MeetingDetail {
@@ -462,7 +465,7 @@ impl App {
             name: child.details.preferred_name.clone().unwrap_or_else(|| child.details.given_name.clone())
                 + " "
                 + &child.details.family_name,
-            capacity: "The child".into(),
+            capacity: CHILD_CAPACITY.into(),
             email: None,
         }];
         for c in carers {

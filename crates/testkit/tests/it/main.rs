@@ -10,5 +10,6 @@ mod api;
 mod audit;
 mod key_dates;
 mod pages;
+mod plan;
 mod sessions;
 mod storage;
