@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use icalendar::{CalendarComponent, CalendarDateTime, Component, DatePerhapsTime, EventLike};
 use reqwest::{Method, StatusCode};
+use resettle_app::Principal;
 use resettle_app::children::NewChildInput;
 use resettle_domain::child::{CarerInput, ChildDetailsInput};
 use resettle_testkit::{Api, ApiReply, Backend};
@@ -31,6 +32,9 @@ on_every_backend!(
     my_actions_are_mine_across_children_with_the_overdue_flagged,
     people_outside_the_team_get_404_on_every_plan_route,
     oversight_is_for_managers_and_lists_late_and_incomplete_meetings,
+    an_action_is_given_only_to_someone_who_works_for_its_owner,
+    health_details_need_a_health_role_in_an_organisation_on_the_team,
+    a_release_moves_the_release_day_and_post_release_meetings_to_the_day_of_release,
 );
 
 /// Noon on Friday 20 November 2026 (GMT), when every scenario here happens.
@@ -287,7 +291,8 @@ async fn a_recalculation_moves_the_meetings_not_yet_held(b: Backend) -> anyhow::
         .await?;
     assert_eq!(status, StatusCode::OK, "{scheduled}");
 
-    let body = json!({"version": 1, "sentence_date": "2026-08-17", "reason": "Sentence date corrected from the court record"});
+    let body =
+        json!({"version": 1, "sentence_date": "2026-08-17", "reason": "Sentence date corrected from the court record"});
     let (status, r) = w.api().post(&format!("/api/v1/sentences/{}/recalculate", s(&sentence["id"])), &body).await?;
     assert_eq!(status, StatusCode::OK, "{r}");
     // A week earlier: 17 August 2026 + 151 days.
@@ -316,8 +321,10 @@ async fn a_recalculation_moves_the_meetings_not_yet_held(b: Backend) -> anyhow::
     assert_eq!(pre["due_by"], json!(deadlines(&r, "pre_release_meeting")[0]));
 
     // Whoever still holds the scheduled review at version 2 is told it moved.
-    let (status, stale) =
-        w.api().patch(&format!("/api/v1/meetings/{}", s(&review["id"])), &json!({"version": 2, "location": "Library"})).await?;
+    let (status, stale) = w
+        .api()
+        .patch(&format!("/api/v1/meetings/{}", s(&review["id"])), &json!({"version": 2, "location": "Library"}))
+        .await?;
     assert_eq!(status, StatusCode::CONFLICT, "{stale}");
     assert_eq!(stale["current_version"], json!(3));
     Ok(())
@@ -354,7 +361,8 @@ async fn a_need_moves_only_along_its_allowed_transitions_and_keeps_an_update_log
     assert_eq!(n["updates"].as_array().map(Vec::len), Some(1));
     let path = format!("/api/v1/needs/{}", s(&n["id"]));
 
-    let (status, v2) = w.api().patch(&path, &json!({"version": 1, "status": "in_progress", "note": "Referral made"})).await?;
+    let (status, v2) =
+        w.api().patch(&path, &json!({"version": 1, "status": "in_progress", "note": "Referral made"})).await?;
     assert_eq!(status, StatusCode::OK, "{v2}");
     assert_eq!((v2["status"].clone(), v2["version"].clone()), (json!("in_progress"), json!(2)));
     assert_eq!(v2["allowed_next"], json!(["met", "declined", "not_required"]));
@@ -427,7 +435,8 @@ async fn stale_versions_are_refused_with_the_current_version_and_change_nothing(
     assert_eq!(status, StatusCode::OK, "{plan}");
     assert_eq!(plan["version"], json!(2));
 
-    let n = need(&api, &id, json!({"pathway": "ete", "need": "ete_school_place", "owner_organisation_id": yjs})).await?;
+    let n =
+        need(&api, &id, json!({"pathway": "ete", "need": "ete_school_place", "owner_organisation_id": yjs})).await?;
     let need_path = format!("/api/v1/needs/{}", s(&n["id"]));
     let (status, _) = api.patch(&need_path, &json!({"version": 1, "status": "in_progress"})).await?;
     assert_eq!(status, StatusCode::OK);
@@ -488,7 +497,10 @@ async fn bad_plan_input_is_refused_naming_the_field_and_writes_nothing(b: Backen
     let n = need(&api, &id, json!({"pathway": "ete", "need": "ete_training", "owner_organisation_id": yjs})).await?;
     let m = meeting(&api, &id, "initial_planning").await?;
     let (_, a) = api
-        .post(&format!("/api/v1/children/{id}/actions"), &json!({"description": "Call the college", "owner_organisation_id": yjs}))
+        .post(
+            &format!("/api/v1/children/{id}/actions"),
+            &json!({"description": "Call the college", "owner_organisation_id": yjs}),
+        )
         .await?;
     w.t.org("YJS-B", "yjs").await?;
     let (outsider, _) = w.t.user("outsider@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
@@ -512,37 +524,156 @@ async fn bad_plan_input_is_refused_naming_the_field_and_writes_nothing(b: Backen
         ("unknown pathway", Method::POST, needs.clone(), need_body(("pathway", json!("housing"))), "pathway"),
         ("need of another pathway", Method::POST, needs.clone(), need_body(("need", json!("ete_training"))), "need"),
         ("other without words", Method::POST, needs.clone(), need_body(("need", json!("other"))), "description"),
-        ("owner not an id", Method::POST, needs.clone(), need_body(("owner_organisation_id", json!("LA-A"))), "owner_organisation_id"),
-        ("pathway missing", Method::POST, needs.clone(), json!({"need": "other", "owner_organisation_id": yjs}), "pathway"),
+        (
+            "owner not an id",
+            Method::POST,
+            needs.clone(),
+            need_body(("owner_organisation_id", json!("LA-A"))),
+            "owner_organisation_id",
+        ),
+        (
+            "pathway missing",
+            Method::POST,
+            needs.clone(),
+            json!({"need": "other", "owner_organisation_id": yjs}),
+            "pathway",
+        ),
         ("version a word", Method::PATCH, need_path.clone(), json!({"version": "one", "note": "x"}), "version"),
         ("unknown status", Method::PATCH, need_path.clone(), json!({"version": 1, "status": "finished"}), "status"),
         ("nothing to change", Method::PATCH, need_path.clone(), json!({"version": 1}), "Change something"),
-        ("unknown need change", Method::PATCH, need_path.clone(), json!({"version": 1, "pathway": "health"}), "pathway"),
-        ("bad time", Method::PATCH, meeting_path.clone(), json!({"version": 1, "scheduled_for": "next Tuesday at ten"}), "scheduled_for"),
-        ("time without offset", Method::PATCH, meeting_path.clone(), json!({"version": 1, "scheduled_for": "2026-12-01T10:00:00"}), "scheduled_for"),
-        ("too short", Method::PATCH, meeting_path.clone(), json!({"version": 1, "duration_minutes": 5}), "duration_minutes"),
-        ("length a word", Method::PATCH, meeting_path.clone(), json!({"version": 1, "duration_minutes": "an hour"}), "duration_minutes"),
-        ("presence unknown", Method::PATCH, meeting_path.clone(),
-            json!({"version": 1, "attendance": [{"name": "Casey", "capacity": "Case manager", "presence": "maybe"}]}), "attendance[0].presence"),
-        ("attendance not a list", Method::PATCH, meeting_path.clone(), json!({"version": 1, "attendance": "everyone"}), "attendance"),
-        ("held in the future", Method::PATCH, meeting_path.clone(), json!({"version": 1, "held_on": "2026-12-25"}), "held_on"),
-        ("complete by fiat", Method::PATCH, meeting_path.clone(), json!({"version": 1, "status": "complete"}), "status"),
-        ("unknown meeting field", Method::PATCH, meeting_path.clone(), json!({"version": 1, "agenda": "tea"}), "agenda"),
-        ("unknown meeting kind", Method::POST, format!("/api/v1/children/{id}/meetings"), json!({"kind": "tea_party"}), "kind"),
-        ("action without words", Method::POST, actions.clone(), json!({"description": " ", "owner_organisation_id": yjs}), "description"),
-        ("action due yesterday", Method::POST, actions.clone(),
-            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "due_by": "2026-11-19"}), "due_by"),
-        ("action for an outsider", Method::POST, actions.clone(),
-            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "owner_user_id": outsider.id.to_string()}), "owner_user_id"),
-        ("action for an unknown need", Method::POST, actions.clone(),
-            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "need_id": uuid::Uuid::new_v4().to_string()}), "need_id"),
-        ("unknown action field", Method::POST, actions.clone(),
-            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "priority": "high"}), "priority"),
-        ("unknown action status", Method::PATCH, action_path.clone(), json!({"version": 1, "status": "half done"}), "status"),
-        ("plan shared in the future", Method::PATCH, format!("/api/v1/children/{id}/plan"),
-            json!({"version": 1, "shared_on": "2026-12-01"}), "shared_on"),
-        ("unknown plan field", Method::PATCH, format!("/api/v1/children/{id}/plan"),
-            json!({"version": 1, "risk_score": 3}), "risk_score"),
+        (
+            "unknown need change",
+            Method::PATCH,
+            need_path.clone(),
+            json!({"version": 1, "pathway": "health"}),
+            "pathway",
+        ),
+        (
+            "bad time",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "scheduled_for": "next Tuesday at ten"}),
+            "scheduled_for",
+        ),
+        (
+            "time without offset",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "scheduled_for": "2026-12-01T10:00:00"}),
+            "scheduled_for",
+        ),
+        (
+            "too short",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "duration_minutes": 5}),
+            "duration_minutes",
+        ),
+        (
+            "length a word",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "duration_minutes": "an hour"}),
+            "duration_minutes",
+        ),
+        (
+            "presence unknown",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "attendance": [{"name": "Casey", "capacity": "Case manager", "presence": "maybe"}]}),
+            "attendance[0].presence",
+        ),
+        (
+            "attendance not a list",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "attendance": "everyone"}),
+            "attendance",
+        ),
+        (
+            "held in the future",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "held_on": "2026-12-25"}),
+            "held_on",
+        ),
+        (
+            "complete by fiat",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "status": "complete"}),
+            "status",
+        ),
+        (
+            "unknown meeting field",
+            Method::PATCH,
+            meeting_path.clone(),
+            json!({"version": 1, "agenda": "tea"}),
+            "agenda",
+        ),
+        (
+            "unknown meeting kind",
+            Method::POST,
+            format!("/api/v1/children/{id}/meetings"),
+            json!({"kind": "tea_party"}),
+            "kind",
+        ),
+        (
+            "action without words",
+            Method::POST,
+            actions.clone(),
+            json!({"description": " ", "owner_organisation_id": yjs}),
+            "description",
+        ),
+        (
+            "action due yesterday",
+            Method::POST,
+            actions.clone(),
+            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "due_by": "2026-11-19"}),
+            "due_by",
+        ),
+        (
+            "action for an outsider",
+            Method::POST,
+            actions.clone(),
+            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "owner_user_id": outsider.id.to_string()}),
+            "owner_user_id",
+        ),
+        (
+            "action for an unknown need",
+            Method::POST,
+            actions.clone(),
+            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "need_id": uuid::Uuid::new_v4().to_string()}),
+            "need_id",
+        ),
+        (
+            "unknown action field",
+            Method::POST,
+            actions.clone(),
+            json!({"description": "Ring Mum", "owner_organisation_id": yjs, "priority": "high"}),
+            "priority",
+        ),
+        (
+            "unknown action status",
+            Method::PATCH,
+            action_path.clone(),
+            json!({"version": 1, "status": "half done"}),
+            "status",
+        ),
+        (
+            "plan shared in the future",
+            Method::PATCH,
+            format!("/api/v1/children/{id}/plan"),
+            json!({"version": 1, "shared_on": "2026-12-01"}),
+            "shared_on",
+        ),
+        (
+            "unknown plan field",
+            Method::PATCH,
+            format!("/api/v1/children/{id}/plan"),
+            json!({"version": 1, "risk_score": 3}),
+            "risk_score",
+        ),
     ];
     for (what, method, path, body, field) in cases {
         let r = api.request(method, &path, Some(&body)).await?;
@@ -599,13 +730,15 @@ async fn an_owner_organisation_joins_the_team_unless_it_has_no_team_role(b: Back
     // A health provider or a charity has no role to join with: they are added to the team
     // first, by someone who decides what they may see.
     let rows = plan_rows(&w).await?;
-    for (org, pathway, what) in [(&nhs, "health", "health provider"), (&charity, "constructive_activities", "charity")] {
+    for (org, pathway, what) in [(&nhs, "health", "health provider"), (&charity, "constructive_activities", "charity")]
+    {
         let body = json!({"pathway": pathway, "need": "other", "description": "Support", "owner_organisation_id": org.id.to_string()});
         let r = w.api().request(Method::POST, &format!("/api/v1/children/{id}/plan/needs"), Some(&body)).await?;
         assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "not on the team", what);
         assert_eq!(r.body["errors"][0]["field"], json!("owner_organisation_id"), "{}", r.body);
     }
-    let nobody = json!({"pathway": "ete", "need": "ete_training", "owner_organisation_id": uuid::Uuid::new_v4().to_string()});
+    let nobody =
+        json!({"pathway": "ete", "need": "ete_training", "owner_organisation_id": uuid::Uuid::new_v4().to_string()});
     let r = w.api().request(Method::POST, &format!("/api/v1/children/{id}/plan/needs"), Some(&nobody)).await?;
     assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "No organisation", "unknown organisation");
     assert_eq!(plan_rows(&w).await?, rows, "nothing written");
@@ -646,7 +779,9 @@ async fn health_needs_are_withheld_from_a_case_manager_and_shown_to_the_health_w
         )
         .await?;
     assert_eq!(status, StatusCode::OK, "{v2}");
-    let ordinary = need(&w.api(), &id, json!({"pathway": "ete", "need": "ete_school_place", "owner_organisation_id": yjs})).await?;
+    let ordinary =
+        need(&w.api(), &id, json!({"pathway": "ete", "need": "ete_school_place", "owner_organisation_id": yjs}))
+            .await?;
 
     // The case manager sees that there are health needs, by whom and how far on, not what.
     let plan_path = format!("/api/v1/children/{id}/plan");
@@ -679,7 +814,11 @@ async fn health_needs_are_withheld_from_a_case_manager_and_shown_to_the_health_w
     // … and may not change them.
     let r = w
         .api()
-        .request(Method::PATCH, &format!("/api/v1/needs/{}", s(&from_cm["id"])), Some(&json!({"version": 2, "status": "met"})))
+        .request(
+            Method::PATCH,
+            &format!("/api/v1/needs/{}", s(&from_cm["id"])),
+            Some(&json!({"version": 2, "status": "met"})),
+        )
         .await?;
     assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
     let (_, read) = hw.get(&format!("/api/v1/needs/{}", s(&from_cm["id"]))).await?;
@@ -726,7 +865,8 @@ async fn a_meeting_is_scheduled_recorded_and_completed(b: Backend) -> anyhow::Re
     assert_eq!(v2["scheduled_for"], json!("2026-11-19T10:00:00Z"));
     assert_eq!(v2["duration_minutes"], json!(90));
 
-    let (status, v3) = api.patch(&path, &json!({"version": 2, "held_on": "2026-11-19", "attendance": attendance()})).await?;
+    let (status, v3) =
+        api.patch(&path, &json!({"version": 2, "held_on": "2026-11-19", "attendance": attendance()})).await?;
     assert_eq!(status, StatusCode::OK, "{v3}");
     assert_eq!(v3["status"], json!("held"));
     assert_eq!(
@@ -777,8 +917,9 @@ async fn a_meeting_is_scheduled_recorded_and_completed(b: Backend) -> anyhow::Re
     assert_eq!(r["late"], json!(false), "held before it was due");
 
     // A meeting added by hand.
-    let (status, extra) =
-        api.post(&format!("/api/v1/children/{id}/meetings"), &json!({"kind": "review", "due_by": "2026-12-10"})).await?;
+    let (status, extra) = api
+        .post(&format!("/api/v1/children/{id}/meetings"), &json!({"kind": "review", "due_by": "2026-12-10"}))
+        .await?;
     assert_eq!(status, StatusCode::CREATED, "{extra}");
     assert_eq!((extra["title"].clone(), extra["status"].clone()), (json!("Review meeting"), json!("not_scheduled")));
 
@@ -801,10 +942,16 @@ async fn a_meeting_is_cancelled_only_with_a_reason_and_never_once_held(b: Backen
     assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "why the meeting is cancelled", "no reason");
     assert_eq!(r.body["errors"][0]["field"], json!("decisions"), "{}", r.body);
     let (status, c) = api
-        .patch(&path, &json!({"version": 1, "status": "cancelled", "decisions": "Replaced by a joint meeting with the review"}))
+        .patch(
+            &path,
+            &json!({"version": 1, "status": "cancelled", "decisions": "Replaced by a joint meeting with the review"}),
+        )
         .await?;
     assert_eq!(status, StatusCode::OK, "{c}");
-    assert_eq!((c["status"].clone(), c["version"].clone(), c["late"].clone()), (json!("cancelled"), json!(2), json!(false)));
+    assert_eq!(
+        (c["status"].clone(), c["version"].clone(), c["late"].clone()),
+        (json!("cancelled"), json!(2), json!(false))
+    );
     // A cancelled meeting stays cancelled whatever else is recorded on it.
     let (status, c3) = api.patch(&path, &json!({"version": 2, "location": "Nowhere"})).await?;
     assert_eq!(status, StatusCode::OK, "{c3}");
@@ -812,7 +959,8 @@ async fn a_meeting_is_cancelled_only_with_a_reason_and_never_once_held(b: Backen
 
     let initial = meeting(&api, &id, "initial_planning").await?;
     let ipath = format!("/api/v1/meetings/{}", s(&initial["id"]));
-    let (status, _) = api.patch(&ipath, &json!({"version": 1, "held_on": "2026-11-16", "attendance": attendance()})).await?;
+    let (status, _) =
+        api.patch(&ipath, &json!({"version": 1, "held_on": "2026-11-16", "attendance": attendance()})).await?;
     assert_eq!(status, StatusCode::OK);
     let r = api
         .request(Method::PATCH, &ipath, Some(&json!({"version": 2, "status": "cancelled", "decisions": "Oops"})))
@@ -842,8 +990,11 @@ fn parse_event(ics: &str) -> icalendar::Event {
         assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
     }
     let calendar: icalendar::Calendar = ics.parse().unwrap_or_else(|e| panic!("not iCalendar: {e}\n{ics}"));
-    let events: Vec<&icalendar::Event> =
-        calendar.components.iter().filter_map(|c| if let CalendarComponent::Event(e) = c { Some(e) } else { None }).collect();
+    let events: Vec<&icalendar::Event> = calendar
+        .components
+        .iter()
+        .filter_map(|c| if let CalendarComponent::Event(e) = c { Some(e) } else { None })
+        .collect();
     assert_eq!(events.len(), 1, "{ics}");
     events[0].clone()
 }
@@ -852,28 +1003,27 @@ async fn the_invitation_is_valid_icalendar_without_names_or_health_details(b: Ba
     let w = start(b).await?;
     let est = yoi(&w).await?;
     let ctx = w.t.ctx(&w.cm).await?;
-    let child = w
-        .t
-        .app
-        .create_child(
-            &ctx,
-            &NewChildInput {
-                details: ChildDetailsInput {
-                    given_name: Some("Zebedee".into()),
-                    family_name: Some("Quartermain".into()),
-                    date_of_birth: Some(years_ago(w.t.app.today(), 15).to_string()),
-                    ..Default::default()
+    let child =
+        w.t.app
+            .create_child(
+                &ctx,
+                &NewChildInput {
+                    details: ChildDetailsInput {
+                        given_name: Some("Zebedee".into()),
+                        family_name: Some("Quartermain".into()),
+                        date_of_birth: Some(years_ago(w.t.app.today(), 15).to_string()),
+                        ..Default::default()
+                    },
+                    yjs_id: Some(w.yjs.id.to_string()),
+                    carer: Some(CarerInput {
+                        name: Some("Maureen Quartermain".into()),
+                        relationship: Some("Mother".into()),
+                        phone: Some("07700 900123".into()),
+                        ..Default::default()
+                    }),
                 },
-                yjs_id: Some(w.yjs.id.to_string()),
-                carer: Some(CarerInput {
-                    name: Some("Maureen Quartermain".into()),
-                    relationship: Some("Mother".into()),
-                    phone: Some("07700 900123".into()),
-                    ..Default::default()
-                }),
-            },
-        )
-        .await?;
+            )
+            .await?;
     let id = child.id.to_string();
     let (status, s1) = w.api().post(&format!("/api/v1/children/{id}/sentences"), &dto("2026-11-02", 8, &est)).await?;
     assert_eq!(status, StatusCode::CREATED, "{s1}");
@@ -933,8 +1083,7 @@ async fn the_invitation_is_valid_icalendar_without_names_or_health_details(b: Ba
     }
 
     // A meeting with neither a time nor a due date has nothing to invite to.
-    let (status, extra) =
-        w.api().post(&format!("/api/v1/children/{id}/meetings"), &json!({"kind": "review"})).await?;
+    let (status, extra) = w.api().post(&format!("/api/v1/children/{id}/meetings"), &json!({"kind": "review"})).await?;
     assert_eq!(status, StatusCode::CREATED, "{extra}");
     let (r, _) = invitation(&w.api(), s(&extra["id"])).await?;
     assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "schedule it", "undated meeting");
@@ -946,7 +1095,8 @@ async fn my_actions_are_mine_across_children_with_the_overdue_flagged(b: Backend
     let est = yoi(&w).await?;
     let (first, _) = sentenced(&w, &est, "Ann", "2026-11-02", 8).await?;
     let (second, _) = sentenced(&w, &est, "Ben", "2026-11-03", 8).await?;
-    let (colleague, colleague_token) = w.t.user("colin.colleague@yjs-a.example.org", "YJS-A", "yjs_case_manager").await?;
+    let (colleague, colleague_token) =
+        w.t.user("colin.colleague@yjs-a.example.org", "YJS-A", "yjs_case_manager").await?;
     let yjs = w.yjs.id.to_string();
     let me = w.cm.id.to_string();
     let add = |child: &str, description: &str, owner: Option<&str>, due: &str| {
@@ -969,20 +1119,31 @@ async fn my_actions_are_mine_across_children_with_the_overdue_flagged(b: Backend
     let finished = add(&first, "Send the plan to Mum", Some(&me), "2026-11-24").await?;
     assert_eq!(late["overdue"], json!(false), "due today is not overdue");
     // The due date moved back to Wednesday: now overdue.
-    let (status, moved) =
-        w.api().patch(&format!("/api/v1/actions/{}", s(&late["id"])), &json!({"version": 1, "due_by": "2026-11-18"})).await?;
+    let (status, moved) = w
+        .api()
+        .patch(&format!("/api/v1/actions/{}", s(&late["id"])), &json!({"version": 1, "due_by": "2026-11-18"}))
+        .await?;
     assert_eq!(status, StatusCode::OK, "{moved}");
     assert_eq!(moved["overdue"], json!(true));
-    let (status, _) =
-        w.api().patch(&format!("/api/v1/actions/{}", s(&finished["id"])), &json!({"version": 1, "status": "done"})).await?;
+    let (status, _) = w
+        .api()
+        .patch(&format!("/api/v1/actions/{}", s(&finished["id"])), &json!({"version": 1, "status": "done"}))
+        .await?;
     assert_eq!(status, StatusCode::OK);
 
     let (status, mine) = w.api().get("/api/v1/actions?owner=me").await?;
     assert_eq!(status, StatusCode::OK, "{mine}");
     let ids: Vec<&Value> = mine.as_array().unwrap().iter().map(|a| &a["id"]).collect();
-    assert_eq!(ids, [&late["id"], &soon["id"], &unassigned["id"]], "mine and my service's unassigned ones, soonest first");
+    assert_eq!(
+        ids,
+        [&late["id"], &soon["id"], &unassigned["id"]],
+        "mine and my service's unassigned ones, soonest first"
+    );
     let items = mine.as_array().unwrap();
-    assert_eq!(items.iter().map(|a| a["overdue"].clone()).collect::<Vec<_>>(), [json!(true), json!(false), json!(false)]);
+    assert_eq!(
+        items.iter().map(|a| a["overdue"].clone()).collect::<Vec<_>>(),
+        [json!(true), json!(false), json!(false)]
+    );
     assert_eq!(items[0]["child_id"], json!(first));
     assert_eq!(items[1]["child_id"], json!(second));
     assert_eq!(items[1]["child_given_name"], json!("Ben"));
@@ -1018,7 +1179,8 @@ async fn people_outside_the_team_get_404_on_every_plan_route(b: Backend) -> anyh
     let est = yoi(&w).await?;
     let (id, _) = sentenced(&w, &est, "Pri", "2026-11-02", 8).await?;
     let yjs = w.yjs.id.to_string();
-    let n = need(&w.api(), &id, json!({"pathway": "ete", "need": "ete_training", "owner_organisation_id": yjs})).await?;
+    let n =
+        need(&w.api(), &id, json!({"pathway": "ete", "need": "ete_training", "owner_organisation_id": yjs})).await?;
     let m = meeting(&w.api(), &id, "initial_planning").await?;
     let (_, a) = w
         .api()
@@ -1059,7 +1221,9 @@ async fn people_outside_the_team_get_404_on_every_plan_route(b: Backend) -> anyh
         ),
         (Method::PATCH, format!("/api/v1/actions/{aid}"), Some(json!({"version": 1, "status": "done"}))),
     ];
-    for (who, token) in [("case manager", &other_cm), ("manager", &other_manager), ("health", &other_health), ("admin", &admin)] {
+    for (who, token) in
+        [("case manager", &other_cm), ("manager", &other_manager), ("health", &other_health), ("admin", &admin)]
+    {
         let api = w.t.api(token);
         for (method, path, body) in &routes {
             let r = api.request(method.clone(), path, body.as_ref()).await?;
@@ -1072,8 +1236,11 @@ async fn people_outside_the_team_get_404_on_every_plan_route(b: Backend) -> anyh
     }
     // The same answer as for a record that does not exist.
     let nobody = uuid::Uuid::new_v4();
-    for path in [format!("/api/v1/needs/{nobody}"), format!("/api/v1/meetings/{nobody}/invite.ics"), "/api/v1/needs/not-an-id".into()]
-    {
+    for path in [
+        format!("/api/v1/needs/{nobody}"),
+        format!("/api/v1/meetings/{nobody}/invite.ics"),
+        "/api/v1/needs/not-an-id".into(),
+    ] {
         let (status, _) = w.api().get(&path).await?;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
     }
@@ -1124,5 +1291,141 @@ async fn oversight_is_for_managers_and_lists_late_and_incomplete_meetings(b: Bac
     let (status, theirs) = w.t.api(&other_manager).get("/api/v1/oversight/meetings").await?;
     assert_eq!(status, StatusCode::OK, "{theirs}");
     assert_eq!(theirs, json!([]), "another service's manager sees none of these children");
+    Ok(())
+}
+
+async fn an_action_is_given_only_to_someone_who_works_for_its_owner(b: Backend) -> anyhow::Result<()> {
+    let w = start(b).await?;
+    let est = yoi(&w).await?;
+    let (id, _) = sentenced(&w, &est, "Own", "2026-11-02", 8).await?;
+    let la = w.t.org_named("LA-A", "Aireborough Council", "local_authority").await?;
+    let (officer, _) = w.t.user("ali@council.example.org", "LA-A", "accommodation_officer").await?;
+    need(
+        &w.api(),
+        &id,
+        json!({"pathway": "accommodation", "need": "accommodation_address", "owner_organisation_id": la.id.to_string()}),
+    )
+    .await?;
+    w.t.org("YJS-B", "yjs").await?;
+    let (outsider, _) = w.t.user("outsider@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
+    let (status, a) = w
+        .api()
+        .post(
+            &format!("/api/v1/children/{id}/actions"),
+            &json!({"description": "Find a room", "owner_organisation_id": w.yjs.id.to_string(), "owner_user_id": w.cm.id.to_string()}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "{a}");
+    let path = format!("/api/v1/actions/{}", s(&a["id"]));
+    let rows = plan_rows(&w).await?;
+    for (what, body) in [
+        ("someone from another service", json!({"version": 1, "owner_user_id": outsider.id.to_string()})),
+        ("nobody at all", json!({"version": 1, "owner_user_id": uuid::Uuid::new_v4().to_string()})),
+        (
+            "the council, still named for the case manager",
+            json!({"version": 1, "owner_organisation_id": la.id.to_string()}),
+        ),
+    ] {
+        let r = w.api().request(Method::PATCH, &path, Some(&body)).await?;
+        assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "owner_user_id", what);
+    }
+    assert_eq!(plan_rows(&w).await?, rows, "nothing written");
+
+    let (status, moved) = w
+        .api()
+        .patch(
+            &path,
+            &json!({"version": 1, "owner_organisation_id": la.id.to_string(), "owner_user_id": officer.id.to_string()}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{moved}");
+    assert_eq!(
+        (moved["owner_organisation_id"].clone(), moved["owner_user_id"].clone()),
+        (json!(la.id.to_string()), json!(officer.id.to_string()))
+    );
+    let (status, org_only) = w.api().patch(&path, &json!({"version": 2, "owner_user_id": null})).await?;
+    assert_eq!(status, StatusCode::OK, "{org_only}");
+    assert_eq!(org_only["owner_user_id"], Value::Null);
+    Ok(())
+}
+
+async fn health_details_need_a_health_role_in_an_organisation_on_the_team(b: Backend) -> anyhow::Result<()> {
+    let w = start(b).await?;
+    let est = yoi(&w).await?;
+    let (id, _) = sentenced(&w, &est, "Dua", "2026-11-02", 8).await?;
+    let yjs = w.yjs.id.to_string();
+    let college = w.t.org_named("EDU-A", "Calder College", "education").await?;
+    let yjs_b = w.t.org("YJS-B", "yjs").await?;
+    // A college tutor who is also a health worker at another service, which is not on the team.
+    let (dual, dual_token) = w.t.user("dual@college.example.org", "EDU-A", "ete_coordinator").await?;
+    w.t.app.add_membership(Principal::Operator, dual.id, yjs_b.id, "yjs_health_worker").await?;
+    // The establishment's healthcare is on the team through the establishment.
+    let (_, nurse_token) = w.t.user("nurse@yoi-a.example.org", "YOI-A", "custody_health").await?;
+    let (status, _) = w
+        .api()
+        .post(
+            &format!("/api/v1/children/{id}/actions"),
+            &json!({"description": "College place", "owner_organisation_id": college.id.to_string()}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::CREATED, "the college joins the team");
+    let n = need(
+        &w.t.api(&nurse_token),
+        &id,
+        json!({"pathway": "health", "need": "health_medication", "description": "Sertraline 50mg", "owner_organisation_id": yjs}),
+    )
+    .await?;
+    assert_eq!(n["withheld"], json!(false), "custody healthcare on the team sees health details");
+
+    let (status, plan) = w.t.api(&dual_token).get(&format!("/api/v1/children/{id}/plan")).await?;
+    assert_eq!(status, StatusCode::OK, "the tutor is on the team: {plan}");
+    let health = &plan["pathways"][3]["needs"][0];
+    assert_eq!(
+        health["withheld"],
+        json!(true),
+        "a health role elsewhere does not open this child's health details: {plan}"
+    );
+    assert!(!plan.to_string().contains("Sertraline"), "{plan}");
+    let r =
+        w.t.api(&dual_token)
+            .request(
+                Method::PATCH,
+                &format!("/api/v1/needs/{}", s(&n["id"])),
+                Some(&json!({"version": 1, "status": "met"})),
+            )
+            .await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    Ok(())
+}
+
+async fn a_release_moves_the_release_day_and_post_release_meetings_to_the_day_of_release(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let w = start(b).await?;
+    let est = yoi(&w).await?;
+    let (id, sentence) = sentenced(&w, &est, "Rel", "2026-07-01", 8).await?;
+    // 1 July 2026 + 8 months: 243 days; half, rounded up, is 122, so 1 July + 121 days.
+    assert_eq!(sentence["key_dates"]["mtd"], json!("2026-10-30"));
+    let before = meetings(&w.api(), &id).await?;
+    let release_day = before.iter().find(|m| m["kind"] == "release_day").unwrap().clone();
+    let post = before.iter().find(|m| m["kind"] == "post_release_review").unwrap().clone();
+    assert_eq!(release_day["due_by"], json!("2026-10-30"));
+    // Ten working days after Friday 30 October 2026.
+    assert_eq!(post["due_by"], json!("2026-11-13"));
+
+    // Released early, on Friday 16 October.
+    let (status, r) =
+        w.api().post(&format!("/api/v1/children/{id}/custody/release"), &json!({"date": "2026-10-16"})).await?;
+    assert_eq!(status, StatusCode::OK, "{r}");
+    let after = meetings(&w.api(), &id).await?;
+    let find = |m: &Value| after.iter().find(|a| a["id"] == m["id"]).cloned().unwrap();
+    assert_eq!(find(&release_day)["due_by"], json!("2026-10-16"), "release day is the day of release");
+    // Ten working days after Friday 16 October 2026.
+    assert_eq!(find(&post)["due_by"], json!("2026-10-30"), "the review follows the real release");
+    assert_eq!(find(&post)["version"], json!(2));
+    let initial = after.iter().find(|m| m["kind"] == "initial_planning").unwrap();
+    let initial_before = before.iter().find(|m| m["kind"] == "initial_planning").unwrap();
+    assert_eq!(initial["due_by"], initial_before["due_by"], "meetings before release keep their dates");
+    assert_eq!(after.len(), before.len());
     Ok(())
 }
