@@ -19,7 +19,7 @@ use resettle_domain::policy::{Action, Decision, decide, sees_health_details};
 use resettle_domain::sentence::StoredDeadline;
 use resettle_domain::team::TeamMember;
 
-use crate::storage::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, TeamMemberView};
+use crate::storage::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, StorageError, TeamMemberView};
 use crate::{App, AppError, AppResult, Ctx};
 
 /// A need as the reader may see it.
@@ -607,27 +607,13 @@ impl App {
         {
             return Err(AppError::invalid("need_id", "That need is not on this child's plan"));
         }
-        let meeting = match action.meeting_id {
+        let mut meeting = match action.meeting_id {
             Some(mid) => match self.store.meeting(mid).await?.filter(|m| m.child_id == child_id) {
                 None => return Err(AppError::invalid("meeting_id", "That meeting is not one of this child's")),
                 Some(m) => Some(m),
             },
             None => None,
         };
-        // The action may complete the record of a held meeting.
-        let completed = meeting.and_then(|m| {
-            let held = m.status == resettle_domain::meeting::MeetingStatus::Held;
-            (held && m.missing(1).is_empty()).then(|| {
-                let version = m.version;
-                let next = Meeting {
-                    status: resettle_domain::meeting::MeetingStatus::Complete,
-                    version: m.version + 1,
-                    updated_at: self.now(),
-                    ..m
-                };
-                (next, version)
-            })
-        });
         let entry = self.entry_for(
             ctx,
             child_id,
@@ -640,11 +626,44 @@ impl App {
             ),
             None,
         );
-        self.store
-            .insert_action(&action, completed.as_ref().map(|(m, v)| (m, *v)), team_added.as_ref(), &entry)
-            .await?;
+        // Another action agreed at the same meeting may complete it first: the meeting is
+        // then read again and this action still added (its author had no version to send).
+        let mut attempts = 0;
+        loop {
+            let completed = meeting.clone().and_then(|m| self.completed_by_an_action(m));
+            let written = self
+                .store
+                .insert_action(&action, completed.as_ref().map(|(m, v)| (m, *v)), team_added.as_ref(), &entry)
+                .await;
+            match (written, &completed, action.meeting_id) {
+                (Err(StorageError::VersionMismatch { .. }), Some(_), Some(mid)) if attempts < 3 => {
+                    attempts += 1;
+                    meeting = self.store.meeting(mid).await?;
+                }
+                (written, _, _) => {
+                    written?;
+                    break;
+                }
+            }
+        }
         self.audit(ctx, "write", "plan.action", Some(child_id)).await?;
         Ok(action)
+    }
+
+    /// The meeting as it is once an action is agreed at it, with the version it was read at,
+    /// when that action completes its record (it was held and lacked only an action).
+    fn completed_by_an_action(&self, m: Meeting) -> Option<(Meeting, i64)> {
+        let held = m.status == resettle_domain::meeting::MeetingStatus::Held;
+        (held && m.missing(1).is_empty()).then(|| {
+            let version = m.version;
+            let next = Meeting {
+                status: resettle_domain::meeting::MeetingStatus::Complete,
+                version: m.version + 1,
+                updated_at: self.now(),
+                ..m
+            };
+            (next, version)
+        })
     }
 
     /// Refuses a named owner of an action who does not work with children in `org`.

@@ -35,6 +35,8 @@ on_every_backend!(
     an_action_is_given_only_to_someone_who_works_for_its_owner,
     health_details_need_a_health_role_in_an_organisation_on_the_team,
     a_release_moves_the_release_day_and_post_release_meetings_to_the_day_of_release,
+    concurrent_changes_to_a_need_or_a_meeting_let_exactly_one_through,
+    actions_agreed_at_once_at_a_held_meeting_are_all_kept,
 );
 
 /// Noon on Friday 20 November 2026 (GMT), when every scenario here happens.
@@ -361,6 +363,19 @@ async fn a_need_moves_only_along_its_allowed_transitions_and_keeps_an_update_log
     assert_eq!(n["updates"].as_array().map(Vec::len), Some(1));
     let path = format!("/api/v1/needs/{}", s(&n["id"]));
 
+    // Open and past its due date (yesterday): overdue, until it is met.
+    let late = need(
+        &w.api(),
+        &id,
+        json!({"pathway": "ete", "need": "ete_records_transfer", "owner_organisation_id": yjs, "due_by": "2026-11-19"}),
+    )
+    .await?;
+    assert_eq!(late["overdue"], json!(true), "{late}");
+    let (status, met) =
+        w.api().patch(&format!("/api/v1/needs/{}", s(&late["id"])), &json!({"version": 1, "status": "met"})).await?;
+    assert_eq!(status, StatusCode::OK, "{met}");
+    assert_eq!((met["overdue"].clone(), met["allowed_next"].clone()), (json!(false), json!(["in_progress"])));
+
     let (status, v2) =
         w.api().patch(&path, &json!({"version": 1, "status": "in_progress", "note": "Referral made"})).await?;
     assert_eq!(status, StatusCode::OK, "{v2}");
@@ -414,12 +429,12 @@ async fn a_need_moves_only_along_its_allowed_transitions_and_keeps_an_update_log
     let ctx = w.t.ctx(&w.cm).await?;
     let record = w.t.app.child_record(&ctx, id.parse()?).await?;
     let kinds: Vec<&str> = record.timeline.iter().map(|e| e.kind.as_str()).collect();
-    assert_eq!(kinds.iter().filter(|k| **k == "plan.need_added").count(), 1, "{kinds:?}");
-    assert_eq!(kinds.iter().filter(|k| **k == "plan.need_updated").count(), 3, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "plan.need_added").count(), 2, "{kinds:?}");
+    assert_eq!(kinds.iter().filter(|k| **k == "plan.need_updated").count(), 4, "{kinds:?}");
     let (status, audit) = w.api().get(&format!("/api/v1/children/{id}/audit")).await?;
     assert_eq!(status, StatusCode::OK, "{audit}");
     let writes = audit.as_array().unwrap().iter().filter(|a| a["action"] == "write" && a["resource"] == "plan.need");
-    assert_eq!(writes.count(), 4);
+    assert_eq!(writes.count(), 6);
     Ok(())
 }
 
@@ -1427,5 +1442,94 @@ async fn a_release_moves_the_release_day_and_post_release_meetings_to_the_day_of
     let initial_before = before.iter().find(|m| m["kind"] == "initial_planning").unwrap();
     assert_eq!(initial["due_by"], initial_before["due_by"], "meetings before release keep their dates");
     assert_eq!(after.len(), before.len());
+    Ok(())
+}
+
+/// Sends every `(path, body)` at once as `api`: the statuses and bodies, in order.
+async fn all_at_once(api: &Api, requests: Vec<(Method, String, Value)>) -> anyhow::Result<Vec<(StatusCode, Value)>> {
+    let mut tasks = Vec::new();
+    for (method, path, body) in requests {
+        let api = api.clone();
+        tasks.push(tokio::spawn(async move {
+            let r = api.request(method, &path, Some(&body)).await?;
+            Ok::<_, anyhow::Error>((r.status, r.body))
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await??);
+    }
+    Ok(out)
+}
+
+async fn concurrent_changes_to_a_need_or_a_meeting_let_exactly_one_through(b: Backend) -> anyhow::Result<()> {
+    let w = start(b).await?;
+    let est = yoi(&w).await?;
+    let (id, _) = sentenced(&w, &est, "Con", "2026-11-02", 8).await?;
+    let n = need(
+        &w.api(),
+        &id,
+        json!({"pathway": "ete", "need": "ete_training", "owner_organisation_id": w.yjs.id.to_string()}),
+    )
+    .await?;
+    let m = meeting(&w.api(), &id, "initial_planning").await?;
+    let need_path = format!("/api/v1/needs/{}", s(&n["id"]));
+    let meeting_path = format!("/api/v1/meetings/{}", s(&m["id"]));
+    // Ten people who all read version 1 save at once.
+    let mut requests = Vec::new();
+    for i in 0..10 {
+        requests.push((Method::PATCH, need_path.clone(), json!({"version": 1, "note": format!("Note {i}")})));
+        requests.push((Method::PATCH, meeting_path.clone(), json!({"version": 1, "location": format!("Room {i}")})));
+    }
+    let replies = all_at_once(&w.api(), requests).await?;
+    for (what, id) in [("need", &n["id"]), ("meeting", &m["id"])] {
+        let mine: Vec<&(StatusCode, Value)> =
+            replies.iter().enumerate().filter(|(i, _)| (*i % 2 == 0) == (what == "need")).map(|(_, r)| r).collect();
+        let wins: Vec<_> = mine.iter().filter(|(st, _)| *st == StatusCode::OK).collect();
+        assert_eq!(wins.len(), 1, "{what}: exactly one change wins: {mine:?}");
+        assert_eq!(&wins[0].1["id"], id);
+        for (status, body) in mine.iter().filter(|(st, _)| *st != StatusCode::OK) {
+            assert_eq!(*status, StatusCode::CONFLICT, "{what}: {body}");
+            assert_eq!(body["current_version"], json!(2), "{what}: {body}");
+        }
+    }
+    let (_, need_now) = w.api().get(&need_path).await?;
+    assert_eq!(need_now["version"], json!(2));
+    assert_eq!(need_now["updates"].as_array().map(Vec::len), Some(2), "one log entry for the one change");
+    let (_, meeting_now) = w.api().get(&meeting_path).await?;
+    assert_eq!(meeting_now["version"], json!(2));
+    Ok(())
+}
+
+async fn actions_agreed_at_once_at_a_held_meeting_are_all_kept(b: Backend) -> anyhow::Result<()> {
+    let w = start(b).await?;
+    let est = yoi(&w).await?;
+    let (id, _) = sentenced(&w, &est, "Act", "2026-11-02", 8).await?;
+    let m = meeting(&w.api(), &id, "initial_planning").await?;
+    let (status, held) = w
+        .api()
+        .patch(
+            &format!("/api/v1/meetings/{}", s(&m["id"])),
+            &json!({"version": 1, "held_on": "2026-11-16", "attendance": attendance(), "child_views": "Fine",
+                    "carer_views": "Fine", "decisions": "Agreed"}),
+        )
+        .await?;
+    assert_eq!(status, StatusCode::OK, "{held}");
+    assert_eq!(held["missing"], json!(["actions (or that none were agreed)"]));
+    // Two people type up the actions agreed at the meeting at the same moment.
+    let requests = (0..6)
+        .map(|i| {
+            let body = json!({"description": format!("Action {i}"), "owner_organisation_id": w.yjs.id.to_string(),
+                              "meeting_id": m["id"]});
+            (Method::POST, format!("/api/v1/children/{id}/actions"), body)
+        })
+        .collect();
+    let replies = all_at_once(&w.api(), requests).await?;
+    for (status, body) in &replies {
+        assert_eq!(*status, StatusCode::CREATED, "every action is kept: {body}");
+    }
+    let (_, done) = w.api().get(&format!("/api/v1/meetings/{}", s(&m["id"]))).await?;
+    assert_eq!(done["status"], json!("complete"), "{done}");
+    assert_eq!(done["actions"], json!(6));
     Ok(())
 }
