@@ -11,6 +11,7 @@ use resettle_domain::dto::{DtoInput, dto_key_dates, explain};
 use resettle_domain::ids::{
     ChildId, DeadlineId, EpisodeId, KeyDatesId, OrgId, PlacementId, RemandId, SentenceId, TeamMemberId,
 };
+use resettle_domain::meeting::meetings_on_release;
 use resettle_domain::org::Organisation;
 use resettle_domain::org::Role;
 use resettle_domain::policy::{Action, Decision, decide};
@@ -22,7 +23,9 @@ use resettle_domain::team::TeamMember;
 use resettle_domain::timescales::custody_deadlines;
 use resettle_domain::validation::ValidationErrors;
 
-use crate::storage::{EpisodeChange, EpisodeView, NewRemand, NewSentence, Release, SentenceView, Transfer};
+use crate::storage::{
+    EpisodeChange, EpisodeView, NewRemand, NewSentence, PlanChanges, Release, SentenceView, Transfer,
+};
 use crate::{App, AppError, AppResult, Ctx, Principal};
 
 /// A sentence just recorded or recalculated.
@@ -649,8 +652,15 @@ impl App {
             .filter(|t| establishments.contains(&t.member.organisation_id) && t.member.ended_on.is_none())
             .map(|t| t.member.id)
             .collect();
+        let n = i32::try_from(self.config.timescales.post_release_review_working_days).unwrap_or(i32::MAX);
+        let post_release_due = self.calendar().await?.add_working_days(day, n).ok();
+        let existing = self.store.meetings(child_id).await?;
+        let plan = PlanChanges {
+            open: None,
+            meetings: meetings_on_release(&existing, episode.episode.id, day, post_release_due),
+        };
         let entry = self.entry_for(ctx, child_id, "custody.ended", format!("Released on {}", long_date(day)), None);
-        self.store.release(&Release { episode_id: episode.episode.id, date: day, team_ended, entry }).await?;
+        self.store.release(&Release { episode_id: episode.episode.id, date: day, team_ended, plan, entry }).await?;
         self.audit(ctx, "write", "custody", Some(child_id)).await?;
         Ok(CustodyEpisode { ended_on: Some(day), ..episode.episode })
     }

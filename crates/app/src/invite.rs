@@ -11,7 +11,7 @@ use jiff::Timestamp;
 
 use resettle_domain::meeting::MeetingStatus;
 
-use crate::plan::MeetingDetail;
+use crate::plan::{CHILD_CAPACITY, MeetingDetail};
 
 fn utc(t: Timestamp) -> DateTime<Utc> {
     DateTime::from_timestamp(t.as_second(), t.subsec_nanosecond().try_into().unwrap_or(0)).unwrap_or_default()
@@ -48,8 +48,16 @@ pub fn ics(detail: &MeetingDetail, when: When, by: &str, now: Timestamp) -> Stri
     if open_needs > 0 {
         description.push(format!("- Open needs on the plan: {open_needs} (see the plan in Resettle)"));
     }
-    let without_email: Vec<String> =
-        detail.invitees.iter().filter(|i| i.email.is_none()).map(|i| format!("{} ({})", i.name, i.capacity)).collect();
+    // The child is named by initials here too: the file is forwarded and synced to phones.
+    let without_email: Vec<String> = detail
+        .invitees
+        .iter()
+        .filter(|i| i.email.is_none())
+        .map(|i| {
+            let name = if i.capacity == CHILD_CAPACITY { who.as_str() } else { i.name.as_str() };
+            format!("{name} ({})", i.capacity)
+        })
+        .collect();
     if !without_email.is_empty() {
         description.push(String::new());
         description.push(format!("Also invited: {}", without_email.join("; ")));

@@ -7,17 +7,19 @@ use serde::Serialize;
 
 use resettle_domain::action_item::{ActionInput, ActionItem, ActionPatch};
 use resettle_domain::child::{Carer, Child};
-use resettle_domain::ids::{ActionItemId, ChildId, EpisodeId, MeetingId, NeedId, NeedUpdateId, OrgId, TeamMemberId};
+use resettle_domain::ids::{
+    ActionItemId, ChildId, EpisodeId, MeetingId, NeedId, NeedUpdateId, OrgId, TeamMemberId, UserId,
+};
 use resettle_domain::meeting::{
     AgendaItem, Meeting, MeetingPatch, NewMeetingInput, agenda, planned_meetings, sync_meetings,
 };
 use resettle_domain::org::{OrgKind, Organisation, Role};
 use resettle_domain::plan::{Need, NeedInput, NeedPatch, NeedUpdate, Pathway, Plan, PlanViewsInput, catalogue};
-use resettle_domain::policy::{Action, Decision, decide};
+use resettle_domain::policy::{Action, Decision, decide, sees_health_details};
 use resettle_domain::sentence::StoredDeadline;
 use resettle_domain::team::TeamMember;
 
-use crate::storage::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, TeamMemberView};
+use crate::storage::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, StorageError, TeamMemberView};
 use crate::{App, AppError, AppResult, Ctx};
 
 /// A need as the reader may see it.
@@ -126,6 +128,9 @@ pub struct Invitee {
     pub email: Option<String>,
 }
 
+/// The capacity in which the child is invited to their own meetings.
+pub const CHILD_CAPACITY: &str = "The child";
+
 /// Everything on a meeting's page.
 #[derive(Clone, Debug, Serialize)]
 pub struct MeetingDetail {
@@ -193,10 +198,14 @@ impl App {
         Ok(PlanChanges { open, meetings })
     }
 
-    /// Whether the actor may read health details on this child's plan: health roles on the
-    /// team. (Recorded consent and sharing decisions will widen this.)
-    fn health_visible(&self, ctx: &Ctx) -> bool {
-        ctx.actor.memberships.iter().any(|m| m.role.is_health())
+    /// Whether the actor may read health details on this child's plan (the policy's
+    /// [`sees_health_details`]: a health role in an organisation on the team).
+    async fn health_visible(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<bool> {
+        if !ctx.actor.memberships.iter().any(|m| m.role.is_health()) {
+            return Ok(false);
+        }
+        let team: Vec<TeamMember> = self.store.team(child_id).await?.into_iter().map(|t| t.member).collect();
+        Ok(sees_health_details(&ctx.actor, &team, self.today()))
     }
 
     async fn plan_of(&self, child_id: ChildId) -> AppResult<Plan> {
@@ -261,7 +270,7 @@ impl App {
         let child = self.child_in_scope(ctx, child_id).await?;
         let plan = self.store.plan(child_id).await?.ok_or(AppError::Missing(NO_PLAN))?;
         self.audit(ctx, "read", "plan", Some(child_id)).await?;
-        let health_visible = self.health_visible(ctx);
+        let health_visible = self.health_visible(ctx, child_id).await?;
         let names = self.org_names().await?;
         let updates = self.store.need_updates(child_id).await?;
         let mut pathways: Vec<PathwayView> =
@@ -385,7 +394,7 @@ impl App {
         self.store.insert_need(&NeedWrite { need: need.clone(), update: update.clone(), team_added, entry }).await?;
         self.audit(ctx, "write", "plan.need", Some(child_id)).await?;
         let names = std::collections::HashMap::from([(owner.id, owner.name)]);
-        Ok(self.need_view(need, &names, &[update], self.health_visible(ctx)))
+        Ok(self.need_view(need, &names, &[update], self.health_visible(ctx, child_id).await?))
     }
 
     /// A need with its update log, for its page.
@@ -396,7 +405,8 @@ impl App {
         self.audit(ctx, "read", "plan.need", Some(need.child_id)).await?;
         let updates = self.store.need_updates(need.child_id).await?;
         let names = self.org_names().await?;
-        let view = self.need_view(need, &names, &updates, self.health_visible(ctx));
+        let health_visible = self.health_visible(ctx, need.child_id).await?;
+        let view = self.need_view(need, &names, &updates, health_visible);
         Ok((child, plan, view))
     }
 
@@ -406,7 +416,8 @@ impl App {
         let need = self.store.need(id).await?.ok_or(AppError::NotFound)?;
         self.child_in_scope(ctx, need.child_id).await?;
         allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
-        if need.pathway.is_health() && !self.health_visible(ctx) {
+        let health_visible = self.health_visible(ctx, need.child_id).await?;
+        if need.pathway.is_health() && !health_visible {
             return Err(AppError::Forbidden("health details are for health staff on the team"));
         }
         let Some(version) = patch.version else {
@@ -445,7 +456,7 @@ impl App {
         self.audit(ctx, "write", "plan.need", Some(need.child_id)).await?;
         let updates = self.store.need_updates(need.child_id).await?;
         let names = self.org_names().await?;
-        Ok(self.need_view(next, &names, &updates, self.health_visible(ctx)))
+        Ok(self.need_view(next, &names, &updates, health_visible))
     }
 
     /// A child's meetings.
@@ -462,7 +473,7 @@ impl App {
             name: child.details.preferred_name.clone().unwrap_or_else(|| child.details.given_name.clone())
                 + " "
                 + &child.details.family_name,
-            capacity: "The child".into(),
+            capacity: CHILD_CAPACITY.into(),
             email: None,
         }];
         for c in carers {
@@ -485,7 +496,7 @@ impl App {
         self.audit(ctx, "read", "plan.meeting", Some(m.child_id)).await?;
         let plan = self.store.plan(m.child_id).await?;
         let needs = self.store.needs(m.child_id).await?;
-        let health_visible = self.health_visible(ctx);
+        let health_visible = self.health_visible(ctx, m.child_id).await?;
         let visible: Vec<Need> = needs
             .into_iter()
             .map(|n| {
@@ -589,42 +600,20 @@ impl App {
         let (owner, team_added) =
             self.owner_on_team(child_id, action.owner_organisation_id, "owner_organisation_id", "an action").await?;
         if let Some(user) = action.owner_user_id {
-            let works_there = self.store.user(user).await?.is_some_and(|u| {
-                u.memberships.iter().any(|m| m.organisation_id == owner.id && m.role.works_with_children())
-            });
-            if !works_there {
-                return Err(AppError::invalid(
-                    "owner_user_id",
-                    format!("Choose a person who works for {}", owner.name),
-                ));
-            }
+            self.works_for(user, &owner).await?;
         }
         if let Some(n) = action.need_id
             && self.store.need(n).await?.is_none_or(|n| n.child_id != child_id)
         {
             return Err(AppError::invalid("need_id", "That need is not on this child's plan"));
         }
-        let meeting = match action.meeting_id {
+        let mut meeting = match action.meeting_id {
             Some(mid) => match self.store.meeting(mid).await?.filter(|m| m.child_id == child_id) {
                 None => return Err(AppError::invalid("meeting_id", "That meeting is not one of this child's")),
                 Some(m) => Some(m),
             },
             None => None,
         };
-        // The action may complete the record of a held meeting.
-        let completed = meeting.and_then(|m| {
-            let held = m.status == resettle_domain::meeting::MeetingStatus::Held;
-            (held && m.missing(1).is_empty()).then(|| {
-                let version = m.version;
-                let next = Meeting {
-                    status: resettle_domain::meeting::MeetingStatus::Complete,
-                    version: m.version + 1,
-                    updated_at: self.now(),
-                    ..m
-                };
-                (next, version)
-            })
-        });
         let entry = self.entry_for(
             ctx,
             child_id,
@@ -637,11 +626,57 @@ impl App {
             ),
             None,
         );
-        self.store
-            .insert_action(&action, completed.as_ref().map(|(m, v)| (m, *v)), team_added.as_ref(), &entry)
-            .await?;
+        // Another action agreed at the same meeting may complete it first: the meeting is
+        // then read again and this action still added (its author had no version to send).
+        let mut attempts = 0;
+        loop {
+            let completed = meeting.clone().and_then(|m| self.completed_by_an_action(m));
+            let written = self
+                .store
+                .insert_action(&action, completed.as_ref().map(|(m, v)| (m, *v)), team_added.as_ref(), &entry)
+                .await;
+            match (written, &completed, action.meeting_id) {
+                (Err(StorageError::VersionMismatch { .. }), Some(_), Some(mid)) if attempts < 3 => {
+                    attempts += 1;
+                    meeting = self.store.meeting(mid).await?;
+                }
+                (written, _, _) => {
+                    written?;
+                    break;
+                }
+            }
+        }
         self.audit(ctx, "write", "plan.action", Some(child_id)).await?;
         Ok(action)
+    }
+
+    /// The meeting as it is once an action is agreed at it, with the version it was read at,
+    /// when that action completes its record (it was held and lacked only an action).
+    fn completed_by_an_action(&self, m: Meeting) -> Option<(Meeting, i64)> {
+        let held = m.status == resettle_domain::meeting::MeetingStatus::Held;
+        (held && m.missing(1).is_empty()).then(|| {
+            let version = m.version;
+            let next = Meeting {
+                status: resettle_domain::meeting::MeetingStatus::Complete,
+                version: m.version + 1,
+                updated_at: self.now(),
+                ..m
+            };
+            (next, version)
+        })
+    }
+
+    /// Refuses a named owner of an action who does not work with children in `org`.
+    async fn works_for(&self, user: UserId, org: &Organisation) -> AppResult<()> {
+        let works_there =
+            self.store.user(user).await?.is_some_and(|u| {
+                u.memberships.iter().any(|m| m.organisation_id == org.id && m.role.works_with_children())
+            });
+        if works_there {
+            Ok(())
+        } else {
+            Err(AppError::invalid("owner_user_id", format!("Choose a person who works for {}", org.name)))
+        }
     }
 
     /// One action with its child (for its page).
@@ -665,9 +700,10 @@ impl App {
         if version != a.version {
             return Err(AppError::Conflict { current_version: a.version });
         }
-        if change.action.owner_organisation_id != a.owner_organisation_id {
+        let next = &change.action;
+        if next.owner_organisation_id != a.owner_organisation_id {
             let (_, added) = self
-                .owner_on_team(a.child_id, change.action.owner_organisation_id, "owner_organisation_id", "an action")
+                .owner_on_team(a.child_id, next.owner_organisation_id, "owner_organisation_id", "an action")
                 .await?;
             if added.is_some() {
                 return Err(AppError::invalid(
@@ -675,6 +711,18 @@ impl App {
                     "Give the action to an organisation on the team around the child",
                 ));
             }
+        }
+        // A named person must work for the owning organisation, as when the action was added:
+        // checked whenever either changes.
+        if let Some(user) = next.owner_user_id
+            && (next.owner_user_id != a.owner_user_id || next.owner_organisation_id != a.owner_organisation_id)
+        {
+            let org = self
+                .store
+                .organisation(next.owner_organisation_id)
+                .await?
+                .ok_or_else(|| AppError::invalid("owner_organisation_id", "No organisation has that id"))?;
+            self.works_for(user, &org).await?;
         }
         let entry =
             self.entry_for(ctx, a.child_id, "action.updated", format!("Action: {}", change.changes.join(", ")), None);

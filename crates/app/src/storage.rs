@@ -489,6 +489,8 @@ pub struct Release {
     pub date: Date,
     /// The establishment's team members, whose custody part ends.
     pub team_ended: Vec<TeamMemberId>,
+    /// The release-day and post-release meetings moved to follow the day of release.
+    pub plan: PlanChanges,
     /// The timeline entry.
     pub entry: TimelineEntry,
 }

@@ -312,6 +312,36 @@ pub fn sync_meetings(
     sync
 }
 
+/// How an episode's meetings change when the child is released on `released_on` (which may
+/// differ from the release date they were planned on: early or late release, or release from
+/// remand): the release-day meeting moves to that day and the post-release review to
+/// `post_release_due`, unless already held or cancelled. The other meetings keep their dates,
+/// so that those never held still show as late.
+pub fn meetings_on_release(
+    existing: &[Meeting],
+    episode: EpisodeId,
+    released_on: Date,
+    post_release_due: Option<Date>,
+) -> MeetingSync {
+    let mut sync = MeetingSync::default();
+    for m in existing.iter().filter(|m| m.episode_id == Some(episode) && m.seq > 0) {
+        if matches!(m.status, MeetingStatus::Held | MeetingStatus::Complete | MeetingStatus::Cancelled) {
+            continue;
+        }
+        let due = match m.kind {
+            MeetingKind::ReleaseDay => Some(released_on),
+            MeetingKind::PostReleaseReview => post_release_due,
+            _ => None,
+        };
+        if let Some(d) = due
+            && m.due_by != Some(d)
+        {
+            sync.move_due.push((m.id, d));
+        }
+    }
+    sync
+}
+
 /// One item on a meeting's agenda.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct AgendaItem {
@@ -752,6 +782,30 @@ mod tests {
         // Nothing again is nothing.
         let same = sync_meetings(&stored, &planned, child, ep, false, now);
         assert!(same.is_empty());
+    }
+
+    #[test]
+    fn release_moves_the_release_day_and_post_release_meetings_only() {
+        let child = ChildId::random();
+        let ep = EpisodeId::random();
+        let now = Timestamp::UNIX_EPOCH;
+        let planned = planned_meetings(
+            &[(DeadlineKind::InitialPlanningMeeting, date(2026, 7, 15))],
+            false,
+            Some(date(2026, 10, 30)),
+            Some(date(2026, 11, 13)),
+        );
+        let mut stored = sync_meetings(&[], &planned, child, ep, false, now).insert;
+        let other_episode = Meeting::planned(child, Some(EpisodeId::random()), &planned[1], now);
+        stored.push(other_episode);
+        let s = meetings_on_release(&stored, ep, date(2026, 10, 16), Some(date(2026, 10, 30)));
+        assert_eq!(s.move_due, [(stored[1].id, date(2026, 10, 16)), (stored[2].id, date(2026, 10, 30))]);
+        assert!(s.insert.is_empty() && s.remove.is_empty());
+        // Released on the day planned, or the meetings already held: nothing moves.
+        assert!(meetings_on_release(&stored, ep, date(2026, 10, 30), Some(date(2026, 11, 13))).is_empty());
+        stored[1].status = MeetingStatus::Complete;
+        stored[2].status = MeetingStatus::Cancelled;
+        assert!(meetings_on_release(&stored, ep, date(2026, 10, 16), Some(date(2026, 10, 30))).is_empty());
     }
 
     #[test]

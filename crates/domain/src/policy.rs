@@ -177,6 +177,19 @@ pub fn requires_second_factor(actor: &Actor) -> bool {
     actor.has_role(Role::Admin) || actor.has_role(Role::YjsManager)
 }
 
+/// Whether `actor` may read the health details (health and substance-misuse needs) on the
+/// plan of a child with this `team`: only through a health role held in an organisation that
+/// is on the team on `today`. A health role somewhere else opens nothing, even for someone
+/// who is on the team in another capacity. (Recorded consent and sharing decisions will widen
+/// this.)
+pub fn sees_health_details(actor: &Actor, team: &[TeamMember], today: Date) -> bool {
+    actor
+        .memberships
+        .iter()
+        .filter(|m| m.role.is_health())
+        .any(|m| team.iter().filter(|t| t.is_current(today)).any(|t| t.organisation_id == m.organisation_id))
+}
+
 /// Decides `action` for `actor`. `in_scope` says whether the child concerned (if any) is
 /// within [`ChildScope::of`] the actor: storage answers that with the same rule.
 pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision {
@@ -446,6 +459,28 @@ mod tests {
         for role in [Role::Admin, Role::YjsManager, Role::YjsCaseManager, Role::CustodyHealth] {
             assert!(!decide(&actor(role, org), Action::ViewAggregates, None).is_allowed(), "{role:?}");
         }
+    }
+
+    #[test]
+    fn health_details_need_a_health_role_in_an_organisation_on_the_team() {
+        let yjs = OrgId::random();
+        let today = date(2026, 6, 1);
+        let team = [member(yjs, None, None)];
+        assert!(sees_health_details(&actor(Role::YjsHealthWorker, yjs), &team, today));
+        assert!(!sees_health_details(&actor(Role::YjsCaseManager, yjs), &team, today));
+        assert!(!sees_health_details(&actor(Role::YjsHealthWorker, OrgId::random()), &team, today));
+        // On the team as a tutor, a health worker somewhere else: no health details.
+        let college = OrgId::random();
+        let mut dual = actor(Role::EteCoordinator, college);
+        dual.memberships.push(Membership {
+            id: MembershipId::random(),
+            user_id: dual.user_id,
+            organisation_id: OrgId::random(),
+            role: Role::YjsHealthWorker,
+        });
+        assert!(!sees_health_details(&dual, &[member(yjs, None, None), member(college, None, None)], today));
+        let ended = [member(yjs, None, Some(date(2026, 5, 31)))];
+        assert!(!sees_health_details(&actor(Role::YjsHealthWorker, yjs), &ended, today));
     }
 
     #[test]

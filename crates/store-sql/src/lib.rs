@@ -915,6 +915,7 @@ macro_rules! impl_storage {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
+                    write_plan_changes(&mut tx, &r.plan).await?;
                     insert_entry(&mut tx, &r.entry).await?;
                     tx.commit().await.map_err(db_error)
                 }

@@ -11,6 +11,7 @@
 //! the same organisations, people, children and histories.
 
 mod names;
+mod plan;
 
 use jiff::civil::Date;
 use jiff::{Span, Timestamp, ToSpan};
@@ -82,6 +83,7 @@ pub struct Generator {
     next_pnc: u32,
     calendar: Calendar,
     timescales: Timescales,
+    tz: jiff::tz::TimeZone,
 }
 
 fn weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
@@ -298,6 +300,7 @@ impl Generator {
             next_pnc: 1,
             calendar: Calendar::england_and_wales(),
             timescales: Timescales::default(),
+            tz: jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC),
         })
     }
 
@@ -383,6 +386,7 @@ impl Generator {
             ended_on: None,
         }];
         let mut last = created_at;
+        let mut in_custody: Option<(CustodyEpisode, String)> = None;
 
         if let Some(start) = custody_start {
             let kind = plan.as_ref().map(|p| p.kind).unwrap_or(EpisodeKind::Remand);
@@ -495,6 +499,7 @@ impl Generator {
             if let Some(plan) = &plan {
                 self.custody_records(batch, id, &episode, plan, first.id, (case_manager, &cm_name));
             }
+            in_custody = Some((episode.clone(), first.name.clone()));
             batch.episodes.push(episode);
             batch.placements.extend(placements);
         }
@@ -539,6 +544,7 @@ impl Generator {
             });
         }
 
+        let carers_from = batch.carers.len();
         let carers_n = if rng.random_bool(0.9) { if rng.random_bool(0.3) { 2 } else { 1 } } else { 0 };
         for k in 0..carers_n {
             let relationship = weighted(rng, names::RELATIONSHIPS).to_string();
@@ -566,6 +572,26 @@ impl Generator {
                 )),
                 parental_responsibility: matches!(relationship.as_str(), "Mother" | "Father" | "Grandmother"),
             });
+        }
+
+        if let (Some(custody), Some((episode, establishment))) = (&plan, &in_custody) {
+            let carers: Vec<(String, String)> =
+                batch.carers[carers_from..].iter().map(|c| (c.name.clone(), c.relationship.clone())).collect();
+            self.plan_records(
+                batch,
+                &plan::PlanFor {
+                    child: id,
+                    given_name: given,
+                    legal_status,
+                    episode,
+                    custody,
+                    establishment,
+                    service: &service,
+                    case_manager: (case_manager, &cm_name),
+                    team: &team,
+                    carers: &carers,
+                },
+            );
         }
 
         batch.children.push(Child {
@@ -842,6 +868,12 @@ mod tests {
         assert_eq!(a_base.organisations, b_base.organisations);
         assert_eq!(a[0].children, b[0].children);
         assert_eq!(a[0].team, b[0].team);
+        assert_eq!(a[0].plans, b[0].plans);
+        assert_eq!(a[0].meetings, b[0].meetings);
+        assert_eq!(a[0].needs, b[0].needs);
+        assert_eq!(a[0].need_updates, b[0].need_updates);
+        assert_eq!(a[0].actions, b[0].actions);
+        assert!(!a[0].meetings.is_empty() && !a[0].actions.is_empty());
         let (_, c) = all(8, 120);
         assert_ne!(a[0].children, c[0].children);
     }
@@ -874,6 +906,130 @@ mod tests {
             }
         }
         assert!(batches.iter().any(|b| !b.remands.is_empty()));
+    }
+
+    #[test]
+    fn synthetic_plans_follow_custody_the_rules_and_the_team() {
+        use resettle_domain::action_item::ActionStatus;
+        use resettle_domain::meeting::{MeetingKind, MeetingStatus};
+        use resettle_domain::plan::NeedStatus;
+        use resettle_domain::timescales::DeadlineKind;
+        use std::collections::{HashMap, HashSet};
+
+        let today = date(2026, 11, 22);
+        let g = Generator::new(5, 3_000, today, "hash").unwrap();
+        let base = g.base().clone();
+        let batches: Vec<SyntheticBatch> = g.collect();
+        let calendar = Calendar::england_and_wales();
+        let timescales = Timescales::default();
+        let demo = base.users.iter().find(|u| u.user.email.as_str() == "case.manager@demo.resettle.test").unwrap();
+        let mut demo_open = 0;
+        let mut demo_overdue = 0;
+        let mut statuses: HashSet<&str> = HashSet::new();
+        for b in &batches {
+            let plans: HashMap<ChildId, &resettle_domain::plan::Plan> =
+                b.plans.iter().map(|p| (p.child_id, p)).collect();
+            assert_eq!(plans.len(), b.plans.len(), "one plan per child");
+            let in_custody: HashSet<ChildId> = b.episodes.iter().map(|e| e.child_id).collect();
+            assert_eq!(plans.keys().copied().collect::<HashSet<_>>(), in_custody, "a plan for every child in custody");
+            for e in &b.episodes {
+                assert_eq!(plans[&e.child_id].opened_on, e.started_on, "opened when custody began");
+                let meetings: Vec<_> = b.meetings.iter().filter(|m| m.child_id == e.child_id).collect();
+                assert!(!meetings.is_empty());
+                let sentence = b.sentences.iter().find(|s| s.episode_id == e.id);
+                let remand = b.remands.iter().find(|r| r.episode_id == e.id);
+                // What the rules say: the remand's planning meeting, then the sentence's
+                // deadlines, release day and the post-release review.
+                let mut expected: Vec<(MeetingKind, jiff::civil::Date)> = Vec::new();
+                if let Some(r) = remand {
+                    let d = custody_deadlines(&calendar, &timescales, r.started_on, None, None).unwrap();
+                    let due = d.iter().find(|d| d.kind == DeadlineKind::InitialPlanningMeeting).unwrap().due_by;
+                    expected.push((MeetingKind::RemandPlanning, due));
+                }
+                if let Some(s) = sentence {
+                    let mtd = b.revisions.iter().find(|r| r.sentence_id == s.id).unwrap().dates.mtd;
+                    let stored: Vec<_> = b.deadlines.iter().filter(|d| d.episode_id == e.id).collect();
+                    let list: Vec<(DeadlineKind, jiff::civil::Date)> = if e.ended_on.is_none() {
+                        stored.iter().map(|d| (d.kind, d.due_by)).collect()
+                    } else {
+                        assert!(stored.is_empty(), "a released child's deadlines are history");
+                        custody_deadlines(&calendar, &timescales, s.sentence_date, Some(mtd), s.term_months)
+                            .unwrap()
+                            .iter()
+                            .map(|d| (d.kind, d.due_by))
+                            .collect()
+                    };
+                    for (kind, due) in list {
+                        let kind = match kind {
+                            DeadlineKind::InitialPlanningMeeting => MeetingKind::InitialPlanning,
+                            DeadlineKind::ReviewMeeting => MeetingKind::Review,
+                            DeadlineKind::PreReleaseMeeting => MeetingKind::PreRelease,
+                            DeadlineKind::PreReleasePlan => continue,
+                        };
+                        expected.push((kind, due));
+                    }
+                    expected.push((MeetingKind::ReleaseDay, mtd));
+                    expected.push((MeetingKind::PostReleaseReview, calendar.add_working_days(mtd, 10).unwrap()));
+                }
+                let mut got: Vec<_> = meetings.iter().map(|m| (m.kind, m.due_by.unwrap())).collect();
+                got.sort();
+                expected.sort();
+                assert_eq!(got, expected, "meetings on the deadlines");
+                for m in &meetings {
+                    assert_eq!(m.episode_id, Some(e.id));
+                    statuses.insert(m.status.as_str());
+                    let actions = b.actions.iter().filter(|a| a.meeting_id == Some(m.id)).count();
+                    match m.status {
+                        MeetingStatus::Complete => assert!(m.missing(actions).is_empty(), "complete means recorded"),
+                        MeetingStatus::Held => assert!(!m.missing(actions).is_empty()),
+                        MeetingStatus::Scheduled => assert!(m.scheduled_for.is_some() && m.held_on.is_none()),
+                        MeetingStatus::NotScheduled => assert!(m.scheduled_for.is_none() && m.held_on.is_none()),
+                        MeetingStatus::Cancelled => assert!(m.decisions.is_some()),
+                    }
+                    if let Some(h) = m.held_on {
+                        assert!(h <= today && h >= e.started_on, "held between custody and today");
+                    }
+                    if m.held_on.is_none() && m.status != MeetingStatus::Cancelled {
+                        assert_eq!(m.is_late(today), m.due_by.unwrap() < today);
+                    }
+                }
+            }
+            let team =
+                |child: ChildId, org: OrgId| b.team.iter().any(|t| t.child_id == child && t.organisation_id == org);
+            for n in &b.needs {
+                assert!(plans.contains_key(&n.child_id));
+                assert!(team(n.child_id, n.owner_organisation_id), "need owners are on the team");
+                let log: Vec<_> = b.need_updates.iter().filter(|u| u.need_id == n.id).collect();
+                assert_eq!(log.iter().map(|u| u.version).collect::<Vec<_>>(), (1..=n.version).collect::<Vec<_>>());
+                if matches!(n.status, NeedStatus::Declined | NeedStatus::NotRequired) {
+                    assert!(log.last().unwrap().note.is_some(), "a reason for declining");
+                }
+                assert!(log.windows(2).all(|w| w[0].at <= w[1].at));
+                assert!(n.due_by.unwrap() >= plans[&n.child_id].opened_on);
+                statuses.insert(n.status.as_str());
+            }
+            for a in &b.actions {
+                assert!(team(a.child_id, a.owner_organisation_id), "action owners are on the team");
+                if let Some(u) = a.owner_user_id {
+                    let user = base.users.iter().find(|x| x.user.id == u).unwrap();
+                    assert!(user.memberships.iter().any(|m| m.organisation_id == a.owner_organisation_id));
+                }
+                if let Some(m) = a.meeting_id {
+                    assert!(b.meetings.iter().any(|x| x.id == m && x.child_id == a.child_id));
+                }
+                if let Some(n) = a.need_id {
+                    assert!(b.needs.iter().any(|x| x.id == n && x.child_id == a.child_id));
+                }
+                if a.owner_user_id == Some(demo.user.id) && a.status == ActionStatus::Open {
+                    demo_open += 1;
+                    demo_overdue += usize::from(a.is_overdue(today));
+                }
+            }
+        }
+        assert!(demo_overdue > 0 && demo_open > demo_overdue, "the demo case manager has actions, some overdue");
+        for s in ["complete", "held", "scheduled", "not_scheduled", "identified", "in_progress", "met", "declined"] {
+            assert!(statuses.contains(s), "some {s}");
+        }
     }
 
     #[test]

@@ -24,7 +24,7 @@ use sqlx::Connection;
 
 use resettle_app::admin::NewUserInput;
 use resettle_app::storage::Storage;
-use resettle_app::{App, Config, Ctx, Principal};
+use resettle_app::{App, Clock, Config, Ctx, Principal};
 use resettle_domain::org::{Organisation, User};
 use resettle_store_postgres::PostgresStore;
 use resettle_store_sqlite::SqliteStore;
@@ -274,8 +274,18 @@ pub async fn spawn_app(backend: Backend) -> anyhow::Result<TestApp> {
 
 /// [`spawn_app`] with other web settings (e.g. `secure_cookies`).
 pub async fn spawn_app_with(backend: Backend, config: WebConfig) -> anyhow::Result<TestApp> {
+    spawn(backend, config, Clock::System).await
+}
+
+/// [`spawn_app`] with the clock stopped at `now`, for scenarios whose answers depend on the
+/// day (what is overdue or late, which dates are in the past).
+pub async fn spawn_app_at(backend: Backend, now: jiff::Timestamp) -> anyhow::Result<TestApp> {
+    spawn(backend, web_config(), Clock::Fixed(now)).await
+}
+
+async fn spawn(backend: Backend, config: WebConfig, clock: Clock) -> anyhow::Result<TestApp> {
     let db = fresh_db(backend).await?;
-    let app = App::new(db.store.clone(), Config::default());
+    let app = App::new(db.store.clone(), Config::default()).with_clock(clock);
     let router = resettle_web::router(app.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

@@ -6,7 +6,7 @@ use jiff::ToSpan;
 use jiff::civil::Date;
 use reqwest::StatusCode;
 use resettle_domain::org::{Organisation, User};
-use resettle_testkit::{Api, Backend, TestApp, backends, spawn_app};
+use resettle_testkit::{Api, Backend, TestApp, backends, spawn_app, spawn_app_at};
 use serde_json::{Value, json};
 
 /// Declares one `#[tokio::test]` per scenario, each running `super::<scenario>(backend)` on
@@ -77,7 +77,15 @@ impl Yjs {
     /// Starts the app on `b` with the youth justice service `YJS-A` and its case manager
     /// `casey.manager@yjs-a.example.org`.
     pub async fn start(b: Backend) -> anyhow::Result<Self> {
-        let t = spawn_app(b).await?;
+        Self::on(spawn_app(b).await?).await
+    }
+
+    /// [`Yjs::start`] with the clock stopped at `now`.
+    pub async fn start_at(b: Backend, now: jiff::Timestamp) -> anyhow::Result<Self> {
+        Self::on(spawn_app_at(b, now).await?).await
+    }
+
+    async fn on(t: TestApp) -> anyhow::Result<Self> {
         let yjs = t.org_named("YJS-A", "Aireborough YJS", "yjs").await?;
         let (cm, token) = t.user("casey.manager@yjs-a.example.org", "YJS-A", "yjs_case_manager").await?;
         Ok(Self { t, yjs, cm, token })
