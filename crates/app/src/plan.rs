@@ -212,8 +212,10 @@ impl App {
         self.store.plan(child_id).await?.ok_or(AppError::Missing(NO_PLAN))
     }
 
+    /// Organisation names, read fresh (not from the shared list, which may be up to a minute
+    /// old): an owner must never show blank.
     async fn org_names(&self) -> AppResult<std::collections::HashMap<OrgId, String>> {
-        Ok(self.organisations_shared().await?.iter().map(|o| (o.id, o.name.clone())).collect())
+        Ok(self.store.organisations().await?.into_iter().map(|o| (o.id, o.name)).collect())
     }
 
     fn need_view(

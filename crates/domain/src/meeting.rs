@@ -598,6 +598,9 @@ impl MeetingPatch {
             (None, None) => m.scheduled_for,
         };
         if scheduled_for != m.scheduled_for {
+            if matches!(m.status, MeetingStatus::Held | MeetingStatus::Complete) {
+                e.add("scheduled_for", "The meeting has been held: record the day it was held instead of moving it");
+            }
             changes.push("time");
         }
         next.scheduled_for = scheduled_for;
