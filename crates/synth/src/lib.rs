@@ -16,7 +16,7 @@ mod plan;
 use jiff::civil::Date;
 use jiff::{Span, Timestamp, ToSpan};
 use rand::rngs::StdRng;
-use rand::{Rng, SeedableRng};
+use rand::{Rng, RngCore, SeedableRng};
 use resettle_app::storage::{SyntheticBatch, UserRecord};
 use resettle_domain::calendar::{Calendar, long_date};
 use resettle_domain::child::{Carer, Child, ChildDetails, Gender, LegalStatus, PncId};
@@ -72,7 +72,7 @@ struct Establishment {
 
 /// The generator: organisations and people up front, children in batches.
 pub struct Generator {
-    rng: StdRng,
+    rng: SynthRng,
     today: Date,
     services: Vec<Service>,
     establishments: Vec<Establishment>,
@@ -86,7 +86,7 @@ pub struct Generator {
     tz: jiff::tz::TimeZone,
 }
 
-fn weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
+fn weighted<'a, T>(rng: &mut SynthRng, items: &'a [(T, u32)]) -> &'a T {
     let total: u32 = items.iter().map(|(_, w)| *w).sum();
     let mut pick = rng.random_range(0..total.max(1));
     for (item, w) in items {
@@ -98,12 +98,40 @@ fn weighted<'a, T>(rng: &mut StdRng, items: &'a [(T, u32)]) -> &'a T {
     &items[0].0
 }
 
-fn pick<'a>(rng: &mut StdRng, items: &'a [&'a str]) -> &'a str {
+fn pick<'a>(rng: &mut SynthRng, items: &'a [&'a str]) -> &'a str {
     items[rng.random_range(0..items.len())]
 }
 
-fn uuid(rng: &mut StdRng) -> Uuid {
-    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
+/// The generator's randomness, plus a count of the identifiers made so far.
+struct SynthRng {
+    rng: StdRng,
+    ids: u64,
+}
+
+impl RngCore for SynthRng {
+    fn next_u32(&mut self) -> u32 {
+        self.rng.next_u32()
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        self.rng.next_u64()
+    }
+
+    fn fill_bytes(&mut self, dst: &mut [u8]) {
+        self.rng.fill_bytes(dst)
+    }
+}
+
+/// A fixed instant (14 November 2023) that synthetic identifiers count up from.
+const ID_EPOCH_MS: u64 = 1_700_000_000_000;
+
+/// An identifier in the UUID version 7 layout: the next count as its "time", then random bits.
+/// Each is greater than the last, so bulk loading appends to every index that leads with an
+/// id instead of scattering writes across it (a large run stays fast as the database grows).
+fn uuid(rng: &mut SynthRng) -> Uuid {
+    rng.ids += 1;
+    let random: [u8; 10] = rng.rng.random();
+    uuid::Builder::from_unix_timestamp_millis(ID_EPOCH_MS + rng.ids, &random).into_uuid()
 }
 
 /// A code such as `YJS-MILTON-KEYNES-2`, cut to fit the 20 characters a code may have.
@@ -114,7 +142,7 @@ fn code_for(prefix: &str, place: &str, n: usize) -> Result<OrgCode, String> {
     OrgCode::parse(&format!("{}{suffix}", head.trim_end_matches('-')))
 }
 
-fn at(day: Date, rng: &mut StdRng) -> Timestamp {
+fn at(day: Date, rng: &mut SynthRng) -> Timestamp {
     let t = day.at(rng.random_range(8..18), rng.random_range(0..60), 0, 0);
     t.to_zoned(jiff::tz::TimeZone::UTC).map(|z| z.timestamp()).unwrap_or(Timestamp::UNIX_EPOCH)
 }
@@ -127,14 +155,14 @@ impl Generator {
     /// A population with `children` children, generated from `seed` as of `today`.
     /// `password_hash` is stored for every user (hashing once keeps large runs fast).
     pub fn new(seed: u64, children: usize, today: Date, password_hash: &str) -> Result<Self, String> {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = SynthRng { rng: StdRng::seed_from_u64(seed), ids: 0 };
         let mut base = SyntheticBatch::default();
         let mut logins = Vec::new();
         let services_n = (children / 60).clamp(3, 150);
         let per_service = children.div_ceil(services_n).max(1);
 
         let mut users_made = 0usize;
-        let mut add_user = |rng: &mut StdRng,
+        let mut add_user = |rng: &mut SynthRng,
                             base: &mut SyntheticBatch,
                             logins: &mut Vec<DemoLogin>,
                             org: &Organisation,
@@ -176,7 +204,7 @@ impl Generator {
             Ok(id)
         };
 
-        let org = |rng: &mut StdRng,
+        let org = |rng: &mut SynthRng,
                    base: &mut SyntheticBatch,
                    code: Result<OrgCode, String>,
                    name: String,
@@ -641,7 +669,7 @@ fn dto(sentence_date: Date, term_months: u8, remand_days: u32) -> Option<KeyDate
 
 /// Chooses dates consistent with the stage: a child still in custody is released in the
 /// future, a released child was released on their mid-term date in the past.
-fn plan_custody(rng: &mut StdRng, today: Date, stage: &str) -> Option<CustodyPlan> {
+fn plan_custody(rng: &mut SynthRng, today: Date, stage: &str) -> Option<CustodyPlan> {
     match stage {
         "remand" => {
             let start = days_before(today, rng.random_range(3..150));

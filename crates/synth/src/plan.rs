@@ -11,7 +11,6 @@
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use rand::Rng;
-use rand::rngs::StdRng;
 use resettle_app::storage::SyntheticBatch;
 use resettle_domain::action_item::{ActionItem, ActionStatus};
 use resettle_domain::child::LegalStatus;
@@ -25,7 +24,7 @@ use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
 use resettle_domain::timescales::custody_deadlines;
 
-use crate::{CustodyPlan, Generator, Service, at, days_before, pick, uuid};
+use crate::{CustodyPlan, Generator, Service, SynthRng, at, days_before, pick, uuid};
 
 /// Who the plan is for and who works with them: what [`Generator::plan_records`] needs.
 pub(crate) struct PlanFor<'a> {
@@ -106,7 +105,7 @@ fn action_for(pathway: Pathway) -> &'static str {
 }
 
 /// A synthetic update on the day `day` (8:00–18:00 UTC), never after `today`'s end.
-fn when(day: Date, today: Date, rng: &mut StdRng) -> Timestamp {
+fn when(day: Date, today: Date, rng: &mut SynthRng) -> Timestamp {
     at(day.min(today), rng)
 }
 
@@ -205,9 +204,11 @@ impl Generator {
                 let held_on = if m.kind == MeetingKind::ReleaseDay && roll >= 16 {
                     due
                 } else if roll < 16 {
-                    due.checked_add(rng.random_range(1..10).days()).unwrap_or(due).min(today)
+                    let late = due.checked_add(rng.random_range(1..10).days()).unwrap_or(due).min(today);
+                    self.working_day(late, true, today)
                 } else {
-                    days_before(due, rng.random_range(0..6)).max(opened_on)
+                    let early = days_before(due, rng.random_range(0..6)).max(opened_on);
+                    self.working_day(early, false, opened_on)
                 };
                 m.scheduled_for = Some(self.time_on(held_on));
                 let rng = &mut self.rng;
@@ -249,7 +250,8 @@ impl Generator {
                 });
             } else if (due - today).get_days() <= 21 && rng.random_bool(0.7) {
                 let lead = rng.random_range(0..5);
-                let day = days_before(due, lead).max(today.tomorrow().unwrap_or(today)).min(due);
+                let tomorrow = today.tomorrow().unwrap_or(today);
+                let day = self.working_day(days_before(due, lead).max(tomorrow).min(due), false, tomorrow);
                 m.scheduled_for = Some(self.time_on(day));
                 m.location = Some(pick(&mut self.rng, PLACES).to_string());
                 m.status = MeetingStatus::Scheduled;
@@ -258,6 +260,20 @@ impl Generator {
             batch.meetings.push(m);
         }
         complete
+    }
+
+    /// `day`, or the nearest working day after it (`later`) or before it, going no further
+    /// than `limit`: meetings happen on working days.
+    fn working_day(&self, day: Date, later: bool, limit: Date) -> Date {
+        let mut d = day;
+        while !self.calendar.is_working_day(d) && if later { d < limit } else { d > limit } {
+            let next = if later { d.tomorrow() } else { d.yesterday() };
+            match next {
+                Ok(n) => d = n,
+                Err(_) => break,
+            }
+        }
+        d
     }
 
     /// 10:00 or 14:00 UK time on `day`.
@@ -426,7 +442,9 @@ impl Generator {
         for (meeting, held_on) in complete {
             let rng = &mut self.rng;
             let due = held_on.checked_add(rng.random_range(7..28).days()).unwrap_or(*held_on);
-            let status = if due < days_before(today, 3) && rng.random_bool(0.75) {
+            // Long past: nearly always done; recently due: often still open.
+            let done = if due < days_before(today, 30) { 0.95 } else { 0.6 };
+            let status = if due < days_before(today, 3) && rng.random_bool(done) {
                 ActionStatus::Done
             } else {
                 ActionStatus::Open
@@ -458,7 +476,7 @@ impl Generator {
 
 #[allow(clippy::too_many_arguments)]
 fn action(
-    rng: &mut StdRng,
+    rng: &mut SynthRng,
     child: ChildId,
     description: &str,
     owner: OrgId,
@@ -487,7 +505,7 @@ fn action(
 
 /// Who came: the case manager, the child, a parent or carer, and (in custody) the secure
 /// practitioner.
-fn attendance(rng: &mut StdRng, p: &PlanFor<'_>, kind: MeetingKind, cm_name: &str) -> Vec<Attendance> {
+fn attendance(rng: &mut SynthRng, p: &PlanFor<'_>, kind: MeetingKind, cm_name: &str) -> Vec<Attendance> {
     let mut list = vec![
         Attendance {
             name: cm_name.to_string(),
