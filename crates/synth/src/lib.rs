@@ -7,8 +7,12 @@
 //! from the 999 range reserved for testing (with valid check digits), addresses from a
 //! "Test Street" pattern and phone numbers from the range Ofcom keeps for drama.
 //!
+//! Every child who has been in custody has a resettlement plan (see `plan.rs`): the meetings
+//! the key-date rules call for, needs owned by organisations on the team, and actions.
+//!
 //! The output is deterministic for a seed and a reference day: the same `(seed, today)` gives
-//! the same organisations, people, children and histories.
+//! the same organisations, people, children and histories. Identifiers count up (see [`uuid`])
+//! so that loading a large population appends to the database's indexes.
 
 mod names;
 mod plan;
