@@ -251,10 +251,20 @@ impl App {
     async fn action_views(&self, actions: Vec<ActionItem>) -> AppResult<Vec<ActionView>> {
         let names = self.org_names().await?;
         let today = self.today();
+        // One look-up per person named, however many of their actions there are.
+        let mut people: std::collections::HashMap<resettle_domain::ids::UserId, Option<String>> =
+            std::collections::HashMap::new();
         let mut out = Vec::with_capacity(actions.len());
         for a in actions {
             let owner_user_name = match a.owner_user_id {
-                Some(u) => self.store.user(u).await?.map(|u| u.user.name),
+                Some(u) => match people.get(&u) {
+                    Some(name) => name.clone(),
+                    None => {
+                        let name = self.store.user(u).await?.map(|r| r.user.name);
+                        people.insert(u, name.clone());
+                        name
+                    }
+                },
                 None => None,
             };
             out.push(ActionView {

@@ -230,15 +230,7 @@ macro_rules! impl_storage {
                 .await
                 .map_err(db_error)?;
                 if updated.rows_affected() != 1 {
-                    let current: Option<i64> = sqlx::query_scalar("SELECT version FROM children WHERE id = $1")
-                        .bind(child.id.0)
-                        .fetch_optional(&mut *conn)
-                        .await
-                        .map_err(db_error)?;
-                    return Err(match current {
-                        Some(current) => StorageError::VersionMismatch { current },
-                        None => StorageError::NotFound,
-                    });
+                    return Err(version_error(conn, "children", child.id.0).await);
                 }
                 Ok(())
             }
@@ -1054,15 +1046,7 @@ macro_rules! impl_storage {
                     .await
                     .map_err(db_error)?;
                     if updated.rows_affected() != 1 {
-                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM sentences WHERE id = $1")
-                            .bind(s.id.0)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_error)?;
-                        return Err(match current {
-                            Some(current) => StorageError::VersionMismatch { current },
-                            None => StorageError::NotFound,
-                        });
+                        return Err(version_error(&mut tx, "sentences", s.id.0).await);
                     }
                     insert_revision(&mut tx, revision).await?;
                     replace_deadlines(&mut tx, s.episode_id.0, deadlines).await?;

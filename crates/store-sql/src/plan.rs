@@ -280,7 +280,6 @@ macro_rules! plan_storage {
         use resettle_domain::meeting::Meeting;
         use resettle_domain::plan::{Need, NeedUpdate, Plan};
 
-        #[allow(dead_code)]
         async fn write_plan_changes(
             conn: &mut <$db as sqlx::Database>::Connection,
             changes: &PlanChanges,
@@ -314,7 +313,6 @@ macro_rules! plan_storage {
             Ok(())
         }
 
-        #[allow(dead_code)]
         fn push_plans_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Plan]) {
             qb.push(
                 "INSERT INTO plans (child_id, opened_on, child_goals, child_words, carer_views, shared_on, version, \
@@ -332,7 +330,6 @@ macro_rules! plan_storage {
             });
         }
 
-        #[allow(dead_code)]
         fn push_needs_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Need]) {
             qb.push(
                 "INSERT INTO needs (id, child_id, pathway, need, catalogue_version, description, owner_organisation_id, \
@@ -354,7 +351,6 @@ macro_rules! plan_storage {
             });
         }
 
-        #[allow(dead_code)]
         fn push_need_updates_insert<'a>(qb: &mut Qb<'a>, rows: &'a [NeedUpdate]) {
             qb.push("INSERT INTO need_updates (id, need_id, version, at, actor_id, actor_name, changes, note) ");
             qb.push_values(rows, |mut r, u| {
@@ -369,7 +365,6 @@ macro_rules! plan_storage {
             });
         }
 
-        #[allow(dead_code)]
         fn push_meetings_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Meeting]) {
             qb.push(
                 "INSERT INTO meetings (id, child_id, episode_id, kind, seq, due_by, scheduled_for, duration_minutes, \
@@ -399,7 +394,6 @@ macro_rules! plan_storage {
             });
         }
 
-        #[allow(dead_code)]
         fn push_actions_insert<'a>(qb: &mut Qb<'a>, rows: &'a [ActionItem]) {
             qb.push(
                 "INSERT INTO actions (id, child_id, description, owner_organisation_id, owner_user_id, due_by, status, \
@@ -422,14 +416,15 @@ macro_rules! plan_storage {
             });
         }
 
-        /// The version now stored in `table` for `id`, as the error for a failed versioned update.
-        #[allow(dead_code)]
-        async fn version_error(
+        /// The version now stored in `table` for the row whose `key` is `id`, as the error for a
+        /// failed versioned update (`NotFound` when the row is gone).
+        async fn version_error_by(
             conn: &mut <$db as sqlx::Database>::Connection,
             table: &'static str,
+            key: &'static str,
             id: uuid::Uuid,
         ) -> StorageError {
-            let sql = format!("SELECT version FROM {table} WHERE id = $1");
+            let sql = format!("SELECT version FROM {table} WHERE {key} = $1");
             match sqlx::query_scalar::<_, i64>(&sql).bind(id).fetch_optional(&mut *conn).await {
                 Ok(Some(current)) => StorageError::VersionMismatch { current },
                 Ok(None) => StorageError::NotFound,
@@ -437,7 +432,15 @@ macro_rules! plan_storage {
             }
         }
 
-        #[allow(dead_code)]
+        /// [`version_error_by`] on the `id` column.
+        async fn version_error(
+            conn: &mut <$db as sqlx::Database>::Connection,
+            table: &'static str,
+            id: uuid::Uuid,
+        ) -> StorageError {
+            version_error_by(conn, table, "id", id).await
+        }
+
         async fn update_meeting_tx(
             conn: &mut <$db as sqlx::Database>::Connection,
             m: &Meeting,
@@ -555,15 +558,7 @@ macro_rules! plan_storage {
                     .await
                     .map_err(db_error)?;
                     if done.rows_affected() != 1 {
-                        let current: Option<i64> = sqlx::query_scalar("SELECT version FROM plans WHERE child_id = $1")
-                            .bind(p.child_id.0)
-                            .fetch_optional(&mut *tx)
-                            .await
-                            .map_err(db_error)?;
-                        return Err(match current {
-                            Some(current) => StorageError::VersionMismatch { current },
-                            None => StorageError::NotFound,
-                        });
+                        return Err(version_error_by(&mut tx, "plans", "child_id", p.child_id.0).await);
                     }
                     insert_entry(&mut tx, entry).await?;
                     tx.commit().await.map_err(db_error)
