@@ -1,12 +1,16 @@
 //! Writing and verifying the audit trail.
 
 use std::collections::HashMap;
+use std::sync::Arc;
+
+use tokio::sync::{mpsc, oneshot};
 
 use resettle_domain::audit::{AuditEntry, AuditEvent, ChainBreak, ChainVerifier};
 use resettle_domain::ids::{ChildId, UserId};
 use resettle_domain::policy::{Action, Decision, decide};
 use serde::Serialize;
 
+use crate::storage::{Storage, StorageError, StorageResult};
 use crate::{App, AppError, AppResult, Ctx};
 
 /// Why people open children's records in the normal course of work.
@@ -22,6 +26,59 @@ pub struct AccessLine {
     pub name: String,
     /// The organisation they acted for.
     pub organisation: String,
+}
+
+/// The most entries one group commit writes.
+const MAX_GROUP: usize = 256;
+
+/// One request's entry waiting for the group commit, and where to say how it went.
+type Waiting = (AuditEvent, oneshot::Sender<Result<(), String>>);
+
+/// Group commit for the audit entries of reads and writes made through [`App::audit`].
+///
+/// Every entry is chained to the one before it through a single head row, so appends are
+/// serialised by the database; one transaction per entry would make every request wait for
+/// every other request's commit (and, on PostgreSQL, its flush to disk). Instead, one writer
+/// task takes every entry waiting at that moment and appends them in one transaction; each
+/// request still waits until its own entry is committed, and fails if the commit fails, so no
+/// read goes unaudited. The task is started on first use (so the `App` can be built outside a
+/// runtime), runs in the background (a request that gives up does not stop it) and ends when
+/// the last `App` clone is dropped.
+#[derive(Clone, Default)]
+pub(crate) struct AuditWriter {
+    sender: Arc<std::sync::OnceLock<mpsc::UnboundedSender<Waiting>>>,
+}
+
+impl AuditWriter {
+    /// Appends `event` in the next group commit, and waits for that commit.
+    async fn append(&self, store: &Arc<dyn Storage>, event: AuditEvent) -> StorageResult<()> {
+        let sender = self.sender.get_or_init(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(write_groups(Arc::clone(store), rx));
+            tx
+        });
+        let (done, outcome) = oneshot::channel();
+        let lost = || StorageError::Database("the audit writer stopped".into());
+        sender.send((event, done)).map_err(|_| lost())?;
+        outcome.await.map_err(|_| lost())?.map_err(StorageError::Database)
+    }
+}
+
+/// The writer task: waits for an entry, takes every other entry already waiting (up to
+/// [`MAX_GROUP`]), appends them in one transaction and tells each request the outcome.
+async fn write_groups(store: Arc<dyn Storage>, mut rx: mpsc::UnboundedReceiver<Waiting>) {
+    let mut group: Vec<Waiting> = Vec::new();
+    while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
+        let (events, waiting): (Vec<AuditEvent>, Vec<_>) = group.drain(..).unzip();
+        let outcome = store.append_audit(&events).await.map_err(|e| {
+            tracing::error!(error = %e, entries = events.len(), "audit group commit failed");
+            e.to_string()
+        });
+        for done in waiting {
+            // A request that has gone away no longer needs the answer.
+            let _ = done.send(outcome.clone());
+        }
+    }
 }
 
 /// How many entries `verify_audit` reads at a time.
@@ -49,7 +106,7 @@ impl App {
             request_id: ctx.request_id.clone(),
             ip: ctx.ip.clone(),
         };
-        self.store.append_audit(&[event]).await?;
+        self.audit_writer.append(&self.store, event).await?;
         Ok(())
     }
 

@@ -101,6 +101,7 @@ pub struct App {
     clock: Clock,
     throttle: Arc<throttle::Throttle>,
     organisations: Arc<std::sync::RwLock<Option<CachedOrganisations>>>,
+    audit_writer: audit::AuditWriter,
 }
 
 impl App {
@@ -112,6 +113,7 @@ impl App {
             clock: Clock::System,
             throttle: Arc::default(),
             organisations: Arc::default(),
+            audit_writer: audit::AuditWriter::default(),
         }
     }
 

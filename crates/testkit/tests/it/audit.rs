@@ -13,6 +13,7 @@ on_every_backend!(
     a_deleted_audit_row_is_detected_and_named,
     removing_the_newest_audit_rows_is_detected,
     case_managers_see_who_viewed_the_record_and_others_do_not,
+    concurrent_reads_are_each_audited_once_in_one_unbroken_chain,
 );
 
 /// Runs `sql` on the test database directly, as someone with database access would.
@@ -138,5 +139,34 @@ async fn case_managers_see_who_viewed_the_record_and_others_do_not(b: Backend) -
     assert!(csv.header("content-type").unwrap_or_default().starts_with("text/csv"));
     assert!(csv.body.starts_with("seq,when_utc,who,organisation,action,resource"), "{}", csv.body);
     assert!(csv.body.lines().count() > 5);
+    Ok(())
+}
+
+/// Reads made at the same moment share group commits: each is still answered only after its
+/// own entry is written, every one is recorded exactly once, and the chain stays unbroken.
+async fn concurrent_reads_are_each_audited_once_in_one_unbroken_chain(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let child = w.child("Con", "Current").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let (before, _) = w.t.app.store().audit_head().await?;
+    let mut reads = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let (api, path) = (w.api(), format!("/api/v1/children/{id}"));
+        reads.spawn(async move { api.get(&path).await });
+    }
+    while let Some(read) = reads.join_next().await {
+        let (status, _) = read??;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let (after, _) = w.t.app.store().audit_head().await?;
+    assert_eq!(after - before, 40, "one entry per read, no more and no fewer");
+    let entries = w.t.app.store().audit_entries(before, 100).await?;
+    assert_eq!(entries.len(), 40);
+    let mut ids: Vec<&str> = entries.iter().map(|e| e.request_id.as_str()).collect();
+    assert!(entries.iter().all(|e| e.action == "read" && e.resource == "child"), "{entries:?}");
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), 40, "each request has its own entry");
+    assert!(w.t.app.verify_audit().await?.is_ok());
     Ok(())
 }
