@@ -36,7 +36,7 @@ demo:
 	target/release/resettle demo $(DEMO_ARGS)
 
 test:
-	$(call step,tools,scripts/ensure-tools.sh --browser --postgres)
+	$(call step,tools,scripts/ensure-tools.sh --browser --postgres --mail)
 	$(call step,front-end assets,scripts/build-assets.sh)
 	$(call step,cargo fmt --check,cargo fmt --all --check)
 	$(call step,cargo clippy,cargo clippy --workspace --all-targets --locked -- -D warnings)

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the tools Resettle's builds and tests need, when they are missing.
 #
-#   scripts/ensure-tools.sh [--browser] [--postgres] [--bench]
+#   scripts/ensure-tools.sh [--browser] [--postgres] [--mail] [--bench]
 #
 #   (always)    cargo-nextest (cargo install --locked), unless already installed
 #   --browser   Debian's chromium (/usr/bin/chromium) and fonts-liberation
 #   --postgres  Debian's PostgreSQL server, unless initdb and pg_ctl are already available
+#   --mail      Debian's python3-aiosmtpd: the real SMTP server the email tests send to
 #   --bench     wrk and curl
 #
 # Node packages are installed by scripts/build-assets.sh. Only Debian's packages, crates.io and
@@ -15,14 +16,15 @@ set -euo pipefail
 say() { printf 'ensure-tools: %s\n' "$*"; }
 die() { printf 'ensure-tools: ERROR: %s\n' "$*" >&2; exit 1; }
 
-want_browser=0 want_postgres=0 want_bench=0
+want_browser=0 want_postgres=0 want_mail=0 want_bench=0
 for arg in "$@"; do
     case $arg in
         --browser) want_browser=1 ;;
         --postgres) want_postgres=1 ;;
+        --mail) want_mail=1 ;;
         --bench) want_bench=1 ;;
-        -h | --help) sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown option: $arg (expected --browser, --postgres, --bench)" ;;
+        -h | --help) sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option: $arg (expected --browser, --postgres, --mail, --bench)" ;;
     esac
 done
 
@@ -100,6 +102,9 @@ if ((want_postgres)); then
     fi
     command -v psql >/dev/null 2>&1 || find_pg_bin psql >/dev/null || pkgs+=(postgresql-client)
 fi
+if ((want_mail)); then
+    /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || pkgs+=(python3-aiosmtpd)
+fi
 if ((want_bench)); then
     command -v wrk >/dev/null 2>&1 || pkgs+=(wrk)
     command -v curl >/dev/null 2>&1 || pkgs+=(curl)
@@ -119,6 +124,9 @@ if ((want_postgres)); then
     if [[ $(id -u) -eq 0 ]] && ! id postgres >/dev/null 2>&1; then
         die "running as root but there is no 'postgres' user to run the test server as"
     fi
+fi
+if ((want_mail)); then
+    /usr/bin/python3 -c 'import aiosmtpd' >/dev/null 2>&1 || die "python3-aiosmtpd is still missing"
 fi
 if ((want_bench)); then
     command -v wrk >/dev/null 2>&1 || die "wrk is still missing"

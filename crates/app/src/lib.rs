@@ -11,6 +11,7 @@ pub mod children;
 pub mod custody;
 pub mod error;
 pub mod invite;
+pub mod mail;
 pub mod plan;
 pub mod secrets;
 pub mod storage;
@@ -40,6 +41,8 @@ pub struct Config {
     pub timescales: resettle_domain::timescales::Timescales,
     /// How long a break-glass grant lasts (`[access] break_glass_hours`, default 4).
     pub break_glass: SignedDuration,
+    /// Email: the `[mail]` section (the relay and the sender).
+    pub mail: mail::MailSettings,
 }
 
 impl Default for Config {
@@ -50,6 +53,7 @@ impl Default for Config {
             api_token_days: 90,
             timescales: resettle_domain::timescales::Timescales::default(),
             break_glass: SignedDuration::from_hours(4),
+            mail: mail::MailSettings::default(),
         }
     }
 }

@@ -54,6 +54,7 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     }
     figment = figment.merge(Env::prefixed("RESETTLE_TIMESCALES__").map(|k| format!("timescales.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_ACCESS__").map(|k| format!("access.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_MAIL__").map(|k| format!("mail.{k}").into()));
     let explain = |e: figment::Error| {
         anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
     };
@@ -66,11 +67,36 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     if !(1..=72).contains(&access.break_glass_hours) {
         bail!("configuration: access.break_glass_hours must be between 1 and 72 (got {})", access.break_glass_hours);
     }
+    let mail: MailFile =
+        if figment.contains("mail") { figment.extract_inner("mail").map_err(explain)? } else { MailFile::default() };
+    let defaults = resettle_app::mail::MailSettings::default();
+    let mail = resettle_app::mail::MailSettings {
+        relay: mail.relay.filter(|r| !r.trim().is_empty()),
+        from: mail.from.unwrap_or(defaults.from),
+        timeout: mail.timeout_seconds.map_or(defaults.timeout, std::time::Duration::from_secs),
+        batch: mail.batch.unwrap_or(defaults.batch),
+    };
+    mail.check().map_err(|e| anyhow!("configuration: {e}"))?;
     Ok(Config {
         timescales,
         break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
+        mail,
         ..Config::default()
     })
+}
+
+/// The `[mail]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct MailFile {
+    /// The SMTP relay, `smtp://host:port`; unset keeps email in the outbox.
+    relay: Option<String>,
+    /// The sender address.
+    from: Option<String>,
+    /// Seconds one send may take.
+    timeout_seconds: Option<u64>,
+    /// The most messages one delivery run sends.
+    batch: Option<u32>,
 }
 
 /// The `[access]` section of the configuration file.

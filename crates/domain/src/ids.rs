@@ -118,3 +118,7 @@ id_type!(
     /// A break-glass (emergency access) grant.
     GrantId
 );
+id_type!(
+    /// An email in the outbox.
+    MessageId
+);

@@ -10,6 +10,7 @@ pub mod child;
 pub mod custody;
 pub mod dto;
 pub mod ids;
+pub mod mail;
 pub mod meeting;
 pub mod nhs;
 pub mod org;

@@ -12,6 +12,8 @@
 //! Each test gets its own database (a new SQLite file, or a new PostgreSQL database), so tests
 //! run in parallel without seeing each other's rows.
 
+pub mod smtp;
+
 use std::fmt;
 use std::sync::Arc;
 
@@ -236,6 +238,14 @@ fn sqlite_dir() -> anyhow::Result<std::path::PathBuf> {
         }
     });
     Ok(dir)
+}
+
+/// Opens the database at `url` again, as a restarted service would.
+pub async fn open_store(backend: Backend, url: &str) -> anyhow::Result<Arc<dyn Storage>> {
+    Ok(match backend {
+        Backend::Sqlite => Arc::new(SqliteStore::connect(url).await.with_context(|| format!("opening {url}"))?),
+        Backend::Postgres => Arc::new(PostgresStore::connect(url).await.with_context(|| format!("opening {url}"))?),
+    })
 }
 
 /// A fresh, empty, migrated store of `backend` (see [`fresh_db`]).

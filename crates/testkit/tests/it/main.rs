@@ -11,6 +11,7 @@ mod account;
 mod api;
 mod audit;
 mod key_dates;
+mod mail;
 mod pages;
 mod plan;
 mod plan_pages;

@@ -1,0 +1,161 @@
+//! Email through the outbox: messages are queued in the database and sent to the configured
+//! SMTP relay by [`App::deliver_email`], which the service's sweep runs. A message stays in the
+//! outbox until the relay accepts it; a refused or failed send is tried again later (1, 2, 4 …
+//! minutes, at most an hour apart: [`resettle_domain::mail::retry_delay`]), so an outage of the
+//! relay or a restart of the service loses nothing.
+
+use std::time::Duration;
+
+use jiff::SignedDuration;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use serde::Serialize;
+
+use resettle_domain::mail::{OutgoingEmail, retry_delay};
+
+use crate::storage::{OutboxCounts, QueuedEmail};
+use crate::{App, AppError, AppResult};
+
+/// The `[mail]` section of the configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MailSettings {
+    /// The relay, as an `smtp://host:port` URL (with `user:password@` when it asks for them);
+    /// `None` keeps messages in the outbox unsent.
+    pub relay: Option<String>,
+    /// The sender, e.g. `Resettle <resettle@yjs.example.org>`.
+    pub from: String,
+    /// How long one send may take before it counts as failed.
+    pub timeout: Duration,
+    /// The most messages one delivery run sends.
+    pub batch: u32,
+}
+
+impl Default for MailSettings {
+    fn default() -> Self {
+        Self {
+            relay: None,
+            from: "Resettle <resettle@localhost.invalid>".to_string(),
+            timeout: Duration::from_secs(20),
+            batch: 200,
+        }
+    }
+}
+
+impl MailSettings {
+    /// Checks the settings when the service starts, so that a mistake is found then and not
+    /// at the first email: a sender that is an address, and a relay URL lettre can use.
+    pub fn check(&self) -> Result<(), String> {
+        self.from
+            .parse::<Mailbox>()
+            .map_err(|e| format!("[mail] from = {:?} is not an email address: {e}", self.from))?;
+        if let Some(relay) = &self.relay {
+            transport(relay, self.timeout)?;
+        }
+        if self.batch == 0 {
+            return Err("[mail] batch must be at least 1".to_string());
+        }
+        Ok(())
+    }
+}
+
+/// What one delivery run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Delivery {
+    /// Accepted by the relay.
+    pub sent: u32,
+    /// Refused or not reached: left in the outbox for a retry.
+    pub failed: u32,
+    /// No relay is configured: nothing was tried.
+    pub no_relay: bool,
+}
+
+impl App {
+    /// Queues `emails` in the outbox (skipping any whose dedupe key is already there); the
+    /// number queued. They are sent by the next [`App::deliver_email`].
+    pub async fn queue_emails(&self, emails: &[OutgoingEmail]) -> AppResult<u64> {
+        Ok(self.store.queue_emails(emails, self.now()).await?)
+    }
+
+    /// How the outbox stands.
+    pub async fn outbox_counts(&self) -> AppResult<OutboxCounts> {
+        Ok(self.store.outbox_counts().await?)
+    }
+
+    /// Sends the messages that are due to the relay, one batch at most. Each message is held
+    /// while it is being sent so that two senders (two instances, or the service and
+    /// `resettle sweep`) never send it at once; it is marked sent only once the relay has
+    /// accepted it. A failure is recorded with the relay's words and retried later.
+    pub async fn deliver_email(&self) -> AppResult<Delivery> {
+        let settings = &self.config.mail;
+        let Some(relay) = &settings.relay else {
+            return Ok(Delivery { no_relay: true, ..Delivery::default() });
+        };
+        let transport = transport(relay, settings.timeout).map_err(AppError::Internal)?;
+        let from: Mailbox =
+            settings.from.parse().map_err(|e| AppError::Internal(format!("mail sender address: {e}")))?;
+        let now = self.now();
+        // Held for twice the send timeout per message, so a sender that dies lets go in time.
+        let hold = SignedDuration::try_from(settings.timeout.saturating_mul(2)).unwrap_or(SignedDuration::from_mins(1));
+        let hold_until =
+            now.saturating_add(hold.saturating_mul(i32::try_from(settings.batch).unwrap_or(i32::MAX))).unwrap_or(now);
+        let due = self.store.take_due_emails(now, hold_until, settings.batch).await?;
+        let mut done = Delivery::default();
+        for queued in due {
+            let outcome = match message(&from, &queued) {
+                Ok(m) => transport.send(m).await.map(|_| ()).map_err(|e: lettre::transport::smtp::Error| e.to_string()),
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Ok(()) => {
+                    self.store.email_sent(queued.id, self.now()).await?;
+                    done.sent += 1;
+                }
+                Err(error) => {
+                    let retry_at = self.now().saturating_add(retry_delay(queued.attempts + 1)).unwrap_or(now);
+                    tracing::warn!(message = %queued.id, attempts = queued.attempts + 1, %error, "email not sent; will retry");
+                    self.store.email_failed(queued.id, &error, retry_at).await?;
+                    done.failed += 1;
+                }
+            }
+        }
+        Ok(done)
+    }
+}
+
+/// The relay named by an `smtp://[user:password@]host[:port]` URL (port 25 when none is
+/// given). The connection is plain SMTP: point it at a relay on the same host or a trusted
+/// network (a local MTA that forwards over TLS). Messages carry no personal data, only a note
+/// that something is waiting in Resettle.
+fn transport(relay: &str, timeout: Duration) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let bad = |why: &str| format!("[mail] relay = {relay:?} {why}: give an SMTP URL such as smtp://127.0.0.1:25");
+    let url = url::Url::parse(relay).map_err(|e| bad(&format!("is not a URL ({e})")))?;
+    if url.scheme() != "smtp" {
+        return Err(bad("must start smtp://"));
+    }
+    let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("names no host"))?;
+    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
+        .port(url.port().unwrap_or(25))
+        .timeout(Some(timeout));
+    if !url.username().is_empty() {
+        let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+        let user = decode(url.username());
+        let password = url.password().map(decode).unwrap_or_default();
+        builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user, password));
+    }
+    Ok(builder.build())
+}
+
+/// The message as sent: plain text, with the outbox id as its `Message-ID` so that a receiver
+/// can drop a repeat (a send accepted by the relay just before the service stopped is sent
+/// again after the restart).
+fn message(from: &Mailbox, q: &QueuedEmail) -> Result<Message, String> {
+    let to: Mailbox = q.email.to.as_str().parse().map_err(|e| format!("recipient address: {e}"))?;
+    Message::builder()
+        .from(from.clone())
+        .to(to)
+        .subject(q.email.subject.clone())
+        .message_id(Some(format!("<{}@resettle>", q.id)))
+        .header(ContentType::TEXT_PLAIN)
+        .body(q.email.body.clone())
+        .map_err(|e| format!("message: {e}"))
+}

@@ -1,0 +1,86 @@
+//! Email: what is queued in the outbox, and when a failed send is tried again.
+//!
+//! Emails carry no child's name and no health detail: they say that something is waiting and
+//! link to the service, where the access policy decides what the reader sees.
+
+use jiff::SignedDuration;
+
+use crate::org::Email;
+use crate::validation::{ValidationErrors, required_text};
+
+/// The first retry comes this long after a failure; each later one waits twice as long.
+pub const FIRST_RETRY: SignedDuration = SignedDuration::from_mins(1);
+
+/// No retry waits longer than this: a relay that comes back is used within the hour.
+pub const LONGEST_RETRY: SignedDuration = SignedDuration::from_hours(1);
+
+/// How long to wait before trying again a message that has failed `attempts` times (at least
+/// once): 1, 2, 4, 8 … minutes, never more than an hour. A message is never given up on.
+pub fn retry_delay(attempts: u32) -> SignedDuration {
+    let doublings = attempts.saturating_sub(1).min(16);
+    let minutes = FIRST_RETRY.as_mins().saturating_mul(1_i64 << doublings);
+    SignedDuration::from_mins(minutes).min(LONGEST_RETRY)
+}
+
+/// An email to queue.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingEmail {
+    /// The recipient.
+    pub to: Email,
+    /// One line, no line breaks.
+    pub subject: String,
+    /// Plain text.
+    pub body: String,
+    /// When set, a second message with the same key is not queued (one escalation, one digest
+    /// a day).
+    pub dedupe_key: Option<String>,
+}
+
+impl OutgoingEmail {
+    /// Checks a message before it is queued: an address, a one-line subject of at most 200
+    /// characters, and a body.
+    pub fn new(to: &str, subject: &str, body: &str, dedupe_key: Option<String>) -> Result<Self, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let to = Email::parse(to).map_err(|m| e.add("to", m)).ok();
+        let subject = required_text(&mut e, "subject", "A subject", Some(subject), 200);
+        if subject.contains(['\r', '\n']) {
+            e.add("subject", "The subject must be one line");
+        }
+        let body = required_text(&mut e, "body", "The message", Some(body), 20_000);
+        match to {
+            Some(to) if e.is_empty() => Ok(Self { to, subject, body, dedupe_key }),
+            _ => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn retries_back_off_from_a_minute_to_an_hour() {
+        let waits: Vec<i64> = (1..=9).map(|n| retry_delay(n).as_mins()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60, 60]);
+        assert_eq!(retry_delay(0), FIRST_RETRY);
+        assert_eq!(retry_delay(u32::MAX), LONGEST_RETRY);
+    }
+
+    proptest! {
+        #[test]
+        fn a_later_failure_never_waits_less(n in 0u32..10_000) {
+            prop_assert!(retry_delay(n + 1) >= retry_delay(n));
+            prop_assert!(retry_delay(n) >= FIRST_RETRY && retry_delay(n) <= LONGEST_RETRY);
+        }
+    }
+
+    #[test]
+    fn a_message_needs_an_address_a_one_line_subject_and_a_body() {
+        let ok = OutgoingEmail::new("sam.worker@yjs.example.org", "A handover is waiting", "Open Resettle.", None);
+        assert!(ok.is_ok());
+        let bad = OutgoingEmail::new("not an address", "Two\nlines", " ", None).unwrap_err();
+        let fields: Vec<&str> = bad.0.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(fields, ["to", "subject", "body"]);
+    }
+}
