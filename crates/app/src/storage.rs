@@ -6,8 +6,10 @@
 //! child take the [`ChildScope`] and apply it in the query, so a child outside the actor's
 //! scope is indistinguishable from one that does not exist.
 
+pub mod health;
 pub mod plan;
 
+pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 
 use async_trait::async_trait;
@@ -497,7 +499,7 @@ pub struct Release {
 
 /// Everything the application needs from a database.
 #[async_trait]
-pub trait Storage: PlanStorage + Send + Sync + 'static {
+pub trait Storage: PlanStorage + HealthStorage + Send + Sync + 'static {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// Answers when the database does.

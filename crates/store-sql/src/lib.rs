@@ -5,6 +5,7 @@
 //! each storage crate instantiates them for its own pool type. What differs — column types,
 //! connection settings, migrations — stays in the storage crates.
 
+pub mod health;
 pub mod plan;
 pub mod rows;
 
@@ -374,6 +375,7 @@ macro_rules! impl_storage {
                 c.created_at, c.updated_at";
 
             $crate::plan_storage!($store, $db);
+            $crate::health_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {
