@@ -51,6 +51,13 @@ pub enum RoutePolicy {
     Oversight,
     /// `Action::ManageOrganisations` / `Action::ManageUsers`: administrators.
     Admin,
+    /// `Action::ViewHealthContent` on the child named in the path (or the assessment's
+    /// child): health staff on the team, or those a sharing decision names (403 for others on
+    /// the team, 404 off it).
+    HealthContent,
+    /// Acknowledging a handover: its recipient (the person, or a holder of the role in the
+    /// organisation) only; 403 for others on the child's team, 404 for anyone else.
+    HandoverRecipient,
 }
 
 /// One page route: method, path pattern, policy, handler.
@@ -184,6 +191,16 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("PATCH", "/api/v1/actions/{id}", RoutePolicy::ChildChange),
     ("GET", "/api/v1/actions", RoutePolicy::Caseload),
     ("GET", "/api/v1/oversight/meetings", RoutePolicy::Oversight),
+    ("GET", "/api/v1/children/{id}/health", RoutePolicy::ChildRead),
+    // Anyone on the team records health information (it goes to the health worker).
+    ("POST", "/api/v1/children/{id}/health/records", RoutePolicy::ChildChange),
+    ("POST", "/api/v1/children/{id}/health/assessments", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/children/{id}/health/assessments/custody", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/health/assessments/{id}/complete", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/children/{id}/health/measures", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/children/{id}/health/consents", RoutePolicy::HealthContent),
+    ("GET", "/api/v1/handovers", RoutePolicy::SignedIn),
+    ("POST", "/api/v1/handovers/{id}/acknowledge", RoutePolicy::HandoverRecipient),
 ];
 
 /// Routes served outside both tables, with their policy: the front-end files.
