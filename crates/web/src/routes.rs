@@ -13,7 +13,7 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::pages::{access, account, admin, auth, children, custody, plan};
+use crate::pages::{access, account, admin, auth, children, custody, health, plan};
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -134,6 +134,13 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/actions/{id}", ChildRead, get(plan::action_page)),
         page(p.clone(), "/actions/{id}", ChildChange, post(plan::update_action)),
         page(g.clone(), "/actions", Caseload, get(plan::my_actions_page)),
+        page(g.clone(), "/children/{id}/health", ChildRead, get(health::health_page)),
+        page(p.clone(), "/children/{id}/health/records", ChildChange, post(health::record_health)),
+        page(g.clone(), "/handovers", SignedIn, get(health::waiting_page)),
+        page(g.clone(), "/handovers/sent", SignedIn, get(health::sent_page)),
+        page(p.clone(), "/handovers/{id}/acknowledge", HandoverRecipient, post(health::acknowledge)),
+        page(g.clone(), "/notifications", SignedIn, get(health::notifications_page)),
+        page(p.clone(), "/notifications/read", SignedIn, post(health::mark_read)),
         page(g.clone(), "/find-a-child", BreakGlass, get(access::find_child_page)),
         page(p.clone(), "/find-a-child", BreakGlass, post(access::find_child)),
         page(g.clone(), "/children/{id}/break-glass", BreakGlass, get(access::break_glass_page)),

@@ -12,6 +12,7 @@ mod api;
 mod audit;
 mod key_dates;
 mod pages;
+mod health;
 mod plan;
 mod plan_pages;
 mod sessions;
