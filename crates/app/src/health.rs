@@ -149,10 +149,15 @@ impl App {
     async fn yjs_health_worker(&self, child: &Child) -> AppResult<Recipient> {
         let today = self.today();
         let named = self.store.team(child.id).await?.into_iter().map(|t| t.member).find(|m| {
-            m.role == Role::YjsHealthWorker && m.organisation_id == child.yjs_id && m.user_id.is_some() && m.is_current(today)
+            m.role == Role::YjsHealthWorker
+                && m.organisation_id == child.yjs_id
+                && m.user_id.is_some()
+                && m.is_current(today)
         });
         Ok(match named {
-            Some(m) => Recipient { user_id: m.user_id, organisation_id: child.yjs_id, role: Some(Role::YjsHealthWorker) },
+            Some(m) => {
+                Recipient { user_id: m.user_id, organisation_id: child.yjs_id, role: Some(Role::YjsHealthWorker) }
+            }
             None => Recipient { user_id: None, organisation_id: child.yjs_id, role: Some(Role::YjsHealthWorker) },
         })
     }
@@ -179,9 +184,8 @@ impl App {
         why: &str,
     ) -> AppResult<(Handover, ShareLogEntry)> {
         let now = self.now();
-        let sender_org = sender.and_then(|c| {
-            c.actor.memberships.iter().find(|m| m.role.works_with_children()).map(|m| m.organisation_id)
-        });
+        let sender_org = sender
+            .and_then(|c| c.actor.memberships.iter().find(|m| m.role.works_with_children()).map(|m| m.organisation_id));
         let sender_name = sender.map(|c| c.actor.name.clone()).unwrap_or_else(|| "Resettle".into());
         let h = Handover {
             id: HandoverId::random(),
@@ -217,7 +221,12 @@ impl App {
 
     /// Records a note of health information. Anyone on the team may; unless the recorder is the
     /// child's YJS health worker, it is handed over to them (named, or the role in the YJS).
-    pub async fn record_health(&self, ctx: &Ctx, child_id: ChildId, input: &HealthRecordInput) -> AppResult<RecordedHealth> {
+    pub async fn record_health(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &HealthRecordInput,
+    ) -> AppResult<RecordedHealth> {
         let child = self.child_in_scope(ctx, child_id).await?;
         allowed(decide(&ctx.actor, Action::RecordHealthInformation, Some(true)))?;
         let checked = input.validate()?;
@@ -271,7 +280,9 @@ impl App {
     async fn health_writer(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<(Child, OrgId)> {
         let child = self.child_in_scope(ctx, child_id).await?;
         if !self.health_content_visible(ctx, child_id).await? {
-            return Err(AppError::Forbidden("Only health staff on the child's team record assessments, measures and consent"));
+            return Err(AppError::Forbidden(
+                "Only health staff on the child's team record assessments, measures and consent",
+            ));
         }
         let team: Vec<TeamMember> = self.store.team(child_id).await?.into_iter().map(|t| t.member).collect();
         let today = self.today();
@@ -335,7 +346,12 @@ impl App {
 
     /// Records a complete assessment. Its new needs go on the plan's health and substance-misuse
     /// pathways; assessments written outside the YJS are handed over to its health worker.
-    pub async fn record_assessment(&self, ctx: &Ctx, child_id: ChildId, input: &AssessmentInput) -> AppResult<Assessment> {
+    pub async fn record_assessment(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &AssessmentInput,
+    ) -> AppResult<Assessment> {
         let (child, org) = self.health_writer(ctx, child_id).await?;
         let checked = input.validate(self.today())?;
         let mut a = Assessment {
@@ -357,7 +373,13 @@ impl App {
         Ok(a)
     }
 
-    async fn finish_assessment(&self, ctx: &Ctx, child: &Child, a: &mut Assessment, expected: Option<i64>) -> AppResult<()> {
+    async fn finish_assessment(
+        &self,
+        ctx: &Ctx,
+        child: &Child,
+        a: &mut Assessment,
+        expected: Option<i64>,
+    ) -> AppResult<()> {
         let needs = if a.status == AssessmentStatus::Complete { self.needs_to_plan(ctx, a).await? } else { Vec::new() };
         let mut write = HealthWrite::default();
         if a.status == AssessmentStatus::Complete {
@@ -382,7 +404,11 @@ impl App {
             ctx,
             child.id,
             "health.assessment",
-            format!("{} {}", a.kind.label(), if a.status == AssessmentStatus::Complete { "recorded" } else { "started" }),
+            format!(
+                "{} {}",
+                a.kind.label(),
+                if a.status == AssessmentStatus::Complete { "recorded" } else { "started" }
+            ),
             None,
         ));
         write.assessment = Some((a.clone(), expected));
@@ -486,7 +512,8 @@ impl App {
             }
             let now = self.now();
             let reason = n.close_reason.clone().unwrap_or_default();
-            let next = Need { status: NeedStatus::NotRequired, version: need.version + 1, updated_at: now, ..need.clone() };
+            let next =
+                Need { status: NeedStatus::NotRequired, version: need.version + 1, updated_at: now, ..need.clone() };
             let update = NeedUpdate {
                 id: NeedUpdateId::random(),
                 need_id: id,
@@ -497,7 +524,13 @@ impl App {
                 changes: "closed at the comprehensive custody assessment".into(),
                 note: Some(reason.clone()),
             };
-            let entry = self.entry_for(ctx, need.child_id, "plan.need_updated", format!("{} need closed at the custody assessment", need.pathway.label()), Some(reason));
+            let entry = self.entry_for(
+                ctx,
+                need.child_id,
+                "plan.need_updated",
+                format!("{} need closed at the custody assessment", need.pathway.label()),
+                Some(reason),
+            );
             self.store.update_need(&NeedWrite { need: next, update, team_added: None, entry }, need.version).await?;
         }
         Ok(())
@@ -518,7 +551,9 @@ impl App {
             recorded_at: self.now(),
         };
         let entry = self.entry_for(ctx, child_id, "health.measure", format!("{} recorded", m.kind.label()), None);
-        self.store.write_health(&HealthWrite { measure: Some(m.clone()), entries: vec![entry], ..Default::default() }).await?;
+        self.store
+            .write_health(&HealthWrite { measure: Some(m.clone()), entries: vec![entry], ..Default::default() })
+            .await?;
         self.audit(ctx, "write", "health.measure", Some(child_id)).await?;
         Ok(m)
     }
@@ -528,9 +563,10 @@ impl App {
     pub async fn record_consent(&self, ctx: &Ctx, child_id: ChildId, input: &ConsentInput) -> AppResult<Consent> {
         let (child, _) = self.health_writer(ctx, child_id).await?;
         let c = input.validate(child.details.date_of_birth, self.today())?;
-        let org = self.store.organisation(c.share_with_organisation_id).await?.ok_or_else(|| {
-            AppError::invalid("share_with_organisation_id", "Choose an organisation from the list")
-        })?;
+        let org =
+            self.store.organisation(c.share_with_organisation_id).await?.ok_or_else(|| {
+                AppError::invalid("share_with_organisation_id", "Choose an organisation from the list")
+            })?;
         let consent = Consent {
             id: ConsentId::random(),
             child_id,
@@ -614,7 +650,12 @@ impl App {
     }
 
     fn roles_of(ctx: &Ctx) -> Vec<(OrgId, Role)> {
-        ctx.actor.memberships.iter().filter(|m| m.role.works_with_children()).map(|m| (m.organisation_id, m.role)).collect()
+        ctx.actor
+            .memberships
+            .iter()
+            .filter(|m| m.role.works_with_children())
+            .map(|m| (m.organisation_id, m.role))
+            .collect()
     }
 
     /// Handovers waiting for the actor: addressed to them, or to a role they hold there.
@@ -666,7 +707,11 @@ impl App {
             format!("Handover from {} acknowledged", h.sender_name),
             note.clone(),
         );
-        if !self.store.acknowledge_handover(id, ctx.actor.user_id, &ctx.actor.name, now, note.as_deref(), &entry).await? {
+        if !self
+            .store
+            .acknowledge_handover(id, ctx.actor.user_id, &ctx.actor.name, now, note.as_deref(), &entry)
+            .await?
+        {
             return Err(AppError::Conflict { current_version: 2 });
         }
         self.audit(ctx, "write", "handover", Some(h.child_id)).await?;
@@ -740,7 +785,11 @@ impl App {
             }
         }
         if report.escalated > 0 {
-            tracing::info!(escalated = report.escalated, notifications = report.notifications, "sweep escalated handovers");
+            tracing::info!(
+                escalated = report.escalated,
+                notifications = report.notifications,
+                "sweep escalated handovers"
+            );
         }
         Ok(report)
     }
@@ -758,7 +807,13 @@ impl App {
 
     /// Custody began at `establishment`: the latest community health assessment and the open
     /// health needs are handed over to the establishment's healthcare team.
-    pub(crate) async fn hand_over_on_placement(&self, ctx: &Ctx, child: ChildId, establishment: OrgId, kind: &str) -> AppResult<()> {
+    pub(crate) async fn hand_over_on_placement(
+        &self,
+        ctx: &Ctx,
+        child: ChildId,
+        establishment: OrgId,
+        kind: &str,
+    ) -> AppResult<()> {
         let list = self.store.assessments(child).await?;
         let community = Self::latest_of(&list, AssessmentKind::CommunityHealthAssessment);
         let needs = self.open_health_needs(child).await?;
@@ -779,8 +834,21 @@ impl App {
                 why,
             )
             .await?;
-        let entry = self.entry_for(ctx, child, "handover.sent", "Health picture handed over to the establishment's healthcare team".into(), None);
-        self.store.write_health(&HealthWrite { handovers: vec![h], shares: vec![s], entries: vec![entry], ..Default::default() }).await?;
+        let entry = self.entry_for(
+            ctx,
+            child,
+            "handover.sent",
+            "Health picture handed over to the establishment's healthcare team".into(),
+            None,
+        );
+        self.store
+            .write_health(&HealthWrite {
+                handovers: vec![h],
+                shares: vec![s],
+                entries: vec![entry],
+                ..Default::default()
+            })
+            .await?;
         Ok(())
     }
 
@@ -794,7 +862,10 @@ impl App {
         let needs = self.open_health_needs(child_id).await?;
         let summary = match summary_doc {
             Some(_) => health_picture(summary_doc, &needs, "release health summary"),
-            None => format!("No release health summary was written. {}", health_picture(latest, &needs, "latest assessment")),
+            None => format!(
+                "No release health summary was written. {}",
+                health_picture(latest, &needs, "latest assessment")
+            ),
         };
         let recipient = self.yjs_health_worker(&child).await?;
         let (h, s) = self
@@ -812,8 +883,21 @@ impl App {
                 },
             )
             .await?;
-        let entry = self.entry_for(ctx, child_id, "handover.sent", "Release health summary handed over to the YJS health worker".into(), None);
-        self.store.write_health(&HealthWrite { handovers: vec![h], shares: vec![s], entries: vec![entry], ..Default::default() }).await?;
+        let entry = self.entry_for(
+            ctx,
+            child_id,
+            "handover.sent",
+            "Release health summary handed over to the YJS health worker".into(),
+            None,
+        );
+        self.store
+            .write_health(&HealthWrite {
+                handovers: vec![h],
+                shares: vec![s],
+                entries: vec![entry],
+                ..Default::default()
+            })
+            .await?;
         Ok(())
     }
 }

@@ -396,6 +396,18 @@ pub struct SyntheticBatch {
     pub meetings: Vec<resettle_domain::meeting::Meeting>,
     /// Actions.
     pub actions: Vec<resettle_domain::action_item::ActionItem>,
+    /// Notes of health information.
+    pub health_records: Vec<resettle_domain::health::HealthRecord>,
+    /// Health assessments.
+    pub assessments: Vec<resettle_domain::health::Assessment>,
+    /// Outcome measures.
+    pub measures: Vec<resettle_domain::health::Measure>,
+    /// Consent and sharing decisions.
+    pub consents: Vec<resettle_domain::health::Consent>,
+    /// Handovers.
+    pub handovers: Vec<resettle_domain::health::Handover>,
+    /// Share-log lines.
+    pub shares: Vec<resettle_domain::health::ShareLogEntry>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.

@@ -369,7 +369,9 @@ impl AssessmentInput {
             })
             .collect();
         match (kind, assessed_on) {
-            (Some(kind), Some(assessed_on)) if e.is_empty() => Ok(CheckedAssessment { kind, assessed_on, sections, needs }),
+            (Some(kind), Some(assessed_on)) if e.is_empty() => {
+                Ok(CheckedAssessment { kind, assessed_on, sections, needs })
+            }
             _ => Err(e),
         }
     }
@@ -389,7 +391,10 @@ pub struct OpenHealthNeed {
 /// The sections and needs a comprehensive custody assessment starts with: every answer of the
 /// latest community assessment, and every open health need (from the plan, or named in that
 /// assessment), each waiting to be confirmed, changed or closed.
-pub fn prefill(community: Option<&Assessment>, open_needs: &[OpenHealthNeed]) -> (Vec<SectionFindings>, Vec<IdentifiedNeed>) {
+pub fn prefill(
+    community: Option<&Assessment>,
+    open_needs: &[OpenHealthNeed],
+) -> (Vec<SectionFindings>, Vec<IdentifiedNeed>) {
     let sections = community
         .map(|a| {
             a.sections
@@ -491,7 +496,8 @@ pub fn apply_review(
             match review {
                 Some(Review::Confirmed) => existing.review = Review::Confirmed,
                 Some(Review::Changed) => {
-                    match optional_text(&mut e, &format!("{field}.description"), "Need", n.description.as_deref(), 500) {
+                    match optional_text(&mut e, &format!("{field}.description"), "Need", n.description.as_deref(), 500)
+                    {
                         Some(d) => {
                             existing.description = d;
                             existing.review = Review::Changed;
@@ -510,7 +516,13 @@ pub fn apply_review(
                 _ => e.add(format!("{field}.review"), "review must be one of: confirmed, changed, closed"),
             }
         } else if let Some((pathway, description)) = parse_need(&mut e, &field, n) {
-            out_needs.push(IdentifiedNeed { pathway, description, review: Review::New, plan_need_id: None, close_reason: None });
+            out_needs.push(IdentifiedNeed {
+                pathway,
+                description,
+                review: Review::New,
+                plan_need_id: None,
+                close_reason: None,
+            });
         }
     }
     e.into_result((out_sections, out_needs))
@@ -523,12 +535,18 @@ pub fn completion_problems(sections: &[SectionFindings], needs: &[IdentifiedNeed
     let mut e = ValidationErrors::new();
     for (i, s) in sections.iter().enumerate() {
         if s.review == Review::CarriedOver {
-            e.add(format!("sections[{i}]"), format!("Confirm, change or close the carried-over {} answer", s.section.label().to_lowercase()));
+            e.add(
+                format!("sections[{i}]"),
+                format!("Confirm, change or close the carried-over {} answer", s.section.label().to_lowercase()),
+            );
         }
     }
     for (i, n) in needs.iter().enumerate() {
         if n.review == Review::CarriedOver {
-            e.add(format!("needs[{i}]"), format!("Confirm or close (with a reason) the carried-over need \"{}\"", n.description));
+            e.add(
+                format!("needs[{i}]"),
+                format!("Confirm or close (with a reason) the carried-over need \"{}\"", n.description),
+            );
         }
         if n.review == Review::Closed && n.close_reason.is_none() {
             e.add(format!("needs[{i}].close_reason"), "Say why this need is closed");
@@ -824,9 +842,8 @@ impl ConsentInput {
             e.add("decided_on", "The date decided must be today or in the past");
         }
         let assessed = parse_key::<Capacity>(&mut e, "capacity", self.capacity.as_deref());
-        let capacity = decided_on.and_then(|d| {
-            capacity_for(age_on(date_of_birth, d), assessed).map_err(|m| e.add("capacity", m)).ok()
-        });
+        let capacity = decided_on
+            .and_then(|d| capacity_for(age_on(date_of_birth, d), assessed).map_err(|m| e.add("capacity", m)).ok());
         let decided_by = optional_text(&mut e, "decided_by", "Who decided", self.decided_by.as_deref(), 200);
         if capacity == Some(Capacity::LacksCapacity)
             && decided_by.is_none()
@@ -847,7 +864,10 @@ impl ConsentInput {
         let role = parse_key::<Role>(&mut e, "share_with_role", self.share_with_role.as_deref());
         let purpose = req(&mut e, "purpose", "What may be shared, and why", self.purpose.as_deref(), 500);
         let lawful_basis = parse_key::<LawfulBasis>(&mut e, "lawful_basis", self.lawful_basis.as_deref());
-        if decision == Some(ConsentDecision::ShareWithoutConsent) && lawful_basis.is_none() && e.for_field("lawful_basis").is_none() {
+        if decision == Some(ConsentDecision::ShareWithoutConsent)
+            && lawful_basis.is_none()
+            && e.for_field("lawful_basis").is_none()
+        {
             e.add("lawful_basis", "Sharing without consent needs a lawful basis, such as safeguarding");
         }
         match (decision, capacity, org, purpose, decided_on) {
@@ -1088,8 +1108,7 @@ mod tests {
             version: 1,
             created_at: Timestamp::UNIX_EPOCH,
         };
-        let closed_without_reason =
-            NeedFindingInput { review: Some("closed".into()), ..Default::default() };
+        let closed_without_reason = NeedFindingInput { review: Some("closed".into()), ..Default::default() };
         assert!(apply_review(&draft, &[], &[closed_without_reason]).is_err());
         let confirm = NeedFindingInput { review: Some("confirmed".into()), ..Default::default() };
         let section = SectionInput {

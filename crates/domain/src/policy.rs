@@ -190,9 +190,11 @@ pub struct SharingGrant {
 /// Whether a recorded decision lets the actor, through one of their memberships, read the
 /// child's health content.
 pub fn sharing_allows(actor: &Actor, grants: &[SharingGrant]) -> bool {
-    actor.memberships.iter().filter(|m| m.role.works_with_children()).any(|m| {
-        grants.iter().any(|g| g.organisation_id == m.organisation_id && g.role.is_none_or(|r| r == m.role))
-    })
+    actor
+        .memberships
+        .iter()
+        .filter(|m| m.role.works_with_children())
+        .any(|m| grants.iter().any(|g| g.organisation_id == m.organisation_id && g.role.is_none_or(|r| r == m.role)))
 }
 
 /// Whether `actor` may read the health details (health notes, assessments, measures, health
@@ -507,7 +509,12 @@ mod tests {
         assert!(sees_health_details(&cm, &team, today, &[SharingGrant { organisation_id: yjs, role: None }]));
         let only_health = [SharingGrant { organisation_id: yjs, role: Some(Role::YjsHealthWorker) }];
         assert!(!sees_health_details(&cm, &team, today, &only_health));
-        assert!(!sees_health_details(&cm, &team, today, &[SharingGrant { organisation_id: OrgId::random(), role: None }]));
+        assert!(!sees_health_details(
+            &cm,
+            &team,
+            today,
+            &[SharingGrant { organisation_id: OrgId::random(), role: None }]
+        ));
     }
 
     #[test]

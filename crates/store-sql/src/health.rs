@@ -450,6 +450,72 @@ macro_rules! health_storage {
             Ok(())
         }
 
+        fn push_health_records_insert<'a>(qb: &mut Qb<'a>, rows: &'a [HealthRecord]) {
+            qb.push("INSERT INTO health_records (id, child_id, category, summary, detail, source, recorded_by, recorded_by_name, recorded_at) ");
+            qb.push_values(rows, |mut r, x| {
+                r.push_bind(x.id.0).push_bind(x.child_id.0).push_bind(x.category.as_str()).push_bind(&x.summary)
+                    .push_bind(&x.detail).push_bind(&x.source).push_bind(x.recorded_by.0).push_bind(&x.recorded_by_name)
+                    .push_bind(ts(x.recorded_at));
+            });
+        }
+
+        fn push_assessments_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Assessment]) {
+            qb.push("INSERT INTO health_assessments (id, child_id, kind, author_id, author_name, organisation_id, \
+                     assessed_on, sections, needs, status, based_on, version, created_at) ");
+            qb.push_values(rows, |mut r, a| {
+                r.push_bind(a.id.0).push_bind(a.child_id.0).push_bind(a.kind.as_str()).push_bind(a.author_id.0)
+                    .push_bind(&a.author_name).push_bind(a.organisation_id.0).push_bind(date(a.assessed_on))
+                    .push_bind(sections_json(&a.sections)).push_bind(needs_json(&a.needs)).push_bind(a.status.as_str())
+                    .push_bind(a.based_on.map(|b| b.0)).push_bind(a.version).push_bind(ts(a.created_at));
+            });
+        }
+
+        fn push_measures_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Measure]) {
+            qb.push("INSERT INTO health_measures (id, child_id, kind, score, rater, measured_on, recorded_by_name, recorded_at) ");
+            qb.push_values(rows, |mut r, m| {
+                r.push_bind(m.id.0).push_bind(m.child_id.0).push_bind(m.kind.as_str()).push_bind(i32::from(m.score))
+                    .push_bind(m.rater.as_str()).push_bind(date(m.measured_on)).push_bind(&m.recorded_by_name)
+                    .push_bind(ts(m.recorded_at));
+            });
+        }
+
+        fn push_consents_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Consent]) {
+            qb.push("INSERT INTO health_consents (id, child_id, decision, capacity, decided_by, share_with_organisation_id, \
+                     share_with_role, purpose, lawful_basis, decided_on, recorded_by_name, recorded_at) ");
+            qb.push_values(rows, |mut r, c| {
+                r.push_bind(c.id.0).push_bind(c.child_id.0).push_bind(c.decision.as_str()).push_bind(c.capacity.as_str())
+                    .push_bind(&c.decided_by).push_bind(c.share_with_organisation_id.0)
+                    .push_bind(c.share_with_role.map(|r| r.as_str())).push_bind(&c.purpose)
+                    .push_bind(c.lawful_basis.map(|b| b.as_str())).push_bind(date(c.decided_on))
+                    .push_bind(&c.recorded_by_name).push_bind(ts(c.recorded_at));
+            });
+        }
+
+        fn push_handovers_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Handover]) {
+            qb.push("INSERT INTO handovers (id, child_id, item_kind, item_id, summary, sender_id, sender_name, \
+                     sender_organisation_id, recipient_user_id, recipient_org_id, recipient_role, sent_at, due_on, \
+                     acknowledged_at, acknowledged_by_name, acknowledgement_note) ");
+            qb.push_values(rows, |mut r, h| {
+                r.push_bind(h.id.0).push_bind(h.child_id.0).push_bind(&h.item_kind).push_bind(h.item_id)
+                    .push_bind(&h.summary).push_bind(h.sender_id.map(|u| u.0)).push_bind(&h.sender_name)
+                    .push_bind(h.sender_organisation_id.map(|o| o.0)).push_bind(h.recipient.user_id.map(|u| u.0))
+                    .push_bind(h.recipient.organisation_id.0).push_bind(h.recipient.role.map(|r| r.as_str()))
+                    .push_bind(ts(h.sent_at)).push_bind(date(h.due_on)).push_bind(h.acknowledged_at.map(ts))
+                    .push_bind(&h.acknowledged_by_name).push_bind(&h.acknowledgement_note);
+            });
+        }
+
+        fn push_shares_insert<'a>(qb: &mut Qb<'a>, rows: &'a [ShareLogEntry]) {
+            qb.push("INSERT INTO share_log (id, child_id, what, with_organisation_id, with_user_id, with_role, why, \
+                     shared_at, shared_by_name, handover_id, consent_id) ");
+            qb.push_values(rows, |mut r, s| {
+                r.push_bind(s.id.0).push_bind(s.child_id.0).push_bind(&s.what).push_bind(s.with_organisation_id.0)
+                    .push_bind(s.with_user_id.map(|u| u.0)).push_bind(s.with_role.map(|r| r.as_str())).push_bind(&s.why)
+                    .push_bind(ts(s.shared_at)).push_bind(&s.shared_by_name).push_bind(s.handover_id.map(|h| h.0))
+                    .push_bind(s.consent_id.map(|c| c.0));
+            });
+        }
+
         #[$crate::async_trait::async_trait]
         impl HealthStorage for $store {
             async fn write_health(&self, w: &HealthWrite) -> StorageResult<()> {

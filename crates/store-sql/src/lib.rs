@@ -1439,6 +1439,12 @@ macro_rules! impl_storage {
                     bulk!(b.need_updates, 8, push_need_updates_insert);
                     bulk!(b.meetings, 19, push_meetings_insert);
                     bulk!(b.actions, 13, push_actions_insert);
+                    bulk!(b.health_records, 9, push_health_records_insert);
+                    bulk!(b.assessments, 13, push_assessments_insert);
+                    bulk!(b.measures, 8, push_measures_insert);
+                    bulk!(b.consents, 12, push_consents_insert);
+                    bulk!(b.handovers, 16, push_handovers_insert);
+                    bulk!(b.shares, 11, push_shares_insert);
                     tx.commit().await.map_err(db_error)
                 }
             }

@@ -83,8 +83,12 @@ async fn health_worker_reaches_and_escalation(b: Backend) -> anyhow::Result<()> 
     // Still visible to the sender; the timeline records the escalation.
     let (_, sent_list) = cm.get("/api/v1/handovers?status=sent").await?;
     assert_eq!(handovers_of(&sent_list).len(), 1);
-    let timeline = w.t.app.store().timeline(resettle_domain::ids::ChildId(id.parse()?), 50).await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let timeline =
+        w.t.app
+            .store()
+            .timeline(resettle_domain::ids::ChildId(id.parse()?), 50)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     assert!(timeline.iter().any(|e| e.kind == "handover.escalated"), "{timeline:?}");
 
     // Only a recipient acknowledges: the sender on the team is refused, an outsider finds nothing.
@@ -193,7 +197,8 @@ async fn a_child_moving_into_custody_and_out_again_carries_their_needs_both_ways
     let (s, done) = ch.post(&complete, &body).await?;
     assert_eq!(s, StatusCode::OK, "{done}");
     assert_eq!(done["status"], "complete");
-    let reviewed: Vec<&str> = done["sections"].as_array().unwrap().iter().filter_map(|s| s["review"].as_str()).collect();
+    let reviewed: Vec<&str> =
+        done["sections"].as_array().unwrap().iter().filter_map(|s| s["review"].as_str()).collect();
     assert_eq!(reviewed, ["confirmed", "changed"]);
     // The confirmed need is now on the plan's health pathway.
     let (_, plan) = hw.get(&format!("/api/v1/children/{id}/plan")).await?;
@@ -226,8 +231,12 @@ async fn a_child_moving_into_custody_and_out_again_carries_their_needs_both_ways
 
 /// The id of the newest release health summary (what the release handover must carry).
 async fn r_id(_: &Value, w: &Yjs, child: &str) -> anyhow::Result<Value> {
-    let list = w.t.app.store().assessments(resettle_domain::ids::ChildId(child.parse()?)).await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let list =
+        w.t.app
+            .store()
+            .assessments(resettle_domain::ids::ChildId(child.parse()?))
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let summary = list.iter().find(|a| a.kind.as_str() == "release_health_summary").unwrap();
     Ok(json!(summary.id.to_string()))
 }
@@ -314,7 +323,11 @@ async fn invalid_health_input_is_refused_and_writes_nothing(b: Backend) -> anyho
     let hw = w.t.api(&hw_token);
     let cases = [
         (format!("/api/v1/children/{id}/health/records"), json!({"category": "feelings", "summary": ""}), "category"),
-        (format!("/api/v1/children/{id}/health/records"), json!({"category": "other", "summary": "x", "colour": 1}), "colour"),
+        (
+            format!("/api/v1/children/{id}/health/records"),
+            json!({"category": "other", "summary": "x", "colour": 1}),
+            "colour",
+        ),
         (
             format!("/api/v1/children/{id}/health/measures"),
             json!({"measure": "honosca_total", "score": 53, "rater": "clinician", "measured_on": "2026-02-27"}),

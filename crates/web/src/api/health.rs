@@ -243,7 +243,12 @@ pub struct NeedBody {
 
 fn sections(list: Vec<SectionBody>) -> Vec<SectionInput> {
     list.into_iter()
-        .map(|s| SectionInput { section: s.section, findings: s.findings, review: s.review, close_reason: s.close_reason })
+        .map(|s| SectionInput {
+            section: s.section,
+            findings: s.findings,
+            review: s.review,
+            close_reason: s.close_reason,
+        })
         .collect()
 }
 

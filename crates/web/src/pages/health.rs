@@ -48,12 +48,11 @@ pub fn measures_svg(measures: &[Measure]) -> String {
         let axis = BLACK.stroke_width(1);
         let _ = chart.draw_series(LineSeries::new([(0, 0), (span, 0)], axis));
         let _ = chart.draw_series(LineSeries::new([(0, 0), (0, 52)], axis));
-        for (kind, colour) in [(MeasureKind::SdqTotal, RGBColor(29, 112, 184)), (MeasureKind::HonoscaTotal, RGBColor(212, 53, 28))] {
-            let points: Vec<(i32, i32)> = measures
-                .iter()
-                .filter(|m| m.kind == kind)
-                .map(|m| (days(m.measured_on), i32::from(m.score)))
-                .collect();
+        for (kind, colour) in
+            [(MeasureKind::SdqTotal, RGBColor(29, 112, 184)), (MeasureKind::HonoscaTotal, RGBColor(212, 53, 28))]
+        {
+            let points: Vec<(i32, i32)> =
+                measures.iter().filter(|m| m.kind == kind).map(|m| (days(m.measured_on), i32::from(m.score))).collect();
             let _ = chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)));
             let _ = chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled())));
         }
@@ -82,7 +81,11 @@ impl HealthPage {
 
 /// The child's health page. Everyone on the team sees that handovers exist and their status;
 /// the content only those the policy lets read it.
-pub async fn health_page(State(state): State<AppState>, who: SignedIn, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn health_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let id: ChildId = parse_id(&id)?;
     let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     let page = HealthPage {
@@ -128,7 +131,8 @@ pub async fn record_health(
     match state.app.record_health(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?recorded=1")).into_response()),
         Err(AppError::Invalid(errors)) => {
-            let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let view =
+                state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
             let page = HealthPage {
                 chrome: Chrome::for_user(&who, "caseload").with_errors(true),
                 chart: measures_svg(&view.measures),
@@ -155,15 +159,26 @@ struct HandoversPage {
 
 /// "Handovers waiting for me": addressed to me, or to a role I hold there.
 pub async fn waiting_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
-    let rows = state.app.handovers_waiting(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let page = HandoversPage { chrome: Chrome::for_user(&who, "handovers"), sent: false, rows, errors: ValidationErrors::new() };
+    let rows =
+        state.app.handovers_waiting(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let page = HandoversPage {
+        chrome: Chrome::for_user(&who, "handovers"),
+        sent: false,
+        rows,
+        errors: ValidationErrors::new(),
+    };
     Ok(render(StatusCode::OK, &page))
 }
 
 /// "Handovers I sent that are unacknowledged".
 pub async fn sent_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
     let rows = state.app.handovers_sent(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let page = HandoversPage { chrome: Chrome::for_user(&who, "handovers-sent"), sent: true, rows, errors: ValidationErrors::new() };
+    let page = HandoversPage {
+        chrome: Chrome::for_user(&who, "handovers-sent"),
+        sent: true,
+        rows,
+        errors: ValidationErrors::new(),
+    };
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -188,8 +203,17 @@ pub async fn acknowledge(
     match state.app.acknowledge_handover(&who.ctx, id, Some(&form.note)).await {
         Ok(_) => Ok(Redirect::to("/handovers?acknowledged=1").into_response()),
         Err(AppError::Invalid(errors)) => {
-            let rows = state.app.handovers_waiting(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-            let page = HandoversPage { chrome: Chrome::for_user(&who, "handovers").with_errors(true), sent: false, rows, errors };
+            let rows = state
+                .app
+                .handovers_waiting(&who.ctx)
+                .await
+                .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let page = HandoversPage {
+                chrome: Chrome::for_user(&who, "handovers").with_errors(true),
+                sent: false,
+                rows,
+                errors,
+            };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
@@ -217,11 +241,19 @@ pub struct CsrfOnly {
 }
 
 /// Marks every notification of the user read.
-pub async fn mark_read(State(state): State<AppState>, who: SignedIn, Form(form): Form<CsrfOnly>) -> Result<Response, PageError> {
+pub async fn mark_read(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
     who.check_csrf(&form.csrf_token)?;
     let rows = state.app.notifications(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     for n in rows.iter().filter(|n| n.read_at.is_none()) {
-        state.app.mark_notification_read(&who.ctx, n.id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+        state
+            .app
+            .mark_notification_read(&who.ctx, n.id)
+            .await
+            .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     }
     Ok(Redirect::to("/notifications").into_response())
 }
