@@ -253,6 +253,7 @@ impl App {
             EpisodeChange::Open { .. } => self.establishment_joins(child_id, est.id, checked.sentence_date).await?,
             EpisodeChange::Continue { .. } => None,
         };
+        let custody_begins = matches!(change, EpisodeChange::Open { .. });
         self.store
             .insert_sentence(&NewSentence {
                 sentence: sentence.clone(),
@@ -264,6 +265,9 @@ impl App {
                 entry,
             })
             .await?;
+        if custody_begins {
+            self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
+        }
         self.audit(ctx, "write", "sentence", Some(child_id)).await?;
         tracing::info!(child_id = %child_id, sentence_id = %sentence.id, "sentence recorded");
         Ok(SentenceRecorded { sentence, key_dates: checked.dates, deadlines })
@@ -346,6 +350,7 @@ impl App {
                 entries,
             })
             .await?;
+        self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
         self.audit(ctx, "write", "remand", Some(child_id)).await?;
         Ok(RemandRecorded { remand, deadlines })
     }
@@ -628,6 +633,8 @@ impl App {
                 entry,
             })
             .await?;
+        self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::TRANSFER).await?;
+        self.hand_over_on_release(ctx, child_id, crate::health::item::TRANSFER).await?;
         self.audit(ctx, "write", "custody", Some(child_id)).await?;
         Ok(placement)
     }
@@ -661,6 +668,7 @@ impl App {
         };
         let entry = self.entry_for(ctx, child_id, "custody.ended", format!("Released on {}", long_date(day)), None);
         self.store.release(&Release { episode_id: episode.episode.id, date: day, team_ended, plan, entry }).await?;
+        self.hand_over_on_release(ctx, child_id, crate::health::item::RELEASE).await?;
         self.audit(ctx, "write", "custody", Some(child_id)).await?;
         Ok(CustodyEpisode { ended_on: Some(day), ..episode.episode })
     }

@@ -199,13 +199,12 @@ impl App {
     }
 
     /// Whether the actor may read health details on this child's plan (the policy's
-    /// [`sees_health_details`]: a health role in an organisation on the team).
+    /// [`sees_health_details`]: a health role in an organisation on the team, or a recorded
+    /// consent or sharing decision).
     async fn health_visible(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<bool> {
-        if !ctx.actor.memberships.iter().any(|m| m.role.is_health()) {
-            return Ok(false);
-        }
         let team: Vec<TeamMember> = self.store.team(child_id).await?.into_iter().map(|t| t.member).collect();
-        Ok(sees_health_details(&ctx.actor, &team, self.today()))
+        let grants = self.sharing_grants(child_id).await?;
+        Ok(sees_health_details(&ctx.actor, &team, self.today(), &grants))
     }
 
     async fn plan_of(&self, child_id: ChildId) -> AppResult<Plan> {

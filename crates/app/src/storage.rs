@@ -6,9 +6,11 @@
 //! child take the [`ChildScope`] and apply it in the query, so a child outside the actor's
 //! scope is indistinguishable from one that does not exist.
 
+pub mod health;
 pub mod outbox;
 pub mod plan;
 
+pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
 pub use outbox::{OutboxCounts, OutboxStorage, QueuedEmail};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 
@@ -396,6 +398,18 @@ pub struct SyntheticBatch {
     pub meetings: Vec<resettle_domain::meeting::Meeting>,
     /// Actions.
     pub actions: Vec<resettle_domain::action_item::ActionItem>,
+    /// Notes of health information.
+    pub health_records: Vec<resettle_domain::health::HealthRecord>,
+    /// Health assessments.
+    pub assessments: Vec<resettle_domain::health::Assessment>,
+    /// Outcome measures.
+    pub measures: Vec<resettle_domain::health::Measure>,
+    /// Consent and sharing decisions.
+    pub consents: Vec<resettle_domain::health::Consent>,
+    /// Handovers.
+    pub handovers: Vec<resettle_domain::health::Handover>,
+    /// Share-log lines.
+    pub shares: Vec<resettle_domain::health::ShareLogEntry>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.
@@ -499,7 +513,7 @@ pub struct Release {
 
 /// Everything the application needs from a database.
 #[async_trait]
-pub trait Storage: PlanStorage + OutboxStorage + Send + Sync + 'static {
+pub trait Storage: PlanStorage + HealthStorage + OutboxStorage + Send + Sync + 'static {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// Answers when the database does.

@@ -181,6 +181,11 @@ enum Command {
         #[command(subcommand)]
         command: TotpCommand,
     },
+    /// Escalate overdue, unacknowledged handovers once (idempotent) and say what was done.
+    Sweep {
+        #[command(flatten)]
+        db: Db,
+    },
     /// The audit trail.
     Audit {
         #[command(subcommand)]
@@ -201,6 +206,10 @@ struct WebArgs {
     /// Set when users reach the service over HTTPS: `__Host-` cookies marked Secure, and HSTS.
     #[arg(long, env = "RESETTLE_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Minutes between sweeps for overdue handovers (escalations); 0 turns the background
+    /// sweep off (run `resettle sweep` from a scheduler instead).
+    #[arg(long, env = "RESETTLE_SWEEP_MINUTES", default_value_t = 5)]
+    sweep_minutes: u64,
 }
 
 #[derive(Subcommand)]
@@ -445,6 +454,15 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{}", resettle_app::totp::code_at(&secret, jiff::Timestamp::now())?);
             Ok(())
         }
+        Command::Sweep { db } => {
+            let app = app_for(&db).await?;
+            let report = app.sweep(app.now()).await?;
+            println!(
+                "Sweep done: {} overdue handover(s) escalated, {} notification(s) written.",
+                report.escalated, report.notifications
+            );
+            Ok(())
+        }
         Command::Audit { command: AuditCommand::Verify { db } } => {
             let app = app_for(&db).await?;
             match app.verify_audit().await? {
@@ -480,10 +498,33 @@ async fn serve(app: App, bind: &str, web: WebArgs) -> Result<()> {
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = app.store().backend(), "serving");
+    if web.sweep_minutes > 0 {
+        spawn_sweeper(app.clone(), std::time::Duration::from_secs(web.sweep_minutes.saturating_mul(60)));
+    }
     let router =
         resettle_web::router(app, WebConfig { static_dir: web.static_dir, secure_cookies: web.secure_cookies });
     resettle_web::serve(listener, router).await?;
     Ok(())
+}
+
+/// Runs the handover sweep now and then every `every`, for as long as the server runs. Its
+/// state is in the database (one escalation row per handover and level), so a restart, or two
+/// servers sweeping the same database, never sends twice.
+fn spawn_sweeper(app: App, every: std::time::Duration) {
+    tokio::spawn(async move {
+        let mut ticker = tokio::time::interval(every);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            match app.sweep(app.now()).await {
+                Ok(r) if r.escalated > 0 => {
+                    tracing::info!(escalated = r.escalated, notifications = r.notifications, "handover sweep")
+                }
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = ?e, "handover sweep failed; trying again at the next interval"),
+            }
+        }
+    });
 }
 
 /// Replaces an existing SQLite demo file (the demo always starts fresh). PostgreSQL demo

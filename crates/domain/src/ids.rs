@@ -122,3 +122,31 @@ id_type!(
     /// An email in the outbox.
     MessageId
 );
+id_type!(
+    /// A note of health information about a child.
+    HealthRecordId
+);
+id_type!(
+    /// A health assessment (community, reception screen, comprehensive custody, release summary).
+    AssessmentId
+);
+id_type!(
+    /// One outcome measure score (SDQ, HoNOSCA).
+    MeasureId
+);
+id_type!(
+    /// A recorded consent, capacity or sharing decision.
+    ConsentId
+);
+id_type!(
+    /// A closed-loop handover of health information.
+    HandoverId
+);
+id_type!(
+    /// One line of the share log.
+    ShareId
+);
+id_type!(
+    /// An in-app notification.
+    NotificationId
+);

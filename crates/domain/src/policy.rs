@@ -177,17 +177,39 @@ pub fn requires_second_factor(actor: &Actor) -> bool {
     actor.has_role(Role::Admin) || actor.has_role(Role::YjsManager)
 }
 
-/// Whether `actor` may read the health details (health and substance-misuse needs) on the
-/// plan of a child with this `team`: only through a health role held in an organisation that
-/// is on the team on `today`. A health role somewhere else opens nothing, even for someone
-/// who is on the team in another capacity. (Recorded consent and sharing decisions will widen
-/// this.)
-pub fn sees_health_details(actor: &Actor, team: &[TeamMember], today: Date) -> bool {
+/// A recorded consent or sharing decision that lets members of an organisation (in one role,
+/// or any) read the child's health content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SharingGrant {
+    /// The organisation the content may be shared with.
+    pub organisation_id: OrgId,
+    /// The role in it, or every role when `None`.
+    pub role: Option<Role>,
+}
+
+/// Whether a recorded decision lets the actor, through one of their memberships, read the
+/// child's health content.
+pub fn sharing_allows(actor: &Actor, grants: &[SharingGrant]) -> bool {
     actor
         .memberships
         .iter()
+        .filter(|m| m.role.works_with_children())
+        .any(|m| grants.iter().any(|g| g.organisation_id == m.organisation_id && g.role.is_none_or(|r| r == m.role)))
+}
+
+/// Whether `actor` may read the health details (health notes, assessments, measures, health
+/// and substance-misuse needs) of a child with this `team`: through a health role held in an
+/// organisation that is on the team on `today`, or through a recorded consent or sharing
+/// decision naming one of the actor's organisations (`grants`; the caller has already checked
+/// that the child is in the actor's scope). A health role somewhere else opens nothing, even for
+/// someone who is on the team in another capacity.
+pub fn sees_health_details(actor: &Actor, team: &[TeamMember], today: Date, grants: &[SharingGrant]) -> bool {
+    let by_role = actor
+        .memberships
+        .iter()
         .filter(|m| m.role.is_health())
-        .any(|m| team.iter().filter(|t| t.is_current(today)).any(|t| t.organisation_id == m.organisation_id))
+        .any(|m| team.iter().filter(|t| t.is_current(today)).any(|t| t.organisation_id == m.organisation_id));
+    by_role || sharing_allows(actor, grants)
 }
 
 /// Decides `action` for `actor`. `in_scope` says whether the child concerned (if any) is
@@ -466,9 +488,9 @@ mod tests {
         let yjs = OrgId::random();
         let today = date(2026, 6, 1);
         let team = [member(yjs, None, None)];
-        assert!(sees_health_details(&actor(Role::YjsHealthWorker, yjs), &team, today));
-        assert!(!sees_health_details(&actor(Role::YjsCaseManager, yjs), &team, today));
-        assert!(!sees_health_details(&actor(Role::YjsHealthWorker, OrgId::random()), &team, today));
+        assert!(sees_health_details(&actor(Role::YjsHealthWorker, yjs), &team, today, &[]));
+        assert!(!sees_health_details(&actor(Role::YjsCaseManager, yjs), &team, today, &[]));
+        assert!(!sees_health_details(&actor(Role::YjsHealthWorker, OrgId::random()), &team, today, &[]));
         // On the team as a tutor, a health worker somewhere else: no health details.
         let college = OrgId::random();
         let mut dual = actor(Role::EteCoordinator, college);
@@ -478,9 +500,21 @@ mod tests {
             organisation_id: OrgId::random(),
             role: Role::YjsHealthWorker,
         });
-        assert!(!sees_health_details(&dual, &[member(yjs, None, None), member(college, None, None)], today));
+        assert!(!sees_health_details(&dual, &[member(yjs, None, None), member(college, None, None)], today, &[]));
         let ended = [member(yjs, None, Some(date(2026, 5, 31)))];
-        assert!(!sees_health_details(&actor(Role::YjsHealthWorker, yjs), &ended, today));
+        assert!(!sees_health_details(&actor(Role::YjsHealthWorker, yjs), &ended, today, &[]));
+        // A recorded sharing decision naming the case manager's service opens it to them; one
+        // naming only a role opens it to that role only.
+        let cm = actor(Role::YjsCaseManager, yjs);
+        assert!(sees_health_details(&cm, &team, today, &[SharingGrant { organisation_id: yjs, role: None }]));
+        let only_health = [SharingGrant { organisation_id: yjs, role: Some(Role::YjsHealthWorker) }];
+        assert!(!sees_health_details(&cm, &team, today, &only_health));
+        assert!(!sees_health_details(
+            &cm,
+            &team,
+            today,
+            &[SharingGrant { organisation_id: OrgId::random(), role: None }]
+        ));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! each storage crate instantiates them for its own pool type. What differs — column types,
 //! connection settings, migrations — stays in the storage crates.
 
+pub mod health;
 pub mod outbox;
 pub mod plan;
 pub mod rows;
@@ -376,6 +377,7 @@ macro_rules! impl_storage {
 
             $crate::plan_storage!($store, $db);
             $crate::outbox_storage!($store, $db);
+            $crate::health_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {
@@ -1439,6 +1441,12 @@ macro_rules! impl_storage {
                     bulk!(b.need_updates, 8, push_need_updates_insert);
                     bulk!(b.meetings, 19, push_meetings_insert);
                     bulk!(b.actions, 13, push_actions_insert);
+                    bulk!(b.health_records, 9, push_health_records_insert);
+                    bulk!(b.assessments, 13, push_assessments_insert);
+                    bulk!(b.measures, 8, push_measures_insert);
+                    bulk!(b.consents, 12, push_consents_insert);
+                    bulk!(b.handovers, 16, push_handovers_insert);
+                    bulk!(b.shares, 11, push_shares_insert);
                     tx.commit().await.map_err(db_error)
                 }
             }

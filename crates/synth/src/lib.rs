@@ -14,6 +14,7 @@
 //! the same organisations, people, children and histories. Identifiers count up (see [`uuid`])
 //! so that loading a large population appends to the database's indexes.
 
+mod health;
 mod names;
 mod plan;
 
@@ -574,6 +575,20 @@ impl Generator {
                 started_on: joined,
                 ended_on: None,
             });
+            if rng.random_bool(0.5) {
+                health::records(
+                    rng,
+                    batch,
+                    &health::HealthFor {
+                        child: id,
+                        today,
+                        age,
+                        yjs: service.yjs,
+                        case_manager: (case_manager, &cm_name),
+                        health_worker: hw,
+                    },
+                );
+            }
         }
 
         let carers_from = batch.carers.len();

@@ -13,7 +13,7 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::pages::{access, account, admin, auth, children, custody, plan};
+use crate::pages::{access, account, admin, auth, children, custody, health, plan};
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -51,6 +51,13 @@ pub enum RoutePolicy {
     Oversight,
     /// `Action::ManageOrganisations` / `Action::ManageUsers`: administrators.
     Admin,
+    /// `Action::ViewHealthContent` on the child named in the path (or the assessment's
+    /// child): health staff on the team, or those a sharing decision names (403 for others on
+    /// the team, 404 off it).
+    HealthContent,
+    /// Acknowledging a handover: its recipient (the person, or a holder of the role in the
+    /// organisation) only; 403 for others on the child's team, 404 for anyone else.
+    HandoverRecipient,
 }
 
 /// One page route: method, path pattern, policy, handler.
@@ -127,6 +134,13 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/actions/{id}", ChildRead, get(plan::action_page)),
         page(p.clone(), "/actions/{id}", ChildChange, post(plan::update_action)),
         page(g.clone(), "/actions", Caseload, get(plan::my_actions_page)),
+        page(g.clone(), "/children/{id}/health", ChildRead, get(health::health_page)),
+        page(p.clone(), "/children/{id}/health/records", ChildChange, post(health::record_health)),
+        page(g.clone(), "/handovers", SignedIn, get(health::waiting_page)),
+        page(g.clone(), "/handovers/sent", SignedIn, get(health::sent_page)),
+        page(p.clone(), "/handovers/{id}/acknowledge", HandoverRecipient, post(health::acknowledge)),
+        page(g.clone(), "/notifications", SignedIn, get(health::notifications_page)),
+        page(p.clone(), "/notifications/read", SignedIn, post(health::mark_read)),
         page(g.clone(), "/find-a-child", BreakGlass, get(access::find_child_page)),
         page(p.clone(), "/find-a-child", BreakGlass, post(access::find_child)),
         page(g.clone(), "/children/{id}/break-glass", BreakGlass, get(access::break_glass_page)),
@@ -184,6 +198,16 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("PATCH", "/api/v1/actions/{id}", RoutePolicy::ChildChange),
     ("GET", "/api/v1/actions", RoutePolicy::Caseload),
     ("GET", "/api/v1/oversight/meetings", RoutePolicy::Oversight),
+    ("GET", "/api/v1/children/{id}/health", RoutePolicy::ChildRead),
+    // Anyone on the team records health information (it goes to the health worker).
+    ("POST", "/api/v1/children/{id}/health/records", RoutePolicy::ChildChange),
+    ("POST", "/api/v1/children/{id}/health/assessments", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/children/{id}/health/assessments/custody", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/health/assessments/{id}/complete", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/children/{id}/health/measures", RoutePolicy::HealthContent),
+    ("POST", "/api/v1/children/{id}/health/consents", RoutePolicy::HealthContent),
+    ("GET", "/api/v1/handovers", RoutePolicy::SignedIn),
+    ("POST", "/api/v1/handovers/{id}/acknowledge", RoutePolicy::HandoverRecipient),
 ];
 
 /// Routes served outside both tables, with their policy: the front-end files.

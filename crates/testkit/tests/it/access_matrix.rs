@@ -96,7 +96,9 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
     match policy {
         P::Public | P::SignInStep => NotRefused,
         P::SignedIn | P::Caseload => {
-            if path == "/account/sessions/end" {
+            if path == "/notifications/read" {
+                RedirectTo("/notifications")
+            } else if path == "/account/sessions/end" {
                 // Ending a session that is not the caller's: not found, whoever asks.
                 Status(StatusCode::NOT_FOUND)
             } else if path == "/account/sessions/end-others" {
@@ -140,6 +142,25 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
             "admin" => Status(ok),
             _ => forbidden,
         },
+        P::HealthContent => match (in_scope, role) {
+            // Starting the pre-filled custody assessment needs no input: it is created.
+            (true, "yjs_health_worker" | "custody_health") if path.ends_with("/assessments/custody") => {
+                Status(StatusCode::CREATED)
+            }
+            (true, "yjs_health_worker" | "custody_health") => Status(ok),
+            (true, _) => forbidden,
+            (false, _) => Status(StatusCode::NOT_FOUND),
+        },
+        // The world's handovers are the custody placement's, to the establishment's healthcare.
+        P::HandoverRecipient => match (in_scope, role) {
+            (true, "custody_health") => match surface {
+                // The form posts no note: acknowledged.
+                Surface::Page => RedirectTo("/handovers?acknowledged=1"),
+                Surface::Api => Status(ok),
+            },
+            (true, _) => forbidden,
+            (false, _) => Status(StatusCode::NOT_FOUND),
+        },
     }
 }
 
@@ -161,6 +182,8 @@ struct Child {
     need_id: String,
     meeting_id: String,
     action_id: String,
+    handover_id: String,
+    assessment_id: String,
 }
 
 /// Names and identifiers of both children: none may appear in a refusal.
@@ -185,10 +208,11 @@ async fn world(b: Backend) -> anyhow::Result<World> {
         tokens.insert(*role, token);
     }
     let (_, other_cm) = t.user("cm@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
+    let (_, other_hw) = t.user("hw@yjs-b.example.org", "YJS-B", "yjs_health_worker").await?;
     t.user("half@matrix.example.org", "YJS-A", "yjs_manager").await?;
 
     let cm = t.api(&tokens["yjs_case_manager"]);
-    let make = |api: Api, given: &'static str, family: &'static str, yjs: String, yoi: String| {
+    let make = |api: Api, hw: Api, given: &'static str, family: &'static str, yjs: String, yoi: String| {
         let today = t.app.today();
         async move {
             let body = json!({"given_name": given, "family_name": family, "nhs_number": "943 476 5919",
@@ -212,7 +236,15 @@ async fn world(b: Backend) -> anyhow::Result<World> {
             let (s, action) = api.post(&format!("/api/v1/children/{id}/actions"), &body).await?;
             anyhow::ensure!(s == StatusCode::CREATED, "{s} {action}");
             let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
+            // Custody began: a handover to the establishment's healthcare team; and a draft
+            // custody assessment by the YJS health worker.
+            let (s, health) = api.get(&format!("/api/v1/children/{id}/health")).await?;
+            anyhow::ensure!(s == StatusCode::OK, "{s} {health}");
+            let (s, draft) = hw.post(&format!("/api/v1/children/{id}/health/assessments/custody"), &json!({})).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {draft}");
             let child = Child {
+                handover_id: text(&health["handovers"][0]["id"]),
+                assessment_id: text(&draft["id"]),
                 id,
                 sentence_id,
                 need_id: text(&need["id"]),
@@ -222,13 +254,13 @@ async fn world(b: Backend) -> anyhow::Result<World> {
             Ok::<_, anyhow::Error>((api, child))
         }
     };
-    let (cm, on) = make(cm, "Oona", "Teamson", org("YJS-A"), org("YOI-A")).await?;
+    let (cm, on) = make(cm, t.api(&tokens["yjs_health_worker"]), "Oona", "Teamson", org("YJS-A"), org("YOI-A")).await?;
     for (code, role) in [("LA-A", "accommodation_officer"), ("EDU-A", "ete_coordinator")] {
         let body = json!({"organisation_id": org(code), "role": role, "responsibility": "Their pathway"});
         let (s, r) = cm.post(&format!("/api/v1/children/{}/team", on.id), &body).await?;
         anyhow::ensure!(s == StatusCode::CREATED, "{s} {r}");
     }
-    let (_, off) = make(t.api(&other_cm), "Otto", "Elsewhere", org("YJS-B"), org("YOI-B")).await?;
+    let (_, off) = make(t.api(&other_cm), t.api(&other_hw), "Otto", "Elsewhere", org("YJS-B"), org("YOI-B")).await?;
 
     for (role, _) in ROLES {
         let browser = t.browser()?;
@@ -247,6 +279,8 @@ fn concrete(pattern: &str, child: &Child) -> String {
         .replace("/needs/{id}", &format!("/needs/{}", child.need_id))
         .replace("/meetings/{id}", &format!("/meetings/{}", child.meeting_id))
         .replace("/actions/{id}", &format!("/actions/{}", child.action_id))
+        .replace("/handovers/{id}", &format!("/handovers/{}", child.handover_id))
+        .replace("/assessments/{id}", &format!("/assessments/{}", child.assessment_id))
         .replace("{id}", &child.id)
         .replace("{*path}", "resettle.css")
         .replace("/calendar/bank-holidays", "/calendar/bank-holidays?year=2027")
@@ -278,6 +312,16 @@ fn api_body(path: &str) -> serde_json::Value {
         || path.starts_with("/api/v1/actions/")
     {
         json!({"version": 0, "status": "not-a-status"})
+    } else if path.ends_with("/acknowledge") {
+        json!({"note": "x".repeat(1001)})
+    } else if path.ends_with("/health/records") {
+        json!({"category": "", "summary": ""})
+    } else if path.ends_with("/health/measures") {
+        json!({"measure": "", "score": 0, "rater": "", "measured_on": ""})
+    } else if path.ends_with("/health/consents") {
+        json!({"decision": "", "share_with_organisation_id": "", "purpose": ""})
+    } else if path.ends_with("/health/assessments") {
+        json!({"kind": ""})
     } else if path.ends_with("/team") {
         json!({"organisation_id": "", "role": "", "responsibility": ""})
     } else if path.contains("/bank-holidays") {
@@ -446,6 +490,8 @@ fn every_route_has_a_case() {
         need_id: "n".into(),
         meeting_id: "m".into(),
         action_id: "a".into(),
+        handover_id: "h".into(),
+        assessment_id: "x".into(),
     };
     for (surface, method, pattern, policy) in all_routes() {
         let path = concrete(pattern, &child);

@@ -10,6 +10,7 @@ mod access_matrix;
 mod account;
 mod api;
 mod audit;
+mod health;
 mod key_dates;
 mod mail;
 mod pages;

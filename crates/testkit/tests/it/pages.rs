@@ -787,6 +787,9 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
         format!("/meetings/{}/record", uuid::Uuid::new_v4()),
         format!("/meetings/{}/cancel", uuid::Uuid::new_v4()),
         format!("/actions/{}", uuid::Uuid::new_v4()),
+        format!("/children/{id}/health/records"),
+        format!("/handovers/{}/acknowledge", uuid::Uuid::new_v4()),
+        "/notifications/read".to_string(),
     ];
     let admin_forms = ["/admin/organisations", "/admin/users", "/admin/bank-holidays", "/sign-out"];
     for (browser, forms) in [

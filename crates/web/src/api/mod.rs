@@ -4,6 +4,7 @@
 mod access;
 mod children;
 mod custody;
+mod health;
 mod plan;
 mod wire;
 
@@ -78,6 +79,15 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::patch_action))
         .routes(routes!(plan::my_actions))
         .routes(routes!(plan::meetings_needing_attention))
+        .routes(routes!(health::get_health))
+        .routes(routes!(health::add_record))
+        .routes(routes!(health::add_assessment))
+        .routes(routes!(health::start_custody_assessment))
+        .routes(routes!(health::complete_assessment))
+        .routes(routes!(health::add_measure))
+        .routes(routes!(health::add_consent))
+        .routes(routes!(health::list_handovers))
+        .routes(routes!(health::acknowledge))
         .routes(routes!(access::break_glass))
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))

@@ -1,0 +1,928 @@
+//! Health that follows the child: notes of health information that reach the YJS health
+//! worker, assessments carried across the custody boundary, outcome measures, consent and
+//! sharing decisions, closed-loop handovers, and the sweep that escalates ignored ones.
+
+use jiff::Timestamp;
+use jiff::civil::Date;
+use serde::Serialize;
+
+use resettle_domain::child::Child;
+use resettle_domain::health::{
+    Assessment, AssessmentInput, AssessmentKind, AssessmentStatus, Consent, ConsentInput, Handover, HandoverStatus,
+    HealthRecord, HealthRecordInput, IdentifiedNeed, Measure, MeasureInput, NeedFindingInput, OpenHealthNeed,
+    Recipient, Review, SectionInput, ShareLogEntry, apply_review, completion_problems, handover_due, prefill,
+};
+use resettle_domain::ids::{
+    AssessmentId, ChildId, ConsentId, HandoverId, HealthRecordId, MeasureId, NeedId, NeedUpdateId, NotificationId,
+    OrgId, ShareId, TimelineEntryId, UserId,
+};
+use resettle_domain::org::Role;
+use resettle_domain::plan::{Need, NeedStatus, NeedUpdate, Pathway, catalogue};
+use resettle_domain::policy::{Action, Decision, SharingGrant, decide, sees_health_details};
+use resettle_domain::team::TeamMember;
+use resettle_domain::timeline::TimelineEntry;
+use resettle_domain::validation::{ValidationErrors, optional_text};
+
+use crate::storage::{HandoverRow, HealthWrite, NeedWrite, Notification};
+use crate::{App, AppError, AppResult, Ctx};
+
+/// What is withheld from readers who may not see health content.
+pub const WITHHELD: &str = "Health information (for health staff)";
+
+/// A child's health, as the reader may see it.
+#[derive(Clone, Debug, Serialize)]
+pub struct HealthView {
+    /// The child.
+    pub child: Child,
+    /// Whether the reader may see health content; when false, only handovers (without their
+    /// content) and the share log are filled.
+    pub content_visible: bool,
+    /// Notes, newest first.
+    pub records: Vec<HealthRecord>,
+    /// Assessments, newest first.
+    pub assessments: Vec<Assessment>,
+    /// Measures, oldest first.
+    pub measures: Vec<Measure>,
+    /// Consent decisions, newest first.
+    pub consents: Vec<Consent>,
+    /// Handovers, newest first (summaries withheld unless content is visible).
+    pub handovers: Vec<HandoverView>,
+    /// The share log, newest first.
+    pub shares: Vec<ShareLogEntry>,
+}
+
+/// A handover with its status on the day.
+#[derive(Clone, Debug, Serialize)]
+pub struct HandoverView {
+    /// The handover.
+    #[serde(flatten)]
+    pub handover: Handover,
+    /// Pending, acknowledged or overdue.
+    pub status: HandoverStatus,
+}
+
+/// A handover in a list of one's own.
+#[derive(Clone, Debug, Serialize)]
+pub struct HandoverLine {
+    /// The handover and names.
+    #[serde(flatten)]
+    pub row: HandoverRow,
+    /// Pending or overdue.
+    pub status: HandoverStatus,
+}
+
+/// A note just recorded, with the handovers it created.
+#[derive(Clone, Debug, Serialize)]
+pub struct RecordedHealth {
+    /// The note.
+    pub record: HealthRecord,
+    /// The handovers sent.
+    pub handovers: Vec<Handover>,
+}
+
+/// What one sweep did.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct SweepReport {
+    /// Overdue handovers escalated now.
+    pub escalated: usize,
+    /// Notifications written.
+    pub notifications: usize,
+}
+
+fn allowed(d: Decision) -> AppResult<()> {
+    match d {
+        Decision::Allow(_) => Ok(()),
+        Decision::Deny(_) => Err(AppError::NotFound),
+    }
+}
+
+/// The item kinds a handover may carry.
+pub mod item {
+    /// A note of health information.
+    pub const HEALTH_RECORD: &str = "health_record";
+    /// An assessment.
+    pub const ASSESSMENT: &str = "assessment";
+    /// The health picture on entering custody.
+    pub const CUSTODY_PLACEMENT: &str = "custody_placement";
+    /// The health picture on a transfer between establishments.
+    pub const TRANSFER: &str = "transfer";
+    /// The release health summary (or, without one, the open needs) on release.
+    pub const RELEASE: &str = "release";
+}
+
+impl App {
+    /// The recorded decisions that let people outside health roles read the child's health
+    /// content: for each organisation and role, the newest decision counts.
+    pub async fn sharing_grants(&self, child: ChildId) -> AppResult<Vec<SharingGrant>> {
+        let mut seen: Vec<(OrgId, Option<Role>)> = Vec::new();
+        let mut grants = Vec::new();
+        for c in self.store.consents(child).await? {
+            let key = (c.share_with_organisation_id, c.share_with_role);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            if c.decision.allows_sharing() {
+                grants.push(SharingGrant { organisation_id: key.0, role: key.1 });
+            }
+        }
+        Ok(grants)
+    }
+
+    /// Whether the actor may read this child's health content (the child is already known to
+    /// be in scope).
+    pub async fn health_content_visible(&self, ctx: &Ctx, child: ChildId) -> AppResult<bool> {
+        let team: Vec<TeamMember> = self.store.team(child).await?.into_iter().map(|t| t.member).collect();
+        let grants = self.sharing_grants(child).await?;
+        let sharing_allowed = sees_health_details(&ctx.actor, &team, self.today(), &grants);
+        Ok(sharing_allowed
+            && decide(&ctx.actor, Action::ViewHealthContent { sharing_allowed }, Some(true)).is_allowed())
+    }
+
+    async fn due_on(&self, sent: Timestamp) -> AppResult<Date> {
+        let sent_on = sent.to_zoned(crate::london()).date();
+        handover_due(&self.calendar().await?, sent_on, self.config.timescales.handover_ack_working_days)
+            .map_err(|e| AppError::Internal(e.to_string()))
+    }
+
+    /// The child's YJS health worker: the named person on the team, else the role in the YJS.
+    async fn yjs_health_worker(&self, child: &Child) -> AppResult<Recipient> {
+        let today = self.today();
+        let named = self.store.team(child.id).await?.into_iter().map(|t| t.member).find(|m| {
+            m.role == Role::YjsHealthWorker
+                && m.organisation_id == child.yjs_id
+                && m.user_id.is_some()
+                && m.is_current(today)
+        });
+        Ok(match named {
+            Some(m) => {
+                Recipient { user_id: m.user_id, organisation_id: child.yjs_id, role: Some(Role::YjsHealthWorker) }
+            }
+            None => Recipient { user_id: None, organisation_id: child.yjs_id, role: Some(Role::YjsHealthWorker) },
+        })
+    }
+
+    fn is_recipient(ctx: &Ctx, r: &Recipient) -> bool {
+        match (r.user_id, r.role) {
+            (Some(u), _) if u == ctx.actor.user_id => true,
+            (Some(_), Some(role)) => ctx.actor.has_role_in(role, r.organisation_id),
+            (None, Some(role)) => ctx.actor.has_role_in(role, r.organisation_id),
+            _ => false,
+        }
+    }
+
+    /// A handover and its share-log line.
+    #[allow(clippy::too_many_arguments)]
+    async fn handover_to(
+        &self,
+        sender: Option<&Ctx>,
+        child: ChildId,
+        item_kind: &str,
+        item_id: Option<uuid::Uuid>,
+        summary: String,
+        recipient: Recipient,
+        why: &str,
+    ) -> AppResult<(Handover, ShareLogEntry)> {
+        let now = self.now();
+        let sender_org = sender
+            .and_then(|c| c.actor.memberships.iter().find(|m| m.role.works_with_children()).map(|m| m.organisation_id));
+        let sender_name = sender.map(|c| c.actor.name.clone()).unwrap_or_else(|| "Resettle".into());
+        let h = Handover {
+            id: HandoverId::random(),
+            child_id: child,
+            item_kind: item_kind.to_string(),
+            item_id,
+            summary: summary.clone(),
+            sender_id: sender.map(|c| c.actor.user_id),
+            sender_name: sender_name.clone(),
+            sender_organisation_id: sender_org,
+            recipient: recipient.clone(),
+            sent_at: now,
+            due_on: self.due_on(now).await?,
+            acknowledged_at: None,
+            acknowledged_by_name: None,
+            acknowledgement_note: None,
+        };
+        let share = ShareLogEntry {
+            id: ShareId::random(),
+            child_id: child,
+            what: summary,
+            with_organisation_id: recipient.organisation_id,
+            with_user_id: recipient.user_id,
+            with_role: recipient.role,
+            why: why.to_string(),
+            shared_at: now,
+            shared_by_name: sender_name,
+            handover_id: Some(h.id),
+            consent_id: None,
+        };
+        Ok((h, share))
+    }
+
+    /// Records a note of health information. Anyone on the team may; unless the recorder is the
+    /// child's YJS health worker, it is handed over to them (named, or the role in the YJS).
+    pub async fn record_health(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &HealthRecordInput,
+    ) -> AppResult<RecordedHealth> {
+        let child = self.child_in_scope(ctx, child_id).await?;
+        allowed(decide(&ctx.actor, Action::RecordHealthInformation, Some(true)))?;
+        let checked = input.validate()?;
+        let record = HealthRecord {
+            id: HealthRecordId::random(),
+            child_id,
+            category: checked.category,
+            summary: checked.summary,
+            detail: checked.detail,
+            source: checked.source,
+            recorded_by: ctx.actor.user_id,
+            recorded_by_name: ctx.actor.name.clone(),
+            recorded_at: self.now(),
+        };
+        let mut write = HealthWrite::default();
+        let recipient = self.yjs_health_worker(&child).await?;
+        if !Self::is_recipient(ctx, &recipient) {
+            let (h, s) = self
+                .handover_to(
+                    Some(ctx),
+                    child_id,
+                    item::HEALTH_RECORD,
+                    Some(record.id.0),
+                    format!("{}: {}", record.category.label(), record.summary),
+                    recipient,
+                    "Health information recorded by the team goes to the child's YJS health worker",
+                )
+                .await?;
+            write.handovers.push(h);
+            write.shares.push(s);
+        }
+        write.entries.push(self.entry_for(
+            ctx,
+            child_id,
+            "health.recorded",
+            format!(
+                "Health information recorded ({}){}",
+                record.category.label(),
+                if write.handovers.is_empty() { "" } else { "; handed over to the YJS health worker" }
+            ),
+            None,
+        ));
+        write.record = Some(record.clone());
+        self.store.write_health(&write).await?;
+        self.audit(ctx, "write", "health.record", Some(child_id)).await?;
+        Ok(RecordedHealth { record, handovers: write.handovers })
+    }
+
+    /// Checks that the actor may read and write this child's health content, and returns the
+    /// child and the organisation in which they hold the health role.
+    async fn health_writer(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<(Child, OrgId)> {
+        let child = self.child_in_scope(ctx, child_id).await?;
+        if !self.health_content_visible(ctx, child_id).await? {
+            return Err(AppError::Forbidden(
+                "Only health staff on the child's team record assessments, measures and consent",
+            ));
+        }
+        let team: Vec<TeamMember> = self.store.team(child_id).await?.into_iter().map(|t| t.member).collect();
+        let today = self.today();
+        let org = ctx
+            .actor
+            .memberships
+            .iter()
+            .filter(|m| m.role.is_health())
+            .find(|m| team.iter().any(|t| t.organisation_id == m.organisation_id && t.is_current(today)))
+            .or_else(|| ctx.actor.memberships.iter().find(|m| m.role.works_with_children()))
+            .map(|m| m.organisation_id)
+            .ok_or(AppError::NotFound)?;
+        Ok((child, org))
+    }
+
+    /// Plan needs for the new needs an assessment identified (when the child has a plan), each
+    /// owned by the assessor's organisation, and the assessment's needs linked to them.
+    async fn needs_to_plan(&self, ctx: &Ctx, a: &mut Assessment) -> AppResult<Vec<NeedWrite>> {
+        if self.store.plan(a.child_id).await?.is_none() {
+            return Ok(Vec::new());
+        }
+        let now = self.now();
+        let mut out = Vec::new();
+        for n in a.needs.iter_mut().filter(|n| n.plan_need_id.is_none() && n.review != Review::Closed) {
+            let need = Need {
+                id: NeedId::random(),
+                child_id: a.child_id,
+                pathway: n.pathway,
+                need: "other".into(),
+                catalogue_version: catalogue::VERSION,
+                description: Some(n.description.clone()),
+                owner_organisation_id: a.organisation_id,
+                status: NeedStatus::Identified,
+                due_by: None,
+                version: 1,
+                created_at: now,
+                updated_at: now,
+            };
+            n.plan_need_id = Some(need.id);
+            let update = NeedUpdate {
+                id: NeedUpdateId::random(),
+                need_id: need.id,
+                version: 1,
+                at: now,
+                actor_id: Some(ctx.actor.user_id),
+                actor_name: ctx.actor.name.clone(),
+                changes: format!("identified by the {} of {}", a.kind.label().to_lowercase(), a.assessed_on),
+                note: None,
+            };
+            let entry = self.entry_for(
+                ctx,
+                a.child_id,
+                "plan.need_added",
+                format!("{} need identified by the {}", n.pathway.label(), a.kind.label().to_lowercase()),
+                None,
+            );
+            out.push(NeedWrite { need, update, team_added: None, entry });
+        }
+        Ok(out)
+    }
+
+    /// Records a complete assessment. Its new needs go on the plan's health and substance-misuse
+    /// pathways; assessments written outside the YJS are handed over to its health worker.
+    pub async fn record_assessment(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &AssessmentInput,
+    ) -> AppResult<Assessment> {
+        let (child, org) = self.health_writer(ctx, child_id).await?;
+        let checked = input.validate(self.today())?;
+        let mut a = Assessment {
+            id: AssessmentId::random(),
+            child_id,
+            kind: checked.kind,
+            author_id: ctx.actor.user_id,
+            author_name: ctx.actor.name.clone(),
+            organisation_id: org,
+            assessed_on: checked.assessed_on,
+            sections: checked.sections,
+            needs: checked.needs,
+            status: AssessmentStatus::Complete,
+            based_on: None,
+            version: 1,
+            created_at: self.now(),
+        };
+        self.finish_assessment(ctx, &child, &mut a, None).await?;
+        Ok(a)
+    }
+
+    async fn finish_assessment(
+        &self,
+        ctx: &Ctx,
+        child: &Child,
+        a: &mut Assessment,
+        expected: Option<i64>,
+    ) -> AppResult<()> {
+        let needs = if a.status == AssessmentStatus::Complete { self.needs_to_plan(ctx, a).await? } else { Vec::new() };
+        let mut write = HealthWrite::default();
+        if a.status == AssessmentStatus::Complete {
+            let recipient = self.yjs_health_worker(child).await?;
+            if !Self::is_recipient(ctx, &recipient) && a.organisation_id != child.yjs_id {
+                let (h, s) = self
+                    .handover_to(
+                        Some(ctx),
+                        child.id,
+                        item::ASSESSMENT,
+                        Some(a.id.0),
+                        format!("{} of {}", a.kind.label(), a.assessed_on),
+                        recipient,
+                        "Health assessments go to the child's YJS health worker",
+                    )
+                    .await?;
+                write.handovers.push(h);
+                write.shares.push(s);
+            }
+        }
+        write.entries.push(self.entry_for(
+            ctx,
+            child.id,
+            "health.assessment",
+            format!(
+                "{} {}",
+                a.kind.label(),
+                if a.status == AssessmentStatus::Complete { "recorded" } else { "started" }
+            ),
+            None,
+        ));
+        write.assessment = Some((a.clone(), expected));
+        self.store.write_health(&write).await?;
+        for n in &needs {
+            self.store.insert_need(n).await?;
+        }
+        self.audit(ctx, "write", "health.assessment", Some(child.id)).await?;
+        Ok(())
+    }
+
+    /// The child's open health and substance-misuse needs on the plan.
+    async fn open_health_needs(&self, child: ChildId) -> AppResult<Vec<OpenHealthNeed>> {
+        Ok(self
+            .store
+            .needs(child)
+            .await?
+            .into_iter()
+            .filter(|n| n.pathway.is_health() && n.status.is_open())
+            .map(|n| OpenHealthNeed { need_id: n.id, pathway: n.pathway, title: n.title() })
+            .collect())
+    }
+
+    fn latest_of(list: &[Assessment], kind: AssessmentKind) -> Option<&Assessment> {
+        list.iter().find(|a| a.kind == kind && a.status == AssessmentStatus::Complete)
+    }
+
+    /// Starts a comprehensive custody assessment pre-filled from the latest community health
+    /// assessment and the open health needs: each answer and need waits to be confirmed,
+    /// changed or closed.
+    pub async fn start_custody_assessment(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<Assessment> {
+        let (child, org) = self.health_writer(ctx, child_id).await?;
+        let list = self.store.assessments(child_id).await?;
+        let community = Self::latest_of(&list, AssessmentKind::CommunityHealthAssessment);
+        let (sections, needs) = prefill(community, &self.open_health_needs(child_id).await?);
+        let mut a = Assessment {
+            id: AssessmentId::random(),
+            child_id,
+            kind: AssessmentKind::ComprehensiveCustodyAssessment,
+            author_id: ctx.actor.user_id,
+            author_name: ctx.actor.name.clone(),
+            organisation_id: org,
+            assessed_on: self.today(),
+            sections,
+            needs,
+            status: AssessmentStatus::Draft,
+            based_on: community.map(|c| c.id),
+            version: 1,
+            created_at: self.now(),
+        };
+        self.finish_assessment(ctx, &child, &mut a, None).await?;
+        Ok(a)
+    }
+
+    /// Reviews a draft assessment's carried-over answers and needs and completes it: refused
+    /// while anything carried over is still unreviewed. Closed carried-over plan needs are
+    /// closed on the plan with the reason.
+    pub async fn complete_assessment(
+        &self,
+        ctx: &Ctx,
+        id: AssessmentId,
+        version: Option<i64>,
+        sections: &[SectionInput],
+        needs: &[NeedFindingInput],
+    ) -> AppResult<Assessment> {
+        let draft = self.store.assessment(id).await?.ok_or(AppError::NotFound)?;
+        let (child, _) = self.health_writer(ctx, draft.child_id).await?;
+        let Some(version) = version else {
+            return Err(AppError::invalid("version", "Send the version of the assessment you are completing"));
+        };
+        if draft.status == AssessmentStatus::Complete {
+            return Err(AppError::invalid("status", "This assessment is already complete"));
+        }
+        let (s, n) = apply_review(&draft, sections, needs)?;
+        let problems = completion_problems(&s, &n);
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        if version != draft.version {
+            return Err(AppError::Conflict { current_version: draft.version });
+        }
+        let mut a = Assessment {
+            sections: s,
+            needs: n,
+            status: AssessmentStatus::Complete,
+            version: draft.version + 1,
+            assessed_on: self.today(),
+            ..draft.clone()
+        };
+        self.close_plan_needs(ctx, &a.needs).await?;
+        self.finish_assessment(ctx, &child, &mut a, Some(draft.version)).await?;
+        Ok(a)
+    }
+
+    async fn close_plan_needs(&self, ctx: &Ctx, needs: &[IdentifiedNeed]) -> AppResult<()> {
+        for n in needs.iter().filter(|n| n.review == Review::Closed) {
+            let Some(id) = n.plan_need_id else { continue };
+            let Some(need) = self.store.need(id).await? else { continue };
+            if !need.status.is_open() {
+                continue;
+            }
+            let now = self.now();
+            let reason = n.close_reason.clone().unwrap_or_default();
+            let next =
+                Need { status: NeedStatus::NotRequired, version: need.version + 1, updated_at: now, ..need.clone() };
+            let update = NeedUpdate {
+                id: NeedUpdateId::random(),
+                need_id: id,
+                version: next.version,
+                at: now,
+                actor_id: Some(ctx.actor.user_id),
+                actor_name: ctx.actor.name.clone(),
+                changes: "closed at the comprehensive custody assessment".into(),
+                note: Some(reason.clone()),
+            };
+            let entry = self.entry_for(
+                ctx,
+                need.child_id,
+                "plan.need_updated",
+                format!("{} need closed at the custody assessment", need.pathway.label()),
+                Some(reason),
+            );
+            self.store.update_need(&NeedWrite { need: next, update, team_added: None, entry }, need.version).await?;
+        }
+        Ok(())
+    }
+
+    /// Records an outcome measure score.
+    pub async fn record_measure(&self, ctx: &Ctx, child_id: ChildId, input: &MeasureInput) -> AppResult<Measure> {
+        self.health_writer(ctx, child_id).await?;
+        let c = input.validate(self.today())?;
+        let m = Measure {
+            id: MeasureId::random(),
+            child_id,
+            kind: c.kind,
+            score: c.score,
+            rater: c.rater,
+            measured_on: c.measured_on,
+            recorded_by_name: ctx.actor.name.clone(),
+            recorded_at: self.now(),
+        };
+        let entry = self.entry_for(ctx, child_id, "health.measure", format!("{} recorded", m.kind.label()), None);
+        self.store
+            .write_health(&HealthWrite { measure: Some(m.clone()), entries: vec![entry], ..Default::default() })
+            .await?;
+        self.audit(ctx, "write", "health.measure", Some(child_id)).await?;
+        Ok(m)
+    }
+
+    /// Records a consent, capacity and sharing decision; one that allows sharing is logged in
+    /// the share log and lets the named organisation (and role) read the child's health content.
+    pub async fn record_consent(&self, ctx: &Ctx, child_id: ChildId, input: &ConsentInput) -> AppResult<Consent> {
+        let (child, _) = self.health_writer(ctx, child_id).await?;
+        let c = input.validate(child.details.date_of_birth, self.today())?;
+        let org =
+            self.store.organisation(c.share_with_organisation_id).await?.ok_or_else(|| {
+                AppError::invalid("share_with_organisation_id", "Choose an organisation from the list")
+            })?;
+        let consent = Consent {
+            id: ConsentId::random(),
+            child_id,
+            decision: c.decision,
+            capacity: c.capacity,
+            decided_by: c.decided_by,
+            share_with_organisation_id: org.id,
+            share_with_role: c.share_with_role,
+            purpose: c.purpose,
+            lawful_basis: c.lawful_basis,
+            decided_on: c.decided_on,
+            recorded_by_name: ctx.actor.name.clone(),
+            recorded_at: self.now(),
+        };
+        let mut write = HealthWrite::default();
+        if consent.decision.allows_sharing() {
+            write.shares.push(ShareLogEntry {
+                id: ShareId::random(),
+                child_id,
+                what: format!("Health information: {}", consent.purpose),
+                with_organisation_id: org.id,
+                with_user_id: None,
+                with_role: consent.share_with_role,
+                why: match consent.lawful_basis {
+                    Some(b) => format!("Without consent: {}", b.label()),
+                    None => "With consent".into(),
+                },
+                shared_at: consent.recorded_at,
+                shared_by_name: ctx.actor.name.clone(),
+                handover_id: None,
+                consent_id: Some(consent.id),
+            });
+        }
+        write.entries.push(self.entry_for(
+            ctx,
+            child_id,
+            "health.consent",
+            format!("{}: sharing with {}", consent.decision.label(), org.name),
+            consent.lawful_basis.map(|b| b.label().to_string()),
+        ));
+        write.consent = Some(consent.clone());
+        self.store.write_health(&write).await?;
+        self.audit(ctx, "write", "health.consent", Some(child_id)).await?;
+        Ok(consent)
+    }
+
+    /// A child's health page: everything for those who may see health content; for others,
+    /// that handovers exist and their status, and the share log.
+    pub async fn health(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<HealthView> {
+        let child = self.child_readable(ctx, child_id).await?;
+        let visible = self.health_content_visible(ctx, child_id).await?;
+        self.audit(ctx, "read", if visible { "health" } else { "health.handovers" }, Some(child_id)).await?;
+        let today = self.today();
+        let handovers = self
+            .store
+            .child_handovers(child_id)
+            .await?
+            .into_iter()
+            .map(|h| {
+                let status = h.status(today);
+                let handover = if visible { h } else { withhold(h) };
+                HandoverView { handover, status }
+            })
+            .collect();
+        let shares = self.store.share_log(child_id).await?;
+        let shares = if visible {
+            shares
+        } else {
+            shares.into_iter().map(|s| ShareLogEntry { what: WITHHELD.into(), ..s }).collect()
+        };
+        Ok(HealthView {
+            child,
+            content_visible: visible,
+            records: if visible { self.store.health_records(child_id).await? } else { Vec::new() },
+            assessments: if visible { self.store.assessments(child_id).await? } else { Vec::new() },
+            measures: if visible { self.store.measures(child_id).await? } else { Vec::new() },
+            consents: if visible { self.store.consents(child_id).await? } else { Vec::new() },
+            handovers,
+            shares,
+        })
+    }
+
+    fn roles_of(ctx: &Ctx) -> Vec<(OrgId, Role)> {
+        ctx.actor
+            .memberships
+            .iter()
+            .filter(|m| m.role.works_with_children())
+            .map(|m| (m.organisation_id, m.role))
+            .collect()
+    }
+
+    /// Handovers waiting for the actor: addressed to them, or to a role they hold there.
+    pub async fn handovers_waiting(&self, ctx: &Ctx) -> AppResult<Vec<HandoverLine>> {
+        let today = self.today();
+        Ok(self
+            .store
+            .handovers_waiting(ctx.actor.user_id, &Self::roles_of(ctx))
+            .await?
+            .into_iter()
+            .map(|row| HandoverLine { status: row.handover.status(today), row })
+            .collect())
+    }
+
+    /// Handovers the actor sent that are not yet acknowledged. The sender sees what they sent.
+    pub async fn handovers_sent(&self, ctx: &Ctx) -> AppResult<Vec<HandoverLine>> {
+        let today = self.today();
+        Ok(self
+            .store
+            .handovers_sent_open(ctx.actor.user_id)
+            .await?
+            .into_iter()
+            .map(|row| HandoverLine { status: row.handover.status(today), row })
+            .collect())
+    }
+
+    /// Acknowledges a handover. Only a recipient may; someone who cannot see the child gets
+    /// "not found"; a second acknowledgement is a conflict.
+    pub async fn acknowledge_handover(&self, ctx: &Ctx, id: HandoverId, note: Option<&str>) -> AppResult<Handover> {
+        let h = self.store.handover(id).await?.ok_or(AppError::NotFound)?;
+        let recipient = Self::is_recipient(ctx, &h.recipient);
+        if !recipient {
+            self.child_readable(ctx, h.child_id).await?;
+            return Err(AppError::Forbidden("Only the person or team the handover is addressed to can acknowledge it"));
+        }
+        let mut e = ValidationErrors::new();
+        let note = optional_text(&mut e, "note", "Note", note, 1000);
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
+        if h.acknowledged_at.is_some() {
+            return Err(AppError::Conflict { current_version: 2 });
+        }
+        let now = self.now();
+        let entry = self.entry_for(
+            ctx,
+            h.child_id,
+            "handover.acknowledged",
+            format!("Handover from {} acknowledged", h.sender_name),
+            note.clone(),
+        );
+        if !self
+            .store
+            .acknowledge_handover(id, ctx.actor.user_id, &ctx.actor.name, now, note.as_deref(), &entry)
+            .await?
+        {
+            return Err(AppError::Conflict { current_version: 2 });
+        }
+        self.audit(ctx, "write", "handover", Some(h.child_id)).await?;
+        Ok(Handover {
+            acknowledged_at: Some(now),
+            acknowledged_by_name: Some(ctx.actor.name.clone()),
+            acknowledgement_note: note,
+            ..h
+        })
+    }
+
+    /// Who an overdue handover escalates to: the recipient organisation's managers (YJS
+    /// managers for a YJS); an organisation with no manager role escalates to the child's YJS
+    /// managers.
+    async fn escalation_targets(&self, h: &HandoverRow) -> AppResult<Vec<UserId>> {
+        let mut users = self.store.users_with_role(h.handover.recipient.organisation_id, Role::YjsManager).await?;
+        if users.is_empty() {
+            users = self.store.users_with_role(h.yjs_id, Role::YjsManager).await?;
+        }
+        Ok(users.into_iter().map(|u| u.id).collect())
+    }
+
+    /// One sweep: every unacknowledged handover past its due day is escalated once to the
+    /// recipient's manager (a notification each and a timeline entry). Idempotent: the
+    /// escalation row is unique per handover and level, and notifications per dedupe key.
+    pub async fn sweep(&self, now: Timestamp) -> AppResult<SweepReport> {
+        let today = now.to_zoned(crate::london()).date();
+        let mut report = SweepReport::default();
+        for h in self.store.overdue_handovers(today, 1).await? {
+            let targets = self.escalation_targets(&h).await?;
+            let message = format!(
+                "A health handover for {} {} sent by {} on {} was due by {} and has not been acknowledged",
+                h.child_given_name,
+                h.child_family_name,
+                h.handover.sender_name,
+                h.handover.sent_at.to_zoned(crate::london()).date(),
+                h.handover.due_on
+            );
+            let notifications: Vec<Notification> = targets
+                .iter()
+                .map(|u| Notification {
+                    id: NotificationId::random(),
+                    user_id: *u,
+                    child_id: Some(h.handover.child_id),
+                    kind: "handover.overdue".into(),
+                    message: message.clone(),
+                    link: Some(format!("/children/{}/health", h.handover.child_id)),
+                    created_at: now,
+                    read_at: None,
+                    dedupe_key: format!("handover:{}:1:{}", h.handover.id, u),
+                })
+                .collect();
+            let entry = TimelineEntry {
+                id: TimelineEntryId::random(),
+                child_id: h.handover.child_id,
+                at: now,
+                actor_id: None,
+                actor_name: "Resettle".into(),
+                kind: "handover.escalated".into(),
+                summary: format!(
+                    "Handover to {} not acknowledged by {}: escalated to {} manager(s)",
+                    h.recipient_organisation_name,
+                    h.handover.due_on,
+                    notifications.len()
+                ),
+                reason: None,
+            };
+            if self.store.escalate_handover(h.handover.id, 1, now, &notifications, &entry).await? {
+                report.escalated += 1;
+                report.notifications += notifications.len();
+            }
+        }
+        if report.escalated > 0 {
+            tracing::info!(
+                escalated = report.escalated,
+                notifications = report.notifications,
+                "sweep escalated handovers"
+            );
+        }
+        Ok(report)
+    }
+
+    /// The signed-in user's notifications, newest first.
+    pub async fn notifications(&self, ctx: &Ctx) -> AppResult<Vec<Notification>> {
+        Ok(self.store.notifications(ctx.actor.user_id, 100).await?)
+    }
+
+    /// Marks one of the user's notifications read.
+    pub async fn mark_notification_read(&self, ctx: &Ctx, id: NotificationId) -> AppResult<()> {
+        self.store.mark_notification_read(id, ctx.actor.user_id, self.now()).await?;
+        Ok(())
+    }
+
+    /// Custody began at `establishment`: the latest community health assessment and the open
+    /// health needs are handed over to the establishment's healthcare team.
+    pub(crate) async fn hand_over_on_placement(
+        &self,
+        ctx: &Ctx,
+        child: ChildId,
+        establishment: OrgId,
+        kind: &str,
+    ) -> AppResult<()> {
+        let list = self.store.assessments(child).await?;
+        let community = Self::latest_of(&list, AssessmentKind::CommunityHealthAssessment);
+        let needs = self.open_health_needs(child).await?;
+        let summary = health_picture(community, &needs, "community health assessment");
+        let why = if kind == item::TRANSFER {
+            "Transfer between establishments: the receiving healthcare team needs the child's health picture"
+        } else {
+            "Placed in custody: the establishment's healthcare team needs the community health picture"
+        };
+        let (h, s) = self
+            .handover_to(
+                Some(ctx),
+                child,
+                kind,
+                community.map(|a| a.id.0),
+                summary,
+                Recipient { user_id: None, organisation_id: establishment, role: Some(Role::CustodyHealth) },
+                why,
+            )
+            .await?;
+        let entry = self.entry_for(
+            ctx,
+            child,
+            "handover.sent",
+            "Health picture handed over to the establishment's healthcare team".into(),
+            None,
+        );
+        self.store
+            .write_health(&HealthWrite {
+                handovers: vec![h],
+                shares: vec![s],
+                entries: vec![entry],
+                ..Default::default()
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The child was released: the release health summary (or, without one, the open health
+    /// needs and latest assessment) is handed over to the YJS health worker.
+    pub(crate) async fn hand_over_on_release(&self, ctx: &Ctx, child_id: ChildId, kind: &str) -> AppResult<()> {
+        let child = self.store.child(child_id, &self.scope(&ctx.actor)).await?.ok_or(AppError::NotFound)?;
+        let list = self.store.assessments(child_id).await?;
+        let summary_doc = Self::latest_of(&list, AssessmentKind::ReleaseHealthSummary);
+        let latest = summary_doc.or_else(|| list.iter().find(|a| a.status == AssessmentStatus::Complete));
+        let needs = self.open_health_needs(child_id).await?;
+        let summary = match summary_doc {
+            Some(_) => health_picture(summary_doc, &needs, "release health summary"),
+            None => format!(
+                "No release health summary was written. {}",
+                health_picture(latest, &needs, "latest assessment")
+            ),
+        };
+        let recipient = self.yjs_health_worker(&child).await?;
+        let (h, s) = self
+            .handover_to(
+                Some(ctx),
+                child_id,
+                kind,
+                latest.map(|a| a.id.0),
+                summary,
+                recipient,
+                if kind == item::TRANSFER {
+                    "Transfer between establishments: the YJS health worker keeps the child's health picture"
+                } else {
+                    "Released from custody: the YJS health worker picks up the child's health care"
+                },
+            )
+            .await?;
+        let entry = self.entry_for(
+            ctx,
+            child_id,
+            "handover.sent",
+            "Release health summary handed over to the YJS health worker".into(),
+            None,
+        );
+        self.store
+            .write_health(&HealthWrite {
+                handovers: vec![h],
+                shares: vec![s],
+                entries: vec![entry],
+                ..Default::default()
+            })
+            .await?;
+        Ok(())
+    }
+}
+
+/// A handover's words: which assessment, and the open needs.
+fn health_picture(a: Option<&Assessment>, needs: &[OpenHealthNeed], what: &str) -> String {
+    let head = match a {
+        Some(a) => format!("{} of {}", a.kind.label(), a.assessed_on),
+        None => format!("No {what} recorded"),
+    };
+    let health: Vec<&str> = needs.iter().filter(|n| n.pathway == Pathway::Health).map(|n| n.title.as_str()).collect();
+    let substance: Vec<&str> =
+        needs.iter().filter(|n| n.pathway == Pathway::SubstanceMisuse).map(|n| n.title.as_str()).collect();
+    if needs.is_empty() {
+        format!("{head}; no open health needs")
+    } else {
+        format!(
+            "{head}; open health needs: {}{}",
+            if health.is_empty() { "none".to_string() } else { health.join("; ") },
+            if substance.is_empty() { String::new() } else { format!("; substance misuse: {}", substance.join("; ")) }
+        )
+    }
+}
+
+/// A handover as people outside health see it: that it exists, with whom and its status.
+fn withhold(h: Handover) -> Handover {
+    Handover { summary: WITHHELD.into(), acknowledgement_note: None, ..h }
+}

@@ -1,0 +1,259 @@
+//! Health pages: a child's health (notes, assessments, the measures chart with its table,
+//! consent decisions, handovers, the share log, and a form to record health information),
+//! "Handovers waiting for me", "Handovers I sent", and notifications.
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use resettle_app::AppError;
+use resettle_app::health::{HandoverLine, HealthView};
+use resettle_app::storage::Notification;
+use resettle_domain::health::{HealthCategory, HealthRecordInput, Measure, MeasureKind};
+use resettle_domain::ids::{ChildId, HandoverId};
+use resettle_domain::validation::ValidationErrors;
+use serde::Deserialize;
+
+use super::{Chrome, render};
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::SignedIn;
+
+fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
+    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
+}
+
+/// The outcome measures as an SVG line chart (one line per measure), drawn with plotters
+/// without text (the table beside it carries every number and label).
+pub fn measures_svg(measures: &[Measure]) -> String {
+    use plotters::prelude::*;
+    let mut svg = String::new();
+    if measures.is_empty() {
+        return svg;
+    }
+    let first = measures.iter().map(|m| m.measured_on).min();
+    let last = measures.iter().map(|m| m.measured_on).max();
+    let (Some(first), Some(last)) = (first, last) else { return svg };
+    let days = |d: jiff::civil::Date| (d - first).get_days();
+    let span = days(last).max(1);
+    {
+        let root = SVGBackend::with_string(&mut svg, (560, 260)).into_drawing_area();
+        if root.fill(&WHITE).is_err() {
+            return String::new();
+        }
+        let chart = ChartBuilder::on(&root).margin(20).build_cartesian_2d(0..span, 0..52);
+        let Ok(mut chart) = chart else { return String::new() };
+        // Axes, without labels.
+        let axis = BLACK.stroke_width(1);
+        let _ = chart.draw_series(LineSeries::new([(0, 0), (span, 0)], axis));
+        let _ = chart.draw_series(LineSeries::new([(0, 0), (0, 52)], axis));
+        for (kind, colour) in
+            [(MeasureKind::SdqTotal, RGBColor(29, 112, 184)), (MeasureKind::HonoscaTotal, RGBColor(212, 53, 28))]
+        {
+            let points: Vec<(i32, i32)> =
+                measures.iter().filter(|m| m.kind == kind).map(|m| (days(m.measured_on), i32::from(m.score))).collect();
+            let _ = chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)));
+            let _ = chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled())));
+        }
+        let _ = root.present();
+    }
+    svg
+}
+
+#[derive(Template)]
+#[template(path = "health.html")]
+struct HealthPage {
+    chrome: Chrome,
+    view: HealthView,
+    chart: String,
+    errors: ValidationErrors,
+    category: String,
+    summary: String,
+    detail: String,
+}
+
+impl HealthPage {
+    fn categories(&self) -> Vec<(&'static str, &'static str)> {
+        HealthCategory::ALL.iter().map(|c| (c.as_str(), c.label())).collect()
+    }
+}
+
+/// The child's health page. Everyone on the team sees that handovers exist and their status;
+/// the content only those the policy lets read it.
+pub async fn health_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
+    let id: ChildId = parse_id(&id)?;
+    let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let page = HealthPage {
+        chrome: Chrome::for_user(&who, "caseload"),
+        chart: measures_svg(&view.measures),
+        view,
+        errors: ValidationErrors::new(),
+        category: String::new(),
+        summary: String::new(),
+        detail: String::new(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The "record health information" form.
+#[derive(Deserialize)]
+pub struct RecordForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    summary: String,
+    #[serde(default)]
+    detail: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Records health information from the page; it goes to the YJS health worker.
+pub async fn record_health(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<RecordForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id: ChildId = parse_id(&id)?;
+    let input = HealthRecordInput {
+        category: Some(form.category.clone()),
+        summary: Some(form.summary.clone()),
+        detail: Some(form.detail.clone()),
+        source: None,
+    };
+    match state.app.record_health(&who.ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?recorded=1")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let view =
+                state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let page = HealthPage {
+                chrome: Chrome::for_user(&who, "caseload").with_errors(true),
+                chart: measures_svg(&view.measures),
+                view,
+                errors,
+                category: form.category,
+                summary: form.summary,
+                detail: form.detail,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "handovers.html")]
+struct HandoversPage {
+    chrome: Chrome,
+    sent: bool,
+    rows: Vec<HandoverLine>,
+    errors: ValidationErrors,
+}
+
+/// "Handovers waiting for me": addressed to me, or to a role I hold there.
+pub async fn waiting_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
+    let rows =
+        state.app.handovers_waiting(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let page = HandoversPage {
+        chrome: Chrome::for_user(&who, "handovers"),
+        sent: false,
+        rows,
+        errors: ValidationErrors::new(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// "Handovers I sent that are unacknowledged".
+pub async fn sent_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
+    let rows = state.app.handovers_sent(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let page = HandoversPage {
+        chrome: Chrome::for_user(&who, "handovers-sent"),
+        sent: true,
+        rows,
+        errors: ValidationErrors::new(),
+    };
+    Ok(render(StatusCode::OK, &page))
+}
+
+/// The acknowledgement form.
+#[derive(Deserialize)]
+pub struct AckForm {
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Acknowledges a handover with an optional note.
+pub async fn acknowledge(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<AckForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id: HandoverId = parse_id(&id)?;
+    match state.app.acknowledge_handover(&who.ctx, id, Some(&form.note)).await {
+        Ok(_) => Ok(Redirect::to("/handovers?acknowledged=1").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let rows = state
+                .app
+                .handovers_waiting(&who.ctx)
+                .await
+                .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let page = HandoversPage {
+                chrome: Chrome::for_user(&who, "handovers").with_errors(true),
+                sent: false,
+                rows,
+                errors,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notifications.html")]
+struct NotificationsPage {
+    chrome: Chrome,
+    rows: Vec<Notification>,
+}
+
+/// The signed-in user's notifications.
+pub async fn notifications_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
+    let rows = state.app.notifications(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    Ok(render(StatusCode::OK, &NotificationsPage { chrome: Chrome::for_user(&who, "notifications"), rows }))
+}
+
+/// The "mark all as read" form.
+#[derive(Deserialize)]
+pub struct CsrfOnly {
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Marks every notification of the user read.
+pub async fn mark_read(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<CsrfOnly>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let rows = state.app.notifications(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    for n in rows.iter().filter(|n| n.read_at.is_none()) {
+        state
+            .app
+            .mark_notification_read(&who.ctx, n.id)
+            .await
+            .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    }
+    Ok(Redirect::to("/notifications").into_response())
+}
