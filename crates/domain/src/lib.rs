@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod child;
 pub mod custody;
 pub mod dto;
+pub mod fhir;
 pub mod ids;
 pub mod meeting;
 pub mod nhs;

@@ -4,6 +4,7 @@
 mod access;
 mod children;
 mod custody;
+mod fhir;
 mod plan;
 mod wire;
 
@@ -78,6 +79,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::patch_action))
         .routes(routes!(plan::my_actions))
         .routes(routes!(plan::meetings_needing_attention))
+        .routes(routes!(fhir::health_fhir))
         .routes(routes!(access::break_glass))
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))
