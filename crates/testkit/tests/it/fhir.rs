@@ -26,7 +26,8 @@ on_every_backend!(
 const NOW: &str = "2026-11-20T12:00:00Z";
 
 fn repo_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..");
+    root.canonicalize().unwrap_or(root)
 }
 
 /// What the validator said: `Ok(summary)` for a valid document, `Err(errors)` otherwise.
