@@ -10,6 +10,7 @@ pub mod auth;
 pub mod children;
 pub mod custody;
 pub mod error;
+pub mod fhir;
 pub mod health;
 pub mod invite;
 pub mod mail;

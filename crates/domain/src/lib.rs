@@ -9,6 +9,7 @@ pub mod calendar;
 pub mod child;
 pub mod custody;
 pub mod dto;
+pub mod fhir;
 pub mod health;
 pub mod ids;
 pub mod mail;

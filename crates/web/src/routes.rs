@@ -34,6 +34,9 @@ pub enum RoutePolicy {
     /// `Action::EditChild` / `Action::ManageTeam` on the child named in the path (or the
     /// sentence's child): the team only; 404 otherwise.
     ChildChange,
+    /// `Action::ViewHealthContent` on the child named in the path: health roles held in an
+    /// organisation on the team (403 for others on the team, 404 off it).
+    ChildHealth,
     /// `Action::ViewAuditTrail`: case managers and managers on the team (403 for others on
     /// the team, 404 off it).
     ChildAudit,
@@ -208,6 +211,7 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("POST", "/api/v1/children/{id}/health/consents", RoutePolicy::HealthContent),
     ("GET", "/api/v1/handovers", RoutePolicy::SignedIn),
     ("POST", "/api/v1/handovers/{id}/acknowledge", RoutePolicy::HandoverRecipient),
+    ("GET", "/api/v1/children/{id}/health/fhir", RoutePolicy::ChildHealth),
 ];
 
 /// Routes served outside both tables, with their policy: the front-end files.

@@ -114,6 +114,12 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
             (true, _) => forbidden,
             (false, _) => Status(StatusCode::NOT_FOUND),
         },
+        P::ChildHealth => match (in_scope, role) {
+            // YJS-A and YOI-A (the establishment) are on the team: their health roles.
+            (true, "yjs_health_worker" | "custody_health") => Status(StatusCode::OK),
+            (true, _) => forbidden,
+            (false, _) => Status(StatusCode::NOT_FOUND),
+        },
         P::AddChild => match role {
             "yjs_case_manager" | "yjs_manager" => Status(ok),
             _ => forbidden,

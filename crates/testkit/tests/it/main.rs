@@ -10,6 +10,7 @@ mod access_matrix;
 mod account;
 mod api;
 mod audit;
+mod fhir;
 mod health;
 mod key_dates;
 mod mail;

@@ -4,6 +4,7 @@
 mod access;
 mod children;
 mod custody;
+mod fhir;
 mod health;
 mod plan;
 mod wire;
@@ -88,6 +89,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(health::add_consent))
         .routes(routes!(health::list_handovers))
         .routes(routes!(health::acknowledge))
+        .routes(routes!(fhir::health_fhir))
         .routes(routes!(access::break_glass))
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))
