@@ -12,6 +12,7 @@ pub mod custody;
 pub mod error;
 pub mod invite;
 pub mod plan;
+pub mod readiness;
 pub mod secrets;
 pub mod storage;
 pub mod throttle;
@@ -40,6 +41,8 @@ pub struct Config {
     pub timescales: resettle_domain::timescales::Timescales,
     /// How long a break-glass grant lasts (`[access] break_glass_hours`, default 4).
     pub break_glass: SignedDuration,
+    /// Release readiness: the `[readiness]` section of the configuration file.
+    pub readiness: resettle_domain::readiness::ReadinessRules,
 }
 
 impl Default for Config {
@@ -50,6 +53,7 @@ impl Default for Config {
             api_token_days: 90,
             timescales: resettle_domain::timescales::Timescales::default(),
             break_glass: SignedDuration::from_hours(4),
+            readiness: resettle_domain::readiness::ReadinessRules::default(),
         }
     }
 }

@@ -7,8 +7,10 @@
 //! scope is indistinguishable from one that does not exist.
 
 pub mod plan;
+pub mod readiness;
 
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
+pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -497,7 +499,7 @@ pub struct Release {
 
 /// Everything the application needs from a database.
 #[async_trait]
-pub trait Storage: PlanStorage + Send + Sync + 'static {
+pub trait Storage: PlanStorage + ReadinessStorage + Send + Sync + 'static {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// Answers when the database does.

@@ -6,6 +6,7 @@
 //! connection settings, migrations — stays in the storage crates.
 
 pub mod plan;
+pub mod readiness;
 pub mod rows;
 
 pub use async_trait;
@@ -374,6 +375,7 @@ macro_rules! impl_storage {
                 c.created_at, c.updated_at";
 
             $crate::plan_storage!($store, $db);
+            $crate::readiness_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {

@@ -29,6 +29,7 @@ pub fn migrator() -> Migrator {
         (4, "scope indexes", include_str!("../migrations/0004_scope_indexes.sql")),
         (5, "plan", include_str!("../migrations/0005_plan.sql")),
         (6, "access", include_str!("../migrations/0006_access.sql")),
+        (8, "readiness", include_str!("../migrations/0008_readiness.sql")),
     ])
 }
 
