@@ -184,6 +184,10 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("PATCH", "/api/v1/actions/{id}", RoutePolicy::ChildChange),
     ("GET", "/api/v1/actions", RoutePolicy::Caseload),
     ("GET", "/api/v1/oversight/meetings", RoutePolicy::Oversight),
+    ("GET", "/api/v1/children/{id}/readiness", RoutePolicy::ChildRead),
+    ("GET", "/api/v1/children/{id}/release-arrangements", RoutePolicy::ChildRead),
+    ("PATCH", "/api/v1/children/{id}/release-arrangements", RoutePolicy::ChildChange),
+    ("GET", "/api/v1/caseload", RoutePolicy::Caseload),
 ];
 
 /// Routes served outside both tables, with their policy: the front-end files.

@@ -5,6 +5,7 @@ mod access;
 mod children;
 mod custody;
 mod plan;
+mod readiness;
 mod wire;
 
 use axum::extract::rejection::JsonRejection;
@@ -78,6 +79,9 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(plan::patch_action))
         .routes(routes!(plan::my_actions))
         .routes(routes!(plan::meetings_needing_attention))
+        .routes(routes!(readiness::get_readiness))
+        .routes(routes!(readiness::get_release_arrangements, readiness::patch_release_arrangements))
+        .routes(routes!(readiness::readiness_caseload))
         .routes(routes!(access::break_glass))
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))
