@@ -30,7 +30,7 @@ struct Db {
     /// Database: `sqlite://PATH` (created when missing) or `postgres://USER@HOST/DB`.
     #[arg(long, env = "RESETTLE_DATABASE_URL", default_value = "sqlite://resettle.db")]
     database_url: String,
-    /// Configuration file (TOML); its `[timescales]` section sets the deadlines. Defaults to
+    /// Configuration file (TOML); its `[timescales]` and `[readiness]` sections set the deadlines. Defaults to
     /// `resettle.toml` in the working directory when that exists.
     #[arg(long, env = "RESETTLE_CONFIG")]
     config: Option<PathBuf>,
@@ -54,10 +54,16 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     }
     figment = figment.merge(Env::prefixed("RESETTLE_TIMESCALES__").map(|k| format!("timescales.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_ACCESS__").map(|k| format!("access.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_READINESS__").map(|k| format!("readiness.{k}").into()));
     let explain = |e: figment::Error| {
         anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
     };
     let timescales: Timescales = figment.extract_inner("timescales").map_err(explain)?;
+    let readiness: resettle_domain::readiness::ReadinessRules = if figment.contains("readiness") {
+        figment.extract_inner("readiness").map_err(explain)?
+    } else {
+        resettle_domain::readiness::ReadinessRules::default()
+    };
     let access: AccessSettings = if figment.contains("access") {
         figment.extract_inner("access").map_err(explain)?
     } else {
@@ -69,6 +75,7 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     Ok(Config {
         timescales,
         break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
+        readiness,
         ..Config::default()
     })
 }

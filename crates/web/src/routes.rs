@@ -13,7 +13,7 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::pages::{access, account, admin, auth, children, custody, plan};
+use crate::pages::{access, account, admin, auth, children, custody, plan, readiness};
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -127,6 +127,10 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/actions/{id}", ChildRead, get(plan::action_page)),
         page(p.clone(), "/actions/{id}", ChildChange, post(plan::update_action)),
         page(g.clone(), "/actions", Caseload, get(plan::my_actions_page)),
+        page(g.clone(), "/readiness", Caseload, get(readiness::caseload_page)),
+        page(g.clone(), "/gaps", Oversight, get(readiness::gaps_page)),
+        page(g.clone(), "/children/{id}/release-arrangements", ChildRead, get(readiness::arrangements_form)),
+        page(p.clone(), "/children/{id}/release-arrangements", ChildChange, post(readiness::save_arrangements)),
         page(g.clone(), "/find-a-child", BreakGlass, get(access::find_child_page)),
         page(p.clone(), "/find-a-child", BreakGlass, post(access::find_child)),
         page(g.clone(), "/children/{id}/break-glass", BreakGlass, get(access::break_glass_page)),

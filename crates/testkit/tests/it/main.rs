@@ -14,5 +14,6 @@ mod key_dates;
 mod pages;
 mod plan;
 mod plan_pages;
+mod readiness;
 mod sessions;
 mod storage;

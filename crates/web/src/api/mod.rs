@@ -5,7 +5,7 @@ mod access;
 mod children;
 mod custody;
 mod plan;
-mod readiness;
+pub(crate) mod readiness;
 mod wire;
 
 use axum::extract::rejection::JsonRejection;

@@ -8,6 +8,7 @@ pub(crate) mod auth;
 pub(crate) mod children;
 pub(crate) mod custody;
 pub(crate) mod plan;
+pub(crate) mod readiness;
 
 use askama::Template;
 use axum::Router;
