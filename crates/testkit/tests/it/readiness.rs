@@ -198,7 +198,7 @@ fn names(c: &Value) -> Vec<String> {
 
 async fn the_caseload_filters_sorts_and_counts_children_in_custody(b: Backend) -> anyhow::Result<()> {
     let (w, est) = start(b).await?;
-    sentenced(&w, &est, "Rhea", "Redfern", RELEASE).await?; // red, 21 days
+    let rhea = sentenced(&w, &est, "Rhea", "Redfern", RELEASE).await?; // red, 21 days
     sentenced(&w, &est, "Gus", "Greenway", "2027-09-01").await?; // green, far off
     remanded(&w, &est, "Amber", "2027-02-10").await?; // amber: bail address due 3 February
     w.child("Nell", "Notin").await?; // not in custody: not listed
@@ -209,13 +209,14 @@ async fn the_caseload_filters_sorts_and_counts_children_in_custody(b: Backend) -
     assert_eq!(c["counts"], json!({"total": 3, "green": 1, "amber": 1, "red": 1}));
     // Sorted by days to release by default: the remand's court date (9 days) first.
     assert_eq!(names(&c), ["Amber", "Rhea", "Gus"]);
-    let rhea = &c["children"][1];
-    assert_eq!(rhea["status"], "red");
-    assert_eq!(rhea["days_to_release"], 21);
-    assert!(rhea["reasons"].as_array().unwrap().iter().any(|r| s(r).starts_with("No confirmed address yet")), "{rhea}");
-    assert_eq!(rhea["next_deadline"], json!({"key": "accommodation", "due_by": "2027-01-25"}));
-    assert_eq!(rhea["overdue_actions"], 0);
-    assert_eq!(rhea["unacknowledged_handovers"], Value::Null);
+    let row = &c["children"][1];
+    assert_eq!(row["id"], rhea.as_str());
+    assert_eq!(row["status"], "red");
+    assert_eq!(row["days_to_release"], 21);
+    assert!(row["reasons"].as_array().unwrap().iter().any(|r| s(r).starts_with("No confirmed address yet")), "{row}");
+    assert_eq!(row["next_deadline"], json!({"key": "accommodation", "due_by": "2027-01-25"}));
+    assert_eq!(row["overdue_actions"], 0);
+    assert_eq!(row["unacknowledged_handovers"], Value::Null);
     assert_eq!(c["children"][0]["custody"], "remand");
 
     let (_, c) = api.get("/api/v1/caseload?status=red").await?;
@@ -229,8 +230,29 @@ async fn the_caseload_filters_sorts_and_counts_children_in_custody(b: Backend) -
     assert_eq!(names(&c), ["Amber", "Rhea"]);
     let (_, c) = api.get(&format!("/api/v1/caseload?organisation={}", w.yjs.id)).await?;
     assert_eq!(c["counts"]["total"], 3);
+    // The case manager who added the children is named on their teams: "My children" has all
+    // three. A colleague in the same service sees them under "My organisation" only.
     let (_, c) = api.get("/api/v1/caseload?view=mine").await?;
-    assert_eq!(c["counts"]["total"], 0, "the case manager is not named on any team: {c}");
+    assert_eq!(c["counts"]["total"], 3, "{c}");
+    let (_, colleague) = w.t.user("colin.league@yjs-a.example.org", "YJS-A", "yjs_case_manager").await?;
+    let colleague = w.t.api(&colleague);
+    let (_, c) = colleague.get("/api/v1/caseload?view=mine").await?;
+    assert_eq!(c["counts"]["total"], 0, "{c}");
+    let (_, c) = colleague.get("/api/v1/caseload?view=organisation").await?;
+    assert_eq!(c["counts"]["total"], 3, "{c}");
+    // Someone in another service sees none of them.
+    w.t.org("YJS-B", "yjs").await?;
+    let (_, other) = w.t.user("other@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
+    let (_, c) = w.t.api(&other).get("/api/v1/caseload").await?;
+    assert_eq!(c["counts"]["total"], 0, "{c}");
+    let (_, c) = api.get("/api/v1/caseload?pathway=accommodation").await?;
+    assert_eq!(c["counts"]["total"], 0, "no open accommodation need yet: {c}");
+    let body = json!({"pathway": "accommodation", "need": "accommodation_address",
+        "owner_organisation_id": w.yjs.id.to_string()});
+    let (status, r) = api.post(&format!("/api/v1/children/{rhea}/plan/needs"), &body).await?;
+    assert_eq!(status, StatusCode::CREATED, "{rhea} {r}");
+    let (_, c) = api.get("/api/v1/caseload?pathway=accommodation").await?;
+    assert_eq!(names(&c), ["Rhea"]);
 
     // Bad filter values: 400, naming each parameter.
     for (query, param) in [
@@ -250,8 +272,16 @@ async fn the_caseload_filters_sorts_and_counts_children_in_custody(b: Backend) -
 }
 
 async fn the_caseload_and_gaps_pages_show_the_red_item_and_who_owns_it(b: Backend) -> anyhow::Result<()> {
-    let (w, est) = start(b).await?;
-    let id = sentenced(&w, &est, "Rhea", "Redfern", RELEASE).await?;
+    // Managers sign in with a second factor, which needs the real clock: the dates are worked
+    // out from today.
+    let w = Yjs::start(b).await?;
+    let est = w.t.org_named("YOI-A", "Wetherby Lane YOI", "yoi").await?.id.to_string();
+    let cal = resettle_domain::calendar::Calendar::england_and_wales();
+    let today = w.t.app.today();
+    let release = cal.add_working_days(today, 15)?;
+    let due = cal.add_working_days(release, -20)?;
+    let late = resettle_domain::readiness::days_between(due, today);
+    let id = sentenced(&w, &est, "Rhea", "Redfern", &release.to_string()).await?;
     let la = w.t.org_named("LA-A", "Aireborough Council", "local_authority").await?;
     // The accommodation need is owned by the local authority.
     let body = json!({"pathway": "accommodation", "need": "accommodation_address",
@@ -282,12 +312,30 @@ async fn the_caseload_and_gaps_pages_show_the_red_item_and_who_owns_it(b: Backen
     assert!(page.body.contains("Redfern"), "{}", page.body);
     assert!(page.body.contains("No confirmed address yet"), "{}", page.body);
     assert!(page.body.contains("Aireborough Council"), "owner: {}", page.body);
-    assert!(page.body.contains("7 days late"), "{}", page.body);
+    assert!(page.body.contains(&format!("{late} days late")), "{}", page.body);
 
     // Recording the accommodation on the page takes it off the gaps.
     let form = browser.get(&format!("/children/{id}/release-arrangements")).await?;
     assert_eq!(form.status, StatusCode::OK);
     let csrf = browser.csrf_token(&format!("/children/{id}/release-arrangements")).await?;
+    // A date that is not a date: the form comes back with the error and what was typed.
+    let r = browser
+        .post_form(
+            &format!("/children/{id}/release-arrangements"),
+            &[
+                ("csrf_token", &csrf),
+                ("version", "0"),
+                ("accommodation_address", "9 Typed Lane"),
+                ("accommodation_confirmed_on-day", "31"),
+                ("accommodation_confirmed_on-month", "2"),
+                ("accommodation_confirmed_on-year", "2027"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("govuk-error-summary"), "{}", r.body);
+    assert!(r.body.contains("9 Typed Lane"), "{}", r.body);
+    assert_eq!(w.t.db.count("release_arrangements").await?, 0);
     let r = browser
         .post_form(
             &format!("/children/{id}/release-arrangements"),
@@ -295,11 +343,16 @@ async fn the_caseload_and_gaps_pages_show_the_red_item_and_who_owns_it(b: Backen
                 ("csrf_token", &csrf),
                 ("version", "0"),
                 ("accommodation_address", "14 Example Row"),
-                ("accommodation_confirmed_on", "2027-02-01"),
+                ("accommodation_confirmed_on-day", &today.day().to_string()),
+                ("accommodation_confirmed_on-month", &today.month().to_string()),
+                ("accommodation_confirmed_on-year", &today.year().to_string()),
             ],
         )
         .await?;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let form = browser.get(&format!("/children/{id}/release-arrangements?notice=saved")).await?;
+    assert!(form.body.contains("Release arrangements saved"), "{}", form.body);
+    assert!(form.body.contains("14 Example Row"), "{}", form.body);
     let page = manager.get("/gaps").await?;
     assert!(!page.body.contains("No confirmed address yet"), "{}", page.body);
     Ok(())
