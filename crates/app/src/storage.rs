@@ -10,7 +10,7 @@ pub mod plan;
 pub mod readiness;
 
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
-pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage};
+pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -396,6 +396,8 @@ pub struct SyntheticBatch {
     pub meetings: Vec<resettle_domain::meeting::Meeting>,
     /// Actions.
     pub actions: Vec<resettle_domain::action_item::ActionItem>,
+    /// Release arrangements of open custody episodes.
+    pub release_arrangements: Vec<StoredArrangements>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.

@@ -1439,6 +1439,7 @@ macro_rules! impl_storage {
                     bulk!(b.need_updates, 8, push_need_updates_insert);
                     bulk!(b.meetings, 19, push_meetings_insert);
                     bulk!(b.actions, 13, push_actions_insert);
+                    bulk!(b.release_arrangements, 20, push_release_arrangements_insert);
                     tx.commit().await.map_err(db_error)
                 }
             }

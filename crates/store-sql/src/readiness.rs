@@ -203,6 +203,38 @@ macro_rules! readiness_storage {
                 .collect()
         }
 
+        fn push_release_arrangements_insert<'a>(qb: &mut Qb<'a>, rows: &'a [StoredArrangements]) {
+            qb.push(
+                "INSERT INTO release_arrangements (episode_id, child_id, accommodation_address, accommodation_confirmed_on, \
+                 accommodation_confirmed_by, ete_arrangement, ete_starts_on, constructive_activity, gp_practice, \
+                 gp_registered_on, first_appointment_on, first_appointment_time, first_appointment_place, \
+                 first_appointment_with, gate_met_by, transport, court_plan, bail_accommodation, version, updated_at) ",
+            );
+            qb.push_values(rows, |mut r, s| {
+                let a = &s.arrangements;
+                r.push_bind(s.episode_id.0)
+                    .push_bind(s.child_id.0)
+                    .push_bind(&a.accommodation_address)
+                    .push_bind(a.accommodation_confirmed_on.map(date))
+                    .push_bind(&a.accommodation_confirmed_by)
+                    .push_bind(&a.ete_arrangement)
+                    .push_bind(a.ete_starts_on.map(date))
+                    .push_bind(&a.constructive_activity)
+                    .push_bind(&a.gp_practice)
+                    .push_bind(a.gp_registered_on.map(date))
+                    .push_bind(a.first_appointment_on.map(date))
+                    .push_bind(&a.first_appointment_time)
+                    .push_bind(&a.first_appointment_place)
+                    .push_bind(&a.first_appointment_with)
+                    .push_bind(&a.gate_met_by)
+                    .push_bind(&a.transport)
+                    .push_bind(&a.court_plan)
+                    .push_bind(&a.bail_accommodation)
+                    .push_bind(a.version)
+                    .push_bind(ts(s.updated_at));
+            });
+        }
+
         #[$crate::async_trait::async_trait]
         impl ReadinessStorage for $store {
             async fn readiness_rows(&self, scope: &ChildScope, q: &ReadinessQuery) -> StorageResult<Vec<ReadinessRow>> {

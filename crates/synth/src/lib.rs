@@ -16,6 +16,7 @@
 
 mod names;
 mod plan;
+mod readiness;
 
 use jiff::civil::Date;
 use jiff::{Span, Timestamp, ToSpan};

@@ -15,6 +15,19 @@ use resettle_domain::timeline::TimelineEntry;
 
 use super::StorageResult;
 
+/// Release arrangements as stored, for bulk loading.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredArrangements {
+    /// The child.
+    pub child_id: ChildId,
+    /// The custody episode they belong to.
+    pub episode_id: EpisodeId,
+    /// What is arranged.
+    pub arrangements: ReleaseArrangements,
+    /// When last changed.
+    pub updated_at: Timestamp,
+}
+
 /// Which children in custody to read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ReadinessQuery {
