@@ -218,7 +218,8 @@ fn custody_dates(row: &ReadinessRow) -> CustodyDates {
     }
 }
 
-const NOT_IN_CUSTODY: &str = "This child is not in custody: release arrangements are recorded while a child is in custody";
+const NOT_IN_CUSTODY: &str =
+    "This child is not in custody: release arrangements are recorded while a child is in custody";
 
 impl App {
     // ---- Health handovers: the ONE place readiness reads them. ----
@@ -264,7 +265,9 @@ impl App {
         let row = self.child_row(ctx, child_id).await?;
         self.audit(ctx, "read", "readiness", Some(child_id)).await?;
         let readiness = match &row {
-            Some(r) => self.assess_rows(std::slice::from_ref(r)).await?.into_iter().next().unwrap_or(Readiness::NotApplicable),
+            Some(r) => {
+                self.assess_rows(std::slice::from_ref(r)).await?.into_iter().next().unwrap_or(Readiness::NotApplicable)
+            }
             None => Readiness::NotApplicable,
         };
         Ok(ChildReadiness { child, row, readiness })
@@ -365,7 +368,9 @@ impl App {
                 lines.sort_by_key(|l| (l.days_to_release.is_none(), l.days_to_release, name(l)));
             }
             ReadinessSort::Status => {
-                lines.sort_by_key(|l| (std::cmp::Reverse(l.status), l.days_to_release.is_none(), l.days_to_release, name(l)));
+                lines.sort_by_key(|l| {
+                    (std::cmp::Reverse(l.status), l.days_to_release.is_none(), l.days_to_release, name(l))
+                });
             }
         }
         let mut counts = StatusCounts::default();
@@ -431,7 +436,11 @@ impl App {
                 None => {
                     let mut counts = StatusCounts::default();
                     counts.add(status);
-                    by_org.push(OrganisationReadiness { organisation_id: row.yjs_id, name: row.yjs_name.clone(), counts });
+                    by_org.push(OrganisationReadiness {
+                        organisation_id: row.yjs_id,
+                        name: row.yjs_name.clone(),
+                        counts,
+                    });
                 }
             }
         }

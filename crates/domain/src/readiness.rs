@@ -300,9 +300,7 @@ impl ReleaseArrangements {
     /// are decided elsewhere and answer `false`).
     pub fn done(&self, key: ItemKey) -> bool {
         match key {
-            ItemKey::Accommodation => {
-                self.accommodation_address.is_some() && self.accommodation_confirmed_on.is_some()
-            }
+            ItemKey::Accommodation => self.accommodation_address.is_some() && self.accommodation_confirmed_on.is_some(),
             ItemKey::Ete => self.ete_arrangement.is_some() && self.ete_starts_on.is_some(),
             ItemKey::ConstructiveActivity => self.constructive_activity.is_some(),
             ItemKey::GpRegistration => self.gp_practice.is_some() && self.gp_registered_on.is_some(),
@@ -743,12 +741,8 @@ mod tests {
         assert_eq!(item(&r, ItemKey::BailAccommodation).due_by, Some(date(2027, 2, 3)));
         assert_eq!(r.status(), Some(RagStatus::Amber));
 
-        let r = assess(
-            &cal,
-            &ReadinessRules::default(),
-            &facts(CustodyDates::Remanded { next_court_date: None }),
-            today,
-        );
+        let r =
+            assess(&cal, &ReadinessRules::default(), &facts(CustodyDates::Remanded { next_court_date: None }), today);
         assert!(item(&r, ItemKey::BailAccommodation).reason.contains("record the next court date"));
         assert_eq!(r.status(), Some(RagStatus::Amber));
         assert_eq!(

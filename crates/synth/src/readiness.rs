@@ -12,14 +12,8 @@ use crate::plan::PlanFor;
 use crate::{Generator, SynthRng, at, pick};
 
 const STREETS: &[&str] = &["Mill Lane", "Station Road", "Church Street", "Park View", "Victoria Terrace", "Oak Close"];
-const PLACES: &[&str] = &[
-    "supported lodgings",
-    "with mum",
-    "with grandparents",
-    "foster placement",
-    "semi-independent flat",
-    "with dad",
-];
+const PLACES: &[&str] =
+    &["supported lodgings", "with mum", "with grandparents", "foster placement", "semi-independent flat", "with dad"];
 const ETE: &[&str] = &[
     "College: motor vehicle level 1",
     "Pupil referral unit, full timetable",
@@ -60,12 +54,8 @@ impl Generator {
         match release {
             Some(release) => {
                 if rng.random_bool(chance) {
-                    a.accommodation_address = Some(format!(
-                        "{} {}, {}",
-                        rng.random_range(1..120),
-                        pick(rng, STREETS),
-                        pick(rng, PLACES)
-                    ));
+                    a.accommodation_address =
+                        Some(format!("{} {}, {}", rng.random_range(1..120), pick(rng, STREETS), pick(rng, PLACES)));
                     a.accommodation_confirmed_on = Some(day_between(rng, opened, today));
                     a.accommodation_confirmed_by = Some("Accommodation officer, local authority".into());
                     changes += 1;

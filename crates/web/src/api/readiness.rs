@@ -180,7 +180,8 @@ fn arrangements_json(a: &ReleaseArrangements, plan_shared_on: Option<jiff::civil
     }
 }
 
-const NOT_IN_CUSTODY: &str = "This child is not in custody: release arrangements are recorded while a child is in custody";
+const NOT_IN_CUSTODY: &str =
+    "This child is not in custody: release arrangements are recorded while a child is in custody";
 
 /// The release arrangements of the child's current custody episode (404 when not in custody).
 #[utoipa::path(get, path = "/api/v1/children/{id}/release-arrangements", tag = "readiness",
@@ -407,7 +408,9 @@ impl From<&CaseloadLine> for ReadinessCaseloadItem {
             items: l.items.iter().map(ReadinessItemJson::from).collect(),
             release_date: l.release_date.map(|d| d.to_string()),
             days_to_release: l.days_to_release,
-            next_deadline: l.next_deadline.map(|(k, d)| NextDeadlineJson { key: k.as_str().into(), due_by: d.to_string() }),
+            next_deadline: l
+                .next_deadline
+                .map(|(k, d)| NextDeadlineJson { key: k.as_str().into(), due_by: d.to_string() }),
             overdue_actions: l.overdue_actions,
             unacknowledged_handovers: l.unacknowledged_handovers,
         }

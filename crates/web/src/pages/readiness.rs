@@ -15,7 +15,9 @@ use resettle_domain::child::Child;
 use resettle_domain::custody::EpisodeKind;
 use resettle_domain::ids::{ChildId, OrgId};
 use resettle_domain::plan::Pathway;
-use resettle_domain::readiness::{ItemKey, RagStatus, Readiness, ReadinessItem, ReleaseArrangements, ReleaseArrangementsInput};
+use resettle_domain::readiness::{
+    ItemKey, RagStatus, Readiness, ReadinessItem, ReleaseArrangements, ReleaseArrangementsInput,
+};
 use resettle_domain::validation::ValidationErrors;
 
 use super::{Chrome, date_from_parts, date_parts, render};
@@ -92,7 +94,15 @@ fn filter_query(p: &ShownParams) -> String {
 
 fn urlencode(s: &str) -> String {
     s.chars()
-        .map(|c| if c.is_ascii_alphanumeric() || "-_.".contains(c) { c.to_string() } else { format!("%{:02X}", c as u32) })
+        .map(
+            |c| {
+                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
+                    c.to_string()
+                } else {
+                    format!("%{:02X}", c as u32)
+                }
+            },
+        )
         .collect()
 }
 
@@ -137,17 +147,21 @@ pub async fn caseload_page(
     pathways.extend(Pathway::ALL.iter().map(|p| (p.as_str().to_string(), p.label().to_string())));
     let view = if mine { "mine" } else { "organisation" };
     let filters = filter_query(&shown);
-    let columns = [("Child", Some(ReadinessSort::Name)), ("Readiness", Some(ReadinessSort::Status)), ("Release", Some(ReadinessSort::DaysToRelease))]
-        .into_iter()
-        .map(|(label, key)| {
-            let key = key.unwrap_or_default();
-            SortLink {
-                label,
-                href: format!("/readiness?view={view}&sort={}{filters}", key.as_str()),
-                aria_sort: if key == sort { "ascending" } else { "none" },
-            }
-        })
-        .collect();
+    let columns = [
+        ("Child", Some(ReadinessSort::Name)),
+        ("Readiness", Some(ReadinessSort::Status)),
+        ("Release", Some(ReadinessSort::DaysToRelease)),
+    ]
+    .into_iter()
+    .map(|(label, key)| {
+        let key = key.unwrap_or_default();
+        SortLink {
+            label,
+            href: format!("/readiness?view={view}&sort={}{filters}", key.as_str()),
+            aria_sort: if key == sort { "ascending" } else { "none" },
+        }
+    })
+    .collect();
     let page = CaseloadPage {
         chrome: Chrome::for_user(&who, "readiness").with_errors(!errors.is_empty()),
         mine,
