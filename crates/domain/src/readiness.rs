@@ -835,7 +835,9 @@ mod tests {
                 plan_shared_on: shared.then_some(date(2020, 1, 1)),
             };
             let r = assess(&cal, &rules, &f, today);
-            let Readiness::Assessed { status, items, .. } = &r else { panic!("not assessed") };
+            let Readiness::Assessed { status, items, .. } = &r else {
+                return Err(TestCaseError::fail("a sentenced child is always assessed"));
+            };
             let keys: Vec<_> = items.iter().map(|i| i.key).collect();
             prop_assert_eq!(keys, ItemKey::SENTENCE.to_vec());
             // The child's status is the worst item.
