@@ -313,6 +313,17 @@ async function runJourney (browser, javaScript) {
     await axeCheck(page, 'my plan', javaScript)
   })
 
+  await step(`${mode}: release readiness and release arrangements`, async () => {
+    await page.goto(`${BASE_URL}/readiness?view=organisation`)
+    assert(/release readiness/i.test(await page.locator('h1').innerText()), 'no "Release readiness" heading')
+    assert(await page.locator('#counts').count() === 1, 'no counts on the readiness caseload')
+    await screenshot(page, `${mode}-9-readiness`)
+    await axeCheck(page, 'readiness caseload', javaScript)
+    await page.goto(planUrl.replace(/\/plan$/, '/release-arrangements'))
+    assert(await page.locator('#readiness').count() === 1, 'no readiness on the release arrangements page')
+    await axeCheck(page, 'release arrangements', javaScript)
+  })
+
   await step(`${mode}: sign out`, async () => {
     const button = page.locator('header form button').filter({ hasText: /^\s*Sign out\b/ })
     assert(await button.count() >= 1, 'no <button> "Sign out" inside a form in the <header>')

@@ -46,6 +46,8 @@ pub struct Figures {
     pub releases_until: Date,
     /// One row per youth justice service and secure establishment.
     pub organisations: Vec<OrganisationFigures>,
+    /// Release readiness by youth justice service, and open needs by pathway.
+    pub readiness: crate::readiness::ReadinessFigures,
 }
 
 fn denied_as_forbidden(d: Decision) -> AppResult<()> {
@@ -177,7 +179,8 @@ impl App {
         let today = self.today();
         let releases_until = today.checked_add(RELEASE_WINDOW_DAYS.days()).unwrap_or(today);
         let organisations = self.store.organisation_figures(today, releases_until).await?;
+        let readiness = self.readiness_figures(ctx).await?;
         self.audit(ctx, "read", "aggregates", None).await?;
-        Ok(Figures { today, releases_until, organisations })
+        Ok(Figures { today, releases_until, organisations, readiness })
     }
 }

@@ -4,8 +4,9 @@ use std::collections::HashMap;
 
 use resettle_domain::fhir::{
     Bundle, ExportChild, ExportNeed, ExportOrganisation, ExportPerson, ExportTeamMember, HealthExport, HealthPathway,
-    OutcomeMeasure, SharingDecision, health_bundle,
+    Instrument, OutcomeMeasure, Rater, SharingChoice, SharingDecision, health_bundle,
 };
+use resettle_domain::health::{self, MeasureKind};
 use resettle_domain::ids::{ChildId, OrgId, UserId};
 use resettle_domain::org::OrgKind;
 use resettle_domain::policy::{Action, Decision, decide, sees_health_details};
@@ -29,18 +30,14 @@ impl App {
         let today = self.today();
         let team = self.store.team(child_id).await?;
 
-        // wired when health lands: the outcome measures and consent and sharing decisions come
-        // from `resettle_domain::health`, and a recorded decision that lets non-health roles
-        // read health content sets `sharing_allowed`.
-        let (measures, consents, sharing_allowed): (Vec<OutcomeMeasure>, Vec<SharingDecision>, bool) =
-            (Vec::new(), Vec::new(), false);
-
+        // A health role in an organisation on the team, or a recorded consent or sharing
+        // decision naming one of the caller's organisations, opens the health record.
         let members: Vec<TeamMember> = team.iter().map(|t| t.member.clone()).collect();
+        let grants = self.sharing_grants(child_id).await?;
+        let sharing_allowed = sees_health_details(&ctx.actor, &members, today, &grants);
         match decide(&ctx.actor, Action::ViewHealthContent { sharing_allowed }, Some(true)) {
             Decision::Deny(why) => return Err(AppError::Forbidden(why)),
-            Decision::Allow(_) if !sharing_allowed && !sees_health_details(&ctx.actor, &members, today) => {
-                return Err(AppError::Forbidden(HEALTH_ROLE_ELSEWHERE));
-            }
+            Decision::Allow(_) if !sharing_allowed => return Err(AppError::Forbidden(HEALTH_ROLE_ELSEWHERE)),
             Decision::Allow(_) => {}
         }
 
@@ -100,6 +97,42 @@ impl App {
                     .collect(),
             }),
         };
+        let measures: Vec<OutcomeMeasure> = self
+            .store
+            .measures(child_id)
+            .await?
+            .into_iter()
+            .map(|m| OutcomeMeasure {
+                id: m.id.0,
+                instrument: match m.kind {
+                    MeasureKind::SdqTotal => Instrument::SdqTotal,
+                    MeasureKind::HonoscaTotal => Instrument::HonoscaTotal,
+                },
+                score: m.score,
+                rater: match m.rater {
+                    health::Rater::SelfReport => Rater::SelfReport,
+                    health::Rater::Parent => Rater::Parent,
+                    health::Rater::Clinician => Rater::Clinician,
+                },
+                date: m.measured_on,
+            })
+            .collect();
+        let consents: Vec<SharingDecision> = self
+            .store
+            .consents(child_id)
+            .await?
+            .into_iter()
+            .map(|c| SharingDecision {
+                id: c.id.0,
+                decision: if c.decision.allows_sharing() { SharingChoice::Permit } else { SharingChoice::Deny },
+                with_organisation: Some(organisation(c.share_with_organisation_id)),
+                with_role: c.share_with_role,
+                purpose: c.purpose.clone(),
+                date: c.decided_on,
+                capacity_basis: c.capacity.label().to_string(),
+                lawful_basis: c.lawful_basis.map(|b| b.label().to_string()),
+            })
+            .collect();
         let d = &child.details;
         let export = HealthExport {
             child: ExportChild {

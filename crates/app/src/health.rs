@@ -85,8 +85,12 @@ pub struct RecordedHealth {
 pub struct SweepReport {
     /// Overdue handovers escalated now.
     pub escalated: usize,
-    /// Notifications written.
+    /// Notifications written (each also queued as an email).
     pub notifications: usize,
+    /// Emails the relay accepted in this sweep.
+    pub emails_sent: u32,
+    /// Emails that failed and wait for a retry.
+    pub emails_failed: u32,
 }
 
 fn allowed(d: Decision) -> AppResult<()> {
@@ -784,6 +788,9 @@ impl App {
                 report.notifications += notifications.len();
             }
         }
+        let delivery = self.deliver_email().await?;
+        report.emails_sent = delivery.sent;
+        report.emails_failed = delivery.failed;
         if report.escalated > 0 {
             tracing::info!(
                 escalated = report.escalated,

@@ -15,6 +15,7 @@ pub mod health;
 pub mod invite;
 pub mod mail;
 pub mod plan;
+pub mod readiness;
 pub mod secrets;
 pub mod storage;
 pub mod throttle;
@@ -45,6 +46,8 @@ pub struct Config {
     pub break_glass: SignedDuration,
     /// Email: the `[mail]` section (the relay and the sender).
     pub mail: mail::MailSettings,
+    /// Release readiness: the `[readiness]` section of the configuration file.
+    pub readiness: resettle_domain::readiness::ReadinessRules,
 }
 
 impl Default for Config {
@@ -56,6 +59,7 @@ impl Default for Config {
             timescales: resettle_domain::timescales::Timescales::default(),
             break_glass: SignedDuration::from_hours(4),
             mail: mail::MailSettings::default(),
+            readiness: resettle_domain::readiness::ReadinessRules::default(),
         }
     }
 }

@@ -9,10 +9,12 @@
 pub mod health;
 pub mod outbox;
 pub mod plan;
+pub mod readiness;
 
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
 pub use outbox::{OutboxCounts, OutboxStorage, QueuedEmail};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
+pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -410,6 +412,8 @@ pub struct SyntheticBatch {
     pub handovers: Vec<resettle_domain::health::Handover>,
     /// Share-log lines.
     pub shares: Vec<resettle_domain::health::ShareLogEntry>,
+    /// Release arrangements of open custody episodes.
+    pub release_arrangements: Vec<StoredArrangements>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.
@@ -513,7 +517,7 @@ pub struct Release {
 
 /// Everything the application needs from a database.
 #[async_trait]
-pub trait Storage: PlanStorage + HealthStorage + OutboxStorage + Send + Sync + 'static {
+pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + Send + Sync + 'static {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// Answers when the database does.

@@ -30,7 +30,7 @@ struct Db {
     /// Database: `sqlite://PATH` (created when missing) or `postgres://USER@HOST/DB`.
     #[arg(long, env = "RESETTLE_DATABASE_URL", default_value = "sqlite://resettle.db")]
     database_url: String,
-    /// Configuration file (TOML); its `[timescales]` section sets the deadlines. Defaults to
+    /// Configuration file (TOML); its `[timescales]` and `[readiness]` sections set the deadlines. Defaults to
     /// `resettle.toml` in the working directory when that exists.
     #[arg(long, env = "RESETTLE_CONFIG")]
     config: Option<PathBuf>,
@@ -55,10 +55,16 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     figment = figment.merge(Env::prefixed("RESETTLE_TIMESCALES__").map(|k| format!("timescales.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_ACCESS__").map(|k| format!("access.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_MAIL__").map(|k| format!("mail.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_READINESS__").map(|k| format!("readiness.{k}").into()));
     let explain = |e: figment::Error| {
         anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
     };
     let timescales: Timescales = figment.extract_inner("timescales").map_err(explain)?;
+    let readiness: resettle_domain::readiness::ReadinessRules = if figment.contains("readiness") {
+        figment.extract_inner("readiness").map_err(explain)?
+    } else {
+        resettle_domain::readiness::ReadinessRules::default()
+    };
     let access: AccessSettings = if figment.contains("access") {
         figment.extract_inner("access").map_err(explain)?
     } else {
@@ -81,6 +87,7 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
         timescales,
         break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
         mail,
+        readiness,
         ..Config::default()
     })
 }
@@ -458,9 +465,16 @@ async fn run(cli: Cli) -> Result<()> {
             let app = app_for(&db).await?;
             let report = app.sweep(app.now()).await?;
             println!(
-                "Sweep done: {} overdue handover(s) escalated, {} notification(s) written.",
-                report.escalated, report.notifications
+                "Sweep done: {} overdue handover(s) escalated, {} notification(s) written, {} email(s) sent, {} email(s) waiting to retry.",
+                report.escalated, report.notifications, report.emails_sent, report.emails_failed
             );
+            let outbox = app.outbox_counts().await?;
+            if app.config().mail.relay.is_none() && outbox.waiting + outbox.retrying > 0 {
+                println!(
+                    "{} email(s) are waiting in the outbox: no relay is set ([mail] relay in resettle.toml, or RESETTLE_MAIL__RELAY).",
+                    outbox.waiting + outbox.retrying
+                );
+            }
             Ok(())
         }
         Command::Audit { command: AuditCommand::Verify { db } } => {
@@ -517,9 +531,13 @@ fn spawn_sweeper(app: App, every: std::time::Duration) {
         loop {
             ticker.tick().await;
             match app.sweep(app.now()).await {
-                Ok(r) if r.escalated > 0 => {
-                    tracing::info!(escalated = r.escalated, notifications = r.notifications, "handover sweep")
-                }
+                Ok(r) if r.escalated > 0 || r.emails_sent > 0 || r.emails_failed > 0 => tracing::info!(
+                    escalated = r.escalated,
+                    notifications = r.notifications,
+                    emails_sent = r.emails_sent,
+                    emails_failed = r.emails_failed,
+                    "sweep"
+                ),
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = ?e, "handover sweep failed; trying again at the next interval"),
             }

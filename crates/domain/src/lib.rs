@@ -18,6 +18,7 @@ pub mod nhs;
 pub mod org;
 pub mod plan;
 pub mod policy;
+pub mod readiness;
 pub mod sentence;
 pub mod team;
 pub mod timeline;

@@ -54,7 +54,26 @@ impl OutgoingEmail {
     }
 }
 
+/// The email sent for an in-app notification of `kind`: a subject and a body that say what
+/// kind of thing is waiting and where to find it, and nothing about the child.
+pub fn notification_email(kind: &str) -> (String, String) {
+    let what = match kind {
+        "handover.overdue" => "A health handover you oversee has not been acknowledged in time",
+        "readiness.escalated" => "A child's release arrangements need attention",
+        "action.overdue" => "An action you oversee is overdue",
+        _ => "You have a new notification",
+    };
+    (
+        format!("Resettle: {}", what.to_lowercase()),
+        format!(
+            "{what}.\n\nSign in to Resettle and open Notifications to see it. This email does not \
+             name the child: the details are in Resettle, where only the people who may see them can.\n"
+        ),
+    )
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
@@ -73,6 +92,14 @@ mod tests {
             prop_assert!(retry_delay(n + 1) >= retry_delay(n));
             prop_assert!(retry_delay(n) >= FIRST_RETRY && retry_delay(n) <= LONGEST_RETRY);
         }
+    }
+
+    #[test]
+    fn notification_emails_name_no_child() {
+        let (subject, body) = notification_email("handover.overdue");
+        assert_eq!(subject, "Resettle: a health handover you oversee has not been acknowledged in time");
+        assert!(body.starts_with("A health handover you oversee has not been acknowledged in time."));
+        assert!(notification_email("something.new").0.contains("new notification"));
     }
 
     #[test]

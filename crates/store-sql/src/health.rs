@@ -343,6 +343,26 @@ macro_rules! health_storage {
                 .await
                 .map_err(db_error)?;
                 n += done.rows_affected();
+                if done.rows_affected() == 1 {
+                    // Each new notification is also emailed, queued in this same transaction:
+                    // the outbox sends it (see `resettle_app::mail`). The email names no child
+                    // and carries no health detail.
+                    let email = resettle_domain::mail::notification_email(&x.kind);
+                    sqlx::query(
+                        "INSERT INTO outbox (id, dedupe_key, to_address, subject, body, created_at, attempts, next_attempt_at) \
+                         SELECT $1, $2, u.email, $3, $4, $5, 0, $5 FROM users u WHERE u.id = $6 \
+                         ON CONFLICT (dedupe_key) DO NOTHING",
+                    )
+                    .bind(resettle_domain::ids::MessageId::random().0)
+                    .bind(format!("notification:{}", x.dedupe_key))
+                    .bind(email.0)
+                    .bind(email.1)
+                    .bind(ts(x.created_at))
+                    .bind(x.user_id.0)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                }
             }
             Ok(n)
         }
@@ -674,6 +694,40 @@ macro_rules! health_storage {
                 .into_iter()
                 .map(HandoverDbRow::into_domain)
                 .collect()
+            }
+
+            async fn release_summary_handovers(&self, children: &[ChildId]) -> StorageResult<Vec<Handover>> {
+                let mut out = Vec::new();
+                for chunk in children.chunks(MAX_BINDS / 2) {
+                    let mut qb = Qb::new(format!(
+                        "SELECT {HANDOVER_COLUMNS} FROM handovers h JOIN health_assessments a ON a.id = h.item_id \
+                         WHERE h.item_kind = 'assessment' AND a.kind = 'release_health_summary' AND h.child_id IN ("
+                    ));
+                    let mut sep = qb.separated(", ");
+                    for c in chunk {
+                        sep.push_bind(c.0);
+                    }
+                    qb.push(") ORDER BY h.sent_at");
+                    for row in qb.build_query_as::<HandoverDbRow>().fetch_all(&self.pool).await.map_err(db_error)? {
+                        out.push(row.into_domain()?);
+                    }
+                }
+                Ok(out)
+            }
+
+            async fn unacknowledged_handover_counts(&self, children: &[ChildId]) -> StorageResult<Vec<(ChildId, i64)>> {
+                let mut out = Vec::new();
+                for chunk in children.chunks(MAX_BINDS / 2) {
+                    let mut qb = Qb::new("SELECT child_id, COUNT(*) FROM handovers WHERE acknowledged_at IS NULL AND child_id IN (");
+                    let mut sep = qb.separated(", ");
+                    for c in chunk {
+                        sep.push_bind(c.0);
+                    }
+                    qb.push(") GROUP BY child_id");
+                    let rows: Vec<(uuid::Uuid, i64)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(db_error)?;
+                    out.extend(rows.into_iter().map(|(c, n)| (ChildId(c), n)));
+                }
+                Ok(out)
             }
 
             async fn share_log(&self, child: ChildId) -> StorageResult<Vec<ShareLogEntry>> {

@@ -8,6 +8,7 @@
 pub mod health;
 pub mod outbox;
 pub mod plan;
+pub mod readiness;
 pub mod rows;
 
 pub use async_trait;
@@ -378,6 +379,7 @@ macro_rules! impl_storage {
             $crate::plan_storage!($store, $db);
             $crate::outbox_storage!($store, $db);
             $crate::health_storage!($store, $db);
+            $crate::readiness_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {
@@ -1447,6 +1449,7 @@ macro_rules! impl_storage {
                     bulk!(b.consents, 12, push_consents_insert);
                     bulk!(b.handovers, 16, push_handovers_insert);
                     bulk!(b.shares, 11, push_shares_insert);
+                    bulk!(b.release_arrangements, 20, push_release_arrangements_insert);
                     tx.commit().await.map_err(db_error)
                 }
             }

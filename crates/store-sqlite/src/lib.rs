@@ -30,6 +30,7 @@ pub fn migrator() -> Migrator {
         (5, "plan", include_str!("../migrations/0005_plan.sql")),
         (6, "access", include_str!("../migrations/0006_access.sql")),
         (7, "health", include_str!("../migrations/0007_health.sql")),
+        (8, "readiness", include_str!("../migrations/0008_readiness.sql")),
         (9, "outbox", include_str!("../migrations/0009_outbox.sql")),
     ])
 }

@@ -17,6 +17,7 @@
 mod health;
 mod names;
 mod plan;
+mod readiness;
 
 use jiff::civil::Date;
 use jiff::{Span, Timestamp, ToSpan};
@@ -953,6 +954,53 @@ mod tests {
             }
         }
         assert!(batches.iter().any(|b| !b.remands.is_empty()));
+    }
+
+    #[test]
+    fn synthetic_release_arrangements_give_every_readiness_status() {
+        use resettle_domain::readiness::{
+            CustodyDates, HealthHandoverState, ReadinessFacts, ReadinessRules, ReleaseArrangements, assess,
+        };
+        let today = date(2026, 11, 22);
+        let (_, batches) = all(3, 2_000);
+        let calendar = Calendar::england_and_wales();
+        let mut seen = std::collections::HashSet::new();
+        let mut recorded = 0;
+        for b in &batches {
+            for s in &b.release_arrangements {
+                let ep = b.episodes.iter().find(|e| e.id == s.episode_id).unwrap();
+                assert!(ep.ended_on.is_none(), "arrangements only for children still in custody");
+                assert_eq!(ep.child_id, s.child_id);
+                assert!(s.arrangements.version > 0);
+                for d in
+                    [s.arrangements.accommodation_confirmed_on, s.arrangements.gp_registered_on].into_iter().flatten()
+                {
+                    assert!(d <= today && d >= ep.started_on, "confirmed during custody, not in the future");
+                }
+                recorded += 1;
+            }
+            for ep in b.episodes.iter().filter(|e| e.ended_on.is_none()) {
+                let Some(s) = b.sentences.iter().find(|s| s.episode_id == ep.id) else { continue };
+                let rev = b.revisions.iter().filter(|r| r.sentence_id == s.id).max_by_key(|r| r.revision).unwrap();
+                let arrangements = b
+                    .release_arrangements
+                    .iter()
+                    .find(|a| a.episode_id == ep.id)
+                    .map_or_else(ReleaseArrangements::default, |a| a.arrangements.clone());
+                let plan = b.plans.iter().find(|p| p.child_id == ep.child_id);
+                let facts = ReadinessFacts {
+                    custody: CustodyDates::Sentenced { release: rev.dates.mtd },
+                    arrangements,
+                    health_handover: HealthHandoverState::NotSent,
+                    plan_shared_on: plan.and_then(|p| p.shared_on),
+                };
+                if let Some(status) = assess(&calendar, &ReadinessRules::default(), &facts, today).status() {
+                    seen.insert(status);
+                }
+            }
+        }
+        assert!(recorded > 100, "only {recorded} children with arrangements");
+        assert_eq!(seen.len(), 3, "the demo caseload shows green, amber and red: {seen:?}");
     }
 
     #[test]

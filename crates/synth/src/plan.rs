@@ -146,6 +146,7 @@ impl Generator {
 
         let meetings = self.meetings(batch, p);
         self.needs_and_actions(batch, p, progress, &meetings);
+        self.release_arrangements(batch, p, progress);
     }
 
     /// The meetings the rules call for, in the state a real case would have them in today;

@@ -13,7 +13,7 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::pages::{access, account, admin, auth, children, custody, health, plan};
+use crate::pages::{access, account, admin, auth, children, custody, health, plan, readiness};
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -144,6 +144,10 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/handovers/{id}/acknowledge", HandoverRecipient, post(health::acknowledge)),
         page(g.clone(), "/notifications", SignedIn, get(health::notifications_page)),
         page(p.clone(), "/notifications/read", SignedIn, post(health::mark_read)),
+        page(g.clone(), "/readiness", Caseload, get(readiness::caseload_page)),
+        page(g.clone(), "/gaps", Oversight, get(readiness::gaps_page)),
+        page(g.clone(), "/children/{id}/release-arrangements", ChildRead, get(readiness::arrangements_form)),
+        page(p.clone(), "/children/{id}/release-arrangements", ChildChange, post(readiness::save_arrangements)),
         page(g.clone(), "/find-a-child", BreakGlass, get(access::find_child_page)),
         page(p.clone(), "/find-a-child", BreakGlass, post(access::find_child)),
         page(g.clone(), "/children/{id}/break-glass", BreakGlass, get(access::break_glass_page)),
@@ -212,6 +216,10 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("GET", "/api/v1/handovers", RoutePolicy::SignedIn),
     ("POST", "/api/v1/handovers/{id}/acknowledge", RoutePolicy::HandoverRecipient),
     ("GET", "/api/v1/children/{id}/health/fhir", RoutePolicy::ChildHealth),
+    ("GET", "/api/v1/children/{id}/readiness", RoutePolicy::ChildRead),
+    ("GET", "/api/v1/children/{id}/release-arrangements", RoutePolicy::ChildRead),
+    ("PATCH", "/api/v1/children/{id}/release-arrangements", RoutePolicy::ChildChange),
+    ("GET", "/api/v1/caseload", RoutePolicy::Caseload),
 ];
 
 /// Routes served outside both tables, with their policy: the front-end files.

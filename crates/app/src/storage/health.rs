@@ -104,6 +104,10 @@ pub trait HealthStorage: Send + Sync {
     /// A child's handovers, newest first.
     async fn child_handovers(&self, child: ChildId) -> StorageResult<Vec<Handover>>;
     /// A child's share log, newest first.
+    /// Handovers of release health summaries for any of `children` (one query, for readiness).
+    async fn release_summary_handovers(&self, children: &[ChildId]) -> StorageResult<Vec<Handover>>;
+    /// For each of `children` with any, how many handovers wait for acknowledgement.
+    async fn unacknowledged_handover_counts(&self, children: &[ChildId]) -> StorageResult<Vec<(ChildId, i64)>>;
     async fn share_log(&self, child: ChildId) -> StorageResult<Vec<ShareLogEntry>>;
     /// One handover.
     async fn handover(&self, id: HandoverId) -> StorageResult<Option<Handover>>;

@@ -307,6 +307,8 @@ fn api_body(path: &str) -> serde_json::Value {
         json!({"date": ""})
     } else if path.ends_with("/plan/needs") {
         json!({"pathway": "", "need": "", "owner_organisation_id": ""})
+    } else if path.ends_with("/release-arrangements") {
+        json!({"version": 0, "accommodation_confirmed_on": "not a date"})
     } else if path.ends_with("/plan") {
         json!({"version": 0, "shared_on": "not a date"})
     } else if path.ends_with("/meetings") {
@@ -400,6 +402,7 @@ const TABLES: &[&str] = &[
     "custody_episodes",
     "break_glass_grants",
     "extra_bank_holidays",
+    "release_arrangements",
 ];
 
 async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {

@@ -76,6 +76,13 @@ async fn health_worker_reaches_and_escalation(b: Backend) -> anyhow::Result<()> 
     assert_eq!((second.escalated, second.notifications), (0, 0));
     assert_eq!(w.t.db.count("notifications").await?, 1);
     assert_eq!(w.t.db.count("handover_escalations").await?, 1);
+    // The manager is also emailed, once, queued with the notification; the email names no child.
+    assert_eq!(w.t.db.count("outbox").await?, 1);
+    let queued = w.t.app.store().take_due_emails(thursday, thursday, 10).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(queued.len(), 1);
+    assert_eq!(queued[0].email.to.as_str(), mgr.email.as_str());
+    assert!(queued[0].email.subject.contains("health handover"), "{:?}", queued[0]);
+    assert!(!queued[0].email.body.contains("Rhea") && !queued[0].email.body.contains("Quill"), "{:?}", queued[0]);
     let notes = w.t.app.store().notifications(mgr.id, 10).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     assert_eq!(notes.len(), 1);
     assert!(notes[0].message.contains("Rhea Quill"), "{:?}", notes[0]);

@@ -17,5 +17,6 @@ mod mail;
 mod pages;
 mod plan;
 mod plan_pages;
+mod readiness;
 mod sessions;
 mod storage;

@@ -760,6 +760,7 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
         "sessions",
         "break_glass_grants",
         "totp_credentials",
+        "release_arrangements",
     ];
     let mut before = Vec::new();
     for t in tables {
@@ -782,6 +783,7 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
         format!("/children/{id}/plan/needs/new"),
         format!("/children/{id}/meetings/new"),
         format!("/children/{id}/actions/new"),
+        format!("/children/{id}/release-arrangements"),
         format!("/needs/{}", uuid::Uuid::new_v4()),
         format!("/meetings/{}/schedule", uuid::Uuid::new_v4()),
         format!("/meetings/{}/record", uuid::Uuid::new_v4()),

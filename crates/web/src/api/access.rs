@@ -84,5 +84,29 @@ pub async fn aggregates(
                 releases_due: o.releases_due,
             })
             .collect(),
+        readiness: f
+            .readiness
+            .by_organisation
+            .iter()
+            .map(|o| OrganisationReadinessJson {
+                organisation_id: o.organisation_id.0,
+                name: o.name.clone(),
+                total: o.counts.total,
+                green: o.counts.green,
+                amber: o.counts.amber,
+                red: o.counts.red,
+            })
+            .collect(),
+        open_needs: f
+            .readiness
+            .open_needs
+            .iter()
+            .map(|n| PathwayNeedsJson {
+                organisation_id: n.organisation_id.0,
+                organisation_name: n.organisation_name.clone(),
+                pathway: n.pathway.as_str().to_string(),
+                open_needs: n.open_needs,
+            })
+            .collect(),
     }))
 }

@@ -7,6 +7,7 @@ mod custody;
 mod fhir;
 mod health;
 mod plan;
+pub(crate) mod readiness;
 mod wire;
 
 use axum::extract::rejection::JsonRejection;
@@ -90,6 +91,9 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(health::list_handovers))
         .routes(routes!(health::acknowledge))
         .routes(routes!(fhir::health_fhir))
+        .routes(routes!(readiness::get_readiness))
+        .routes(routes!(readiness::get_release_arrangements, readiness::patch_release_arrangements))
+        .routes(routes!(readiness::readiness_caseload))
         .routes(routes!(access::break_glass))
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))

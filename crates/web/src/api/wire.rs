@@ -368,4 +368,38 @@ pub struct FiguresJson {
     pub releases_until: String,
     /// By organisation.
     pub organisations: Vec<OrganisationFiguresJson>,
+    /// Release readiness of children in custody, by youth justice service.
+    pub readiness: Vec<OrganisationReadinessJson>,
+    /// Open needs of children in custody, by owning organisation and pathway.
+    pub open_needs: Vec<PathwayNeedsJson>,
+}
+
+/// Children in custody by readiness status, for one youth justice service (counts only).
+#[derive(Serialize, ToSchema)]
+pub struct OrganisationReadinessJson {
+    /// The organisation's id.
+    pub organisation_id: Uuid,
+    /// Its name.
+    pub name: String,
+    /// Children in custody.
+    pub total: usize,
+    /// Green.
+    pub green: usize,
+    /// Amber.
+    pub amber: usize,
+    /// Red.
+    pub red: usize,
+}
+
+/// Open needs counted by owner and pathway (no child named).
+#[derive(Serialize, ToSchema)]
+pub struct PathwayNeedsJson {
+    /// The owning organisation's id.
+    pub organisation_id: Uuid,
+    /// Its name.
+    pub organisation_name: String,
+    /// The pathway key.
+    pub pathway: String,
+    /// Open needs.
+    pub open_needs: i64,
 }

@@ -9,6 +9,7 @@ pub(crate) mod children;
 pub(crate) mod custody;
 pub(crate) mod health;
 pub(crate) mod plan;
+pub(crate) mod readiness;
 
 use askama::Template;
 use axum::Router;

@@ -1,0 +1,28 @@
+-- Release readiness: what is arranged for the child's release (or next court date), one
+-- record per custody episode.
+
+CREATE TABLE release_arrangements (
+    episode_id                  UUID PRIMARY KEY REFERENCES custody_episodes(id) ON DELETE CASCADE,
+    child_id                    UUID NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+    accommodation_address       TEXT,
+    accommodation_confirmed_on  DATE,
+    accommodation_confirmed_by  TEXT,
+    ete_arrangement             TEXT,
+    ete_starts_on               DATE,
+    constructive_activity       TEXT,
+    gp_practice                 TEXT,
+    gp_registered_on            DATE,
+    first_appointment_on        DATE,
+    first_appointment_time      TEXT,
+    first_appointment_place     TEXT,
+    first_appointment_with      TEXT,
+    gate_met_by                 TEXT,
+    transport                   TEXT,
+    court_plan                  TEXT,
+    bail_accommodation          TEXT,
+    version                     BIGINT NOT NULL,
+    updated_at                  TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX release_arrangements_by_child ON release_arrangements(child_id);
+-- The caseload finds the open episode of each child in scope.
+CREATE INDEX open_episodes ON custody_episodes(child_id, kind, started_on) WHERE ended_on IS NULL;
