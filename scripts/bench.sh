@@ -87,7 +87,8 @@ run_backend() {
 
     port=$(free_port)
     base=http://127.0.0.1:$port
-    "$bin" serve --bind "127.0.0.1:$port" --database-url "$url" >"$log" 2>&1 </dev/null &
+    # The background sweep is off here: it would compete with the load being measured.
+    "$bin" serve --bind "127.0.0.1:$port" --database-url "$url" --sweep-minutes 0 >"$log" 2>&1 </dev/null &
     server=$!
     local ready=0
     for _ in $(seq 1 120); do

@@ -87,6 +87,8 @@ pub struct SweepReport {
     pub escalated: usize,
     /// Notifications written (each also queued as an email).
     pub notifications: usize,
+    /// Notifications about red readiness items written now.
+    pub readiness_notifications: usize,
     /// Emails the relay accepted in this sweep.
     pub emails_sent: u32,
     /// Emails that failed and wait for a retry.
@@ -788,6 +790,7 @@ impl App {
                 report.notifications += notifications.len();
             }
         }
+        report.readiness_notifications = self.escalate_readiness(now).await?;
         let delivery = self.deliver_email().await?;
         report.emails_sent = delivery.sent;
         report.emails_failed = delivery.failed;

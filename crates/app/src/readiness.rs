@@ -25,6 +25,10 @@ use resettle_domain::readiness::{
 use crate::storage::{OpenNeedOwner, ReadinessQuery, ReadinessRow};
 use crate::{App, AppError, AppResult, Ctx};
 
+/// A red readiness item late by this many days is escalated to the child's youth justice
+/// service managers as well as the owning organisation's (local practice).
+pub const ESCALATE_TO_YJS_AFTER_DAYS: i64 = 5;
+
 /// What the health handovers say about each child, gathered in one place.
 #[derive(Clone, Copy, Debug)]
 pub struct HealthFacts {
@@ -450,6 +454,102 @@ impl App {
         gaps.sort_by_key(|g| (std::cmp::Reverse(g.item.status), std::cmp::Reverse(g.days_late), g.family_name.clone()));
         self.audit(ctx, "read", "readiness.gaps", None).await?;
         Ok(gaps)
+    }
+
+    /// Escalates red readiness items (run by the sweep): as soon as an item is red, to the
+    /// managers of the organisation that owns it (the owner of the open need on its pathway;
+    /// the child's youth justice service otherwise, or when the owner has no manager); once it
+    /// has been late for [`ESCALATE_TO_YJS_AFTER_DAYS`] days, to the YJS managers as well. Each
+    /// manager is notified once per item, deadline and level (the notification's dedupe key), and
+    /// each escalation is written on the child's timeline. The number of notifications written.
+    pub async fn escalate_readiness(&self, now: jiff::Timestamp) -> AppResult<usize> {
+        let today = now.to_zoned(crate::london()).date();
+        let yjs: Vec<OrgId> = self
+            .organisations_shared()
+            .await?
+            .iter()
+            .filter(|o| o.kind == resettle_domain::org::OrgKind::Yjs)
+            .map(|o| o.id)
+            .collect();
+        if yjs.is_empty() {
+            return Ok(0);
+        }
+        // Every child has their youth justice service on the team: these organisations reach
+        // every child in custody.
+        let scope = ChildScope { user_id: None, organisation_ids: yjs, today, emergency: None };
+        let q = ReadinessQuery { child: None, organisation_id: None, today };
+        let rows = self.store.readiness_rows(&scope, &q).await?;
+        let owners: Vec<OpenNeedOwner> = self.store.open_need_owners(&scope, &q).await?;
+        let assessed = self.assess_rows(&rows).await?;
+        let mut managers: HashMap<OrgId, Vec<resettle_domain::ids::UserId>> = HashMap::new();
+        let mut written = 0;
+        for (row, readiness) in rows.iter().zip(assessed) {
+            for item in readiness.items().iter().filter(|i| i.status == RagStatus::Red) {
+                let owner = item
+                    .key
+                    .pathway()
+                    .and_then(|p| owners.iter().find(|o| o.child_id == row.child_id && o.pathway == p))
+                    .map_or((row.yjs_id, row.yjs_name.clone()), |o| (o.organisation_id, o.organisation_name.clone()));
+                let days_late = item.due_by.map_or(0, |d| resettle_domain::readiness::days_between(d, today));
+                let mut levels = vec![(1, owner.0, owner.1.clone())];
+                if days_late >= ESCALATE_TO_YJS_AFTER_DAYS && owner.0 != row.yjs_id {
+                    levels.push((2, row.yjs_id, row.yjs_name.clone()));
+                }
+                for (level, org, org_name) in levels {
+                    let mut to = self.managers_of(&mut managers, org).await?;
+                    if to.is_empty() && org != row.yjs_id {
+                        to = self.managers_of(&mut managers, row.yjs_id).await?;
+                    }
+                    let due = item.due_by.map_or_else(|| "-".to_string(), |d| d.to_string());
+                    let notifications: Vec<crate::storage::Notification> = to
+                        .iter()
+                        .map(|u| crate::storage::Notification {
+                            id: resettle_domain::ids::NotificationId::random(),
+                            user_id: *u,
+                            child_id: Some(row.child_id),
+                            kind: "readiness.escalated".into(),
+                            message: format!("{} {}: {}", row.given_name, row.family_name, item.reason),
+                            link: Some(format!("/children/{}/release-arrangements", row.child_id)),
+                            created_at: now,
+                            read_at: None,
+                            dedupe_key: format!("readiness:{}:{}:{due}:{level}:{u}", row.child_id, item.key.as_str()),
+                        })
+                        .collect();
+                    if notifications.is_empty() {
+                        continue;
+                    }
+                    let entry = resettle_domain::timeline::TimelineEntry {
+                        id: resettle_domain::ids::TimelineEntryId::random(),
+                        child_id: row.child_id,
+                        at: now,
+                        actor_id: None,
+                        actor_name: "Resettle".into(),
+                        kind: "readiness.escalated".into(),
+                        summary: format!(
+                            "{} is overdue (due {due}): escalated to the manager(s) of {org_name}",
+                            item.key.label()
+                        ),
+                        reason: Some(item.reason.clone()),
+                    };
+                    let n = self.store.notify_once(&notifications, &entry).await?;
+                    written += usize::try_from(n).unwrap_or(0);
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    async fn managers_of(
+        &self,
+        cache: &mut HashMap<OrgId, Vec<resettle_domain::ids::UserId>>,
+        org: OrgId,
+    ) -> AppResult<Vec<resettle_domain::ids::UserId>> {
+        if let Some(list) = cache.get(&org) {
+            return Ok(list.clone());
+        }
+        let list: Vec<_> = self.store.users_with_role(org, Role::YjsManager).await?.into_iter().map(|u| u.id).collect();
+        cache.insert(org, list.clone());
+        Ok(list)
     }
 
     /// Readiness counts by youth justice service and open needs by pathway, across every

@@ -465,8 +465,12 @@ async fn run(cli: Cli) -> Result<()> {
             let app = app_for(&db).await?;
             let report = app.sweep(app.now()).await?;
             println!(
-                "Sweep done: {} overdue handover(s) escalated, {} notification(s) written, {} email(s) sent, {} email(s) waiting to retry.",
-                report.escalated, report.notifications, report.emails_sent, report.emails_failed
+                "Sweep done: {} overdue handover(s) escalated, {} notification(s) written, {} about red readiness items, {} email(s) sent, {} email(s) waiting to retry.",
+                report.escalated,
+                report.notifications,
+                report.readiness_notifications,
+                report.emails_sent,
+                report.emails_failed
             );
             let outbox = app.outbox_counts().await?;
             if app.config().mail.relay.is_none() && outbox.waiting + outbox.retrying > 0 {
@@ -531,13 +535,18 @@ fn spawn_sweeper(app: App, every: std::time::Duration) {
         loop {
             ticker.tick().await;
             match app.sweep(app.now()).await {
-                Ok(r) if r.escalated > 0 || r.emails_sent > 0 || r.emails_failed > 0 => tracing::info!(
-                    escalated = r.escalated,
-                    notifications = r.notifications,
-                    emails_sent = r.emails_sent,
-                    emails_failed = r.emails_failed,
-                    "sweep"
-                ),
+                Ok(r)
+                    if r.escalated > 0 || r.readiness_notifications > 0 || r.emails_sent > 0 || r.emails_failed > 0 =>
+                {
+                    tracing::info!(
+                        escalated = r.escalated,
+                        readiness_notifications = r.readiness_notifications,
+                        notifications = r.notifications,
+                        emails_sent = r.emails_sent,
+                        emails_failed = r.emails_failed,
+                        "sweep"
+                    )
+                }
                 Ok(_) => {}
                 Err(e) => tracing::error!(error = ?e, "handover sweep failed; trying again at the next interval"),
             }

@@ -859,6 +859,16 @@ macro_rules! health_storage {
                 Ok(true)
             }
 
+            async fn notify_once(&self, list: &[Notification], entry: &TimelineEntry) -> StorageResult<u64> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let n = insert_notifications_tx(&mut tx, list).await?;
+                if n > 0 {
+                    insert_entry(&mut tx, entry).await?;
+                }
+                tx.commit().await.map_err(db_error)?;
+                Ok(n)
+            }
+
             async fn insert_notifications(&self, list: &[Notification]) -> StorageResult<u64> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
                 let n = insert_notifications_tx(&mut tx, list).await?;

@@ -140,6 +140,9 @@ pub trait HealthStorage: Send + Sync {
     ) -> StorageResult<bool>;
     /// Writes notifications, skipping any whose dedupe key exists; returns how many were new.
     async fn insert_notifications(&self, notifications: &[Notification]) -> StorageResult<u64>;
+    /// Writes notifications (skipping dedupe keys already there) and, when at least one is new,
+    /// `entry` on the child's timeline, in one transaction; how many were new.
+    async fn notify_once(&self, notifications: &[Notification], entry: &TimelineEntry) -> StorageResult<u64>;
     /// A user's notifications, newest first.
     async fn notifications(&self, user: UserId, limit: u32) -> StorageResult<Vec<Notification>>;
     /// Marks a user's notification read; `Ok(false)` when it is not theirs.

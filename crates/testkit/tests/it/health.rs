@@ -294,6 +294,46 @@ async fn non_health_roles_cannot_read_health_content_unless_a_sharing_decision_n
     assert!(page.body.contains("methylphenidate"));
     assert!(page.body.contains("<svg"), "no chart");
     assert!(page.body.contains("<table"), "no table beside the chart");
+    // The health worker records a score on the page: a mistake comes back with what was typed,
+    // then the score is in the table. The case manager cannot post the form.
+    let form = format!("/children/{id}/health/measures");
+    let csrf = page.csrf_token().unwrap();
+    let bad = [
+        ("csrf_token", csrf.as_str()),
+        ("measure", "sdq_total"),
+        ("score", "41"),
+        ("rater", "self"),
+        ("measured_on", "2026-02-27"),
+    ];
+    let r = hw_browser.post_form(&form, &bad).await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("govuk-error-summary") && r.body.contains(r#"value="41""#), "{}", r.body);
+    let good = [
+        ("csrf_token", csrf.as_str()),
+        ("measure", "honosca_total"),
+        ("score", "23"),
+        ("rater", "clinician"),
+        ("measured_on", "2026-02-27"),
+    ];
+    let r = hw_browser.post_form(&form, &good).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = hw_browser.get(&format!("/children/{id}/health")).await?;
+    assert!(page.body.contains("<td class=\"govuk-table__cell\">23</td>"), "{}", page.body);
+    let cm_page = browser.get(&format!("/children/{id}/health")).await?;
+    let cm_csrf = cm_page.csrf_token().unwrap();
+    let r = browser
+        .post_form(
+            &form,
+            &[
+                ("csrf_token", cm_csrf.as_str()),
+                ("measure", "sdq_total"),
+                ("score", "5"),
+                ("rater", "self"),
+                ("measured_on", "2026-02-27"),
+            ],
+        )
+        .await?;
+    assert!(r.status == StatusCode::FORBIDDEN || r.status == StatusCode::NOT_FOUND, "{}", r.status);
     // Outsiders find nothing.
     let (s, r) = w.t.api(&other_token).get(&format!("/api/v1/children/{id}/health")).await?;
     assert_eq!(s, StatusCode::NOT_FOUND);

@@ -92,6 +92,35 @@ async fn a_child_fifteen_working_days_from_release_without_accommodation_is_red_
         "No confirmed address yet: accommodation was due 20 working days before release on 22 February 2027, \
          on 25 January 2027 (7 days ago)"
     );
+
+    // The sweep notifies the child's YJS manager (who owns the accommodation item: there is no
+    // need on that pathway with another owner) once, however often it runs, and says so on the
+    // timeline; the manager is emailed too.
+    let (mgr, _) = w.t.user("mona.manager@yjs-a.example.org", "YJS-A", "yjs_manager").await?;
+    let now: jiff::Timestamp = NOW.parse()?;
+    let first = w.t.app.sweep(now).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let notes = w.t.app.store().notifications(mgr.id, 20).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let about_accommodation: Vec<_> = notes
+        .iter()
+        .filter(|n| n.kind == "readiness.escalated" && n.message.contains("No confirmed address"))
+        .collect();
+    assert_eq!(about_accommodation.len(), 1, "{notes:?}");
+    assert!(about_accommodation[0].message.starts_with("Rhea Redfern: "), "{notes:?}");
+    assert_eq!(first.readiness_notifications, notes.iter().filter(|n| n.kind == "readiness.escalated").count());
+    let again = w.t.app.sweep(now + jiff::SignedDuration::from_mins(5)).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(again.readiness_notifications, 0, "notified once");
+    let ctx = w.t.ctx(&w.cm).await?;
+    let record = w.t.app.child_record(&ctx, id.parse()?).await?;
+    assert!(
+        record
+            .timeline
+            .iter()
+            .any(|e| e.kind == "readiness.escalated" && e.summary.starts_with("Accommodation is overdue")),
+        "{:?}",
+        record.timeline
+    );
+    assert!(w.t.db.count("outbox").await? >= 1);
+
     // 10 working days before 22 February is 8 February: a week away, inside the warning window.
     assert_eq!(item(&r, "ete")["status"], "amber");
     assert_eq!(item(&r, "ete")["due_by"], "2027-02-08");

@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use resettle_app::AppError;
 use resettle_app::health::{HandoverLine, HealthView};
 use resettle_app::storage::Notification;
-use resettle_domain::health::{HealthCategory, HealthRecordInput, Measure, MeasureKind};
+use resettle_domain::health::{HealthCategory, HealthRecordInput, Measure, MeasureInput, MeasureKind, Rater};
 use resettle_domain::ids::{ChildId, HandoverId};
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
@@ -71,11 +71,82 @@ struct HealthPage {
     category: String,
     summary: String,
     detail: String,
+    /// The outcome-measure form, as typed.
+    measure: MeasureForm,
 }
 
 impl HealthPage {
     fn categories(&self) -> Vec<(&'static str, &'static str)> {
         HealthCategory::ALL.iter().map(|c| (c.as_str(), c.label())).collect()
+    }
+
+    fn measure_kinds(&self) -> Vec<(&'static str, &'static str)> {
+        std::iter::once(("", "Choose")).chain(MeasureKind::ALL.iter().map(|k| (k.as_str(), k.label()))).collect()
+    }
+
+    fn raters(&self) -> Vec<(&'static str, &'static str)> {
+        Rater::ALL.iter().map(|r| (r.as_str(), r.label())).collect()
+    }
+
+    /// The page with empty forms.
+    fn new(chrome: Chrome, view: HealthView) -> Self {
+        Self {
+            chrome,
+            chart: measures_svg(&view.measures),
+            view,
+            errors: ValidationErrors::new(),
+            category: String::new(),
+            summary: String::new(),
+            detail: String::new(),
+            measure: MeasureForm::default(),
+        }
+    }
+}
+
+/// The "record an outcome score" form.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct MeasureForm {
+    #[serde(default)]
+    measure: String,
+    #[serde(default)]
+    score: String,
+    #[serde(default)]
+    rater: String,
+    #[serde(default)]
+    measured_on: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Records an SDQ or HoNOSCA score from the page (health staff, or those a sharing decision
+/// names); a mistake comes back with what was typed.
+pub async fn record_measure(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<MeasureForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id: ChildId = parse_id(&id)?;
+    let input = MeasureInput {
+        measure: Some(form.measure.clone()),
+        score: Some(form.score.clone()),
+        rater: Some(form.rater.clone()),
+        measured_on: Some(form.measured_on.clone()),
+    };
+    match state.app.record_measure(&who.ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?measured=1#measures")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let view =
+                state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let page = HealthPage {
+                errors,
+                measure: form,
+                ..HealthPage::new(Chrome::for_user(&who, "caseload").with_errors(true), view)
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
     }
 }
 
@@ -88,15 +159,7 @@ pub async fn health_page(
 ) -> Result<Response, PageError> {
     let id: ChildId = parse_id(&id)?;
     let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let page = HealthPage {
-        chrome: Chrome::for_user(&who, "caseload"),
-        chart: measures_svg(&view.measures),
-        view,
-        errors: ValidationErrors::new(),
-        category: String::new(),
-        summary: String::new(),
-        detail: String::new(),
-    };
+    let page = HealthPage::new(Chrome::for_user(&who, "caseload"), view);
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -134,13 +197,11 @@ pub async fn record_health(
             let view =
                 state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
             let page = HealthPage {
-                chrome: Chrome::for_user(&who, "caseload").with_errors(true),
-                chart: measures_svg(&view.measures),
-                view,
                 errors,
                 category: form.category,
                 summary: form.summary,
                 detail: form.detail,
+                ..HealthPage::new(Chrome::for_user(&who, "caseload").with_errors(true), view)
             };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
