@@ -5,7 +5,7 @@
 #
 # For each backend: load BENCH_CHILDREN (default 100000) synthetic children with
 # `resettle synth` (timed), start `resettle serve`, sign in, and run wrk (2 threads,
-# 32 connections, BENCH_SECONDS, default 15) against /healthz, /caseload and /children/<id>.
+# 32 connections, BENCH_SECONDS, default 15) against /healthz, /caseload, /readiness (the readiness caseload) and /children/<id>.
 # Prints requests/s, p50 and p99 per page, marking p99 >= 50 ms as over target.
 #
 #   BENCH_CHILDREN=2000 BENCH_SECONDS=5 scripts/bench.sh      # a quick run
@@ -158,13 +158,13 @@ EOF
     [[ -n $cookie ]] || fail "no session cookie after signing in"
 
     local page code
-    for page in /caseload "/children/$child_id"; do
+    for page in /caseload /readiness "/children/$child_id"; do
         code=$(curl -sS --max-time 30 -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "$base$page") || true
         [[ $code == 200 ]] || fail "GET $page with the session cookie returned $code, not 200"
     done
 
     local out rps p50 p99 non2xx sockerr note
-    for page in /healthz /caseload "/children/$child_id"; do
+    for page in /healthz /caseload /readiness "/children/$child_id"; do
         say "$backend: wrk -t2 -c32 -d${SECONDS_PER_RUN}s $page"
         local hdr=()
         [[ $page == /healthz ]] || hdr=(-H "Cookie: $cookie")

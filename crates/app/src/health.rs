@@ -89,6 +89,10 @@ pub struct SweepReport {
     pub notifications: usize,
     /// Notifications about red readiness items written now.
     pub readiness_notifications: usize,
+    /// Notifications about overdue actions written now.
+    pub action_notifications: usize,
+    /// Daily digests queued now.
+    pub digests: u64,
     /// Emails the relay accepted in this sweep.
     pub emails_sent: u32,
     /// Emails that failed and wait for a retry.
@@ -791,6 +795,8 @@ impl App {
             }
         }
         report.readiness_notifications = self.escalate_readiness(now).await?;
+        report.action_notifications = self.escalate_overdue_actions(now).await?;
+        report.digests = self.queue_digests(now).await?;
         let delivery = self.deliver_email().await?;
         report.emails_sent = delivery.sent;
         report.emails_failed = delivery.failed;

@@ -11,10 +11,11 @@ use lettre::message::{Mailbox, header::ContentType};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use serde::Serialize;
 
-use resettle_domain::mail::{OutgoingEmail, retry_delay};
+use resettle_domain::mail::{DIGEST_HOUR, EmailPreference, OutgoingEmail, digest_email, retry_delay};
+use resettle_domain::validation::ValidationErrors;
 
 use crate::storage::{OutboxCounts, QueuedEmail};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Ctx};
 
 /// The `[mail]` section of the configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -79,6 +80,56 @@ impl App {
     /// How the outbox stands.
     pub async fn outbox_counts(&self) -> AppResult<OutboxCounts> {
         Ok(self.store.outbox_counts().await?)
+    }
+
+    /// How the signed-in person wants notifications by email.
+    pub async fn email_preference(&self, ctx: &Ctx) -> AppResult<EmailPreference> {
+        Ok(self.store.email_preference(ctx.actor.user_id).await?)
+    }
+
+    /// Sets how the signed-in person wants notifications by email: `each`, `daily_digest` or
+    /// `none`.
+    pub async fn set_email_preference(&self, ctx: &Ctx, choice: &str) -> AppResult<EmailPreference> {
+        let preference: EmailPreference = choice.parse().map_err(|_| {
+            AppError::Invalid(ValidationErrors::one(
+                "email_preference",
+                "Choose how you want to hear about notifications",
+            ))
+        })?;
+        self.store.set_email_preference(ctx.actor.user_id, preference).await?;
+        Ok(preference)
+    }
+
+    /// Queues the daily digests (run by the sweep): from 7am UK time, one email to each person
+    /// who asked for a digest, counting their notifications of the 24 hours before 7am. Once a
+    /// day per person (the dedupe key names the day); none for a quiet day. How many queued.
+    pub async fn queue_digests(&self, now: jiff::Timestamp) -> AppResult<u64> {
+        let here = now.to_zoned(crate::london());
+        if here.hour() < DIGEST_HOUR {
+            return Ok(0);
+        }
+        let day = here.date();
+        let until = day
+            .at(DIGEST_HOUR, 0, 0, 0)
+            .to_zoned(crate::london())
+            .map_err(|e| AppError::Internal(format!("digest time: {e}")))?;
+        let from = until.yesterday().map_err(|e| AppError::Internal(format!("digest time: {e}")))?;
+        let lines = self.store.digest_counts(from.timestamp(), until.timestamp()).await?;
+        let mut emails = Vec::new();
+        let mut i = 0;
+        while i < lines.len() {
+            let user = lines[i].user_id;
+            let j = lines[i..].iter().position(|l| l.user_id != user).map_or(lines.len(), |k| i + k);
+            let counts: Vec<(String, i64)> = lines[i..j].iter().map(|l| (l.kind.clone(), l.count)).collect();
+            let (subject, body) = digest_email(&counts);
+            if let Ok(email) =
+                OutgoingEmail::new(&lines[i].email, &subject, &body, Some(format!("digest:{user}:{day}")))
+            {
+                emails.push(email);
+            }
+            i = j;
+        }
+        Ok(self.store.queue_emails(&emails, now).await?)
     }
 
     /// Sends the messages that are due to the relay, one batch at most. Each message is held

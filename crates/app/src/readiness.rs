@@ -539,6 +539,63 @@ impl App {
         Ok(written)
     }
 
+    /// Escalates overdue actions (run by the sweep) the same way as red readiness items: to
+    /// the managers of the organisation that owns the action (its YJS's when it has none), and
+    /// after [`ESCALATE_TO_YJS_AFTER_DAYS`] days late to the YJS managers too; each manager once
+    /// per action, due date and level, with a timeline entry. The number of notifications.
+    pub async fn escalate_overdue_actions(&self, now: jiff::Timestamp) -> AppResult<usize> {
+        let today = now.to_zoned(crate::london()).date();
+        let mut managers: HashMap<OrgId, Vec<resettle_domain::ids::UserId>> = HashMap::new();
+        let mut written = 0;
+        for (row, yjs_id) in self.store.overdue_actions(today).await? {
+            let a = &row.action;
+            let Some(due) = a.due_by else { continue };
+            let days_late = resettle_domain::readiness::days_between(due, today);
+            let mut levels = vec![(1, a.owner_organisation_id, row.owner_organisation_name.clone())];
+            if days_late >= ESCALATE_TO_YJS_AFTER_DAYS && a.owner_organisation_id != yjs_id {
+                levels.push((2, yjs_id, "the youth justice service".to_string()));
+            }
+            for (level, org, org_name) in levels {
+                let mut to = self.managers_of(&mut managers, org).await?;
+                if to.is_empty() && org != yjs_id {
+                    to = self.managers_of(&mut managers, yjs_id).await?;
+                }
+                let notifications: Vec<crate::storage::Notification> = to
+                    .iter()
+                    .map(|u| crate::storage::Notification {
+                        id: resettle_domain::ids::NotificationId::random(),
+                        user_id: *u,
+                        child_id: Some(a.child_id),
+                        kind: "action.overdue".into(),
+                        message: format!(
+                            "{} {}: the action \"{}\" owned by {} was due on {due} and is still open",
+                            row.child_given_name, row.child_family_name, a.description, row.owner_organisation_name
+                        ),
+                        link: Some(format!("/children/{}/plan", a.child_id)),
+                        created_at: now,
+                        read_at: None,
+                        dedupe_key: format!("action:{}:{due}:{level}:{u}", a.id),
+                    })
+                    .collect();
+                if notifications.is_empty() {
+                    continue;
+                }
+                let entry = resettle_domain::timeline::TimelineEntry {
+                    id: resettle_domain::ids::TimelineEntryId::random(),
+                    child_id: a.child_id,
+                    at: now,
+                    actor_id: None,
+                    actor_name: "Resettle".into(),
+                    kind: "action.escalated".into(),
+                    summary: format!("Overdue action (due {due}) escalated to the manager(s) of {org_name}"),
+                    reason: Some(a.description.clone()),
+                };
+                written += usize::try_from(self.store.notify_once(&notifications, &entry).await?).unwrap_or(0);
+            }
+        }
+        Ok(written)
+    }
+
     async fn managers_of(
         &self,
         cache: &mut HashMap<OrgId, Vec<resettle_domain::ids::UserId>>,

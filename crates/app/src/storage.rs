@@ -12,7 +12,7 @@ pub mod plan;
 pub mod readiness;
 
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
-pub use outbox::{OutboxCounts, OutboxStorage, QueuedEmail};
+pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
 

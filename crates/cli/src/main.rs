@@ -465,10 +465,12 @@ async fn run(cli: Cli) -> Result<()> {
             let app = app_for(&db).await?;
             let report = app.sweep(app.now()).await?;
             println!(
-                "Sweep done: {} overdue handover(s) escalated, {} notification(s) written, {} about red readiness items, {} email(s) sent, {} email(s) waiting to retry.",
+                "Sweep done: {} overdue handover(s) escalated, {} notification(s) written, {} about red readiness items, {} about overdue actions, {} daily digest(s) queued, {} email(s) sent, {} email(s) waiting to retry.",
                 report.escalated,
                 report.notifications,
                 report.readiness_notifications,
+                report.action_notifications,
+                report.digests,
                 report.emails_sent,
                 report.emails_failed
             );
@@ -536,11 +538,16 @@ fn spawn_sweeper(app: App, every: std::time::Duration) {
             ticker.tick().await;
             match app.sweep(app.now()).await {
                 Ok(r)
-                    if r.escalated > 0 || r.readiness_notifications > 0 || r.emails_sent > 0 || r.emails_failed > 0 =>
+                    if r.escalated > 0
+                        || r.readiness_notifications > 0
+                        || r.action_notifications > 0
+                        || r.emails_sent > 0
+                        || r.emails_failed > 0 =>
                 {
                     tracing::info!(
                         escalated = r.escalated,
                         readiness_notifications = r.readiness_notifications,
+                        action_notifications = r.action_notifications,
                         notifications = r.notifications,
                         emails_sent = r.emails_sent,
                         emails_failed = r.emails_failed,
@@ -548,7 +555,7 @@ fn spawn_sweeper(app: App, every: std::time::Duration) {
                     )
                 }
                 Ok(_) => {}
-                Err(e) => tracing::error!(error = ?e, "handover sweep failed; trying again at the next interval"),
+                Err(e) => tracing::error!(error = ?e, "sweep failed; trying again at the next interval"),
             }
         }
     });

@@ -5,7 +5,7 @@
 
 use jiff::SignedDuration;
 
-use crate::org::Email;
+use crate::org::{Email, string_enum};
 use crate::validation::{ValidationErrors, required_text};
 
 /// The first retry comes this long after a failure; each later one waits twice as long.
@@ -54,6 +54,42 @@ impl OutgoingEmail {
     }
 }
 
+string_enum!(
+    /// How a person wants to hear about new notifications by email.
+    EmailPreference, "email_preference" {
+        /// One email for each notification, as it happens.
+        Each => "each", "An email for each notification";
+        /// One email a day, after 7am, counting the day's notifications.
+        DailyDigest => "daily_digest", "One email a day, a summary";
+        /// No emails: notifications only in Resettle.
+        Never => "none", "No emails";
+    }
+);
+
+/// From this hour (UK time) the day's digests are sent, covering the 24 hours before it.
+pub const DIGEST_HOUR: i8 = 7;
+
+/// The daily digest: how many notifications of each kind (`(kind, count)`) arrived in the day
+/// before; no child's name.
+pub fn digest_email(counts: &[(String, i64)]) -> (String, String) {
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
+    let mut body = format!(
+        "You have {total} new notification{} in Resettle from the last 24 hours:\n\n",
+        if total == 1 { "" } else { "s" }
+    );
+    for (kind, n) in counts {
+        let what = match kind.as_str() {
+            "handover.overdue" => "health handovers not acknowledged in time",
+            "readiness.escalated" => "release arrangements needing attention",
+            "action.overdue" => "overdue actions",
+            _ => "other notifications",
+        };
+        body.push_str(&format!("- {n} about {what}\n"));
+    }
+    body.push_str("\nSign in to Resettle and open Notifications to see them. This email does not name any child.\n");
+    (format!("Resettle: {total} new notification{} today", if total == 1 { "" } else { "s" }), body)
+}
+
 /// The email sent for an in-app notification of `kind`: a subject and a body that say what
 /// kind of thing is waiting and where to find it, and nothing about the child.
 pub fn notification_email(kind: &str) -> (String, String) {
@@ -92,6 +128,16 @@ mod tests {
             prop_assert!(retry_delay(n + 1) >= retry_delay(n));
             prop_assert!(retry_delay(n) >= FIRST_RETRY && retry_delay(n) <= LONGEST_RETRY);
         }
+    }
+
+    #[test]
+    fn a_digest_counts_by_kind_and_names_no_child() {
+        let (subject, body) = digest_email(&[("handover.overdue".into(), 2), ("action.overdue".into(), 1)]);
+        assert_eq!(subject, "Resettle: 3 new notifications today");
+        assert!(body.contains("- 2 about health handovers not acknowledged in time\n"), "{body}");
+        assert!(body.contains("- 1 about overdue actions\n"), "{body}");
+        assert_eq!("daily_digest".parse::<EmailPreference>(), Ok(EmailPreference::DailyDigest));
+        assert!("weekly".parse::<EmailPreference>().is_err());
     }
 
     #[test]

@@ -19,3 +19,8 @@ CREATE TABLE outbox (
     last_error       TEXT
 );
 CREATE INDEX outbox_due ON outbox(next_attempt_at) WHERE sent_at IS NULL;
+
+-- How each person wants notifications by email: 'each' (one email per notification, queued with
+-- it), 'daily_digest' (one summary a day, queued by the sweep) or 'none'.
+ALTER TABLE users ADD COLUMN email_preference TEXT NOT NULL DEFAULT 'each'
+    CHECK (email_preference IN ('each', 'daily_digest', 'none'));

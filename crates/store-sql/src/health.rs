@@ -350,7 +350,7 @@ macro_rules! health_storage {
                     let email = resettle_domain::mail::notification_email(&x.kind);
                     sqlx::query(
                         "INSERT INTO outbox (id, dedupe_key, to_address, subject, body, created_at, attempts, next_attempt_at) \
-                         SELECT $1, $2, u.email, $3, $4, $5, 0, $5 FROM users u WHERE u.id = $6 \
+                         SELECT $1, $2, u.email, $3, $4, $5, 0, $5 FROM users u WHERE u.id = $6 AND u.email_preference = 'each' \
                          ON CONFLICT (dedupe_key) DO NOTHING",
                     )
                     .bind(resettle_domain::ids::MessageId::random().0)

@@ -36,7 +36,7 @@ impl OutboxRow {
 macro_rules! outbox_storage {
     ($store:ty, $db:ty) => {
         use resettle_domain::ids::MessageId;
-        use resettle_domain::mail::OutgoingEmail;
+        use resettle_domain::mail::{EmailPreference, OutgoingEmail};
 
         use $crate::outbox::OutboxRow;
 
@@ -142,6 +142,43 @@ macro_rules! outbox_storage {
                 .map_err(db_error)?;
                 let n = |v: i64| u64::try_from(v).unwrap_or(0);
                 Ok(OutboxCounts { waiting: n(waiting), retrying: n(retrying), sent: n(sent) })
+            }
+
+            async fn email_preference(&self, user: UserId) -> StorageResult<EmailPreference> {
+                let (p,): (String,) = sqlx::query_as("SELECT email_preference FROM users WHERE id = $1")
+                    .bind(user.0)
+                    .fetch_one(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                p.parse().map_err(StorageError::Database)
+            }
+
+            async fn set_email_preference(&self, user: UserId, preference: EmailPreference) -> StorageResult<()> {
+                let done = sqlx::query("UPDATE users SET email_preference = $2 WHERE id = $1")
+                    .bind(user.0)
+                    .bind(preference.as_str())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 1 { Ok(()) } else { Err(StorageError::NotFound) }
+            }
+
+            async fn digest_counts(&self, from: jiff::Timestamp, to: jiff::Timestamp) -> StorageResult<Vec<DigestLine>> {
+                let rows: Vec<(uuid::Uuid, String, String, i64)> = sqlx::query_as(
+                    "SELECT u.id, u.email, n.kind, COUNT(*) FROM users u JOIN notifications n ON n.user_id = u.id \
+                     WHERE u.email_preference = 'daily_digest' AND u.active = $3 AND n.created_at >= $1 AND n.created_at < $2 \
+                     GROUP BY u.id, u.email, n.kind ORDER BY u.id, n.kind",
+                )
+                .bind(ts(from))
+                .bind(ts(to))
+                .bind(true)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+                Ok(rows
+                    .into_iter()
+                    .map(|(id, email, kind, count)| DigestLine { user_id: UserId(id), email, kind, count })
+                    .collect())
             }
         }
     };

@@ -265,6 +265,21 @@ impl ActionListRow {
     }
 }
 
+/// An overdue action with its child's youth justice service (for escalation).
+#[derive(sqlx::FromRow)]
+pub struct OverdueActionRow {
+    #[sqlx(flatten)]
+    row: ActionListRow,
+    yjs_id: Uuid,
+}
+
+impl OverdueActionRow {
+    /// To the application's pair.
+    pub fn into_domain(self) -> StorageResult<(ActionRow, OrgId)> {
+        Ok((self.row.into_domain()?, OrgId(self.yjs_id)))
+    }
+}
+
 /// Implements `resettle_app::storage::PlanStorage` for `$store` (a struct with a field
 /// `pool: sqlx::Pool<$db>`), with the plan statements that other writes share (opening a
 /// plan, syncing meetings, the synthetic loader's multi-row inserts). Expanded inside
@@ -781,6 +796,21 @@ macro_rules! plan_storage {
                     let rows =
                         qb.build_query_as::<ActionListRow>().fetch_all(&self.pool).await.map_err(db_error)?;
                     rows.into_iter().map(ActionListRow::into_domain).collect()
+                }
+
+                async fn overdue_actions(&self, today: jiff::civil::Date) -> StorageResult<Vec<(ActionRow, OrgId)>> {
+                    let rows = sqlx::query_as::<_, OverdueActionRow>(&format!(
+                        "SELECT {ACTION_COLUMNS}, c.given_name, c.family_name, o.name AS org_name, u.name AS user_name, \
+                         c.yjs_id FROM actions a JOIN children c ON c.id = a.child_id \
+                         JOIN organisations o ON o.id = a.owner_organisation_id \
+                         LEFT JOIN users u ON u.id = a.owner_user_id \
+                         WHERE a.status = 'open' AND a.due_by < $1 ORDER BY a.due_by, a.id LIMIT 20000"
+                    ))
+                    .bind(date(today))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(OverdueActionRow::into_domain).collect()
                 }
             }
     };

@@ -145,6 +145,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/handovers/{id}/acknowledge", HandoverRecipient, post(health::acknowledge)),
         page(g.clone(), "/notifications", SignedIn, get(health::notifications_page)),
         page(p.clone(), "/notifications/read", SignedIn, post(health::mark_read)),
+        page(p.clone(), "/notifications/email", SignedIn, post(health::set_email_preference)),
         page(g.clone(), "/readiness", Caseload, get(readiness::caseload_page)),
         page(g.clone(), "/gaps", Oversight, get(readiness::gaps_page)),
         page(g.clone(), "/children/{id}/release-arrangements", ChildRead, get(readiness::arrangements_form)),

@@ -4,8 +4,8 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use serde::Serialize;
 
-use resettle_domain::ids::MessageId;
-use resettle_domain::mail::OutgoingEmail;
+use resettle_domain::ids::{MessageId, UserId};
+use resettle_domain::mail::{EmailPreference, OutgoingEmail};
 
 use super::StorageResult;
 
@@ -56,4 +56,27 @@ pub trait OutboxStorage {
 
     /// How the outbox stands.
     async fn outbox_counts(&self) -> StorageResult<OutboxCounts>;
+
+    /// How `user` wants notifications by email.
+    async fn email_preference(&self, user: UserId) -> StorageResult<EmailPreference>;
+
+    /// Sets how `user` wants notifications by email.
+    async fn set_email_preference(&self, user: UserId, preference: EmailPreference) -> StorageResult<()>;
+
+    /// For each person who asked for a daily digest, their address and how many notifications
+    /// of each kind were written in `[from, to)`.
+    async fn digest_counts(&self, from: Timestamp, to: Timestamp) -> StorageResult<Vec<DigestLine>>;
+}
+
+/// One person's count of one kind of notification, for the daily digest.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DigestLine {
+    /// The person.
+    pub user_id: UserId,
+    /// Their address.
+    pub email: String,
+    /// The notification kind.
+    pub kind: String,
+    /// How many.
+    pub count: i64,
 }

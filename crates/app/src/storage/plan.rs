@@ -142,4 +142,7 @@ pub trait PlanStorage: Send + Sync {
         owner: &ActionOwner,
         include_closed: bool,
     ) -> StorageResult<Vec<ActionRow>>;
+    /// Every open action due before `today` (the sweep's escalation), oldest first, with the
+    /// child's youth justice service.
+    async fn overdue_actions(&self, today: Date) -> StorageResult<Vec<(ActionRow, OrgId)>>;
 }

@@ -792,6 +792,7 @@ async fn every_form_needs_the_csrf_token(b: Backend) -> anyhow::Result<()> {
         format!("/children/{id}/health/records"),
         format!("/handovers/{}/acknowledge", uuid::Uuid::new_v4()),
         "/notifications/read".to_string(),
+        "/notifications/email".to_string(),
     ];
     let admin_forms = ["/admin/organisations", "/admin/users", "/admin/bank-holidays", "/sign-out"];
     for (browser, forms) in [

@@ -121,6 +121,24 @@ async fn a_child_fifteen_working_days_from_release_without_accommodation_is_red_
     );
     assert!(w.t.db.count("outbox").await? >= 1);
 
+    // An action left open past its due day is escalated to the owning organisation's manager
+    // once as well.
+    let body = json!({"description": "Book the housing panel", "owner_organisation_id": w.yjs.id.to_string(),
+        "due_by": "2027-02-02"});
+    let (status, reply) = api.post(&format!("/api/v1/children/{id}/actions"), &body).await?;
+    assert_eq!(status, StatusCode::CREATED, "{reply}");
+    let on_time = w.t.app.sweep(now).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(on_time.action_notifications, 0, "not yet due");
+    let late = now + jiff::SignedDuration::from_hours(72);
+    let first = w.t.app.sweep(late).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(first.action_notifications, 1);
+    let again = w.t.app.sweep(late + jiff::SignedDuration::from_mins(5)).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(again.action_notifications, 0, "notified once");
+    let notes = w.t.app.store().notifications(mgr.id, 50).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let overdue: Vec<_> = notes.iter().filter(|n| n.kind == "action.overdue").collect();
+    assert_eq!(overdue.len(), 1, "{notes:?}");
+    assert!(overdue[0].message.contains("Book the housing panel"), "{overdue:?}");
+
     // 10 working days before 22 February is 8 February: a week away, inside the warning window.
     assert_eq!(item(&r, "ete")["status"], "amber");
     assert_eq!(item(&r, "ete")["due_by"], "2027-02-08");

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use resettle_app::AppError;
@@ -12,6 +12,7 @@ use resettle_app::health::{HandoverLine, HealthView};
 use resettle_app::storage::Notification;
 use resettle_domain::health::{HealthCategory, HealthRecordInput, Measure, MeasureInput, MeasureKind, Rater};
 use resettle_domain::ids::{ChildId, HandoverId};
+use resettle_domain::mail::EmailPreference;
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
@@ -286,12 +287,68 @@ pub async fn acknowledge(
 struct NotificationsPage {
     chrome: Chrome,
     rows: Vec<Notification>,
+    preference: String,
+    saved: bool,
+    errors: ValidationErrors,
+}
+
+impl NotificationsPage {
+    fn preferences(&self) -> Vec<(&'static str, &'static str)> {
+        EmailPreference::ALL.iter().map(|p| (p.as_str(), p.label())).collect()
+    }
+}
+
+/// The "how you get emails" form.
+#[derive(Deserialize)]
+pub struct PreferenceForm {
+    #[serde(default)]
+    email_preference: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Saves how the signed-in person wants notifications by email.
+pub async fn set_email_preference(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<PreferenceForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    match state.app.set_email_preference(&who.ctx, &form.email_preference).await {
+        Ok(_) => Ok(Redirect::to("/notifications?saved=1").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let rows =
+                state.app.notifications(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let page = NotificationsPage {
+                chrome: Chrome::for_user(&who, "notifications").with_errors(true),
+                rows,
+                preference: form.email_preference,
+                saved: false,
+                errors,
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
 }
 
 /// The signed-in user's notifications.
-pub async fn notifications_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
-    let rows = state.app.notifications(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    Ok(render(StatusCode::OK, &NotificationsPage { chrome: Chrome::for_user(&who, "notifications"), rows }))
+pub async fn notifications_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
+    let err = |e| PageError::App(e, who.ctx.request_id.clone());
+    let rows = state.app.notifications(&who.ctx).await.map_err(err)?;
+    let preference = state.app.email_preference(&who.ctx).await.map_err(err)?.as_str().to_string();
+    let page = NotificationsPage {
+        chrome: Chrome::for_user(&who, "notifications"),
+        rows,
+        preference,
+        saved: q.contains_key("saved"),
+        errors: ValidationErrors::new(),
+    };
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// The "mark all as read" form.
