@@ -37,6 +37,8 @@ pub struct HealthView {
     /// Whether the reader may see health content; when false, only handovers (without their
     /// content) and the share log are filled.
     pub content_visible: bool,
+    /// The organisations on the team today (for choosing whom a sharing decision names).
+    pub team_organisations: Vec<(OrgId, String)>,
     /// Notes, newest first.
     pub records: Vec<HealthRecord>,
     /// Assessments, newest first.
@@ -647,9 +649,16 @@ impl App {
         } else {
             shares.into_iter().map(|s| ShareLogEntry { what: WITHHELD.into(), ..s }).collect()
         };
+        let mut team_organisations: Vec<(OrgId, String)> = Vec::new();
+        for t in self.store.team(child_id).await? {
+            if t.member.is_current(today) && !team_organisations.iter().any(|(id, _)| *id == t.member.organisation_id) {
+                team_organisations.push((t.member.organisation_id, t.organisation_name));
+            }
+        }
         Ok(HealthView {
             child,
             content_visible: visible,
+            team_organisations,
             records: if visible { self.store.health_records(child_id).await? } else { Vec::new() },
             assessments: if visible { self.store.assessments(child_id).await? } else { Vec::new() },
             measures: if visible { self.store.measures(child_id).await? } else { Vec::new() },

@@ -140,6 +140,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/children/{id}/health", ChildRead, get(health::health_page)),
         page(p.clone(), "/children/{id}/health/records", ChildChange, post(health::record_health)),
         page(p.clone(), "/children/{id}/health/measures", HealthContent, post(health::record_measure)),
+        page(p.clone(), "/children/{id}/health/consents", HealthContent, post(health::record_consent)),
         page(g.clone(), "/handovers", SignedIn, get(health::waiting_page)),
         page(g.clone(), "/handovers/sent", SignedIn, get(health::sent_page)),
         page(p.clone(), "/handovers/{id}/acknowledge", HandoverRecipient, post(health::acknowledge)),

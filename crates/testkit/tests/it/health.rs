@@ -319,6 +319,32 @@ async fn non_health_roles_cannot_read_health_content_unless_a_sharing_decision_n
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = hw_browser.get(&format!("/children/{id}/health")).await?;
     assert!(page.body.contains("<td class=\"govuk-table__cell\">23</td>"), "{}", page.body);
+    // A consent decision on the page: a mistake comes back with what was typed (she is 14, so
+    // her capacity must be recorded), then it is in the table.
+    let consents = format!("/children/{id}/health/consents");
+    let yjs_id = w.yjs.id.to_string();
+    let bad = [
+        ("csrf_token", csrf.as_str()),
+        ("decision", "consent_refused"),
+        ("decided_by", "Her mother"),
+        ("share_with_organisation_id", yjs_id.as_str()),
+        ("purpose", ""),
+    ];
+    let r = hw_browser.post_form(&consents, &bad).await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("govuk-error-summary") && r.body.contains(r#"value="Her mother""#), "{}", r.body);
+    let good = [
+        ("csrf_token", csrf.as_str()),
+        ("decision", "consent_refused"),
+        ("capacity", "assessed_competent"),
+        ("share_with_organisation_id", yjs_id.as_str()),
+        ("share_with_role", "ete_coordinator"),
+        ("purpose", "Education records from the secure school"),
+    ];
+    let r = hw_browser.post_form(&consents, &good).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = hw_browser.get(&format!("/children/{id}/health")).await?;
+    assert!(page.body.contains("Education records from the secure school"), "{}", page.body);
     let cm_page = browser.get(&format!("/children/{id}/health")).await?;
     let cm_csrf = cm_page.csrf_token().unwrap();
     let r = browser

@@ -10,9 +10,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use resettle_app::AppError;
 use resettle_app::health::{HandoverLine, HealthView};
 use resettle_app::storage::Notification;
-use resettle_domain::health::{HealthCategory, HealthRecordInput, Measure, MeasureInput, MeasureKind, Rater};
+use resettle_domain::health::{
+    Capacity, ConsentDecision, ConsentInput, HealthCategory, HealthRecordInput, LawfulBasis, Measure, MeasureInput,
+    MeasureKind, Rater,
+};
 use resettle_domain::ids::{ChildId, HandoverId};
 use resettle_domain::mail::EmailPreference;
+use resettle_domain::org::Role;
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
@@ -74,6 +78,8 @@ struct HealthPage {
     detail: String,
     /// The outcome-measure form, as typed.
     measure: MeasureForm,
+    /// The consent form, as typed.
+    consent: ConsentForm,
 }
 
 impl HealthPage {
@@ -100,7 +106,96 @@ impl HealthPage {
             summary: String::new(),
             detail: String::new(),
             measure: MeasureForm::default(),
+            consent: ConsentForm::default(),
         }
+    }
+
+    fn decisions(&self) -> Vec<(&'static str, &'static str)> {
+        ConsentDecision::ALL.iter().map(|d| (d.as_str(), d.label())).collect()
+    }
+
+    fn capacities(&self) -> Vec<(&'static str, &'static str)> {
+        std::iter::once(("", "Aged 16 or 17: presumed (no assessment)"))
+            .chain(Capacity::ALL.iter().filter(|c| **c != Capacity::Presumed).map(|c| (c.as_str(), c.label())))
+            .collect()
+    }
+
+    fn organisations(&self) -> Vec<(String, String)> {
+        std::iter::once((String::new(), "Choose".to_string()))
+            .chain(self.view.team_organisations.iter().map(|(id, name)| (id.to_string(), name.clone())))
+            .collect()
+    }
+
+    fn roles(&self) -> Vec<(&'static str, &'static str)> {
+        std::iter::once(("", "Everyone in the organisation"))
+            .chain(Role::ALL.iter().filter(|r| r.works_with_children()).map(|r| (r.as_str(), r.label())))
+            .collect()
+    }
+
+    fn bases(&self) -> Vec<(&'static str, &'static str)> {
+        std::iter::once(("", "None: shared with consent"))
+            .chain(LawfulBasis::ALL.iter().map(|b| (b.as_str(), b.label())))
+            .collect()
+    }
+}
+
+/// The "record a consent or sharing decision" form.
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct ConsentForm {
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    capacity: String,
+    #[serde(default)]
+    decided_by: String,
+    #[serde(default)]
+    share_with_organisation_id: String,
+    #[serde(default)]
+    share_with_role: String,
+    #[serde(default)]
+    purpose: String,
+    #[serde(default)]
+    lawful_basis: String,
+    #[serde(default)]
+    decided_on: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// Records a consent, capacity and sharing decision from the page; a mistake comes back with
+/// what was typed.
+pub async fn record_consent(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(id): Path<String>,
+    Form(form): Form<ConsentForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let id: ChildId = parse_id(&id)?;
+    let some = |v: &str| Some(v.to_string()).filter(|v| !v.trim().is_empty());
+    let input = ConsentInput {
+        decision: some(&form.decision),
+        capacity: some(&form.capacity),
+        decided_by: some(&form.decided_by),
+        share_with_organisation_id: some(&form.share_with_organisation_id),
+        share_with_role: some(&form.share_with_role),
+        purpose: some(&form.purpose),
+        lawful_basis: some(&form.lawful_basis),
+        decided_on: some(&form.decided_on),
+    };
+    match state.app.record_consent(&who.ctx, id, &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?consent=1#consents")).into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let view =
+                state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let page = HealthPage {
+                errors,
+                consent: form,
+                ..HealthPage::new(Chrome::for_user(&who, "caseload").with_errors(true), view)
+            };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
     }
 }
 
