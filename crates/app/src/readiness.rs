@@ -25,6 +25,26 @@ use resettle_domain::readiness::{
 use crate::storage::{OpenNeedOwner, ReadinessQuery, ReadinessRow};
 use crate::{App, AppError, AppResult, Ctx};
 
+/// One escalation to an organisation's managers (see `App::escalate_once`).
+struct Escalation {
+    child_id: ChildId,
+    /// Whose managers.
+    org: OrgId,
+    /// The child's youth justice service, whose managers stand in when `org` has none.
+    yjs_id: OrgId,
+    /// The notification kind.
+    kind: &'static str,
+    /// The timeline entry's kind.
+    timeline_kind: &'static str,
+    message: String,
+    link: String,
+    /// The dedupe key without the person.
+    dedupe: String,
+    /// The timeline entry's summary and reason.
+    summary: String,
+    reason: String,
+}
+
 /// A red readiness item late by this many days is escalated to the child's youth justice
 /// service managers as well as the owning organisation's (local practice).
 pub const ESCALATE_TO_YJS_AFTER_DAYS: i64 = 5;
@@ -496,43 +516,23 @@ impl App {
                     levels.push((2, row.yjs_id, row.yjs_name.clone()));
                 }
                 for (level, org, org_name) in levels {
-                    let mut to = self.managers_of(&mut managers, org).await?;
-                    if to.is_empty() && org != row.yjs_id {
-                        to = self.managers_of(&mut managers, row.yjs_id).await?;
-                    }
                     let due = item.due_by.map_or_else(|| "-".to_string(), |d| d.to_string());
-                    let notifications: Vec<crate::storage::Notification> = to
-                        .iter()
-                        .map(|u| crate::storage::Notification {
-                            id: resettle_domain::ids::NotificationId::random(),
-                            user_id: *u,
-                            child_id: Some(row.child_id),
-                            kind: "readiness.escalated".into(),
-                            message: format!("{} {}: {}", row.given_name, row.family_name, item.reason),
-                            link: Some(format!("/children/{}/release-arrangements", row.child_id)),
-                            created_at: now,
-                            read_at: None,
-                            dedupe_key: format!("readiness:{}:{}:{due}:{level}:{u}", row.child_id, item.key.as_str()),
-                        })
-                        .collect();
-                    if notifications.is_empty() {
-                        continue;
-                    }
-                    let entry = resettle_domain::timeline::TimelineEntry {
-                        id: resettle_domain::ids::TimelineEntryId::random(),
+                    let e = Escalation {
                         child_id: row.child_id,
-                        at: now,
-                        actor_id: None,
-                        actor_name: "Resettle".into(),
-                        kind: "readiness.escalated".into(),
+                        org,
+                        yjs_id: row.yjs_id,
+                        kind: "readiness.escalated",
+                        timeline_kind: "readiness.escalated",
+                        message: format!("{} {}: {}", row.given_name, row.family_name, item.reason),
+                        link: format!("/children/{}/release-arrangements", row.child_id),
+                        dedupe: format!("readiness:{}:{}:{due}:{level}", row.child_id, item.key.as_str()),
                         summary: format!(
                             "{} is overdue (due {due}): escalated to the manager(s) of {org_name}",
                             item.key.label()
                         ),
-                        reason: Some(item.reason.clone()),
+                        reason: item.reason.clone(),
                     };
-                    let n = self.store.notify_once(&notifications, &entry).await?;
-                    written += usize::try_from(n).unwrap_or(0);
+                    written += self.escalate_once(&mut managers, e, now).await?;
                 }
             }
         }
@@ -556,44 +556,68 @@ impl App {
                 levels.push((2, yjs_id, "the youth justice service".to_string()));
             }
             for (level, org, org_name) in levels {
-                let mut to = self.managers_of(&mut managers, org).await?;
-                if to.is_empty() && org != yjs_id {
-                    to = self.managers_of(&mut managers, yjs_id).await?;
-                }
-                let notifications: Vec<crate::storage::Notification> = to
-                    .iter()
-                    .map(|u| crate::storage::Notification {
-                        id: resettle_domain::ids::NotificationId::random(),
-                        user_id: *u,
-                        child_id: Some(a.child_id),
-                        kind: "action.overdue".into(),
-                        message: format!(
-                            "{} {}: the action \"{}\" owned by {} was due on {due} and is still open",
-                            row.child_given_name, row.child_family_name, a.description, row.owner_organisation_name
-                        ),
-                        link: Some(format!("/children/{}/plan", a.child_id)),
-                        created_at: now,
-                        read_at: None,
-                        dedupe_key: format!("action:{}:{due}:{level}:{u}", a.id),
-                    })
-                    .collect();
-                if notifications.is_empty() {
-                    continue;
-                }
-                let entry = resettle_domain::timeline::TimelineEntry {
-                    id: resettle_domain::ids::TimelineEntryId::random(),
+                let e = Escalation {
                     child_id: a.child_id,
-                    at: now,
-                    actor_id: None,
-                    actor_name: "Resettle".into(),
-                    kind: "action.escalated".into(),
+                    org,
+                    yjs_id,
+                    kind: "action.overdue",
+                    timeline_kind: "action.escalated",
+                    message: format!(
+                        "{} {}: the action \"{}\" owned by {} was due on {due} and is still open",
+                        row.child_given_name, row.child_family_name, a.description, row.owner_organisation_name
+                    ),
+                    link: format!("/children/{}/plan", a.child_id),
+                    dedupe: format!("action:{}:{due}:{level}", a.id),
                     summary: format!("Overdue action (due {due}) escalated to the manager(s) of {org_name}"),
-                    reason: Some(a.description.clone()),
+                    reason: a.description.clone(),
                 };
-                written += usize::try_from(self.store.notify_once(&notifications, &entry).await?).unwrap_or(0);
+                written += self.escalate_once(&mut managers, e, now).await?;
             }
         }
         Ok(written)
+    }
+
+    /// Notifies the managers of `e.org` (the child's YJS managers when it has none) once each,
+    /// with `e.dedupe` plus the person as the dedupe key, and writes the timeline entry when
+    /// anyone was newly notified. The number of notifications written.
+    async fn escalate_once(
+        &self,
+        cache: &mut HashMap<OrgId, Vec<resettle_domain::ids::UserId>>,
+        e: Escalation,
+        now: jiff::Timestamp,
+    ) -> AppResult<usize> {
+        let mut to = self.managers_of(cache, e.org).await?;
+        if to.is_empty() && e.org != e.yjs_id {
+            to = self.managers_of(cache, e.yjs_id).await?;
+        }
+        if to.is_empty() {
+            return Ok(0);
+        }
+        let notifications: Vec<crate::storage::Notification> = to
+            .iter()
+            .map(|u| crate::storage::Notification {
+                id: resettle_domain::ids::NotificationId::random(),
+                user_id: *u,
+                child_id: Some(e.child_id),
+                kind: e.kind.into(),
+                message: e.message.clone(),
+                link: Some(e.link.clone()),
+                created_at: now,
+                read_at: None,
+                dedupe_key: format!("{}:{u}", e.dedupe),
+            })
+            .collect();
+        let entry = resettle_domain::timeline::TimelineEntry {
+            id: resettle_domain::ids::TimelineEntryId::random(),
+            child_id: e.child_id,
+            at: now,
+            actor_id: None,
+            actor_name: "Resettle".into(),
+            kind: e.timeline_kind.into(),
+            summary: e.summary,
+            reason: Some(e.reason),
+        };
+        Ok(usize::try_from(self.store.notify_once(&notifications, &entry).await?).unwrap_or(0))
     }
 
     async fn managers_of(
