@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use resettle_domain::child::{Carer, CarerInput, Child, ChildDetailsInput};
-use resettle_domain::ids::{CarerId, ChildId, OrgId, TeamMemberId, TimelineEntryId};
+use resettle_domain::ids::{CarerId, ChildId, OrgId, TeamMemberId, TimelineEntryId, UserId};
 use resettle_domain::org::{OrgKind, Organisation, Role};
 use resettle_domain::policy::{Action, Decision, decide};
 use resettle_domain::team::{TeamMember, TeamMemberInput};
@@ -48,6 +48,17 @@ pub struct ChildRecord {
     /// The reader's own break-glass grant, when that is how they are reading the record (the
     /// page shows a warning with its end).
     pub emergency_access: Option<crate::storage::BreakGlassGrant>,
+}
+
+/// The parts of [`ChildRecord`] that are the same for every reader.
+#[derive(Clone, Debug)]
+pub struct RecordParts {
+    yjs: Organisation,
+    carers: Vec<Carer>,
+    team: Vec<TeamMemberView>,
+    custody: Vec<EpisodeView>,
+    timeline: Vec<TimelineEntry>,
+    key_dates: crate::custody::KeyDatesRecord,
 }
 
 /// How many entries of "who has viewed this record" the child's page shows.
@@ -208,16 +219,27 @@ impl App {
         };
         let emergency_access = emergency_access.filter(|_| !on_team);
         self.audit(ctx, "read", "child.record", Some(id)).await?;
-        let yjs = self.store.organisation(child.yjs_id).await?.ok_or(AppError::NotFound)?;
-        let carers = self.store.carers(id).await?;
-        let team = self.store.team(id).await?;
-        let custody = self.store.custody(id).await?;
-        let timeline = self.store.timeline(id, TIMELINE_PAGE).await?;
-        let key_dates = crate::custody::KeyDatesRecord {
-            sentences: self.store.sentences(id).await?,
-            remands: self.store.remands(id).await?,
-            deadlines: self.store.deadlines(id).await?,
-        };
+        // The same for everyone who may read the record: from the read cache (see
+        // [`crate::cache`]) once access has been decided above.
+        let parts = self
+            .caches
+            .records
+            .get_or_build(&id, self.store.changes(), self.now(), || async {
+                Ok::<_, AppError>(RecordParts {
+                    yjs: self.store.organisation(child.yjs_id).await?.ok_or(AppError::NotFound)?,
+                    carers: self.store.carers(id).await?,
+                    team: self.store.team(id).await?,
+                    custody: self.store.custody(id).await?,
+                    timeline: self.store.timeline(id, TIMELINE_PAGE).await?,
+                    key_dates: crate::custody::KeyDatesRecord {
+                        sentences: self.store.sentences(id).await?,
+                        remands: self.store.remands(id).await?,
+                        deadlines: self.store.deadlines(id).await?,
+                    },
+                })
+            })
+            .await?;
+        let RecordParts { yjs, carers, team, custody, timeline, key_dates } = parts.as_ref().clone();
         let (access_log, break_glass) = match decide(&ctx.actor, Action::ViewAuditTrail, Some(on_team)) {
             Decision::Allow(_) => (
                 Some(self.access_lines(id, ACCESS_LOG_PAGE).await?),
@@ -267,12 +289,35 @@ impl App {
     }
 
     /// The actor's caseload: children on their team, filtered and ordered by the database.
+    /// The whole ordered list is kept in the read cache (see [`crate::cache`]), and each page
+    /// is cut from it.
     pub async fn caseload(&self, ctx: &Ctx, query: &CaseloadQuery) -> AppResult<Page<CaseloadRow>> {
-        let query = CaseloadQuery { per_page: query.per_page.clamp(1, 200), page: query.page.max(1), ..query.clone() };
-        let page = self.store.caseload(&self.read_scope(&ctx.actor), &query).await?;
+        let per_page = query.per_page.clamp(1, 200);
+        let page = query.page.max(1);
+        let scope = self.read_scope(&ctx.actor);
+        let key = CaseloadKey {
+            user_id: scope.user_id,
+            organisation_ids: scope.organisation_ids.clone(),
+            emergency: scope.emergency.map(|e| e.user_id),
+            today: scope.today,
+            organisation_id: query.organisation_id,
+            sort: query.sort,
+            descending: query.descending,
+        };
+        let (changes, now) = (self.store.changes(), self.now());
+        let all = self
+            .caches
+            .caseload
+            .get_or_build(&key, changes, now, || async {
+                let everything = CaseloadQuery { page: 1, per_page: u32::MAX, ..query.clone() };
+                self.store.caseload(&scope, &everything).await.map(|p| p.items)
+            })
+            .await?;
+        let start = usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
+        let items = all.iter().skip(start).take(per_page as usize).cloned().collect();
         // One entry for the list (names and dates of birth of the children on the page).
         self.audit(ctx, "read", "caseload", None).await?;
-        Ok(page)
+        Ok(Page { items, total: all.len() as u64, page, per_page })
     }
 
     /// Adds someone to the team around a child.
@@ -342,4 +387,16 @@ impl App {
         self.audit(ctx, "write", "child.carers", Some(child_id)).await?;
         Ok(carer)
     }
+}
+
+/// What a cached caseload was built for: the whole scope, the filter and the order.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CaseloadKey {
+    user_id: Option<UserId>,
+    organisation_ids: Vec<OrgId>,
+    emergency: Option<UserId>,
+    today: jiff::civil::Date,
+    organisation_id: Option<OrgId>,
+    sort: crate::storage::CaseloadSort,
+    descending: bool,
 }

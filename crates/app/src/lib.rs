@@ -7,6 +7,7 @@ pub mod access;
 pub mod admin;
 pub mod audit;
 pub mod auth;
+pub mod cache;
 pub mod children;
 pub mod custody;
 pub mod error;
@@ -112,6 +113,15 @@ pub struct App {
     throttle: Arc<throttle::Throttle>,
     organisations: Arc<std::sync::RwLock<Option<CachedOrganisations>>>,
     audit_writer: audit::AuditWriter,
+    caches: Arc<Caches>,
+}
+
+/// The read caches (see [`cache`]).
+#[derive(Default)]
+struct Caches {
+    caseload: cache::ReadCache<children::CaseloadKey, Vec<storage::CaseloadRow>>,
+    readiness: cache::ReadCache<readiness::ReadinessKey, readiness::AssessedRows>,
+    records: cache::ReadCache<resettle_domain::ids::ChildId, children::RecordParts>,
 }
 
 impl App {
@@ -124,6 +134,7 @@ impl App {
             throttle: Arc::default(),
             organisations: Arc::default(),
             audit_writer: audit::AuditWriter::default(),
+            caches: Arc::default(),
         }
     }
 

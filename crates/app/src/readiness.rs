@@ -7,6 +7,7 @@
 //! so an organisation with hundreds of children in custody is one page of a few queries.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use jiff::civil::Date;
 use serde::Serialize;
@@ -58,6 +59,60 @@ pub struct HealthFacts {
     pub unacknowledged: Option<i64>,
 }
 
+/// One child in custody with their readiness today: what readiness lists are built from.
+#[derive(Clone, Debug)]
+pub struct Assessed {
+    /// The facts read.
+    pub row: ReadinessRow,
+    /// The rules' verdict.
+    pub readiness: Readiness,
+    /// Health handovers waiting for acknowledgement.
+    pub unacknowledged: Option<i64>,
+    /// The child's line on the readiness caseload (for a child the rules assessed).
+    line: Option<CaseloadLine>,
+    /// Lower-cased family and given names, for ordering.
+    name_key: (String, String),
+}
+
+impl Assessed {
+    fn new(row: ReadinessRow, readiness: Readiness, unacknowledged: Option<i64>) -> Self {
+        let line = match &readiness {
+            Readiness::Assessed { status, items, target, days_to_target } => Some(CaseloadLine {
+                child_id: row.child_id,
+                given_name: row.given_name.clone(),
+                family_name: row.family_name.clone(),
+                yjs_name: row.yjs_name.clone(),
+                custody: row.kind,
+                status: *status,
+                reasons: items.iter().filter(|i| i.status != RagStatus::Green).map(|i| i.reason.clone()).collect(),
+                next_deadline: readiness.next_deadline(),
+                items: items.clone(),
+                release_date: *target,
+                days_to_release: *days_to_target,
+                overdue_actions: row.overdue_actions,
+                unacknowledged_handovers: unacknowledged,
+            }),
+            Readiness::NotApplicable => None,
+        };
+        let name_key = (row.family_name.to_lowercase(), row.given_name.to_lowercase());
+        Self { row, readiness, unacknowledged, line, name_key }
+    }
+}
+
+/// A readiness list as cached.
+pub type AssessedRows = Vec<Assessed>;
+
+/// What a cached readiness list was built for.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ReadinessKey {
+    user_id: Option<resettle_domain::ids::UserId>,
+    organisation_ids: Vec<OrgId>,
+    emergency: Option<resettle_domain::ids::UserId>,
+    child: Option<ChildId>,
+    organisation_id: Option<OrgId>,
+    today: Date,
+}
+
 /// How the caseload is sorted.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -106,7 +161,13 @@ pub struct CaseloadFilter {
     pub pathway: Option<Pathway>,
     /// The order.
     pub sort: ReadinessSort,
+    /// One page of [`PER_PAGE`] children (1-based, the last page when past it), or every
+    /// child when `None`. The counts are always of every child listed.
+    pub page: Option<usize>,
 }
+
+/// Children on a page of the readiness caseload.
+pub const PER_PAGE: usize = 50;
 
 /// One child on the readiness caseload.
 #[derive(Clone, Debug, Serialize)]
@@ -168,8 +229,12 @@ impl StatusCounts {
 pub struct ReadinessCaseload {
     /// Counts of the children listed, by status.
     pub counts: StatusCounts,
-    /// The children.
+    /// The children (of the page asked for).
     pub children: Vec<CaseloadLine>,
+    /// How many children the filters list, across every page.
+    pub listed: usize,
+    /// The page shown (1 when every child is).
+    pub page: usize,
 }
 
 /// One open red or amber item, and who should act on it.
@@ -293,10 +358,18 @@ impl App {
     }
 
     async fn assess_rows(&self, rows: &[ReadinessRow]) -> AppResult<Vec<Readiness>> {
+        Ok(self.assess_with_health(rows).await?.0)
+    }
+
+    /// Each row's readiness today, with the health facts it was judged on.
+    async fn assess_with_health(
+        &self,
+        rows: &[ReadinessRow],
+    ) -> AppResult<(Vec<Readiness>, HashMap<ChildId, HealthFacts>)> {
         let health = self.health_facts(rows).await?;
         let cal = self.calendar().await?;
         let today = self.today();
-        Ok(rows
+        let assessed = rows
             .iter()
             .map(|row| {
                 let facts = ReadinessFacts {
@@ -307,7 +380,41 @@ impl App {
                 };
                 assess(&cal, &self.config.readiness, &facts, today)
             })
-            .collect())
+            .collect();
+        Ok((assessed, health))
+    }
+
+    /// The children in custody within `scope` (and `q`'s organisation), each with their
+    /// readiness today: from the read cache while no change has been made since it was built
+    /// (see [`crate::cache`]).
+    async fn assessed(&self, scope: &ChildScope, q: &ReadinessQuery) -> AppResult<Arc<AssessedRows>> {
+        let key = ReadinessKey {
+            user_id: scope.user_id,
+            organisation_ids: scope.organisation_ids.clone(),
+            emergency: scope.emergency.map(|e| e.user_id),
+            child: q.child,
+            organisation_id: q.organisation_id,
+            today: q.today,
+        };
+        let (changes, now) = (self.store.changes(), self.now());
+        let list = self
+            .caches
+            .readiness
+            .get_or_build(&key, changes, now, || async {
+                let rows = self.store.readiness_rows(scope, q).await?;
+                let (assessed, health) = self.assess_with_health(&rows).await?;
+                Ok::<_, AppError>(
+                    rows.into_iter()
+                        .zip(assessed)
+                        .map(|(row, readiness)| {
+                            let unacknowledged = health.get(&row.child_id).and_then(|h| h.unacknowledged);
+                            Assessed::new(row, readiness, unacknowledged)
+                        })
+                        .collect(),
+                )
+            })
+            .await?;
+        Ok(list)
     }
 
     async fn child_row(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<Option<ReadinessRow>> {
@@ -372,7 +479,7 @@ impl App {
     pub async fn readiness_caseload(&self, ctx: &Ctx, f: &CaseloadFilter) -> AppResult<ReadinessCaseload> {
         let scope = self.caseload_scope(ctx, f.mine);
         let q = ReadinessQuery { child: None, organisation_id: f.organisation, today: self.today() };
-        let rows = self.store.readiness_rows(&scope, &q).await?;
+        let assessed = self.assessed(&scope, &q).await?;
         let with_need: Option<std::collections::HashSet<ChildId>> = match f.pathway {
             Some(p) => Some(
                 self.store
@@ -385,56 +492,45 @@ impl App {
             ),
             None => None,
         };
-        let health = self.health_facts(&rows).await?;
-        let assessed = self.assess_rows(&rows).await?;
-        let mut lines = Vec::new();
-        for (row, readiness) in rows.into_iter().zip(assessed) {
-            let Readiness::Assessed { status, items, target, days_to_target } = &readiness else { continue };
-            if f.status.is_some_and(|s| s != *status) {
-                continue;
-            }
-            if let Some(n) = f.release_within_days
-                && !days_to_target.is_some_and(|d| d <= n)
-            {
-                continue;
-            }
-            if with_need.as_ref().is_some_and(|set| !set.contains(&row.child_id)) {
-                continue;
-            }
-            lines.push(CaseloadLine {
-                child_id: row.child_id,
-                given_name: row.given_name,
-                family_name: row.family_name,
-                yjs_name: row.yjs_name,
-                custody: row.kind,
-                status: *status,
-                reasons: items.iter().filter(|i| i.status != RagStatus::Green).map(|i| i.reason.clone()).collect(),
-                next_deadline: readiness.next_deadline(),
-                items: items.clone(),
-                release_date: *target,
-                days_to_release: *days_to_target,
-                overdue_actions: row.overdue_actions,
-                unacknowledged_handovers: health.get(&row.child_id).and_then(|h| h.unacknowledged),
-            });
+        let mut picked: Vec<(&CaseloadLine, &(String, String))> = assessed
+            .iter()
+            .filter_map(|a| a.line.as_ref().map(|l| (l, &a.name_key)))
+            .filter(|(l, _)| f.status.is_none_or(|s| s == l.status))
+            .filter(|(l, _)| f.release_within_days.is_none_or(|n| l.days_to_release.is_some_and(|d| d <= n)))
+            .filter(|(l, _)| with_need.as_ref().is_none_or(|set| set.contains(&l.child_id)))
+            .collect();
+        fn name<'a>((l, key): &(&CaseloadLine, &'a (String, String))) -> (&'a str, &'a str, ChildId) {
+            (&key.0, &key.1, l.child_id)
         }
-        let name = |l: &CaseloadLine| (l.family_name.to_lowercase(), l.given_name.to_lowercase(), l.child_id);
+        let release = |l: &CaseloadLine| (l.days_to_release.is_none(), l.days_to_release);
         match f.sort {
-            ReadinessSort::Name => lines.sort_by_key(name),
+            ReadinessSort::Name => picked.sort_by(|a, b| name(a).cmp(&name(b))),
             ReadinessSort::DaysToRelease => {
-                lines.sort_by_key(|l| (l.days_to_release.is_none(), l.days_to_release, name(l)));
+                picked.sort_by(|a, b| (release(a.0), name(a)).cmp(&(release(b.0), name(b))))
             }
-            ReadinessSort::Status => {
-                lines.sort_by_key(|l| {
-                    (std::cmp::Reverse(l.status), l.days_to_release.is_none(), l.days_to_release, name(l))
-                });
-            }
+            ReadinessSort::Status => picked.sort_by(|a, b| {
+                (std::cmp::Reverse(a.0.status), release(a.0), name(a)).cmp(&(
+                    std::cmp::Reverse(b.0.status),
+                    release(b.0),
+                    name(b),
+                ))
+            }),
         }
         let mut counts = StatusCounts::default();
-        for l in &lines {
+        for (l, _) in &picked {
             counts.add(l.status);
         }
+        let listed = picked.len();
+        let (page, shown) = match f.page {
+            None => (1, picked),
+            Some(n) => {
+                let page = n.clamp(1, listed.div_ceil(PER_PAGE).max(1));
+                (page, picked.into_iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).collect())
+            }
+        };
+        let children = shown.into_iter().map(|(l, _)| l.clone()).collect();
         self.audit(ctx, "read", "caseload.readiness", None).await?;
-        Ok(ReadinessCaseload { counts, children: lines })
+        Ok(ReadinessCaseload { counts, children, listed, page })
     }
 
     /// Every open red or amber item across the children a manager oversees, latest first, with
@@ -445,12 +541,11 @@ impl App {
         }
         let scope = self.scope(&ctx.actor);
         let q = ReadinessQuery { child: None, organisation_id: organisation, today: self.today() };
-        let rows = self.store.readiness_rows(&scope, &q).await?;
+        let assessed = self.assessed(&scope, &q).await?;
         let owners: Vec<OpenNeedOwner> = self.store.open_need_owners(&scope, &q).await?;
-        let assessed = self.assess_rows(&rows).await?;
         let today = self.today();
         let mut gaps = Vec::new();
-        for (row, readiness) in rows.iter().zip(assessed) {
+        for Assessed { row, readiness, .. } in assessed.iter() {
             for item in readiness.items() {
                 if item.status == RagStatus::Green {
                     continue;

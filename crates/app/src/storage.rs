@@ -212,7 +212,7 @@ pub struct ApiTokenRecord {
 }
 
 /// How the caseload is ordered.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CaseloadSort {
     /// Family name, then given name.
@@ -520,6 +520,10 @@ pub struct Release {
 pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + Send + Sync + 'static {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
+    /// How many changes to the record this store has committed since it was opened (audit
+    /// entries, sessions and sign-in codes are not counted). A cache of derived reads keeps
+    /// the count it was built at and is current while the count has not moved.
+    fn changes(&self) -> u64;
     /// Answers when the database does.
     async fn ping(&self) -> StorageResult<()>;
 

@@ -14,6 +14,8 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 #[derive(Clone, Debug)]
 pub struct PostgresStore {
     pool: PgPool,
+    /// Changes committed through this store (`Storage::changes`), shared by its clones.
+    changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 resettle_store_sql::impl_storage!(PostgresStore, sqlx::Postgres, "postgres");
@@ -30,6 +32,7 @@ pub fn migrator() -> Migrator {
         (7, "health", include_str!("../migrations/0007_health.sql")),
         (8, "readiness", include_str!("../migrations/0008_readiness.sql")),
         (9, "outbox", include_str!("../migrations/0009_outbox.sql")),
+        (10, "readiness indexes", include_str!("../migrations/0010_readiness_indexes.sql")),
     ])
 }
 
@@ -45,7 +48,7 @@ impl PostgresStore {
             .await
             .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
         migrator().run(&pool).await.map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
-        Ok(Self { pool })
+        Ok(Self { pool, changes: std::sync::Arc::default() })
     }
 
     /// The pool, for tests that inspect the database directly.

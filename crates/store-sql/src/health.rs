@@ -609,7 +609,7 @@ macro_rules! health_storage {
                 for e in &w.entries {
                     insert_entry(&mut tx, e).await?;
                 }
-                tx.commit().await.map_err(db_error)
+                commit_change(&self.changes, tx).await
             }
 
             async fn health_records(&self, child: ChildId) -> StorageResult<Vec<HealthRecord>> {
@@ -812,7 +812,7 @@ macro_rules! health_storage {
                     return Ok(false);
                 }
                 insert_entry(&mut tx, entry).await?;
-                tx.commit().await.map_err(db_error)?;
+                commit_change(&self.changes, tx).await?;
                 Ok(true)
             }
 
@@ -855,7 +855,7 @@ macro_rules! health_storage {
                 }
                 insert_notifications_tx(&mut tx, notifications).await?;
                 insert_entry(&mut tx, entry).await?;
-                tx.commit().await.map_err(db_error)?;
+                commit_change(&self.changes, tx).await?;
                 Ok(true)
             }
 
@@ -865,14 +865,14 @@ macro_rules! health_storage {
                 if n > 0 {
                     insert_entry(&mut tx, entry).await?;
                 }
-                tx.commit().await.map_err(db_error)?;
+                commit_change(&self.changes, tx).await?;
                 Ok(n)
             }
 
             async fn insert_notifications(&self, list: &[Notification]) -> StorageResult<u64> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
                 let n = insert_notifications_tx(&mut tx, list).await?;
-                tx.commit().await.map_err(db_error)?;
+                commit_change(&self.changes, tx).await?;
                 Ok(n)
             }
 

@@ -14,7 +14,7 @@ pub mod rows;
 pub use async_trait;
 pub use sqlx;
 
-use resettle_app::storage::StorageError;
+use resettle_app::storage::{StorageError, StorageResult};
 
 /// A migrator over embedded `(version, description, sql)` files, as both storage crates use.
 pub fn migrator(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
@@ -27,6 +27,22 @@ pub fn migrator(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::M
         })
         .collect::<Vec<_>>();
     Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
+}
+
+/// Commits `tx`, then counts the change in `changes` (what `Storage::changes` answers): a
+/// read cache built before this commit is then out of date.
+pub async fn commit_change<DB: sqlx::Database>(
+    changes: &std::sync::atomic::AtomicU64,
+    tx: sqlx::Transaction<'_, DB>,
+) -> StorageResult<()> {
+    tx.commit().await.map_err(db_error)?;
+    changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    Ok(())
+}
+
+/// Counts a change made outside a transaction (see [`commit_change`]).
+pub fn count_change(changes: &std::sync::atomic::AtomicU64) {
+    changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
 /// Maps a database error to a storage error, hiding the details from users.
@@ -59,7 +75,7 @@ macro_rules! impl_storage {
         const _: () = {
             use $crate::rows::*;
             use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
+            use $crate::{commit_change, count_change, db_error, unique_error, MAX_BINDS};
             use resettle_app::storage::*;
             use resettle_domain::child::{Carer, Child};
             use resettle_domain::custody::{CustodyEpisode, Placement};
@@ -387,6 +403,10 @@ macro_rules! impl_storage {
                     $backend
                 }
 
+                fn changes(&self) -> u64 {
+                    self.changes.load(std::sync::atomic::Ordering::Acquire)
+                }
+
                 async fn ping(&self) -> StorageResult<()> {
                     sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_error)?;
                     Ok(())
@@ -402,6 +422,7 @@ macro_rules! impl_storage {
                         .execute(&self.pool)
                         .await
                         .map_err(unique_error("code", "An organisation already has that code"))?;
+                    count_change(&self.changes);
                     Ok(())
                 }
 
@@ -457,7 +478,7 @@ macro_rules! impl_storage {
                             .await
                             .map_err(db_error)?;
                     }
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn insert_membership(&self, m: &Membership) -> StorageResult<()> {
@@ -469,6 +490,7 @@ macro_rules! impl_storage {
                         .execute(&self.pool)
                         .await
                         .map_err(unique_error("role", "The user already has that role in that organisation"))?;
+                    count_change(&self.changes);
                     Ok(())
                 }
 
@@ -686,7 +708,7 @@ macro_rules! impl_storage {
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     insert_entry(&mut tx, entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn child(&self, id: ChildId, scope: &ChildScope) -> StorageResult<Option<Child>> {
@@ -701,7 +723,7 @@ macro_rules! impl_storage {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     update_child_tx(&mut tx, child, expected_version).await?;
                     insert_entry(&mut tx, entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn caseload(&self, scope: &ChildScope, q: &CaseloadQuery) -> StorageResult<Page<CaseloadRow>> {
@@ -772,7 +794,7 @@ macro_rules! impl_storage {
                     push_carers_insert(&mut qb, std::slice::from_ref(carer));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn team(&self, child: ChildId) -> StorageResult<Vec<TeamMemberView>> {
@@ -797,7 +819,7 @@ macro_rules! impl_storage {
                     push_team_insert(&mut qb, std::slice::from_ref(member));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>> {
@@ -835,7 +857,7 @@ macro_rules! impl_storage {
                     push_placements_insert(&mut qb, std::slice::from_ref(placement));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn timeline(&self, child: ChildId, limit: u32) -> StorageResult<Vec<TimelineEntry>> {
@@ -880,7 +902,7 @@ macro_rules! impl_storage {
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     insert_entry(&mut tx, &t.entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn release(&self, r: &Release) -> StorageResult<()> {
@@ -915,7 +937,7 @@ macro_rules! impl_storage {
                         .map_err(db_error)?;
                     write_plan_changes(&mut tx, &r.plan).await?;
                     insert_entry(&mut tx, &r.entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn insert_sentence(&self, new: &NewSentence) -> StorageResult<()> {
@@ -957,7 +979,7 @@ macro_rules! impl_storage {
                     }
                     write_plan_changes(&mut tx, &new.plan).await?;
                     insert_entry(&mut tx, &new.entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn insert_remand(&self, new: &NewRemand) -> StorageResult<()> {
@@ -991,7 +1013,7 @@ macro_rules! impl_storage {
                     for e in &new.entries {
                         insert_entry(&mut tx, e).await?;
                     }
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn sentences(&self, child: ChildId) -> StorageResult<Vec<SentenceView>> {
@@ -1058,7 +1080,7 @@ macro_rules! impl_storage {
                     replace_deadlines(&mut tx, s.episode_id.0, deadlines).await?;
                     write_plan_changes(&mut tx, plan).await?;
                     insert_entry(&mut tx, entry).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>> {
@@ -1102,6 +1124,7 @@ macro_rules! impl_storage {
                         .execute(&self.pool)
                         .await
                         .map_err(unique_error("date", "That day has already been added as a bank holiday"))?;
+                    count_change(&self.changes);
                     Ok(())
                 }
 
@@ -1251,7 +1274,7 @@ macro_rules! impl_storage {
                     .map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
                     append_audit_tx(&mut tx, audit).await?;
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
 
                 async fn active_break_glass(
@@ -1450,7 +1473,7 @@ macro_rules! impl_storage {
                     bulk!(b.handovers, 16, push_handovers_insert);
                     bulk!(b.shares, 11, push_shares_insert);
                     bulk!(b.release_arrangements, 20, push_release_arrangements_insert);
-                    tx.commit().await.map_err(db_error)
+                    commit_change(&self.changes, tx).await
                 }
             }
 

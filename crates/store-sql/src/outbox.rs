@@ -65,7 +65,7 @@ macro_rules! outbox_storage {
                     qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
                     queued += qb.build().execute(&mut *tx).await.map_err(db_error)?.rows_affected();
                 }
-                tx.commit().await.map_err(db_error)?;
+                commit_change(&self.changes, tx).await?;
                 Ok(queued)
             }
 

@@ -336,7 +336,7 @@ macro_rules! readiness_storage {
                     });
                 }
                 insert_entry(&mut tx, entry).await?;
-                tx.commit().await.map_err(db_error)
+                commit_change(&self.changes, tx).await
             }
         }
     };

@@ -16,6 +16,8 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Changes committed through this store (`Storage::changes`), shared by its clones.
+    changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 resettle_store_sql::impl_storage!(SqliteStore, sqlx::Sqlite, "sqlite");
@@ -32,6 +34,7 @@ pub fn migrator() -> Migrator {
         (7, "health", include_str!("../migrations/0007_health.sql")),
         (8, "readiness", include_str!("../migrations/0008_readiness.sql")),
         (9, "outbox", include_str!("../migrations/0009_outbox.sql")),
+        (10, "readiness indexes", include_str!("../migrations/0010_readiness_indexes.sql")),
     ])
 }
 
@@ -46,17 +49,17 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // A 64 MiB page cache and memory-mapped reads per connection: caseloads read a few
+            // A 64 MiB page cache and memory-mapped reads (up to 4 GiB) per connection: caseloads read a few
             // hundred scattered child rows, and without these most reads go to the kernel.
             .pragma("cache_size", "-65536")
-            .pragma("mmap_size", "268435456");
+            .pragma("mmap_size", "4294967296");
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)
             .await
             .map_err(|e| StorageError::Database(format!("cannot open SQLite database: {e}")))?;
         migrator().run(&pool).await.map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
-        Ok(Self { pool })
+        Ok(Self { pool, changes: std::sync::Arc::default() })
     }
 
     /// The pool, for tests that inspect the database directly.

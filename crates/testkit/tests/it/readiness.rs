@@ -20,6 +20,7 @@ on_every_backend!(
     the_caseload_and_gaps_pages_show_the_red_item_and_who_owns_it,
     the_strategic_lead_sees_readiness_counts_without_names,
     the_health_handover_item_follows_the_release_summary_to_its_acknowledgement,
+    the_readiness_caseload_lists_fifty_a_page_with_counts_of_all,
 );
 
 const NOW: &str = "2027-02-01T12:00:00Z";
@@ -474,5 +475,52 @@ async fn the_health_handover_item_follows_the_release_summary_to_its_acknowledge
     let done = item(&r, "health_handover");
     assert_eq!((&done["status"], &done["done"]), (&json!("green"), &json!(true)), "{done}");
     assert_eq!(done["reason"], "Health handover acknowledged on 1 February 2027");
+    Ok(())
+}
+
+async fn the_readiness_caseload_lists_fifty_a_page_with_counts_of_all(b: Backend) -> anyhow::Result<()> {
+    // The case manager signs in on the pages, with the real clock: dates from today.
+    let w = Yjs::start(b).await?;
+    let est = w.t.org_named("YOI-A", "Wetherby Lane YOI", "yoi").await?.id.to_string();
+    let today = w.t.app.today();
+    let mut ids = Vec::new();
+    for i in 0..51i64 {
+        // Released one day after another: the default order is soonest release first.
+        let release = today.checked_add(jiff::Span::new().days(200 + i))?.to_string();
+        ids.push(sentenced(&w, &est, &format!("Page{i:02}"), "Turner", &release).await?);
+    }
+    let api = w.api();
+    let (status, all) = api.get("/api/v1/caseload").await?;
+    assert_eq!(status, StatusCode::OK, "{all}");
+    assert_eq!(all["children"].as_array().map(Vec::len), Some(51), "without a page, every child");
+    let (_, first) = api.get("/api/v1/caseload?page=1").await?;
+    assert_eq!(first["children"].as_array().map(Vec::len), Some(50));
+    assert_eq!(first["children"][0]["id"], ids[0].as_str());
+    let (_, second) = api.get("/api/v1/caseload?page=2").await?;
+    assert_eq!(names(&second), ["Page50"]);
+    assert_eq!(second["counts"]["total"], 51, "the counts are of every child: {second}");
+    let (_, past) = api.get("/api/v1/caseload?page=9").await?;
+    assert_eq!(names(&past), ["Page50"], "past the end is the last page");
+    let (status, p) = api.get("/api/v1/caseload?page=0").await?;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{p}");
+    assert_eq!(p["errors"][0]["field"], "page", "{p}");
+
+    let browser = w.t.browser()?;
+    browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
+    let page = browser.get("/readiness").await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Children in custody (51)"), "{}", page.body);
+    assert!(page.body.contains("Page 1 of 2"), "{}", page.body);
+    assert!(page.body.contains("Page00 Turner") && !page.body.contains("Page50 Turner"), "{}", page.body);
+    assert!(page.body.contains("view=organisation&#38;sort=days_to_release&#38;page=2"), "{}", page.body);
+    let page = browser.get("/readiness?view=organisation&sort=days_to_release&page=2").await?;
+    assert!(page.body.contains("Page50 Turner") && !page.body.contains("Page00 Turner"), "{}", page.body);
+    assert!(page.body.contains("rel=\"prev\""), "{}", page.body);
+
+    // A new child in custody is on the next request (the list is not kept past a change).
+    sentenced(&w, &est, "Latest", "Arrival", &today.checked_add(jiff::Span::new().days(1))?.to_string()).await?;
+    let page = browser.get("/readiness").await?;
+    assert!(page.body.contains("Children in custody (52)"), "{}", page.body);
+    assert!(page.body.contains("Latest Arrival"), "soonest release first: {}", page.body);
     Ok(())
 }

@@ -325,6 +325,9 @@ pub struct ReadinessCaseloadParams {
     pub pathway: Option<String>,
     /// `days_to_release` (default), `status` (worst first) or `name`.
     pub sort: Option<String>,
+    /// A 1-based page of 50 children (the counts are always of every child listed); without
+    /// it, every child.
+    pub page: Option<String>,
 }
 
 /// One child on the readiness caseload.
@@ -460,7 +463,14 @@ pub fn parse_filter(p: &ReadinessCaseloadParams) -> Result<CaseloadFilter, Valid
             ReadinessSort::DaysToRelease
         }),
     };
-    e.into_result(CaseloadFilter { mine, organisation, status, release_within_days, pathway, sort })
+    let page = given(&p.page).and_then(|s| match s.parse::<usize>() {
+        Ok(n) if n >= 1 => Some(n),
+        _ => {
+            e.add("page", "page must be a whole number from 1");
+            None
+        }
+    });
+    e.into_result(CaseloadFilter { mine, organisation, status, release_within_days, pathway, sort, page })
 }
 
 /// Children in custody in the caller's scope with their readiness, days to release, next

@@ -75,7 +75,7 @@ impl CaseloadPage {
 }
 
 /// Page numbers to show: first, last, and two either side of the current; 0 marks a gap.
-fn page_numbers(current: u32, pages: u32) -> Vec<u32> {
+pub(crate) fn page_numbers(current: u32, pages: u32) -> Vec<u32> {
     let mut out = Vec::new();
     for n in 1..=pages {
         if n == 1 || n == pages || n.abs_diff(current) <= 2 {

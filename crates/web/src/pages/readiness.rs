@@ -9,7 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use resettle_app::readiness::{CaseloadLine, Gap, ReadinessCaseload, ReadinessSort, StatusCounts};
+use resettle_app::readiness::{
+    CaseloadFilter, CaseloadLine, Gap, PER_PAGE, ReadinessCaseload, ReadinessSort, StatusCounts,
+};
 use resettle_app::{AppError, Ctx};
 use resettle_domain::child::Child;
 use resettle_domain::custody::EpisodeKind;
@@ -65,6 +67,20 @@ struct CaseloadPage {
     columns: Vec<SortLink>,
     mine_href: String,
     organisation_href: String,
+    /// Children listed across every page.
+    listed: usize,
+    /// This page (1-based) and how many there are.
+    page: usize,
+    pages: usize,
+    page_numbers: Vec<u32>,
+    /// The query string of this list, without `page`.
+    list_query: String,
+}
+
+impl CaseloadPage {
+    fn page_href(&self, n: impl std::borrow::Borrow<u32>) -> String {
+        format!("/readiness?{}&page={}", self.list_query, n.borrow())
+    }
 }
 
 /// The filters as typed, to show them again.
@@ -120,14 +136,15 @@ pub async fn caseload_page(
         pathway: p.pathway.clone().unwrap_or_default(),
     };
     let (filter, errors) = match parse_filter(&p) {
-        Ok(f) => (Some(f), ValidationErrors::new()),
+        // The page lists 50 at a time.
+        Ok(f) => (Some(CaseloadFilter { page: Some(f.page.unwrap_or(1)), ..f }), ValidationErrors::new()),
         Err(e) => (None, e),
     };
     let mine = filter.as_ref().map_or(p.view.as_deref() == Some("mine"), |f| f.mine);
     let sort = filter.as_ref().map_or(ReadinessSort::DaysToRelease, |f| f.sort);
     let result = match &filter {
         Some(f) => state.app.readiness_caseload(&who.ctx, f).await.map_err(app_err(&who.ctx))?,
-        None => ReadinessCaseload { counts: StatusCounts::default(), children: Vec::new() },
+        None => ReadinessCaseload { counts: StatusCounts::default(), children: Vec::new(), listed: 0, page: 1 },
     };
     let my_orgs: Vec<OrgId> = who.ctx.actor.memberships.iter().map(|m| m.organisation_id).collect();
     let mut organisations = vec![(String::new(), "Any organisation".to_string())];
@@ -162,11 +179,22 @@ pub async fn caseload_page(
         }
     })
     .collect();
+    let (listed, page) = (result.listed, result.page);
+    let pages = listed.div_ceil(PER_PAGE).max(1);
+    let list_query = format!("view={view}&sort={}{filters}", sort.as_str());
     let page = CaseloadPage {
         chrome: Chrome::for_user(&who, "readiness").with_errors(!errors.is_empty()),
         mine,
         counts: result.counts,
         children: result.children,
+        listed,
+        page,
+        pages,
+        page_numbers: super::children::page_numbers(
+            u32::try_from(page).unwrap_or(u32::MAX),
+            u32::try_from(pages).unwrap_or(u32::MAX),
+        ),
+        list_query,
         errors,
         mine_href: format!("/readiness?view=mine&sort={}{filters}", sort.as_str()),
         organisation_href: format!("/readiness?view=organisation&sort={}{filters}", sort.as_str()),
