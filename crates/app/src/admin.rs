@@ -73,6 +73,19 @@ impl App {
         Ok(list)
     }
 
+    /// A user with their memberships, from the read cache (see [`crate::cache`]): every
+    /// request looks up the person behind its session.
+    pub async fn user_record(
+        &self,
+        id: resettle_domain::ids::UserId,
+    ) -> AppResult<std::sync::Arc<Option<crate::storage::UserRecord>>> {
+        Ok(self
+            .caches
+            .users
+            .get_or_build(&id, self.store.changes(), self.now(), || async { self.store.user(id).await })
+            .await?)
+    }
+
     fn forget_organisations(&self) {
         *self.organisations.write().unwrap_or_else(|p| p.into_inner()) = None;
     }

@@ -153,8 +153,8 @@ impl App {
                 None => ("Resettle".to_string(), String::new()),
                 Some(id) => {
                     if let std::collections::hash_map::Entry::Vacant(slot) = people.entry(id) {
-                        slot.insert(match self.store.user(id).await? {
-                            Some(u) => (u.user.name, u.memberships),
+                        slot.insert(match self.user_record(id).await?.as_ref() {
+                            Some(u) => (u.user.name.clone(), u.memberships.clone()),
                             None => ("Unknown user".to_string(), Vec::new()),
                         });
                     }

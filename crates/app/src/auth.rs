@@ -123,7 +123,8 @@ impl App {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         }
-        let Some(user) = self.store.user(session.user_id).await?.filter(|u| u.user.active) else {
+        let user = self.user_record(session.user_id).await?;
+        let Some(user) = user.as_ref().as_ref().filter(|u| u.user.active) else {
             self.store.delete_session(&hash).await?;
             return Ok(None);
         };
@@ -132,7 +133,7 @@ impl App {
         if now.duration_since(session.last_seen_at) > SignedDuration::from_mins(1) {
             self.store.touch_session(&hash, now).await?;
         }
-        Ok(Some((actor_of(&user), session)))
+        Ok(Some((actor_of(user), session)))
     }
 
     /// The signed-in user's sessions, newest first, each marked whether it is `current`
@@ -189,7 +190,7 @@ impl App {
         if record.revoked_at.is_some() || self.now() >= record.expires_at {
             return Ok(None);
         }
-        Ok(self.store.user(record.user_id).await?.filter(|u| u.user.active).map(|u| actor_of(&u)))
+        Ok(self.user_record(record.user_id).await?.as_ref().as_ref().filter(|u| u.user.active).map(actor_of))
     }
 
     /// Creates an API token for the user with `email`, valid for `days` days; returns the

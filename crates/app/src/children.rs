@@ -59,6 +59,8 @@ pub struct RecordParts {
     custody: Vec<EpisodeView>,
     timeline: Vec<TimelineEntry>,
     key_dates: crate::custody::KeyDatesRecord,
+    /// Emergency accesses to the record (shown only to those who may see the audit trail).
+    break_glass: Vec<crate::storage::BreakGlassLine>,
 }
 
 /// How many entries of "who has viewed this record" the child's page shows.
@@ -236,15 +238,13 @@ impl App {
                         remands: self.store.remands(id).await?,
                         deadlines: self.store.deadlines(id).await?,
                     },
+                    break_glass: self.store.child_break_glass(id, ACCESS_LOG_PAGE).await?,
                 })
             })
             .await?;
-        let RecordParts { yjs, carers, team, custody, timeline, key_dates } = parts.as_ref().clone();
+        let RecordParts { yjs, carers, team, custody, timeline, key_dates, break_glass } = parts.as_ref().clone();
         let (access_log, break_glass) = match decide(&ctx.actor, Action::ViewAuditTrail, Some(on_team)) {
-            Decision::Allow(_) => (
-                Some(self.access_lines(id, ACCESS_LOG_PAGE).await?),
-                Some(self.store.child_break_glass(id, ACCESS_LOG_PAGE).await?),
-            ),
+            Decision::Allow(_) => (Some(self.access_lines(id, ACCESS_LOG_PAGE).await?), Some(break_glass)),
             Decision::Deny(_) => (None, None),
         };
         Ok(ChildRecord {

@@ -122,6 +122,7 @@ struct Caches {
     caseload: cache::ReadCache<children::CaseloadKey, Vec<storage::CaseloadRow>>,
     readiness: cache::ReadCache<readiness::ReadinessKey, readiness::AssessedRows>,
     records: cache::ReadCache<resettle_domain::ids::ChildId, children::RecordParts>,
+    users: cache::ReadCache<resettle_domain::ids::UserId, Option<storage::UserRecord>>,
 }
 
 impl App {
