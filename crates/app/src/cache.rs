@@ -34,7 +34,7 @@ struct Entry<V> {
 }
 
 /// What [`ReadCache::lookup`] found.
-pub enum Lookup<V> {
+enum Lookup<V> {
     /// Current: use it.
     Hit(Arc<V>),
     /// Missing, out of date, or old and this caller is the one to rebuild it.
@@ -94,7 +94,7 @@ impl<K: Eq + Hash + Clone, V> ReadCache<K, V> {
 
     /// The entry for `key` if it was built at `changes` and is fresh at `now`; an entry that
     /// is only old is handed out while exactly one caller is told to rebuild it.
-    pub fn lookup(&self, key: &K, changes: u64, now: Timestamp) -> Lookup<V> {
+    fn lookup(&self, key: &K, changes: u64, now: Timestamp) -> Lookup<V> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let Some(e) = entries.get(key) else { return Lookup::Build };
         if e.changes != changes {
@@ -112,7 +112,7 @@ impl<K: Eq + Hash + Clone, V> ReadCache<K, V> {
     }
 
     /// Keeps `value`, built from what the store held at `changes` (read before building).
-    pub fn store(&self, key: K, changes: u64, now: Timestamp, value: Arc<V>) {
+    fn store(&self, key: K, changes: u64, now: Timestamp, value: Arc<V>) {
         let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         if entries.len() >= MAX_ENTRIES && !entries.contains_key(&key) {
             let mut ages: Vec<Timestamp> = entries.values().map(|e| e.built_at).collect();

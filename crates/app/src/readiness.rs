@@ -66,8 +66,6 @@ pub struct Assessed {
     pub row: ReadinessRow,
     /// The rules' verdict.
     pub readiness: Readiness,
-    /// Health handovers waiting for acknowledgement.
-    pub unacknowledged: Option<i64>,
     /// The child's line on the readiness caseload (for a child the rules assessed).
     line: Option<CaseloadLine>,
     /// Lower-cased family and given names, for ordering.
@@ -95,7 +93,7 @@ impl Assessed {
             Readiness::NotApplicable => None,
         };
         let name_key = (row.family_name.to_lowercase(), row.given_name.to_lowercase());
-        Self { row, readiness, unacknowledged, line, name_key }
+        Self { row, readiness, line, name_key }
     }
 }
 

@@ -60,31 +60,7 @@ struct CaseloadPage {
     sort: &'static str,
     dir: &'static str,
     columns: Vec<Column>,
-    page_numbers: Vec<u32>,
-}
-
-impl CaseloadPage {
-    fn page_href(&self, n: impl std::borrow::Borrow<u32>) -> String {
-        let n = *n.borrow();
-        let mut href = format!("/caseload?sort={}&dir={}&page={n}", self.sort, self.dir);
-        if self.filtered {
-            href.push_str(&format!("&organisation_id={}", self.organisation_id));
-        }
-        href
-    }
-}
-
-/// Page numbers to show: first, last, and two either side of the current; 0 marks a gap.
-pub(crate) fn page_numbers(current: u32, pages: u32) -> Vec<u32> {
-    let mut out = Vec::new();
-    for n in 1..=pages {
-        if n == 1 || n == pages || n.abs_diff(current) <= 2 {
-            out.push(n);
-        } else if out.last() != Some(&0) {
-            out.push(0);
-        }
-    }
-    out
+    pagination: super::Pagination,
 }
 
 /// The signed-in person's caseload.
@@ -127,7 +103,9 @@ pub async fn caseload(
         column("Custody", Some(CaseloadSort::CustodySince)),
         column("Last updated", Some(CaseloadSort::Updated)),
     ];
-    let page_numbers = page_numbers(result.page, result.pages());
+    let pagination = super::Pagination::new("Pages of the caseload", result.page, result.pages(), |n| {
+        format!("/caseload?sort={}&dir={dir}&page={n}{filter}", sort.as_str())
+    });
     let view = CaseloadPage {
         chrome: Chrome::for_user(&who, "caseload"),
         page: result,
@@ -137,7 +115,7 @@ pub async fn caseload(
         sort: sort.as_str(),
         dir,
         columns,
-        page_numbers,
+        pagination,
     };
     Ok(render(StatusCode::OK, &view))
 }
@@ -668,20 +646,11 @@ pub async fn audit_csv(
 
 #[cfg(test)]
 mod tests {
-    use super::page_numbers;
-
     #[test]
     fn csv_fields_are_quoted_and_formulas_defused() {
         assert_eq!(super::csv_field("plain"), "plain");
         assert_eq!(super::csv_field("a,b"), "\"a,b\"");
         assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(super::csv_field("=SUM(A1)"), "'=SUM(A1)");
-    }
-
-    #[test]
-    fn pagination_shows_ends_and_neighbours_with_gaps() {
-        assert_eq!(page_numbers(1, 1), vec![1]);
-        assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 0, 5]);
-        assert_eq!(page_numbers(10, 20), vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
     }
 }

@@ -258,3 +258,85 @@ mod tests {
         assert_eq!(date_parts(Some(jiff::civil::date(2010, 3, 7))), ("7".into(), "3".into(), "2010".into()));
     }
 }
+
+/// The GOV.UK pagination component for a list: previous and next links, the first and last
+/// pages and two either side of the current one, with gaps between. Empty for one page.
+pub struct Pagination {
+    /// The navigation's accessible name.
+    pub label: &'static str,
+    /// Previous page's link.
+    pub prev: Option<String>,
+    /// Next page's link.
+    pub next: Option<String>,
+    /// The numbered links; `None` marks a gap.
+    pub items: Vec<Option<PageLink>>,
+}
+
+/// One numbered page link.
+pub struct PageLink {
+    /// The page number.
+    pub number: u32,
+    /// Its address.
+    pub href: String,
+    /// Whether it is the page shown.
+    pub current: bool,
+}
+
+impl Pagination {
+    /// Page `current` of `pages`, each page's address made by `href`.
+    pub fn new(label: &'static str, current: u32, pages: u32, href: impl Fn(u32) -> String) -> Self {
+        if pages <= 1 {
+            return Self { label, prev: None, next: None, items: Vec::new() };
+        }
+        let items = page_numbers(current, pages)
+            .into_iter()
+            .map(|n| (n > 0).then(|| PageLink { number: n, href: href(n), current: n == current }))
+            .collect();
+        Self {
+            label,
+            prev: (current > 1).then(|| href(current - 1)),
+            next: (current < pages).then(|| href(current + 1)),
+            items,
+        }
+    }
+}
+
+/// Page numbers to show: first, last, and two either side of the current; 0 marks a gap.
+fn page_numbers(current: u32, pages: u32) -> Vec<u32> {
+    let mut out = Vec::new();
+    for n in 1..=pages {
+        if n == 1 || n == pages || n.abs_diff(current) <= 2 {
+            out.push(n);
+        } else if out.last() != Some(&0) {
+            out.push(0);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod pagination_tests {
+    use super::{Pagination, page_numbers};
+
+    #[test]
+    fn pagination_shows_ends_and_neighbours_with_gaps() {
+        assert_eq!(page_numbers(1, 1), vec![1]);
+        assert_eq!(page_numbers(1, 5), vec![1, 2, 3, 0, 5]);
+        assert_eq!(page_numbers(10, 20), vec![1, 0, 8, 9, 10, 11, 12, 0, 20]);
+    }
+
+    #[test]
+    fn pagination_links_neighbours_and_marks_the_current_page() {
+        let one = Pagination::new("Pages", 1, 1, |n| format!("?page={n}"));
+        assert!(one.items.is_empty() && one.prev.is_none() && one.next.is_none(), "one page: no navigation");
+        let p = Pagination::new("Pages", 2, 5, |n| format!("?page={n}"));
+        assert_eq!(p.prev.as_deref(), Some("?page=1"));
+        assert_eq!(p.next.as_deref(), Some("?page=3"));
+        let shown: Vec<(u32, bool)> =
+            p.items.iter().map(|i| i.as_ref().map_or((0, false), |l| (l.number, l.current))).collect();
+        assert_eq!(shown, [(1, false), (2, true), (3, false), (4, false), (5, false)]);
+        let last = Pagination::new("Pages", 5, 5, |n| format!("?page={n}"));
+        assert!(last.next.is_none());
+        assert_eq!(last.items.get(1).map(Option::is_none), Some(true), "a gap after the first page");
+    }
+}

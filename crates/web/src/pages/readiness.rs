@@ -72,15 +72,7 @@ struct CaseloadPage {
     /// This page (1-based) and how many there are.
     page: usize,
     pages: usize,
-    page_numbers: Vec<u32>,
-    /// The query string of this list, without `page`.
-    list_query: String,
-}
-
-impl CaseloadPage {
-    fn page_href(&self, n: impl std::borrow::Borrow<u32>) -> String {
-        format!("/readiness?{}&page={}", self.list_query, n.borrow())
-    }
+    pagination: super::Pagination,
 }
 
 /// The filters as typed, to show them again.
@@ -190,11 +182,12 @@ pub async fn caseload_page(
         listed,
         page,
         pages,
-        page_numbers: super::children::page_numbers(
+        pagination: super::Pagination::new(
+            "Pages of the readiness caseload",
             u32::try_from(page).unwrap_or(u32::MAX),
             u32::try_from(pages).unwrap_or(u32::MAX),
+            |n| format!("/readiness?{list_query}&page={n}"),
         ),
-        list_query,
         errors,
         mine_href: format!("/readiness?view=mine&sort={}{filters}", sort.as_str()),
         organisation_href: format!("/readiness?view=organisation&sort={}{filters}", sort.as_str()),
