@@ -7,7 +7,7 @@ use tokio::sync::{mpsc, oneshot};
 
 use resettle_domain::audit::{AuditEntry, AuditEvent, ChainBreak, ChainVerifier};
 use resettle_domain::ids::{ChildId, UserId};
-use resettle_domain::policy::{Action, Decision, decide};
+use resettle_domain::policy::{Action, Decision, Purpose, decide};
 use serde::Serialize;
 
 use crate::storage::{Storage, StorageError, StorageResult};
@@ -132,7 +132,7 @@ impl App {
     /// made them ("who has viewed this record"). Case managers and managers only; looking is
     /// itself audited.
     pub async fn child_access_log(&self, ctx: &Ctx, child: ChildId, limit: u32) -> AppResult<Vec<AccessLine>> {
-        self.child_in_scope(ctx, child).await?;
+        self.child_for(ctx, child, Purpose::Work).await?;
         if let Decision::Deny(why) = decide(&ctx.actor, Action::ViewAuditTrail, Some(true)) {
             return Err(AppError::Forbidden(why));
         }

@@ -5,7 +5,7 @@ use serde::Serialize;
 use resettle_domain::child::{Carer, CarerInput, Child, ChildDetailsInput};
 use resettle_domain::ids::{CarerId, ChildId, OrgId, TeamMemberId, TimelineEntryId, UserId};
 use resettle_domain::org::{OrgKind, Organisation, Role};
-use resettle_domain::policy::{Action, Decision, decide};
+use resettle_domain::policy::{self, Action, Decision, InScope, Purpose, decide};
 use resettle_domain::team::{TeamMember, TeamMemberInput};
 use resettle_domain::timeline::TimelineEntry;
 use resettle_domain::validation::ValidationErrors;
@@ -68,14 +68,6 @@ pub const ACCESS_LOG_PAGE: u32 = 20;
 
 /// How many timeline entries the child's page shows.
 pub const TIMELINE_PAGE: u32 = 100;
-
-fn allowed(d: Decision) -> AppResult<()> {
-    match d {
-        Decision::Allow(_) => Ok(()),
-        // A child outside the actor's scope must look exactly like one that does not exist.
-        Decision::Deny(_) => Err(AppError::NotFound),
-    }
-}
 
 impl App {
     /// A timeline entry by the actor, now.
@@ -182,34 +174,29 @@ impl App {
         Ok(child)
     }
 
-    /// A child on the actor's team, without an audit entry: for services that go on to read
-    /// or write (and audit) something more specific. Break-glass grants do not count here:
-    /// emergency access is for reading ([`App::child_readable`]).
-    pub(crate) async fn child_in_scope(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
-        let found = self.store.child(id, &self.scope(&ctx.actor)).await?;
-        allowed(decide(&ctx.actor, Action::ViewChild, Some(found.is_some())))?;
-        found.ok_or(AppError::NotFound)
-    }
-
-    /// A child the actor may read — on their team, or opened with break-glass — without an
-    /// audit entry: for services that go on to read (and audit) something more specific.
-    /// Never for changes: those need [`App::child_in_scope`].
-    pub(crate) async fn child_readable(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
-        let found = self.store.child(id, &self.read_scope(&ctx.actor)).await?;
-        allowed(decide(&ctx.actor, Action::ViewChild, Some(found.is_some())))?;
-        found.ok_or(AppError::NotFound)
+    /// The one way into a child's record: the child as storage finds it within the scope
+    /// `purpose` calls for, admitted by the access policy ([`policy::admit`]), without an audit
+    /// entry — services go on to read or write (and audit) something more specific with the
+    /// proof. A child outside that scope is indistinguishable from one that does not exist.
+    pub async fn child_for(&self, ctx: &Ctx, id: ChildId, purpose: Purpose) -> AppResult<InScope<Child>> {
+        let scope = match purpose.widened_by_emergency_access() {
+            true => self.read_scope(&ctx.actor),
+            false => self.scope(&ctx.actor),
+        };
+        let found = self.store.child(id, &scope).await?;
+        Ok(policy::admit(&ctx.actor, purpose, found)?)
     }
 
     /// A child the actor may see (audited as a read).
     pub async fn child(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
-        let child = self.child_readable(ctx, id).await?;
+        let child = self.child_for(ctx, id, Purpose::Read).await?;
         self.audit(ctx, "read", "child", Some(id)).await?;
-        Ok(child)
+        Ok(child.into_inner())
     }
 
     /// Everything on the child's page (audited as a read of the record).
     pub async fn child_record(&self, ctx: &Ctx, id: ChildId) -> AppResult<ChildRecord> {
-        let child = self.child_readable(ctx, id).await?;
+        let child = self.child_for(ctx, id, Purpose::Read).await?;
         let emergency_access = match ctx.actor.has_role(Role::YjsManager) {
             true => self.store.active_break_glass(ctx.actor.user_id, id, self.now()).await?,
             false => None,
@@ -248,7 +235,7 @@ impl App {
             Decision::Deny(_) => (None, None),
         };
         Ok(ChildRecord {
-            child,
+            child: child.into_inner(),
             yjs,
             carers,
             team,
@@ -270,17 +257,16 @@ impl App {
         input: &ChildDetailsInput,
         reason: Option<String>,
     ) -> AppResult<Child> {
-        let current = self.child_in_scope(ctx, id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let current = self.child_for(ctx, id, Purpose::Change).await?;
         let details = input.validate(self.today(), false)?;
         if expected_version != current.version {
             return Err(AppError::Conflict { current_version: current.version });
         }
         let changed = Child::changed_fields(&current.details, &details);
         if changed.is_empty() {
-            return Ok(current);
+            return Ok(current.into_inner());
         }
-        let updated = Child { details, version: current.version + 1, updated_at: self.now(), ..current.clone() };
+        let updated = Child { details, version: current.version + 1, updated_at: self.now(), ..(*current).clone() };
         let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
         let entry = self.entry_for(ctx, id, "child.updated", format!("Changed {}", changed.join(", ")), reason);
         self.store.update_child(&updated, expected_version, &entry).await?;
@@ -327,8 +313,7 @@ impl App {
         child_id: ChildId,
         input: &TeamMemberInput,
     ) -> AppResult<TeamMember> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::ManageTeam, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::ManageTeam).await?;
         let member = input.validate(TeamMemberId::random(), child_id, self.today())?;
         let org = self
             .store
@@ -373,8 +358,7 @@ impl App {
 
     /// Adds a parent or carer.
     pub async fn add_carer(&self, ctx: &Ctx, child_id: ChildId, input: &CarerInput) -> AppResult<Carer> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         let carer = input.validate(CarerId::random(), child_id, "")?;
         let entry = self.entry_for(
             ctx,

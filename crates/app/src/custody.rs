@@ -14,7 +14,7 @@ use resettle_domain::ids::{
 use resettle_domain::meeting::meetings_on_release;
 use resettle_domain::org::Organisation;
 use resettle_domain::org::Role;
-use resettle_domain::policy::{Action, Decision, decide};
+use resettle_domain::policy::{Action, Decision, Purpose, decide};
 use resettle_domain::sentence::{
     KeyDates, KeyDatesRevision, KeyDatesSource, Remand, RemandInput, Sentence, SentenceInput, SentenceKind,
     StoredDeadline,
@@ -72,13 +72,6 @@ pub struct RecalculationInput {
     pub remand_days: Option<String>,
     /// Why (required): "12 more days of remand found in the PNC record".
     pub reason: Option<String>,
-}
-
-fn allowed(d: Decision) -> AppResult<()> {
-    match d {
-        Decision::Allow(_) => Ok(()),
-        Decision::Deny(_) => Err(AppError::NotFound),
-    }
 }
 
 impl App {
@@ -167,8 +160,7 @@ impl App {
         child_id: ChildId,
         input: &SentenceInput,
     ) -> AppResult<SentenceRecorded> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         let checked = input.validate(self.today())?;
         let est = self.establishment(checked.establishment_id).await?;
         let open = self.store.custody(child_id).await?.into_iter().find(|e| e.episode.ended_on.is_none());
@@ -276,8 +268,7 @@ impl App {
     /// Records a remand to youth detention accommodation: a new custody episode, the remand
     /// planning deadline, and the child becomes looked after.
     pub async fn record_remand(&self, ctx: &Ctx, child_id: ChildId, input: &RemandInput) -> AppResult<RemandRecorded> {
-        let child = self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
         let checked = input.validate(self.today())?;
         let est = self.establishment(checked.establishment_id).await?;
         if self.store.custody(child_id).await?.iter().any(|e| e.episode.ended_on.is_none()) {
@@ -327,7 +318,7 @@ impl App {
         let became_looked_after = (child.details.legal_status == LegalStatus::NotLookedAfter).then(|| {
             let mut details = child.details.clone();
             details.legal_status = LegalStatus::LookedAfter;
-            (Child { details, version: child.version + 1, updated_at: self.now(), ..child.clone() }, child.version)
+            (Child { details, version: child.version + 1, updated_at: self.now(), ..(*child).clone() }, child.version)
         });
         if became_looked_after.is_some() {
             entries.push(self.entry_for(
@@ -357,7 +348,7 @@ impl App {
 
     /// A child's sentences with the history of their key dates, remands and deadlines.
     pub async fn key_dates(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<KeyDatesRecord> {
-        self.child_readable(ctx, child_id).await?;
+        self.child_for(ctx, child_id, Purpose::Read).await?;
         self.audit(ctx, "read", "key_dates", Some(child_id)).await?;
         Ok(KeyDatesRecord {
             sentences: self.store.sentences(child_id).await?,
@@ -396,8 +387,7 @@ impl App {
         input: &RecalculationInput,
     ) -> AppResult<SentenceRecorded> {
         let current = self.store.sentence(sentence_id).await?.ok_or(AppError::NotFound)?;
-        self.child_in_scope(ctx, current.child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, current.child_id, Purpose::Change).await?;
         let mut e = ValidationErrors::new();
         let reason = resettle_domain::validation::required_text(
             &mut e,
@@ -553,8 +543,7 @@ impl App {
     /// Moves a child in custody to another secure establishment. The old establishment's
     /// part on the team ends and the new one joins.
     pub async fn transfer(&self, ctx: &Ctx, child_id: ChildId, input: &MoveInput) -> AppResult<Placement> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         let episode = self.open_episode(child_id).await?;
         let current = episode
             .placements
@@ -642,8 +631,7 @@ impl App {
     /// Records a child's release: the custody episode and placement end, the establishment's
     /// part on the team ends, and the custody deadlines close.
     pub async fn release(&self, ctx: &Ctx, child_id: ChildId, input: &MoveInput) -> AppResult<CustodyEpisode> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         let episode = self.open_episode(child_id).await?;
         let mut e = ValidationErrors::new();
         let latest_start =

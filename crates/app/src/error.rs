@@ -67,5 +67,15 @@ impl From<crate::storage::StorageError> for AppError {
     }
 }
 
+impl From<resettle_domain::policy::Refused> for AppError {
+    fn from(r: resettle_domain::policy::Refused) -> Self {
+        use resettle_domain::policy::Refused;
+        match r {
+            Refused::NotFound => AppError::NotFound,
+            Refused::Forbidden(why) => AppError::Forbidden(why),
+        }
+    }
+}
+
 /// Shorthand for results of application services.
 pub type AppResult<T> = Result<T, AppError>;

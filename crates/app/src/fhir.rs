@@ -9,7 +9,7 @@ use resettle_domain::fhir::{
 use resettle_domain::health::{self, MeasureKind};
 use resettle_domain::ids::{ChildId, OrgId, UserId};
 use resettle_domain::org::OrgKind;
-use resettle_domain::policy::{Action, Decision, decide, sees_health_details};
+use resettle_domain::policy::{Action, Decision, Purpose, decide, sees_health_details};
 use resettle_domain::team::TeamMember;
 
 use crate::{App, AppError, AppResult, Ctx};
@@ -26,7 +26,7 @@ impl App {
     /// team (the policy's `ViewHealthContent` and `sees_health_details`): others on the team
     /// get [`AppError::Forbidden`], anyone else not found. Audited as a read.
     pub async fn health_fhir(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<Bundle> {
-        let child = self.child_readable(ctx, child_id).await?;
+        let child = self.child_for(ctx, child_id, Purpose::Read).await?;
         let today = self.today();
         let team = self.store.team(child_id).await?;
 

@@ -18,7 +18,7 @@ use resettle_domain::ids::{
 };
 use resettle_domain::org::Role;
 use resettle_domain::plan::{Need, NeedStatus, NeedUpdate, Pathway, catalogue};
-use resettle_domain::policy::{Action, Decision, SharingGrant, decide, sees_health_details};
+use resettle_domain::policy::{Action, Purpose, SharingGrant, decide, sees_health_details};
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
 use resettle_domain::validation::{ValidationErrors, optional_text};
@@ -99,13 +99,6 @@ pub struct SweepReport {
     pub emails_sent: u32,
     /// Emails that failed and wait for a retry.
     pub emails_failed: u32,
-}
-
-fn allowed(d: Decision) -> AppResult<()> {
-    match d {
-        Decision::Allow(_) => Ok(()),
-        Decision::Deny(_) => Err(AppError::NotFound),
-    }
 }
 
 /// The item kinds a handover may carry.
@@ -239,8 +232,7 @@ impl App {
         child_id: ChildId,
         input: &HealthRecordInput,
     ) -> AppResult<RecordedHealth> {
-        let child = self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::RecordHealthInformation, Some(true)))?;
+        let child = self.child_for(ctx, child_id, Purpose::RecordHealthInformation).await?;
         let checked = input.validate()?;
         let record = HealthRecord {
             id: HealthRecordId::random(),
@@ -290,7 +282,7 @@ impl App {
     /// Checks that the actor may read and write this child's health content, and returns the
     /// child and the organisation in which they hold the health role.
     async fn health_writer(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<(Child, OrgId)> {
-        let child = self.child_in_scope(ctx, child_id).await?;
+        let child = self.child_for(ctx, child_id, Purpose::Work).await?;
         if !self.health_content_visible(ctx, child_id).await? {
             return Err(AppError::Forbidden(
                 "Only health staff on the child's team record assessments, measures and consent",
@@ -307,7 +299,7 @@ impl App {
             .or_else(|| ctx.actor.memberships.iter().find(|m| m.role.works_with_children()))
             .map(|m| m.organisation_id)
             .ok_or(AppError::NotFound)?;
-        Ok((child, org))
+        Ok((child.into_inner(), org))
     }
 
     /// Plan needs for the new needs an assessment identified (when the child has a plan), each
@@ -628,7 +620,7 @@ impl App {
     /// A child's health page: everything for those who may see health content; for others,
     /// that handovers exist and their status, and the share log.
     pub async fn health(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<HealthView> {
-        let child = self.child_readable(ctx, child_id).await?;
+        let child = self.child_for(ctx, child_id, Purpose::Read).await?;
         let visible = self.health_content_visible(ctx, child_id).await?;
         self.audit(ctx, "read", if visible { "health" } else { "health.handovers" }, Some(child_id)).await?;
         let today = self.today();
@@ -656,7 +648,7 @@ impl App {
             }
         }
         Ok(HealthView {
-            child,
+            child: child.into_inner(),
             content_visible: visible,
             team_organisations,
             records: if visible { self.store.health_records(child_id).await? } else { Vec::new() },
@@ -707,7 +699,7 @@ impl App {
         let h = self.store.handover(id).await?.ok_or(AppError::NotFound)?;
         let recipient = Self::is_recipient(ctx, &h.recipient);
         if !recipient {
-            self.child_readable(ctx, h.child_id).await?;
+            self.child_for(ctx, h.child_id, Purpose::Read).await?;
             return Err(AppError::Forbidden("Only the person or team the handover is addressed to can acknowledge it"));
         }
         let mut e = ValidationErrors::new();

@@ -15,7 +15,7 @@ use resettle_domain::meeting::{
 };
 use resettle_domain::org::{OrgKind, Organisation, Role};
 use resettle_domain::plan::{Need, NeedInput, NeedPatch, NeedUpdate, Pathway, Plan, PlanViewsInput, catalogue};
-use resettle_domain::policy::{Action, Decision, decide, sees_health_details};
+use resettle_domain::policy::{Action, Decision, Purpose, decide, sees_health_details};
 use resettle_domain::sentence::StoredDeadline;
 use resettle_domain::team::TeamMember;
 
@@ -146,13 +146,6 @@ pub struct MeetingDetail {
     pub actions: Vec<ActionView>,
 }
 
-fn allowed(d: Decision) -> AppResult<()> {
-    match d {
-        Decision::Allow(_) => Ok(()),
-        Decision::Deny(_) => Err(AppError::NotFound),
-    }
-}
-
 /// The role an organisation takes on the team when it is given a need or an action, by kind.
 fn team_role_for(kind: OrgKind) -> Option<Role> {
     match kind {
@@ -278,7 +271,7 @@ impl App {
 
     /// The child's plan with its pathways, meetings and actions (audited as a read).
     pub async fn plan(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<PlanRecord> {
-        let child = self.child_in_scope(ctx, child_id).await?;
+        let child = self.child_for(ctx, child_id, Purpose::Work).await?;
         let plan = self.store.plan(child_id).await?.ok_or(AppError::Missing(NO_PLAN))?;
         self.audit(ctx, "read", "plan", Some(child_id)).await?;
         let health_visible = self.health_visible(ctx, child_id).await?;
@@ -298,13 +291,12 @@ impl App {
         let actions = self.action_views(actions).await?;
         let team = self.store.team(child_id).await?;
         let carers = self.store.carers(child_id).await?;
-        Ok(PlanRecord { child, plan, pathways, meetings, actions, team, carers, health_visible })
+        Ok(PlanRecord { child: child.into_inner(), plan, pathways, meetings, actions, team, carers, health_visible })
     }
 
     /// Records the child's goals and words and carers' views, or the day the plan was shared.
     pub async fn update_plan_views(&self, ctx: &Ctx, child_id: ChildId, input: &PlanViewsInput) -> AppResult<Plan> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         let plan = self.plan_of(child_id).await?;
         let Some(version) = input.version else {
             return Err(AppError::invalid("version", "Send the version of the plan you are changing"));
@@ -365,8 +357,7 @@ impl App {
     /// Adds a support need to a pathway (status `identified`). An owning organisation not yet
     /// on the team joins it, so that it can see the plan.
     pub async fn add_need(&self, ctx: &Ctx, child_id: ChildId, input: &NeedInput) -> AppResult<NeedView> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         let plan = self.plan_of(child_id).await?;
         let checked = input.validate(plan.opened_on)?;
         let now = self.now();
@@ -411,22 +402,21 @@ impl App {
     /// A need with its update log, for its page.
     pub async fn need(&self, ctx: &Ctx, id: NeedId) -> AppResult<(Child, Plan, NeedView)> {
         let need = self.store.need(id).await?.ok_or(AppError::NotFound)?;
-        let child = self.child_in_scope(ctx, need.child_id).await?;
+        let child = self.child_for(ctx, need.child_id, Purpose::Work).await?;
         let plan = self.plan_of(need.child_id).await?;
         self.audit(ctx, "read", "plan.need", Some(need.child_id)).await?;
         let updates = self.store.need_updates(need.child_id).await?;
         let names = self.org_names().await?;
         let health_visible = self.health_visible(ctx, need.child_id).await?;
         let view = self.need_view(need, &names, &updates, health_visible);
-        Ok((child, plan, view))
+        Ok((child.into_inner(), plan, view))
     }
 
     /// Changes a need's status, owner, due date or description, or adds a note, if
     /// `version` is still current.
     pub async fn update_need(&self, ctx: &Ctx, id: NeedId, patch: &NeedPatch) -> AppResult<NeedView> {
         let need = self.store.need(id).await?.ok_or(AppError::NotFound)?;
-        self.child_in_scope(ctx, need.child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, need.child_id, Purpose::Change).await?;
         let health_visible = self.health_visible(ctx, need.child_id).await?;
         if need.pathway.is_health() && !health_visible {
             return Err(AppError::Forbidden("health details are for health staff on the team"));
@@ -472,7 +462,7 @@ impl App {
 
     /// A child's meetings.
     pub async fn meetings(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<Vec<MeetingView>> {
-        self.child_in_scope(ctx, child_id).await?;
+        self.child_for(ctx, child_id, Purpose::Work).await?;
         self.audit(ctx, "read", "plan.meetings", Some(child_id)).await?;
         let actions = self.store.actions(child_id).await?;
         Ok(self.store.meetings(child_id).await?.into_iter().map(|m| self.meeting_view(m, &actions)).collect())
@@ -503,7 +493,7 @@ impl App {
     /// A meeting with its agenda, invitees and actions (audited as a read).
     pub async fn meeting(&self, ctx: &Ctx, id: MeetingId) -> AppResult<MeetingDetail> {
         let m = self.store.meeting(id).await?.ok_or(AppError::NotFound)?;
-        let child = self.child_in_scope(ctx, m.child_id).await?;
+        let child = self.child_for(ctx, m.child_id, Purpose::Work).await?;
         self.audit(ctx, "read", "plan.meeting", Some(m.child_id)).await?;
         let plan = self.store.plan(m.child_id).await?;
         let needs = self.store.needs(m.child_id).await?;
@@ -529,7 +519,7 @@ impl App {
         let all_actions = self.store.actions(m.child_id).await?;
         let meeting = self.meeting_view(m, &all_actions);
         let actions = self.action_views(all_actions.into_iter().filter(|a| a.meeting_id == Some(id)).collect()).await?;
-        Ok(MeetingDetail { child, meeting, agenda, invitees, actions })
+        Ok(MeetingDetail { child: child.into_inner(), meeting, agenda, invitees, actions })
     }
 
     /// Adds a meeting by hand (an extra review, a meeting the rules do not date).
@@ -540,8 +530,7 @@ impl App {
         input: &NewMeetingInput,
         scheduled: Option<Timestamp>,
     ) -> AppResult<Meeting> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         self.plan_of(child_id).await?;
         let episode = self.store.custody(child_id).await?.into_iter().next().map(|e| e.episode.id);
         let meeting = input.validate(child_id, episode, scheduled, self.now())?;
@@ -561,8 +550,7 @@ impl App {
         scheduled: Option<Option<Timestamp>>,
     ) -> AppResult<Meeting> {
         let m = self.store.meeting(id).await?.ok_or(AppError::NotFound)?;
-        self.child_in_scope(ctx, m.child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, m.child_id, Purpose::Change).await?;
         let Some(version) = patch.version else {
             return Err(AppError::invalid("version", "Send the version of the meeting you are changing"));
         };
@@ -605,8 +593,7 @@ impl App {
     /// perhaps linked to a need or a meeting. An action that completes a held meeting's record
     /// completes the meeting.
     pub async fn add_action(&self, ctx: &Ctx, child_id: ChildId, input: &ActionInput) -> AppResult<ActionItem> {
-        self.child_in_scope(ctx, child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, child_id, Purpose::Change).await?;
         let action = input.validate(child_id, &ctx.actor.name, self.today(), self.now())?;
         let (owner, team_added) =
             self.owner_on_team(child_id, action.owner_organisation_id, "owner_organisation_id", "an action").await?;
@@ -693,17 +680,16 @@ impl App {
     /// One action with its child (for its page).
     pub async fn action(&self, ctx: &Ctx, id: ActionItemId) -> AppResult<(Child, ActionView)> {
         let a = self.store.action(id).await?.ok_or(AppError::NotFound)?;
-        let child = self.child_in_scope(ctx, a.child_id).await?;
+        let child = self.child_for(ctx, a.child_id, Purpose::Work).await?;
         self.audit(ctx, "read", "plan.action", Some(a.child_id)).await?;
         let view = self.action_views(vec![a]).await?.pop().ok_or(AppError::NotFound)?;
-        Ok((child, view))
+        Ok((child.into_inner(), view))
     }
 
     /// Changes an action, if `version` is still current.
     pub async fn update_action(&self, ctx: &Ctx, id: ActionItemId, patch: &ActionPatch) -> AppResult<ActionItem> {
         let a = self.store.action(id).await?.ok_or(AppError::NotFound)?;
-        self.child_in_scope(ctx, a.child_id).await?;
-        allowed(decide(&ctx.actor, Action::EditChild, Some(true)))?;
+        self.child_for(ctx, a.child_id, Purpose::Change).await?;
         let Some(version) = patch.version else {
             return Err(AppError::invalid("version", "Send the version of the action you are changing"));
         };

@@ -17,7 +17,7 @@ use resettle_domain::custody::EpisodeKind;
 use resettle_domain::ids::{ChildId, OrgId};
 use resettle_domain::org::Role;
 use resettle_domain::plan::Pathway;
-use resettle_domain::policy::{Action, ChildScope, Decision, decide};
+use resettle_domain::policy::{Action, ChildScope, Decision, Purpose, decide};
 use resettle_domain::readiness::{
     CustodyDates, HealthHandoverState, ItemKey, RagStatus, Readiness, ReadinessFacts, ReadinessItem,
     ReleaseArrangements, ReleaseArrangementsInput, assess,
@@ -423,7 +423,7 @@ impl App {
     /// A child's readiness today (audited as a read). A child not in custody is
     /// [`Readiness::NotApplicable`].
     pub async fn readiness(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<ChildReadiness> {
-        let child = self.child_readable(ctx, child_id).await?;
+        let child = self.child_for(ctx, child_id, Purpose::Read).await?;
         let row = self.child_row(ctx, child_id).await?;
         self.audit(ctx, "read", "readiness", Some(child_id)).await?;
         let readiness = match &row {
@@ -432,7 +432,7 @@ impl App {
             }
             None => Readiness::NotApplicable,
         };
-        Ok(ChildReadiness { child, row, readiness })
+        Ok(ChildReadiness { child: child.into_inner(), row, readiness })
     }
 
     /// Records release arrangements for the child's open custody episode. Fields left out are
@@ -443,7 +443,7 @@ impl App {
         child_id: ChildId,
         input: &ReleaseArrangementsInput,
     ) -> AppResult<ReleaseArrangements> {
-        self.child_in_scope(ctx, child_id).await?;
+        self.child_for(ctx, child_id, Purpose::Work).await?;
         if let Decision::Deny(_) = decide(&ctx.actor, Action::EditChild, Some(true)) {
             return Err(AppError::NotFound);
         }

@@ -594,7 +594,7 @@ async fn load_synthetic(app: &App, seed: u64, children: usize) -> Result<Vec<res
     // The demo's administrators and managers need a second factor: give them the demo-only
     // authenticator secret, printed with the sign-ins.
     for l in &logins {
-        if second_factor_role(l.role) {
+        if resettle_domain::policy::role_requires_second_factor(l.role) {
             app.enrol_totp_with_secret(Principal::Operator, &l.email, resettle_app::totp::DEMO_SECRET).await?;
         }
     }
@@ -612,15 +612,10 @@ async fn load_synthetic(app: &App, seed: u64, children: usize) -> Result<Vec<res
     Ok(logins)
 }
 
-/// Roles whose demo users get the demo authenticator secret.
-fn second_factor_role(role: resettle_domain::org::Role) -> bool {
-    matches!(role, resettle_domain::org::Role::Admin | resettle_domain::org::Role::YjsManager)
-}
-
 fn print_logins(logins: &[resettle_synth::DemoLogin]) {
     println!("Demo sign-ins (synthetic data; every password is {}):", resettle_synth::DEMO_PASSWORD);
     for l in logins {
-        let mark = if second_factor_role(l.role) { " *" } else { "" };
+        let mark = if resettle_domain::policy::role_requires_second_factor(l.role) { " *" } else { "" };
         println!("  {:<40} {:<24} {}{mark}", l.email, l.role.as_str(), l.organisation);
     }
     let secret = resettle_app::totp::DEMO_SECRET;

@@ -174,7 +174,13 @@ impl ChildScope {
 /// administrators and YJS managers (OWASP ASVS level 3 for administration, and the managers'
 /// wider reach, including break-glass).
 pub fn requires_second_factor(actor: &Actor) -> bool {
-    actor.has_role(Role::Admin) || actor.has_role(Role::YjsManager)
+    actor.memberships.iter().any(|m| role_requires_second_factor(m.role))
+}
+
+/// Whether holding `role` means signing in with a second factor (see
+/// [`requires_second_factor`]): the one statement of the rule, also for the demo and tests.
+pub fn role_requires_second_factor(role: Role) -> bool {
+    matches!(role, Role::Admin | Role::YjsManager)
 }
 
 /// A recorded consent or sharing decision that lets members of an organisation (in one role,
@@ -295,6 +301,95 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
     }
 }
 
+/// Why a service reaches into a child's record. Each purpose is admitted by [`admit`] on its
+/// own terms, and says which scope storage must look the child up in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Purpose {
+    /// Read the record: the team scope, widened by the actor's break-glass grants.
+    Read,
+    /// Work on the case with the team: read what the team shares (the plan, meetings,
+    /// actions, the scope of a more specific check) in the team scope only, without the
+    /// break-glass widening that [`Purpose::Read`] has.
+    Work,
+    /// Change the record: the team scope only (emergency access is for reading).
+    Change,
+    /// Add an organisation or a person to the team around the child.
+    ManageTeam,
+    /// Record health information, which is handed to the health worker (anyone on the team).
+    RecordHealthInformation,
+}
+
+impl Purpose {
+    /// The action the policy decides for this purpose.
+    pub fn action(self) -> Action {
+        match self {
+            Purpose::Read | Purpose::Work => Action::ViewChild,
+            Purpose::Change => Action::EditChild,
+            Purpose::ManageTeam => Action::ManageTeam,
+            Purpose::RecordHealthInformation => Action::RecordHealthInformation,
+        }
+    }
+
+    /// Whether break-glass grants widen the scope the child is looked up in.
+    pub fn widened_by_emergency_access(self) -> bool {
+        matches!(self, Purpose::Read)
+    }
+}
+
+/// Proof that the access policy admitted an actor to a child's record for a [`Purpose`].
+///
+/// Only [`admit`] makes one, so a service that holds an `InScope<Child>` has been through the
+/// policy; services take it (or make it first) before they read or change anything else of
+/// the child's. It dereferences to the value it guards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InScope<T> {
+    value: T,
+    purpose: Purpose,
+}
+
+impl<T> InScope<T> {
+    /// The purpose it was admitted for.
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+
+    /// The guarded value, giving up the proof.
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> std::ops::Deref for InScope<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+/// Why [`admit`] refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refused {
+    /// Outside the actor's scope, or no such record: the two must look the same (404).
+    NotFound,
+    /// In scope, but the policy does not allow this purpose, because… (403).
+    Forbidden(&'static str),
+}
+
+/// Admits `actor` to a child's record for `purpose`. `found` is the record as storage found
+/// it within the actor's scope for that purpose ([`ChildScope::of`], widened by
+/// [`ChildScope::with_emergency_access`] when [`Purpose::widened_by_emergency_access`]), or
+/// `None` when it is outside that scope or does not exist. This is the only way to make an
+/// [`InScope`].
+pub fn admit<T>(actor: &Actor, purpose: Purpose, found: Option<T>) -> Result<InScope<T>, Refused> {
+    match (decide(actor, purpose.action(), Some(found.is_some())), found) {
+        (Decision::Allow(_), Some(value)) => Ok(InScope { value, purpose }),
+        (Decision::Deny(why), Some(_)) => Err(Refused::Forbidden(why)),
+        (_, None) => Err(Refused::NotFound),
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -322,6 +417,22 @@ mod tests {
             started_on: date(2026, 1, 1),
             ended_on,
         }
+    }
+
+    #[test]
+    fn admit_proves_scope_and_hides_what_is_outside_it() {
+        let org = OrgId::random();
+        let worker = actor(Role::YjsCaseManager, org);
+        for purpose in
+            [Purpose::Read, Purpose::Work, Purpose::Change, Purpose::ManageTeam, Purpose::RecordHealthInformation]
+        {
+            let proof = admit(&worker, purpose, Some("record")).unwrap();
+            assert_eq!(*proof, "record");
+            assert_eq!(proof.purpose(), purpose);
+            assert_eq!(admit::<&str>(&worker, purpose, None), Err(Refused::NotFound));
+        }
+        assert!(Purpose::Read.widened_by_emergency_access());
+        assert!(!Purpose::Change.widened_by_emergency_access());
     }
 
     #[test]

@@ -49,7 +49,7 @@ pub const TOTP_SECRET: &str = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU";
 
 /// Whether a role needs a second factor at sign-in (as `resettle_domain::policy` decides).
 pub fn needs_second_factor(role: &str) -> bool {
-    matches!(role, "admin" | "yjs_manager")
+    role.parse::<resettle_domain::org::Role>().is_ok_and(resettle_domain::policy::role_requires_second_factor)
 }
 
 /// The newest time step whose code each test user has sent, so that no code is sent twice
