@@ -52,15 +52,28 @@ pub(crate) struct AuditWriter {
 impl AuditWriter {
     /// Appends `event` in the next group commit, and waits for that commit.
     async fn append(&self, store: &Arc<dyn Storage>, event: AuditEvent) -> StorageResult<()> {
+        self.append_all(store, vec![event]).await
+    }
+
+    /// Appends every event in `events` (in the next group commits), and waits until all are
+    /// committed; fails if any commit fails.
+    async fn append_all(&self, store: &Arc<dyn Storage>, events: Vec<AuditEvent>) -> StorageResult<()> {
         let sender = self.sender.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
             tokio::spawn(write_groups(Arc::clone(store), rx));
             tx
         });
-        let (done, outcome) = oneshot::channel();
         let lost = || StorageError::Database("the audit writer stopped".into());
-        sender.send((event, done)).map_err(|_| lost())?;
-        outcome.await.map_err(|_| lost())?.map_err(StorageError::Database)
+        let mut outcomes = Vec::with_capacity(events.len());
+        for event in events {
+            let (done, outcome) = oneshot::channel();
+            sender.send((event, done)).map_err(|_| lost())?;
+            outcomes.push(outcome);
+        }
+        for outcome in outcomes {
+            outcome.await.map_err(|_| lost())?.map_err(StorageError::Database)?;
+        }
+        Ok(())
     }
 }
 
@@ -94,8 +107,21 @@ impl App {
         resource: &'static str,
         child: Option<ChildId>,
     ) -> AppResult<()> {
+        let event = self.audit_event(ctx, action, resource, child);
+        self.audit_writer.append(&self.store, event).await?;
+        Ok(())
+    }
+
+    /// The audit event for `ctx`'s actor doing `action` to `resource` of `child`, now.
+    fn audit_event(
+        &self,
+        ctx: &Ctx,
+        action: &'static str,
+        resource: &'static str,
+        child: Option<ChildId>,
+    ) -> AuditEvent {
         let membership_id = ctx.actor.memberships.iter().find(|m| m.role.works_with_children()).map(|m| m.id);
-        let event = AuditEvent {
+        AuditEvent {
             at: self.now(),
             user_id: Some(ctx.actor.user_id),
             membership_id,
@@ -105,8 +131,31 @@ impl App {
             purpose: PURPOSE_CASE_MANAGEMENT.to_string(),
             request_id: ctx.request_id.clone(),
             ip: ctx.ip.clone(),
-        };
-        self.audit_writer.append(&self.store, event).await?;
+        }
+    }
+
+    /// Records that `ctx`'s actor did `action` to `resource` of each child named in a list
+    /// (once per child), or once without a child when the list names none: a list of
+    /// handovers or notifications is a read of each record it shows. The entries share a group
+    /// commit.
+    pub async fn audit_children(
+        &self,
+        ctx: &Ctx,
+        action: &'static str,
+        resource: &'static str,
+        children: impl IntoIterator<Item = ChildId>,
+    ) -> AppResult<()> {
+        let mut seen: Vec<ChildId> = Vec::new();
+        for c in children {
+            if !seen.contains(&c) {
+                seen.push(c);
+            }
+        }
+        if seen.is_empty() {
+            return self.audit(ctx, action, resource, None).await;
+        }
+        let events = seen.into_iter().map(|c| self.audit_event(ctx, action, resource, Some(c))).collect();
+        self.audit_writer.append_all(&self.store, events).await?;
         Ok(())
     }
 

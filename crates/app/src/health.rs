@@ -669,28 +669,49 @@ impl App {
             .collect()
     }
 
-    /// Handovers waiting for the actor: addressed to them, or to a role they hold there.
+    /// Handovers waiting for the actor: addressed to them, or to a role they hold there. The
+    /// list is an audited read of each child's record it names.
     pub async fn handovers_waiting(&self, ctx: &Ctx) -> AppResult<Vec<HandoverLine>> {
         let today = self.today();
-        Ok(self
-            .store
-            .handovers_waiting(ctx.actor.user_id, &Self::roles_of(ctx))
-            .await?
+        let rows = self.store.handovers_waiting(ctx.actor.user_id, &Self::roles_of(ctx)).await?;
+        self.audit_children(ctx, "read", "handover", rows.iter().map(|r| r.handover.child_id)).await?;
+        Ok(rows.into_iter().map(|row| HandoverLine { status: row.handover.status(today), row }).collect())
+    }
+
+    /// Handovers the actor sent that are not yet acknowledged: that each was sent, to whom and
+    /// when. Its content only where the actor may read the child's health content now (the
+    /// service writes handovers in the name of whoever recorded custody, who may not be health
+    /// staff). The list is an audited read of each child's record it names.
+    pub async fn handovers_sent(&self, ctx: &Ctx) -> AppResult<Vec<HandoverLine>> {
+        let today = self.today();
+        let rows = self.store.handovers_sent_open(ctx.actor.user_id).await?;
+        let mut visible: std::collections::HashMap<ChildId, bool> = std::collections::HashMap::new();
+        for row in &rows {
+            let child = row.handover.child_id;
+            if let std::collections::hash_map::Entry::Vacant(slot) = visible.entry(child) {
+                slot.insert(self.may_read_health_of(ctx, child).await?);
+            }
+        }
+        self.audit_children(ctx, "read", "handover", rows.iter().map(|r| r.handover.child_id)).await?;
+        Ok(rows
             .into_iter()
-            .map(|row| HandoverLine { status: row.handover.status(today), row })
+            .map(|mut row| {
+                if !visible.get(&row.handover.child_id).copied().unwrap_or(false) {
+                    row.handover = withhold(row.handover);
+                }
+                HandoverLine { status: row.handover.status(today), row }
+            })
             .collect())
     }
 
-    /// Handovers the actor sent that are not yet acknowledged. The sender sees what they sent.
-    pub async fn handovers_sent(&self, ctx: &Ctx) -> AppResult<Vec<HandoverLine>> {
-        let today = self.today();
-        Ok(self
-            .store
-            .handovers_sent_open(ctx.actor.user_id)
-            .await?
-            .into_iter()
-            .map(|row| HandoverLine { status: row.handover.status(today), row })
-            .collect())
+    /// Whether the actor may read the child's health content now: the child is within their
+    /// reading scope and the health policy allows it.
+    async fn may_read_health_of(&self, ctx: &Ctx, child: ChildId) -> AppResult<bool> {
+        match self.child_for(ctx, child, Purpose::Read).await {
+            Ok(_) => self.health_content_visible(ctx, child).await,
+            Err(AppError::NotFound) | Err(AppError::Forbidden(_)) => Ok(false),
+            Err(e) => Err(e),
+        }
     }
 
     /// Acknowledges a handover. Only a recipient may; someone who cannot see the child gets
@@ -813,7 +834,9 @@ impl App {
 
     /// The signed-in user's notifications, newest first.
     pub async fn notifications(&self, ctx: &Ctx) -> AppResult<Vec<Notification>> {
-        Ok(self.store.notifications(ctx.actor.user_id, 100).await?)
+        let list = self.store.notifications(ctx.actor.user_id, 100).await?;
+        self.audit_children(ctx, "read", "notification", list.iter().filter_map(|n| n.child_id)).await?;
+        Ok(list)
     }
 
     /// Marks one of the user's notifications read.

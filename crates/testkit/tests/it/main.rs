@@ -18,5 +18,6 @@ mod pages;
 mod plan;
 mod plan_pages;
 mod readiness;
+mod security;
 mod sessions;
 mod storage;
