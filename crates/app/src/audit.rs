@@ -16,6 +16,9 @@ use crate::{App, AppError, AppResult, Ctx};
 /// Why people open children's records in the normal course of work.
 pub const PURPOSE_CASE_MANAGEMENT: &str = "case management";
 
+/// How the purpose of an entry the service wrote on its own account begins.
+pub const SERVICE_PURPOSE_PREFIX: &str = "made by the service: ";
+
 /// An audit entry with the name and organisation of the person behind it.
 #[derive(Clone, Debug, Serialize)]
 pub struct AccessLine {
@@ -108,6 +111,27 @@ impl App {
         child: Option<ChildId>,
     ) -> AppResult<()> {
         let event = self.audit_event(ctx, action, resource, child);
+        self.audit_writer.append(&self.store, event).await?;
+        Ok(())
+    }
+
+    /// Records a change the service made itself in the course of `ctx`'s request — an
+    /// organisation joining the team when custody is recorded or when it is given a need or an
+    /// action — as the service's own: no user or membership, the request id of the change that
+    /// caused it, and why (`purpose`).
+    pub async fn audit_by_service(
+        &self,
+        ctx: &Ctx,
+        resource: &'static str,
+        child: ChildId,
+        purpose: &str,
+    ) -> AppResult<()> {
+        let event = AuditEvent {
+            user_id: None,
+            membership_id: None,
+            purpose: format!("{SERVICE_PURPOSE_PREFIX}{purpose}"),
+            ..self.audit_event(ctx, "write", resource, Some(child))
+        };
         self.audit_writer.append(&self.store, event).await?;
         Ok(())
     }

@@ -187,6 +187,14 @@ impl App {
         Ok(policy::admit(&ctx.actor, purpose, found)?)
     }
 
+    /// A child whose team the actor may add to by hand (audited as a read): for the form that
+    /// adds to the team, so that those who may not are told before they fill it in.
+    pub async fn child_for_team_change(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
+        let child = self.child_for(ctx, id, Purpose::ManageTeam).await?;
+        self.audit(ctx, "read", "child", Some(id)).await?;
+        Ok(child.into_inner())
+    }
+
     /// A child the actor may see (audited as a read).
     pub async fn child(&self, ctx: &Ctx, id: ChildId) -> AppResult<Child> {
         let child = self.child_for(ctx, id, Purpose::Read).await?;

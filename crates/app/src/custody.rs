@@ -246,6 +246,7 @@ impl App {
             EpisodeChange::Continue { .. } => None,
         };
         let custody_begins = matches!(change, EpisodeChange::Open { .. });
+        let joined = team_added.is_some();
         self.store
             .insert_sentence(&NewSentence {
                 sentence: sentence.clone(),
@@ -261,6 +262,10 @@ impl App {
             self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
         }
         self.audit(ctx, "write", "sentence", Some(child_id)).await?;
+        if joined {
+            self.audit_by_service(ctx, "child.team", child_id, "the establishment joined the team as custody began")
+                .await?;
+        }
         tracing::info!(child_id = %child_id, sentence_id = %sentence.id, "sentence recorded");
         Ok(SentenceRecorded { sentence, key_dates: checked.dates, deadlines })
     }
@@ -329,13 +334,15 @@ impl App {
                 None,
             ));
         }
+        let team_added = self.establishment_joins(child_id, est.id, checked.started_on).await?;
+        let joined = team_added.is_some();
         self.store
             .insert_remand(&NewRemand {
                 remand: remand.clone(),
                 episode,
                 placement,
                 deadlines: deadlines.clone(),
-                team_added: self.establishment_joins(child_id, est.id, checked.started_on).await?,
+                team_added,
                 child: became_looked_after,
                 plan,
                 entries,
@@ -343,6 +350,10 @@ impl App {
             .await?;
         self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
         self.audit(ctx, "write", "remand", Some(child_id)).await?;
+        if joined {
+            self.audit_by_service(ctx, "child.team", child_id, "the establishment joined the team as custody began")
+                .await?;
+        }
         Ok(RemandRecorded { remand, deadlines })
     }
 
@@ -625,6 +636,8 @@ impl App {
         self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::TRANSFER).await?;
         self.hand_over_on_release(ctx, child_id, crate::health::item::TRANSFER).await?;
         self.audit(ctx, "write", "custody", Some(child_id)).await?;
+        self.audit_by_service(ctx, "child.team", child_id, "the receiving establishment joined the team on transfer")
+            .await?;
         Ok(placement)
     }
 

@@ -18,7 +18,9 @@ use resettle_domain::ids::{
 };
 use resettle_domain::org::Role;
 use resettle_domain::plan::{Need, NeedStatus, NeedUpdate, Pathway, catalogue};
-use resettle_domain::policy::{Action, Purpose, SharingGrant, decide, sees_health_details};
+use resettle_domain::policy::{
+    Action, Purpose, SharingGrant, decide, is_health_professional_on_team, sees_health_details,
+};
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
 use resettle_domain::validation::{ValidationErrors, optional_text};
@@ -281,22 +283,25 @@ impl App {
 
     /// Checks that the actor may read and write this child's health content, and returns the
     /// child and the organisation in which they hold the health role.
-    async fn health_writer(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<(Child, OrgId)> {
+    /// The child, and the organisation in which the actor records a health decision about
+    /// them (consent and sharing, an assessment, a clinician-rated measure): only health
+    /// staff on the child's team decide ([`is_health_professional_on_team`]); a sharing
+    /// decision that lets others read health content does not let them decide more.
+    async fn health_decider(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<(Child, OrgId)> {
         let child = self.child_for(ctx, child_id, Purpose::Work).await?;
-        if !self.health_content_visible(ctx, child_id).await? {
-            return Err(AppError::Forbidden(
-                "Only health staff on the child's team record assessments, measures and consent",
-            ));
-        }
         let team: Vec<TeamMember> = self.store.team(child_id).await?.into_iter().map(|t| t.member).collect();
         let today = self.today();
+        if !is_health_professional_on_team(&ctx.actor, &team, today) {
+            return Err(AppError::Forbidden(
+                "Only health staff on the child's team record assessments, clinician-rated measures and consent",
+            ));
+        }
         let org = ctx
             .actor
             .memberships
             .iter()
             .filter(|m| m.role.is_health())
             .find(|m| team.iter().any(|t| t.organisation_id == m.organisation_id && t.is_current(today)))
-            .or_else(|| ctx.actor.memberships.iter().find(|m| m.role.works_with_children()))
             .map(|m| m.organisation_id)
             .ok_or(AppError::NotFound)?;
         Ok((child.into_inner(), org))
@@ -356,7 +361,7 @@ impl App {
         child_id: ChildId,
         input: &AssessmentInput,
     ) -> AppResult<Assessment> {
-        let (child, org) = self.health_writer(ctx, child_id).await?;
+        let (child, org) = self.health_decider(ctx, child_id).await?;
         let checked = input.validate(self.today())?;
         let mut a = Assessment {
             id: AssessmentId::random(),
@@ -444,7 +449,7 @@ impl App {
     /// assessment and the open health needs: each answer and need waits to be confirmed,
     /// changed or closed.
     pub async fn start_custody_assessment(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<Assessment> {
-        let (child, org) = self.health_writer(ctx, child_id).await?;
+        let (child, org) = self.health_decider(ctx, child_id).await?;
         let list = self.store.assessments(child_id).await?;
         let community = Self::latest_of(&list, AssessmentKind::CommunityHealthAssessment);
         let (sections, needs) = prefill(community, &self.open_health_needs(child_id).await?);
@@ -479,7 +484,7 @@ impl App {
         needs: &[NeedFindingInput],
     ) -> AppResult<Assessment> {
         let draft = self.store.assessment(id).await?.ok_or(AppError::NotFound)?;
-        let (child, _) = self.health_writer(ctx, draft.child_id).await?;
+        let (child, _) = self.health_decider(ctx, draft.child_id).await?;
         let Some(version) = version else {
             return Err(AppError::invalid("version", "Send the version of the assessment you are completing"));
         };
@@ -542,8 +547,16 @@ impl App {
 
     /// Records an outcome measure score.
     pub async fn record_measure(&self, ctx: &Ctx, child_id: ChildId, input: &MeasureInput) -> AppResult<Measure> {
-        self.health_writer(ctx, child_id).await?;
+        self.child_for(ctx, child_id, Purpose::Work).await?;
+        // A score the child or a parent gave is recorded by those who may read the others; a
+        // clinician's score only by health staff on the team.
+        if !self.health_content_visible(ctx, child_id).await? {
+            return Err(AppError::Forbidden("Only health staff on the child's team record scores"));
+        }
         let c = input.validate(self.today())?;
+        if c.rater == resettle_domain::health::Rater::Clinician {
+            self.health_decider(ctx, child_id).await?;
+        }
         let m = Measure {
             id: MeasureId::random(),
             child_id,
@@ -565,8 +578,23 @@ impl App {
     /// Records a consent, capacity and sharing decision; one that allows sharing is logged in
     /// the share log and lets the named organisation (and role) read the child's health content.
     pub async fn record_consent(&self, ctx: &Ctx, child_id: ChildId, input: &ConsentInput) -> AppResult<Consent> {
-        let (child, _) = self.health_writer(ctx, child_id).await?;
+        let (child, _) = self.health_decider(ctx, child_id).await?;
         let c = input.validate(child.details.date_of_birth, self.today())?;
+        // Sharing reaches only organisations already on the team: who joins the team is the
+        // responsible service's decision, and what health information they may read is health's.
+        let today = self.today();
+        let on_team = self
+            .store
+            .team(child_id)
+            .await?
+            .iter()
+            .any(|t| t.member.organisation_id == c.share_with_organisation_id && t.member.is_current(today));
+        if !on_team {
+            return Err(AppError::invalid(
+                "share_with_organisation_id",
+                "Choose an organisation on the child's team: add it to the team first",
+            ));
+        }
         let org =
             self.store.organisation(c.share_with_organisation_id).await?.ok_or_else(|| {
                 AppError::invalid("share_with_organisation_id", "Choose an organisation from the list")

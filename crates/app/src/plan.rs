@@ -393,8 +393,12 @@ impl App {
             summary.push_str(" (who joined the team)");
         }
         let entry = self.entry_for(ctx, child_id, "plan.need_added", summary, None);
+        let joined = team_added.is_some();
         self.store.insert_need(&NeedWrite { need: need.clone(), update: update.clone(), team_added, entry }).await?;
         self.audit(ctx, "write", "plan.need", Some(child_id)).await?;
+        if joined {
+            self.audit_by_service(ctx, "child.team", child_id, "an organisation given a need joined the team").await?;
+        }
         let names = std::collections::HashMap::from([(owner.id, owner.name)]);
         Ok(self.need_view(need, &names, &[update], self.health_visible(ctx, child_id).await?))
     }
@@ -453,8 +457,13 @@ impl App {
             format!("{} need: {words}", next.pathway.label()),
             None,
         );
+        let joined = team_added.is_some();
         self.store.update_need(&NeedWrite { need: next.clone(), update, team_added, entry }, need.version).await?;
         self.audit(ctx, "write", "plan.need", Some(need.child_id)).await?;
+        if joined {
+            self.audit_by_service(ctx, "child.team", need.child_id, "an organisation given a need joined the team")
+                .await?;
+        }
         let updates = self.store.need_updates(need.child_id).await?;
         let names = self.org_names().await?;
         Ok(self.need_view(next, &names, &updates, health_visible))
@@ -645,6 +654,10 @@ impl App {
             }
         }
         self.audit(ctx, "write", "plan.action", Some(child_id)).await?;
+        if team_added.is_some() {
+            self.audit_by_service(ctx, "child.team", child_id, "an organisation given an action joined the team")
+                .await?;
+        }
         Ok(action)
     }
 

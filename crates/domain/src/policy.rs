@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use crate::child::Child;
 use crate::ids::{ChildId, OrgId, UserId};
 use crate::org::{Membership, Role};
 use crate::team::TeamMember;
@@ -42,8 +43,14 @@ pub enum Action {
     ViewChild,
     /// Change a child's details.
     EditChild,
-    /// Add someone to the team around a child.
-    ManageTeam,
+    /// Add someone to the team around a child by hand: for the case managers and managers of
+    /// the youth justice service responsible for the child. (The joins the service makes
+    /// itself — the establishment when custody is recorded, an organisation given a need or
+    /// an action — are not this action.)
+    ManageTeam {
+        /// The youth justice service responsible for the child.
+        yjs_id: OrgId,
+    },
     /// Create a child whose case a given youth justice service owns.
     CreateChild {
         /// The youth justice service that will own the case.
@@ -210,20 +217,26 @@ pub fn sharing_allows(actor: &Actor, grants: &[SharingGrant]) -> bool {
 /// that the child is in the actor's scope). A health role somewhere else opens nothing, even for
 /// someone who is on the team in another capacity.
 pub fn sees_health_details(actor: &Actor, team: &[TeamMember], today: Date, grants: &[SharingGrant]) -> bool {
-    let by_role = actor
-        .memberships
-        .iter()
-        .filter(|m| m.role.is_health())
-        .any(|m| team.iter().filter(|t| t.is_current(today)).any(|t| t.organisation_id == m.organisation_id));
-    by_role || sharing_allows(actor, grants)
+    is_health_professional_on_team(actor, team, today) || sharing_allows(actor, grants)
 }
 
 /// Decides `action` for `actor`. `in_scope` says whether the child concerned (if any) is
 /// within [`ChildScope::of`] the actor: storage answers that with the same rule.
 pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision {
     match action {
-        Action::ViewChild | Action::EditChild | Action::ManageTeam => match in_scope {
+        Action::ViewChild | Action::EditChild => match in_scope {
             Some(true) => Decision::Allow("on the child's team"),
+            _ => Decision::Deny("not on the child's team"),
+        },
+        Action::ManageTeam { yjs_id } => match in_scope {
+            Some(true)
+                if actor.has_role_in(Role::YjsCaseManager, yjs_id) || actor.has_role_in(Role::YjsManager, yjs_id) =>
+            {
+                Decision::Allow("case manager or manager in the responsible youth justice service")
+            }
+            Some(true) => Decision::Deny(
+                "only the case managers and managers of the child's youth justice service add people to the team",
+            ),
             _ => Decision::Deny("not on the child's team"),
         },
         Action::ViewAuditTrail => match in_scope {
@@ -321,12 +334,12 @@ pub enum Purpose {
 }
 
 impl Purpose {
-    /// The action the policy decides for this purpose.
-    pub fn action(self) -> Action {
+    /// The action the policy decides for this purpose on `child`.
+    pub fn action(self, child: &Child) -> Action {
         match self {
             Purpose::Read | Purpose::Work => Action::ViewChild,
             Purpose::Change => Action::EditChild,
-            Purpose::ManageTeam => Action::ManageTeam,
+            Purpose::ManageTeam => Action::ManageTeam { yjs_id: child.yjs_id },
             Purpose::RecordHealthInformation => Action::RecordHealthInformation,
         }
     }
@@ -382,12 +395,27 @@ pub enum Refused {
 /// [`ChildScope::with_emergency_access`] when [`Purpose::widened_by_emergency_access`]), or
 /// `None` when it is outside that scope or does not exist. This is the only way to make an
 /// [`InScope`].
-pub fn admit<T>(actor: &Actor, purpose: Purpose, found: Option<T>) -> Result<InScope<T>, Refused> {
-    match (decide(actor, purpose.action(), Some(found.is_some())), found) {
-        (Decision::Allow(_), Some(value)) => Ok(InScope { value, purpose }),
-        (Decision::Deny(why), Some(_)) => Err(Refused::Forbidden(why)),
-        (_, None) => Err(Refused::NotFound),
+pub fn admit(actor: &Actor, purpose: Purpose, found: Option<Child>) -> Result<InScope<Child>, Refused> {
+    let Some(child) = found else {
+        return Err(Refused::NotFound);
+    };
+    match decide(actor, purpose.action(&child), Some(true)) {
+        Decision::Allow(_) => Ok(InScope { value: child, purpose }),
+        Decision::Deny(why) => Err(Refused::Forbidden(why)),
     }
+}
+
+/// Whether `actor` is health staff on a child's team with this `team` on `today`: a health
+/// role held in an organisation on the team. Only they record health decisions — consent and
+/// sharing decisions, assessments and clinician-rated measures — so that health information
+/// spreads only when a health professional decides (a sharing decision that lets others read
+/// health content does not let them decide more sharing).
+pub fn is_health_professional_on_team(actor: &Actor, team: &[TeamMember], today: Date) -> bool {
+    actor
+        .memberships
+        .iter()
+        .filter(|m| m.role.is_health())
+        .any(|m| team.iter().filter(|t| t.is_current(today)).any(|t| t.organisation_id == m.organisation_id))
 }
 
 #[cfg(test)]
@@ -419,20 +447,78 @@ mod tests {
         }
     }
 
+    /// A child owned by `yjs`, for the policy's tests.
+    fn child_owned_by(yjs: OrgId) -> Child {
+        let at = jiff::Timestamp::UNIX_EPOCH;
+        Child {
+            id: ChildId::random(),
+            yjs_id: yjs,
+            details: crate::child::ChildDetails {
+                given_name: "Test".into(),
+                family_name: "Child".into(),
+                preferred_name: None,
+                date_of_birth: date(2012, 1, 1),
+                nhs_number: None,
+                pnc_id: None,
+                gender: None,
+                ethnicity: None,
+                first_language: None,
+                legal_status: crate::child::LegalStatus::NotLookedAfter,
+            },
+            version: 1,
+            created_at: at,
+            updated_at: at,
+        }
+    }
+
     #[test]
     fn admit_proves_scope_and_hides_what_is_outside_it() {
-        let org = OrgId::random();
-        let worker = actor(Role::YjsCaseManager, org);
+        let yjs = OrgId::random();
+        let case_manager = actor(Role::YjsCaseManager, yjs);
+        let child = child_owned_by(yjs);
         for purpose in
             [Purpose::Read, Purpose::Work, Purpose::Change, Purpose::ManageTeam, Purpose::RecordHealthInformation]
         {
-            let proof = admit(&worker, purpose, Some("record")).unwrap();
-            assert_eq!(*proof, "record");
+            let proof = admit(&case_manager, purpose, Some(child.clone())).unwrap();
+            assert_eq!(proof.id, child.id);
             assert_eq!(proof.purpose(), purpose);
-            assert_eq!(admit::<&str>(&worker, purpose, None), Err(Refused::NotFound));
+            assert_eq!(admit(&case_manager, purpose, None), Err(Refused::NotFound));
         }
         assert!(Purpose::Read.widened_by_emergency_access());
         assert!(!Purpose::Change.widened_by_emergency_access());
+    }
+
+    #[test]
+    fn only_the_responsible_services_case_managers_and_managers_add_to_the_team_by_hand() {
+        let yjs = OrgId::random();
+        let child = child_owned_by(yjs);
+        for (who, allowed) in [
+            (actor(Role::YjsCaseManager, yjs), true),
+            (actor(Role::YjsManager, yjs), true),
+            (actor(Role::YjsHealthWorker, yjs), false),
+            (actor(Role::SecurePractitioner, OrgId::random()), false),
+            (actor(Role::EteCoordinator, OrgId::random()), false),
+            (actor(Role::YjsCaseManager, OrgId::random()), false),
+        ] {
+            let outcome = admit(&who, Purpose::ManageTeam, Some(child.clone()));
+            assert_eq!(outcome.is_ok(), allowed, "{:?}", who.memberships);
+            if !allowed {
+                assert!(matches!(outcome, Err(Refused::Forbidden(_))));
+                // Everyone on the team may still change the record otherwise.
+                assert!(admit(&who, Purpose::Change, Some(child.clone())).is_ok());
+            }
+        }
+    }
+
+    #[test]
+    fn only_health_roles_in_an_organisation_on_the_team_are_health_professionals_on_it() {
+        let (yjs, health) = (OrgId::random(), OrgId::random());
+        let today = date(2026, 6, 1);
+        let team = [member(yjs, None, None), member(health, None, Some(date(2026, 5, 1)))];
+        assert!(is_health_professional_on_team(&actor(Role::YjsHealthWorker, yjs), &team, today));
+        assert!(!is_health_professional_on_team(&actor(Role::YjsCaseManager, yjs), &team, today));
+        // A health organisation whose place on the team has ended decides nothing.
+        assert!(!is_health_professional_on_team(&actor(Role::CustodyHealth, health), &team, today));
     }
 
     #[test]

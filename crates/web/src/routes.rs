@@ -31,9 +31,12 @@ pub enum RoutePolicy {
     /// `Action::ViewChild` on the child named in the path: the team, or a valid break-glass
     /// grant; 404 otherwise.
     ChildRead,
-    /// `Action::EditChild` / `Action::ManageTeam` on the child named in the path (or the
-    /// sentence's child): the team only; 404 otherwise.
+    /// `Action::EditChild` on the child named in the path (or the sentence's child): the team
+    /// only; 404 otherwise.
     ChildChange,
+    /// `Action::ManageTeam` on the child named in the path: case managers and managers of the
+    /// responsible youth justice service (403 for others on the team, 404 off it).
+    TeamChange,
     /// `Action::ViewHealthContent` on the child named in the path: health roles held in an
     /// organisation on the team (403 for others on the team, 404 off it).
     ChildHealth,
@@ -99,8 +102,8 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/children/{id}/audit.csv", ChildAudit, get(children::audit_csv)),
         page(g.clone(), "/children/{id}/edit", ChildChange, get(children::edit_child_page)),
         page(p.clone(), "/children/{id}/edit", ChildChange, post(children::edit_child)),
-        page(g.clone(), "/children/{id}/team/new", ChildChange, get(children::team_page)),
-        page(p.clone(), "/children/{id}/team", ChildChange, post(children::add_team_member)),
+        page(g.clone(), "/children/{id}/team/new", TeamChange, get(children::team_page)),
+        page(p.clone(), "/children/{id}/team", TeamChange, post(children::add_team_member)),
         page(g.clone(), "/children/{id}/carers/new", ChildChange, get(children::carer_page)),
         page(p.clone(), "/children/{id}/carers", ChildChange, post(children::add_carer)),
         page(g.clone(), "/children/{id}/sentences/new", ChildChange, get(custody::sentence_page)),
@@ -178,7 +181,7 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("POST", "/api/v1/children", RoutePolicy::AddChild),
     ("GET", "/api/v1/children/{id}", RoutePolicy::ChildRead),
     ("PATCH", "/api/v1/children/{id}", RoutePolicy::ChildChange),
-    ("POST", "/api/v1/children/{id}/team", RoutePolicy::ChildChange),
+    ("POST", "/api/v1/children/{id}/team", RoutePolicy::TeamChange),
     ("GET", "/api/v1/children/{id}/audit", RoutePolicy::ChildAudit),
     ("POST", "/api/v1/children/{id}/sentences", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/remands", RoutePolicy::ChildChange),

@@ -109,6 +109,12 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
         }
         P::ChildRead => Status(if in_scope { StatusCode::OK } else { StatusCode::NOT_FOUND }),
         P::ChildChange => Status(if in_scope { ok } else { StatusCode::NOT_FOUND }),
+        // YJS-A is the child's responsible service.
+        P::TeamChange => match (in_scope, role) {
+            (true, "yjs_case_manager" | "yjs_manager") => Status(ok),
+            (true, _) => forbidden,
+            (false, _) => Status(StatusCode::NOT_FOUND),
+        },
         P::ChildAudit => match (in_scope, role) {
             (true, "yjs_case_manager" | "yjs_manager") => Status(StatusCode::OK),
             (true, _) => forbidden,

@@ -9,7 +9,11 @@ use serde_json::{Value, json};
 
 use crate::support::{Yjs, on_every_backend};
 
-on_every_backend!(a_sender_who_may_not_read_health_content_sees_that_a_handover_went_never_what_it_said,);
+on_every_backend!(
+    a_sender_who_may_not_read_health_content_sees_that_a_handover_went_never_what_it_said,
+    health_sharing_spreads_only_when_health_staff_decide_and_only_to_the_team,
+    only_the_responsible_service_adds_to_the_team_by_hand_and_the_services_own_joins_are_audited_as_its_own,
+);
 
 /// Monday 2 March 2026, 10:00 UK time.
 fn monday() -> Timestamp {
@@ -43,7 +47,7 @@ async fn a_sender_who_may_not_read_health_content_sees_that_a_handover_went_neve
     let (s, r) = cm.post(&format!("/api/v1/children/{id}/remands"), &body).await?;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     let (_, waiting) = ch.get("/api/v1/handovers?status=pending").await?;
-    assert!(waiting.to_string().contains("CAMHS follow-up"), "the recipient reads it: {waiting}");
+    assert!(waiting.to_string().contains("Community health assessment"), "the recipient reads it: {waiting}");
 
     // The case manager sees that it went, to whom and when; never what it said.
     let reads_before = w.t.app.store().child_audit(child_id, 500).await?.len();
@@ -54,7 +58,7 @@ async fn a_sender_who_may_not_read_health_content_sees_that_a_handover_went_neve
     assert_eq!(sent[0]["recipient_role"], "custody_health");
     assert!(sent[0]["sent_at"].is_string(), "{sent:?}");
     assert_eq!(sent[0]["summary"], resettle_app::health::WITHHELD);
-    assert!(!format!("{sent:?}").contains("CAMHS"), "{sent:?}");
+    assert!(!format!("{sent:?}").contains("Community health assessment"), "{sent:?}");
     // The list is an audited read of the child's record.
     let entries = w.t.app.store().child_audit(child_id, 500).await?;
     assert!(entries.len() > reads_before, "listing handovers left no audit entry");
@@ -64,7 +68,96 @@ async fn a_sender_who_may_not_read_health_content_sees_that_a_handover_went_neve
     browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
     let page = browser.get("/handovers/sent").await?;
     assert_eq!(page.status, StatusCode::OK);
-    assert!(!page.body.contains("CAMHS"), "{}", page.body);
+    assert!(!page.body.contains("Community health assessment"), "{}", page.body);
     assert!(page.body.contains("Rhea"), "the page still lists the handover: {}", page.body);
+    Ok(())
+}
+
+async fn health_sharing_spreads_only_when_health_staff_decide_and_only_to_the_team(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start_at(b, monday()).await?;
+    let (_, hw_token) = w.t.user("hana.health@yjs-a.example.org", "YJS-A", "yjs_health_worker").await?;
+    let college = w.t.org_named("ETE-A", "Calder College", "education").await?;
+    let (_, tutor_token) = w.t.user("tia@college.example.org", "ETE-A", "ete_coordinator").await?;
+    let child = w.child("Rhea", "Quill").await?;
+    let id = child["id"].as_str().unwrap();
+    let (cm, hw, tutor) = (w.api(), w.t.api(&hw_token), w.t.api(&tutor_token));
+    let body = json!({"category": "neurodisability", "summary": "ADHD diagnosis, on methylphenidate"});
+    let (s, _) = cm.post(&format!("/api/v1/children/{id}/health/records"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED);
+    // The health worker shares with the case manager's service, with Rhea's consent.
+    let consent = |org: &str| {
+        json!({"decision": "consent_given", "share_with_organisation_id": org, "capacity": "assessed_competent",
+            "purpose": "ADHD support in the resettlement plan"})
+    };
+    let (s, r) = hw.post(&format!("/api/v1/children/{id}/health/consents"), &consent(&w.yjs.id.to_string())).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, h) = cm.get(&format!("/api/v1/children/{id}/health")).await?;
+    assert_eq!(h["content_visible"], true, "the consent lets the case manager read: {h}");
+
+    // Named in a consent, the case manager still cannot decide more sharing, nor record an
+    // assessment or a clinician's score.
+    let consents_before = w.t.db.count("health_consents").await?;
+    let (s, r) = cm.post(&format!("/api/v1/children/{id}/health/consents"), &consent(&college.id.to_string())).await?;
+    assert_eq!(s, StatusCode::FORBIDDEN, "{r}");
+    assert!(r["detail"].as_str().unwrap_or_default().contains("health staff"), "{r}");
+    let body = json!({"measure": "sdq_total", "score": 24, "rater": "clinician", "measured_on": "2026-02-27"});
+    let (s, _) = cm.post(&format!("/api/v1/children/{id}/health/measures"), &body).await?;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    let body = json!({"kind": "community_health_assessment", "assessed_on": "2026-02-20",
+        "sections": [{"section": "mental_health", "findings": "Settled"}]});
+    let (s, _) = cm.post(&format!("/api/v1/children/{id}/health/assessments"), &body).await?;
+    assert_eq!(s, StatusCode::FORBIDDEN);
+    assert_eq!(w.t.db.count("health_consents").await?, consents_before);
+
+    // Even health staff share only with organisations on the team: the college is not.
+    let (s, r) = hw.post(&format!("/api/v1/children/{id}/health/consents"), &consent(&college.id.to_string())).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("share_with_organisation_id"), "{r}");
+    assert_eq!(w.t.db.count("health_consents").await?, consents_before);
+    let (s, _) = tutor.get(&format!("/api/v1/children/{id}/health")).await?;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    Ok(())
+}
+
+async fn only_the_responsible_service_adds_to_the_team_by_hand_and_the_services_own_joins_are_audited_as_its_own(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let w = Yjs::start_at(b, monday()).await?;
+    let yoi = w.t.org_named("YOI-A", "Wetherby YOI", "yoi").await?;
+    let (_, sp_token) = w.t.user("sam.practitioner@yoi-a.example.org", "YOI-A", "secure_practitioner").await?;
+    let (_, hw_token) = w.t.user("hana.health@yjs-a.example.org", "YJS-A", "yjs_health_worker").await?;
+    let college = w.t.org_named("ETE-A", "Calder College", "education").await?;
+    let (_, tutor_token) = w.t.user("tia@college.example.org", "ETE-A", "ete_coordinator").await?;
+    let child = w.child("Rhea", "Quill").await?;
+    let id = child["id"].as_str().unwrap();
+    let child_id: resettle_domain::ids::ChildId = id.parse()?;
+
+    // The case manager records a remand: the establishment joins the team, by the service.
+    let body = json!({"start_date": "2026-03-02", "establishment_id": yoi.id.to_string()});
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/remands"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let entries = w.t.app.store().child_audit(child_id, 500).await?;
+    let by_service: Vec<_> = entries.iter().filter(|e| e.user_id.is_none() && e.resource == "child.team").collect();
+    assert_eq!(by_service.len(), 1, "{entries:?}");
+    assert!(by_service[0].purpose.starts_with(resettle_app::audit::SERVICE_PURPOSE_PREFIX), "{by_service:?}");
+
+    // The establishment's practitioner, and the YJS health worker, are on the team but may not
+    // add the college to it by hand; nothing is written.
+    let add_college = json!({"organisation_id": college.id.to_string(), "role": "ete_coordinator",
+        "responsibility": "Finds a college place for release"});
+    let team_before = w.t.db.count("team_members").await?;
+    for token in [&sp_token, &hw_token] {
+        let (s, r) = w.t.api(token).post(&format!("/api/v1/children/{id}/team"), &add_college).await?;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{r}");
+        assert!(r["detail"].as_str().unwrap_or_default().contains("youth justice service"), "{r}");
+    }
+    assert_eq!(w.t.db.count("team_members").await?, team_before);
+    let (s, _) = w.t.api(&tutor_token).get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(s, StatusCode::NOT_FOUND, "the college must not have joined");
+    // The responsible service's case manager may.
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/team"), &add_college).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, _) = w.t.api(&tutor_token).get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(s, StatusCode::OK);
     Ok(())
 }

@@ -452,7 +452,7 @@ async fn team_page_for(
     form: TeamForm,
     errors: ValidationErrors,
 ) -> Result<TeamPage, PageError> {
-    let child = state.app.child(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    let child = state.app.child_for_team_change(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
     let orgs = state.app.organisations().await.map_err(app_err(&who.ctx))?;
     let organisation = org.and_then(|o| orgs.iter().find(|x| x.id == o).cloned());
     let people = match &organisation {
