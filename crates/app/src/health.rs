@@ -537,8 +537,10 @@ impl App {
                 ctx,
                 need.child_id,
                 "plan.need_updated",
+                // The reason is the clinician's: it stays in the need's update log, which only
+                // those who may read health needs see, never in the timeline everyone reads.
                 format!("{} need closed at the custody assessment", need.pathway.label()),
-                Some(reason),
+                None,
             );
             self.store.update_need(&NeedWrite { need: next, update, team_added: None, entry }, need.version).await?;
         }

@@ -472,6 +472,25 @@ impl App {
         if mine { ChildScope { organisation_ids: Vec::new(), ..scope } } else { scope }
     }
 
+    /// The scope in which needs on `pathway` may be looked at: for the health and
+    /// substance-misuse pathways, only the children on whose team the actor is health staff
+    /// (which children have such needs is itself health information); `scope` otherwise.
+    fn pathway_scope(&self, ctx: &Ctx, scope: &ChildScope, pathway: Pathway) -> ChildScope {
+        if !pathway.is_health() {
+            return scope.clone();
+        }
+        let health_orgs: Vec<OrgId> = ctx
+            .actor
+            .memberships
+            .iter()
+            .filter(|m| m.role.is_health() && scope.organisation_ids.contains(&m.organisation_id))
+            .map(|m| m.organisation_id)
+            .collect();
+        // Named on a team in a health role: a named person's organisation is on the team too.
+        let named = ctx.actor.memberships.iter().any(|m| m.role.is_health()).then_some(scope.user_id).flatten();
+        ChildScope { user_id: named, organisation_ids: health_orgs, ..scope.clone() }
+    }
+
     /// The children in custody in the caller's scope with their readiness, filtered and sorted,
     /// with counts by status of those listed.
     pub async fn readiness_caseload(&self, ctx: &Ctx, f: &CaseloadFilter) -> AppResult<ReadinessCaseload> {
@@ -481,7 +500,7 @@ impl App {
         let with_need: Option<std::collections::HashSet<ChildId>> = match f.pathway {
             Some(p) => Some(
                 self.store
-                    .open_need_owners(&scope, &q)
+                    .open_need_owners(&self.pathway_scope(ctx, &scope, p), &q)
                     .await?
                     .into_iter()
                     .filter(|n| n.pathway == p)

@@ -13,6 +13,7 @@ on_every_backend!(
     a_sender_who_may_not_read_health_content_sees_that_a_handover_went_never_what_it_said,
     health_sharing_spreads_only_when_health_staff_decide_and_only_to_the_team,
     only_the_responsible_service_adds_to_the_team_by_hand_and_the_services_own_joins_are_audited_as_its_own,
+    health_details_stay_out_of_the_timeline_and_the_caseload_filters_for_those_who_may_not_see_them,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -159,5 +160,67 @@ async fn only_the_responsible_service_adds_to_the_team_by_hand_and_the_services_
     assert_eq!(s, StatusCode::CREATED, "{r}");
     let (s, _) = w.t.api(&tutor_token).get(&format!("/api/v1/children/{id}")).await?;
     assert_eq!(s, StatusCode::OK);
+    Ok(())
+}
+
+async fn health_details_stay_out_of_the_timeline_and_the_caseload_filters_for_those_who_may_not_see_them(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let w = Yjs::start_at(b, monday()).await?;
+    let yoi = w.t.org_named("YOI-A", "Wetherby YOI", "yoi").await?;
+    let (_, hw_token) = w.t.user("hana.health@yjs-a.example.org", "YJS-A", "yjs_health_worker").await?;
+    let (_, ch_token) = w.t.user("cal.nurse@yoi-a.example.org", "YOI-A", "custody_health").await?;
+    let child = w.child("Rhea", "Quill").await?;
+    let id = child["id"].as_str().unwrap();
+    let (cm, hw, ch) = (w.api(), w.t.api(&hw_token), w.t.api(&ch_token));
+    let body = json!({"start_date": "2026-03-02", "establishment_id": yoi.id.to_string()});
+    let (s, r) = cm.post(&format!("/api/v1/children/{id}/remands"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+
+    // The health worker puts a substance-misuse need on the plan.
+    let body = json!({"pathway": "substance_misuse", "need": "substance_treatment",
+        "owner_organisation_id": w.yjs.id.to_string()});
+    let (s, r) = hw.post(&format!("/api/v1/children/{id}/plan/needs"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    // Which children have such needs is health information: the health worker may filter by
+    // it, the case manager learns nothing from the filter.
+    let (s, c) = hw.get("/api/v1/caseload?pathway=substance_misuse").await?;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["counts"]["total"], 1, "{c}");
+    let (s, c) = cm.get("/api/v1/caseload?pathway=substance_misuse").await?;
+    assert_eq!(s, StatusCode::OK, "{c}");
+    assert_eq!(c["counts"]["total"], 0, "{c}");
+    assert!(!c.to_string().contains("Rhea"), "{c}");
+    // Other pathways filter as before.
+    let (_, c) = cm.get("/api/v1/caseload").await?;
+    assert_eq!(c["counts"]["total"], 1, "{c}");
+
+    // Custody healthcare closes a carried-over need at the custody assessment, with a reason:
+    // the reason stays with health, out of the timeline everyone on the team reads.
+    let body = json!({"kind": "community_health_assessment", "assessed_on": "2026-02-20",
+        "sections": [{"section": "substance_use", "findings": "Daily cannabis use"}],
+        "needs": [{"pathway": "substance_misuse", "description": "Cannabis reduction work"}]});
+    let (s, r) = hw.post(&format!("/api/v1/children/{id}/health/assessments"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, draft) = ch.post(&format!("/api/v1/children/{id}/health/assessments/custody"), &json!({})).await?;
+    assert_eq!(s, StatusCode::CREATED, "{draft}");
+    let complete = format!("/api/v1/health/assessments/{}/complete", draft["id"].as_str().unwrap());
+    let needs: Vec<Value> = list(&draft["needs"])
+        .iter()
+        .map(|_| json!({"review": "closed", "close_reason": "Abstinent since remand, says Rhea"}))
+        .collect();
+    let body = json!({"version": draft["version"], "sections": [{"section": "substance_use", "review": "confirmed"}],
+        "needs": needs});
+    let (s, r) = ch.post(&complete, &body).await?;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let (s, record) = cm.get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!record.to_string().contains("Abstinent"), "{record}");
+    let browser = w.t.browser()?;
+    browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
+    let page = browser.get(&format!("/children/{id}")).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("closed at the custody assessment"), "the closing itself is on the timeline");
+    assert!(!page.body.contains("Abstinent"), "{}", page.body);
     Ok(())
 }
