@@ -9,7 +9,7 @@ use resettle_domain::child::PncId;
 use resettle_domain::ids::{ChildId, GrantId, OrgId};
 use resettle_domain::nhs::NhsNumber;
 use resettle_domain::org::Role;
-use resettle_domain::policy::{Action, Decision, decide};
+use resettle_domain::policy::{Action, Decision, decide, decide_with};
 use resettle_domain::validation::ValidationErrors;
 use serde::Serialize;
 
@@ -62,7 +62,7 @@ impl App {
     /// Says only whether a record exists (and whether it is on their team); the look-up is
     /// audited against the child found.
     pub async fn find_child_for_break_glass(&self, ctx: &Ctx, nhs_number: &str, pnc_id: &str) -> AppResult<Found> {
-        denied_as_forbidden(decide(&ctx.actor, Action::FindChildForBreakGlass, None))?;
+        denied_as_forbidden(decide_with(&ctx.actor, ctx.credential, Action::FindChildForBreakGlass, None))?;
         let mut errors = ValidationErrors::new();
         let (nhs_number, pnc_id) = (nhs_number.trim(), pnc_id.trim());
         if nhs_number.is_empty() && pnc_id.is_empty() {
@@ -90,12 +90,12 @@ impl App {
     /// Whether the actor may ask for emergency access to `child`: `Ok(())` for a YJS manager
     /// and a child outside their team; not found when there is no such child.
     pub async fn may_break_glass(&self, ctx: &Ctx, child: ChildId) -> AppResult<()> {
-        denied_as_forbidden(decide(&ctx.actor, Action::FindChildForBreakGlass, None))?;
+        denied_as_forbidden(decide_with(&ctx.actor, ctx.credential, Action::FindChildForBreakGlass, None))?;
         if self.store.child_owner(child).await?.is_none() {
             return Err(AppError::NotFound);
         }
         let on_team = self.store.child(child, &self.scope(&ctx.actor)).await?.is_some();
-        match decide(&ctx.actor, Action::BreakGlass, Some(on_team)) {
+        match decide_with(&ctx.actor, ctx.credential, Action::BreakGlass, Some(on_team)) {
             Decision::Allow(_) => Ok(()),
             Decision::Deny(why) => Err(AppError::invalid("reason", format!("Emergency access is not needed: {why}"))),
         }

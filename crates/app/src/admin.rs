@@ -2,7 +2,7 @@
 
 use resettle_domain::ids::{MembershipId, OrgId, UserId};
 use resettle_domain::org::{Email, Membership, OrgCode, Organisation, Role, User, check_new_password};
-use resettle_domain::policy::{Action, decide};
+use resettle_domain::policy::Action;
 use resettle_domain::validation::{ValidationErrors, optional_text, required_text};
 
 use crate::storage::UserRecord;
@@ -27,12 +27,9 @@ pub struct NewUserInput {
 
 impl App {
     fn allow_admin(&self, who: Principal<'_>, action: Action) -> AppResult<()> {
-        match who {
-            Principal::Operator => Ok(()),
-            Principal::User(actor) => match decide(actor, action, None) {
-                resettle_domain::policy::Decision::Allow(_) => Ok(()),
-                resettle_domain::policy::Decision::Deny(why) => Err(AppError::Forbidden(why)),
-            },
+        match who.decide(action) {
+            None | Some(resettle_domain::policy::Decision::Allow(_)) => Ok(()),
+            Some(resettle_domain::policy::Decision::Deny(why)) => Err(AppError::Forbidden(why)),
         }
     }
 

@@ -193,6 +193,20 @@ impl App {
         Ok(self.user_record(record.user_id).await?.as_ref().as_ref().filter(|u| u.user.active).map(actor_of))
     }
 
+    /// Revokes every API token of `user` still in force (after a password or authenticator
+    /// reset, or when they leave).
+    pub(crate) async fn revoke_tokens_of(&self, user: UserId) -> AppResult<usize> {
+        let now = self.now();
+        let mut revoked = 0;
+        for t in self.store.api_tokens_of(user).await? {
+            if t.revoked_at.is_none() {
+                self.store.revoke_api_token(t.id, now).await?;
+                revoked += 1;
+            }
+        }
+        Ok(revoked)
+    }
+
     /// Creates an API token for the user with `email`, valid for `days` days; returns the
     /// secret, which is not stored and cannot be shown again.
     pub async fn create_api_token(&self, email: &str, days: Option<i64>, label: &str) -> AppResult<String> {

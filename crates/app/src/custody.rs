@@ -14,7 +14,7 @@ use resettle_domain::ids::{
 use resettle_domain::meeting::meetings_on_release;
 use resettle_domain::org::Organisation;
 use resettle_domain::org::Role;
-use resettle_domain::policy::{Action, Decision, Purpose, decide};
+use resettle_domain::policy::{Action, Decision, Purpose};
 use resettle_domain::sentence::{
     KeyDates, KeyDatesRevision, KeyDatesSource, Remand, RemandInput, Sentence, SentenceInput, SentenceKind,
     StoredDeadline,
@@ -88,9 +88,7 @@ impl App {
 
     /// Adds a bank holiday (a proclamation): deadlines counted from now on skip it.
     pub async fn add_bank_holiday(&self, who: Principal<'_>, day: &str, name: &str) -> AppResult<()> {
-        if let Principal::User(actor) = who
-            && let Decision::Deny(why) = decide(actor, Action::ManageOrganisations, None)
-        {
+        if let Some(Decision::Deny(why)) = who.decide(Action::ManageOrganisations) {
             return Err(AppError::Forbidden(why));
         }
         let mut e = ValidationErrors::new();
@@ -114,7 +112,7 @@ impl App {
             return Err(AppError::Invalid(e));
         };
         let by = match who {
-            Principal::User(a) => Some(a.user_id),
+            Principal::User(a) | Principal::Token(a) => Some(a.user_id),
             Principal::Operator => None,
         };
         self.store.insert_bank_holiday(day, &name, by).await?;

@@ -27,7 +27,7 @@ use std::sync::Arc;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use resettle_domain::policy::{Actor, ChildScope};
+use resettle_domain::policy::{Action, Actor, ChildScope, Credential, Decision, decide_with};
 
 pub use error::{AppError, AppResult};
 use storage::Storage;
@@ -89,6 +89,8 @@ pub struct Ctx {
     pub request_id: String,
     /// The client address.
     pub ip: Option<String>,
+    /// How the caller proved who they are: some actions need the second factor of a session.
+    pub credential: Credential,
 }
 
 /// Who is asking for an administrative change: a signed-in user, or the operator at the
@@ -97,8 +99,21 @@ pub struct Ctx {
 pub enum Principal<'a> {
     /// The `resettle` command line.
     Operator,
-    /// A signed-in user.
+    /// A signed-in user, in a browser session.
     User(&'a Actor),
+    /// A user calling the API with a bearer token: no second factor stands behind it.
+    Token(&'a Actor),
+}
+
+impl Principal<'_> {
+    /// Whether the principal may take `action`, as the access policy decides.
+    pub(crate) fn decide(&self, action: Action) -> Option<Decision> {
+        match *self {
+            Principal::Operator => None,
+            Principal::User(actor) => Some(decide_with(actor, Credential::Session, action, None)),
+            Principal::Token(actor) => Some(decide_with(actor, Credential::BearerToken, action, None)),
+        }
+    }
 }
 
 /// The organisation list and when it was read.

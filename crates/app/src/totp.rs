@@ -244,8 +244,10 @@ impl App {
             StorageError::NotFound => AppError::invalid("email", "That user has no authenticator"),
             other => other.into(),
         })?;
-        // Their sessions were signed in with the old authenticator.
+        // Their sessions were signed in with the old authenticator, and their tokens were made
+        // by someone who may have had it.
         self.store.delete_sessions_of(user.user.id, None).await?;
+        self.revoke_tokens_of(user.user.id).await?;
         Ok(())
     }
 }

@@ -190,6 +190,39 @@ pub fn role_requires_second_factor(role: Role) -> bool {
     matches!(role, Role::Admin | Role::YjsManager)
 }
 
+/// How the caller proved who they are, for this request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Credential {
+    /// A browser session: fully signed in, with the second factor where the role needs one.
+    Session,
+    /// A bearer token: no second factor stands behind it.
+    BearerToken,
+}
+
+/// Actions that, for a role that signs in with a second factor, need that factor proved in
+/// the session making the request: emergency access to any child in the country, and
+/// administration (organisations, users, bank holidays, which move statutory deadlines).
+pub fn needs_proved_second_factor(action: Action) -> bool {
+    matches!(
+        action,
+        Action::BreakGlass | Action::FindChildForBreakGlass | Action::ManageOrganisations | Action::ManageUsers
+    )
+}
+
+/// Why a bearer token is refused an action that needs a second factor.
+pub const NEEDS_SECOND_FACTOR: &str = "This needs the second factor of a signed-in session: do it in Resettle in a \
+     browser. API tokens cannot break glass or administer the service.";
+
+/// [`decide`] for a caller who proved who they are with `credential`: a bearer token never
+/// stands in for a second factor ([`needs_proved_second_factor`]).
+pub fn decide_with(actor: &Actor, credential: Credential, action: Action, in_scope: Option<bool>) -> Decision {
+    if credential == Credential::BearerToken && needs_proved_second_factor(action) {
+        return Decision::Deny(NEEDS_SECOND_FACTOR);
+    }
+    decide(actor, action, in_scope)
+}
+
 /// A recorded consent or sharing decision that lets members of an organisation (in one role,
 /// or any) read the child's health content.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -469,6 +502,30 @@ mod tests {
             created_at: at,
             updated_at: at,
         }
+    }
+
+    #[test]
+    fn a_bearer_token_never_stands_in_for_a_second_factor() {
+        let yjs = OrgId::random();
+        let manager = actor(Role::YjsManager, yjs);
+        let admin = actor(Role::Admin, OrgId::random());
+        for (who, action) in [
+            (&manager, Action::BreakGlass),
+            (&manager, Action::FindChildForBreakGlass),
+            (&admin, Action::ManageOrganisations),
+            (&admin, Action::ManageUsers),
+        ] {
+            let in_scope = matches!(action, Action::BreakGlass).then_some(false);
+            assert!(decide_with(who, Credential::Session, action, in_scope).is_allowed(), "{action:?}");
+            assert_eq!(
+                decide_with(who, Credential::BearerToken, action, in_scope),
+                Decision::Deny(NEEDS_SECOND_FACTOR)
+            );
+        }
+        // Everyday work is the same with a token.
+        let cm = actor(Role::YjsCaseManager, yjs);
+        assert!(decide_with(&cm, Credential::BearerToken, Action::EditChild, Some(true)).is_allowed());
+        assert!(decide_with(&manager, Credential::BearerToken, Action::ViewOversight, None).is_allowed());
     }
 
     #[test]

@@ -363,7 +363,7 @@ impl TestApp {
     /// The context in which `user` acts, for calling application services directly.
     pub async fn ctx(&self, user: &User) -> anyhow::Result<Ctx> {
         let actor = self.app.actor(user.id).await.map_err(|e| anyhow!("loading actor {}: {e:?}", user.id))?;
-        Ok(Ctx { actor, request_id: "test".into(), ip: None })
+        Ok(Ctx { actor, request_id: "test".into(), ip: None, credential: resettle_domain::policy::Credential::Session })
     }
 
     /// A JSON API client sending `Authorization: Bearer <token>`.

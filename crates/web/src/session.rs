@@ -10,6 +10,7 @@ use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use resettle_app::storage::PendingStep;
 use resettle_app::{AppError, Ctx};
+use resettle_domain::policy::Credential;
 use subtle::ConstantTimeEq;
 
 use crate::AppState;
@@ -121,7 +122,12 @@ impl FromRequestParts<AppState> for HalfSignedIn {
         };
         match state.app.session_actor(&token).await {
             Ok(Some((actor, session))) => Ok(HalfSignedIn {
-                ctx: Ctx { actor, request_id: request_id(&parts.headers), ip: client_ip(parts) },
+                ctx: Ctx {
+                    actor,
+                    request_id: request_id(&parts.headers),
+                    ip: client_ip(parts),
+                    credential: Credential::Session,
+                },
                 csrf: session.csrf_token,
                 token,
                 pending: session.pending,
@@ -144,13 +150,16 @@ impl FromRequestParts<AppState> for ApiCaller {
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim);
+            // The scheme is case-insensitive (RFC 9110 §11.1).
+            .and_then(|v| v.split_once(' ').filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer")))
+            .map(|(_, token)| token.trim());
         let Some(token) = token else {
             return Err(ApiError(AppError::Unauthenticated, rid));
         };
         match state.app.token_actor(token).await {
-            Ok(Some(actor)) => Ok(ApiCaller(Ctx { actor, request_id: rid, ip: client_ip(parts) })),
+            Ok(Some(actor)) => {
+                Ok(ApiCaller(Ctx { actor, request_id: rid, ip: client_ip(parts), credential: Credential::BearerToken }))
+            }
             Ok(None) => Err(ApiError(AppError::Unauthenticated, rid)),
             Err(e) => Err(ApiError(e, rid)),
         }

@@ -215,11 +215,14 @@ async fn break_glass_opens_a_child_outside_the_team_for_a_while_and_is_reported(
     assert!(audit.iter().any(|e| e.action == "break_glass" && e.purpose.contains(reason)), "{audit:?}");
     assert!(w.t.app.verify_audit().await?.is_ok());
 
-    // Others may not; the API way in works the same.
+    // Others may not; nor may the manager's API token, which has no second factor behind it.
     let (s, _) = w.api().post(&format!("/api/v1/children/{id}/break-glass"), &json!({"reason": reason})).await?;
     assert_eq!(s, StatusCode::FORBIDDEN, "case managers cannot break glass");
+    let grants_before = w.t.db.count("break_glass_grants").await?;
     let (s, g) = api.post(&format!("/api/v1/children/{id}/break-glass"), &json!({"reason": reason})).await?;
-    assert_eq!(s, StatusCode::CREATED, "{g}");
+    assert_eq!(s, StatusCode::FORBIDDEN, "{g}");
+    assert!(g["detail"].as_str().unwrap_or_default().contains("second factor"), "{g}");
+    assert_eq!(w.t.db.count("break_glass_grants").await?, grants_before);
 
     // Time-limited: four hours by default.
     let ctx = w.t.ctx(&manager).await?;

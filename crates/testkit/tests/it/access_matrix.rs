@@ -130,6 +130,8 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
             "yjs_case_manager" | "yjs_manager" => Status(ok),
             _ => forbidden,
         },
+        // A bearer token never stands in for the second factor these need (issue 13).
+        P::BreakGlass | P::Admin if surface == Surface::Api => forbidden,
         P::BreakGlass => match role {
             "yjs_manager" if path == "/children/{id}/break-glass" && read && on_team => {
                 // No emergency: already on the team, so the form sends them to the record.

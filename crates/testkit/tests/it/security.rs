@@ -14,6 +14,7 @@ on_every_backend!(
     health_sharing_spreads_only_when_health_staff_decide_and_only_to_the_team,
     only_the_responsible_service_adds_to_the_team_by_hand_and_the_services_own_joins_are_audited_as_its_own,
     health_details_stay_out_of_the_timeline_and_the_caseload_filters_for_those_who_may_not_see_them,
+    a_managers_token_does_not_outlive_a_reset_of_their_authenticator,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -222,5 +223,27 @@ async fn health_details_stay_out_of_the_timeline_and_the_caseload_filters_for_th
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("closed at the custody assessment"), "the closing itself is on the timeline");
     assert!(!page.body.contains("Abstinent"), "{}", page.body);
+    Ok(())
+}
+
+async fn a_managers_token_does_not_outlive_a_reset_of_their_authenticator(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let (_, token) = w.t.user("mo.manager@yjs-a.example.org", "YJS-A", "yjs_manager").await?;
+    let api = w.t.api(&token);
+    // The bearer scheme is case-insensitive.
+    let r = api
+        .send(
+            w.t.anonymous_api()
+                .builder(reqwest::Method::GET, "/api/v1/children")
+                .header(reqwest::header::AUTHORIZATION, format!("bearer {token}")),
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let (s, _) = api.get("/api/v1/children").await?;
+    assert_eq!(s, StatusCode::OK);
+    // Lost phone: the operator resets the authenticator, and the token made with it stops.
+    w.t.app.reset_totp("mo.manager@yjs-a.example.org").await.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (s, _) = api.get("/api/v1/children").await?;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
     Ok(())
 }

@@ -427,7 +427,7 @@ pub async fn add_bank_holiday(
     ApiCaller(ctx): ApiCaller,
     ApiJson(body): ApiJson<BankHolidayJson>,
 ) -> Result<(StatusCode, Json<BankHolidayJson>), ApiError> {
-    state.app.add_bank_holiday(Principal::User(&ctx.actor), &body.date, &body.name).await.map_err(err(&ctx))?;
+    state.app.add_bank_holiday(Principal::Token(&ctx.actor), &body.date, &body.name).await.map_err(err(&ctx))?;
     Ok((StatusCode::CREATED, Json(body)))
 }
 
