@@ -3,7 +3,7 @@
 use resettle_domain::ids::{MembershipId, OrgId, UserId};
 use resettle_domain::org::{Email, Membership, OrgCode, Organisation, Role, User, check_new_password};
 use resettle_domain::policy::Action;
-use resettle_domain::validation::{ValidationErrors, optional_text, required_text};
+use resettle_domain::validation::{ValidationErrors, optional_line, required_line};
 
 use crate::storage::UserRecord;
 use crate::{App, AppError, AppResult, Principal, secrets};
@@ -108,8 +108,8 @@ impl App {
         self.allow_admin(who, Action::ManageUsers)?;
         let mut e = ValidationErrors::new();
         let email = Email::parse(&input.email).map_err(|m| e.add("email", m)).ok();
-        let name = required_text(&mut e, "name", "Name", Some(&input.name), 200);
-        let phone = optional_text(&mut e, "phone", "Telephone", input.phone.as_deref(), 40);
+        let name = required_line(&mut e, "name", "Name", Some(&input.name), 200);
+        let phone = optional_line(&mut e, "phone", "Telephone", input.phone.as_deref(), 40);
         let role = input.role.trim().parse::<Role>().map_err(|m| e.add("role", m)).ok();
         if let Err(m) = check_new_password(&input.password) {
             e.add("password", m);

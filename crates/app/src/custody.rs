@@ -96,7 +96,7 @@ impl App {
         if day.is_none() && e.is_empty() {
             e.add("date", "Enter the date of the bank holiday");
         }
-        let name = resettle_domain::validation::required_text(&mut e, "name", "Name", Some(name), 100);
+        let name = resettle_domain::validation::required_line(&mut e, "name", "Name", Some(name), 100);
         if let Some(d) = day
             && (d.year() < resettle_domain::calendar::FIRST_SUPPORTED_YEAR
                 || d.year() > resettle_domain::calendar::LAST_SUPPORTED_YEAR)

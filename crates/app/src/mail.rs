@@ -173,24 +173,69 @@ impl App {
     }
 }
 
-/// The relay named by an `smtp://[user:password@]host[:port]` URL (port 25 when none is
-/// given). The connection is plain SMTP: point it at a relay on the same host or a trusted
-/// network (a local MTA that forwards over TLS). Messages carry no personal data, only a note
-/// that something is waiting in Resettle.
-fn transport(relay: &str, timeout: Duration) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
-    let bad = |why: &str| format!("[mail] relay = {relay:?} {why}: give an SMTP URL such as smtp://127.0.0.1:25");
+/// How the connection to the relay is protected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum RelayTls {
+    /// Plain SMTP (`smtp://`): for a relay on the same host or a trusted network.
+    None,
+    /// STARTTLS required before anything is sent (`smtp+starttls://`, port 587 by default).
+    StartTls,
+    /// TLS from the first byte (`smtps://`, port 465 by default).
+    Implicit,
+}
+
+/// A relay URL, checked.
+#[derive(Debug, PartialEq, Eq)]
+struct RelayUrl {
+    host: String,
+    port: u16,
+    tls: RelayTls,
+    credentials: Option<(String, String)>,
+}
+
+/// Reads `smtp://`, `smtp+starttls://` or `smtps://[user:password@]host[:port]`. A password
+/// goes over plain SMTP only to a relay on this machine (loopback).
+fn relay_url(relay: &str) -> Result<RelayUrl, String> {
+    let bad = |why: &str| {
+        format!(
+            "[mail] relay = {relay:?} {why}: give an SMTP URL such as smtp://127.0.0.1:25, \
+             smtp+starttls://relay.example.org:587 or smtps://relay.example.org:465"
+        )
+    };
     let url = url::Url::parse(relay).map_err(|e| bad(&format!("is not a URL ({e})")))?;
-    if url.scheme() != "smtp" {
-        return Err(bad("must start smtp://"));
-    }
-    let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("names no host"))?;
-    let mut builder = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host)
-        .port(url.port().unwrap_or(25))
-        .timeout(Some(timeout));
-    if !url.username().is_empty() {
+    let (tls, default_port) = match url.scheme() {
+        "smtp" => (RelayTls::None, 25),
+        "smtp+starttls" => (RelayTls::StartTls, 587),
+        "smtps" => (RelayTls::Implicit, 465),
+        _ => return Err(bad("must start smtp://, smtp+starttls:// or smtps://")),
+    };
+    let host = url.host_str().filter(|h| !h.is_empty()).ok_or_else(|| bad("names no host"))?.to_string();
+    let credentials = (!url.username().is_empty()).then(|| {
         let decode = |s: &str| percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
-        let user = decode(url.username());
-        let password = url.password().map(decode).unwrap_or_default();
+        (decode(url.username()), url.password().map(decode).unwrap_or_default())
+    });
+    let loopback = matches!(host.trim_matches(['[', ']']), "localhost" | "127.0.0.1" | "::1");
+    if credentials.is_some() && tls == RelayTls::None && !loopback {
+        return Err(bad("sends a password without TLS to another machine; use smtps:// or smtp+starttls://"));
+    }
+    Ok(RelayUrl { host, port: url.port().unwrap_or(default_port), tls, credentials })
+}
+
+/// The relay named by `relay` (see [`relay_url`]). Messages carry no personal data, only a
+/// note that something is waiting in Resettle.
+fn transport(relay: &str, timeout: Duration) -> Result<AsyncSmtpTransport<Tokio1Executor>, String> {
+    let r = relay_url(relay)?;
+    let mut builder = match r.tls {
+        RelayTls::None => AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(&r.host),
+        RelayTls::StartTls => AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(&r.host)
+            .map_err(|e| format!("[mail] relay {relay:?}: {e}"))?,
+        RelayTls::Implicit => {
+            AsyncSmtpTransport::<Tokio1Executor>::relay(&r.host).map_err(|e| format!("[mail] relay {relay:?}: {e}"))?
+        }
+    }
+    .port(r.port)
+    .timeout(Some(timeout));
+    if let Some((user, password)) = r.credentials {
         builder = builder.credentials(lettre::transport::smtp::authentication::Credentials::new(user, password));
     }
     Ok(builder.build())
@@ -209,4 +254,28 @@ fn message(from: &Mailbox, q: &QueuedEmail) -> Result<Message, String> {
         .header(ContentType::TEXT_PLAIN)
         .body(q.email.body.clone())
         .map_err(|e| format!("message: {e}"))
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relays_are_plain_on_this_machine_and_tls_elsewhere() {
+        let r = relay_url("smtp://127.0.0.1:2525").unwrap();
+        assert_eq!((r.tls, r.port, r.credentials), (RelayTls::None, 2525, None));
+        let r = relay_url("smtps://mailer:p%40ss@relay.example.org").unwrap();
+        assert_eq!((r.tls, r.port), (RelayTls::Implicit, 465));
+        assert_eq!(r.credentials, Some(("mailer".into(), "p@ss".into())));
+        let r = relay_url("smtp+starttls://relay.example.org").unwrap();
+        assert_eq!((r.tls, r.port), (RelayTls::StartTls, 587));
+        // A password in the clear to another machine is refused, saying what to use.
+        let e = relay_url("smtp://mailer:secret@relay.example.org").unwrap_err();
+        assert!(e.contains("smtps://"), "{e}");
+        assert!(relay_url("smtp://mailer:secret@localhost:25").is_ok());
+        assert!(relay_url("http://relay.example.org").is_err());
+        assert!(transport("smtps://relay.example.org", Duration::from_secs(5)).is_ok());
+        assert!(transport("smtp+starttls://relay.example.org", Duration::from_secs(5)).is_ok());
+    }
 }

@@ -14,6 +14,8 @@ use jiff::{SignedDuration, Timestamp};
 pub const PER_ACCOUNT: usize = 5;
 /// Failed attempts allowed per client address within the window.
 pub const PER_ADDRESS: usize = 20;
+/// The most accounts and addresses whose failures are remembered at once.
+pub const MAX_KEYS: usize = 100_000;
 /// The window, and how long a lock lasts at most.
 pub const WINDOW: SignedDuration = SignedDuration::from_mins(15);
 
@@ -55,6 +57,18 @@ impl Throttle {
     /// Counts a failed attempt.
     pub fn failed(&self, email: &str, ip: Option<&str>, now: Timestamp) {
         let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= MAX_KEYS {
+            // Bounded memory under a flood of made-up accounts or addresses: forget what has
+            // aged out of the window, then, if that was not enough, the stalest half.
+            map.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
+            if map.len() >= MAX_KEYS {
+                let mut newest: Vec<Timestamp> = map.values().filter_map(|t| t.back().copied()).collect();
+                newest.sort_unstable();
+                if let Some(cut) = newest.get(newest.len() / 2).copied() {
+                    map.retain(|_, times| times.back().is_some_and(|t| *t > cut));
+                }
+            }
+        }
         for (key, limit) in Self::keys(email, ip) {
             let times = map.entry(key).or_default();
             times.push_back(now);
@@ -112,5 +126,21 @@ mod tests {
         th.succeeded("a@x.org");
         th.failed("a@x.org", None, t(1));
         assert_eq!(th.check("a@x.org", None, t(2)), None);
+    }
+
+    #[test]
+    fn the_memory_of_failures_is_bounded() {
+        let th = Throttle::default();
+        for i in 0..(MAX_KEYS + 10) {
+            th.failed(&format!("nobody{i}@example.org"), None, t(i64::try_from(i).unwrap() / 1000));
+        }
+        let len = th.failures.lock().unwrap().len();
+        assert!(len <= MAX_KEYS, "{len} keys kept");
+        // The newest failures are the ones remembered.
+        let last = format!("nobody{}@example.org", MAX_KEYS + 9);
+        for _ in 0..PER_ACCOUNT {
+            th.failed(&last, None, t(200));
+        }
+        assert!(th.check(&last, None, t(200)).is_some());
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::{CarerId, ChildId, OrgId};
 use crate::nhs::NhsNumber;
 use crate::org::string_enum;
-use crate::validation::{ValidationErrors, optional_text, required_text};
+use crate::validation::{ValidationErrors, optional_line, optional_text, required_line};
 
 string_enum!(
     /// Gender as recorded by the youth justice service.
@@ -138,10 +138,10 @@ impl ChildDetailsInput {
     /// of birth; `is_new` adds the rule that a new record must be for someone under 18.
     pub fn validate(&self, today: Date, is_new: bool) -> Result<ChildDetails, ValidationErrors> {
         let mut e = ValidationErrors::new();
-        let given_name = required_text(&mut e, "given_name", "Given name", self.given_name.as_deref(), 100);
-        let family_name = required_text(&mut e, "family_name", "Family name", self.family_name.as_deref(), 100);
+        let given_name = required_line(&mut e, "given_name", "Given name", self.given_name.as_deref(), 100);
+        let family_name = required_line(&mut e, "family_name", "Family name", self.family_name.as_deref(), 100);
         let preferred_name =
-            optional_text(&mut e, "preferred_name", "Preferred name", self.preferred_name.as_deref(), 100);
+            optional_line(&mut e, "preferred_name", "Preferred name", self.preferred_name.as_deref(), 100);
         let date_of_birth = match self.date_of_birth.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
                 e.add("date_of_birth", "Enter the date of birth");
@@ -167,9 +167,9 @@ impl ChildDetailsInput {
             None => None,
             Some(s) => s.parse::<Gender>().map_err(|m| e.add("gender", m)).ok(),
         };
-        let ethnicity = optional_text(&mut e, "ethnicity", "Ethnicity", self.ethnicity.as_deref(), 100);
+        let ethnicity = optional_line(&mut e, "ethnicity", "Ethnicity", self.ethnicity.as_deref(), 100);
         let first_language =
-            optional_text(&mut e, "first_language", "First language", self.first_language.as_deref(), 100);
+            optional_line(&mut e, "first_language", "First language", self.first_language.as_deref(), 100);
         let legal_status = match self.legal_status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(LegalStatus::NotLookedAfter),
             Some(s) => s.parse::<LegalStatus>().map_err(|m| e.add("legal_status", m)).ok(),
@@ -338,16 +338,16 @@ impl CarerInput {
     pub fn validate(&self, id: CarerId, child_id: ChildId, prefix: &str) -> Result<Carer, ValidationErrors> {
         let mut e = ValidationErrors::new();
         let f = |n: &str| format!("{prefix}{n}");
-        let name = required_text(&mut e, &f("name"), "Carer's name", self.name.as_deref(), 200);
+        let name = required_line(&mut e, &f("name"), "Carer's name", self.name.as_deref(), 200);
         let relationship =
-            required_text(&mut e, &f("relationship"), "Relationship to the child", self.relationship.as_deref(), 100);
-        let phone = optional_text(&mut e, &f("phone"), "Telephone", self.phone.as_deref(), 40);
+            required_line(&mut e, &f("relationship"), "Relationship to the child", self.relationship.as_deref(), 100);
+        let phone = optional_line(&mut e, &f("phone"), "Telephone", self.phone.as_deref(), 40);
         if let Some(p) = &phone
             && !p.chars().all(|c| c.is_ascii_digit() || " +()-".contains(c))
         {
             e.add(f("phone"), "Telephone must contain only digits, spaces and + ( ) -");
         }
-        let email = match optional_text(&mut e, &f("email"), "Email", self.email.as_deref(), 254) {
+        let email = match optional_line(&mut e, &f("email"), "Email", self.email.as_deref(), 254) {
             Some(s) => crate::org::Email::parse(&s).map_err(|m| e.add(f("email"), m)).ok().map(|e| e.to_string()),
             None => None,
         };

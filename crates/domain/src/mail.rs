@@ -6,7 +6,7 @@
 use jiff::SignedDuration;
 
 use crate::org::{Email, string_enum};
-use crate::validation::{ValidationErrors, required_text};
+use crate::validation::{ValidationErrors, required_line, required_text};
 
 /// The first retry comes this long after a failure; each later one waits twice as long.
 pub const FIRST_RETRY: SignedDuration = SignedDuration::from_mins(1);
@@ -42,7 +42,7 @@ impl OutgoingEmail {
     pub fn new(to: &str, subject: &str, body: &str, dedupe_key: Option<String>) -> Result<Self, ValidationErrors> {
         let mut e = ValidationErrors::new();
         let to = Email::parse(to).map_err(|m| e.add("to", m)).ok();
-        let subject = required_text(&mut e, "subject", "A subject", Some(subject), 200);
+        let subject = required_line(&mut e, "subject", "A subject", Some(subject), 200);
         if subject.contains(['\r', '\n']) {
             e.add("subject", "The subject must be one line");
         }

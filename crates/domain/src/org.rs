@@ -182,7 +182,7 @@ impl Organisation {
     pub fn new(id: OrgId, code: &str, name: &str, kind: &str) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         let code = OrgCode::parse(code).map_err(|m| errors.add("code", m)).ok();
-        let name = crate::validation::required_text(&mut errors, "name", "Name", Some(name), 200);
+        let name = crate::validation::required_line(&mut errors, "name", "Name", Some(name), 200);
         let kind = kind.parse::<OrgKind>().map_err(|m| errors.add("kind", m)).ok();
         match (code, kind) {
             (Some(code), Some(kind)) if errors.is_empty() => Ok(Self { id, code, name, kind }),

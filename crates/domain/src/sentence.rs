@@ -10,7 +10,7 @@ use crate::ids::{ChildId, DeadlineId, EpisodeId, KeyDatesId, OrgId, RemandId, Se
 use crate::org::string_enum;
 use crate::team::parse_date;
 use crate::timescales::DeadlineKind;
-use crate::validation::{ValidationErrors, optional_text};
+use crate::validation::{ValidationErrors, optional_line, optional_text};
 
 string_enum!(
     /// The kind of custodial sentence.
@@ -252,7 +252,7 @@ impl SentenceInput {
                 .map_err(|_| e.add("establishment_id", "establishment_id must be the id of a secure establishment"))
                 .ok(),
         };
-        let court = optional_text(&mut e, "court", "Court", self.court.as_deref(), 200);
+        let court = optional_line(&mut e, "court", "Court", self.court.as_deref(), 200);
         let remand_days =
             parse_count(&mut e, "remand_days", "Remand days", self.remand_days.as_deref(), 10_000).unwrap_or(0);
         let term_months = match kind {
@@ -396,7 +396,7 @@ impl RemandInput {
         {
             e.add("next_court_date", "Next court date must be on or after the start of the remand");
         }
-        let court = optional_text(&mut e, "court", "Court", self.court.as_deref(), 200);
+        let court = optional_line(&mut e, "court", "Court", self.court.as_deref(), 200);
         match (started_on, establishment_id) {
             (Some(started_on), Some(establishment_id)) if e.is_empty() => {
                 Ok(CheckedRemand { started_on, establishment_id, next_court_date, court })

@@ -80,6 +80,39 @@ pub fn optional_text(
     Some(v.to_string())
 }
 
+/// Like [`optional_text`], for a field that is one line (a name, a telephone number, a
+/// place): line breaks, tabs and every other control character are refused, so that nothing
+/// typed can start a new line in an iCalendar file or an email header built from it.
+pub fn optional_line(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Option<String> {
+    if value.is_some_and(|v| v.trim().chars().any(char::is_control)) {
+        errors.add(field, format!("{label} must be one line, without line breaks or tabs"));
+        return None;
+    }
+    optional_text(errors, field, label, value, max)
+}
+
+/// Like [`optional_line`] but the value must be present.
+pub fn required_line(
+    errors: &mut ValidationErrors,
+    field: &str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> String {
+    let present = value.map(str::trim).is_some_and(|v| !v.is_empty());
+    if !present {
+        errors.add(field, format!("Enter {}", label.to_lowercase()));
+        return String::new();
+    }
+    optional_line(errors, field, label, value, max).unwrap_or_default()
+}
+
 /// Like [`optional_text`] but the value must be present.
 pub fn required_text(
     errors: &mut ValidationErrors,
@@ -94,4 +127,24 @@ pub fn required_text(
         return String::new();
     }
     optional_text(errors, field, label, value, max).unwrap_or_default()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_single_line_refuses_line_breaks_tabs_and_nul_and_says_so() {
+        for bad in ["Ada\r\nBCC: x@example.org", "Ada\nLovelace", "Ada\tL", "Ada\0"] {
+            let mut e = ValidationErrors::new();
+            assert_eq!(optional_line(&mut e, "name", "Name", Some(bad), 100), None, "{bad:?}");
+            assert!(e.for_field("name").is_some_and(|m| m.contains("one line")), "{bad:?}");
+        }
+        let mut e = ValidationErrors::new();
+        assert_eq!(required_line(&mut e, "name", "Name", Some("  Ada Lovelace "), 100), "Ada Lovelace");
+        assert!(e.is_empty());
+        // Multi-line text keeps its line breaks.
+        assert_eq!(optional_text(&mut e, "note", "Note", Some("one\ntwo"), 100).as_deref(), Some("one\ntwo"));
+    }
 }

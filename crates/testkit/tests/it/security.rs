@@ -15,6 +15,7 @@ on_every_backend!(
     only_the_responsible_service_adds_to_the_team_by_hand_and_the_services_own_joins_are_audited_as_its_own,
     health_details_stay_out_of_the_timeline_and_the_caseload_filters_for_those_who_may_not_see_them,
     a_managers_token_does_not_outlive_a_reset_of_their_authenticator,
+    line_breaks_in_a_one_line_field_are_refused_and_change_nothing,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -245,5 +246,17 @@ async fn a_managers_token_does_not_outlive_a_reset_of_their_authenticator(b: Bac
     w.t.app.reset_totp("mo.manager@yjs-a.example.org").await.map_err(|e| anyhow::anyhow!("{e}"))?;
     let (s, _) = api.get("/api/v1/children").await?;
     assert_eq!(s, StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+async fn line_breaks_in_a_one_line_field_are_refused_and_change_nothing(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let before = w.t.db.count("children").await?;
+    let mut body = w.child_body("Ada", "Lovelace");
+    body["family_name"] = json!("Lovelace\r\nBcc: everyone@example.org");
+    let (s, r) = w.api().post("/api/v1/children", &body).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("family_name") && r.to_string().contains("one line"), "{r}");
+    assert_eq!(w.t.db.count("children").await?, before);
     Ok(())
 }

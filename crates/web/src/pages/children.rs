@@ -608,7 +608,8 @@ pub async fn add_carer(
 
 /// Quotes a CSV field (RFC 4180) and defuses spreadsheet formulas.
 fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@']) { format!("'{s}") } else { s.to_string() };
+    // A spreadsheet reads a cell starting with these as a formula (OWASP CSV injection).
+    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
     if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
 }
 
@@ -652,5 +653,7 @@ mod tests {
         assert_eq!(super::csv_field("a,b"), "\"a,b\"");
         assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(super::csv_field("=SUM(A1)"), "'=SUM(A1)");
+        assert_eq!(super::csv_field("\t=SUM(A1)"), "'\t=SUM(A1)");
+        assert!(super::csv_field("\r=1+2").starts_with("\"'\r"), "{}", super::csv_field("\r=1+2"));
     }
 }
