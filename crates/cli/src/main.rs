@@ -92,6 +92,39 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     })
 }
 
+/// The `[http]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct HttpFile {
+    /// Reverse proxies whose forwarding headers are believed.
+    trusted_proxies: Vec<String>,
+}
+
+/// Reads the `[http]` section: the trusted proxies.
+fn load_trusted_proxies(path: Option<&std::path::Path>) -> Result<Vec<resettle_web::client::TrustedProxy>> {
+    use figment::Figment;
+    use figment::providers::{Env, Format, Toml};
+    let default_path = std::path::Path::new("resettle.toml");
+    let file = path.map(std::path::Path::to_path_buf).or_else(|| default_path.exists().then(|| default_path.into()));
+    let mut figment = Figment::new();
+    if let Some(f) = &file {
+        figment = figment.merge(Toml::file(f));
+    }
+    figment = figment.merge(Env::prefixed("RESETTLE_HTTP__").map(|k| format!("http.{k}").into()));
+    let http: HttpFile = if figment.contains("http") {
+        figment.extract_inner("http").map_err(|e| anyhow!("configuration: {e}"))?
+    } else {
+        HttpFile::default()
+    };
+    http.trusted_proxies
+        .iter()
+        .map(|p| {
+            resettle_web::client::TrustedProxy::parse(p)
+                .map_err(|e| anyhow!("configuration: http.trusted_proxies: {e}"))
+        })
+        .collect()
+}
+
 /// The `[mail]` section of the configuration file (see `resettle.example.toml`).
 #[derive(serde::Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -390,7 +423,8 @@ async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve { db, bind, web } => {
             let app = app_for(&db).await?;
-            serve(app, &bind, web).await
+            let proxies = load_trusted_proxies(db.config.as_deref())?;
+            serve(app, &bind, web, proxies).await
         }
         Command::Migrate { db } => {
             open_store(&db.database_url).await?;
@@ -443,13 +477,14 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Demo { database_url, bind, children, seed, config, web } => {
+            let proxies = load_trusted_proxies(config.as_deref())?;
             let config = load_config(config.as_deref())?;
             let url = fresh_demo_database(&database_url)?;
             let app = App::new(open_store(&url).await?, config);
             let logins = load_synthetic(&app, seed, children).await?;
             print_logins(&logins);
             println!("\nOpen http://{bind}/ and sign in with any of the above.");
-            serve(app, &bind, web).await
+            serve(app, &bind, web, proxies).await
         }
         Command::Totp { command: TotpCommand::Reset { db, email } } => {
             let app = app_for(&db).await?;
@@ -511,7 +546,12 @@ fn read_password() -> Result<String> {
     Ok(password)
 }
 
-async fn serve(app: App, bind: &str, web: WebArgs) -> Result<()> {
+async fn serve(
+    app: App,
+    bind: &str,
+    web: WebArgs,
+    trusted_proxies: Vec<resettle_web::client::TrustedProxy>,
+) -> Result<()> {
     if !web.static_dir.join("resettle.css").exists() {
         tracing::warn!(dir = %web.static_dir.display(), "front-end assets not found: run `make assets` (pages will be unstyled)");
     }
@@ -521,8 +561,10 @@ async fn serve(app: App, bind: &str, web: WebArgs) -> Result<()> {
     if web.sweep_minutes > 0 {
         spawn_sweeper(app.clone(), std::time::Duration::from_secs(web.sweep_minutes.saturating_mul(60)));
     }
-    let router =
-        resettle_web::router(app, WebConfig { static_dir: web.static_dir, secure_cookies: web.secure_cookies });
+    let router = resettle_web::router(
+        app,
+        WebConfig { static_dir: web.static_dir, secure_cookies: web.secure_cookies, trusted_proxies },
+    );
     resettle_web::serve(listener, router).await?;
     Ok(())
 }

@@ -7,6 +7,7 @@
 //! status and a message that says what to do.
 
 pub mod api;
+pub mod client;
 pub mod error;
 pub mod pages;
 pub mod routes;
@@ -35,11 +36,14 @@ pub struct WebConfig {
     /// Mark cookies `Secure` (with the `__Host-` prefix) and send HSTS: set when the service
     /// is reached over TLS (directly or through a proxy that terminates it).
     pub secure_cookies: bool,
+    /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
+    /// (`[http] trusted_proxies`); none by default.
+    pub trusted_proxies: Vec<client::TrustedProxy>,
 }
 
 impl Default for WebConfig {
     fn default() -> Self {
-        Self { static_dir: PathBuf::from("static/dist"), secure_cookies: false }
+        Self { static_dir: PathBuf::from("static/dist"), secure_cookies: false, trusted_proxies: Vec::new() }
     }
 }
 
@@ -68,11 +72,13 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(security::check_origin))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), client::client_info))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(TraceLayer::new_for_http().make_span_with(security::span_for))
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
+        .layer(axum::middleware::from_fn(security::screen_request_id))
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, passing client addresses through.

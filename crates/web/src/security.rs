@@ -30,6 +30,7 @@ pub fn content_security_policy() -> String {
 pub async fn headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
     static CSP: std::sync::OnceLock<Option<HeaderValue>> = std::sync::OnceLock::new();
     let is_static = request.uri().path().starts_with("/static/") || request.uri().path().starts_with("/assets/");
+    let https = request.extensions().get::<crate::client::ClientInfo>().cloned();
     let mut response = next.run(request).await;
     let h = response.headers_mut();
     if let Some(csp) = CSP.get_or_init(|| HeaderValue::from_str(&content_security_policy()).ok()) {
@@ -44,10 +45,24 @@ pub async fn headers(State(state): State<AppState>, request: Request, next: Next
         // Pages and API answers hold children's personal data: never cache them.
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
-    if state.config.secure_cookies {
+    if crate::client::is_secure(state.config.secure_cookies, https.as_ref()) {
         h.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000; includeSubDomains"));
     }
     response
+}
+
+/// Drops an incoming `X-Request-Id` that is not a UUID in its usual form, so that a new one is
+/// made: the id goes into logs and audit entries, where a caller's free text must not.
+pub async fn screen_request_id(mut request: Request, next: Next) -> Response {
+    let well_formed = request
+        .headers()
+        .get(&crate::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.len() == 36 && uuid::Uuid::try_parse(v).is_ok());
+    if !well_formed {
+        request.headers_mut().remove(&crate::REQUEST_ID);
+    }
+    next.run(request).await
 }
 
 /// Refuses state-changing browser requests that come from another site, as a second line of

@@ -1,8 +1,6 @@
 //! Who is calling: a signed-in browser session (cookie) for pages, a bearer token for the API.
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -44,7 +42,19 @@ pub fn request_id(headers: &HeaderMap) -> String {
 }
 
 fn client_ip(parts: &Parts) -> Option<String> {
-    parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+    crate::client::ip_of(parts)
+}
+
+/// Whether this request's cookies are `Secure` with the `__Host-` prefix (see
+/// [`crate::client::is_secure`]).
+pub struct Secure(pub bool);
+
+impl FromRequestParts<AppState> for Secure {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(Secure(crate::client::is_secure(state.config.secure_cookies, parts.extensions.get())))
+    }
 }
 
 /// Compares two tokens in constant time.
@@ -116,7 +126,7 @@ impl FromRequestParts<AppState> for HalfSignedIn {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let jar = CookieJar::from_headers(&parts.headers);
-        let name = session_cookie_name(state.config.secure_cookies);
+        let name = session_cookie_name(crate::client::is_secure(state.config.secure_cookies, parts.extensions.get()));
         let Some(token) = jar.get(name).map(|c| c.value().to_string()) else {
             return Err(Redirect::to("/sign-in").into_response());
         };

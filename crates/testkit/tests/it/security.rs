@@ -16,6 +16,8 @@ on_every_backend!(
     health_details_stay_out_of_the_timeline_and_the_caseload_filters_for_those_who_may_not_see_them,
     a_managers_token_does_not_outlive_a_reset_of_their_authenticator,
     line_breaks_in_a_one_line_field_are_refused_and_change_nothing,
+    behind_a_trusted_proxy_each_client_is_limited_and_audited_by_its_own_address,
+    an_incoming_request_id_is_used_only_when_it_is_a_uuid,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -258,5 +260,90 @@ async fn line_breaks_in_a_one_line_field_are_refused_and_change_nothing(b: Backe
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     assert!(r.to_string().contains("family_name") && r.to_string().contains("one line"), "{r}");
     assert_eq!(w.t.db.count("children").await?, before);
+    Ok(())
+}
+
+/// Signs in through the form as a client at `ip` behind the proxy, over `proto`.
+async fn sign_in_from(
+    browser: &resettle_testkit::Browser,
+    email: &str,
+    password: &str,
+    ip: &str,
+    proto: &str,
+) -> anyhow::Result<resettle_testkit::PageReply> {
+    let token = browser.csrf_token("/sign-in").await?;
+    browser
+        .post_form_with_headers(
+            "/sign-in",
+            &[("email", email), ("password", password), ("csrf_token", &token)],
+            &[("x-forwarded-for", ip), ("x-forwarded-proto", proto)],
+        )
+        .await
+}
+
+async fn behind_a_trusted_proxy_each_client_is_limited_and_audited_by_its_own_address(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let proxy = resettle_web::client::TrustedProxy::parse("127.0.0.1").map_err(anyhow::Error::msg)?;
+    let config = resettle_web::WebConfig { trusted_proxies: vec![proxy], ..resettle_testkit::web_config() };
+    let t = resettle_testkit::spawn_app_with(b, config).await?;
+    t.org("YJS-T", "yjs").await?;
+    t.user("real@yjs-t.example.org", "YJS-T", "yjs_case_manager").await?;
+    t.user("other@yjs-t.example.org", "YJS-T", "yjs_case_manager").await?;
+    // One client guesses at many accounts, as many as the per-address limit allows.
+    let guesser = t.browser()?;
+    for i in 0..resettle_app::throttle::PER_ADDRESS {
+        let r = sign_in_from(&guesser, &format!("guess{i}@yjs-t.example.org"), "wrong", "198.51.100.7", "http").await?;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let r =
+        sign_in_from(&guesser, "real@yjs-t.example.org", resettle_testkit::PASSWORD, "198.51.100.7", "http").await?;
+    assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS, "that address is held back");
+    // Everyone else behind the same proxy still signs in: the limit was that client's.
+    let other = t.browser()?;
+    let r = sign_in_from(&other, "real@yjs-t.example.org", resettle_testkit::PASSWORD, "203.0.113.20", "http").await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.header("strict-transport-security").is_none(), "plain HTTP, the proxy says");
+    // Over HTTPS, the proxy says: Secure __Host- cookies and HSTS.
+    let rb = other.builder(reqwest::Method::GET, "/sign-in")?.header("x-forwarded-proto", "https");
+    let r = other.send(rb).await?;
+    let csrf = r.set_cookie("__Host-resettle_csrf").unwrap_or_default();
+    assert!(csrf.contains("Secure"), "{:?}", r.set_cookies());
+    assert!(r.header("strict-transport-security").is_some());
+    // The audit trail names the client, not the proxy.
+    let (head, _) = t.app.store().audit_head().await?;
+    let recent = t.app.store().audit_entries(head - 5, 10).await?;
+    assert!(recent.iter().any(|e| e.ip.as_deref() == Some("203.0.113.20")), "{recent:?}");
+    assert!(!recent.iter().any(|e| e.ip.as_deref() == Some("127.0.0.1")), "{recent:?}");
+
+    // Without a trusted proxy the same headers are ignored: anyone can send them.
+    let plain = resettle_testkit::spawn_app(b).await?;
+    let r = plain.browser()?.get("/sign-in").await?;
+    assert!(r.header("strict-transport-security").is_none());
+    let browser = plain.browser()?;
+    let token = browser.csrf_token("/sign-in").await?;
+    let r = browser
+        .post_form_with_headers(
+            "/sign-in",
+            &[("email", "x@example.org"), ("password", "wrong"), ("csrf_token", &token)],
+            &[("x-forwarded-proto", "https")],
+        )
+        .await?;
+    assert!(r.header("strict-transport-security").is_none());
+    Ok(())
+}
+
+async fn an_incoming_request_id_is_used_only_when_it_is_a_uuid(b: Backend) -> anyhow::Result<()> {
+    let t = resettle_testkit::spawn_app(b).await?;
+    let api = t.anonymous_api();
+    let good = "3f2c8a9e-1b7d-4c1e-9a53-2d8f0e6b7c41";
+    let r = api.send(api.builder(reqwest::Method::GET, "/healthz").header("x-request-id", good)).await?;
+    assert_eq!(r.header("x-request-id"), Some(good));
+    for bad in ["drop table audit_log", "3f2c8a9e1b7d4c1e9a532d8f0e6b7c41", "<script>"] {
+        let r = api.send(api.builder(reqwest::Method::GET, "/healthz").header("x-request-id", bad)).await?;
+        let id = r.header("x-request-id").unwrap_or_default();
+        assert_ne!(id, bad);
+        assert!(uuid::Uuid::try_parse(id).is_ok(), "{id}");
+    }
     Ok(())
 }

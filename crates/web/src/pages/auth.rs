@@ -15,7 +15,8 @@ use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::{
-    ClientIp, HalfSignedIn, cookie, request_id, session_cookie_name, signin_csrf_cookie_name, step_path, tokens_match,
+    ClientIp, HalfSignedIn, Secure, cookie, request_id, session_cookie_name, signin_csrf_cookie_name, step_path,
+    tokens_match,
 };
 
 #[derive(Template)]
@@ -29,8 +30,7 @@ struct SignInPage {
 
 /// The sign-in form. A fresh CSRF token goes in a cookie and in the form (double submit):
 /// there is no session yet to bind it to.
-pub async fn sign_in_page(State(state): State<AppState>, jar: CookieJar) -> Response {
-    let secure = state.config.secure_cookies;
+pub async fn sign_in_page(Secure(secure): Secure, jar: CookieJar) -> Response {
     let csrf = secrets::random_token();
     let jar = jar.add(cookie(signin_csrf_cookie_name(secure), csrf.clone(), secure));
     let page = SignInPage { chrome: Chrome::anonymous(), csrf, email: String::new(), errors: ValidationErrors::new() };
@@ -54,9 +54,9 @@ pub async fn sign_in(
     jar: CookieJar,
     headers: HeaderMap,
     ClientIp(ip): ClientIp,
+    Secure(secure): Secure,
     Form(form): Form<SignInForm>,
 ) -> Response {
-    let secure = state.config.secure_cookies;
     let expected = jar.get(signin_csrf_cookie_name(secure)).map(|c| c.value().to_string()).unwrap_or_default();
     if !tokens_match(&expected, &form.csrf_token) {
         return PageError::Csrf.into_response();
@@ -121,12 +121,12 @@ pub struct SignOutForm {
 pub async fn sign_out(
     State(state): State<AppState>,
     who: HalfSignedIn,
+    Secure(secure): Secure,
     jar: CookieJar,
     Form(form): Form<SignOutForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.csrf_token)?;
     state.app.sign_out(&who.token).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let secure = state.config.secure_cookies;
     let jar = jar.remove(cookie(session_cookie_name(secure), String::new(), secure));
     Ok((jar, Redirect::to("/sign-in")).into_response())
 }
@@ -179,8 +179,7 @@ pub async fn code_page(who: HalfSignedIn) -> Response {
 
 /// A finished second step: the session continues under a new token (a new session id when
 /// the privilege changes).
-fn signed_in(state: &AppState, jar: CookieJar, new_token: String) -> Response {
-    let secure = state.config.secure_cookies;
+fn signed_in(secure: bool, jar: CookieJar, new_token: String) -> Response {
     let jar = jar.add(cookie(session_cookie_name(secure), new_token, secure));
     (jar, Redirect::to("/")).into_response()
 }
@@ -209,6 +208,7 @@ fn refused(who: &HalfSignedIn, e: AppError, page: impl Fn(ValidationErrors) -> R
 /// Checks the code; on success the session is fully signed in.
 pub async fn check_code(
     State(state): State<AppState>,
+    Secure(secure): Secure,
     who: HalfSignedIn,
     jar: CookieJar,
     Form(form): Form<CodeForm>,
@@ -224,7 +224,7 @@ pub async fn check_code(
         request_id: &who.ctx.request_id,
     };
     Ok(match state.app.verify_totp(&req, &form.code).await {
-        Ok(token) => signed_in(&state, jar, token),
+        Ok(token) => signed_in(secure, jar, token),
         Err(e) => refused(&who, e, |errors| {
             render(StatusCode::OK, &CodePage { chrome: step_chrome(&who).with_errors(true), errors })
         }),
@@ -281,6 +281,7 @@ async fn authenticator_form(
 /// Confirms the authenticator with a code from it.
 pub async fn confirm_authenticator(
     State(state): State<AppState>,
+    Secure(secure): Secure,
     who: HalfSignedIn,
     jar: CookieJar,
     Form(form): Form<CodeForm>,
@@ -296,7 +297,7 @@ pub async fn confirm_authenticator(
         request_id: &who.ctx.request_id,
     };
     match state.app.confirm_totp_enrolment(&req, &form.code).await {
-        Ok(token) => Ok(signed_in(&state, jar, token)),
+        Ok(token) => Ok(signed_in(secure, jar, token)),
         Err(AppError::Invalid(errors)) => {
             authenticator_form(&state, &who, errors, StatusCode::UNPROCESSABLE_ENTITY).await
         }
