@@ -45,6 +45,7 @@ impl App {
         let org = Organisation::new(OrgId::random(), code, name, kind)?;
         self.store.insert_organisation(&org).await?;
         self.forget_organisations();
+        self.audit_admin(who, "organisation", &format!("added organisation {} ({})", org.code, org.id)).await?;
         tracing::info!(org_id = %org.id, kind = %org.kind, "organisation created");
         Ok(org)
     }
@@ -143,6 +144,7 @@ impl App {
             memberships: vec![Membership { id: MembershipId::random(), user_id: id, organisation_id: org.id, role }],
         };
         self.store.insert_user(&record).await?;
+        self.audit_admin(who, "user", &format!("added user {id} as {role} in {}", org.id)).await?;
         tracing::info!(user_id = %id, role = %role, org_id = %org.id, "user created");
         Ok(user)
     }
@@ -164,6 +166,7 @@ impl App {
         }
         let m = Membership { id: MembershipId::random(), user_id: user, organisation_id: org, role };
         self.store.insert_membership(&m).await?;
+        self.audit_admin(who, "membership", &format!("gave user {user} the role {role} in {org}")).await?;
         Ok(m)
     }
 

@@ -5,13 +5,13 @@ use std::sync::Arc;
 
 use tokio::sync::{mpsc, oneshot};
 
-use resettle_domain::audit::{AuditEntry, AuditEvent, ChainBreak, ChainVerifier};
+use resettle_domain::audit::{AuditEntry, AuditEvent, ChainBreak, ChainVerifier, Checkpoint};
 use resettle_domain::ids::{ChildId, UserId};
 use resettle_domain::policy::{Action, Decision, Purpose, decide};
 use serde::Serialize;
 
 use crate::storage::{Storage, StorageError, StorageResult};
-use crate::{App, AppError, AppResult, Ctx};
+use crate::{App, AppError, AppResult, Ctx, Principal};
 
 /// Why people open children's records in the normal course of work.
 pub const PURPOSE_CASE_MANAGEMENT: &str = "case management";
@@ -136,6 +136,32 @@ impl App {
         Ok(())
     }
 
+    /// Records an administrative change — an organisation, a user or a membership, a bank
+    /// holiday, an API token — by `who`: what was done, in words without personal data.
+    pub(crate) async fn audit_admin(&self, who: Principal<'_>, resource: &'static str, what: &str) -> AppResult<()> {
+        let (user_id, membership_id, request_id) = match who {
+            Principal::Operator => (None, None, "operator".to_string()),
+            Principal::User(actor) | Principal::Token(actor) => (
+                Some(actor.user_id),
+                actor.memberships.iter().find(|m| m.role == resettle_domain::org::Role::Admin).map(|m| m.id),
+                "-".to_string(),
+            ),
+        };
+        let event = AuditEvent {
+            at: self.now(),
+            user_id,
+            membership_id,
+            action: "admin",
+            resource,
+            child_id: None,
+            purpose: format!("administration: {what}"),
+            request_id,
+            ip: None,
+        };
+        self.audit_writer.append(&self.store, event).await?;
+        Ok(())
+    }
+
     /// The audit event for `ctx`'s actor doing `action` to `resource` of `child`, now.
     fn audit_event(
         &self,
@@ -184,9 +210,11 @@ impl App {
     }
 
     /// Checks the whole audit trail; the number of entries when intact, or the first break.
+    /// With a checkpoint file, the chain is also checked against every checkpoint in it.
     pub async fn verify_audit(&self) -> AppResult<Result<i64, ChainBreak>> {
         let (head_seq, head_hash) = self.store.audit_head().await?;
-        let mut verifier = ChainVerifier::new(head_seq, &head_hash);
+        let key = self.store.audit_key();
+        let mut verifier = ChainVerifier::new(head_seq, &head_hash, key).with_checkpoints(self.checkpoints()?);
         let mut after = 0;
         loop {
             let batch = self.store.audit_entries(after, VERIFY_BATCH).await?;
@@ -199,6 +227,47 @@ impl App {
             }
         }
         Ok(verifier.finish())
+    }
+
+    /// The checkpoints published so far (none without a checkpoint file or a key).
+    fn checkpoints(&self) -> AppResult<Vec<Checkpoint>> {
+        let (Some(path), Some(key)) = (&self.config.audit_checkpoints, self.store.audit_key()) else {
+            return Ok(Vec::new());
+        };
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(AppError::Internal(format!("cannot read {}: {e}", path.display()))),
+        };
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| Checkpoint::parse(l, key).map_err(AppError::Internal))
+            .collect()
+    }
+
+    /// Publishes a checkpoint of the chain's head — its sequence number and hash, signed with
+    /// the audit key — by appending it to the checkpoint file (kept outside the database, and
+    /// best copied off the machine by the operator's log shipping). The sweep does this on
+    /// every run. `None` when there is no checkpoint file or no key.
+    pub async fn publish_audit_checkpoint(&self) -> AppResult<Option<Checkpoint>> {
+        let (Some(path), Some(key)) = (&self.config.audit_checkpoints, self.store.audit_key()) else {
+            return Ok(None);
+        };
+        let (seq, hash) = self.store.audit_head().await?;
+        if seq == 0 {
+            return Ok(None);
+        }
+        let c = Checkpoint::new(seq, &hash, key);
+        use std::io::Write;
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .map_err(|e| AppError::Internal(format!("cannot open {}: {e}", path.display())))?;
+        writeln!(file, "{}", c.to_line())
+            .and_then(|()| file.sync_data())
+            .map_err(|e| AppError::Internal(format!("cannot write {}: {e}", path.display())))?;
+        Ok(Some(c))
     }
 
     /// The newest reads and writes of a child's record, with the names of the people who

@@ -232,6 +232,8 @@ impl App {
             revoked_at: None,
         };
         self.store.insert_api_token(&record).await?;
+        let what = format!("made API token {} for user {}", record.id, record.user_id);
+        self.audit_admin(crate::Principal::Operator, "api_token", &what).await?;
         Ok(secret)
     }
 
@@ -255,7 +257,8 @@ impl App {
         self.store.revoke_api_token(id, self.now()).await.map_err(|e| match e {
             crate::storage::StorageError::NotFound => AppError::invalid("id", "No unrevoked token has that id"),
             other => other.into(),
-        })
+        })?;
+        self.audit_admin(crate::Principal::Operator, "api_token", &format!("revoked API token {id}")).await
     }
 
     /// The actor for a user id (e.g. after the web layer has found a session).

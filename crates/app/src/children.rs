@@ -178,7 +178,21 @@ impl App {
     /// `purpose` calls for, admitted by the access policy ([`policy::admit`]), without an audit
     /// entry — services go on to read or write (and audit) something more specific with the
     /// proof. A child outside that scope is indistinguishable from one that does not exist.
+    /// A refusal is audited (`refused`), so that someone trying children one after another
+    /// leaves a trace.
     pub async fn child_for(&self, ctx: &Ctx, id: ChildId, purpose: Purpose) -> AppResult<InScope<Child>> {
+        match self.admitted(ctx, id, purpose).await {
+            Err(refused @ (AppError::NotFound | AppError::Forbidden(_))) => {
+                self.audit(ctx, "refused", "child", Some(id)).await?;
+                Err(refused)
+            }
+            other => other,
+        }
+    }
+
+    /// [`App::child_for`] without auditing a refusal: for a service that only asks whether
+    /// the actor could (a list deciding what to show of each child on it).
+    pub(crate) async fn admitted(&self, ctx: &Ctx, id: ChildId, purpose: Purpose) -> AppResult<InScope<Child>> {
         let scope = match purpose.widened_by_emergency_access() {
             true => self.read_scope(&ctx.actor),
             false => self.scope(&ctx.actor),

@@ -116,6 +116,7 @@ impl App {
             Principal::Operator => None,
         };
         self.store.insert_bank_holiday(day, &name, by).await?;
+        self.audit_admin(who, "bank_holiday", &format!("added the bank holiday {day}")).await?;
         Ok(())
     }
 

@@ -737,7 +737,7 @@ impl App {
     /// Whether the actor may read the child's health content now: the child is within their
     /// reading scope and the health policy allows it.
     async fn may_read_health_of(&self, ctx: &Ctx, child: ChildId) -> AppResult<bool> {
-        match self.child_for(ctx, child, Purpose::Read).await {
+        match self.admitted(ctx, child, Purpose::Read).await {
             Ok(_) => self.health_content_visible(ctx, child).await,
             Err(AppError::NotFound) | Err(AppError::Forbidden(_)) => Ok(false),
             Err(e) => Err(e),
@@ -852,6 +852,9 @@ impl App {
         let delivery = self.deliver_email().await?;
         report.emails_sent = delivery.sent;
         report.emails_failed = delivery.failed;
+        if let Err(e) = self.publish_audit_checkpoint().await {
+            tracing::warn!(error = %e, "audit checkpoint not published");
+        }
         if report.escalated > 0 {
             tracing::info!(
                 escalated = report.escalated,

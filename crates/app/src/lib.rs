@@ -49,6 +49,9 @@ pub struct Config {
     pub mail: mail::MailSettings,
     /// Release readiness: the `[readiness]` section of the configuration file.
     pub readiness: resettle_domain::readiness::ReadinessRules,
+    /// Where checkpoints of the audit chain are published, outside the database
+    /// (`[audit] checkpoint_file`); none: no checkpoints.
+    pub audit_checkpoints: Option<std::path::PathBuf>,
 }
 
 impl Default for Config {
@@ -61,6 +64,7 @@ impl Default for Config {
             break_glass: SignedDuration::from_hours(4),
             mail: mail::MailSettings::default(),
             readiness: resettle_domain::readiness::ReadinessRules::default(),
+            audit_checkpoints: None,
         }
     }
 }

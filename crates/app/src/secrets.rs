@@ -45,6 +45,13 @@ pub fn token_hash(token: &str) -> String {
 /// The prefix that marks an API token, so that it can be recognised if it leaks.
 pub const API_TOKEN_PREFIX: &str = "rst_";
 
+/// A new random key for the audit chain, from the operating system's generator.
+pub fn new_audit_key() -> resettle_domain::audit::AuditKey {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    resettle_domain::audit::AuditKey::from_bytes(bytes)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

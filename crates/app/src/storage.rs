@@ -524,6 +524,9 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     /// entries, sessions and sign-in codes are not counted). A cache of derived reads keeps
     /// the count it was built at and is current while the count has not moved.
     fn changes(&self) -> u64;
+    /// The secret that keys the audit chain, when the store was opened with one (it is kept
+    /// outside the database: see `resettle_domain::audit::AuditKey`).
+    fn audit_key(&self) -> Option<&resettle_domain::audit::AuditKey>;
     /// Answers when the database does.
     async fn ping(&self) -> StorageResult<()>;
 

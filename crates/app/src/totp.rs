@@ -247,7 +247,9 @@ impl App {
         // Their sessions were signed in with the old authenticator, and their tokens were made
         // by someone who may have had it.
         self.store.delete_sessions_of(user.user.id, None).await?;
-        self.revoke_tokens_of(user.user.id).await?;
+        let revoked = self.revoke_tokens_of(user.user.id).await?;
+        let what = format!("reset the authenticator of user {} and revoked {revoked} API tokens", user.user.id);
+        self.audit_admin(crate::Principal::Operator, "totp", &what).await?;
         Ok(())
     }
 }

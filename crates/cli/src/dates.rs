@@ -59,7 +59,7 @@ async fn calendar(database_url: Option<&str>) -> Result<Calendar> {
     match database_url {
         None => Ok(calendar),
         Some(url) => {
-            let store = crate::open_store(url).await?;
+            let store = crate::open_store(url, None).await?;
             let extra = store.extra_bank_holidays().await.map_err(|e| anyhow!("{e}"))?;
             Ok(calendar.with_extra_holidays(extra))
         }

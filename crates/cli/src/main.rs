@@ -92,6 +92,83 @@ fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     })
 }
 
+/// The `[audit]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AuditFile {
+    /// The file holding the audit key (64 hexadecimal digits); made on first use.
+    key_file: PathBuf,
+    /// The file checkpoints of the audit chain are appended to.
+    checkpoint_file: PathBuf,
+}
+
+impl Default for AuditFile {
+    fn default() -> Self {
+        Self {
+            key_file: PathBuf::from("resettle-audit.key"),
+            checkpoint_file: PathBuf::from("resettle-audit.checkpoints"),
+        }
+    }
+}
+
+/// Reads the `[audit]` section, and the audit key: `RESETTLE_AUDIT_KEY` (64 hexadecimal
+/// digits) when set, else the key file, which is made (readable by this user only) when
+/// missing. The key never goes into the database.
+fn load_audit(path: Option<&std::path::Path>) -> Result<(resettle_domain::audit::AuditKey, PathBuf)> {
+    use figment::Figment;
+    use figment::providers::{Env, Format, Toml};
+    use resettle_domain::audit::AuditKey;
+    let default_path = std::path::Path::new("resettle.toml");
+    let file = path.map(std::path::Path::to_path_buf).or_else(|| default_path.exists().then(|| default_path.into()));
+    let mut figment = Figment::new();
+    if let Some(f) = &file {
+        figment = figment.merge(Toml::file(f));
+    }
+    figment = figment.merge(Env::prefixed("RESETTLE_AUDIT__").map(|k| format!("audit.{k}").into()));
+    let audit: AuditFile = if figment.contains("audit") {
+        figment.extract_inner("audit").map_err(|e| anyhow!("configuration: {e}"))?
+    } else {
+        AuditFile::default()
+    };
+    if let Ok(hex) = std::env::var("RESETTLE_AUDIT_KEY") {
+        let key = AuditKey::from_hex(&hex).map_err(|e| anyhow!("RESETTLE_AUDIT_KEY: {e}"))?;
+        return Ok((key, audit.checkpoint_file));
+    }
+    let key_file = &audit.key_file;
+    match std::fs::read_to_string(key_file) {
+        Ok(text) => {
+            let key = AuditKey::from_hex(&text).map_err(|e| anyhow!("{}: {e}", key_file.display()))?;
+            Ok((key, audit.checkpoint_file))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = resettle_app::secrets::new_audit_key();
+            write_private(key_file, &format!("{}\n", key.to_hex()))
+                .with_context(|| format!("cannot write the audit key to {}", key_file.display()))?;
+            eprintln!(
+                "Made a new audit key in {} (keep it, and a copy, apart from the database and its backups).",
+                key_file.display()
+            );
+            Ok((key, audit.checkpoint_file))
+        }
+        Err(e) => Err(anyhow!("cannot read the audit key {}: {e}", key_file.display())),
+    }
+}
+
+/// Writes a new file readable and writable by this user only.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
 /// The `[http]` section of the configuration file (see `resettle.example.toml`).
 #[derive(serde::Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
@@ -325,6 +402,12 @@ enum AuditCommand {
         #[command(flatten)]
         db: Db,
     },
+    /// Publish a checkpoint of the chain's head (its sequence number and hash, signed with
+    /// the audit key) to the checkpoint file; `resettle serve` does this at every sweep.
+    Checkpoint {
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 #[derive(Subcommand)]
@@ -401,11 +484,19 @@ fn explain(e: &anyhow::Error) -> String {
 }
 
 /// Opens the database named by `url`, applying migrations.
-pub async fn open_store(url: &str) -> Result<Arc<dyn Storage>> {
+pub async fn open_store(url: &str, key: Option<resettle_domain::audit::AuditKey>) -> Result<Arc<dyn Storage>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Ok(Arc::new(PostgresStore::connect(url).await.map_err(|e| anyhow!("{e}"))?))
+        let store = PostgresStore::connect(url).await.map_err(|e| anyhow!("{e}"))?;
+        Ok(Arc::new(match key {
+            Some(k) => store.with_audit_key(k),
+            None => store,
+        }))
     } else if url.starts_with("sqlite:") {
-        Ok(Arc::new(SqliteStore::connect(url).await.map_err(|e| anyhow!("{e}"))?))
+        let store = SqliteStore::connect(url).await.map_err(|e| anyhow!("{e}"))?;
+        Ok(Arc::new(match key {
+            Some(k) => store.with_audit_key(k),
+            None => store,
+        }))
     } else {
         bail!(
             "the database URL must start with sqlite:// or postgres:// (got a URL starting {:?})",
@@ -415,8 +506,10 @@ pub async fn open_store(url: &str) -> Result<Arc<dyn Storage>> {
 }
 
 async fn app_for(db: &Db) -> Result<App> {
-    let config = load_config(db.config.as_deref())?;
-    Ok(App::new(open_store(&db.database_url).await?, config))
+    let mut config = load_config(db.config.as_deref())?;
+    let (key, checkpoints) = load_audit(db.config.as_deref())?;
+    config.audit_checkpoints = Some(checkpoints);
+    Ok(App::new(open_store(&db.database_url, Some(key)).await?, config))
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -427,7 +520,7 @@ async fn run(cli: Cli) -> Result<()> {
             serve(app, &bind, web, proxies).await
         }
         Command::Migrate { db } => {
-            open_store(&db.database_url).await?;
+            open_store(&db.database_url, None).await?;
             println!("migrations applied");
             Ok(())
         }
@@ -478,9 +571,11 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Demo { database_url, bind, children, seed, config, web } => {
             let proxies = load_trusted_proxies(config.as_deref())?;
-            let config = load_config(config.as_deref())?;
+            let (key, checkpoints) = load_audit(config.as_deref())?;
+            let mut config = load_config(config.as_deref())?;
+            config.audit_checkpoints = Some(checkpoints);
             let url = fresh_demo_database(&database_url)?;
-            let app = App::new(open_store(&url).await?, config);
+            let app = App::new(open_store(&url, Some(key)).await?, config);
             let logins = load_synthetic(&app, seed, children).await?;
             print_logins(&logins);
             println!("\nOpen http://{bind}/ and sign in with any of the above.");
@@ -527,6 +622,14 @@ async fn run(cli: Cli) -> Result<()> {
                 }
                 Err(b) => bail!("{b}"),
             }
+        }
+        Command::Audit { command: AuditCommand::Checkpoint { db } } => {
+            let app = app_for(&db).await?;
+            match app.publish_audit_checkpoint().await.map_err(|e| anyhow!("{e}"))? {
+                Some(c) => println!("Checkpoint published: entry {} with hash {}.", c.seq, c.hash),
+                None => println!("Nothing to publish: the audit trail is empty."),
+            }
+            Ok(())
         }
         Command::Dates { command } => dates::run(command).await,
     }

@@ -6,7 +6,15 @@
 //! breaks its own hash; removing one leaves a gap in the sequence; inserting one breaks the
 //! link to its neighbours; removing the newest entries leaves the chain shorter than the
 //! head (the last sequence number and hash, kept apart from the entries).
+//!
+//! The chain is keyed: each entry's hash is an HMAC-SHA-256 under a secret kept outside the
+//! database ([`AuditKey`]), so that someone who can write to the database cannot rewrite an
+//! entry and recompute the chain. Entries written before the key existed stay verifiable as
+//! they were (plain SHA-256, `keyed` false); once one entry is keyed, every later one must be.
+//! Removing the newest entries and resetting the head is caught by [`Checkpoint`]s: the
+//! head's sequence and hash, signed with the key and published outside the database.
 
+use hmac::{KeyInit, Mac};
 use jiff::Timestamp;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -43,6 +51,51 @@ pub struct AuditEntry {
     pub prev_hash: String,
     /// This entry's hash.
     pub hash: String,
+    /// Whether `hash` is keyed (an HMAC under the [`AuditKey`]).
+    pub keyed: bool,
+}
+
+/// The secret that keys the audit chain: 32 random bytes, kept outside the database (a file
+/// readable only by the service, or the environment).
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuditKey([u8; 32]);
+
+impl std::fmt::Debug for AuditKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("AuditKey(…)")
+    }
+}
+
+impl AuditKey {
+    /// A key from its 32 bytes.
+    pub fn from_bytes(bytes: [u8; 32]) -> Self {
+        Self(bytes)
+    }
+
+    /// Reads a key written as 64 hexadecimal digits (surrounding white space ignored).
+    pub fn from_hex(s: &str) -> Result<Self, String> {
+        let bytes = hex::decode(s.trim()).map_err(|_| "the audit key must be 64 hexadecimal digits".to_string())?;
+        let bytes: [u8; 32] =
+            bytes.try_into().map_err(|_| "the audit key must be 64 hexadecimal digits".to_string())?;
+        Ok(Self(bytes))
+    }
+
+    /// The key as 64 hexadecimal digits, to store it.
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0)
+    }
+
+    /// HMAC-SHA-256 of `data`, in hexadecimal.
+    fn mac(&self, data: &[u8]) -> String {
+        match hmac::Hmac::<Sha256>::new_from_slice(&self.0) {
+            Ok(mut m) => {
+                m.update(data);
+                hex::encode(m.finalize().into_bytes())
+            }
+            // HMAC takes a key of any length; this cannot happen.
+            Err(_) => String::new(),
+        }
+    }
 }
 
 /// The fields of a new entry, before it has a place in the chain.
@@ -69,8 +122,9 @@ pub struct AuditEvent {
 }
 
 impl AuditEvent {
-    /// The entry this event becomes at position `seq` after `prev_hash`.
-    pub fn chain(&self, seq: i64, prev_hash: &str) -> AuditEntry {
+    /// The entry this event becomes at position `seq` after `prev_hash`, keyed with `key`
+    /// when there is one.
+    pub fn chain(&self, seq: i64, prev_hash: &str, key: Option<&AuditKey>) -> AuditEntry {
         let mut e = AuditEntry {
             seq,
             at: self.at,
@@ -84,15 +138,17 @@ impl AuditEvent {
             ip: self.ip.clone(),
             prev_hash: prev_hash.to_string(),
             hash: String::new(),
+            keyed: key.is_some(),
         };
-        e.hash = entry_hash(&e);
+        e.hash = entry_hash(&e, key);
         e
     }
 }
 
-/// The hash of an entry's fields and its predecessor's hash. Fields are separated by the
-/// ASCII unit separator so that no two different entries share an input.
-pub fn entry_hash(e: &AuditEntry) -> String {
+/// The hash of an entry's fields and its predecessor's hash: an HMAC under `key` for a keyed
+/// entry, plain SHA-256 for one written before the chain was keyed. Fields are separated by
+/// the ASCII unit separator so that no two different entries share an input.
+pub fn entry_hash(e: &AuditEntry, key: Option<&AuditKey>) -> String {
     let opt = |o: Option<String>| o.unwrap_or_default();
     let fields = [
         e.seq.to_string(),
@@ -107,7 +163,52 @@ pub fn entry_hash(e: &AuditEntry) -> String {
         opt(e.ip.clone()),
         e.prev_hash.clone(),
     ];
-    hex::encode(Sha256::digest(fields.join("\u{1f}").as_bytes()))
+    let input = fields.join("\u{1f}");
+    match (e.keyed, key) {
+        (true, Some(k)) => k.mac(input.as_bytes()),
+        // A keyed entry cannot be checked without the key: no hash matches.
+        (true, None) => String::new(),
+        (false, _) => hex::encode(Sha256::digest(input.as_bytes())),
+    }
+}
+
+/// The head of the chain at a moment — its sequence number and hash — signed with the key and
+/// kept outside the database, so that removing the newest entries and resetting the head is
+/// detected: the entry at `seq` must still exist with that hash.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Checkpoint {
+    /// The number of entries written then.
+    pub seq: i64,
+    /// The hash of entry `seq`.
+    pub hash: String,
+    /// HMAC of the two under the audit key.
+    pub mac: String,
+}
+
+impl Checkpoint {
+    /// The checkpoint of a head `(seq, hash)`.
+    pub fn new(seq: i64, hash: &str, key: &AuditKey) -> Self {
+        Self { seq, hash: hash.to_string(), mac: key.mac(format!("checkpoint\u{1f}{seq}\u{1f}{hash}").as_bytes()) }
+    }
+
+    /// One line of a checkpoint file: `seq hash mac`.
+    pub fn to_line(&self) -> String {
+        format!("{} {} {}", self.seq, self.hash, self.mac)
+    }
+
+    /// Reads a line written by [`Checkpoint::to_line`] and checks its signature.
+    pub fn parse(line: &str, key: &AuditKey) -> Result<Self, String> {
+        let mut parts = line.split_whitespace();
+        let (Some(seq), Some(hash), Some(mac), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return Err(format!("not a checkpoint line: {line:?}"));
+        };
+        let seq: i64 = seq.parse().map_err(|_| format!("not a checkpoint line: {line:?}"))?;
+        let expected = Self::new(seq, hash, key);
+        if expected.mac != mac {
+            return Err(format!("the checkpoint at entry {seq} is not signed with this audit key"));
+        }
+        Ok(expected)
+    }
 }
 
 /// Where and how the chain is broken.
@@ -151,12 +252,31 @@ pub struct ChainVerifier {
     head_hash: String,
     prev_seq: i64,
     prev_hash: String,
+    prev_keyed: bool,
+    key: Option<AuditKey>,
+    checkpoints: Vec<Checkpoint>,
 }
 
 impl ChainVerifier {
     /// A verifier expecting the first entry, for a log whose head is `(head_seq, head_hash)`.
-    pub fn new(head_seq: i64, head_hash: &str) -> Self {
-        Self { head_seq, head_hash: head_hash.to_string(), prev_seq: 0, prev_hash: GENESIS.to_string() }
+    pub fn new(head_seq: i64, head_hash: &str, key: Option<&AuditKey>) -> Self {
+        Self {
+            head_seq,
+            head_hash: head_hash.to_string(),
+            prev_seq: 0,
+            prev_hash: GENESIS.to_string(),
+            prev_keyed: false,
+            key: key.cloned(),
+            checkpoints: Vec::new(),
+        }
+    }
+
+    /// Also checks the chain against checkpoints published outside the database: each entry
+    /// named must be present with the hash it had.
+    pub fn with_checkpoints(mut self, mut checkpoints: Vec<Checkpoint>) -> Self {
+        checkpoints.sort_by_key(|c| std::cmp::Reverse(c.seq));
+        self.checkpoints = checkpoints;
+        self
     }
 
     /// Feeds the next entry (in `seq` order).
@@ -167,8 +287,15 @@ impl ChainVerifier {
         if e.seq != self.prev_seq + 1 {
             return Err(ChainBreak::Removed { seq: self.prev_seq + 1, next: e.seq });
         }
-        if entry_hash(&e) != e.hash {
+        // Once the chain is keyed, an unkeyed entry after a keyed one was rewritten.
+        if (self.prev_keyed && !e.keyed) || entry_hash(&e, self.key.as_ref()) != e.hash {
             return Err(ChainBreak::Changed { seq: e.seq });
+        }
+        while let Some(c) = self.checkpoints.last().filter(|c| c.seq <= e.seq) {
+            if c.seq == e.seq && c.hash != e.hash {
+                return Err(ChainBreak::Changed { seq: e.seq });
+            }
+            self.checkpoints.pop();
         }
         if e.prev_hash != self.prev_hash {
             // This entry is intact but does not link: the one before it was rewritten with
@@ -177,11 +304,16 @@ impl ChainVerifier {
         }
         self.prev_seq = e.seq;
         self.prev_hash = e.hash;
+        self.prev_keyed = e.keyed;
         Ok(())
     }
 
     /// Ends the check; the number of entries verified.
     pub fn finish(self) -> Result<i64, ChainBreak> {
+        // A checkpoint beyond the last entry: the newest entries were removed, head and all.
+        if let Some(c) = self.checkpoints.iter().map(|c| c.seq).max().filter(|s| *s > self.prev_seq) {
+            return Err(ChainBreak::Truncated { last: self.prev_seq, head: c });
+        }
         if self.prev_seq < self.head_seq {
             return Err(ChainBreak::Truncated { last: self.prev_seq, head: self.head_seq });
         }
@@ -196,6 +328,10 @@ impl ChainVerifier {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    fn key() -> AuditKey {
+        AuditKey::from_bytes([7; 32])
+    }
 
     fn chain(n: i64) -> Vec<AuditEntry> {
         let mut out: Vec<AuditEntry> = Vec::new();
@@ -212,13 +348,13 @@ mod tests {
                 request_id: format!("r{seq}"),
                 ip: Some("127.0.0.1".into()),
             };
-            out.push(ev.chain(seq, &prev));
+            out.push(ev.chain(seq, &prev, Some(&key())));
         }
         out
     }
 
     fn verify(entries: &[AuditEntry], head_seq: i64, head_hash: &str) -> Result<i64, ChainBreak> {
-        let mut v = ChainVerifier::new(head_seq, head_hash);
+        let mut v = ChainVerifier::new(head_seq, head_hash, Some(&key()));
         for e in entries {
             v.push(e.clone())?;
         }
@@ -243,7 +379,7 @@ mod tests {
     fn a_changed_entry_with_a_recomputed_hash_is_still_caught_by_the_next_link() {
         let mut c = chain(5);
         c[2].purpose = "curiosity".into();
-        c[2].hash = entry_hash(&c[2]);
+        c[2].hash = entry_hash(&c[2], Some(&key()));
         assert_eq!(verify(&c, 5, &c[4].hash), Err(ChainBreak::Changed { seq: 3 }));
     }
 
@@ -267,7 +403,7 @@ mod tests {
         let mut with = c.clone();
         let mut forged = c[1].clone();
         forged.seq = 3;
-        forged.hash = entry_hash(&forged);
+        forged.hash = entry_hash(&forged, Some(&key()));
         with.insert(2, forged);
         for (i, e) in with.iter_mut().enumerate().skip(3) {
             e.seq = i as i64 + 1;
@@ -282,9 +418,74 @@ mod tests {
         let mut forged = c[2].clone();
         forged.seq = 6;
         forged.prev_hash = "f".repeat(64);
-        forged.hash = entry_hash(&forged);
+        forged.hash = entry_hash(&forged, Some(&key()));
         let mut with = c.clone();
         with.push(forged);
         assert_eq!(verify(&with, 5, &c[4].hash), Err(ChainBreak::Inserted { seq: 6 }));
+    }
+
+    #[test]
+    fn without_the_key_a_rewritten_entry_cannot_be_made_to_fit() {
+        let mut c = chain(5);
+        // An insider rewrites entry 5 and recomputes its hash as a plain SHA-256, or with a
+        // key of their own: both are caught.
+        c[4].purpose = "curiosity".into();
+        c[4].keyed = false;
+        c[4].hash = entry_hash(&c[4], None);
+        assert_eq!(verify(&c, 5, &c[4].hash), Err(ChainBreak::Changed { seq: 5 }));
+        c[4].keyed = true;
+        c[4].hash = entry_hash(&c[4], Some(&AuditKey::from_bytes([8; 32])));
+        assert_eq!(verify(&c, 5, &c[4].hash), Err(ChainBreak::Changed { seq: 5 }));
+    }
+
+    #[test]
+    fn entries_from_before_the_key_still_verify() {
+        let mut out: Vec<AuditEntry> = Vec::new();
+        for seq in 1..=4 {
+            let prev = out.last().map(|e| e.hash.clone()).unwrap_or_else(|| GENESIS.to_string());
+            let ev = AuditEvent {
+                at: Timestamp::from_second(1_800_000_000 + seq).unwrap(),
+                user_id: None,
+                membership_id: None,
+                action: "read",
+                resource: "child",
+                child_id: None,
+                purpose: "case management".into(),
+                request_id: "r".into(),
+                ip: None,
+            };
+            out.push(ev.chain(seq, &prev, (seq > 2).then(key).as_ref()));
+        }
+        assert_eq!(verify(&out, 4, &out[3].hash), Ok(4));
+    }
+
+    #[test]
+    fn a_checkpoint_catches_the_newest_entries_removed_with_the_head_reset() {
+        let c = chain(5);
+        let cp = Checkpoint::new(5, &c[4].hash, &key());
+        let line = cp.to_line();
+        assert_eq!(Checkpoint::parse(&line, &key()), Ok(cp.clone()));
+        assert!(Checkpoint::parse(&line, &AuditKey::from_bytes([9; 32])).is_err(), "signed with another key");
+        // Entries 4 and 5 removed and the head set back to entry 3: the head alone is fooled.
+        assert_eq!(verify(&c[..3], 3, &c[2].hash), Ok(3));
+        let mut v = ChainVerifier::new(3, &c[2].hash, Some(&key())).with_checkpoints(vec![cp.clone()]);
+        for e in &c[..3] {
+            v.push(e.clone()).unwrap();
+        }
+        assert_eq!(v.finish(), Err(ChainBreak::Truncated { last: 3, head: 5 }));
+        // Intact, the checkpoint agrees.
+        let mut v = ChainVerifier::new(5, &c[4].hash, Some(&key())).with_checkpoints(vec![cp]);
+        for e in &c {
+            v.push(e.clone()).unwrap();
+        }
+        assert_eq!(v.finish(), Ok(5));
+    }
+
+    #[test]
+    fn keys_are_read_from_hex_and_never_printed() {
+        let k = AuditKey::from_hex(&"ab".repeat(32)).unwrap();
+        assert_eq!(k.to_hex(), "ab".repeat(32));
+        assert!(AuditKey::from_hex("abcd").is_err());
+        assert_eq!(format!("{k:?}"), "AuditKey(…)");
     }
 }

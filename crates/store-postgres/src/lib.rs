@@ -16,6 +16,8 @@ pub struct PostgresStore {
     pool: PgPool,
     /// Changes committed through this store (`Storage::changes`), shared by its clones.
     changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The secret that keys new audit entries (kept outside the database).
+    audit_key: Option<resettle_domain::audit::AuditKey>,
 }
 
 resettle_store_sql::impl_storage!(PostgresStore, sqlx::Postgres, "postgres");
@@ -33,10 +35,17 @@ pub fn migrator() -> Migrator {
         (8, "readiness", include_str!("../migrations/0008_readiness.sql")),
         (9, "outbox", include_str!("../migrations/0009_outbox.sql")),
         (10, "readiness indexes", include_str!("../migrations/0010_readiness_indexes.sql")),
+        (11, "audit integrity", include_str!("../migrations/0011_audit_integrity.sql")),
     ])
 }
 
 impl PostgresStore {
+    /// The same store, keying new audit entries with `key`.
+    pub fn with_audit_key(mut self, key: resettle_domain::audit::AuditKey) -> Self {
+        self.audit_key = Some(key);
+        self
+    }
+
     /// Connects to `url` (`postgres://…`) and applies pending migrations.
     pub async fn connect(url: &str) -> StorageResult<Self> {
         let options =
@@ -48,7 +57,7 @@ impl PostgresStore {
             .await
             .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
         migrator().run(&pool).await.map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
-        Ok(Self { pool, changes: std::sync::Arc::default() })
+        Ok(Self { pool, changes: std::sync::Arc::default(), audit_key: None })
     }
 
     /// The pool, for tests that inspect the database directly.

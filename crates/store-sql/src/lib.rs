@@ -325,7 +325,11 @@ macro_rules! impl_storage {
             /// Appends audit events inside the caller's transaction, chaining each to the last.
             /// Taking the head row first makes the transaction the only writer of the chain
             /// until it commits (a row lock on PostgreSQL, the write lock on SQLite).
-            async fn append_audit_tx(conn: &mut <$db as sqlx::Database>::Connection, events: &[AuditEvent]) -> StorageResult<()> {
+            async fn append_audit_tx(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                events: &[AuditEvent],
+                key: Option<&resettle_domain::audit::AuditKey>,
+            ) -> StorageResult<()> {
                 if events.is_empty() {
                     return Ok(());
                 }
@@ -339,7 +343,7 @@ macro_rules! impl_storage {
                 let mut prev = hash;
                 let mut entries = Vec::with_capacity(events.len());
                 for (i, ev) in events.iter().enumerate() {
-                    let e = ev.chain(seq + 1 + i as i64, &prev);
+                    let e = ev.chain(seq + 1 + i as i64, &prev, key);
                     prev = e.hash.clone();
                     entries.push(e);
                 }
@@ -348,10 +352,10 @@ macro_rules! impl_storage {
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                for chunk in entries.chunks(MAX_BINDS / 12) {
+                for chunk in entries.chunks(MAX_BINDS / 13) {
                     let mut qb = Qb::new(
                         "INSERT INTO audit_log (seq, at, user_id, membership_id, action, resource, child_id, purpose, \
-                         request_id, ip, prev_hash, hash) ",
+                         request_id, ip, prev_hash, hash, keyed) ",
                     );
                     qb.push_values(chunk, |mut b, e| {
                         b.push_bind(e.seq)
@@ -365,7 +369,8 @@ macro_rules! impl_storage {
                             .push_bind(&e.request_id)
                             .push_bind(&e.ip)
                             .push_bind(&e.prev_hash)
-                            .push_bind(&e.hash);
+                            .push_bind(&e.hash)
+                            .push_bind(e.keyed);
                     });
                     qb.build().execute(&mut *conn).await.map_err(db_error)?;
                 }
@@ -405,6 +410,10 @@ macro_rules! impl_storage {
 
                 fn changes(&self) -> u64 {
                     self.changes.load(std::sync::atomic::Ordering::Acquire)
+                }
+
+                fn audit_key(&self) -> Option<&resettle_domain::audit::AuditKey> {
+                    self.audit_key.as_ref()
                 }
 
                 async fn ping(&self) -> StorageResult<()> {
@@ -1133,7 +1142,7 @@ macro_rules! impl_storage {
                         return Ok(());
                     }
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    append_audit_tx(&mut tx, events).await?;
+                    append_audit_tx(&mut tx, events, self.audit_key.as_ref()).await?;
                     tx.commit().await.map_err(db_error)
                 }
 
@@ -1147,7 +1156,7 @@ macro_rules! impl_storage {
                 async fn audit_entries(&self, after_seq: i64, limit: u32) -> StorageResult<Vec<AuditEntry>> {
                     let rows = sqlx::query_as::<_, AuditRow>(
                         "SELECT seq, at, user_id, membership_id, action, resource, child_id, purpose, request_id, ip, \
-                         prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                         prev_hash, hash, keyed FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
                     )
                     .bind(after_seq)
                     .bind(i64::from(limit))
@@ -1160,7 +1169,7 @@ macro_rules! impl_storage {
                 async fn child_audit(&self, child: ChildId, limit: u32) -> StorageResult<Vec<AuditEntry>> {
                     let rows = sqlx::query_as::<_, AuditRow>(
                         "SELECT seq, at, user_id, membership_id, action, resource, child_id, purpose, request_id, ip, \
-                         prev_hash, hash FROM audit_log WHERE child_id = $1 ORDER BY seq DESC LIMIT $2",
+                         prev_hash, hash, keyed FROM audit_log WHERE child_id = $1 ORDER BY seq DESC LIMIT $2",
                     )
                     .bind(child.0)
                     .bind(i64::from(limit))
@@ -1238,7 +1247,7 @@ macro_rules! impl_storage {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    append_audit_tx(&mut tx, audit).await?;
+                    append_audit_tx(&mut tx, audit, self.audit_key.as_ref()).await?;
                     tx.commit().await.map_err(db_error)?;
                     Ok(true)
                 }
@@ -1273,7 +1282,7 @@ macro_rules! impl_storage {
                     .await
                     .map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    append_audit_tx(&mut tx, audit).await?;
+                    append_audit_tx(&mut tx, audit, self.audit_key.as_ref()).await?;
                     commit_change(&self.changes, tx).await
                 }
 

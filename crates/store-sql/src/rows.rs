@@ -708,6 +708,7 @@ pub struct AuditRow {
     ip: Option<String>,
     prev_hash: String,
     hash: String,
+    keyed: bool,
 }
 
 impl AuditRow {
@@ -726,6 +727,7 @@ impl AuditRow {
             ip: self.ip,
             prev_hash: self.prev_hash,
             hash: self.hash,
+            keyed: self.keyed,
         }
     }
 }

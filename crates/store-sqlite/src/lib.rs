@@ -18,6 +18,8 @@ pub struct SqliteStore {
     pool: SqlitePool,
     /// Changes committed through this store (`Storage::changes`), shared by its clones.
     changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The secret that keys new audit entries (kept outside the database).
+    audit_key: Option<resettle_domain::audit::AuditKey>,
 }
 
 resettle_store_sql::impl_storage!(SqliteStore, sqlx::Sqlite, "sqlite");
@@ -35,10 +37,17 @@ pub fn migrator() -> Migrator {
         (8, "readiness", include_str!("../migrations/0008_readiness.sql")),
         (9, "outbox", include_str!("../migrations/0009_outbox.sql")),
         (10, "readiness indexes", include_str!("../migrations/0010_readiness_indexes.sql")),
+        (11, "audit integrity", include_str!("../migrations/0011_audit_integrity.sql")),
     ])
 }
 
 impl SqliteStore {
+    /// The same store, keying new audit entries with `key`.
+    pub fn with_audit_key(mut self, key: resettle_domain::audit::AuditKey) -> Self {
+        self.audit_key = Some(key);
+        self
+    }
+
     /// Opens (creating when missing) the database at `url` (`sqlite://path` or
     /// `sqlite::memory:`) and applies pending migrations.
     pub async fn connect(url: &str) -> StorageResult<Self> {
@@ -59,7 +68,7 @@ impl SqliteStore {
             .await
             .map_err(|e| StorageError::Database(format!("cannot open SQLite database: {e}")))?;
         migrator().run(&pool).await.map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
-        Ok(Self { pool, changes: std::sync::Arc::default() })
+        Ok(Self { pool, changes: std::sync::Arc::default(), audit_key: None })
     }
 
     /// The pool, for tests that inspect the database directly.

@@ -194,6 +194,7 @@ pub async fn fresh_db(backend: Backend) -> anyhow::Result<TestDb> {
             let path = dir.join(format!("{name}.db"));
             let url = format!("sqlite://{}?mode=rwc", path.display());
             let store = SqliteStore::connect(&url).await.with_context(|| format!("opening {url}"))?;
+            let store = store.with_audit_key(test_audit_key(&url));
             Ok(TestDb { backend, url, store: Arc::new(store) })
         }
         Backend::Postgres => {
@@ -210,6 +211,7 @@ pub async fn fresh_db(backend: Backend) -> anyhow::Result<TestDb> {
             url.set_path(&format!("/{db}"));
             let url = url.to_string();
             let store = PostgresStore::connect(&url).await.with_context(|| format!("opening {url}"))?;
+            let store = store.with_audit_key(test_audit_key(&url));
             Ok(TestDb { backend, url, store: Arc::new(store) })
         }
     }
@@ -240,11 +242,25 @@ fn sqlite_dir() -> anyhow::Result<std::path::PathBuf> {
     Ok(dir)
 }
 
-/// Opens the database at `url` again, as a restarted service would.
+/// The audit key of the test database at `url`: made from the URL, so that a store opened
+/// again (as a restarted service would) has the same key. Tests only: a real key is random
+/// and kept apart from the database (`resettle_domain::audit::AuditKey`).
+pub fn test_audit_key(url: &str) -> resettle_domain::audit::AuditKey {
+    let hex = resettle_app::secrets::token_hash(&format!("resettle test audit key\u{1f}{url}"));
+    resettle_domain::audit::AuditKey::from_hex(&hex)
+        .unwrap_or_else(|_| resettle_domain::audit::AuditKey::from_bytes([1; 32]))
+}
+
+/// Opens the database at `url` again, as a restarted service would (with the same audit key).
 pub async fn open_store(backend: Backend, url: &str) -> anyhow::Result<Arc<dyn Storage>> {
+    let key = test_audit_key(url);
     Ok(match backend {
-        Backend::Sqlite => Arc::new(SqliteStore::connect(url).await.with_context(|| format!("opening {url}"))?),
-        Backend::Postgres => Arc::new(PostgresStore::connect(url).await.with_context(|| format!("opening {url}"))?),
+        Backend::Sqlite => {
+            Arc::new(SqliteStore::connect(url).await.with_context(|| format!("opening {url}"))?.with_audit_key(key))
+        }
+        Backend::Postgres => {
+            Arc::new(PostgresStore::connect(url).await.with_context(|| format!("opening {url}"))?.with_audit_key(key))
+        }
     })
 }
 
@@ -295,7 +311,9 @@ pub async fn spawn_app_at(backend: Backend, now: jiff::Timestamp) -> anyhow::Res
 
 async fn spawn(backend: Backend, config: WebConfig, clock: Clock) -> anyhow::Result<TestApp> {
     let db = fresh_db(backend).await?;
-    let app = App::new(db.store.clone(), Config::default()).with_clock(clock);
+    let checkpoints = sqlite_dir()?.join(format!("{}.checkpoints", uuid::Uuid::new_v4().simple()));
+    let app_config = Config { audit_checkpoints: Some(checkpoints), ..Config::default() };
+    let app = App::new(db.store.clone(), app_config).with_clock(clock);
     let router = resettle_web::router(app.clone(), config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;

@@ -12,12 +12,16 @@ on_every_backend!(
     an_edited_audit_row_is_detected_and_named,
     a_deleted_audit_row_is_detected_and_named,
     removing_the_newest_audit_rows_is_detected,
+    the_database_refuses_to_change_or_remove_audit_entries,
+    removing_the_newest_entries_and_resetting_the_head_is_caught_by_a_checkpoint,
+    an_entry_rewritten_without_the_audit_key_is_detected,
+    refused_access_and_administrative_changes_are_audited,
     case_managers_see_who_viewed_the_record_and_others_do_not,
     concurrent_reads_are_each_audited_once_in_one_unbroken_chain,
 );
 
 /// Runs `sql` on the test database directly, as someone with database access would.
-async fn tamper(db: &TestDb, sql: &str) -> anyhow::Result<()> {
+async fn run_sql(db: &TestDb, sql: &str) -> anyhow::Result<()> {
     use sqlx::Connection;
     match db.backend {
         Backend::Sqlite => {
@@ -32,6 +36,17 @@ async fn tamper(db: &TestDb, sql: &str) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs `sql` as an insider who can also change the schema: first removes the triggers that
+/// keep the audit trail append-only.
+async fn tamper(db: &TestDb, sql: &str) -> anyhow::Result<()> {
+    let unguard = match db.backend {
+        Backend::Sqlite => "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;",
+        Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER USER;",
+    };
+    run_sql(db, unguard).await?;
+    run_sql(db, sql).await
 }
 
 /// A service with some history: a child created, read twice and changed.
@@ -167,6 +182,87 @@ async fn concurrent_reads_are_each_audited_once_in_one_unbroken_chain(b: Backend
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), 40, "each request has its own entry");
+    assert!(w.t.app.verify_audit().await?.is_ok());
+    Ok(())
+}
+
+async fn the_database_refuses_to_change_or_remove_audit_entries(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let statements = match b {
+        Backend::Sqlite => {
+            vec!["UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 2", "DELETE FROM audit_log WHERE seq = 3"]
+        }
+        Backend::Postgres => vec![
+            "UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 2",
+            "DELETE FROM audit_log WHERE seq = 3",
+            "TRUNCATE audit_log",
+        ],
+    };
+    for sql in statements {
+        let e = run_sql(&w.t.db, sql).await.expect_err(sql);
+        assert!(format!("{e:#}").contains("append-only"), "{sql}: {e:#}");
+    }
+    assert!(w.t.app.verify_audit().await?.is_ok());
+    Ok(())
+}
+
+async fn removing_the_newest_entries_and_resetting_the_head_is_caught_by_a_checkpoint(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let published = w.t.app.publish_audit_checkpoint().await?.expect("a checkpoint");
+    assert!(w.t.app.verify_audit().await?.is_ok());
+    // An insider removes the two newest entries and sets the head back to match: the chain
+    // and head alone agree again…
+    let head = published.seq;
+    let kept = w.t.app.store().audit_entries(head - 3, 1).await?;
+    let last = &kept[0];
+    tamper(&w.t.db, &format!("DELETE FROM audit_log WHERE seq > {}", last.seq)).await?;
+    run_sql(&w.t.db, &format!("UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1", last.seq, last.hash)).await?;
+    // …but not the checkpoint published outside the database.
+    assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Truncated { last: last.seq, head }));
+    Ok(())
+}
+
+async fn an_entry_rewritten_without_the_audit_key_is_detected(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let entries = w.t.app.store().audit_entries(0, 100).await?;
+    assert!(entries.iter().all(|e| e.keyed), "every entry is keyed");
+    // The insider rewrites entry 2 and recomputes its hash as the unkeyed chain would, then
+    // relinks entry 3: without the key, the hashes cannot be made to fit.
+    let mut forged = entries[1].clone();
+    forged.purpose = "curiosity".into();
+    forged.keyed = false;
+    forged.hash = resettle_domain::audit::entry_hash(&forged, None);
+    let keyed = if b == Backend::Sqlite { "0" } else { "FALSE" };
+    tamper(
+        &w.t.db,
+        &format!(
+            "UPDATE audit_log SET purpose = 'curiosity', keyed = {keyed}, hash = '{}' WHERE seq = 2; \
+             UPDATE audit_log SET prev_hash = '{}' WHERE seq = 3",
+            forged.hash, forged.hash
+        ),
+    )
+    .await?;
+    assert!(matches!(w.t.app.verify_audit().await?, Err(ChainBreak::Changed { .. })));
+    Ok(())
+}
+
+async fn refused_access_and_administrative_changes_are_audited(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let ctx = w.t.ctx(&w.cm).await?;
+    let id = w.t.app.caseload(&ctx, &Default::default()).await?.items[0].id;
+    w.t.org("YJS-B", "yjs").await?;
+    let (_, other) = w.t.user("olly@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
+    let (s, _) = w.t.api(&other).get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let entries = w.t.app.store().child_audit(id, 100).await?;
+    assert!(entries.iter().any(|e| e.action == "refused" && e.resource == "child"), "{entries:?}");
+    // Adding the organisation and the user above were administrative changes.
+    let (head, _) = w.t.app.store().audit_head().await?;
+    let all = w.t.app.store().audit_entries(0, u32::try_from(head)?).await?;
+    assert!(all.iter().any(|e| e.action == "admin" && e.resource == "organisation"), "{all:?}");
+    assert!(all.iter().any(|e| e.action == "admin" && e.resource == "user"), "{all:?}");
     assert!(w.t.app.verify_audit().await?.is_ok());
     Ok(())
 }

@@ -1,0 +1,16 @@
+-- The audit trail cannot be rewritten from inside the database: updates and deletions of
+-- entries are refused (erasure under a retention rule will be the one privileged path), and
+-- each entry says whether its hash is keyed with the audit key kept outside the database
+-- (entries written before the key existed are not; see resettle_domain::audit).
+
+ALTER TABLE audit_log ADD COLUMN keyed INTEGER NOT NULL DEFAULT 0;
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'the audit trail is append-only');
+END;
