@@ -8,7 +8,8 @@ use resettle_domain::policy::{Actor, requires_second_factor};
 
 use crate::secrets::{self, API_TOKEN_PREFIX};
 use crate::storage::{ApiTokenRecord, PendingStep, SessionRecord, UserRecord};
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, Ctx};
+use resettle_domain::validation::ValidationErrors;
 
 /// A session just created: the token goes in the cookie and is never stored.
 #[derive(Clone, Debug)]
@@ -191,6 +192,49 @@ impl App {
             return Ok(None);
         }
         Ok(self.user_record(record.user_id).await?.as_ref().as_ref().filter(|u| u.user.active).map(actor_of))
+    }
+
+    /// Changes the signed-in person's own password: the current one must be right (wrong ones
+    /// count towards the sign-in limits), the new one follows the same rules as any, and
+    /// every other session and every API token of theirs ends (the session behind `token`
+    /// stays). Audited.
+    pub async fn change_password(&self, ctx: &Ctx, token: &str, current: &str, new: &str) -> AppResult<()> {
+        let user = self.store.user(ctx.actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
+        let email = user.user.email.as_str().to_string();
+        if let Some(retry_after_secs) = self.throttle.check(&email, ctx.ip.as_deref(), self.now()) {
+            return Err(AppError::Throttled { retry_after_secs });
+        }
+        let mut e = ValidationErrors::new();
+        if current.is_empty() {
+            e.add("current_password", "Enter your current password");
+        }
+        match resettle_domain::org::check_new_password(new) {
+            Err(m) => e.add("new_password", m),
+            Ok(()) if new == current => e.add("new_password", "Choose a password different from your current one"),
+            Ok(()) => {}
+        }
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
+        let hash = user.password_hash.clone().unwrap_or_else(|| secrets::dummy_hash().to_string());
+        let given = current.to_string();
+        let right = tokio::task::spawn_blocking(move || secrets::verify_password(&given, &hash))
+            .await
+            .map_err(|err| AppError::Internal(err.to_string()))?;
+        if !right || user.password_hash.is_none() {
+            self.throttle.failed(&email, ctx.ip.as_deref(), self.now());
+            return Err(AppError::invalid("current_password", "Your current password is not right"));
+        }
+        let new = new.to_string();
+        let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&new))
+            .await
+            .map_err(|err| AppError::Internal(err.to_string()))?
+            .map_err(AppError::Internal)?;
+        self.store.set_password_hash(user.user.id, &hash).await?;
+        self.store.delete_sessions_of(user.user.id, Some(&secrets::token_hash(token))).await?;
+        self.revoke_tokens_of(user.user.id).await?;
+        self.audit(ctx, "write", "account.password", None).await?;
+        Ok(())
     }
 
     /// Revokes every API token of `user` still in force (after a password or authenticator

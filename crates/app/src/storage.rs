@@ -564,6 +564,8 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     async fn sessions_of(&self, user: UserId) -> StorageResult<Vec<SessionRecord>>;
     /// Ends every session of a user except `keep` (by hash); the number ended.
     async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> StorageResult<u64>;
+    /// Replaces a user's password hash.
+    async fn set_password_hash(&self, user: UserId, hash: &str) -> StorageResult<()>;
 
     /// Stores a new API token.
     async fn insert_api_token(&self, token: &ApiTokenRecord) -> StorageResult<()>;

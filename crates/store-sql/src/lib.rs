@@ -666,6 +666,20 @@ macro_rules! impl_storage {
                     Ok(done.rows_affected())
                 }
 
+                async fn set_password_hash(&self, user: UserId, hash: &str) -> StorageResult<()> {
+                    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                        .bind(hash)
+                        .bind(user.0)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() == 0 {
+                        return Err(StorageError::NotFound);
+                    }
+                    count_change(&self.changes);
+                    Ok(())
+                }
+
                 async fn insert_api_token(&self, t: &ApiTokenRecord) -> StorageResult<()> {
                     sqlx::query(
                         "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \

@@ -161,6 +161,8 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/reports/emergency-access", BreakGlassReport, get(access::break_glass_report)),
         page(g.clone(), "/reports/figures", Aggregates, get(access::figures)),
         page(g.clone(), "/account/sessions", SignedIn, get(account::sessions)),
+        page(g.clone(), "/account/password", SignedIn, get(account::password_page)),
+        page(p.clone(), "/account/password", SignedIn, post(account::change_password)),
         page(p.clone(), "/account/sessions/end", SignedIn, post(account::end_session)),
         page(p.clone(), "/account/sessions/end-others", SignedIn, post(account::end_other_sessions)),
         page(g.clone(), "/admin/organisations", Admin, get(admin::organisations)),

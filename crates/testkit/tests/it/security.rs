@@ -18,6 +18,7 @@ on_every_backend!(
     line_breaks_in_a_one_line_field_are_refused_and_change_nothing,
     behind_a_trusted_proxy_each_client_is_limited_and_audited_by_its_own_address,
     an_incoming_request_id_is_used_only_when_it_is_a_uuid,
+    a_person_changes_their_own_password_and_every_other_way_in_ends,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -345,5 +346,57 @@ async fn an_incoming_request_id_is_used_only_when_it_is_a_uuid(b: Backend) -> an
         assert_ne!(id, bad);
         assert!(uuid::Uuid::try_parse(id).is_ok(), "{id}");
     }
+    Ok(())
+}
+
+async fn a_person_changes_their_own_password_and_every_other_way_in_ends(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let email = "casey.manager@yjs-a.example.org";
+    let here = w.t.browser()?;
+    here.sign_in_ok(email).await?;
+    let elsewhere = w.t.browser()?;
+    elsewhere.sign_in_ok(email).await?;
+    let form = here.get("/account/password").await?;
+    assert_eq!(form.status, StatusCode::OK);
+    let csrf = form.csrf_token().unwrap();
+    let new = "a river of slow green glass";
+    // The current password must be right; nothing changes when it is not.
+    let r = here
+        .post_form(
+            "/account/password",
+            &[("csrf_token", &csrf), ("current_password", "not it at all"), ("new_password", new)],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("current password is not right"), "{}", r.body);
+    assert!(!r.body.contains(new), "a typed password is never shown again");
+    // A weak new password is refused, saying why.
+    let r = here
+        .post_form(
+            "/account/password",
+            &[("csrf_token", &csrf), ("current_password", resettle_testkit::PASSWORD), ("new_password", "short")],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("at least 12 characters"), "{}", r.body);
+    let r = here
+        .post_form(
+            "/account/password",
+            &[("csrf_token", &csrf), ("current_password", resettle_testkit::PASSWORD), ("new_password", new)],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location(), Some("/account/sessions?notice=password"));
+    // This session goes on; the other session and the API token end.
+    assert_eq!(here.get("/caseload").await?.status, StatusCode::OK);
+    let other = elsewhere.get("/caseload").await?;
+    assert_eq!(other.status, StatusCode::SEE_OTHER);
+    let (s, _) = w.api().get("/api/v1/children").await?;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    // The new password signs in; the old one does not.
+    let r = w.t.browser()?.sign_in(email, resettle_testkit::PASSWORD).await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w.t.browser()?.sign_in(email, new).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
     Ok(())
 }

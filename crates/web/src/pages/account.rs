@@ -1,4 +1,4 @@
-//! The signed-in person's own account: their sessions.
+//! The signed-in person's own account: their sessions and their password.
 
 use askama::Template;
 use axum::Form;
@@ -79,6 +79,7 @@ pub async fn sessions(
     let notice = match q.notice.as_deref() {
         Some("ended") => Some("Session signed out"),
         Some("others") => Some("Signed out everywhere else"),
+        Some("password") => Some("Password changed. You are signed out everywhere else."),
         _ => None,
     };
     Ok(render(StatusCode::OK, &SessionsPage { chrome: Chrome::for_user(&who, "sessions"), sessions, notice }))
@@ -127,4 +128,47 @@ pub async fn end_other_sessions(
         .await
         .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     Ok(Redirect::to("/account/sessions?notice=others").into_response())
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    chrome: Chrome,
+    errors: resettle_domain::validation::ValidationErrors,
+}
+
+/// The form changing one's password.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct PasswordForm {
+    csrf_token: String,
+    current_password: String,
+    new_password: String,
+}
+
+/// The form to change one's own password.
+pub async fn password_page(who: SignedIn) -> Response {
+    let page = PasswordPage {
+        chrome: Chrome::for_user(&who, "sessions"),
+        errors: resettle_domain::validation::ValidationErrors::new(),
+    };
+    render(StatusCode::OK, &page)
+}
+
+/// Changes the person's own password, or shows the form again saying what to fix (never
+/// with the passwords typed).
+pub async fn change_password(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    match state.app.change_password(&who.ctx, &who.token, &form.current_password, &form.new_password).await {
+        Ok(()) => Ok(Redirect::to("/account/sessions?notice=password").into_response()),
+        Err(resettle_app::AppError::Invalid(errors)) => {
+            let page = PasswordPage { chrome: Chrome::for_user(&who, "sessions").with_errors(true), errors };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
 }
