@@ -25,6 +25,9 @@ pub struct NewUserInput {
     pub password: String,
 }
 
+/// How the secret of a set-password link begins.
+pub const PASSWORD_LINK_PREFIX: &str = "rsp_";
+
 impl App {
     fn allow_admin(&self, who: Principal<'_>, action: Action) -> AppResult<()> {
         match who.decide(action) {
@@ -112,7 +115,10 @@ impl App {
         let name = required_line(&mut e, "name", "Name", Some(&input.name), 200);
         let phone = optional_line(&mut e, "phone", "Telephone", input.phone.as_deref(), 40);
         let role = input.role.trim().parse::<Role>().map_err(|m| e.add("role", m)).ok();
-        if let Err(m) = check_new_password(&input.password) {
+        // No password: the person sets their own through a one-time link.
+        if !input.password.is_empty()
+            && let Err(m) = check_new_password(&input.password)
+        {
             e.add("password", m);
         }
         let org = if input.organisation.trim().is_empty() {
@@ -132,15 +138,20 @@ impl App {
             return Err(AppError::Invalid(e));
         }
         let password = input.password.clone();
-        let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
-            .await
-            .map_err(|err| AppError::Internal(err.to_string()))?
-            .map_err(AppError::Internal)?;
+        let hash = match password.is_empty() {
+            true => None,
+            false => Some(
+                tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+                    .await
+                    .map_err(|err| AppError::Internal(err.to_string()))?
+                    .map_err(AppError::Internal)?,
+            ),
+        };
         let id = UserId::random();
         let user = User { id, email, name, phone, active: true };
         let record = UserRecord {
             user: user.clone(),
-            password_hash: Some(hash),
+            password_hash: hash,
             memberships: vec![Membership { id: MembershipId::random(), user_id: id, organisation_id: org.id, role }],
         };
         self.store.insert_user(&record).await?;
@@ -168,6 +179,26 @@ impl App {
         self.store.insert_membership(&m).await?;
         self.audit_admin(who, "membership", &format!("gave user {user} the role {role} in {org}")).await?;
         Ok(m)
+    }
+
+    /// Issues a one-time link with which `user` sets their own password — for a new account,
+    /// or a reset: administrators never type or see anyone's password. The link works once,
+    /// for [`crate::Config::password_link`]; returns its secret (only its hash is stored).
+    /// Using it ends the person's sessions and API tokens. Audited.
+    pub async fn issue_password_link(&self, who: Principal<'_>, user: &str) -> AppResult<String> {
+        self.allow_admin(who, Action::ManageUsers)?;
+        let id = user
+            .trim()
+            .parse::<UserId>()
+            .ok()
+            .ok_or_else(|| AppError::invalid("user", "Choose the person to send a link to"))?;
+        let record = self.store.user(id).await?.ok_or_else(|| AppError::invalid("user", "No such user"))?;
+        let secret = format!("{PASSWORD_LINK_PREFIX}{}", secrets::random_token());
+        let now = self.now();
+        let expires = now.saturating_add(self.config.password_link).unwrap_or(now);
+        self.store.insert_password_link(&secrets::token_hash(&secret), record.user.id, now, expires).await?;
+        self.audit_admin(who, "user", &format!("issued a set-password link for user {}", record.user.id)).await?;
+        Ok(secret)
     }
 
     /// All users with their memberships (administrators only).

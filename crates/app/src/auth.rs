@@ -237,6 +237,38 @@ impl App {
         Ok(())
     }
 
+    /// Whether a set-password link can still be used.
+    pub async fn password_link_valid(&self, secret: &str) -> AppResult<bool> {
+        Ok(self.store.password_link_user(&secrets::token_hash(secret), self.now()).await?.is_some())
+    }
+
+    /// Sets a person's password with a one-time link an administrator issued: the password
+    /// follows the usual rules; the link is used up; the person's sessions and API tokens end.
+    /// A used, expired or unknown link is `NotFound`. Audited as the person's own change.
+    pub async fn set_password_with_link(&self, secret: &str, password: &str, ip: Option<&str>) -> AppResult<()> {
+        resettle_domain::org::check_new_password(password).map_err(|m| AppError::invalid("password", m))?;
+        let password = password.to_string();
+        let hash = tokio::task::spawn_blocking(move || secrets::hash_password(&password))
+            .await
+            .map_err(|err| AppError::Internal(err.to_string()))?
+            .map_err(AppError::Internal)?;
+        let user = self.store.use_password_link(&secrets::token_hash(secret), self.now(), &hash).await?;
+        self.revoke_tokens_of(user).await?;
+        let event = AuditEvent {
+            at: self.now(),
+            user_id: Some(user),
+            membership_id: None,
+            action: "write",
+            resource: "account.password",
+            child_id: None,
+            purpose: "set with a one-time link".into(),
+            request_id: "-".into(),
+            ip: ip.map(str::to_string),
+        };
+        self.store.append_audit(&[event]).await?;
+        Ok(())
+    }
+
     /// Revokes every API token of `user` still in force (after a password or authenticator
     /// reset, or when they leave).
     pub(crate) async fn revoke_tokens_of(&self, user: UserId) -> AppResult<usize> {

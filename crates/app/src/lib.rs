@@ -52,6 +52,8 @@ pub struct Config {
     /// Where checkpoints of the audit chain are published, outside the database
     /// (`[audit] checkpoint_file`); none: no checkpoints.
     pub audit_checkpoints: Option<std::path::PathBuf>,
+    /// How long a one-time set-password link works (default 72 hours).
+    pub password_link: SignedDuration,
 }
 
 impl Default for Config {
@@ -65,6 +67,7 @@ impl Default for Config {
             mail: mail::MailSettings::default(),
             readiness: resettle_domain::readiness::ReadinessRules::default(),
             audit_checkpoints: None,
+            password_link: SignedDuration::from_hours(72),
         }
     }
 }

@@ -566,6 +566,20 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     async fn delete_sessions_of(&self, user: UserId, keep: Option<&str>) -> StorageResult<u64>;
     /// Replaces a user's password hash.
     async fn set_password_hash(&self, user: UserId, hash: &str) -> StorageResult<()>;
+    /// Stores a one-time link to set `user`'s password (the SHA-256 of its secret).
+    async fn insert_password_link(
+        &self,
+        token_hash: &str,
+        user: UserId,
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> StorageResult<()>;
+    /// The user a set-password link is for, while it is unused and unexpired at `now`.
+    async fn password_link_user(&self, token_hash: &str, now: Timestamp) -> StorageResult<Option<UserId>>;
+    /// Uses a set-password link, in one transaction: marks it used (it must be unused and
+    /// unexpired at `now`, else `NotFound`), sets the password hash and ends the user's
+    /// sessions. Returns the user.
+    async fn use_password_link(&self, token_hash: &str, now: Timestamp, password_hash: &str) -> StorageResult<UserId>;
 
     /// Stores a new API token.
     async fn insert_api_token(&self, token: &ApiTokenRecord) -> StorageResult<()>;

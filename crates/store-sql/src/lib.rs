@@ -680,6 +680,72 @@ macro_rules! impl_storage {
                     Ok(())
                 }
 
+                async fn insert_password_link(
+                    &self,
+                    token_hash: &str,
+                    user: UserId,
+                    created_at: jiff::Timestamp,
+                    expires_at: jiff::Timestamp,
+                ) -> StorageResult<()> {
+                    sqlx::query(
+                        "INSERT INTO password_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(token_hash)
+                    .bind(user.0)
+                    .bind(ts(created_at))
+                    .bind(ts(expires_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn password_link_user(&self, token_hash: &str, now: jiff::Timestamp) -> StorageResult<Option<UserId>> {
+                    let id: Option<uuid::Uuid> = sqlx::query_scalar(
+                        "SELECT user_id FROM password_links WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+                    )
+                    .bind(token_hash)
+                    .bind(ts(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(id.map(UserId))
+                }
+
+                async fn use_password_link(
+                    &self,
+                    token_hash: &str,
+                    now: jiff::Timestamp,
+                    password_hash: &str,
+                ) -> StorageResult<UserId> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let user: Option<uuid::Uuid> = sqlx::query_scalar(
+                        "UPDATE password_links SET used_at = $1 \
+                         WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING user_id",
+                    )
+                    .bind(ts(now))
+                    .bind(token_hash)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    let Some(user) = user else {
+                        return Err(StorageError::NotFound);
+                    };
+                    sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                        .bind(password_hash)
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                        .bind(user)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    commit_change(&self.changes, tx).await?;
+                    Ok(UserId(user))
+                }
+
                 async fn insert_api_token(&self, t: &ApiTokenRecord) -> StorageResult<()> {
                     sqlx::query(
                         "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \

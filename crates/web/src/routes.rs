@@ -95,6 +95,8 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/account/authenticator", SignInStep, get(auth::authenticator_page)),
         page(p.clone(), "/account/authenticator", SignInStep, post(auth::confirm_authenticator)),
         page(p.clone(), "/sign-out", SignInStep, post(auth::sign_out)),
+        page(g.clone(), "/set-password/{token}", Public, get(auth::set_password_page)),
+        page(p.clone(), "/set-password/{token}", Public, post(auth::set_password)),
         page(g.clone(), "/caseload", Caseload, get(children::caseload)),
         page(g.clone(), "/children/new", AddChild, get(children::new_child_page)),
         page(p.clone(), "/children/new", AddChild, post(children::new_child)),
@@ -169,6 +171,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/admin/organisations", Admin, post(admin::add_organisation)),
         page(g.clone(), "/admin/users", Admin, get(admin::users)),
         page(p.clone(), "/admin/users", Admin, post(admin::add_user)),
+        page(p.clone(), "/admin/users/password-link", Admin, post(admin::password_link)),
         page(g.clone(), "/admin/bank-holidays", Admin, get(admin::bank_holidays)),
         page(p, "/admin/bank-holidays", Admin, post(admin::add_bank_holiday)),
     ]

@@ -297,6 +297,7 @@ fn concrete(pattern: &str, child: &Child) -> String {
         .replace("/assessments/{id}", &format!("/assessments/{}", child.assessment_id))
         .replace("{id}", &child.id)
         .replace("{*path}", "resettle.css")
+        .replace("{token}", "rsp_not-a-real-link")
         .replace("/calendar/bank-holidays", "/calendar/bank-holidays?year=2027")
 }
 

@@ -19,6 +19,7 @@ on_every_backend!(
     behind_a_trusted_proxy_each_client_is_limited_and_audited_by_its_own_address,
     an_incoming_request_id_is_used_only_when_it_is_a_uuid,
     a_person_changes_their_own_password_and_every_other_way_in_ends,
+    an_administrator_never_sets_a_password_but_issues_a_link_that_works_once,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -398,5 +399,77 @@ async fn a_person_changes_their_own_password_and_every_other_way_in_ends(b: Back
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = w.t.browser()?.sign_in(email, new).await?;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
+    Ok(())
+}
+
+async fn an_administrator_never_sets_a_password_but_issues_a_link_that_works_once(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let (admin, _) = w.t.user("root@yjs-a.example.org", "YJS-A", "admin").await?;
+    let browser = w.t.browser()?;
+    browser.sign_in_ok(admin.email.as_str()).await?;
+    let page = browser.get("/admin/users").await?;
+    assert!(!page.body.contains("name=\"password\""), "no password field for someone else's account");
+    let csrf = page.csrf_token().unwrap();
+    let r = browser
+        .post_form(
+            "/admin/users",
+            &[
+                ("csrf_token", &csrf),
+                ("email", "nia.new@yjs-a.example.org"),
+                ("name", "Nia New"),
+                ("organisation", "YJS-A"),
+                ("role", "yjs_case_manager"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let start = r.body.find("/set-password/").expect("the link is shown once");
+    let path: String = r.body[start..].chars().take_while(|c| !matches!(c, '<' | '"' | ' ')).collect();
+    // Nobody can sign in to the new account before the link is used.
+    let r2 = w.t.browser()?.sign_in("nia.new@yjs-a.example.org", resettle_testkit::PASSWORD).await?;
+    assert_eq!(r2.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Nia opens the link and sets her own password.
+    let nia = w.t.browser()?;
+    let form = nia.get(&path).await?;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let r = nia.post_form(&path, &[("password", "short")]).await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let hers = "seven green bottles on a wall";
+    let r = nia.post_form(&path, &[("password", hers)]).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = nia.sign_in("nia.new@yjs-a.example.org", hers).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // The link works once.
+    assert_eq!(w.t.browser()?.get(&path).await?.status, StatusCode::GONE);
+    let r = w.t.browser()?.post_form(&path, &[("password", "another long pass phrase")]).await?;
+    assert_eq!(r.status, StatusCode::GONE);
+    // A reset: a new link for Nia; her sessions end when she uses it.
+    let page = browser.get("/admin/users").await?;
+    let nia_id = w
+        .t
+        .app
+        .store()
+        .user_by_email(&resettle_domain::org::Email::parse("nia.new@yjs-a.example.org").map_err(anyhow::Error::msg)?)
+        .await?
+        .unwrap()
+        .user
+        .id;
+    let r = browser
+        .post_form(
+            "/admin/users/password-link",
+            &[("csrf_token", &page.csrf_token().unwrap()), ("user", &nia_id.to_string())],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::OK);
+    let start = r.body.find("/set-password/").expect("the reset link");
+    let reset: String = r.body[start..].chars().take_while(|c| !matches!(c, '<' | '"' | ' ')).collect();
+    assert_ne!(reset, path);
+    let r = w.t.browser()?.post_form(&reset, &[("password", "a brand new long phrase")]).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(nia.get("/caseload").await?.status, StatusCode::SEE_OTHER, "her session ended");
+    // Issuing links is audited as administration.
+    let (head, _) = w.t.app.store().audit_head().await?;
+    let all = w.t.app.store().audit_entries(0, u32::try_from(head)?).await?;
+    assert!(all.iter().filter(|e| e.action == "admin" && e.purpose.contains("set-password link")).count() >= 2);
     Ok(())
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::Form;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use resettle_app::admin::NewUserInput;
 use resettle_app::{AppError, Principal};
@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
-use crate::session::SignedIn;
+use crate::session::{Secure, SignedIn};
 
 /// Query string carrying a notice after a redirect.
 #[derive(Deserialize, Default)]
@@ -107,11 +107,19 @@ pub struct UserForm {
     phone: String,
     organisation: String,
     role: String,
-    password: String,
+}
+
+/// A set-password link just issued, to show once.
+pub struct IssuedLink {
+    /// Whom it is for.
+    name: String,
+    /// The whole link.
+    url: String,
 }
 
 /// A user as listed.
 pub struct UserLine {
+    id: String,
     name: String,
     email: String,
     active: bool,
@@ -128,6 +136,7 @@ struct UsersPage {
     organisation_options: Vec<(String, String)>,
     role_options: Vec<(String, String)>,
     notice: Option<&'static str>,
+    issued: Option<IssuedLink>,
 }
 
 async fn users_page(
@@ -144,6 +153,7 @@ async fn users_page(
     let users = records
         .into_iter()
         .map(|r| UserLine {
+            id: r.user.id.to_string(),
             name: r.user.name,
             email: r.user.email.to_string(),
             active: r.user.active,
@@ -166,6 +176,7 @@ async fn users_page(
         organisation_options,
         role_options,
         notice,
+        issued: None,
     })
 }
 
@@ -180,10 +191,19 @@ pub async fn users(
     Ok(render(StatusCode::OK, &page))
 }
 
-/// Adds a user.
+/// The whole address of a set-password link, as this request reached the service.
+fn link_url(headers: &HeaderMap, secure: bool, secret: &str) -> String {
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    format!("{}://{host}/set-password/{secret}", if secure { "https" } else { "http" })
+}
+
+/// Adds a user — without a password: the page shows a one-time link for them to set their
+/// own, to send to them.
 pub async fn add_user(
     State(state): State<AppState>,
     who: SignedIn,
+    Secure(secure): Secure,
+    headers: HeaderMap,
     Form(form): Form<UserForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.csrf_token)?;
@@ -193,14 +213,65 @@ pub async fn add_user(
         phone: Some(form.phone.clone()),
         organisation: form.organisation.clone(),
         role: form.role.clone(),
-        password: form.password.clone(),
+        password: String::new(),
     };
-    match state.app.create_user(Principal::User(&who.ctx.actor), &input).await {
-        Ok(_) => Ok(Redirect::to("/admin/users?notice=added").into_response()),
+    let principal = Principal::User(&who.ctx.actor);
+    match state.app.create_user(principal, &input).await {
+        Ok(user) => {
+            let secret = state
+                .app
+                .issue_password_link(principal, &user.id.to_string())
+                .await
+                .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let mut page =
+                users_page(&state, &who, UserForm::default(), ValidationErrors::new(), Some("User added")).await?;
+            page.issued = Some(IssuedLink { name: user.name, url: link_url(&headers, secure, &secret) });
+            Ok(render(StatusCode::OK, &page))
+        }
         Err(AppError::Invalid(errors)) => {
-            // Never send a password back to the browser.
-            let form = UserForm { password: String::new(), ..form };
             let page = users_page(&state, &who, form, errors, None).await?;
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+/// The form asking for a new set-password link.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LinkForm {
+    csrf_token: String,
+    user: String,
+}
+
+/// Issues a one-time link for a person to set a new password (a reset): the administrator
+/// never types or sees it.
+pub async fn password_link(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Secure(secure): Secure,
+    headers: HeaderMap,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    match state.app.issue_password_link(Principal::User(&who.ctx.actor), &form.user).await {
+        Ok(secret) => {
+            let records = state
+                .app
+                .users(Principal::User(&who.ctx.actor))
+                .await
+                .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+            let name = records
+                .iter()
+                .find(|r| r.user.id.to_string() == form.user.trim())
+                .map(|r| r.user.name.clone())
+                .unwrap_or_default();
+            let mut page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), None).await?;
+            page.issued = Some(IssuedLink { name, url: link_url(&headers, secure, &secret) });
+            Ok(render(StatusCode::OK, &page))
+        }
+        Err(AppError::Invalid(errors)) => {
+            let page = users_page(&state, &who, UserForm::default(), errors, None).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::CookieJar;
@@ -307,5 +307,50 @@ pub async fn confirm_authenticator(
             };
             Ok(refused(&who, e, page))
         }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "set_password.html")]
+struct SetPasswordPage {
+    chrome: Chrome,
+    secret: String,
+    valid: bool,
+    errors: ValidationErrors,
+}
+
+/// The form behind a one-time set-password link.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SetPasswordForm {
+    password: String,
+}
+
+/// The page a one-time set-password link opens: the form, or why the link no longer works.
+pub async fn set_password_page(State(state): State<AppState>, Path(secret): Path<String>) -> Response {
+    let valid = state.app.password_link_valid(&secret).await.unwrap_or(false);
+    let page = SetPasswordPage { chrome: Chrome::anonymous(), secret, valid, errors: ValidationErrors::new() };
+    render(if valid { StatusCode::OK } else { StatusCode::GONE }, &page)
+}
+
+/// Sets the password with a one-time link, then goes to sign in.
+pub async fn set_password(
+    State(state): State<AppState>,
+    Path(secret): Path<String>,
+    ClientIp(ip): ClientIp,
+    Form(form): Form<SetPasswordForm>,
+) -> Result<Response, PageError> {
+    match state.app.set_password_with_link(&secret, &form.password, ip.as_deref()).await {
+        Ok(()) => Ok(Redirect::to("/sign-in").into_response()),
+        Err(AppError::Invalid(errors)) => {
+            let page = SetPasswordPage { chrome: Chrome::anonymous().with_errors(true), secret, valid: true, errors };
+            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
+        }
+        Err(AppError::NotFound) => {
+            let page =
+                SetPasswordPage { chrome: Chrome::anonymous(), secret, valid: false, errors: ValidationErrors::new() };
+            Ok(render(StatusCode::GONE, &page))
+        }
+        Err(e) => Err(PageError::App(e, "-".into())),
     }
 }

@@ -1,0 +1,10 @@
+-- One-time links to set a password: for a new account, or a reset issued by an administrator,
+-- who never types or sees the person's password. Only the SHA-256 of the link's secret is kept.
+CREATE TABLE password_links (
+    token_hash  TEXT PRIMARY KEY,
+    user_id     UUID NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    created_at  TIMESTAMPTZ NOT NULL,
+    expires_at  TIMESTAMPTZ NOT NULL,
+    used_at     TIMESTAMPTZ
+);
+CREATE INDEX password_links_by_user ON password_links(user_id);
