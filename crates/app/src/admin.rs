@@ -201,6 +201,11 @@ impl App {
         Ok(secret)
     }
 
+    /// The id of the user with `email`, if any (for the operator's commands).
+    pub async fn user_by_email(&self, email: &Email) -> AppResult<Option<UserId>> {
+        Ok(self.store.user_by_email(email).await?.map(|u| u.user.id))
+    }
+
     /// All users with their memberships (administrators only).
     pub async fn users(&self, who: Principal<'_>) -> AppResult<Vec<UserRecord>> {
         self.allow_admin(who, Action::ManageUsers)?;

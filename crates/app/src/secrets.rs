@@ -30,6 +30,13 @@ pub fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a real password, only for timing").unwrap_or_default())
 }
 
+/// `N` bytes from the operating system's generator.
+pub fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes
+}
+
 /// A new random token: 32 bytes as 64 hex characters.
 pub fn random_token() -> String {
     let mut bytes = [0u8; 32];

@@ -580,6 +580,19 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     /// unexpired at `now`, else `NotFound`), sets the password hash and ends the user's
     /// sessions. Returns the user.
     async fn use_password_link(&self, token_hash: &str, now: Timestamp, password_hash: &str) -> StorageResult<UserId>;
+    /// Stores a one-time authenticator enrolment code for `user` (its SHA-256).
+    async fn insert_enrolment_code(
+        &self,
+        code_hash: &str,
+        user: UserId,
+        created_at: Timestamp,
+        expires_at: Timestamp,
+    ) -> StorageResult<()>;
+    /// Uses an enrolment code: true when it was `user`'s, unused and unexpired at `now` (it is
+    /// then used up).
+    async fn use_enrolment_code(&self, code_hash: &str, user: UserId, now: Timestamp) -> StorageResult<bool>;
+    /// Whether an enrolment code is `user`'s, unused and unexpired at `now` (not using it up).
+    async fn enrolment_code_valid(&self, code_hash: &str, user: UserId, now: Timestamp) -> StorageResult<bool>;
 
     /// Stores a new API token.
     async fn insert_api_token(&self, token: &ApiTokenRecord) -> StorageResult<()>;

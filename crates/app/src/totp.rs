@@ -98,6 +98,23 @@ pub struct StepRequest<'a> {
     pub request_id: &'a str,
 }
 
+/// A new enrolment code: ten letters and digits that cannot be confused (no 0, O, 1, I),
+/// shown as two groups of five.
+fn new_enrolment_code() -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    // 32 letters: each random byte's low five bits pick one, evenly.
+    let picked: String = secrets::random_bytes::<10>()
+        .iter()
+        .map(|b| char::from(ALPHABET.get(usize::from(b & 31)).copied().unwrap_or(b'A')))
+        .collect();
+    format!("{}-{}", picked.get(..5).unwrap_or_default(), picked.get(5..).unwrap_or_default())
+}
+
+/// An enrolment code as typed: upper case, without spaces or hyphens.
+fn normalise_enrolment_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
 impl App {
     fn step_event(&self, req: &StepRequest<'_>, action: &'static str) -> AuditEvent {
         AuditEvent {
@@ -189,10 +206,58 @@ impl App {
         Ok(new_token)
     }
 
-    /// Finishes setting up an authenticator with a code from it; the session is then fully
-    /// signed in under the returned new token.
-    pub async fn confirm_totp_enrolment(&self, req: &StepRequest<'_>, code: &str) -> AppResult<String> {
-        self.accept_code(req, code, true).await
+    /// Finishes setting up an authenticator with a code from it and the one-time enrolment
+    /// code an administrator issued (a password alone cannot enrol an authenticator for an
+    /// administrator or manager); the session is then fully signed in under the returned new
+    /// token. The enrolment code is used up only when the authenticator's code is right.
+    pub async fn confirm_totp_enrolment(
+        &self,
+        req: &StepRequest<'_>,
+        code: &str,
+        enrolment_code: &str,
+    ) -> AppResult<String> {
+        let enrolment_hash = secrets::token_hash(&normalise_enrolment_code(enrolment_code));
+        if enrolment_code.trim().is_empty() {
+            return Err(AppError::invalid("enrolment_code", "Enter the enrolment code your administrator gave you"));
+        }
+        let throttle_key = format!("enrol:{}", req.user);
+        if let Some(retry_after_secs) = self.throttle.check(&throttle_key, req.ip, self.now()) {
+            return Err(AppError::Throttled { retry_after_secs });
+        }
+        if !self.store.enrolment_code_valid(&enrolment_hash, req.user, self.now()).await? {
+            self.throttle.failed(&throttle_key, req.ip, self.now());
+            self.store.append_audit(&[self.step_event(req, "totp_enrolment_refused")]).await?;
+            return Err(AppError::invalid(
+                "enrolment_code",
+                "The enrolment code is not right, or has been used or has expired: ask your administrator for a new one",
+            ));
+        }
+        let token = self.accept_code(req, code, true).await?;
+        if !self.store.use_enrolment_code(&enrolment_hash, req.user, self.now()).await? {
+            // Used by another request at the same moment: the authenticator is set up all the same.
+            tracing::warn!(user_id = %req.user, "enrolment code used twice at once");
+        }
+        self.throttle.succeeded(&throttle_key);
+        Ok(token)
+    }
+
+    /// Issues a one-time code with which `user` sets up their authenticator, valid for
+    /// [`crate::Config::password_link`]; returns it (only its hash is stored). Audited.
+    pub async fn issue_enrolment_code(&self, who: Principal<'_>, user: UserId) -> AppResult<String> {
+        if let Some(resettle_domain::policy::Decision::Deny(why)) =
+            who.decide(resettle_domain::policy::Action::ManageUsers)
+        {
+            return Err(AppError::Forbidden(why));
+        }
+        let record = self.store.user(user).await?.ok_or_else(|| AppError::invalid("user", "No such user"))?;
+        let code = new_enrolment_code();
+        let now = self.now();
+        let expires = now.saturating_add(self.config.password_link).unwrap_or(now);
+        let hash = secrets::token_hash(&normalise_enrolment_code(&code));
+        self.store.insert_enrolment_code(&hash, record.user.id, now, expires).await?;
+        self.audit_admin(who, "totp", &format!("issued an authenticator enrolment code for user {}", record.user.id))
+            .await?;
+        Ok(code)
     }
 
     /// The second sign-in step: a code from the user's authenticator. The session is then

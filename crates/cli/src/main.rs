@@ -386,6 +386,15 @@ enum TotpCommand {
         #[arg(long)]
         email: String,
     },
+    /// Issue a one-time enrolment code with which an administrator or manager sets up their
+    /// authenticator (valid 72 hours; printed once). Give it to them in person or by phone.
+    EnrolmentCode {
+        #[command(flatten)]
+        db: Db,
+        /// The user's email.
+        #[arg(long)]
+        email: String,
+    },
     /// Print the current code for a secret: by default the demo users' secret (demo only).
     Code {
         /// Base32 secret.
@@ -585,6 +594,15 @@ async fn run(cli: Cli) -> Result<()> {
             let app = app_for(&db).await?;
             app.reset_totp(&email).await?;
             println!("authenticator removed for {email}: they set up a new one at their next sign-in");
+            Ok(())
+        }
+        Command::Totp { command: TotpCommand::EnrolmentCode { db, email } } => {
+            let app = app_for(&db).await?;
+            let parsed = resettle_domain::org::Email::parse(&email).map_err(|m| anyhow!("--email: {m}"))?;
+            let user =
+                app.user_by_email(&parsed).await?.ok_or_else(|| anyhow!("--email: no user has that email address"))?;
+            let code = app.issue_enrolment_code(resettle_app::Principal::Operator, user).await?;
+            println!("Enrolment code for {email} (valid 72 hours, shown once):\n{code}");
             Ok(())
         }
         Command::Totp { command: TotpCommand::Code { secret } } => {

@@ -36,7 +36,7 @@ pub fn migrator() -> Migrator {
         (9, "outbox", include_str!("../migrations/0009_outbox.sql")),
         (10, "readiness indexes", include_str!("../migrations/0010_readiness_indexes.sql")),
         (11, "audit integrity", include_str!("../migrations/0011_audit_integrity.sql")),
-        (12, "password links", include_str!("../migrations/0012_password_links.sql")),
+        (12, "password links and enrolment codes", include_str!("../migrations/0012_password_links.sql")),
     ])
 }
 

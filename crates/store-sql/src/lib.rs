@@ -746,6 +746,54 @@ macro_rules! impl_storage {
                     Ok(UserId(user))
                 }
 
+                async fn insert_enrolment_code(
+                    &self,
+                    code_hash: &str,
+                    user: UserId,
+                    created_at: jiff::Timestamp,
+                    expires_at: jiff::Timestamp,
+                ) -> StorageResult<()> {
+                    sqlx::query(
+                        "INSERT INTO enrolment_codes (code_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+                    )
+                    .bind(code_hash)
+                    .bind(user.0)
+                    .bind(ts(created_at))
+                    .bind(ts(expires_at))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn use_enrolment_code(&self, code_hash: &str, user: UserId, now: jiff::Timestamp) -> StorageResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE enrolment_codes SET used_at = $1 \
+                         WHERE code_hash = $2 AND user_id = $3 AND used_at IS NULL AND expires_at > $1",
+                    )
+                    .bind(ts(now))
+                    .bind(code_hash)
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(done.rows_affected() == 1)
+                }
+
+                async fn enrolment_code_valid(&self, code_hash: &str, user: UserId, now: jiff::Timestamp) -> StorageResult<bool> {
+                    let found: Option<uuid::Uuid> = sqlx::query_scalar(
+                        "SELECT user_id FROM enrolment_codes \
+                         WHERE code_hash = $1 AND user_id = $2 AND used_at IS NULL AND expires_at > $3",
+                    )
+                    .bind(code_hash)
+                    .bind(user.0)
+                    .bind(ts(now))
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(found.is_some())
+                }
+
                 async fn insert_api_token(&self, t: &ApiTokenRecord) -> StorageResult<()> {
                     sqlx::query(
                         "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \

@@ -172,6 +172,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/admin/users", Admin, get(admin::users)),
         page(p.clone(), "/admin/users", Admin, post(admin::add_user)),
         page(p.clone(), "/admin/users/password-link", Admin, post(admin::password_link)),
+        page(p.clone(), "/admin/users/enrolment-code", Admin, post(admin::enrolment_code)),
         page(g.clone(), "/admin/bank-holidays", Admin, get(admin::bank_holidays)),
         page(p, "/admin/bank-holidays", Admin, post(admin::add_bank_holiday)),
     ]

@@ -114,14 +114,39 @@ async fn a_manager_without_an_authenticator_sets_one_up_before_anything_else(b: 
     assert!(page.body.contains("<svg"), "a QR code");
     assert_eq!(secret_on(&browser.get("/account/authenticator").await?.body), Some(secret.clone()), "same on reload");
 
+    // The password alone does not enrol an authenticator: an administrator's one-time code is
+    // needed too (issued here by the operator, as for the first administrator).
+    let root = w.t.app.user_by_email(&resettle_domain::org::Email::parse("root@yjs-a.example.org").unwrap()).await?;
+    let enrolment = w.t.app.issue_enrolment_code(resettle_app::Principal::Operator, root.unwrap()).await?;
     let csrf = browser.csrf_token("/account/authenticator").await?;
-    let r = browser.post_form("/account/authenticator", &[("code", "123456"), ("csrf_token", &csrf)]).await?;
+    let code = resettle_app::totp::code_at(&secret, Timestamp::now())?;
+    let r = browser.post_form("/account/authenticator", &[("code", &code), ("csrf_token", &csrf)]).await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Enter the enrolment code"), "{}", r.body);
+    let r = browser
+        .post_form(
+            "/account/authenticator",
+            &[("code", &code), ("enrolment_code", "WRONG-CODE1"), ("csrf_token", &csrf)],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("enrolment code is not right"), "{}", r.body);
+    assert_eq!(w.t.db.count("totp_credentials WHERE confirmed_at IS NOT NULL").await?, 0);
+    let r = browser
+        .post_form(
+            "/account/authenticator",
+            &[("code", "123456"), ("enrolment_code", &enrolment), ("csrf_token", &csrf)],
+        )
+        .await?;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("The code is not right"), "{}", r.body);
     assert_eq!(w.t.db.count("totp_credentials WHERE confirmed_at IS NOT NULL").await?, 0);
 
-    let code = resettle_app::totp::code_at(&secret, Timestamp::now())?;
-    let r = browser.post_form("/account/authenticator", &[("code", &code), ("csrf_token", &csrf)]).await?;
+    // Typed in lower case with a space, as people do.
+    let typed = enrolment.to_lowercase().replace('-', " ");
+    let r = browser
+        .post_form("/account/authenticator", &[("code", &code), ("enrolment_code", &typed), ("csrf_token", &csrf)])
+        .await?;
     assert_eq!(r.location(), Some("/"), "{}", r.body);
     assert_eq!(browser.get("/admin/users").await?.status, StatusCode::OK);
     assert_eq!(w.t.db.count("totp_credentials WHERE confirmed_at IS NOT NULL").await?, 1);

@@ -109,18 +109,21 @@ pub struct UserForm {
     role: String,
 }
 
-/// A set-password link just issued, to show once.
+/// A set-password link or an enrolment code just issued, to show once.
 pub struct IssuedLink {
     /// Whom it is for.
     name: String,
-    /// The whole link.
+    /// The whole link, or the code.
     url: String,
+    /// An enrolment code rather than a link.
+    code: bool,
 }
 
 /// A user as listed.
 pub struct UserLine {
     id: String,
     name: String,
+    needs_second_factor: bool,
     email: String,
     active: bool,
     roles: Vec<String>,
@@ -154,6 +157,10 @@ async fn users_page(
         .into_iter()
         .map(|r| UserLine {
             id: r.user.id.to_string(),
+            needs_second_factor: r
+                .memberships
+                .iter()
+                .any(|m| resettle_domain::policy::role_requires_second_factor(m.role)),
             name: r.user.name,
             email: r.user.email.to_string(),
             active: r.user.active,
@@ -225,7 +232,7 @@ pub async fn add_user(
                 .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
             let mut page =
                 users_page(&state, &who, UserForm::default(), ValidationErrors::new(), Some("User added")).await?;
-            page.issued = Some(IssuedLink { name: user.name, url: link_url(&headers, secure, &secret) });
+            page.issued = Some(IssuedLink { name: user.name, url: link_url(&headers, secure, &secret), code: false });
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Invalid(errors)) => {
@@ -267,7 +274,7 @@ pub async fn password_link(
                 .map(|r| r.user.name.clone())
                 .unwrap_or_default();
             let mut page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), None).await?;
-            page.issued = Some(IssuedLink { name, url: link_url(&headers, secure, &secret) });
+            page.issued = Some(IssuedLink { name, url: link_url(&headers, secure, &secret), code: false });
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Invalid(errors)) => {
@@ -276,6 +283,28 @@ pub async fn password_link(
         }
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
     }
+}
+
+/// Issues a one-time code with which a person who signs in with a second factor (an
+/// administrator or a manager) sets up their authenticator.
+pub async fn enrolment_code(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(form): Form<LinkForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let rid = who.ctx.request_id.clone();
+    let principal = Principal::User(&who.ctx.actor);
+    let records = state.app.users(principal).await.map_err(|e| PageError::App(e, rid.clone()))?;
+    let Some(record) = records.iter().find(|r| r.user.id.to_string() == form.user.trim()) else {
+        let errors = ValidationErrors::one("user", "Choose the person to give a code to");
+        let page = users_page(&state, &who, UserForm::default(), errors, None).await?;
+        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
+    };
+    let code = state.app.issue_enrolment_code(principal, record.user.id).await.map_err(|e| PageError::App(e, rid))?;
+    let mut page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), None).await?;
+    page.issued = Some(IssuedLink { name: record.user.name.clone(), url: code, code: true });
+    Ok(render(StatusCode::OK, &page))
 }
 
 /// The add-bank-holiday form.

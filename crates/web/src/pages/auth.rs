@@ -162,6 +162,9 @@ fn step_chrome(who: &HalfSignedIn) -> Chrome {
 pub struct CodeForm {
     #[serde(default)]
     code: String,
+    /// On the authenticator set-up form: the code an administrator issued.
+    #[serde(default)]
+    enrolment_code: String,
     #[serde(default)]
     csrf_token: String,
 }
@@ -296,7 +299,7 @@ pub async fn confirm_authenticator(
         ip: who.ctx.ip.as_deref(),
         request_id: &who.ctx.request_id,
     };
-    match state.app.confirm_totp_enrolment(&req, &form.code).await {
+    match state.app.confirm_totp_enrolment(&req, &form.code, &form.enrolment_code).await {
         Ok(token) => Ok(signed_in(secure, jar, token)),
         Err(AppError::Invalid(errors)) => {
             authenticator_form(&state, &who, errors, StatusCode::UNPROCESSABLE_ENTITY).await
