@@ -8,6 +8,7 @@ pub mod audit;
 pub mod calendar;
 pub mod child;
 pub mod custody;
+pub mod discharge;
 pub mod dto;
 pub mod fhir;
 pub mod health;
