@@ -19,6 +19,7 @@ pub mod nhs;
 pub mod org;
 pub mod plan;
 pub mod policy;
+pub mod post_release;
 pub mod readiness;
 pub mod sentence;
 pub mod team;
