@@ -80,6 +80,16 @@ pub fn follow_up_ends_on(released_on: Date, months: i32) -> Option<Date> {
     released_on.checked_add(months.months()).ok()
 }
 
+/// The end of supervision after a detention and training order: the SLED, except that a child
+/// aged 18 or over at the half-way point of an order under 24 months is supervised for 12 months
+/// from that point (Sentencing Act 2020 s.247 — check the text before relying on this for an
+/// unusual order). `None` only when the date would be out of range.
+#[must_use]
+pub fn dto_supervision_ends_on(born_on: Date, term_months: u8, half_way_on: Date, sled: Date) -> Option<Date> {
+    let eighteenth = born_on.checked_add(18.years()).ok()?;
+    if term_months < 24 && half_way_on >= eighteenth { half_way_on.checked_add(12.months()).ok() } else { Some(sled) }
+}
+
 /// The day a child turns 18 and the day, three months before, on which the team is alerted
 /// to plan the move to adult services.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +131,15 @@ mod tests {
     #[test]
     fn follow_up_is_twelve_months_by_default() {
         assert_eq!(follow_up_ends_on(date(2026, 3, 15), DEFAULT_FOLLOW_UP_MONTHS), Some(date(2027, 3, 15)));
+    }
+
+    #[test]
+    fn an_adult_at_half_way_is_supervised_for_twelve_months() {
+        let half_way = date(2026, 6, 1);
+        let sled = date(2026, 12, 1);
+        assert_eq!(dto_supervision_ends_on(date(2008, 5, 1), 12, half_way, sled), Some(date(2027, 6, 1)));
+        assert_eq!(dto_supervision_ends_on(date(2009, 5, 1), 12, half_way, sled), Some(sled));
+        assert_eq!(dto_supervision_ends_on(date(2008, 5, 1), 24, half_way, sled), Some(sled));
     }
 
     #[test]
