@@ -18,7 +18,7 @@ pub mod mail;
 pub mod plan;
 pub mod readiness;
 pub mod secrets;
-pub mod storage;
+pub use resettle_storage as storage;
 pub mod throttle;
 pub mod totp;
 

@@ -5,7 +5,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use resettle_app::storage::{StorageError, StorageResult};
+use resettle_storage::{StorageError, StorageResult};
 use sqlx::PgPool;
 use sqlx::migrate::Migrator;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

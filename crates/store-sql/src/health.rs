@@ -1,11 +1,11 @@
 //! Health's SQL: rows and the [`health_storage!`](crate::health_storage) implementation of
 //! `HealthStorage`.
 
-use resettle_app::storage::{HandoverRow, Notification, StorageError, StorageResult};
 use resettle_domain::health::{
     Assessment, Consent, Handover, HealthRecord, IdentifiedNeed, Measure, Recipient, SectionFindings, ShareLogEntry,
 };
 use resettle_domain::ids::*;
+use resettle_storage::{HandoverRow, Notification, StorageError, StorageResult};
 use uuid::Uuid;
 
 use crate::rows::DbTimestamp;

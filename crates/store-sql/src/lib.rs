@@ -14,7 +14,7 @@ pub mod rows;
 pub use async_trait;
 pub use sqlx;
 
-use resettle_app::storage::{StorageError, StorageResult};
+use resettle_storage::{StorageError, StorageResult};
 
 /// A migrator over embedded `(version, description, sql)` files, as both storage crates use.
 pub fn migrator(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
@@ -67,7 +67,7 @@ pub fn unique_error(field: &'static str, message: &'static str) -> impl Fn(sqlx:
 /// (SQLite allows 32,766 since 3.32; PostgreSQL 65,535).
 pub const MAX_BINDS: usize = 30_000;
 
-/// Implements `resettle_app::storage::Storage` for `$store`, a struct with a field
+/// Implements `resettle_storage::Storage` for `$store`, a struct with a field
 /// `pool: sqlx::Pool<$db>`.
 #[macro_export]
 macro_rules! impl_storage {
@@ -76,7 +76,7 @@ macro_rules! impl_storage {
             use $crate::rows::*;
             use $crate::sqlx::{self, QueryBuilder};
             use $crate::{commit_change, count_change, db_error, unique_error, MAX_BINDS};
-            use resettle_app::storage::*;
+            use resettle_storage::*;
             use resettle_domain::child::{Carer, Child};
             use resettle_domain::custody::{CustodyEpisode, Placement};
             use resettle_domain::ids::SentenceId;

@@ -1,10 +1,10 @@
 //! The email outbox's SQL: the [`outbox_storage!`](crate::outbox_storage) implementation of
 //! `OutboxStorage`.
 
-use resettle_app::storage::{QueuedEmail, StorageError, StorageResult};
 use resettle_domain::ids::MessageId;
 use resettle_domain::mail::OutgoingEmail;
 use resettle_domain::org::Email;
+use resettle_storage::{QueuedEmail, StorageError, StorageResult};
 use uuid::Uuid;
 
 /// `outbox`, the columns a sender needs.

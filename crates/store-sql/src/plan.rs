@@ -1,11 +1,11 @@
 //! The plan's SQL: rows, the statements written with a sentence or remand, and the
 //! [`plan_storage!`](crate::plan_storage) implementation of `PlanStorage`.
 
-use resettle_app::storage::{ActionRow, MeetingRow, StorageError, StorageResult};
 use resettle_domain::action_item::ActionItem;
 use resettle_domain::ids::*;
 use resettle_domain::meeting::{Attendance, Meeting};
 use resettle_domain::plan::{Need, NeedUpdate, Plan};
+use resettle_storage::{ActionRow, MeetingRow, StorageError, StorageResult};
 use uuid::Uuid;
 
 use crate::rows::DbTimestamp;
@@ -280,7 +280,7 @@ impl OverdueActionRow {
     }
 }
 
-/// Implements `resettle_app::storage::PlanStorage` for `$store` (a struct with a field
+/// Implements `resettle_storage::PlanStorage` for `$store` (a struct with a field
 /// `pool: sqlx::Pool<$db>`), with the plan statements that other writes share (opening a
 /// plan, syncing meetings, the synthetic loader's multi-row inserts). Expanded inside
 /// [`impl_storage!`](crate::impl_storage)'s scope, whose helpers (`push_scope`,

@@ -1,9 +1,9 @@
 //! Release readiness SQL: rows, and the [`readiness_storage!`](crate::readiness_storage)
 //! implementation of `ReadinessStorage`.
 
-use resettle_app::storage::{OpenNeedCount, OpenNeedOwner, ReadinessRow, StorageError, StorageResult};
 use resettle_domain::ids::*;
 use resettle_domain::readiness::ReleaseArrangements;
+use resettle_storage::{OpenNeedCount, OpenNeedOwner, ReadinessRow, StorageError, StorageResult};
 use uuid::Uuid;
 
 fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {

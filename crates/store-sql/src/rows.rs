@@ -4,11 +4,6 @@
 use std::str::FromStr;
 
 use jiff_sqlx::ToSqlx;
-use resettle_app::storage::SentenceView;
-use resettle_app::storage::{
-    ApiTokenRecord, BreakGlassGrant, BreakGlassLine, CaseloadRow, CurrentCustody, EpisodeView, PendingStep,
-    PlacementView, SessionRecord, StorageError, StorageResult, TeamMemberView, TotpCredential, UserRecord,
-};
 use resettle_domain::child::{Carer, Child, ChildDetails, PncId};
 use resettle_domain::custody::{CustodyEpisode, Placement};
 use resettle_domain::ids::*;
@@ -17,6 +12,11 @@ use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
 use resettle_domain::sentence::{KeyDates, KeyDatesRevision, Remand, Sentence, StoredDeadline};
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
+use resettle_storage::SentenceView;
+use resettle_storage::{
+    ApiTokenRecord, BreakGlassGrant, BreakGlassLine, CaseloadRow, CurrentCustody, EpisodeView, PendingStep,
+    PlacementView, SessionRecord, StorageError, StorageResult, TeamMemberView, TotpCredential, UserRecord,
+};
 use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef, Postgres};
 use sqlx::sqlite::{Sqlite, SqliteArgumentValue, SqliteTypeInfo, SqliteValueRef};
 use sqlx::{Decode, Encode, Type};

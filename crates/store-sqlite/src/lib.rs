@@ -7,7 +7,7 @@
 use std::str::FromStr;
 use std::time::Duration;
 
-use resettle_app::storage::{StorageError, StorageResult};
+use resettle_storage::{StorageError, StorageResult};
 use sqlx::SqlitePool;
 use sqlx::migrate::Migrator;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
