@@ -6,12 +6,12 @@ use std::sync::OnceLock;
 
 use jiff::civil::Date;
 use rand::Rng;
-use resettle_app::storage::SyntheticBatch;
 use resettle_domain::calendar::Calendar;
 use resettle_domain::health::*;
 use resettle_domain::ids::*;
 use resettle_domain::org::Role;
 use resettle_domain::plan::Pathway;
+use resettle_storage::SyntheticBatch;
 
 use crate::{SynthRng, at, days_before, uuid};
 

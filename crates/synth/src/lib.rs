@@ -23,7 +23,6 @@ use jiff::civil::Date;
 use jiff::{Span, Timestamp, ToSpan};
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
-use resettle_app::storage::{SyntheticBatch, UserRecord};
 use resettle_domain::calendar::{Calendar, long_date};
 use resettle_domain::child::{Carer, Child, ChildDetails, Gender, LegalStatus, PncId};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
@@ -37,6 +36,7 @@ use resettle_domain::sentence::{
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
 use resettle_domain::timescales::{Timescales, custody_deadlines};
+use resettle_storage::{SyntheticBatch, UserRecord};
 use uuid::Uuid;
 
 /// The password of every synthetic user. Demo only: the data is synthetic.

@@ -11,7 +11,6 @@
 use jiff::civil::Date;
 use jiff::{Timestamp, ToSpan};
 use rand::Rng;
-use resettle_app::storage::SyntheticBatch;
 use resettle_domain::action_item::{ActionItem, ActionStatus};
 use resettle_domain::child::LegalStatus;
 use resettle_domain::custody::CustodyEpisode;
@@ -23,6 +22,7 @@ use resettle_domain::plan::{Need, NeedStatus, NeedUpdate, Pathway, Plan, catalog
 use resettle_domain::team::TeamMember;
 use resettle_domain::timeline::TimelineEntry;
 use resettle_domain::timescales::custody_deadlines;
+use resettle_storage::SyntheticBatch;
 
 use crate::{CustodyPlan, Generator, Service, SynthRng, at, days_before, pick, uuid};
 

@@ -5,8 +5,8 @@
 use jiff::ToSpan;
 use jiff::civil::Date;
 use rand::Rng;
-use resettle_app::storage::{StoredArrangements, SyntheticBatch};
 use resettle_domain::readiness::ReleaseArrangements;
+use resettle_storage::{StoredArrangements, SyntheticBatch};
 
 use crate::plan::PlanFor;
 use crate::{Generator, SynthRng, at, pick};
