@@ -307,6 +307,9 @@ mod tests {
             "GET /",
             "GET /sign-in",
             "POST /sign-in",
+            // A one-time link to set a password: its secret is the credential.
+            "GET /set-password/{token}",
+            "POST /set-password/{token}",
             "GET /healthz",
             "GET /api/openapi.json",
             "GET /static/{*path}",
