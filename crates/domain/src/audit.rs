@@ -53,6 +53,20 @@ pub struct AuditEntry {
     pub hash: String,
     /// Whether `hash` is keyed (an HMAC under the [`AuditKey`]).
     pub keyed: bool,
+    /// For a keyed entry: SHA-256 of `purpose`, which the hash covers instead of the text, so
+    /// that the text — free words such as a break-glass reason — can be stored apart and erased
+    /// under a retention rule while the chain still verifies.
+    pub purpose_digest: String,
+    /// For a keyed entry: SHA-256 of the client address (empty text when there is none).
+    pub ip_digest: String,
+    /// The purpose and address of this keyed entry were erased (a retention rule): only their
+    /// digests remain, and `purpose` and `ip` are empty.
+    pub details_erased: bool,
+}
+
+/// SHA-256 of `text`, hexadecimal: how a keyed entry covers its free text.
+pub fn text_digest(text: &str) -> String {
+    hex::encode(Sha256::digest(text.as_bytes()))
 }
 
 /// The secret that keys the audit chain: 32 random bytes, kept outside the database (a file
@@ -139,6 +153,9 @@ impl AuditEvent {
             prev_hash: prev_hash.to_string(),
             hash: String::new(),
             keyed: key.is_some(),
+            purpose_digest: if key.is_some() { text_digest(&self.purpose) } else { String::new() },
+            ip_digest: if key.is_some() { text_digest(self.ip.as_deref().unwrap_or_default()) } else { String::new() },
+            details_erased: false,
         };
         e.hash = entry_hash(&e, key);
         e
@@ -158,9 +175,9 @@ pub fn entry_hash(e: &AuditEntry, key: Option<&AuditKey>) -> String {
         e.action.clone(),
         e.resource.clone(),
         opt(e.child_id.map(|c| c.to_string())),
-        e.purpose.clone(),
+        if e.keyed { e.purpose_digest.clone() } else { e.purpose.clone() },
         e.request_id.clone(),
-        opt(e.ip.clone()),
+        if e.keyed { e.ip_digest.clone() } else { opt(e.ip.clone()) },
         e.prev_hash.clone(),
     ];
     let input = fields.join("\u{1f}");
@@ -289,6 +306,14 @@ impl ChainVerifier {
         }
         // Once the chain is keyed, an unkeyed entry after a keyed one was rewritten.
         if (self.prev_keyed && !e.keyed) || entry_hash(&e, self.key.as_ref()) != e.hash {
+            return Err(ChainBreak::Changed { seq: e.seq });
+        }
+        // The free text stored apart must still be what the chain covers (unless erased).
+        if e.keyed
+            && !e.details_erased
+            && (text_digest(&e.purpose) != e.purpose_digest
+                || text_digest(e.ip.as_deref().unwrap_or_default()) != e.ip_digest)
+        {
             return Err(ChainBreak::Changed { seq: e.seq });
         }
         while let Some(c) = self.checkpoints.last().filter(|c| c.seq <= e.seq) {
@@ -487,5 +512,18 @@ mod tests {
         assert_eq!(k.to_hex(), "ab".repeat(32));
         assert!(AuditKey::from_hex("abcd").is_err());
         assert_eq!(format!("{k:?}"), "AuditKey(…)");
+    }
+
+    #[test]
+    fn free_text_stored_apart_can_be_erased_but_not_changed() {
+        let mut c = chain(3);
+        // Changing the reason stored apart is caught by its digest.
+        c[1].purpose = "curiosity".into();
+        assert_eq!(verify(&c, 3, &c[2].hash), Err(ChainBreak::Changed { seq: 2 }));
+        // Erasing it (a retention rule) leaves the chain verifiable.
+        c[1].purpose = String::new();
+        c[1].ip = None;
+        c[1].details_erased = true;
+        assert_eq!(verify(&c, 3, &c[2].hash), Ok(3));
     }
 }

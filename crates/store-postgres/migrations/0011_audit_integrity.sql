@@ -5,6 +5,16 @@
 -- resettle_domain::audit).
 
 ALTER TABLE audit_log ADD COLUMN keyed BOOLEAN NOT NULL DEFAULT FALSE;
+-- A keyed entry's hash covers the SHA-256 of its purpose and client address; the text itself is
+-- kept apart in audit_details, where a retention rule can erase it without breaking the chain.
+ALTER TABLE audit_log ADD COLUMN purpose_digest TEXT NOT NULL DEFAULT '';
+ALTER TABLE audit_log ADD COLUMN ip_digest TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE audit_details (
+    seq      BIGINT PRIMARY KEY,
+    purpose  TEXT NOT NULL,
+    ip       TEXT
+);
 
 CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN

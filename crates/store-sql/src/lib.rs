@@ -352,12 +352,14 @@ macro_rules! impl_storage {
                     .execute(&mut *conn)
                     .await
                     .map_err(db_error)?;
-                for chunk in entries.chunks(MAX_BINDS / 13) {
+                for chunk in entries.chunks(MAX_BINDS / 15) {
                     let mut qb = Qb::new(
                         "INSERT INTO audit_log (seq, at, user_id, membership_id, action, resource, child_id, purpose, \
-                         request_id, ip, prev_hash, hash, keyed) ",
+                         request_id, ip, prev_hash, hash, keyed, purpose_digest, ip_digest) ",
                     );
                     qb.push_values(chunk, |mut b, e| {
+                        // A keyed entry's free text is kept apart (see audit_details).
+                        let (purpose, ip) = if e.keyed { ("", None) } else { (e.purpose.as_str(), e.ip.as_deref()) };
                         b.push_bind(e.seq)
                             .push_bind(ts(e.at))
                             .push_bind(e.user_id.map(|u| u.0))
@@ -365,14 +367,24 @@ macro_rules! impl_storage {
                             .push_bind(&e.action)
                             .push_bind(&e.resource)
                             .push_bind(e.child_id.map(|c| c.0))
-                            .push_bind(&e.purpose)
+                            .push_bind(purpose)
                             .push_bind(&e.request_id)
-                            .push_bind(&e.ip)
+                            .push_bind(ip)
                             .push_bind(&e.prev_hash)
                             .push_bind(&e.hash)
-                            .push_bind(e.keyed);
+                            .push_bind(e.keyed)
+                            .push_bind(&e.purpose_digest)
+                            .push_bind(&e.ip_digest);
                     });
                     qb.build().execute(&mut *conn).await.map_err(db_error)?;
+                    let apart: Vec<_> = chunk.iter().filter(|e| e.keyed).collect();
+                    if !apart.is_empty() {
+                        let mut qb = Qb::new("INSERT INTO audit_details (seq, purpose, ip) ");
+                        qb.push_values(apart, |mut b, e| {
+                            b.push_bind(e.seq).push_bind(&e.purpose).push_bind(&e.ip);
+                        });
+                        qb.build().execute(&mut *conn).await.map_err(db_error)?;
+                    }
                 }
                 Ok(())
             }
@@ -1283,8 +1295,12 @@ macro_rules! impl_storage {
 
                 async fn audit_entries(&self, after_seq: i64, limit: u32) -> StorageResult<Vec<AuditEntry>> {
                     let rows = sqlx::query_as::<_, AuditRow>(
-                        "SELECT seq, at, user_id, membership_id, action, resource, child_id, purpose, request_id, ip, \
-                         prev_hash, hash, keyed FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+                        "SELECT l.seq, l.at, l.user_id, l.membership_id, l.action, l.resource, l.child_id, \
+                         COALESCE(d.purpose, l.purpose) AS purpose, l.request_id, COALESCE(d.ip, l.ip) AS ip, \
+                         l.prev_hash, l.hash, l.keyed, l.purpose_digest, l.ip_digest, \
+                         (l.keyed AND d.seq IS NULL) AS details_erased \
+                         FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq \
+                         WHERE l.seq > $1 ORDER BY l.seq LIMIT $2",
                     )
                     .bind(after_seq)
                     .bind(i64::from(limit))
@@ -1296,8 +1312,12 @@ macro_rules! impl_storage {
 
                 async fn child_audit(&self, child: ChildId, limit: u32) -> StorageResult<Vec<AuditEntry>> {
                     let rows = sqlx::query_as::<_, AuditRow>(
-                        "SELECT seq, at, user_id, membership_id, action, resource, child_id, purpose, request_id, ip, \
-                         prev_hash, hash, keyed FROM audit_log WHERE child_id = $1 ORDER BY seq DESC LIMIT $2",
+                        "SELECT l.seq, l.at, l.user_id, l.membership_id, l.action, l.resource, l.child_id, \
+                         COALESCE(d.purpose, l.purpose) AS purpose, l.request_id, COALESCE(d.ip, l.ip) AS ip, \
+                         l.prev_hash, l.hash, l.keyed, l.purpose_digest, l.ip_digest, \
+                         (l.keyed AND d.seq IS NULL) AS details_erased \
+                         FROM audit_log l LEFT JOIN audit_details d ON d.seq = l.seq \
+                         WHERE l.child_id = $1 ORDER BY l.seq DESC LIMIT $2",
                     )
                     .bind(child.0)
                     .bind(i64::from(limit))

@@ -709,6 +709,9 @@ pub struct AuditRow {
     prev_hash: String,
     hash: String,
     keyed: bool,
+    purpose_digest: String,
+    ip_digest: String,
+    details_erased: bool,
 }
 
 impl AuditRow {
@@ -728,6 +731,9 @@ impl AuditRow {
             prev_hash: self.prev_hash,
             hash: self.hash,
             keyed: self.keyed,
+            purpose_digest: self.purpose_digest,
+            ip_digest: self.ip_digest,
+            details_erased: self.details_erased,
         }
     }
 }

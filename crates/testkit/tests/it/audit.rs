@@ -10,6 +10,7 @@ use crate::support::{Yjs, on_every_backend};
 on_every_backend!(
     reads_writes_and_sign_ins_are_audited_and_the_chain_verifies,
     an_edited_audit_row_is_detected_and_named,
+    free_text_kept_apart_can_be_erased_but_not_changed,
     a_deleted_audit_row_is_detected_and_named,
     removing_the_newest_audit_rows_is_detected,
     the_database_refuses_to_change_or_remove_audit_entries,
@@ -97,8 +98,21 @@ async fn reads_writes_and_sign_ins_are_audited_and_the_chain_verifies(b: Backend
 async fn an_edited_audit_row_is_detected_and_named(b: Backend) -> anyhow::Result<()> {
     let w = with_history(b).await?;
     assert!(matches!(w.t.app.verify_audit().await?, Ok(n) if n >= 4));
-    tamper(&w.t.db, "UPDATE audit_log SET purpose = 'curiosity' WHERE seq = 2").await?;
+    tamper(&w.t.db, "UPDATE audit_log SET action = 'write' WHERE seq = 2").await?;
     assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Changed { seq: 2 }));
+    Ok(())
+}
+
+async fn free_text_kept_apart_can_be_erased_but_not_changed(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    // The purpose and address are kept apart from the chained row: changing them is caught…
+    run_sql(&w.t.db, "UPDATE audit_details SET purpose = 'curiosity' WHERE seq = 2").await?;
+    assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Changed { seq: 2 }));
+    // …erasing them (as a retention rule will) leaves the chain verifiable.
+    run_sql(&w.t.db, "DELETE FROM audit_details WHERE seq = 2").await?;
+    assert!(w.t.app.verify_audit().await?.is_ok());
+    let entry = w.t.app.store().audit_entries(1, 1).await?;
+    assert!(entry[0].details_erased && entry[0].purpose.is_empty(), "{entry:?}");
     Ok(())
 }
 
