@@ -214,7 +214,7 @@ impl App {
     pub async fn verify_audit(&self) -> AppResult<Result<i64, ChainBreak>> {
         let (head_seq, head_hash) = self.store.audit_head().await?;
         let key = self.store.audit_key();
-        let mut verifier = ChainVerifier::new(head_seq, &head_hash, key).with_checkpoints(self.checkpoints()?);
+        let mut verifier = ChainVerifier::new(head_seq, &head_hash, key).with_checkpoints(self.checkpoints().await?);
         let mut after = 0;
         loop {
             let batch = self.store.audit_entries(after, VERIFY_BATCH).await?;
@@ -230,19 +230,28 @@ impl App {
     }
 
     /// The checkpoints published so far (none without a checkpoint file or a key).
-    fn checkpoints(&self) -> AppResult<Vec<Checkpoint>> {
+    async fn checkpoints(&self) -> AppResult<Vec<Checkpoint>> {
         let (Some(path), Some(key)) = (&self.config.audit_checkpoints, self.store.audit_key()) else {
             return Ok(Vec::new());
         };
+        let chain = self.chain_id().await?;
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
             Err(e) => return Err(AppError::Internal(format!("cannot read {}: {e}", path.display()))),
         };
-        text.lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| Checkpoint::parse(l, key).map_err(AppError::Internal))
-            .collect()
+        let mut found = Vec::new();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            if let Some(c) = Checkpoint::parse(line, &chain, key).map_err(AppError::Internal)? {
+                found.push(c);
+            }
+        }
+        Ok(found)
+    }
+
+    /// The chain's name in checkpoints: the hash of its first entry (empty when there is none).
+    async fn chain_id(&self) -> AppResult<String> {
+        Ok(self.store.audit_entries(0, 1).await?.into_iter().next().map(|e| e.hash).unwrap_or_default())
     }
 
     /// Publishes a checkpoint of the chain's head — its sequence number and hash, signed with
@@ -257,7 +266,7 @@ impl App {
         if seq == 0 {
             return Ok(None);
         }
-        let c = Checkpoint::new(seq, &hash, key);
+        let c = Checkpoint::new(seq, &hash, &self.chain_id().await?, key);
         use std::io::Write;
         let mut file = std::fs::OpenOptions::new()
             .create(true)

@@ -191,40 +191,52 @@ pub fn entry_hash(e: &AuditEntry, key: Option<&AuditKey>) -> String {
 
 /// The head of the chain at a moment — its sequence number and hash — signed with the key and
 /// kept outside the database, so that removing the newest entries and resetting the head is
-/// detected: the entry at `seq` must still exist with that hash.
+/// detected: the entry at `seq` must still exist with that hash. `chain` names the chain it
+/// belongs to (the hash of its first entry), so that one checkpoint file can serve several
+/// databases (a demo beside a test, a restored copy) without mixing them up.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Checkpoint {
     /// The number of entries written then.
     pub seq: i64,
     /// The hash of entry `seq`.
     pub hash: String,
-    /// HMAC of the two under the audit key.
+    /// The hash of the chain's first entry.
+    pub chain: String,
+    /// HMAC of the three under the audit key.
     pub mac: String,
 }
 
 impl Checkpoint {
-    /// The checkpoint of a head `(seq, hash)`.
-    pub fn new(seq: i64, hash: &str, key: &AuditKey) -> Self {
-        Self { seq, hash: hash.to_string(), mac: key.mac(format!("checkpoint\u{1f}{seq}\u{1f}{hash}").as_bytes()) }
+    /// The checkpoint of a head `(seq, hash)` of the chain whose first entry has hash `chain`.
+    pub fn new(seq: i64, hash: &str, chain: &str, key: &AuditKey) -> Self {
+        let mac = key.mac(format!("checkpoint\u{1f}{seq}\u{1f}{hash}\u{1f}{chain}").as_bytes());
+        Self { seq, hash: hash.to_string(), chain: chain.to_string(), mac }
     }
 
-    /// One line of a checkpoint file: `seq hash mac`.
+    /// One line of a checkpoint file: `seq hash chain mac`.
     pub fn to_line(&self) -> String {
-        format!("{} {} {}", self.seq, self.hash, self.mac)
+        format!("{} {} {} {}", self.seq, self.hash, self.chain, self.mac)
     }
 
-    /// Reads a line written by [`Checkpoint::to_line`] and checks its signature.
-    pub fn parse(line: &str, key: &AuditKey) -> Result<Self, String> {
+    /// Reads a line written by [`Checkpoint::to_line`]: `None` when it belongs to another
+    /// chain; an error when it is not a checkpoint line or, for this chain, is not signed
+    /// with this key.
+    pub fn parse(line: &str, chain: &str, key: &AuditKey) -> Result<Option<Self>, String> {
         let mut parts = line.split_whitespace();
-        let (Some(seq), Some(hash), Some(mac), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+        let (Some(seq), Some(hash), Some(its_chain), Some(mac), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
             return Err(format!("not a checkpoint line: {line:?}"));
         };
         let seq: i64 = seq.parse().map_err(|_| format!("not a checkpoint line: {line:?}"))?;
-        let expected = Self::new(seq, hash, key);
+        if its_chain != chain {
+            return Ok(None);
+        }
+        let expected = Self::new(seq, hash, chain, key);
         if expected.mac != mac {
             return Err(format!("the checkpoint at entry {seq} is not signed with this audit key"));
         }
-        Ok(expected)
+        Ok(Some(expected))
     }
 }
 
@@ -487,10 +499,11 @@ mod tests {
     #[test]
     fn a_checkpoint_catches_the_newest_entries_removed_with_the_head_reset() {
         let c = chain(5);
-        let cp = Checkpoint::new(5, &c[4].hash, &key());
+        let cp = Checkpoint::new(5, &c[4].hash, &c[0].hash, &key());
         let line = cp.to_line();
-        assert_eq!(Checkpoint::parse(&line, &key()), Ok(cp.clone()));
-        assert!(Checkpoint::parse(&line, &AuditKey::from_bytes([9; 32])).is_err(), "signed with another key");
+        assert_eq!(Checkpoint::parse(&line, &c[0].hash, &key()), Ok(Some(cp.clone())));
+        assert!(Checkpoint::parse(&line, &c[0].hash, &AuditKey::from_bytes([9; 32])).is_err(), "another key");
+        assert_eq!(Checkpoint::parse(&line, "another chain", &key()), Ok(None), "another database's");
         // Entries 4 and 5 removed and the head set back to entry 3: the head alone is fooled.
         assert_eq!(verify(&c[..3], 3, &c[2].hash), Ok(3));
         let mut v = ChainVerifier::new(3, &c[2].hash, Some(&key())).with_checkpoints(vec![cp.clone()]);

@@ -17,6 +17,7 @@ on_every_backend!(
     removing_the_newest_entries_and_resetting_the_head_is_caught_by_a_checkpoint,
     an_entry_rewritten_without_the_audit_key_is_detected,
     refused_access_and_administrative_changes_are_audited,
+    one_checkpoint_file_serves_several_databases_without_mixing_them,
     case_managers_see_who_viewed_the_record_and_others_do_not,
     concurrent_reads_are_each_audited_once_in_one_unbroken_chain,
 );
@@ -278,5 +279,30 @@ async fn refused_access_and_administrative_changes_are_audited(b: Backend) -> an
     assert!(all.iter().any(|e| e.action == "admin" && e.resource == "organisation"), "{all:?}");
     assert!(all.iter().any(|e| e.action == "admin" && e.resource == "user"), "{all:?}");
     assert!(w.t.app.verify_audit().await?.is_ok());
+    Ok(())
+}
+
+async fn one_checkpoint_file_serves_several_databases_without_mixing_them(b: Backend) -> anyhow::Result<()> {
+    let (one, two) = (with_history(b).await?, with_history(b).await?);
+    let file = std::env::temp_dir().join(format!("resettle-shared-{}.checkpoints", uuid::Uuid::new_v4().simple()));
+    let config = || resettle_app::Config { audit_checkpoints: Some(file.clone()), ..Default::default() };
+    let (a, b2) = (
+        resettle_app::App::new(one.t.db.store.clone(), config()),
+        resettle_app::App::new(two.t.db.store.clone(), config()),
+    );
+    a.publish_audit_checkpoint().await?.expect("a checkpoint");
+    b2.publish_audit_checkpoint().await?.expect("a checkpoint");
+    assert_eq!(std::fs::read_to_string(&file)?.lines().count(), 2);
+    assert!(a.verify_audit().await?.is_ok());
+    assert!(b2.verify_audit().await?.is_ok());
+    // Each is still held to its own checkpoint.
+    let (head, _) = two.t.app.store().audit_head().await?;
+    let kept = &two.t.app.store().audit_entries(head - 2, 1).await?[0];
+    tamper(&two.t.db, &format!("DELETE FROM audit_log WHERE seq > {}", kept.seq)).await?;
+    run_sql(&two.t.db, &format!("UPDATE audit_head SET seq = {}, hash = '{}' WHERE id = 1", kept.seq, kept.hash))
+        .await?;
+    assert_eq!(b2.verify_audit().await?, Err(ChainBreak::Truncated { last: kept.seq, head }));
+    assert!(a.verify_audit().await?.is_ok());
+    let _ = std::fs::remove_file(&file);
     Ok(())
 }
