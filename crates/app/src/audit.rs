@@ -126,14 +126,26 @@ impl App {
         child: ChildId,
         purpose: &str,
     ) -> AppResult<()> {
-        let event = AuditEvent {
+        let event = self.service_event(ctx, resource, child, purpose);
+        self.audit_writer.append(&self.store, event).await?;
+        Ok(())
+    }
+
+    /// The audit entry of a change `ctx`'s actor makes to `resource` of `child`, for the
+    /// storage to write in the change's own transaction.
+    pub(crate) fn write_event(&self, ctx: &Ctx, resource: &'static str, child: ChildId) -> AuditEvent {
+        self.audit_event(ctx, "write", resource, Some(child))
+    }
+
+    /// The audit entry of a change the service makes itself in the course of `ctx`'s request
+    /// (see [`App::audit_by_service`]), for the storage to write in the change's transaction.
+    pub(crate) fn service_event(&self, ctx: &Ctx, resource: &'static str, child: ChildId, purpose: &str) -> AuditEvent {
+        AuditEvent {
             user_id: None,
             membership_id: None,
             purpose: format!("{SERVICE_PURPOSE_PREFIX}{purpose}"),
             ..self.audit_event(ctx, "write", resource, Some(child))
-        };
-        self.audit_writer.append(&self.store, event).await?;
-        Ok(())
+        }
     }
 
     /// Records an administrative change — an organisation, a user or a membership, a bank

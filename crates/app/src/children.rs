@@ -168,8 +168,8 @@ impl App {
             ended_on: None,
         }];
         let entry = self.entry_for(ctx, id, "child.created", format!("Record created; {} responsible", yjs.name), None);
-        self.store.insert_child(&child, &carers, &team, &entry).await?;
-        self.audit(ctx, "write", "child", Some(id)).await?;
+        let audit = [self.write_event(ctx, "child", id)];
+        self.store.insert_child(&child, &carers, &team, &entry, &audit).await?;
         tracing::info!(child_id = %id, request_id = %ctx.request_id, "child created");
         Ok(child)
     }
@@ -291,8 +291,7 @@ impl App {
         let updated = Child { details, version: current.version + 1, updated_at: self.now(), ..(*current).clone() };
         let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
         let entry = self.entry_for(ctx, id, "child.updated", format!("Changed {}", changed.join(", ")), reason);
-        self.store.update_child(&updated, expected_version, &entry).await?;
-        self.audit(ctx, "write", "child", Some(id)).await?;
+        self.store.update_child(&updated, expected_version, &entry, &[self.write_event(ctx, "child", id)]).await?;
         Ok(updated)
     }
 
@@ -373,8 +372,7 @@ impl App {
             format!("Added {} ({}, {who}) to the team: {}", org.name, member.role.label(), member.responsibility),
             None,
         );
-        self.store.insert_team_member(&member, &entry).await?;
-        self.audit(ctx, "write", "child.team", Some(child_id)).await?;
+        self.store.insert_team_member(&member, &entry, &[self.write_event(ctx, "child.team", child_id)]).await?;
         Ok(member)
     }
 
@@ -389,8 +387,7 @@ impl App {
             format!("Added a parent or carer ({})", carer.relationship),
             None,
         );
-        self.store.insert_carer(&carer, &entry).await?;
-        self.audit(ctx, "write", "child.carers", Some(child_id)).await?;
+        self.store.insert_carer(&carer, &entry, &[self.write_event(ctx, "child.carers", child_id)]).await?;
         Ok(carer)
     }
 }

@@ -28,6 +28,8 @@ use crate::storage::{
 };
 use crate::{App, AppError, AppResult, Ctx, Principal};
 
+/// Why the service adds the establishment to the team when custody begins (its audit purpose).
+const ESTABLISHMENT_JOINED: &str = "the establishment joined the team as custody began";
 /// A sentence just recorded or recalculated.
 #[derive(Clone, Debug, Serialize)]
 pub struct SentenceRecorded {
@@ -245,7 +247,10 @@ impl App {
             EpisodeChange::Continue { .. } => None,
         };
         let custody_begins = matches!(change, EpisodeChange::Open { .. });
-        let joined = team_added.is_some();
+        let mut audit = vec![self.write_event(ctx, "sentence", child_id)];
+        if team_added.is_some() {
+            audit.push(self.service_event(ctx, "child.team", child_id, ESTABLISHMENT_JOINED));
+        }
         self.store
             .insert_sentence(&NewSentence {
                 sentence: sentence.clone(),
@@ -255,15 +260,11 @@ impl App {
                 team_added,
                 plan,
                 entry,
+                audit,
             })
             .await?;
         if custody_begins {
             self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
-        }
-        self.audit(ctx, "write", "sentence", Some(child_id)).await?;
-        if joined {
-            self.audit_by_service(ctx, "child.team", child_id, "the establishment joined the team as custody began")
-                .await?;
         }
         tracing::info!(child_id = %child_id, sentence_id = %sentence.id, "sentence recorded");
         Ok(SentenceRecorded { sentence, key_dates: checked.dates, deadlines })
@@ -334,7 +335,10 @@ impl App {
             ));
         }
         let team_added = self.establishment_joins(child_id, est.id, checked.started_on).await?;
-        let joined = team_added.is_some();
+        let mut audit = vec![self.write_event(ctx, "remand", child_id)];
+        if team_added.is_some() {
+            audit.push(self.service_event(ctx, "child.team", child_id, ESTABLISHMENT_JOINED));
+        }
         self.store
             .insert_remand(&NewRemand {
                 remand: remand.clone(),
@@ -345,14 +349,10 @@ impl App {
                 child: became_looked_after,
                 plan,
                 entries,
+                audit,
             })
             .await?;
         self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
-        self.audit(ctx, "write", "remand", Some(child_id)).await?;
-        if joined {
-            self.audit_by_service(ctx, "child.team", child_id, "the establishment joined the team as custody began")
-                .await?;
-        }
         Ok(RemandRecorded { remand, deadlines })
     }
 
@@ -486,8 +486,10 @@ impl App {
                 Some(checked.dates.mtd),
             )
             .await?;
-        self.store.recalculate_sentence(&updated, current.version, &revision, &deadlines, &plan, &entry).await?;
-        self.audit(ctx, "write", "sentence", Some(current.child_id)).await?;
+        let audit = [self.write_event(ctx, "sentence", current.child_id)];
+        self.store
+            .recalculate_sentence(&updated, current.version, &revision, &deadlines, &plan, &entry, &audit)
+            .await?;
         Ok(SentenceRecorded { sentence: updated, key_dates: checked.dates, deadlines })
     }
 }
@@ -630,13 +632,19 @@ impl App {
                 team_ended,
                 team_added,
                 entry,
+                audit: vec![
+                    self.write_event(ctx, "custody", child_id),
+                    self.service_event(
+                        ctx,
+                        "child.team",
+                        child_id,
+                        "the receiving establishment joined the team on transfer",
+                    ),
+                ],
             })
             .await?;
         self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::TRANSFER).await?;
         self.hand_over_on_release(ctx, child_id, crate::health::item::TRANSFER).await?;
-        self.audit(ctx, "write", "custody", Some(child_id)).await?;
-        self.audit_by_service(ctx, "child.team", child_id, "the receiving establishment joined the team on transfer")
-            .await?;
         Ok(placement)
     }
 
@@ -667,9 +675,11 @@ impl App {
             meetings: meetings_on_release(&existing, episode.episode.id, day, post_release_due),
         };
         let entry = self.entry_for(ctx, child_id, "custody.ended", format!("Released on {}", long_date(day)), None);
-        self.store.release(&Release { episode_id: episode.episode.id, date: day, team_ended, plan, entry }).await?;
+        let audit = vec![self.write_event(ctx, "custody", child_id)];
+        self.store
+            .release(&Release { episode_id: episode.episode.id, date: day, team_ended, plan, entry, audit })
+            .await?;
         self.hand_over_on_release(ctx, child_id, crate::health::item::RELEASE).await?;
-        self.audit(ctx, "write", "custody", Some(child_id)).await?;
         Ok(CustodyEpisode { ended_on: Some(day), ..episode.episode })
     }
 }

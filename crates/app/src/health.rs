@@ -276,8 +276,8 @@ impl App {
             None,
         ));
         write.record = Some(record.clone());
+        write.audit.push(self.write_event(ctx, "health.record", child_id));
         self.store.write_health(&write).await?;
-        self.audit(ctx, "write", "health.record", Some(child_id)).await?;
         Ok(RecordedHealth { record, handovers: write.handovers })
     }
 
@@ -348,7 +348,8 @@ impl App {
                 format!("{} need identified by the {}", n.pathway.label(), a.kind.label().to_lowercase()),
                 None,
             );
-            out.push(NeedWrite { need, update, team_added: None, entry });
+            // Audited with the assessment that identified it.
+            out.push(NeedWrite { need, update, team_added: None, entry, audit: Vec::new() });
         }
         Ok(out)
     }
@@ -421,11 +422,11 @@ impl App {
             None,
         ));
         write.assessment = Some((a.clone(), expected));
+        write.audit.push(self.write_event(ctx, "health.assessment", child.id));
         self.store.write_health(&write).await?;
         for n in &needs {
             self.store.insert_need(n).await?;
         }
-        self.audit(ctx, "write", "health.assessment", Some(child.id)).await?;
         Ok(())
     }
 
@@ -542,7 +543,9 @@ impl App {
                 format!("{} need closed at the custody assessment", need.pathway.label()),
                 None,
             );
-            self.store.update_need(&NeedWrite { need: next, update, team_added: None, entry }, need.version).await?;
+            // Audited with the assessment that closed it.
+            let write = NeedWrite { need: next, update, team_added: None, entry, audit: Vec::new() };
+            self.store.update_need(&write, need.version).await?;
         }
         Ok(())
     }
@@ -571,9 +574,13 @@ impl App {
         };
         let entry = self.entry_for(ctx, child_id, "health.measure", format!("{} recorded", m.kind.label()), None);
         self.store
-            .write_health(&HealthWrite { measure: Some(m.clone()), entries: vec![entry], ..Default::default() })
+            .write_health(&HealthWrite {
+                measure: Some(m.clone()),
+                entries: vec![entry],
+                audit: vec![self.write_event(ctx, "health.measure", child_id)],
+                ..Default::default()
+            })
             .await?;
-        self.audit(ctx, "write", "health.measure", Some(child_id)).await?;
         Ok(m)
     }
 
@@ -642,8 +649,8 @@ impl App {
             consent.lawful_basis.map(|b| b.label().to_string()),
         ));
         write.consent = Some(consent.clone());
+        write.audit.push(self.write_event(ctx, "health.consent", child_id));
         self.store.write_health(&write).await?;
-        self.audit(ctx, "write", "health.consent", Some(child_id)).await?;
         Ok(consent)
     }
 
@@ -771,12 +778,19 @@ impl App {
         );
         if !self
             .store
-            .acknowledge_handover(id, ctx.actor.user_id, &ctx.actor.name, now, note.as_deref(), &entry)
+            .acknowledge_handover(
+                id,
+                ctx.actor.user_id,
+                &ctx.actor.name,
+                now,
+                note.as_deref(),
+                &entry,
+                &[self.write_event(ctx, "handover", h.child_id)],
+            )
             .await?
         {
             return Err(AppError::Conflict { current_version: 2 });
         }
-        self.audit(ctx, "write", "handover", Some(h.child_id)).await?;
         Ok(Handover {
             acknowledged_at: Some(now),
             acknowledged_by_name: Some(ctx.actor.name.clone()),
@@ -919,6 +933,12 @@ impl App {
                 handovers: vec![h],
                 shares: vec![s],
                 entries: vec![entry],
+                audit: vec![self.service_event(
+                    ctx,
+                    "handover",
+                    child,
+                    "a health handover sent as the child was placed",
+                )],
                 ..Default::default()
             })
             .await?;
@@ -968,6 +988,7 @@ impl App {
                 handovers: vec![h],
                 shares: vec![s],
                 entries: vec![entry],
+                audit: vec![self.service_event(ctx, "handover", child_id, "a health handover sent as the child left")],
                 ..Default::default()
             })
             .await?;

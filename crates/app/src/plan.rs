@@ -22,6 +22,8 @@ use resettle_domain::team::TeamMember;
 use crate::storage::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, StorageError, TeamMemberView};
 use crate::{App, AppError, AppResult, Ctx};
 
+/// Why the service adds an organisation to the team when it is given a need (its audit purpose).
+const NEED_OWNER_JOINED: &str = "an organisation given a need joined the team";
 /// A need as the reader may see it.
 #[derive(Clone, Debug, Serialize)]
 pub struct NeedView {
@@ -311,8 +313,7 @@ impl App {
         next.updated_at = self.now();
         let entry =
             self.entry_for(ctx, child_id, "plan.updated", format!("Plan: recorded {}", changed.join(", ")), None);
-        self.store.update_plan(&next, plan.version, &entry).await?;
-        self.audit(ctx, "write", "plan", Some(child_id)).await?;
+        self.store.update_plan(&next, plan.version, &entry, &[self.write_event(ctx, "plan", child_id)]).await?;
         Ok(next)
     }
 
@@ -393,12 +394,13 @@ impl App {
             summary.push_str(" (who joined the team)");
         }
         let entry = self.entry_for(ctx, child_id, "plan.need_added", summary, None);
-        let joined = team_added.is_some();
-        self.store.insert_need(&NeedWrite { need: need.clone(), update: update.clone(), team_added, entry }).await?;
-        self.audit(ctx, "write", "plan.need", Some(child_id)).await?;
-        if joined {
-            self.audit_by_service(ctx, "child.team", child_id, "an organisation given a need joined the team").await?;
+        let mut audit = vec![self.write_event(ctx, "plan.need", child_id)];
+        if team_added.is_some() {
+            audit.push(self.service_event(ctx, "child.team", child_id, NEED_OWNER_JOINED));
         }
+        self.store
+            .insert_need(&NeedWrite { need: need.clone(), update: update.clone(), team_added, entry, audit })
+            .await?;
         let names = std::collections::HashMap::from([(owner.id, owner.name)]);
         Ok(self.need_view(need, &names, &[update], self.health_visible(ctx, child_id).await?))
     }
@@ -457,13 +459,13 @@ impl App {
             format!("{} need: {words}", next.pathway.label()),
             None,
         );
-        let joined = team_added.is_some();
-        self.store.update_need(&NeedWrite { need: next.clone(), update, team_added, entry }, need.version).await?;
-        self.audit(ctx, "write", "plan.need", Some(need.child_id)).await?;
-        if joined {
-            self.audit_by_service(ctx, "child.team", need.child_id, "an organisation given a need joined the team")
-                .await?;
+        let mut audit = vec![self.write_event(ctx, "plan.need", need.child_id)];
+        if team_added.is_some() {
+            audit.push(self.service_event(ctx, "child.team", need.child_id, NEED_OWNER_JOINED));
         }
+        self.store
+            .update_need(&NeedWrite { need: next.clone(), update, team_added, entry, audit }, need.version)
+            .await?;
         let updates = self.store.need_updates(need.child_id).await?;
         let names = self.org_names().await?;
         Ok(self.need_view(next, &names, &updates, health_visible))
@@ -544,8 +546,7 @@ impl App {
         let episode = self.store.custody(child_id).await?.into_iter().next().map(|e| e.episode.id);
         let meeting = input.validate(child_id, episode, scheduled, self.now())?;
         let entry = self.entry_for(ctx, child_id, "meeting.added", format!("{} added", meeting.title()), None);
-        self.store.insert_meeting(&meeting, &entry).await?;
-        self.audit(ctx, "write", "plan.meeting", Some(child_id)).await?;
+        self.store.insert_meeting(&meeting, &entry, &[self.write_event(ctx, "plan.meeting", child_id)]).await?;
         Ok(meeting)
     }
 
@@ -575,8 +576,8 @@ impl App {
             format!("{}: {} ({})", m.title(), change.changes.join(", "), change.meeting.status.label().to_lowercase()),
             None,
         );
-        self.store.update_meeting(&change.meeting, m.version, &entry).await?;
-        self.audit(ctx, "write", "plan.meeting", Some(m.child_id)).await?;
+        let audit = [self.write_event(ctx, "plan.meeting", m.child_id)];
+        self.store.update_meeting(&change.meeting, m.version, &entry, &audit).await?;
         Ok(change.meeting)
     }
 
@@ -635,12 +636,21 @@ impl App {
         );
         // Another action agreed at the same meeting may complete it first: the meeting is
         // then read again and this action still added (its author had no version to send).
+        let mut audit = vec![self.write_event(ctx, "plan.action", child_id)];
+        if team_added.is_some() {
+            audit.push(self.service_event(
+                ctx,
+                "child.team",
+                child_id,
+                "an organisation given an action joined the team",
+            ));
+        }
         let mut attempts = 0;
         loop {
             let completed = meeting.clone().and_then(|m| self.completed_by_an_action(m));
             let written = self
                 .store
-                .insert_action(&action, completed.as_ref().map(|(m, v)| (m, *v)), team_added.as_ref(), &entry)
+                .insert_action(&action, completed.as_ref().map(|(m, v)| (m, *v)), team_added.as_ref(), &entry, &audit)
                 .await;
             match (written, &completed, action.meeting_id) {
                 (Err(StorageError::VersionMismatch { .. }), Some(_), Some(mid)) if attempts < 3 => {
@@ -652,11 +662,6 @@ impl App {
                     break;
                 }
             }
-        }
-        self.audit(ctx, "write", "plan.action", Some(child_id)).await?;
-        if team_added.is_some() {
-            self.audit_by_service(ctx, "child.team", child_id, "an organisation given an action joined the team")
-                .await?;
         }
         Ok(action)
     }
@@ -736,8 +741,8 @@ impl App {
         }
         let entry =
             self.entry_for(ctx, a.child_id, "action.updated", format!("Action: {}", change.changes.join(", ")), None);
-        self.store.update_action(&change.action, a.version, &entry).await?;
-        self.audit(ctx, "write", "plan.action", Some(a.child_id)).await?;
+        let audit = [self.write_event(ctx, "plan.action", a.child_id)];
+        self.store.update_action(&change.action, a.version, &entry, &audit).await?;
         Ok(change.action)
     }
 

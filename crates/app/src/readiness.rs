@@ -461,9 +461,16 @@ impl App {
         let summary = format!("Release arrangements: recorded {}", changed.join(", ").to_lowercase());
         let entry = self.entry_for(ctx, child_id, "release_arrangements.updated", summary, None);
         self.store
-            .put_release_arrangements(child_id, row.episode_id, &next, row.arrangements.version, self.now(), &entry)
+            .put_release_arrangements(
+                child_id,
+                row.episode_id,
+                &next,
+                row.arrangements.version,
+                self.now(),
+                &entry,
+                &[self.write_event(ctx, "release_arrangements", child_id)],
+            )
             .await?;
-        self.audit(ctx, "write", "release_arrangements", Some(child_id)).await?;
         Ok(next)
     }
 

@@ -6,6 +6,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use serde::Serialize;
 
+use resettle_domain::audit::AuditEvent;
 use resettle_domain::health::{Assessment, Consent, Handover, HealthRecord, Measure, ShareLogEntry};
 use resettle_domain::ids::{AssessmentId, ChildId, HandoverId, NotificationId, OrgId, UserId};
 use resettle_domain::org::{Role, User};
@@ -31,6 +32,8 @@ pub struct HealthWrite {
     pub shares: Vec<ShareLogEntry>,
     /// Timeline entries.
     pub entries: Vec<TimelineEntry>,
+    /// The audit entries of the change, written in its transaction.
+    pub audit: Vec<AuditEvent>,
 }
 
 impl HealthWrite {
@@ -43,6 +46,7 @@ impl HealthWrite {
             && self.handovers.is_empty()
             && self.shares.is_empty()
             && self.entries.is_empty()
+            && self.audit.is_empty()
     }
 }
 
@@ -117,6 +121,7 @@ pub trait HealthStorage: Send + Sync {
     async fn handovers_sent_open(&self, user: UserId) -> StorageResult<Vec<HandoverRow>>;
     /// Acknowledges a handover with the timeline entry; `Ok(false)` (nothing written) when it
     /// was already acknowledged.
+    #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
     async fn acknowledge_handover(
         &self,
         id: HandoverId,
@@ -125,6 +130,7 @@ pub trait HealthStorage: Send + Sync {
         at: Timestamp,
         note: Option<&str>,
         entry: &TimelineEntry,
+        audit: &[AuditEvent],
     ) -> StorageResult<bool>;
     /// Unacknowledged handovers due before `today` with no escalation at `level` yet.
     async fn overdue_handovers(&self, today: Date, level: i32) -> StorageResult<Vec<HandoverRow>>;

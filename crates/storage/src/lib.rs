@@ -462,6 +462,8 @@ pub struct NewSentence {
     pub plan: PlanChanges,
     /// The timeline entry.
     pub entry: TimelineEntry,
+    /// The audit entries of the change, written in its transaction.
+    pub audit: Vec<AuditEvent>,
 }
 
 /// Everything written when a remand is recorded, in one transaction.
@@ -483,6 +485,8 @@ pub struct NewRemand {
     pub plan: PlanChanges,
     /// Timeline entries.
     pub entries: Vec<TimelineEntry>,
+    /// The audit entries of the change, written in its transaction.
+    pub audit: Vec<AuditEvent>,
 }
 
 /// A move between secure establishments, written in one transaction.
@@ -498,6 +502,8 @@ pub struct Transfer {
     pub team_added: Option<TeamMember>,
     /// The timeline entry.
     pub entry: TimelineEntry,
+    /// The audit entries of the change, written in its transaction.
+    pub audit: Vec<AuditEvent>,
 }
 
 /// A release from custody, written in one transaction.
@@ -513,6 +519,8 @@ pub struct Release {
     pub plan: PlanChanges,
     /// The timeline entry.
     pub entry: TimelineEntry,
+    /// The audit entries of the change, written in its transaction.
+    pub audit: Vec<AuditEvent>,
 }
 
 /// Everything the application needs from a database.
@@ -610,23 +618,35 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
         carers: &[Carer],
         team: &[TeamMember],
         entry: &TimelineEntry,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
     /// A child, only if within `scope`.
     async fn child(&self, id: ChildId, scope: &ChildScope) -> StorageResult<Option<Child>>;
     /// Replaces a child's details if the stored version is `expected_version` (the new
     /// record carries `expected_version + 1`), and adds the timeline entry; otherwise
     /// [`StorageError::VersionMismatch`] and nothing changes.
-    async fn update_child(&self, child: &Child, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()>;
+    async fn update_child(
+        &self,
+        child: &Child,
+        expected_version: i64,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
     /// The children within `scope`, filtered, ordered and paged in the query.
     async fn caseload(&self, scope: &ChildScope, query: &CaseloadQuery) -> StorageResult<Page<CaseloadRow>>;
     /// A child's parents and carers.
     async fn carers(&self, child: ChildId) -> StorageResult<Vec<Carer>>;
     /// Adds a carer and the timeline entry.
-    async fn insert_carer(&self, carer: &Carer, entry: &TimelineEntry) -> StorageResult<()>;
+    async fn insert_carer(&self, carer: &Carer, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()>;
     /// The team around a child, current members first.
     async fn team(&self, child: ChildId) -> StorageResult<Vec<TeamMemberView>>;
     /// Adds a team member and the timeline entry.
-    async fn insert_team_member(&self, member: &TeamMember, entry: &TimelineEntry) -> StorageResult<()>;
+    async fn insert_team_member(
+        &self,
+        member: &TeamMember,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
     /// A child's custody episodes, newest first.
     async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>>;
     /// Opens a custody episode with its first placement, and the timeline entry.
@@ -656,6 +676,7 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     /// Stores a recalculation: the sentence's new inputs (if `expected_version` is current),
     /// a new key-date revision, the episode's new deadlines, the meetings moved with them and
     /// the timeline entry.
+    #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
     async fn recalculate_sentence(
         &self,
         sentence: &Sentence,
@@ -664,6 +685,7 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
         deadlines: &[StoredDeadline],
         plan: &PlanChanges,
         entry: &TimelineEntry,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
     /// A child's remands, newest first.
     async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>>;

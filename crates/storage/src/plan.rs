@@ -6,6 +6,7 @@ use jiff::civil::Date;
 use serde::Serialize;
 
 use resettle_domain::action_item::ActionItem;
+use resettle_domain::audit::AuditEvent;
 use resettle_domain::ids::{ActionItemId, ChildId, MeetingId, NeedId, OrgId, UserId};
 use resettle_domain::meeting::{Meeting, MeetingSync};
 use resettle_domain::plan::{Need, NeedUpdate, Plan};
@@ -36,6 +37,8 @@ pub struct NeedWrite {
     pub team_added: Option<TeamMember>,
     /// The timeline entry.
     pub entry: TimelineEntry,
+    /// The audit entries of the change, written in its transaction.
+    pub audit: Vec<AuditEvent>,
 }
 
 /// Whose actions: a person's own, and those of their organisations with no named owner.
@@ -84,7 +87,13 @@ pub trait PlanStorage: Send + Sync {
     /// A child's plan.
     async fn plan(&self, child: ChildId) -> StorageResult<Option<Plan>>;
     /// Replaces the plan's words if `expected_version` is current, with the timeline entry.
-    async fn update_plan(&self, plan: &Plan, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()>;
+    async fn update_plan(
+        &self,
+        plan: &Plan,
+        expected_version: i64,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
 
     /// A child's needs, by pathway then creation.
     async fn needs(&self, child: ChildId) -> StorageResult<Vec<Need>>;
@@ -102,13 +111,15 @@ pub trait PlanStorage: Send + Sync {
     /// One meeting.
     async fn meeting(&self, id: MeetingId) -> StorageResult<Option<Meeting>>;
     /// Adds a meeting.
-    async fn insert_meeting(&self, meeting: &Meeting, entry: &TimelineEntry) -> StorageResult<()>;
+    async fn insert_meeting(&self, meeting: &Meeting, entry: &TimelineEntry, audit: &[AuditEvent])
+    -> StorageResult<()>;
     /// Changes a meeting if `expected_version` is current.
     async fn update_meeting(
         &self,
         meeting: &Meeting,
         expected_version: i64,
         entry: &TimelineEntry,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
     /// Meetings within `scope` that are late on `today`, or held but not fully recorded.
     async fn meetings_needing_attention(&self, scope: &ChildScope, today: Date) -> StorageResult<Vec<MeetingRow>>;
@@ -126,6 +137,7 @@ pub trait PlanStorage: Send + Sync {
         meeting: Option<(&Meeting, i64)>,
         team_added: Option<&TeamMember>,
         entry: &TimelineEntry,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
     /// Changes an action if `expected_version` is current.
     async fn update_action(
@@ -133,6 +145,7 @@ pub trait PlanStorage: Send + Sync {
         action: &ActionItem,
         expected_version: i64,
         entry: &TimelineEntry,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
     /// Open actions owned by `owner` (or, with `include_closed`, all of them), on children
     /// within `scope`, soonest due first.

@@ -6,6 +6,7 @@ use async_trait::async_trait;
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use resettle_domain::audit::AuditEvent;
 use resettle_domain::custody::EpisodeKind;
 use resettle_domain::ids::{ChildId, EpisodeId, OrgId};
 use resettle_domain::plan::Pathway;
@@ -113,6 +114,7 @@ pub trait ReadinessStorage: Send + Sync {
     /// Writes the release arrangements of `episode`: inserts them when `expected_version` is 0,
     /// otherwise updates them if still at `expected_version`; with the timeline entry, in one
     /// transaction.
+    #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
     async fn put_release_arrangements(
         &self,
         child: ChildId,
@@ -121,5 +123,6 @@ pub trait ReadinessStorage: Send + Sync {
         expected_version: i64,
         at: Timestamp,
         entry: &TimelineEntry,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
 }

@@ -609,7 +609,7 @@ macro_rules! health_storage {
                 for e in &w.entries {
                     insert_entry(&mut tx, e).await?;
                 }
-                commit_change(&self.changes, tx).await
+                commit_audited(&self.changes, tx, &w.audit, self.audit_key.as_ref()).await
             }
 
             async fn health_records(&self, child: ChildId) -> StorageResult<Vec<HealthRecord>> {
@@ -786,6 +786,7 @@ macro_rules! health_storage {
                     .collect()
             }
 
+            #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
             async fn acknowledge_handover(
                 &self,
                 id: HandoverId,
@@ -794,6 +795,7 @@ macro_rules! health_storage {
                 at: jiff::Timestamp,
                 note: Option<&str>,
                 entry: &TimelineEntry,
+                audit: &[AuditEvent],
             ) -> StorageResult<bool> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
                 let done = sqlx::query(
@@ -812,7 +814,7 @@ macro_rules! health_storage {
                     return Ok(false);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_change(&self.changes, tx).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await?;
                 Ok(true)
             }
 

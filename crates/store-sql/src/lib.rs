@@ -389,6 +389,18 @@ macro_rules! impl_storage {
                 Ok(())
             }
 
+            /// Appends a change's audit entries in its transaction, then commits both: a change
+            /// and the record that it was made are written together or not at all.
+            async fn commit_audited(
+                changes: &std::sync::atomic::AtomicU64,
+                mut tx: sqlx::Transaction<'_, $db>,
+                audit: &[AuditEvent],
+                key: Option<&resettle_domain::audit::AuditKey>,
+            ) -> StorageResult<()> {
+                append_audit_tx(&mut tx, audit, key).await?;
+                commit_change(changes, tx).await
+            }
+
             const GRANT_LINE_SELECT: &str = "SELECT g.id, g.user_id, g.child_id, g.reason, g.granted_at, g.expires_at, \
                 u.name AS user_name, u.email AS user_email, c.given_name, c.family_name, y.name AS yjs_name \
                 FROM break_glass_grants g JOIN users u ON u.id = g.user_id JOIN children c ON c.id = g.child_id \
@@ -841,6 +853,7 @@ macro_rules! impl_storage {
                     carers: &[Carer],
                     team: &[TeamMember],
                     entry: &TimelineEntry,
+                    audit: &[AuditEvent],
                 ) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let mut qb = Qb::new("");
@@ -857,7 +870,7 @@ macro_rules! impl_storage {
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn child(&self, id: ChildId, scope: &ChildScope) -> StorageResult<Option<Child>> {
@@ -868,11 +881,11 @@ macro_rules! impl_storage {
                     row.map(ChildRow::into_domain).transpose()
                 }
 
-                async fn update_child(&self, child: &Child, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()> {
+                async fn update_child(&self, child: &Child, expected_version: i64, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     update_child_tx(&mut tx, child, expected_version).await?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn caseload(&self, scope: &ChildScope, q: &CaseloadQuery) -> StorageResult<Page<CaseloadRow>> {
@@ -937,13 +950,13 @@ macro_rules! impl_storage {
                     Ok(rows.into_iter().map(CarerRow::into_domain).collect())
                 }
 
-                async fn insert_carer(&self, carer: &Carer, entry: &TimelineEntry) -> StorageResult<()> {
+                async fn insert_carer(&self, carer: &Carer, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let mut qb = Qb::new("");
                     push_carers_insert(&mut qb, std::slice::from_ref(carer));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn team(&self, child: ChildId) -> StorageResult<Vec<TeamMemberView>> {
@@ -962,13 +975,13 @@ macro_rules! impl_storage {
                     rows.into_iter().map(TeamDbRow::into_domain).collect()
                 }
 
-                async fn insert_team_member(&self, member: &TeamMember, entry: &TimelineEntry) -> StorageResult<()> {
+                async fn insert_team_member(&self, member: &TeamMember, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let mut qb = Qb::new("");
                     push_team_insert(&mut qb, std::slice::from_ref(member));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>> {
@@ -1051,7 +1064,7 @@ macro_rules! impl_storage {
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     insert_entry(&mut tx, &t.entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, &t.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn release(&self, r: &Release) -> StorageResult<()> {
@@ -1086,7 +1099,7 @@ macro_rules! impl_storage {
                         .map_err(db_error)?;
                     write_plan_changes(&mut tx, &r.plan).await?;
                     insert_entry(&mut tx, &r.entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, &r.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn insert_sentence(&self, new: &NewSentence) -> StorageResult<()> {
@@ -1128,7 +1141,7 @@ macro_rules! impl_storage {
                     }
                     write_plan_changes(&mut tx, &new.plan).await?;
                     insert_entry(&mut tx, &new.entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, &new.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn insert_remand(&self, new: &NewRemand) -> StorageResult<()> {
@@ -1162,7 +1175,7 @@ macro_rules! impl_storage {
                     for e in &new.entries {
                         insert_entry(&mut tx, e).await?;
                     }
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, &new.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn sentences(&self, child: ChildId) -> StorageResult<Vec<SentenceView>> {
@@ -1199,6 +1212,7 @@ macro_rules! impl_storage {
                     row.map(SentenceRow::into_domain).transpose()
                 }
 
+                #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
                 async fn recalculate_sentence(
                     &self,
                     s: &Sentence,
@@ -1207,6 +1221,7 @@ macro_rules! impl_storage {
                     deadlines: &[StoredDeadline],
                     plan: &PlanChanges,
                     entry: &TimelineEntry,
+                    audit: &[AuditEvent],
                 ) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let updated = sqlx::query(
@@ -1229,7 +1244,7 @@ macro_rules! impl_storage {
                     replace_deadlines(&mut tx, s.episode_id.0, deadlines).await?;
                     write_plan_changes(&mut tx, plan).await?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>> {

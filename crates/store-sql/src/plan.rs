@@ -555,7 +555,7 @@ macro_rules! plan_storage {
                     Ok(row.map(PlanRow::into_domain))
                 }
 
-                async fn update_plan(&self, p: &Plan, expected_version: i64, entry: &TimelineEntry) -> StorageResult<()> {
+                async fn update_plan(&self, p: &Plan, expected_version: i64, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let done = sqlx::query(
                         "UPDATE plans SET child_goals = $1, child_words = $2, carer_views = $3, shared_on = $4, version = $5, \
@@ -576,7 +576,7 @@ macro_rules! plan_storage {
                         return Err(version_error_by(&mut tx, "plans", "child_id", p.child_id.0).await);
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn needs(&self, child: ChildId) -> StorageResult<Vec<Need>> {
@@ -617,14 +617,14 @@ macro_rules! plan_storage {
                     push_needs_insert(&mut qb, std::slice::from_ref(&w.need));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     write_need_extras(&mut tx, w).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, &w.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn update_need(&self, w: &NeedWrite, expected_version: i64) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     update_need_tx(&mut tx, &w.need, expected_version).await?;
                     write_need_extras(&mut tx, w).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, &w.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn meetings(&self, child: ChildId) -> StorageResult<Vec<Meeting>> {
@@ -650,13 +650,13 @@ macro_rules! plan_storage {
                     row.map(MeetingDbRow::into_domain).transpose()
                 }
 
-                async fn insert_meeting(&self, m: &Meeting, entry: &TimelineEntry) -> StorageResult<()> {
+                async fn insert_meeting(&self, m: &Meeting, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let mut qb = Qb::new("");
                     push_meetings_insert(&mut qb, std::slice::from_ref(m));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn update_meeting(
@@ -664,11 +664,12 @@ macro_rules! plan_storage {
                     m: &Meeting,
                     expected_version: i64,
                     entry: &TimelineEntry,
+                    audit: &[AuditEvent],
                 ) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     update_meeting_tx(&mut tx, m, expected_version).await?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn meetings_needing_attention(
@@ -721,6 +722,7 @@ macro_rules! plan_storage {
                     meeting: Option<(&Meeting, i64)>,
                     team_added: Option<&TeamMember>,
                     entry: &TimelineEntry,
+                    audit: &[AuditEvent],
                 ) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let mut qb = Qb::new("");
@@ -733,7 +735,7 @@ macro_rules! plan_storage {
                         insert_team_member_tx(&mut tx, t).await?;
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn update_action(
@@ -741,6 +743,7 @@ macro_rules! plan_storage {
                     a: &ActionItem,
                     expected_version: i64,
                     entry: &TimelineEntry,
+                    audit: &[AuditEvent],
                 ) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let done = sqlx::query(
@@ -763,7 +766,7 @@ macro_rules! plan_storage {
                         return Err(version_error(&mut tx, "actions", a.id.0).await);
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn owned_actions(

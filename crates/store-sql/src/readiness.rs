@@ -277,6 +277,7 @@ macro_rules! readiness_storage {
                 rows.into_iter().map(NeedCountDbRow::into_domain).collect()
             }
 
+            #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
             async fn put_release_arrangements(
                 &self,
                 child: ChildId,
@@ -285,6 +286,7 @@ macro_rules! readiness_storage {
                 expected_version: i64,
                 at: jiff::Timestamp,
                 entry: &TimelineEntry,
+                audit: &[AuditEvent],
             ) -> StorageResult<()> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
                 let sql = if expected_version == 0 {
@@ -336,7 +338,7 @@ macro_rules! readiness_storage {
                     });
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_change(&self.changes, tx).await
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
             }
         }
     };

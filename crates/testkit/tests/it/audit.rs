@@ -20,6 +20,7 @@ on_every_backend!(
     one_checkpoint_file_serves_several_databases_without_mixing_them,
     case_managers_see_who_viewed_the_record_and_others_do_not,
     concurrent_reads_are_each_audited_once_in_one_unbroken_chain,
+    a_change_whose_audit_entry_cannot_be_written_is_not_made,
 );
 
 /// Runs `sql` on the test database directly, as someone with database access would.
@@ -304,5 +305,49 @@ async fn one_checkpoint_file_serves_several_databases_without_mixing_them(b: Bac
     assert_eq!(b2.verify_audit().await?, Err(ChainBreak::Truncated { last: kept.seq, head }));
     assert!(a.verify_audit().await?.is_ok());
     let _ = std::fs::remove_file(&file);
+    Ok(())
+}
+
+/// A change and its audit entry are one transaction: when the entry cannot be written, the
+/// change is not made either (and the person is told it failed).
+async fn a_change_whose_audit_entry_cannot_be_written_is_not_made(b: Backend) -> anyhow::Result<()> {
+    let w = with_history(b).await?;
+    let ctx = w.t.ctx(&w.cm).await?;
+    let id = w.t.app.caseload(&ctx, &Default::default()).await?.items[0].id;
+    let (head, _) = w.t.app.store().audit_head().await?;
+    // The database now refuses new audit entries about writes.
+    let refuse = match b {
+        Backend::Sqlite => {
+            "CREATE TRIGGER refuse_write_audit BEFORE INSERT ON audit_log WHEN NEW.action = 'write' \
+             BEGIN SELECT RAISE(ABORT, 'no audit today'); END;"
+        }
+        Backend::Postgres => {
+            "CREATE FUNCTION refuse_write_audit() RETURNS trigger LANGUAGE plpgsql AS $$ \
+             BEGIN IF NEW.action = 'write' THEN RAISE EXCEPTION 'no audit today'; END IF; RETURN NEW; END $$; \
+             CREATE TRIGGER refuse_write_audit BEFORE INSERT ON audit_log FOR EACH ROW \
+             EXECUTE FUNCTION refuse_write_audit();"
+        }
+    };
+    run_sql(&w.t.db, refuse).await?;
+    let path = format!("/api/v1/children/{id}");
+    let (status, _) = w.api().patch(&path, &json!({"version": 2, "first_language": "Polish"})).await?;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    let carer = resettle_domain::child::CarerInput {
+        name: Some("Ola Nowak".into()),
+        relationship: Some("Aunt".into()),
+        ..Default::default()
+    };
+    assert!(w.t.app.add_carer(&ctx, id, &carer).await.is_err(), "adding a carer fails");
+    let (status, child) = w.api().get(&path).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(child["version"], 2, "the change was not made: {child}");
+    assert_eq!(child["first_language"], "Welsh");
+    assert!(w.t.app.store().carers(id).await?.is_empty(), "no carer was added");
+    let timeline = w.t.app.store().timeline(id, 100).await?;
+    assert!(timeline.iter().all(|e| !e.summary.contains("Polish") && e.kind != "carer.added"), "{timeline:?}");
+    // Reads are still audited, and the chain is whole.
+    let (after, _) = w.t.app.store().audit_head().await?;
+    assert!(after > head, "the reads were audited");
+    assert!(w.t.app.verify_audit().await?.is_ok());
     Ok(())
 }

@@ -174,7 +174,7 @@ async fn add_child_updated(
 ) -> Child {
     let c = child(yjs, given, family, dob, updated);
     let team = [member(c.id, yjs, None, date(2026, 1, 1), None)];
-    s.insert_child(&c, &[], &team, &entry(c.id, c.created_at, "child.created")).await.unwrap();
+    s.insert_child(&c, &[], &team, &entry(c.id, c.created_at, "child.created"), &[]).await.unwrap();
     c
 }
 
@@ -452,7 +452,7 @@ async fn a_child_is_visible_only_within_scope(b: Backend) -> anyhow::Result<()> 
         member(c.id, yjs.id, None, date(2026, 1, 1), None),
         member(c.id, ete.id, Some(tutor.user.id), date(2026, 1, 1), None),
     ];
-    s.insert_child(&c, &[], &team, &entry(c.id, c.created_at, "child.created")).await?;
+    s.insert_child(&c, &[], &team, &entry(c.id, c.created_at, "child.created"), &[]).await?;
 
     // The organisation on the team.
     assert_eq!(s.child(c.id, &anyone_in(&[yjs.id])).await?, Some(c.clone()));
@@ -496,7 +496,7 @@ async fn ended_and_future_team_membership_gives_no_access(b: Backend) -> anyhow:
         // Starts tomorrow: not on the team yet.
         member(c.id, sch.id, Some(soon.user.id), tomorrow, None),
     ];
-    s.insert_child(&c, &[], &team, &entry(c.id, c.created_at, "child.created")).await?;
+    s.insert_child(&c, &[], &team, &entry(c.id, c.created_at, "child.created"), &[]).await?;
 
     let q = CaseloadQuery::default();
     for (who, scope, visible) in [
@@ -529,7 +529,7 @@ async fn updating_a_child_needs_the_current_version(b: Backend) -> anyhow::Resul
     v2.details.legal_status = LegalStatus::LookedAfter;
     v2.version = 2;
     v2.updated_at = at("2026-06-01T12:00:00.000123Z");
-    s.update_child(&v2, 1, &entry(c.id, v2.updated_at, "child.updated")).await?;
+    s.update_child(&v2, 1, &entry(c.id, v2.updated_at, "child.updated"), &[]).await?;
     assert_eq!(s.child(c.id, &scope).await?, Some(v2.clone()));
     assert_eq!(s.timeline(c.id, 10).await?.len(), 2);
 
@@ -538,7 +538,7 @@ async fn updating_a_child_needs_the_current_version(b: Backend) -> anyhow::Resul
     stale.details.given_name = "Kara".into();
     stale.version = 2;
     stale.updated_at = at("2026-06-01T12:05:00Z");
-    match s.update_child(&stale, 1, &entry(c.id, stale.updated_at, "child.updated")).await {
+    match s.update_child(&stale, 1, &entry(c.id, stale.updated_at, "child.updated"), &[]).await {
         Err(StorageError::VersionMismatch { current }) => assert_eq!(current, 2),
         other => panic!("expected VersionMismatch, got {other:?}"),
     }
@@ -547,14 +547,14 @@ async fn updating_a_child_needs_the_current_version(b: Backend) -> anyhow::Resul
 
     // The same change against the current version goes through.
     stale.version = 3;
-    s.update_child(&stale, 2, &entry(c.id, stale.updated_at, "child.updated")).await?;
+    s.update_child(&stale, 2, &entry(c.id, stale.updated_at, "child.updated"), &[]).await?;
     let now = s.child(c.id, &scope).await?.unwrap();
     assert_eq!((now.version, now.details.given_name.as_str()), (3, "Kara"));
 
     let mut ghost = c.clone();
     ghost.id = ChildId::random();
     ghost.version = 2;
-    match s.update_child(&ghost, 1, &entry(c.id, ghost.updated_at, "x")).await {
+    match s.update_child(&ghost, 1, &entry(c.id, ghost.updated_at, "x"), &[]).await {
         Err(StorageError::NotFound) => {}
         other => panic!("expected NotFound for a missing child, got {other:?}"),
     }
@@ -590,7 +590,7 @@ async fn caseload_is_scoped_filtered_sorted_and_paged(b: Backend) -> anyhow::Res
     // The college is on A's and C's teams now; it was on D's but left.
     for (ch, ended) in [(&a, None), (&c, None), (&d, Some(date(2026, 4, 30)))] {
         let m = member(ch.id, ete.id, None, date(2026, 2, 1), ended);
-        s.insert_team_member(&m, &entry(ch.id, at("2026-02-01T00:00:00Z"), "team.member_added")).await?;
+        s.insert_team_member(&m, &entry(ch.id, at("2026-02-01T00:00:00Z"), "team.member_added"), &[]).await?;
     }
 
     let scope = anyone_in(&[yjs.id]);
@@ -675,7 +675,7 @@ async fn organisation_filter_counts_only_current_members(b: Backend) -> anyhow::
     let later = add_child(s, yjs.id, "Later", "Future", date(2011, 1, 1)).await;
     for (ch, start) in [(&now, date(2026, 2, 1)), (&later, TODAY.tomorrow()?)] {
         let m = member(ch.id, ete.id, None, start, None);
-        s.insert_team_member(&m, &entry(ch.id, at("2026-02-01T00:00:00Z"), "team.member_added")).await?;
+        s.insert_team_member(&m, &entry(ch.id, at("2026-02-01T00:00:00Z"), "team.member_added"), &[]).await?;
     }
     // Filtering by the college lists the children the college is on the team of today, the
     // same rule (TeamMember::is_current) that decides access.
@@ -706,6 +706,7 @@ async fn the_team_view_carries_names_and_contacts(b: Backend) -> anyhow::Result<
         &[],
         &[ended.clone(), named.clone(), owner.clone()],
         &entry(c.id, c.created_at, "child.created"),
+        &[],
     )
     .await?;
 
@@ -741,6 +742,7 @@ async fn carers_round_trip_in_name_order(b: Backend) -> anyhow::Result<()> {
         std::slice::from_ref(&zara),
         &[member(c.id, yjs.id, None, date(2026, 1, 1), None)],
         &entry(c.id, c.created_at, "child.created"),
+        &[],
     )
     .await?;
     let mut alan = carer(c.id, "Alan Moss");
@@ -748,7 +750,7 @@ async fn carers_round_trip_in_name_order(b: Backend) -> anyhow::Result<()> {
     alan.email = None;
     alan.address = None;
     alan.parental_responsibility = false;
-    s.insert_carer(&alan, &entry(c.id, at("2026-01-06T10:00:00Z"), "carer.added")).await?;
+    s.insert_carer(&alan, &entry(c.id, at("2026-01-06T10:00:00Z"), "carer.added"), &[]).await?;
 
     assert_eq!(s.carers(c.id).await?, vec![alan, zara]);
     let timeline = s.timeline(c.id, 10).await?;
@@ -827,7 +829,7 @@ async fn the_timeline_is_newest_first_and_limited(b: Backend) -> anyhow::Result<
     // Written out of order, a microsecond apart in places.
     let times = ["2026-03-01T10:00:00.000002Z", "2026-02-01T10:00:00Z", "2026-03-01T10:00:00.000001Z"];
     for t in times {
-        s.insert_carer(&carer(c.id, t), &entry(c.id, at(t), "carer.added")).await?;
+        s.insert_carer(&carer(c.id, t), &entry(c.id, at(t), "carer.added"), &[]).await?;
     }
     let all = s.timeline(c.id, 10).await?;
     let got: Vec<Timestamp> = all.iter().map(|e| e.at).collect();
@@ -857,7 +859,13 @@ async fn insert_child_writes_nothing_when_the_team_fails(b: Backend) -> anyhow::
     // the child and its carer are written.
     let bad = member(c.id, OrgId::random(), None, date(2026, 1, 1), None);
     let result = s
-        .insert_child(&c, &[carer(c.id, "Lou Lane")], &[good.clone(), bad], &entry(c.id, c.created_at, "child.created"))
+        .insert_child(
+            &c,
+            &[carer(c.id, "Lou Lane")],
+            &[good.clone(), bad],
+            &entry(c.id, c.created_at, "child.created"),
+            &[],
+        )
         .await;
     assert!(result.is_err(), "the insert must fail: {result:?}");
     for table in ["children", "carers", "team_members", "timeline_entries"] {
@@ -866,7 +874,7 @@ async fn insert_child_writes_nothing_when_the_team_fails(b: Backend) -> anyhow::
     assert_eq!(s.child(c.id, &anyone_in(&[yjs.id])).await?, None);
 
     // The same child with a good team goes in: nothing of the first attempt was left behind.
-    s.insert_child(&c, &[carer(c.id, "Lou Lane")], &[good], &entry(c.id, c.created_at, "child.created")).await?;
+    s.insert_child(&c, &[carer(c.id, "Lou Lane")], &[good], &entry(c.id, c.created_at, "child.created"), &[]).await?;
     assert_eq!(s.child(c.id, &anyone_in(&[yjs.id])).await?, Some(c));
     assert_eq!(db.count("children").await?, 1);
     Ok(())
@@ -879,7 +887,7 @@ async fn insert_child_writes_nothing_when_the_timeline_entry_fails(b: Backend) -
     let c = child(yjs.id, "Max", "Lane", date(2011, 2, 2), at("2026-01-05T10:00:00Z"));
     let mut e = entry(c.id, c.created_at, "child.created");
     e.actor_id = Some(UserId::random()); // no such user: the last statement fails
-    let result = s.insert_child(&c, &[], &[member(c.id, yjs.id, None, date(2026, 1, 1), None)], &e).await;
+    let result = s.insert_child(&c, &[], &[member(c.id, yjs.id, None, date(2026, 1, 1), None)], &e, &[]).await;
     assert!(result.is_err(), "the insert must fail: {result:?}");
     for table in ["children", "team_members", "timeline_entries"] {
         assert_eq!(db.count(table).await?, 0, "{table} after a failed insert_child");
@@ -912,14 +920,14 @@ async fn every_change_writes_nothing_when_its_timeline_entry_fails(b: Backend) -
     let mut changed = c.clone();
     changed.details.given_name = "Changed".into();
     changed.version = 2;
-    assert!(s.update_child(&changed, 1, &bad_entry()).await.is_err());
+    assert!(s.update_child(&changed, 1, &bad_entry(), &[]).await.is_err());
     assert_eq!(s.child(c.id, &anyone_in(&[yjs.id])).await?, Some(c.clone()), "update_child rolled back");
 
-    assert!(s.insert_carer(&carer(c.id, "Pip Page"), &bad_entry()).await.is_err());
+    assert!(s.insert_carer(&carer(c.id, "Pip Page"), &bad_entry(), &[]).await.is_err());
     assert!(s.carers(c.id).await?.is_empty(), "insert_carer rolled back");
 
     let m = member(c.id, ete.id, None, date(2026, 1, 1), None);
-    assert!(s.insert_team_member(&m, &bad_entry()).await.is_err());
+    assert!(s.insert_team_member(&m, &bad_entry(), &[]).await.is_err());
     assert_eq!(s.team(c.id).await?.len(), 1, "insert_team_member rolled back");
 
     let (ep, pl) = open_episode(c.id, EpisodeKind::Remand, date(2026, 2, 1), yoi.id);
@@ -954,7 +962,7 @@ async fn timestamps_and_dates_round_trip_exactly(b: Backend) -> anyhow::Result<(
         c.details.preferred_name = Some("Tímé — ✓".into());
         c.details.first_language = Some("Cymraeg".into());
         let e = entry(c.id, at(updated), "child.created");
-        s.insert_child(&c, &[], &[member(c.id, yjs.id, None, date(2026, 1, 1), None)], &e).await?;
+        s.insert_child(&c, &[], &[member(c.id, yjs.id, None, date(2026, 1, 1), None)], &e, &[]).await?;
         assert_eq!(s.child(c.id, &scope).await?, Some(c.clone()), "{dob} {created} {updated}");
         assert_eq!(s.timeline(c.id, 1).await?, vec![e]);
     }
