@@ -46,9 +46,9 @@ impl App {
     ) -> AppResult<Organisation> {
         self.allow_admin(who, Action::ManageOrganisations)?;
         let org = Organisation::new(OrgId::random(), code, name, kind)?;
-        self.store.insert_organisation(&org).await?;
+        let audit = [self.admin_event(who, "organisation", &format!("added organisation {} ({})", org.code, org.id))];
+        self.store.insert_organisation(&org, &audit).await?;
         self.forget_organisations();
-        self.audit_admin(who, "organisation", &format!("added organisation {} ({})", org.code, org.id)).await?;
         tracing::info!(org_id = %org.id, kind = %org.kind, "organisation created");
         Ok(org)
     }
@@ -154,8 +154,8 @@ impl App {
             password_hash: hash,
             memberships: vec![Membership { id: MembershipId::random(), user_id: id, organisation_id: org.id, role }],
         };
-        self.store.insert_user(&record).await?;
-        self.audit_admin(who, "user", &format!("added user {id} as {role} in {}", org.id)).await?;
+        let audit = [self.admin_event(who, "user", &format!("added user {id} as {role} in {}", org.id))];
+        self.store.insert_user(&record, &audit).await?;
         tracing::info!(user_id = %id, role = %role, org_id = %org.id, "user created");
         Ok(user)
     }
@@ -176,8 +176,8 @@ impl App {
             return Err(AppError::invalid("role", "The user already has that role in that organisation"));
         }
         let m = Membership { id: MembershipId::random(), user_id: user, organisation_id: org, role };
-        self.store.insert_membership(&m).await?;
-        self.audit_admin(who, "membership", &format!("gave user {user} the role {role} in {org}")).await?;
+        let audit = [self.admin_event(who, "membership", &format!("gave user {user} the role {role} in {org}"))];
+        self.store.insert_membership(&m, &audit).await?;
         Ok(m)
     }
 
@@ -196,8 +196,8 @@ impl App {
         let secret = format!("{PASSWORD_LINK_PREFIX}{}", secrets::random_token());
         let now = self.now();
         let expires = now.saturating_add(self.config.password_link).unwrap_or(now);
-        self.store.insert_password_link(&secrets::token_hash(&secret), record.user.id, now, expires).await?;
-        self.audit_admin(who, "user", &format!("issued a set-password link for user {}", record.user.id)).await?;
+        let audit = [self.admin_event(who, "user", &format!("issued a set-password link for user {}", record.user.id))];
+        self.store.insert_password_link(&secrets::token_hash(&secret), record.user.id, now, expires, &audit).await?;
         Ok(secret)
     }
 

@@ -148,9 +148,18 @@ impl App {
         }
     }
 
-    /// Records an administrative change — an organisation, a user or a membership, a bank
-    /// holiday, an API token — by `who`: what was done, in words without personal data.
+    /// Records an administrative change that the storage could not write with its own audit
+    /// entry (see [`App::admin_event`]).
     pub(crate) async fn audit_admin(&self, who: Principal<'_>, resource: &'static str, what: &str) -> AppResult<()> {
+        let event = self.admin_event(who, resource, what);
+        self.audit_writer.append(&self.store, event).await?;
+        Ok(())
+    }
+
+    /// The audit entry of an administrative change — an organisation, a user or a membership,
+    /// a bank holiday, an API token — by `who`: what was done, in words without personal data.
+    /// The storage writes it in the change's own transaction.
+    pub(crate) fn admin_event(&self, who: Principal<'_>, resource: &'static str, what: &str) -> AuditEvent {
         let (user_id, membership_id, request_id) = match who {
             Principal::Operator => (None, None, "operator".to_string()),
             Principal::User(actor) | Principal::Token(actor) => (
@@ -159,7 +168,7 @@ impl App {
                 "-".to_string(),
             ),
         };
-        let event = AuditEvent {
+        AuditEvent {
             at: self.now(),
             user_id,
             membership_id,
@@ -169,9 +178,7 @@ impl App {
             purpose: format!("administration: {what}"),
             request_id,
             ip: None,
-        };
-        self.audit_writer.append(&self.store, event).await?;
-        Ok(())
+        }
     }
 
     /// The audit event for `ctx`'s actor doing `action` to `resource` of `child`, now.

@@ -276,7 +276,8 @@ impl App {
         let mut revoked = 0;
         for t in self.store.api_tokens_of(user).await? {
             if t.revoked_at.is_none() {
-                self.store.revoke_api_token(t.id, now).await?;
+                // Audited by the caller's own entry (the password or authenticator change).
+                self.store.revoke_api_token(t.id, now, &[]).await?;
                 revoked += 1;
             }
         }
@@ -307,9 +308,10 @@ impl App {
             expires_at: now.saturating_add(SignedDuration::from_hours(24 * days)).unwrap_or(now),
             revoked_at: None,
         };
-        self.store.insert_api_token(&record).await?;
         let what = format!("made API token {} for user {}", record.id, record.user_id);
-        self.audit_admin(crate::Principal::Operator, "api_token", &what).await?;
+        self.store
+            .insert_api_token(&record, &[self.admin_event(crate::Principal::Operator, "api_token", &what)])
+            .await?;
         Ok(secret)
     }
 
@@ -330,11 +332,12 @@ impl App {
             .trim()
             .parse::<TokenId>()
             .map_err(|_| AppError::invalid("id", "Give the token's id, as `resettle token list` shows it"))?;
-        self.store.revoke_api_token(id, self.now()).await.map_err(|e| match e {
+        let audit = [self.admin_event(crate::Principal::Operator, "api_token", &format!("revoked API token {id}"))];
+        self.store.revoke_api_token(id, self.now(), &audit).await.map_err(|e| match e {
             crate::storage::StorageError::NotFound => AppError::invalid("id", "No unrevoked token has that id"),
             other => other.into(),
         })?;
-        self.audit_admin(crate::Principal::Operator, "api_token", &format!("revoked API token {id}")).await
+        Ok(())
     }
 
     /// The actor for a user id (e.g. after the web layer has found a session).

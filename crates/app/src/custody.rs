@@ -117,8 +117,8 @@ impl App {
             Principal::User(a) | Principal::Token(a) => Some(a.user_id),
             Principal::Operator => None,
         };
-        self.store.insert_bank_holiday(day, &name, by).await?;
-        self.audit_admin(who, "bank_holiday", &format!("added the bank holiday {day}")).await?;
+        let audit = [self.admin_event(who, "bank_holiday", &format!("added the bank holiday {day}"))];
+        self.store.insert_bank_holiday(day, &name, by, &audit).await?;
         Ok(())
     }
 

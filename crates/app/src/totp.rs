@@ -254,8 +254,9 @@ impl App {
         let now = self.now();
         let expires = now.saturating_add(self.config.password_link).unwrap_or(now);
         let hash = secrets::token_hash(&normalise_enrolment_code(&code));
-        self.store.insert_enrolment_code(&hash, record.user.id, now, expires).await?;
-        self.audit_admin(who, "totp", &format!("issued an authenticator enrolment code for user {}", record.user.id))
+        let what = format!("issued an authenticator enrolment code for user {}", record.user.id);
+        self.store
+            .insert_enrolment_code(&hash, record.user.id, now, expires, &[self.admin_event(who, "totp", &what)])
             .await?;
         Ok(code)
     }

@@ -539,7 +539,7 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     async fn ping(&self) -> StorageResult<()>;
 
     /// Adds an organisation; a taken code is [`StorageError::Duplicate`] on `code`.
-    async fn insert_organisation(&self, org: &Organisation) -> StorageResult<()>;
+    async fn insert_organisation(&self, org: &Organisation, audit: &[AuditEvent]) -> StorageResult<()>;
     /// One organisation.
     async fn organisation(&self, id: OrgId) -> StorageResult<Option<Organisation>>;
     /// One organisation by code.
@@ -548,9 +548,9 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     async fn organisations(&self) -> StorageResult<Vec<Organisation>>;
 
     /// Adds a user and their memberships; a taken email is [`StorageError::Duplicate`].
-    async fn insert_user(&self, user: &UserRecord) -> StorageResult<()>;
+    async fn insert_user(&self, user: &UserRecord, audit: &[AuditEvent]) -> StorageResult<()>;
     /// Adds a membership to an existing user.
-    async fn insert_membership(&self, membership: &Membership) -> StorageResult<()>;
+    async fn insert_membership(&self, membership: &Membership, audit: &[AuditEvent]) -> StorageResult<()>;
     /// A user by sign-in address.
     async fn user_by_email(&self, email: &Email) -> StorageResult<Option<UserRecord>>;
     /// A user by id.
@@ -581,6 +581,7 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
         user: UserId,
         created_at: Timestamp,
         expires_at: Timestamp,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
     /// The user a set-password link is for, while it is unused and unexpired at `now`.
     async fn password_link_user(&self, token_hash: &str, now: Timestamp) -> StorageResult<Option<UserId>>;
@@ -595,6 +596,7 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
         user: UserId,
         created_at: Timestamp,
         expires_at: Timestamp,
+        audit: &[AuditEvent],
     ) -> StorageResult<()>;
     /// Uses an enrolment code: true when it was `user`'s, unused and unexpired at `now` (it is
     /// then used up).
@@ -603,13 +605,13 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     async fn enrolment_code_valid(&self, code_hash: &str, user: UserId, now: Timestamp) -> StorageResult<bool>;
 
     /// Stores a new API token.
-    async fn insert_api_token(&self, token: &ApiTokenRecord) -> StorageResult<()>;
+    async fn insert_api_token(&self, token: &ApiTokenRecord, audit: &[AuditEvent]) -> StorageResult<()>;
     /// A token by the hash of its secret.
     async fn api_token(&self, token_hash: &str) -> StorageResult<Option<ApiTokenRecord>>;
     /// A user's tokens, newest first.
     async fn api_tokens_of(&self, user: UserId) -> StorageResult<Vec<ApiTokenRecord>>;
     /// Revokes a token (from `at`); `NotFound` when there is no such unrevoked token.
-    async fn revoke_api_token(&self, id: TokenId, at: Timestamp) -> StorageResult<()>;
+    async fn revoke_api_token(&self, id: TokenId, at: Timestamp, audit: &[AuditEvent]) -> StorageResult<()>;
 
     /// Adds a child with carers, team and the timeline entry, in one transaction.
     async fn insert_child(
@@ -694,7 +696,13 @@ pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorag
     /// Bank holidays added by administrators.
     async fn extra_bank_holidays(&self) -> StorageResult<Vec<(Date, String)>>;
     /// Adds a bank holiday; a day already added is [`StorageError::Duplicate`] on `date`.
-    async fn insert_bank_holiday(&self, day: Date, name: &str, by: Option<UserId>) -> StorageResult<()>;
+    async fn insert_bank_holiday(
+        &self,
+        day: Date,
+        name: &str,
+        by: Option<UserId>,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
 
     /// Appends events to the audit trail, chaining each to the last, in one transaction
     /// (appends are serialised by the head row, so the chain has no forks).

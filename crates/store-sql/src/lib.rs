@@ -445,18 +445,18 @@ macro_rules! impl_storage {
                     Ok(())
                 }
 
-                async fn insert_organisation(&self, org: &Organisation) -> StorageResult<()> {
+                async fn insert_organisation(&self, org: &Organisation, audit: &[AuditEvent]) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
                     sqlx::query("INSERT INTO organisations (id, code, name, kind, created_at) VALUES ($1, $2, $3, $4, $5)")
                         .bind(org.id.0)
                         .bind(org.code.as_str())
                         .bind(&org.name)
                         .bind(org.kind.as_str())
                         .bind(ts(jiff::Timestamp::now()))
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(unique_error("code", "An organisation already has that code"))?;
-                    count_change(&self.changes);
-                    Ok(())
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn organisation(&self, id: OrgId) -> StorageResult<Option<Organisation>> {
@@ -485,7 +485,7 @@ macro_rules! impl_storage {
                     rows.into_iter().map(OrgRow::into_domain).collect()
                 }
 
-                async fn insert_user(&self, u: &UserRecord) -> StorageResult<()> {
+                async fn insert_user(&self, u: &UserRecord, audit: &[AuditEvent]) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     sqlx::query(
                         "INSERT INTO users (id, email, name, phone, active, password_hash, created_at) \
@@ -511,20 +511,20 @@ macro_rules! impl_storage {
                             .await
                             .map_err(db_error)?;
                     }
-                    commit_change(&self.changes, tx).await
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
-                async fn insert_membership(&self, m: &Membership) -> StorageResult<()> {
+                async fn insert_membership(&self, m: &Membership, audit: &[AuditEvent]) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
                     sqlx::query("INSERT INTO memberships (id, user_id, organisation_id, role) VALUES ($1, $2, $3, $4)")
                         .bind(m.id.0)
                         .bind(m.user_id.0)
                         .bind(m.organisation_id.0)
                         .bind(m.role.as_str())
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(unique_error("role", "The user already has that role in that organisation"))?;
-                    count_change(&self.changes);
-                    Ok(())
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn user_by_email(&self, email: &Email) -> StorageResult<Option<UserRecord>> {
@@ -658,14 +658,18 @@ macro_rules! impl_storage {
                     Ok(rows.into_iter().map(TokenRow::into_domain).collect())
                 }
 
-                async fn revoke_api_token(&self, id: resettle_domain::ids::TokenId, at: jiff::Timestamp) -> StorageResult<()> {
+                async fn revoke_api_token(&self, id: resettle_domain::ids::TokenId, at: jiff::Timestamp, audit: &[AuditEvent]) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
                     let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
                         .bind(ts(at))
                         .bind(id.0)
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    if done.rows_affected() == 1 { Ok(()) } else { Err(StorageError::NotFound) }
+                    if done.rows_affected() != 1 {
+                        return Err(StorageError::NotFound);
+                    }
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn sessions_of(&self, user: UserId) -> StorageResult<Vec<SessionRecord>> {
@@ -710,7 +714,9 @@ macro_rules! impl_storage {
                     user: UserId,
                     created_at: jiff::Timestamp,
                     expires_at: jiff::Timestamp,
+                    audit: &[AuditEvent],
                 ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
                     sqlx::query(
                         "INSERT INTO password_links (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
                     )
@@ -718,10 +724,10 @@ macro_rules! impl_storage {
                     .bind(user.0)
                     .bind(ts(created_at))
                     .bind(ts(expires_at))
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    Ok(())
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn password_link_user(&self, token_hash: &str, now: jiff::Timestamp) -> StorageResult<Option<UserId>> {
@@ -776,7 +782,9 @@ macro_rules! impl_storage {
                     user: UserId,
                     created_at: jiff::Timestamp,
                     expires_at: jiff::Timestamp,
+                    audit: &[AuditEvent],
                 ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
                     sqlx::query(
                         "INSERT INTO enrolment_codes (code_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
                     )
@@ -784,10 +792,10 @@ macro_rules! impl_storage {
                     .bind(user.0)
                     .bind(ts(created_at))
                     .bind(ts(expires_at))
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    Ok(())
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn use_enrolment_code(&self, code_hash: &str, user: UserId, now: jiff::Timestamp) -> StorageResult<bool> {
@@ -818,7 +826,8 @@ macro_rules! impl_storage {
                     Ok(found.is_some())
                 }
 
-                async fn insert_api_token(&self, t: &ApiTokenRecord) -> StorageResult<()> {
+                async fn insert_api_token(&self, t: &ApiTokenRecord, audit: &[AuditEvent]) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
                     sqlx::query(
                         "INSERT INTO api_tokens (id, user_id, token_hash, label, created_at, expires_at, revoked_at) \
                          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -830,10 +839,10 @@ macro_rules! impl_storage {
                     .bind(ts(t.created_at))
                     .bind(ts(t.expires_at))
                     .bind(t.revoked_at.map(ts))
-                    .execute(&self.pool)
+                    .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    Ok(())
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn api_token(&self, token_hash: &str) -> StorageResult<Option<ApiTokenRecord>> {
@@ -1279,17 +1288,17 @@ macro_rules! impl_storage {
                     Ok(rows.into_iter().map(|(d, n)| (d.to_jiff(), n)).collect())
                 }
 
-                async fn insert_bank_holiday(&self, day: jiff::civil::Date, name: &str, by: Option<UserId>) -> StorageResult<()> {
+                async fn insert_bank_holiday(&self, day: jiff::civil::Date, name: &str, by: Option<UserId>, audit: &[AuditEvent]) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
                     sqlx::query("INSERT INTO extra_bank_holidays (day, name, added_by, added_at) VALUES ($1, $2, $3, $4)")
                         .bind(date(day))
                         .bind(name)
                         .bind(by.map(|u| u.0))
                         .bind(ts(jiff::Timestamp::now()))
-                        .execute(&self.pool)
+                        .execute(&mut *tx)
                         .await
                         .map_err(unique_error("date", "That day has already been added as a bank holiday"))?;
-                    count_change(&self.changes);
-                    Ok(())
+                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn append_audit(&self, events: &[AuditEvent]) -> StorageResult<()> {

@@ -318,12 +318,12 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_made(b: Backend) ->
     // The database now refuses new audit entries about writes.
     let refuse = match b {
         Backend::Sqlite => {
-            "CREATE TRIGGER refuse_write_audit BEFORE INSERT ON audit_log WHEN NEW.action = 'write' \
+            "CREATE TRIGGER refuse_write_audit BEFORE INSERT ON audit_log WHEN NEW.action IN ('write', 'admin') \
              BEGIN SELECT RAISE(ABORT, 'no audit today'); END;"
         }
         Backend::Postgres => {
             "CREATE FUNCTION refuse_write_audit() RETURNS trigger LANGUAGE plpgsql AS $$ \
-             BEGIN IF NEW.action = 'write' THEN RAISE EXCEPTION 'no audit today'; END IF; RETURN NEW; END $$; \
+             BEGIN IF NEW.action IN ('write', 'admin') THEN RAISE EXCEPTION 'no audit today'; END IF; RETURN NEW; END $$; \
              CREATE TRIGGER refuse_write_audit BEFORE INSERT ON audit_log FOR EACH ROW \
              EXECUTE FUNCTION refuse_write_audit();"
         }
@@ -343,6 +343,11 @@ async fn a_change_whose_audit_entry_cannot_be_written_is_not_made(b: Backend) ->
     assert_eq!(child["version"], 2, "the change was not made: {child}");
     assert_eq!(child["first_language"], "Welsh");
     assert!(w.t.app.store().carers(id).await?.is_empty(), "no carer was added");
+    // Administrative changes too.
+    let made = w.t.app.create_organisation(resettle_app::Principal::Operator, "YJS-Z", "Zed YJS", "yjs").await;
+    assert!(made.is_err(), "adding an organisation fails");
+    let code = resettle_domain::org::OrgCode::parse("YJS-Z").map_err(anyhow::Error::msg)?;
+    assert!(w.t.app.store().organisation_by_code(&code).await?.is_none(), "no organisation was added");
     let timeline = w.t.app.store().timeline(id, 100).await?;
     assert!(timeline.iter().all(|e| !e.summary.contains("Polish") && e.kind != "carer.added"), "{timeline:?}");
     // Reads are still audited, and the chain is whole.

@@ -168,15 +168,18 @@ async fn revoked_tokens_and_inactive_users_are_refused(b: Backend) -> anyhow::Re
     let app = app_at(&db, t0());
     let revoked = format!("rst_{}", secrets::random_token());
     db.store
-        .insert_api_token(&ApiTokenRecord {
-            id: TokenId::random(),
-            user_id: user.id,
-            token_hash: secrets::token_hash(&revoked),
-            label: "revoked".into(),
-            created_at: t0(),
-            expires_at: t0() + SignedDuration::from_hours(24),
-            revoked_at: Some(t0()),
-        })
+        .insert_api_token(
+            &ApiTokenRecord {
+                id: TokenId::random(),
+                user_id: user.id,
+                token_hash: secrets::token_hash(&revoked),
+                label: "revoked".into(),
+                created_at: t0(),
+                expires_at: t0() + SignedDuration::from_hours(24),
+                revoked_at: Some(t0()),
+            },
+            &[],
+        )
         .await?;
     assert!(app.token_actor(&revoked).await.unwrap().is_none());
 
@@ -184,22 +187,25 @@ async fn revoked_tokens_and_inactive_users_are_refused(b: Backend) -> anyhow::Re
     let id = UserId::random();
     let org = app.find_organisation("YJS-A").await.unwrap().unwrap();
     db.store
-        .insert_user(&UserRecord {
-            user: User {
-                id,
-                email: Email::parse("left@yjs-a.example.org").unwrap(),
-                name: "Left".into(),
-                phone: None,
-                active: false,
+        .insert_user(
+            &UserRecord {
+                user: User {
+                    id,
+                    email: Email::parse("left@yjs-a.example.org").unwrap(),
+                    name: "Left".into(),
+                    phone: None,
+                    active: false,
+                },
+                password_hash: Some(secrets::hash_password(PASSWORD).unwrap()),
+                memberships: vec![Membership {
+                    id: MembershipId::random(),
+                    user_id: id,
+                    organisation_id: org.id,
+                    role: Role::YjsCaseManager,
+                }],
             },
-            password_hash: Some(secrets::hash_password(PASSWORD).unwrap()),
-            memberships: vec![Membership {
-                id: MembershipId::random(),
-                user_id: id,
-                organisation_id: org.id,
-                role: Role::YjsCaseManager,
-            }],
-        })
+            &[],
+        )
         .await?;
     match app.sign_in("left@yjs-a.example.org", PASSWORD, None, None).await {
         Err(AppError::BadCredentials) => {}

@@ -65,7 +65,7 @@ fn organisation(code: &str, name: &str, kind: OrgKind) -> Organisation {
 
 async fn add_org(s: &dyn Storage, code: &str, name: &str, kind: OrgKind) -> Organisation {
     let o = organisation(code, name, kind);
-    s.insert_organisation(&o).await.unwrap();
+    s.insert_organisation(&o, &[]).await.unwrap();
     o
 }
 
@@ -94,7 +94,7 @@ fn user_record(email: &str, name: &str, roles: &[(OrgId, Role)]) -> UserRecord {
 
 async fn add_user(s: &dyn Storage, email: &str, name: &str, roles: &[(OrgId, Role)]) -> UserRecord {
     let u = user_record(email, name, roles);
-    s.insert_user(&u).await.unwrap();
+    s.insert_user(&u, &[]).await.unwrap();
     u
 }
 
@@ -240,7 +240,7 @@ async fn a_taken_organisation_code_is_a_duplicate_on_code(b: Backend) -> anyhow:
     let (_db, s) = db(b).await;
     let first = add_org(s.as_ref(), "YJS-LEEDS", "Leeds YJS", OrgKind::Yjs).await;
     let again = organisation("yjs-leeds", "Another Leeds", OrgKind::Health);
-    match s.insert_organisation(&again).await {
+    match s.insert_organisation(&again, &[]).await {
         Err(StorageError::Duplicate { field, message }) => {
             assert_eq!(field, "code");
             assert!(!message.is_empty());
@@ -263,7 +263,7 @@ async fn users_round_trip_with_their_memberships(b: Backend) -> anyhow::Result<(
     let mut inactive = user_record("ann@example.org", "Ann Able", &[(yjs.id, Role::YjsManager)]);
     inactive.user.active = false;
     inactive.password_hash = None;
-    s.insert_user(&inactive).await?;
+    s.insert_user(&inactive, &[]).await?;
     let bob = add_user(s, "bob@example.org", "Bob Bee", &[]).await;
 
     let sorted = |mut r: UserRecord| {
@@ -300,12 +300,15 @@ async fn users_round_trip_with_their_memberships(b: Backend) -> anyhow::Result<(
     assert_eq!(in_ete, vec![zoe.user.clone()]);
 
     // Another role in the same organisation: still listed once.
-    s.insert_membership(&Membership {
-        id: MembershipId::random(),
-        user_id: zoe.user.id,
-        organisation_id: yjs.id,
-        role: Role::YjsHealthWorker,
-    })
+    s.insert_membership(
+        &Membership {
+            id: MembershipId::random(),
+            user_id: zoe.user.id,
+            organisation_id: yjs.id,
+            role: Role::YjsHealthWorker,
+        },
+        &[],
+    )
     .await?;
     assert_eq!(s.users_in_organisation(yjs.id).await?.len(), 1);
     assert_eq!(s.user(zoe.user.id).await?.unwrap().memberships.len(), 3);
@@ -317,7 +320,7 @@ async fn a_taken_email_is_a_duplicate_on_email_and_writes_nothing(b: Backend) ->
     let yjs = add_org(s.as_ref(), "YJS-A", "YJS A", OrgKind::Yjs).await;
     let first = add_user(s.as_ref(), "sam@example.org", "Sam", &[]).await;
     let second = user_record("Sam@Example.org", "Other Sam", &[(yjs.id, Role::YjsManager)]);
-    match s.insert_user(&second).await {
+    match s.insert_user(&second, &[]).await {
         Err(StorageError::Duplicate { field, .. }) => assert_eq!(field, "email"),
         other => panic!("expected Duplicate on email, got {other:?}"),
     }
@@ -333,7 +336,7 @@ async fn a_user_whose_membership_fails_is_not_written(b: Backend) -> anyhow::Res
     let yjs = add_org(s.as_ref(), "YJS-A", "YJS A", OrgKind::Yjs).await;
     // The second membership names an organisation that does not exist.
     let u = user_record("kim@example.org", "Kim", &[(yjs.id, Role::YjsManager), (OrgId::random(), Role::YjsManager)]);
-    assert!(s.insert_user(&u).await.is_err());
+    assert!(s.insert_user(&u, &[]).await.is_err());
     assert!(s.user_by_email(&u.user.email).await?.is_none());
     assert_eq!(db.count("users").await?, 0);
     assert_eq!(db.count("memberships").await?, 0);
@@ -346,7 +349,7 @@ async fn a_repeated_membership_is_a_duplicate_on_role(b: Backend) -> anyhow::Res
     let u = add_user(s.as_ref(), "lee@example.org", "Lee", &[(yjs.id, Role::YjsManager)]).await;
     let again =
         Membership { id: MembershipId::random(), user_id: u.user.id, organisation_id: yjs.id, role: Role::YjsManager };
-    match s.insert_membership(&again).await {
+    match s.insert_membership(&again, &[]).await {
         Err(StorageError::Duplicate { field, .. }) => assert_eq!(field, "role"),
         other => panic!("expected Duplicate on role, got {other:?}"),
     }
@@ -423,8 +426,8 @@ async fn api_tokens_round_trip(b: Backend) -> anyhow::Result<()> {
         revoked_at: Some(at("2026-06-02T10:30:00.5Z")),
         ..live.clone()
     };
-    s.insert_api_token(&live).await?;
-    s.insert_api_token(&revoked).await?;
+    s.insert_api_token(&live, &[]).await?;
+    s.insert_api_token(&revoked, &[]).await?;
     for t in [&live, &revoked] {
         let got = s.api_token(&t.token_hash).await?.expect("stored");
         assert_eq!(got.id, t.id);
