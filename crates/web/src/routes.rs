@@ -57,9 +57,10 @@ pub enum RoutePolicy {
     Oversight,
     /// `Action::ManageOrganisations` / `Action::ManageUsers`: administrators.
     Admin,
-    /// `Action::ViewHealthContent` on the child named in the path (or the assessment's
-    /// child): health staff on the team, or those a sharing decision names (403 for others on
-    /// the team, 404 off it).
+    /// Deciding about health content on the child named in the path (or the assessment's
+    /// child): assessments, consents and clinicians' scores by health staff on the team only;
+    /// a score the child or a parent gave also by those a sharing decision names (403 for
+    /// others on the team, 404 off it).
     HealthContent,
     /// Acknowledging a handover: its recipient (the person, or a holder of the role in the
     /// organisation) only; 403 for others on the child's team, 404 for anyone else.

@@ -3,6 +3,13 @@
 //! page router is built from and the API is checked against — so a new route without a case
 //! here fails [`every_route_has_a_case`].
 //!
+//! Beside the roles, the people a security review was about (issue 13): staff of an
+//! organisation a team member added, named in a health-sharing decision but not health staff
+//! (they may read the health content shared with them, and decide nothing about it); and the
+//! case manager, who is also the sender of the child's custody-placement handover (sending it
+//! shows them nothing of its content: see `security.rs`). Bearer tokens of roles that need a
+//! second factor are the API side of every role.
+//!
 //! Writes are sent with an empty body: a caller the policy allows gets "fix your input" (422,
 //! or a 303 back to a form), a caller it refuses gets 404 (child out of scope) or 403 (role),
 //! and nothing changes either way (checked by counting rows before and after). Successful
@@ -32,11 +39,16 @@ const ROLES: &[(&str, &str)] = &[
     ("admin", "BOARD"),
 ];
 
-/// Who is asking: a role's user, nobody, or a manager whose password was right but who has
-/// not given their code yet.
+/// The ETE coordinator of EDU-B: their organisation was added to the child's team by the case
+/// manager, and a health worker's sharing decision names them.
+const NAMED_IN_CONSENT: &str = "named_in_consent";
+
+/// Who is asking: a role's user, a person named in a sharing decision, nobody, or a manager
+/// whose password was right but who has not given their code yet.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Caller {
     Role(&'static str),
+    NamedInConsent,
     Anonymous,
     HalfSignedIn,
 }
@@ -45,7 +57,16 @@ impl Caller {
     fn role(self) -> Option<&'static str> {
         match self {
             Caller::Role(r) => Some(r),
+            Caller::NamedInConsent => Some("ete_coordinator"),
             _ => None,
+        }
+    }
+
+    /// The key of the caller's browser and API client.
+    fn key(self) -> &'static str {
+        match self {
+            Caller::NamedInConsent => NAMED_IN_CONSENT,
+            other => other.role().unwrap_or_default(),
         }
     }
 }
@@ -123,6 +144,8 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
         P::ChildHealth => match (in_scope, role) {
             // YJS-A and YOI-A (the establishment) are on the team: their health roles.
             (true, "yjs_health_worker" | "custody_health") => Status(StatusCode::OK),
+            // A sharing decision lets the person it names read, nothing more.
+            (true, _) if caller == Caller::NamedInConsent => Status(StatusCode::OK),
             (true, _) => forbidden,
             (false, _) => Status(StatusCode::NOT_FOUND),
         },
@@ -162,6 +185,9 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
                 Status(StatusCode::CREATED)
             }
             (true, "yjs_health_worker" | "custody_health") => Status(ok),
+            // Someone a sharing decision names may record a score the child or a parent gave
+            // (the empty body is then refused as input); only health staff decide the rest.
+            (true, _) if caller == Caller::NamedInConsent && path.ends_with("/health/measures") => Status(ok),
             (true, _) => forbidden,
             (false, _) => Status(StatusCode::NOT_FOUND),
         },
@@ -212,6 +238,7 @@ async fn world(b: Backend) -> anyhow::Result<World> {
     {
         t.org(code, kind).await?;
     }
+    t.org("EDU-B", "education").await?;
     let orgs = t.app.organisations().await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
     let org = |code: &str| orgs.iter().find(|o| o.code.as_str() == code).map(|o| o.id.to_string()).unwrap_or_default();
     let mut callers = BTreeMap::new();
@@ -223,6 +250,8 @@ async fn world(b: Backend) -> anyhow::Result<World> {
     }
     let (_, other_cm) = t.user("cm@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
     let (_, other_hw) = t.user("hw@yjs-b.example.org", "YJS-B", "yjs_health_worker").await?;
+    let named_email = format!("{NAMED_IN_CONSENT}@matrix.example.org");
+    let (_, named_token) = t.user(&named_email, "EDU-B", "ete_coordinator").await?;
     t.user("half@matrix.example.org", "YJS-A", "yjs_manager").await?;
 
     let cm = t.api(&tokens["yjs_case_manager"]);
@@ -274,6 +303,16 @@ async fn world(b: Backend) -> anyhow::Result<World> {
         let (s, r) = cm.post(&format!("/api/v1/children/{}/team", on.id), &body).await?;
         anyhow::ensure!(s == StatusCode::CREATED, "{s} {r}");
     }
+    // The case manager adds EDU-B to the team; the health worker shares with its ETE
+    // coordinator.
+    let body = json!({"organisation_id": org("EDU-B"), "role": "ete_coordinator", "responsibility": "Education"});
+    let (s, r) = cm.post(&format!("/api/v1/children/{}/team", on.id), &body).await?;
+    anyhow::ensure!(s == StatusCode::CREATED, "{s} {r}");
+    let body = json!({"decision": "consent_given", "share_with_organisation_id": org("EDU-B"),
+        "share_with_role": "ete_coordinator", "capacity": "assessed_competent", "purpose": "Support in college"});
+    let hw = t.api(&tokens["yjs_health_worker"]);
+    let (s, r) = hw.post(&format!("/api/v1/children/{}/health/consents", on.id), &body).await?;
+    anyhow::ensure!(s == StatusCode::CREATED, "{s} {r}");
     let (_, off) = make(t.api(&other_cm), t.api(&other_hw), "Otto", "Elsewhere", org("YJS-B"), org("YOI-B")).await?;
 
     for (role, _) in ROLES {
@@ -281,6 +320,9 @@ async fn world(b: Backend) -> anyhow::Result<World> {
         browser.sign_in_ok(&format!("{role}@matrix.example.org")).await?;
         callers.insert(*role, (browser, t.api(&tokens[role])));
     }
+    let browser = t.browser()?;
+    browser.sign_in_ok(&named_email).await?;
+    callers.insert(NAMED_IN_CONSENT, (browser, t.api(&named_token)));
     let half = t.browser()?;
     half.sign_in_half("half@matrix.example.org").await?;
     Ok(World { t, callers, half, on, off })
@@ -365,7 +407,7 @@ async fn send(
     match surface {
         Surface::Api => {
             let api = match caller {
-                Caller::Role(r) => w.callers[r].1.clone(),
+                Caller::Role(_) | Caller::NamedInConsent => w.callers[caller.key()].1.clone(),
                 _ => w.t.anonymous_api(),
             };
             let body = (method != Method::GET).then(|| api_body(path));
@@ -376,7 +418,7 @@ async fn send(
         Surface::Page => {
             let anonymous;
             let browser = match caller {
-                Caller::Role(r) => &w.callers[r].0,
+                Caller::Role(_) | Caller::NamedInConsent => &w.callers[caller.key()].0,
                 Caller::HalfSignedIn => &w.half,
                 Caller::Anonymous => {
                     anonymous = w.t.browser()?;
@@ -388,7 +430,7 @@ async fn send(
             } else {
                 // A real form post: the session's own CSRF token, no other field.
                 let csrf = match caller {
-                    Caller::Role(_) => browser.csrf_token("/account/sessions").await?,
+                    Caller::Role(_) | Caller::NamedInConsent => browser.csrf_token("/account/sessions").await?,
                     Caller::HalfSignedIn => browser.csrf_token("/sign-in/code").await?,
                     Caller::Anonymous => String::new(),
                 };
@@ -412,6 +454,8 @@ const TABLES: &[&str] = &[
     "break_glass_grants",
     "extra_bank_holidays",
     "release_arrangements",
+    "health_consents",
+    "health_measures",
 ];
 
 async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {
@@ -421,6 +465,7 @@ async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyh
         before.push(w.t.db.count(table).await?);
     }
     let mut callers: Vec<Caller> = ROLES.iter().map(|(r, _)| Caller::Role(r)).collect();
+    callers.push(Caller::NamedInConsent);
     callers.push(Caller::Anonymous);
     callers.push(Caller::HalfSignedIn);
     let mut routes = all_routes();
@@ -517,5 +562,6 @@ fn every_route_has_a_case() {
         for (role, _) in ROLES {
             let _ = expected(surface, &method, pattern, policy, Caller::Role(role), true);
         }
+        let _ = expected(surface, &method, pattern, policy, Caller::NamedInConsent, true);
     }
 }
