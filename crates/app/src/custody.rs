@@ -503,6 +503,8 @@ pub struct MoveInput {
     pub establishment_id: Option<String>,
     /// Why (transfers), e.g. "placement review".
     pub reason: Option<String>,
+    /// How the child left (releases): a `ReleaseKind` name.
+    pub kind: Option<String>,
 }
 
 impl App {
@@ -657,6 +659,7 @@ impl App {
         let latest_start =
             episode.placements.iter().map(|p| p.placement.started_on).max().unwrap_or(episode.episode.started_on);
         let day = self.move_date(&mut e, input.date.as_deref(), latest_start, "release");
+        let kind = release_kind(&mut e, input.kind.as_deref(), episode.episode.kind);
         let Some(day) = day.filter(|_| e.is_empty()) else { return Err(AppError::Invalid(e)) };
         let establishments: Vec<OrgId> = episode.placements.iter().map(|p| p.placement.establishment_id).collect();
         let team_ended = self
@@ -677,9 +680,38 @@ impl App {
         let entry = self.entry_for(ctx, child_id, "custody.ended", format!("Released on {}", long_date(day)), None);
         let audit = vec![self.write_event(ctx, "custody", child_id)];
         self.store
-            .release(&Release { episode_id: episode.episode.id, date: day, team_ended, plan, entry, audit })
+            .release(&Release { episode_id: episode.episode.id, date: day, kind, team_ended, plan, entry, audit })
             .await?;
         self.hand_over_on_release(ctx, child_id, crate::health::item::RELEASE).await?;
         Ok(CustodyEpisode { ended_on: Some(day), ..episode.episode })
     }
+}
+
+/// The kind of a release, checked against the custody it ends: a remand ends on bail, on
+/// acquittal or with a non-custodial sentence; a sentence at, before or after the half-way
+/// point, or on licence; `other` either way.
+fn release_kind(
+    e: &mut ValidationErrors,
+    value: Option<&str>,
+    episode: resettle_domain::custody::EpisodeKind,
+) -> Option<resettle_domain::post_release::ReleaseKind> {
+    use resettle_domain::custody::EpisodeKind;
+    use resettle_domain::post_release::ReleaseKind;
+    let s = value.map(str::trim).filter(|s| !s.is_empty())?;
+    let Some(kind) = ReleaseKind::parse(s) else {
+        let names: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.as_str()).collect();
+        e.add("kind", format!("kind must be one of: {}", names.join(", ")));
+        return None;
+    };
+    let fits = kind == ReleaseKind::Other
+        || match episode {
+            EpisodeKind::Remand => !kind.is_from_sentence(),
+            EpisodeKind::Sentence => kind.is_from_sentence(),
+        };
+    if !fits {
+        let what = if episode == EpisodeKind::Remand { "a remand" } else { "a sentence" };
+        e.add("kind", format!("That is not how {what} ends: choose another kind of release"));
+        return None;
+    }
+    Some(kind)
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod auth;
 pub mod cache;
 pub mod children;
+pub mod community;
 pub mod custody;
 pub mod error;
 pub mod fhir;
@@ -54,6 +55,10 @@ pub struct Config {
     pub audit_checkpoints: Option<std::path::PathBuf>,
     /// How long a one-time set-password link works (default 72 hours).
     pub password_link: SignedDuration,
+    /// Months each released child is followed for (`[outcomes] follow_up_months`, default 12).
+    pub follow_up_months: i32,
+    /// The rules that derive compliance (`[outcomes] absences_for_warning`).
+    pub compliance: resettle_domain::community::ComplianceRules,
 }
 
 impl Default for Config {
@@ -68,6 +73,8 @@ impl Default for Config {
             readiness: resettle_domain::readiness::ReadinessRules::default(),
             audit_checkpoints: None,
             password_link: SignedDuration::from_hours(72),
+            follow_up_months: resettle_domain::post_release::DEFAULT_FOLLOW_UP_MONTHS,
+            compliance: resettle_domain::community::ComplianceRules::default(),
         }
     }
 }

@@ -4,7 +4,10 @@ use anyhow::{Result, anyhow, bail};
 use clap::Subcommand;
 use jiff::civil::Date;
 use resettle_domain::calendar::Calendar;
+use resettle_domain::calendar::long_date;
+use resettle_domain::discharge::discharge_for;
 use resettle_domain::dto::{DtoInput, dto_key_dates, explain};
+use resettle_domain::sentence::KeyDates;
 
 /// The `dates` subcommands.
 #[derive(Subcommand)]
@@ -23,6 +26,10 @@ pub enum DatesCommand {
         /// Print JSON instead of an explanation.
         #[arg(long)]
         json: bool,
+        /// Also count the bank holidays administrators added in this database (for the day of
+        /// discharge).
+        #[arg(long, env = "RESETTLE_DATABASE_URL")]
+        database_url: Option<String>,
     },
     /// Bank holidays in England and Wales in a year.
     BankHolidays {
@@ -75,10 +82,12 @@ fn date(flag: &str, s: &str) -> Result<Date> {
 /// Runs a `dates` subcommand.
 pub async fn run(command: DatesCommand) -> Result<()> {
     match command {
-        DatesCommand::Dto { sentence_date, months, remand_days, json } => {
+        DatesCommand::Dto { sentence_date, months, remand_days, json, database_url } => {
             let input =
                 DtoInput { sentence_date: date("--sentence-date", &sentence_date)?, term_months: months, remand_days };
             let dates = dto_key_dates(&input).map_err(|e| anyhow!("{e}"))?;
+            let calendar = calendar(database_url.as_deref()).await?;
+            let discharge_on = discharge_for(&calendar, &KeyDates::from(&dates));
             if json {
                 let out = serde_json::json!({
                     "term_days": dates.term_days,
@@ -87,11 +96,21 @@ pub async fn run(command: DatesCommand) -> Result<()> {
                     "etd": dates.etd.map(|d| d.to_string()),
                     "ltd": dates.ltd.map(|d| d.to_string()),
                     "sled": dates.sled.to_string(),
+                    "discharge_on": discharge_on.to_string(),
                 });
                 println!("{out}");
             } else {
                 for line in explain(&input, &dates) {
                     println!("{line}");
+                }
+                if discharge_on != dates.mtd {
+                    println!(
+                        "Day of discharge: {} (the release date falls on a day the Criminal Justice Act 1961 s.23(3) \
+                         forbids, so the child leaves on the day before that is allowed)",
+                        long_date(discharge_on)
+                    );
+                } else {
+                    println!("Day of discharge: {} (the release date itself)", long_date(discharge_on));
                 }
             }
         }

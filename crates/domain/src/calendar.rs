@@ -322,6 +322,12 @@ impl Default for Calendar {
     }
 }
 
+/// The time zone the service's days are counted in (England and Wales); UTC if the system
+/// has no time-zone data.
+pub fn london() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC)
+}
+
 /// A date in the long British style used in letters and plans: "15 January 2026".
 ///
 /// Written by hand rather than with `strftime` so that it cannot fail.

@@ -55,6 +55,16 @@ pub fn discharge_on(calendar: &Calendar, release_on: Date, term_more_than_five_d
     day
 }
 
+/// The expected day of discharge for a sentence's key dates: the release date (the mid-term
+/// date, or the early or late release date once decided, which the key dates then carry as
+/// their release date) moved back past any day s.23(3) forbids. A term of five days or fewer
+/// may end on a Saturday; a sentence without a term in days (one whose dates were entered from
+/// the establishment's calculation) is treated as longer.
+#[must_use]
+pub fn discharge_for(calendar: &Calendar, dates: &crate::sentence::KeyDates) -> Date {
+    discharge_on(calendar, dates.mtd, dates.term_days.is_none_or(|d| d > 5))
+}
+
 /// Whether `day` is an eligible working day: a working day followed by another working day.
 #[must_use]
 pub fn is_eligible_working_day(calendar: &Calendar, day: Date) -> bool {

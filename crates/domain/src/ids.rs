@@ -150,3 +150,23 @@ id_type!(
     /// An in-app notification.
     NotificationId
 );
+id_type!(
+    /// A supervision appointment after release.
+    AppointmentId
+);
+id_type!(
+    /// A warning, breach or recall.
+    EnforcementId
+);
+id_type!(
+    /// An arrest or offence after release.
+    OffenceId
+);
+id_type!(
+    /// Where a child lives after release, from a day.
+    LivingArrangementId
+);
+id_type!(
+    /// Education, training or employment after release, from a day.
+    EtePlacementId
+);

@@ -7,6 +7,7 @@ pub mod action_item;
 pub mod audit;
 pub mod calendar;
 pub mod child;
+pub mod community;
 pub mod custody;
 pub mod discharge;
 pub mod dto;

@@ -11,7 +11,8 @@ use jiff::civil::Date;
 pub const DEFAULT_FOLLOW_UP_MONTHS: i32 = 12;
 
 /// How a child left custody.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ReleaseKind {
     /// Released at the half-way point of a detention and training order.
     DtoMidTerm,
@@ -56,6 +57,21 @@ impl ReleaseKind {
             Self::RemandAcquitted => "remand_acquitted",
             Self::RemandNonCustodialSentence => "remand_non_custodial_sentence",
             Self::Other => "other",
+        }
+    }
+
+    /// The name people read.
+    #[must_use]
+    pub const fn label(self) -> &'static str {
+        match self {
+            Self::DtoMidTerm => "At the half-way point of the order",
+            Self::DtoEarly => "Early release, before the half-way point",
+            Self::DtoLate => "Late release, after the half-way point",
+            Self::Licence => "On licence",
+            Self::RemandBail => "From remand, on bail",
+            Self::RemandAcquitted => "From remand, acquitted",
+            Self::RemandNonCustodialSentence => "From remand, with a community sentence",
+            Self::Other => "Another way",
         }
     }
 
@@ -126,6 +142,10 @@ mod tests {
         assert_eq!(ReleaseKind::parse("DTO_EARLY"), None);
         assert!(ReleaseKind::Licence.is_from_sentence());
         assert!(!ReleaseKind::RemandBail.is_from_sentence());
+        // The wire name and the stored name are the same.
+        for kind in ReleaseKind::ALL {
+            assert_eq!(serde_json::to_value(kind).ok(), Some(serde_json::json!(kind.as_str())));
+        }
     }
 
     #[test]

@@ -6,11 +6,13 @@
 //! child take the [`ChildScope`] and apply it in the query, so a child outside the actor's
 //! scope is indistinguishable from one that does not exist.
 
+pub mod community;
 pub mod health;
 pub mod outbox;
 pub mod plan;
 pub mod readiness;
 
+pub use community::{CommunityStorage, ReleaseRecord};
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
@@ -513,6 +515,8 @@ pub struct Release {
     pub episode_id: EpisodeId,
     /// The day of release.
     pub date: Date,
+    /// How the child left, when said.
+    pub kind: Option<resettle_domain::post_release::ReleaseKind>,
     /// The establishment's team members, whose custody part ends.
     pub team_ended: Vec<TeamMemberId>,
     /// The release-day and post-release meetings moved to follow the day of release.
@@ -525,7 +529,9 @@ pub struct Release {
 
 /// Everything the application needs from a database.
 #[async_trait]
-pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + Send + Sync + 'static {
+pub trait Storage:
+    PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + CommunityStorage + Send + Sync + 'static
+{
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// How many changes to the record this store has committed since it was opened (audit

@@ -5,6 +5,7 @@
 //! each storage crate instantiates them for its own pool type. What differs — column types,
 //! connection settings, migrations — stays in the storage crates.
 
+pub mod community;
 pub mod health;
 pub mod outbox;
 pub mod plan;
@@ -425,6 +426,7 @@ macro_rules! impl_storage {
             $crate::outbox_storage!($store, $db);
             $crate::health_storage!($store, $db);
             $crate::readiness_storage!($store, $db);
+            $crate::community_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {
@@ -1078,9 +1080,12 @@ macro_rules! impl_storage {
 
                 async fn release(&self, r: &Release) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let ended = sqlx::query("UPDATE custody_episodes SET ended_on = $1 WHERE id = $2 AND ended_on IS NULL")
-                        .bind(date(r.date))
-                        .bind(r.episode_id.0)
+                    let ended = sqlx::query(
+                        "UPDATE custody_episodes SET ended_on = $1, release_kind = $3 WHERE id = $2 AND ended_on IS NULL",
+                    )
+                    .bind(date(r.date))
+                    .bind(r.episode_id.0)
+                    .bind(r.kind.map(|k| k.as_str()))
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;

@@ -224,6 +224,8 @@ struct Child {
     action_id: String,
     handover_id: String,
     assessment_id: String,
+    appointment_id: String,
+    offence_id: String,
 }
 
 /// Names and identifiers of both children: none may appear in a refusal.
@@ -278,6 +280,14 @@ async fn world(b: Backend) -> anyhow::Result<World> {
             let body = json!({"description": "Book the housing panel", "owner_organisation_id": yjs});
             let (s, action) = api.post(&format!("/api/v1/children/{id}/actions"), &body).await?;
             anyhow::ensure!(s == StatusCode::CREATED, "{s} {action}");
+            // After release: an appointment and an arrest (recorded ahead of any release, as
+            // a service bringing its history may).
+            let body = json!({"kind": "yjs_supervision", "starts_at": "2026-01-05T10:00:00Z"});
+            let (s, appointment) = api.post(&format!("/api/v1/children/{id}/appointments"), &body).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {appointment}");
+            let body = json!({"arrested_on": today.to_string(), "category": "theft"});
+            let (s, offence) = api.post(&format!("/api/v1/children/{id}/offences"), &body).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {offence}");
             let text = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_string();
             // Custody began: a handover to the establishment's healthcare team; and a draft
             // custody assessment by the YJS health worker.
@@ -293,6 +303,8 @@ async fn world(b: Backend) -> anyhow::Result<World> {
                 need_id: text(&need["id"]),
                 meeting_id: text(&meetings[0]["id"]),
                 action_id: text(&action["id"]),
+                appointment_id: text(&appointment["id"]),
+                offence_id: text(&offence["id"]),
             };
             Ok::<_, anyhow::Error>((api, child))
         }
@@ -337,6 +349,8 @@ fn concrete(pattern: &str, child: &Child) -> String {
         .replace("/actions/{id}", &format!("/actions/{}", child.action_id))
         .replace("/handovers/{id}", &format!("/handovers/{}", child.handover_id))
         .replace("/assessments/{id}", &format!("/assessments/{}", child.assessment_id))
+        .replace("/appointments/{id}", &format!("/appointments/{}", child.appointment_id))
+        .replace("/offences/{id}", &format!("/offences/{}", child.offence_id))
         .replace("{id}", &child.id)
         .replace("{*path}", "resettle.css")
         .replace("{token}", "rsp_not-a-real-link")
@@ -371,6 +385,20 @@ fn api_body(path: &str) -> serde_json::Value {
         || path.starts_with("/api/v1/actions/")
     {
         json!({"version": 0, "status": "not-a-status"})
+    } else if path.ends_with("/appointments") {
+        json!({"kind": "", "starts_at": ""})
+    } else if path.starts_with("/api/v1/appointments/") {
+        json!({"version": 0, "outcome": "not-an-outcome"})
+    } else if path.ends_with("/enforcement") {
+        json!({"kind": "", "on": "", "reason": ""})
+    } else if path.ends_with("/offences") {
+        json!({"category": ""})
+    } else if path.starts_with("/api/v1/offences/") {
+        json!({"version": 0, "category": "not-a-category"})
+    } else if path.ends_with("/living-arrangements") {
+        json!({"from": "", "kind": "", "suitable": true})
+    } else if path.ends_with("/ete-placements") {
+        json!({"from": "", "kind": "", "hours_offered": 0})
     } else if path.ends_with("/acknowledge") {
         json!({"note": "x".repeat(1001)})
     } else if path.ends_with("/health/records") {
@@ -456,6 +484,11 @@ const TABLES: &[&str] = &[
     "release_arrangements",
     "health_consents",
     "health_measures",
+    "appointments",
+    "enforcement",
+    "offences",
+    "living_arrangements",
+    "ete_placements",
 ];
 
 async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {
@@ -555,6 +588,8 @@ fn every_route_has_a_case() {
         action_id: "a".into(),
         handover_id: "h".into(),
         assessment_id: "x".into(),
+        appointment_id: "p".into(),
+        offence_id: "o".into(),
     };
     for (surface, method, pattern, policy) in all_routes() {
         let path = concrete(pattern, &child);

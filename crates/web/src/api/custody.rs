@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use resettle_app::custody::{RecalculationInput, SentenceRecorded};
 use resettle_app::{AppError, Ctx, Principal};
+use resettle_domain::calendar::Calendar;
 use resettle_domain::ids::{ChildId, SentenceId};
 use resettle_domain::sentence::{KeyDates, KeyDatesRevision, RemandInput, Sentence, SentenceInput, StoredDeadline};
 use serde::{Deserialize, Serialize};
@@ -39,11 +40,16 @@ pub struct KeyDatesJson {
     pub ltd: Option<String>,
     /// Sentence and licence expiry date.
     pub sled: String,
+    /// The expected day of discharge: the release date moved back past a weekend, Christmas
+    /// Day, Good Friday or a bank holiday in England and Wales (Criminal Justice Act 1961
+    /// s.23(3)).
+    pub discharge_on: String,
 }
 
-impl From<&KeyDates> for KeyDatesJson {
-    fn from(d: &KeyDates) -> Self {
+impl KeyDatesJson {
+    fn new(d: &KeyDates, calendar: &Calendar) -> Self {
         Self {
+            discharge_on: resettle_domain::discharge::discharge_for(calendar, d).to_string(),
             term_days: d.term_days,
             custody_days: d.custody_days,
             mtd: d.mtd.to_string(),
@@ -95,11 +101,11 @@ pub struct RevisionJson {
     pub recorded_by: String,
 }
 
-impl From<&KeyDatesRevision> for RevisionJson {
-    fn from(r: &KeyDatesRevision) -> Self {
+impl RevisionJson {
+    fn new(r: &KeyDatesRevision, calendar: &Calendar) -> Self {
         Self {
             revision: r.revision,
-            key_dates: KeyDatesJson::from(&r.dates),
+            key_dates: KeyDatesJson::new(&r.dates, calendar),
             sentence_date: r.sentence_date.to_string(),
             term_months: r.term_months,
             remand_days: r.remand_days,
@@ -140,7 +146,7 @@ pub struct SentenceJson {
     pub history: Option<Vec<RevisionJson>>,
 }
 
-fn sentence_json(s: &Sentence, dates: &KeyDates) -> SentenceJson {
+fn sentence_json(s: &Sentence, dates: &KeyDates, calendar: &Calendar) -> SentenceJson {
     SentenceJson {
         id: s.id.0,
         child_id: s.child_id.0,
@@ -150,16 +156,16 @@ fn sentence_json(s: &Sentence, dates: &KeyDates) -> SentenceJson {
         remand_days: s.remand_days,
         court: s.court.clone(),
         version: s.version,
-        key_dates: KeyDatesJson::from(dates),
+        key_dates: KeyDatesJson::new(dates, calendar),
         deadlines: None,
         history: None,
     }
 }
 
-fn recorded_json(r: &SentenceRecorded) -> SentenceJson {
+fn recorded_json(r: &SentenceRecorded, calendar: &Calendar) -> SentenceJson {
     SentenceJson {
         deadlines: Some(r.deadlines.iter().map(DeadlineJson::from).collect()),
-        ..sentence_json(&r.sentence, &r.key_dates)
+        ..sentence_json(&r.sentence, &r.key_dates, calendar)
     }
 }
 
@@ -213,7 +219,8 @@ pub async fn record_sentence(
         key_dates_source: body.key_dates_source,
     };
     let recorded = state.app.record_sentence(&ctx, id, &input).await.map_err(err(&ctx))?;
-    Ok((StatusCode::CREATED, Json(recorded_json(&recorded))))
+    let calendar = state.app.calendar().await.map_err(err(&ctx))?;
+    Ok((StatusCode::CREATED, Json(recorded_json(&recorded, &calendar))))
 }
 
 /// A remand to record.
@@ -310,21 +317,24 @@ pub async fn key_dates(
 ) -> Result<Json<KeyDatesResponse>, ApiError> {
     let id = child_id(&ctx, &id)?;
     let record = state.app.key_dates(&ctx, id).await.map_err(err(&ctx))?;
+    let calendar = state.app.calendar().await.map_err(err(&ctx))?;
     let sentences: Vec<SentenceJson> = record
         .sentences
         .iter()
         .filter_map(|s| {
             let current = s.revisions.last()?;
             Some(SentenceJson {
-                history: Some(s.revisions.iter().map(RevisionJson::from).collect()),
-                ..sentence_json(&s.sentence, &current.dates)
+                history: Some(s.revisions.iter().map(|r| RevisionJson::new(r, &calendar)).collect()),
+                ..sentence_json(&s.sentence, &current.dates, &calendar)
             })
         })
         .collect();
     let latest = record.sentences.first();
     Ok(Json(KeyDatesResponse {
-        key_dates: latest.and_then(|s| s.revisions.last()).map(|r| KeyDatesJson::from(&r.dates)),
-        history: latest.map(|s| s.revisions.iter().map(RevisionJson::from).collect()).unwrap_or_default(),
+        key_dates: latest.and_then(|s| s.revisions.last()).map(|r| KeyDatesJson::new(&r.dates, &calendar)),
+        history: latest
+            .map(|s| s.revisions.iter().map(|r| RevisionJson::new(r, &calendar)).collect())
+            .unwrap_or_default(),
         sentences,
         remands: record
             .remands
@@ -380,7 +390,8 @@ pub async fn recalculate(
         term_months: body.term_months.map(|m| m.to_string()),
     };
     let r = state.app.recalculate_sentence(&ctx, id, &input).await.map_err(err(&ctx))?;
-    Ok(Json(recorded_json(&r)))
+    let calendar = state.app.calendar().await.map_err(err(&ctx))?;
+    Ok(Json(recorded_json(&r, &calendar)))
 }
 
 /// Query of the bank-holiday list.
@@ -475,6 +486,7 @@ pub async fn record_transfer(
         date: Some(body.date),
         establishment_id: Some(body.establishment_id),
         reason: body.reason,
+        kind: None,
     };
     let p = state.app.transfer(&ctx, id, &input).await.map_err(err(&ctx))?;
     Ok((
@@ -495,6 +507,11 @@ pub async fn record_transfer(
 pub struct RecordRelease {
     /// The day of release, `YYYY-MM-DD`.
     pub date: String,
+    /// How the child left: `dto_mid_term`, `dto_early`, `dto_late`, `licence` (from a
+    /// sentence), `remand_bail`, `remand_acquitted`, `remand_non_custodial_sentence` (from
+    /// remand) or `other`.
+    #[schema(nullable = false)]
+    pub kind: Option<String>,
 }
 
 /// A custody episode.
@@ -523,7 +540,7 @@ pub async fn record_release(
     ApiJson(body): ApiJson<RecordRelease>,
 ) -> Result<Json<EpisodeJson>, ApiError> {
     let id = child_id(&ctx, &id)?;
-    let input = resettle_app::custody::MoveInput { date: Some(body.date), ..Default::default() };
+    let input = resettle_app::custody::MoveInput { date: Some(body.date), kind: body.kind, ..Default::default() };
     let e = state.app.release(&ctx, id, &input).await.map_err(err(&ctx))?;
     Ok(Json(EpisodeJson {
         id: e.id.0,

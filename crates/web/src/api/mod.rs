@@ -3,6 +3,7 @@
 
 mod access;
 mod children;
+mod community;
 mod custody;
 mod fhir;
 mod health;
@@ -97,6 +98,14 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(access::break_glass))
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))
+        .routes(routes!(community::post_release))
+        .routes(routes!(community::add_appointment))
+        .routes(routes!(community::patch_appointment))
+        .routes(routes!(community::add_enforcement))
+        .routes(routes!(community::add_offence))
+        .routes(routes!(community::patch_offence))
+        .routes(routes!(community::add_living_arrangement))
+        .routes(routes!(community::add_ete_placement))
         .split_for_parts()
 }
 

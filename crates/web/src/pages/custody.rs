@@ -444,6 +444,7 @@ pub struct MoveForm {
     year: String,
     establishment_id: String,
     reason: String,
+    kind: String,
 }
 
 #[derive(Template)]
@@ -457,6 +458,7 @@ struct MovePage {
     form: MoveForm,
     errors: ValidationErrors,
     establishment_options: Vec<(String, String)>,
+    release_options: Vec<(String, String)>,
 }
 
 async fn move_page_for(
@@ -486,6 +488,13 @@ async fn move_page_for(
         form,
         errors,
         establishment_options: if transfer { establishment_options(state, &who.ctx).await? } else { Vec::new() },
+        release_options: std::iter::once((String::new(), "Not known yet".to_string()))
+            .chain(
+                resettle_domain::post_release::ReleaseKind::ALL
+                    .iter()
+                    .map(|k| (k.as_str().to_string(), k.label().to_string())),
+            )
+            .collect(),
     })
 }
 
@@ -508,6 +517,7 @@ async fn move_submit(
         date: date_from_parts(&form.day, &form.month, &form.year),
         establishment_id: some(&form.establishment_id),
         reason: some(&form.reason),
+        kind: if transfer { None } else { some(&form.kind) },
     };
     let result = if transfer {
         state.app.transfer(&who.ctx, id, &input).await.map(|_| "transferred")

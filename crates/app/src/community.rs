@@ -1,0 +1,366 @@
+//! After release: the post-release period at a glance, and recording supervision
+//! appointments, warnings, breaches and recalls, arrests and offences, living arrangements and
+//! ETE placements. Access is as for the plan: the child's team reads and records; offences and
+//! enforcement are not health data. Every read and write is audited.
+
+use jiff::civil::Date;
+use serde::Serialize;
+
+use resettle_domain::calendar::long_date;
+use resettle_domain::community::{
+    Appointment, AppointmentInput, AppointmentOutcomeInput, Compliance, Enforcement, EnforcementInput, EtePlacement,
+    EtePlacementInput, LivingArrangement, LivingArrangementInput, Offence, OffenceInput, compliance,
+};
+use resettle_domain::discharge::discharge_for;
+use resettle_domain::ids::{AppointmentId, ChildId, EnforcementId, EtePlacementId, LivingArrangementId, OffenceId};
+use resettle_domain::policy::Purpose;
+use resettle_domain::post_release::{ReleaseKind, dto_supervision_ends_on, follow_up_ends_on};
+use resettle_domain::sentence::SentenceKind;
+
+use crate::storage::{ReleaseRecord, SentenceView};
+use crate::{App, AppError, AppResult, Ctx};
+
+/// The post-release period of a child's latest release, with everything recorded after it.
+#[derive(Clone, Debug, Serialize)]
+pub struct PostRelease {
+    /// The day of release (none when the child has not been released).
+    pub released_on: Option<Date>,
+    /// How the child left, when recorded.
+    pub release_kind: Option<ReleaseKind>,
+    /// Whether the release was from a sentence (not remand).
+    pub from_sentence: bool,
+    /// The expected day of discharge of the sentence (null on remand).
+    pub discharge_on: Option<Date>,
+    /// The last day of the follow-up window.
+    pub follow_up_ends_on: Option<Date>,
+    /// The last day of supervision (null on remand).
+    pub supervision_ends_on: Option<Date>,
+    /// Days since release, today.
+    pub days_since_release: Option<i64>,
+    /// Compliance over the supervision period so far (or the follow-up, without supervision).
+    pub compliance: Option<Compliance>,
+    /// Appointments, soonest first.
+    pub appointments: Vec<Appointment>,
+    /// Warnings, breaches and recalls.
+    pub enforcement: Vec<Enforcement>,
+    /// Arrests and offences.
+    pub offences: Vec<Offence>,
+    /// Where the child has lived.
+    pub living_arrangements: Vec<LivingArrangement>,
+    /// Education, training or employment.
+    pub ete_placements: Vec<EtePlacement>,
+}
+
+impl PostRelease {
+    /// The next appointment without an outcome, from `now`.
+    pub fn next_appointment(&self, now: jiff::Timestamp) -> Option<&Appointment> {
+        self.appointments.iter().find(|a| a.outcome.is_none() && a.starts_at >= now)
+    }
+}
+
+impl App {
+    /// The post-release period of the child's latest release, and everything recorded after
+    /// release (the dates that follow from a release are empty when there has been none).
+    pub async fn post_release(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<PostRelease> {
+        let child = self.child_for(ctx, child_id, Purpose::Read).await?;
+        self.audit(ctx, "read", "post_release", Some(child_id)).await?;
+        let appointments = self.store.appointments(child_id).await?;
+        let enforcement = self.store.enforcement(child_id).await?;
+        let offences = self.store.offences(child_id).await?;
+        let living_arrangements = self.store.living_arrangements(child_id).await?;
+        let ete_placements = self.store.ete_placements(child_id).await?;
+        let Some(release) = self.store.releases(child_id).await?.into_iter().next() else {
+            return Ok(PostRelease {
+                released_on: None,
+                release_kind: None,
+                from_sentence: false,
+                discharge_on: None,
+                follow_up_ends_on: None,
+                supervision_ends_on: None,
+                days_since_release: None,
+                compliance: None,
+                appointments,
+                enforcement,
+                offences,
+                living_arrangements,
+                ete_placements,
+            });
+        };
+        let sentences = self.store.sentences(child_id).await?;
+        let sentence = sentences.iter().find(|s| s.sentence.episode_id == release.episode_id);
+        let from_sentence = match release.release_kind {
+            Some(k) => k.is_from_sentence(),
+            None => sentence.is_some() && release.kind == resettle_domain::custody::EpisodeKind::Sentence,
+        };
+        let calendar = self.calendar().await?;
+        let dates = sentence.filter(|_| from_sentence).and_then(|s| s.revisions.last().map(|r| (s, r)));
+        let discharge_on = dates.map(|(_, r)| discharge_for(&calendar, &r.dates));
+        let supervision_ends_on = dates.and_then(|(s, r)| supervision_end(&child.details.date_of_birth, s, r));
+        let follow_up_ends_on = follow_up_ends_on(release.released_on, self.config.follow_up_months);
+        let period_end = supervision_ends_on.or(follow_up_ends_on).unwrap_or(release.released_on);
+        let compliance =
+            compliance(&appointments, &enforcement, release.released_on, period_end, self.config.compliance);
+        let today = self.today();
+        Ok(PostRelease {
+            released_on: Some(release.released_on),
+            release_kind: release.release_kind,
+            from_sentence,
+            discharge_on,
+            follow_up_ends_on,
+            supervision_ends_on,
+            days_since_release: Some(i64::from((today - release.released_on).get_days())),
+            compliance: Some(compliance),
+            appointments,
+            enforcement,
+            offences,
+            living_arrangements,
+            ete_placements,
+        })
+    }
+
+    /// Adds a supervision appointment (past ones may be recorded with their outcome later).
+    pub async fn add_appointment(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &AppointmentInput,
+    ) -> AppResult<Appointment> {
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
+        let c = input.validate(child.details.date_of_birth)?;
+        let now = self.now();
+        let a = Appointment {
+            id: AppointmentId::random(),
+            child_id,
+            kind: c.kind,
+            starts_at: c.starts_at,
+            location: c.location,
+            with_whom: c.with_whom,
+            outcome: None,
+            outcome_reason: None,
+            rescheduled_to: None,
+            version: 1,
+            recorded_by_name: ctx.actor.name.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let when = long_date(a.starts_at.to_zoned(crate::london()).date());
+        let entry = self.entry_for(
+            ctx,
+            child_id,
+            "appointment.added",
+            format!("{} appointment on {when}", a.kind.label()),
+            None,
+        );
+        self.store.insert_appointment(&a, &entry, &[self.write_event(ctx, "appointment", child_id)]).await?;
+        Ok(a)
+    }
+
+    /// Records how an appointment went, if `version` is current. A rescheduled appointment
+    /// gets a new appointment at the new time.
+    pub async fn record_appointment_outcome(
+        &self,
+        ctx: &Ctx,
+        id: AppointmentId,
+        input: &AppointmentOutcomeInput,
+    ) -> AppResult<Appointment> {
+        let current = self.store.appointment(id).await?.ok_or(AppError::NotFound)?;
+        self.child_for(ctx, current.child_id, Purpose::Change).await?;
+        let c = input.validate(&current, self.now())?;
+        if c.version != current.version {
+            return Err(AppError::Conflict { current_version: current.version });
+        }
+        let next = Appointment {
+            outcome: Some(c.outcome),
+            outcome_reason: c.outcome_reason,
+            rescheduled_to: c.rescheduled_to,
+            version: current.version + 1,
+            updated_at: self.now(),
+            ..current.clone()
+        };
+        let entry = self.entry_for(
+            ctx,
+            current.child_id,
+            "appointment.outcome",
+            format!(
+                "{} appointment on {}: {}",
+                current.kind.label(),
+                long_date(current.starts_at.to_zoned(crate::london()).date()),
+                c.outcome.label().to_lowercase()
+            ),
+            None,
+        );
+        let audit = [self.write_event(ctx, "appointment", current.child_id)];
+        self.store.update_appointment(&next, current.version, &entry, &audit).await?;
+        if let Some(to) = next.rescheduled_to {
+            let input = AppointmentInput {
+                kind: Some(current.kind.as_str().into()),
+                starts_at: Some(to.to_string()),
+                location: current.location.clone(),
+                with: current.with_whom.clone(),
+            };
+            self.add_appointment(ctx, current.child_id, &input).await?;
+        }
+        Ok(next)
+    }
+
+    /// Records a warning, breach or recall.
+    pub async fn add_enforcement(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &EnforcementInput,
+    ) -> AppResult<Enforcement> {
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
+        let c = input.validate(child.details.date_of_birth, self.today())?;
+        let e = Enforcement {
+            id: EnforcementId::random(),
+            child_id,
+            kind: c.kind,
+            on: c.on,
+            reason: c.reason,
+            court_on: c.court_on,
+            outcome: c.outcome,
+            recorded_by_name: ctx.actor.name.clone(),
+            created_at: self.now(),
+        };
+        let entry = self.entry_for(
+            ctx,
+            child_id,
+            "enforcement.added",
+            format!("{} on {}", e.kind.label(), long_date(e.on)),
+            None,
+        );
+        self.store.insert_enforcement(&e, &entry, &[self.write_event(ctx, "enforcement", child_id)]).await?;
+        Ok(e)
+    }
+
+    /// Records an arrest or offence.
+    pub async fn add_offence(&self, ctx: &Ctx, child_id: ChildId, input: &OffenceInput) -> AppResult<Offence> {
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
+        let c = input.validate(None, child.details.date_of_birth, self.today())?;
+        let now = self.now();
+        let o = Offence {
+            id: OffenceId::random(),
+            child_id,
+            arrested_on: c.arrested_on,
+            offence_on: c.offence_on,
+            category: c.category,
+            outcome: c.outcome,
+            outcome_on: c.outcome_on,
+            version: 1,
+            recorded_by_name: ctx.actor.name.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let entry = self.entry_for(ctx, child_id, "offence.added", offence_words(&o), None);
+        self.store.insert_offence(&o, &entry, &[self.write_event(ctx, "offence", child_id)]).await?;
+        Ok(o)
+    }
+
+    /// Changes an arrest or offence (its outcome, usually), if `version` is current.
+    pub async fn update_offence(&self, ctx: &Ctx, id: OffenceId, input: &OffenceInput) -> AppResult<Offence> {
+        let current = self.store.offence(id).await?.ok_or(AppError::NotFound)?;
+        let child = self.child_for(ctx, current.child_id, Purpose::Change).await?;
+        let c = input.validate(Some(&current), child.details.date_of_birth, self.today())?;
+        if input.version != Some(current.version) {
+            return Err(AppError::Conflict { current_version: current.version });
+        }
+        let next = Offence {
+            arrested_on: c.arrested_on,
+            offence_on: c.offence_on,
+            category: c.category,
+            outcome: c.outcome,
+            outcome_on: c.outcome_on,
+            version: current.version + 1,
+            updated_at: self.now(),
+            ..current.clone()
+        };
+        let entry = self.entry_for(ctx, current.child_id, "offence.updated", offence_words(&next), None);
+        let audit = [self.write_event(ctx, "offence", current.child_id)];
+        self.store.update_offence(&next, current.version, &entry, &audit).await?;
+        Ok(next)
+    }
+
+    /// Records where the child lives from a day.
+    pub async fn add_living_arrangement(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &LivingArrangementInput,
+    ) -> AppResult<LivingArrangement> {
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
+        let c = input.validate(child.details.date_of_birth)?;
+        let l = LivingArrangement {
+            id: LivingArrangementId::random(),
+            child_id,
+            from: c.from,
+            kind: c.kind,
+            suitable: c.suitable,
+            reason: c.reason,
+            address: c.address,
+            recorded_by_name: ctx.actor.name.clone(),
+            created_at: self.now(),
+        };
+        let words = format!(
+            "Living in {} from {}{}",
+            l.kind.label().to_lowercase(),
+            long_date(l.from),
+            if l.suitable { "" } else { " (not suitable)" }
+        );
+        let entry = self.entry_for(ctx, child_id, "living.added", words, None);
+        self.store
+            .insert_living_arrangement(&l, &entry, &[self.write_event(ctx, "living_arrangement", child_id)])
+            .await?;
+        Ok(l)
+    }
+
+    /// Records education, training or employment from a day.
+    pub async fn add_ete_placement(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &EtePlacementInput,
+    ) -> AppResult<EtePlacement> {
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
+        let (from, kind, hours_offered, hours_attended) = input.validate(child.details.date_of_birth)?;
+        let p = EtePlacement {
+            id: EtePlacementId::random(),
+            child_id,
+            from,
+            kind,
+            hours_offered,
+            hours_attended,
+            recorded_by_name: ctx.actor.name.clone(),
+            created_at: self.now(),
+        };
+        let words = format!("{} from {}, {} hours a week offered", p.kind.label(), long_date(p.from), p.hours_offered);
+        let entry = self.entry_for(ctx, child_id, "ete.added", words, None);
+        self.store.insert_ete_placement(&p, &entry, &[self.write_event(ctx, "ete_placement", child_id)]).await?;
+        Ok(p)
+    }
+
+    /// The latest release of a child, if any (for the custody pages).
+    pub async fn latest_release(&self, child_id: ChildId) -> AppResult<Option<ReleaseRecord>> {
+        Ok(self.store.releases(child_id).await?.into_iter().next())
+    }
+}
+
+/// The end of supervision after a sentence: for a DTO the SLED, or 12 months from the half-way
+/// point for a child 18 or over then on an order under 24 months (Sentencing Act 2020 s.247);
+/// otherwise the sentence and licence expiry date.
+fn supervision_end(born_on: &Date, s: &SentenceView, r: &resettle_domain::sentence::KeyDatesRevision) -> Option<Date> {
+    match (s.sentence.kind, r.term_months) {
+        (SentenceKind::Dto, Some(term)) => dto_supervision_ends_on(*born_on, term, r.dates.mtd, r.dates.sled),
+        _ => Some(r.dates.sled),
+    }
+}
+
+/// An offence in words, for the timeline (no more than the record holds).
+fn offence_words(o: &Offence) -> String {
+    let when = match (o.offence_on, o.arrested_on) {
+        (Some(d), _) => format!("offence on {}", long_date(d)),
+        (None, Some(a)) => format!("arrested on {}", long_date(a)),
+        (None, None) => "date unknown".into(),
+    };
+    format!("{} ({when}): {}", o.category.label(), o.outcome.label().to_lowercase())
+}

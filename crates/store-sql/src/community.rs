@@ -1,0 +1,507 @@
+//! The community half of the journey's SQL: rows, one column list per table, and the
+//! [`community_storage!`](crate::community_storage) implementation of `CommunityStorage`.
+
+use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
+use resettle_domain::ids::*;
+use resettle_domain::post_release::ReleaseKind;
+use resettle_storage::{ReleaseRecord, StorageError, StorageResult};
+use uuid::Uuid;
+
+use crate::rows::DbTimestamp;
+
+fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
+    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
+}
+
+/// The columns of `appointments`, in the order [`AppointmentRow`] and the inserts use.
+pub const APPOINTMENT_COLUMNS: &str = "id, child_id, kind, starts_at, location, with_whom, outcome, outcome_reason, \
+    rescheduled_to, version, recorded_by_name, created_at, updated_at";
+/// The columns of `enforcement`.
+pub const ENFORCEMENT_COLUMNS: &str =
+    "id, child_id, kind, on_day, reason, court_on, outcome, recorded_by_name, created_at";
+/// The columns of `offences`.
+pub const OFFENCE_COLUMNS: &str = "id, child_id, arrested_on, offence_on, category, outcome, outcome_on, version, \
+    recorded_by_name, created_at, updated_at";
+/// The columns of `living_arrangements`.
+pub const LIVING_COLUMNS: &str =
+    "id, child_id, from_day, kind, suitable, reason, address, recorded_by_name, created_at";
+/// The columns of `ete_placements`.
+pub const ETE_COLUMNS: &str =
+    "id, child_id, from_day, kind, hours_offered, hours_attended, recorded_by_name, created_at";
+
+/// An ended custody episode.
+#[derive(sqlx::FromRow)]
+pub struct ReleaseRow {
+    id: Uuid,
+    kind: String,
+    started_on: jiff_sqlx::Date,
+    ended_on: jiff_sqlx::Date,
+    release_kind: Option<String>,
+}
+
+impl ReleaseRow {
+    /// To the storage type.
+    pub fn into_domain(self) -> StorageResult<ReleaseRecord> {
+        Ok(ReleaseRecord {
+            episode_id: EpisodeId(self.id),
+            kind: parse("episode kind", &self.kind)?,
+            started_on: self.started_on.to_jiff(),
+            released_on: self.ended_on.to_jiff(),
+            release_kind: match self.release_kind.as_deref() {
+                None => None,
+                Some(k) => Some(
+                    ReleaseKind::parse(k)
+                        .ok_or_else(|| StorageError::Database("stored release kind is not valid".into()))?,
+                ),
+            },
+        })
+    }
+}
+
+/// `appointments`.
+#[derive(sqlx::FromRow)]
+pub struct AppointmentRow {
+    id: Uuid,
+    child_id: Uuid,
+    kind: String,
+    starts_at: DbTimestamp,
+    location: Option<String>,
+    with_whom: Option<String>,
+    outcome: Option<String>,
+    outcome_reason: Option<String>,
+    rescheduled_to: Option<DbTimestamp>,
+    version: i64,
+    recorded_by_name: String,
+    created_at: DbTimestamp,
+    updated_at: DbTimestamp,
+}
+
+impl AppointmentRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Appointment> {
+        Ok(Appointment {
+            id: AppointmentId(self.id),
+            child_id: ChildId(self.child_id),
+            kind: parse("appointment kind", &self.kind)?,
+            starts_at: self.starts_at.0,
+            location: self.location,
+            with_whom: self.with_whom,
+            outcome: self.outcome.as_deref().map(|o| parse("appointment outcome", o)).transpose()?,
+            outcome_reason: self.outcome_reason,
+            rescheduled_to: self.rescheduled_to.map(|t| t.0),
+            version: self.version,
+            recorded_by_name: self.recorded_by_name,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// `enforcement`.
+#[derive(sqlx::FromRow)]
+pub struct EnforcementRow {
+    id: Uuid,
+    child_id: Uuid,
+    kind: String,
+    on_day: jiff_sqlx::Date,
+    reason: String,
+    court_on: Option<jiff_sqlx::Date>,
+    outcome: Option<String>,
+    recorded_by_name: String,
+    created_at: DbTimestamp,
+}
+
+impl EnforcementRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Enforcement> {
+        Ok(Enforcement {
+            id: EnforcementId(self.id),
+            child_id: ChildId(self.child_id),
+            kind: parse("enforcement kind", &self.kind)?,
+            on: self.on_day.to_jiff(),
+            reason: self.reason,
+            court_on: self.court_on.map(|d| d.to_jiff()),
+            outcome: self.outcome.as_deref().map(|o| parse("breach outcome", o)).transpose()?,
+            recorded_by_name: self.recorded_by_name,
+            created_at: self.created_at.0,
+        })
+    }
+}
+
+/// `offences`.
+#[derive(sqlx::FromRow)]
+pub struct OffenceRow {
+    id: Uuid,
+    child_id: Uuid,
+    arrested_on: Option<jiff_sqlx::Date>,
+    offence_on: Option<jiff_sqlx::Date>,
+    category: String,
+    outcome: String,
+    outcome_on: Option<jiff_sqlx::Date>,
+    version: i64,
+    recorded_by_name: String,
+    created_at: DbTimestamp,
+    updated_at: DbTimestamp,
+}
+
+impl OffenceRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<Offence> {
+        Ok(Offence {
+            id: OffenceId(self.id),
+            child_id: ChildId(self.child_id),
+            arrested_on: self.arrested_on.map(|d| d.to_jiff()),
+            offence_on: self.offence_on.map(|d| d.to_jiff()),
+            category: parse("offence category", &self.category)?,
+            outcome: parse("offence outcome", &self.outcome)?,
+            outcome_on: self.outcome_on.map(|d| d.to_jiff()),
+            version: self.version,
+            recorded_by_name: self.recorded_by_name,
+            created_at: self.created_at.0,
+            updated_at: self.updated_at.0,
+        })
+    }
+}
+
+/// `living_arrangements`.
+#[derive(sqlx::FromRow)]
+pub struct LivingRow {
+    id: Uuid,
+    child_id: Uuid,
+    from_day: jiff_sqlx::Date,
+    kind: String,
+    suitable: bool,
+    reason: Option<String>,
+    address: Option<String>,
+    recorded_by_name: String,
+    created_at: DbTimestamp,
+}
+
+impl LivingRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<LivingArrangement> {
+        Ok(LivingArrangement {
+            id: LivingArrangementId(self.id),
+            child_id: ChildId(self.child_id),
+            from: self.from_day.to_jiff(),
+            kind: parse("living arrangement", &self.kind)?,
+            suitable: self.suitable,
+            reason: self.reason,
+            address: self.address,
+            recorded_by_name: self.recorded_by_name,
+            created_at: self.created_at.0,
+        })
+    }
+}
+
+/// `ete_placements`.
+#[derive(sqlx::FromRow)]
+pub struct EteRow {
+    id: Uuid,
+    child_id: Uuid,
+    from_day: jiff_sqlx::Date,
+    kind: String,
+    hours_offered: f64,
+    hours_attended: Option<f64>,
+    recorded_by_name: String,
+    created_at: DbTimestamp,
+}
+
+impl EteRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<EtePlacement> {
+        Ok(EtePlacement {
+            id: EtePlacementId(self.id),
+            child_id: ChildId(self.child_id),
+            from: self.from_day.to_jiff(),
+            kind: parse("ETE kind", &self.kind)?,
+            hours_offered: self.hours_offered,
+            hours_attended: self.hours_attended,
+            recorded_by_name: self.recorded_by_name,
+            created_at: self.created_at.0,
+        })
+    }
+}
+
+/// Implements `CommunityStorage` for `$store`; expanded inside `impl_storage!`, whose helpers
+/// (`insert_entry`, `commit_audited`, `version_error`) it uses.
+#[macro_export]
+macro_rules! community_storage {
+    ($store:ty, $db:ty) => {
+        use $crate::community::*;
+        use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
+        use resettle_domain::ids::{AppointmentId, OffenceId};
+
+        /// Inserts or updates (by id and version) an appointment with every column bound in
+        /// [`APPOINTMENT_COLUMNS`] order.
+        fn bind_appointment<'q>(
+            q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            a: &'q Appointment,
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+            q.bind(a.id.0)
+                .bind(a.child_id.0)
+                .bind(a.kind.as_str())
+                .bind(ts(a.starts_at))
+                .bind(&a.location)
+                .bind(&a.with_whom)
+                .bind(a.outcome.map(|o| o.as_str()))
+                .bind(&a.outcome_reason)
+                .bind(a.rescheduled_to.map(ts))
+                .bind(a.version)
+                .bind(&a.recorded_by_name)
+                .bind(ts(a.created_at))
+                .bind(ts(a.updated_at))
+        }
+
+        fn bind_offence<'q>(
+            q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+            o: &'q Offence,
+        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+            q.bind(o.id.0)
+                .bind(o.child_id.0)
+                .bind(o.arrested_on.map(date))
+                .bind(o.offence_on.map(date))
+                .bind(o.category.as_str())
+                .bind(o.outcome.as_str())
+                .bind(o.outcome_on.map(date))
+                .bind(o.version)
+                .bind(&o.recorded_by_name)
+                .bind(ts(o.created_at))
+                .bind(ts(o.updated_at))
+        }
+
+        /// `$1, $2, … $n`.
+        fn placeholders(n: usize) -> String {
+            (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+        }
+
+        /// `column = $i` for each column, numbered from 1.
+        fn assignments(columns: &str) -> String {
+            columns.split(',').enumerate().map(|(i, c)| format!("{} = ${}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ")
+        }
+
+        #[$crate::async_trait::async_trait]
+        impl CommunityStorage for $store {
+            async fn releases(&self, child: ChildId) -> StorageResult<Vec<ReleaseRecord>> {
+                let rows = sqlx::query_as::<_, ReleaseRow>(
+                    "SELECT id, kind, started_on, ended_on, release_kind FROM custody_episodes \
+                     WHERE child_id = $1 AND ended_on IS NOT NULL ORDER BY ended_on DESC, started_on DESC",
+                )
+                .bind(child.0)
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+                rows.into_iter().map(ReleaseRow::into_domain).collect()
+            }
+
+            async fn insert_appointment(
+                &self,
+                a: &Appointment,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) VALUES ({})", placeholders(13));
+                bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn update_appointment(
+                &self,
+                a: &Appointment,
+                expected_version: i64,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = format!(
+                    "UPDATE appointments SET {} WHERE id = $14 AND version = $15",
+                    assignments(APPOINTMENT_COLUMNS)
+                );
+                let done = bind_appointment(sqlx::query(&sql), a)
+                    .bind(a.id.0)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() != 1 {
+                    return Err(version_error(&mut tx, "appointments", a.id.0).await);
+                }
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn appointment(&self, id: AppointmentId) -> StorageResult<Option<Appointment>> {
+                let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE id = $1");
+                let row = sqlx::query_as::<_, AppointmentRow>(&sql)
+                    .bind(id.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                row.map(AppointmentRow::into_domain).transpose()
+            }
+
+            async fn appointments(&self, child: ChildId) -> StorageResult<Vec<Appointment>> {
+                let sql =
+                    format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE child_id = $1 ORDER BY starts_at, id");
+                let rows = sqlx::query_as::<_, AppointmentRow>(&sql)
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                rows.into_iter().map(AppointmentRow::into_domain).collect()
+            }
+
+            async fn insert_enforcement(
+                &self,
+                e: &Enforcement,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) VALUES ({})", placeholders(9));
+                sqlx::query(&sql)
+                    .bind(e.id.0)
+                    .bind(e.child_id.0)
+                    .bind(e.kind.as_str())
+                    .bind(date(e.on))
+                    .bind(&e.reason)
+                    .bind(e.court_on.map(date))
+                    .bind(e.outcome.map(|o| o.as_str()))
+                    .bind(&e.recorded_by_name)
+                    .bind(ts(e.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn enforcement(&self, child: ChildId) -> StorageResult<Vec<Enforcement>> {
+                let sql = format!(
+                    "SELECT {ENFORCEMENT_COLUMNS} FROM enforcement WHERE child_id = $1 ORDER BY on_day, created_at, id"
+                );
+                let rows = sqlx::query_as::<_, EnforcementRow>(&sql)
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                rows.into_iter().map(EnforcementRow::into_domain).collect()
+            }
+
+            async fn insert_offence(&self, o: &Offence, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(11));
+                bind_offence(sqlx::query(&sql), o).execute(&mut *tx).await.map_err(db_error)?;
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn update_offence(
+                &self,
+                o: &Offence,
+                expected_version: i64,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql =
+                    format!("UPDATE offences SET {} WHERE id = $12 AND version = $13", assignments(OFFENCE_COLUMNS));
+                let done = bind_offence(sqlx::query(&sql), o)
+                    .bind(o.id.0)
+                    .bind(expected_version)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() != 1 {
+                    return Err(version_error(&mut tx, "offences", o.id.0).await);
+                }
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn offence(&self, id: OffenceId) -> StorageResult<Option<Offence>> {
+                let sql = format!("SELECT {OFFENCE_COLUMNS} FROM offences WHERE id = $1");
+                let row =
+                    sqlx::query_as::<_, OffenceRow>(&sql).bind(id.0).fetch_optional(&self.pool).await.map_err(db_error)?;
+                row.map(OffenceRow::into_domain).transpose()
+            }
+
+            async fn offences(&self, child: ChildId) -> StorageResult<Vec<Offence>> {
+                let sql = format!(
+                    "SELECT {OFFENCE_COLUMNS} FROM offences WHERE child_id = $1 \
+                     ORDER BY COALESCE(offence_on, arrested_on), created_at, id"
+                );
+                let rows =
+                    sqlx::query_as::<_, OffenceRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                rows.into_iter().map(OffenceRow::into_domain).collect()
+            }
+
+            async fn insert_living_arrangement(
+                &self,
+                l: &LivingArrangement,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) VALUES ({})", placeholders(9));
+                sqlx::query(&sql)
+                    .bind(l.id.0)
+                    .bind(l.child_id.0)
+                    .bind(date(l.from))
+                    .bind(l.kind.as_str())
+                    .bind(l.suitable)
+                    .bind(&l.reason)
+                    .bind(&l.address)
+                    .bind(&l.recorded_by_name)
+                    .bind(ts(l.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn living_arrangements(&self, child: ChildId) -> StorageResult<Vec<LivingArrangement>> {
+                let sql = format!(
+                    "SELECT {LIVING_COLUMNS} FROM living_arrangements WHERE child_id = $1 ORDER BY from_day, created_at, id"
+                );
+                let rows =
+                    sqlx::query_as::<_, LivingRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                rows.into_iter().map(LivingRow::into_domain).collect()
+            }
+
+            async fn insert_ete_placement(
+                &self,
+                p: &EtePlacement,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = format!("INSERT INTO ete_placements ({ETE_COLUMNS}) VALUES ({})", placeholders(8));
+                sqlx::query(&sql)
+                    .bind(p.id.0)
+                    .bind(p.child_id.0)
+                    .bind(date(p.from))
+                    .bind(p.kind.as_str())
+                    .bind(p.hours_offered)
+                    .bind(p.hours_attended)
+                    .bind(&p.recorded_by_name)
+                    .bind(ts(p.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn ete_placements(&self, child: ChildId) -> StorageResult<Vec<EtePlacement>> {
+                let sql =
+                    format!("SELECT {ETE_COLUMNS} FROM ete_placements WHERE child_id = $1 ORDER BY from_day, created_at, id");
+                let rows = sqlx::query_as::<_, EteRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                rows.into_iter().map(EteRow::into_domain).collect()
+            }
+        }
+    };
+}
