@@ -161,10 +161,18 @@ impl App {
         child_id: ChildId,
         input: &SentenceInput,
     ) -> AppResult<SentenceRecorded> {
-        self.child_for(ctx, child_id, Purpose::Change).await?;
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
         let checked = input.validate(self.today())?;
         let est = self.establishment(checked.establishment_id).await?;
         let open = self.store.custody(child_id).await?.into_iter().find(|e| e.episode.ended_on.is_none());
+        // Custody that begins with this sentence begins for a child (one that continues a
+        // remand began with the remand, checked then).
+        if open.is_none() && !resettle_domain::child::child_on(child.details.date_of_birth, checked.sentence_date) {
+            return Err(AppError::invalid(
+                "sentence_date",
+                "The child must have been 10 to 17 on the date of sentence: check the date, or the date of birth",
+            ));
+        }
         let (episode_id, change) = match &open {
             Some(e) if e.episode.kind == EpisodeKind::Remand => {
                 (e.episode.id, EpisodeChange::Continue { episode_id: e.episode.id, kind: EpisodeKind::Sentence })
@@ -275,6 +283,12 @@ impl App {
     pub async fn record_remand(&self, ctx: &Ctx, child_id: ChildId, input: &RemandInput) -> AppResult<RemandRecorded> {
         let child = self.child_for(ctx, child_id, Purpose::Change).await?;
         let checked = input.validate(self.today())?;
+        if !resettle_domain::child::child_on(child.details.date_of_birth, checked.started_on) {
+            return Err(AppError::invalid(
+                "start_date",
+                "The child must have been 10 to 17 on the day of remand: check the date, or the date of birth",
+            ));
+        }
         let est = self.establishment(checked.establishment_id).await?;
         if self.store.custody(child_id).await?.iter().any(|e| e.episode.ended_on.is_none()) {
             return Err(AppError::invalid("start_date", "The child is already in custody: record the release first"));

@@ -133,6 +133,16 @@ pub struct ChildDetailsInput {
 /// England and Wales).
 pub const MIN_AGE: i16 = 10;
 
+/// The oldest a person may be when their record is created: old enough to bring the history
+/// of a custody that began at 17 and its follow-up, with room for a late transfer of records.
+pub const MAX_AGE_OF_NEW_RECORD: i16 = 25;
+
+/// Whether someone born on `dob` was a child who can be sentenced to or remanded in youth
+/// detention on `day`: 10 to 17.
+pub fn child_on(dob: Date, day: Date) -> bool {
+    (MIN_AGE..18).contains(&age_on(dob, day))
+}
+
 impl ChildDetailsInput {
     /// Parses and checks every field, reporting all problems at once. `today` bounds the date
     /// of birth; `is_new` adds the rule that a new record must be for someone under 18.
@@ -202,12 +212,16 @@ fn check_date_of_birth(e: &mut ValidationErrors, dob: Date, today: Date, is_new:
         e.add("date_of_birth", "The child must be 10 or older (the age of criminal responsibility)");
         return None;
     }
-    if is_new && age >= 18 {
-        e.add("date_of_birth", "Resettle is for children: the date of birth must make them under 18 today");
-        return None;
-    }
-    if age > 25 {
-        e.add("date_of_birth", "Date of birth is too far in the past: check the year");
+    // A record may be created for someone now an adult, to bring the history of their time in
+    // custody as a child (each sentence and remand must start while they were 10 to 17); an
+    // existing record is never refused for age.
+    if is_new && age > MAX_AGE_OF_NEW_RECORD {
+        e.add(
+            "date_of_birth",
+            format!(
+                "Date of birth is too far in the past for a new record (over {MAX_AGE_OF_NEW_RECORD}): check the year"
+            ),
+        );
         return None;
     }
     Some(dob)
@@ -412,8 +426,14 @@ mod tests {
         i.date_of_birth = Some("2017-01-01".into());
         assert!(i.validate(today, true).unwrap_err().for_field("date_of_birth").unwrap().contains("10"));
         i.date_of_birth = Some("2008-11-22".into());
-        assert!(i.validate(today, true).is_err(), "18 today is too old for a new record");
+        assert!(i.validate(today, true).is_ok(), "a record may be made for someone now 18, to bring their history");
         assert!(i.validate(today, false).is_ok(), "an existing record may pass 18");
+        i.date_of_birth = Some("2000-11-21".into());
+        assert!(i.validate(today, true).is_err(), "26 is too old for a new record");
+        assert!(i.validate(today, false).is_ok(), "an existing record is never refused for age");
+        assert!(child_on(date(2008, 11, 22), date(2026, 11, 21)));
+        assert!(!child_on(date(2008, 11, 22), date(2026, 11, 22)), "18 on the day");
+        assert!(!child_on(date(2017, 1, 1), date(2026, 12, 31)), "9 on the day");
         i.date_of_birth = Some("2027-01-01".into());
         assert!(i.validate(today, false).is_err());
     }

@@ -45,7 +45,8 @@ async fn a_detention_and_training_order_sets_key_dates_and_deadlines_at_once(b: 
     // rounded up, is 152, so the mid-term date is 2 Nov 2026 + 151 days.
     assert_eq!(
         s["key_dates"],
-        json!({"term_days": 304, "custody_days": 152, "mtd": "2027-04-02", "etd": "2027-03-02", "ltd": "2027-05-02", "sled": "2027-09-01"})
+        json!({"term_days": 304, "custody_days": 152, "mtd": "2027-04-02", "etd": "2027-03-02", "ltd": "2027-05-02",
+            "sled": "2027-09-01", "discharge_on": "2027-04-02"})
     );
     // Ten working days after Monday 2 November 2026.
     assert_eq!(deadline(&s, "initial_planning_meeting"), vec!["2026-11-16"]);

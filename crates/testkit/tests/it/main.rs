@@ -8,6 +8,7 @@ mod support;
 mod access;
 mod access_matrix;
 mod account;
+mod after_release;
 mod api;
 mod audit;
 mod fhir;

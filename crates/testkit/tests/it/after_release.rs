@@ -1,0 +1,350 @@
+//! After release, through the API as a service bringing its history would enter it: releases
+//! with their kind, the day of discharge, supervision, compliance, further offending and
+//! stability — read back exactly; contradictory dates and stale updates refused; other
+//! services' staff see none of it.
+
+use reqwest::StatusCode;
+use resettle_testkit::Backend;
+use serde_json::{Value, json};
+
+use crate::support::{Yjs, on_every_backend};
+
+on_every_backend!(
+    a_cohort_back_recorded_through_the_api_reads_back_exactly,
+    the_day_of_discharge_moves_off_a_weekend_and_is_on_the_key_dates,
+    stale_updates_are_refused,
+    dates_that_contradict_each_other_are_refused_and_change_nothing,
+    other_services_see_none_of_it,
+);
+
+/// The service with a young offender institution.
+async fn service(b: Backend) -> anyhow::Result<(Yjs, String)> {
+    let w = Yjs::start(b).await?;
+    let yoi = w.t.org("YOI-A", "yoi").await?;
+    Ok((w, yoi.id.to_string()))
+}
+
+/// A child born on `born`, created through the API.
+async fn child(w: &Yjs, given: &str, born: &str) -> anyhow::Result<String> {
+    let mut body = w.child_body(given, "History");
+    body["date_of_birth"] = json!(born);
+    let (s, c) = w.api().post("/api/v1/children", &body).await?;
+    anyhow::ensure!(s == StatusCode::CREATED, "{s} {c}");
+    Ok(c["id"].as_str().unwrap().to_string())
+}
+
+async fn post(w: &Yjs, path: &str, body: Value) -> anyhow::Result<Value> {
+    let (s, r) = w.api().post(path, &body).await?;
+    anyhow::ensure!(s == StatusCode::CREATED || s == StatusCode::OK, "POST {path} {body}: {s} {r}");
+    Ok(r)
+}
+
+/// A DTO sentenced on `date` for `months`, and the release on its day of discharge.
+async fn sentence_and_release(w: &Yjs, yoi: &str, id: &str, date: &str, months: u8) -> anyhow::Result<Value> {
+    let body = json!({"kind": "dto", "sentence_date": date, "term_months": months, "establishment_id": yoi});
+    let sentence = post(w, &format!("/api/v1/children/{id}/sentences"), body).await?;
+    let discharge = sentence["key_dates"]["discharge_on"].as_str().unwrap().to_string();
+    post(w, &format!("/api/v1/children/{id}/custody/release"), json!({"date": discharge, "kind": "dto_mid_term"}))
+        .await?;
+    Ok(sentence["key_dates"].clone())
+}
+
+async fn a_cohort_back_recorded_through_the_api_reads_back_exactly(b: Backend) -> anyhow::Result<()> {
+    let (w, yoi) = service(b).await?;
+    // Ada, now an adult: sentenced at 16 in 2024, released, supervised, warned, rearrested.
+    let ada = child(&w, "Ada", "2007-06-15").await?;
+    let dates = sentence_and_release(&w, &yoi, &ada, "2024-02-05", 8).await?;
+    let released = dates["discharge_on"].as_str().unwrap().to_string();
+    let base = format!("/api/v1/children/{ada}");
+    let mut appointments = Vec::new();
+    for (at, outcome, reason) in [
+        ("2024-06-10T09:30:00Z", "attended", None),
+        ("2024-06-17T09:30:00Z", "unacceptable_absence", None),
+        ("2024-06-24T09:30:00Z", "acceptable_absence", Some("Hospital appointment")),
+    ] {
+        let a = post(
+            &w,
+            &format!("{base}/appointments"),
+            json!({"kind": "yjs_supervision", "starts_at": at,
+            "location": "Aireborough YJS office", "with": "Casey Manager"}),
+        )
+        .await?;
+        let id = a["id"].as_str().unwrap();
+        let (s, done) = w
+            .api()
+            .patch(
+                &format!("/api/v1/appointments/{id}"),
+                &json!({"version": 1, "outcome": outcome, "outcome_reason": reason}),
+            )
+            .await?;
+        assert_eq!(s, StatusCode::OK, "{done}");
+        appointments.push(done);
+    }
+    let warning = post(
+        &w,
+        &format!("{base}/enforcement"),
+        json!({"kind": "warning", "on": "2024-06-18",
+        "reason": "Missed supervision without a reason"}),
+    )
+    .await?;
+    let offence = post(
+        &w,
+        &format!("{base}/offences"),
+        json!({"arrested_on": "2024-09-01", "offence_on": "2024-08-30",
+        "category": "theft", "outcome": "charged"}),
+    )
+    .await?;
+    let (s, offence) = w
+        .api()
+        .patch(
+            &format!("/api/v1/offences/{}", offence["id"].as_str().unwrap()),
+            &json!({"version": 1, "outcome": "convicted", "outcome_on": "2024-11-20"}),
+        )
+        .await?;
+    assert_eq!(s, StatusCode::OK, "{offence}");
+    let home = post(
+        &w,
+        &format!("{base}/living-arrangements"),
+        json!({"from": released, "kind": "family_home",
+        "suitable": true, "address": "1 Example Street, Aireborough"}),
+    )
+    .await?;
+    let college = post(
+        &w,
+        &format!("{base}/ete-placements"),
+        json!({"from": "2024-09-02", "kind": "college",
+        "hours_offered": 16, "hours_attended": 12.5}),
+    )
+    .await?;
+
+    let (s, p) = w.api().get(&format!("{base}/post-release")).await?;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["released_on"], json!(released));
+    assert_eq!(p["release_kind"], "dto_mid_term");
+    assert_eq!(p["discharge_on"], dates["discharge_on"]);
+    let released_day: jiff::civil::Date = released.parse()?;
+    let follow_up = released_day.checked_add(jiff::ToSpan::months(12))?;
+    assert_eq!(p["follow_up_ends_on"], json!(follow_up.to_string()));
+    // 16 at the half-way point: supervised to the sentence expiry date.
+    assert_eq!(p["supervision_ends_on"], dates["sled"]);
+    assert_eq!(
+        p["compliance"],
+        json!({"status": "warned", "unacceptable_absences": 1, "warnings": 1, "breaches": 0, "recalls": 0,
+            "fully_complied": false})
+    );
+    assert_eq!(p["appointments"], json!(appointments));
+    assert_eq!(p["enforcement"], json!([warning]));
+    assert_eq!(p["offences"], json!([offence]));
+    assert_eq!(p["offences"][0]["outcome"], "convicted");
+    assert_eq!(p["living_arrangements"], json!([home]));
+    assert_eq!(p["ete_placements"], json!([college]));
+    assert_eq!(p["ete_placements"][0]["hours_attended"], 12.5);
+
+    // Bo: 17 when sentenced and 18 at the half-way point of a 12-month order: supervised for
+    // 12 months from that point (Sentencing Act 2020 s.247).
+    let bo = child(&w, "Bo", "2007-05-01").await?;
+    let dates = sentence_and_release(&w, &yoi, &bo, "2025-01-10", 12).await?;
+    let (_, p) = w.api().get(&format!("/api/v1/children/{bo}/post-release")).await?;
+    let mtd: jiff::civil::Date = dates["mtd"].as_str().unwrap().parse()?;
+    assert_eq!(p["supervision_ends_on"], json!(mtd.checked_add(jiff::ToSpan::months(12))?.to_string()));
+    assert_ne!(p["supervision_ends_on"], dates["sled"]);
+    assert_eq!(p["compliance"]["status"], "complying");
+    assert_eq!(p["compliance"]["fully_complied"], true);
+
+    // Cy: remanded, then released on bail: no discharge day and no supervision.
+    let cy = child(&w, "Cy", "2009-03-03").await?;
+    post(&w, &format!("/api/v1/children/{cy}/remands"), json!({"start_date": "2025-03-01", "establishment_id": yoi}))
+        .await?;
+    post(&w, &format!("/api/v1/children/{cy}/custody/release"), json!({"date": "2025-04-11", "kind": "remand_bail"}))
+        .await?;
+    let (_, p) = w.api().get(&format!("/api/v1/children/{cy}/post-release")).await?;
+    assert_eq!(p["released_on"], "2025-04-11");
+    assert_eq!(p["release_kind"], "remand_bail");
+    assert_eq!(p["discharge_on"], Value::Null);
+    assert_eq!(p["supervision_ends_on"], Value::Null);
+    assert_eq!(p["follow_up_ends_on"], "2026-04-11");
+    Ok(())
+}
+
+async fn the_day_of_discharge_moves_off_a_weekend_and_is_on_the_key_dates(b: Backend) -> anyhow::Result<()> {
+    let (w, yoi) = service(b).await?;
+    let id = child(&w, "Di", "2010-02-02").await?;
+    // A 4-month order from 5 October 2026: the mid-term date is Saturday 5 December 2026.
+    let body = json!({"kind": "dto", "sentence_date": "2026-10-05", "term_months": 4, "establishment_id": yoi});
+    let s = post(&w, &format!("/api/v1/children/{id}/sentences"), body).await?;
+    assert_eq!(s["key_dates"]["mtd"], "2026-12-05");
+    assert_eq!(s["key_dates"]["discharge_on"], "2026-12-04", "Saturday moves to the Friday before");
+    let (_, k) = w.api().get(&format!("/api/v1/children/{id}/key-dates")).await?;
+    assert_eq!(k["key_dates"]["discharge_on"], "2026-12-04");
+    assert_eq!(k["history"][0]["discharge_on"], "2026-12-04");
+    // Not yet released: the post-release view says so.
+    let (status, p) = w.api().get(&format!("/api/v1/children/{id}/post-release")).await?;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(p["released_on"], Value::Null);
+    assert_eq!(p["compliance"], Value::Null);
+    Ok(())
+}
+
+async fn stale_updates_are_refused(b: Backend) -> anyhow::Result<()> {
+    let (w, _) = service(b).await?;
+    let id = child(&w, "Ed", "2010-02-02").await?;
+    let a = post(
+        &w,
+        &format!("/api/v1/children/{id}/appointments"),
+        json!({"kind": "health", "starts_at": "2026-01-05T10:00:00Z"}),
+    )
+    .await?;
+    let path = format!("/api/v1/appointments/{}", a["id"].as_str().unwrap());
+    let (s, first) = w.api().patch(&path, &json!({"version": 1, "outcome": "attended"})).await?;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(first["version"], 2);
+    let (s, stale) = w.api().patch(&path, &json!({"version": 1, "outcome": "unacceptable_absence"})).await?;
+    assert_eq!(s, StatusCode::CONFLICT, "{stale}");
+    let o = post(
+        &w,
+        &format!("/api/v1/children/{id}/offences"),
+        json!({"arrested_on": "2026-02-01", "category": "robbery"}),
+    )
+    .await?;
+    let path = format!("/api/v1/offences/{}", o["id"].as_str().unwrap());
+    let (s, _) = w.api().patch(&path, &json!({"version": 1, "outcome": "no_further_action"})).await?;
+    assert_eq!(s, StatusCode::OK);
+    let (s, _) = w.api().patch(&path, &json!({"version": 1, "outcome": "charged"})).await?;
+    assert_eq!(s, StatusCode::CONFLICT);
+    let (_, p) = w.api().get(&format!("/api/v1/children/{id}/post-release")).await?;
+    assert_eq!(p["appointments"][0]["outcome"], "attended");
+    assert_eq!(p["offences"][0]["outcome"], "no_further_action");
+    Ok(())
+}
+
+async fn dates_that_contradict_each_other_are_refused_and_change_nothing(b: Backend) -> anyhow::Result<()> {
+    let (w, yoi) = service(b).await?;
+    let id = child(&w, "Flo", "2010-02-02").await?;
+    let base = format!("/api/v1/children/{id}");
+    let refused = |body: Value, field: &'static str| (body, field);
+    let tables = ["appointments", "enforcement", "offences", "living_arrangements", "ete_placements", "sentences"];
+    let mut before = Vec::new();
+    for t in tables {
+        before.push(w.t.db.count(t).await?);
+    }
+    for (path, (body, field)) in [
+        (format!("{base}/offences"), refused(json!({"arrested_on": "2009-12-31", "category": "theft"}), "arrested_on")),
+        (
+            format!("{base}/offences"),
+            refused(
+                json!({"arrested_on": "2025-01-02", "offence_on": "2025-01-05", "category": "theft"}),
+                "offence_on",
+            ),
+        ),
+        (
+            format!("{base}/offences"),
+            refused(
+                json!({"arrested_on": "2025-01-02", "category": "theft", "outcome": "convicted",
+                "outcome_on": "2025-01-01"}),
+                "outcome_on",
+            ),
+        ),
+        (format!("{base}/offences"), refused(json!({"category": "theft"}), "arrested_on")),
+        (format!("{base}/enforcement"), refused(json!({"kind": "warning", "on": "2099-01-01", "reason": "x"}), "on")),
+        (
+            format!("{base}/living-arrangements"),
+            refused(json!({"from": "2025-01-01", "kind": "foster", "suitable": false}), "reason"),
+        ),
+        (
+            format!("{base}/ete-placements"),
+            refused(
+                json!({"from": "2025-01-01", "kind": "college", "hours_offered": 10, "hours_attended": 11}),
+                "hours_attended",
+            ),
+        ),
+        (
+            format!("{base}/sentences"),
+            refused(
+                json!({"kind": "dto", "sentence_date": "2019-05-01", "term_months": 4, "establishment_id": yoi}),
+                "sentence_date",
+            ),
+        ),
+    ] {
+        let (s, r) = w.api().post(&path, &body).await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{path} {body}: {r}");
+        let text = r.to_string();
+        assert!(text.contains(field), "{path} {body}: names {field}: {r}");
+        assert!(!text.contains("SQL") && !text.contains("panicked"), "{r}");
+    }
+    // An outcome before the appointment.
+    let a =
+        post(&w, &format!("{base}/appointments"), json!({"kind": "education", "starts_at": "2099-01-05T10:00:00Z"}))
+            .await?;
+    let (s, r) = w
+        .api()
+        .patch(
+            &format!("/api/v1/appointments/{}", a["id"].as_str().unwrap()),
+            &json!({"version": 1, "outcome": "attended"}),
+        )
+        .await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    // A remand ends on bail, not at the half-way point of an order.
+    post(&w, &format!("{base}/remands"), json!({"start_date": "2025-03-01", "establishment_id": yoi})).await?;
+    let (s, r) = w
+        .api()
+        .post(&format!("{base}/custody/release"), &json!({"date": "2025-04-01", "kind": "dto_mid_term"}))
+        .await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("kind"));
+    for (t, n) in tables.iter().zip(before) {
+        let expected = if *t == "appointments" { n + 1 } else { n };
+        assert_eq!(w.t.db.count(t).await?, expected, "{t}");
+    }
+    let (_, p) = w.api().get(&format!("{base}/post-release")).await?;
+    assert_eq!(p["released_on"], Value::Null, "the refused release changed nothing");
+    Ok(())
+}
+
+async fn other_services_see_none_of_it(b: Backend) -> anyhow::Result<()> {
+    let (w, yoi) = service(b).await?;
+    let id = child(&w, "Gus", "2009-01-01").await?;
+    sentence_and_release(&w, &yoi, &id, "2025-01-06", 6).await?;
+    let a = post(
+        &w,
+        &format!("/api/v1/children/{id}/appointments"),
+        json!({"kind": "reparation", "starts_at": "2025-06-02T10:00:00Z"}),
+    )
+    .await?;
+    let o = post(
+        &w,
+        &format!("/api/v1/children/{id}/offences"),
+        json!({"arrested_on": "2025-06-03", "category": "burglary"}),
+    )
+    .await?;
+    w.t.org("YJS-B", "yjs").await?;
+    let (_, token) = w.t.user("olly@yjs-b.example.org", "YJS-B", "yjs_case_manager").await?;
+    let other = w.t.api(&token);
+    let (s, r) = other.get(&format!("/api/v1/children/{id}/post-release")).await?;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    assert!(!r.to_string().contains("Gus"));
+    let (s, _) = other
+        .post(
+            &format!("/api/v1/children/{id}/appointments"),
+            &json!({"kind": "health", "starts_at": "2025-06-09T10:00:00Z"}),
+        )
+        .await?;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = other
+        .patch(
+            &format!("/api/v1/appointments/{}", a["id"].as_str().unwrap()),
+            &json!({"version": 1, "outcome": "attended"}),
+        )
+        .await?;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _) = other
+        .patch(
+            &format!("/api/v1/offences/{}", o["id"].as_str().unwrap()),
+            &json!({"version": 1, "outcome": "acquitted"}),
+        )
+        .await?;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (_, p) = w.api().get(&format!("/api/v1/children/{id}/post-release")).await?;
+    assert_eq!(p["appointments"][0]["outcome"], Value::Null);
+    assert_eq!(p["offences"][0]["outcome"], "pending");
+    Ok(())
+}
