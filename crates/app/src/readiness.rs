@@ -669,6 +669,10 @@ impl App {
         for (row, yjs_id) in self.store.overdue_actions(today).await? {
             let a = &row.action;
             let Some(due) = a.due_by else { continue };
+            // Recorded as history, already past its day: late, but not new work to chase.
+            if due < a.created_at.to_zoned(crate::london()).date() {
+                continue;
+            }
             let days_late = resettle_domain::readiness::days_between(due, today);
             let mut levels = vec![(1, a.owner_organisation_id, row.owner_organisation_name.clone())];
             if days_late >= ESCALATE_TO_YJS_AFTER_DAYS && a.owner_organisation_id != yjs_id {

@@ -118,11 +118,13 @@ impl ActionInput {
             e.add("owner_organisation_id", "Choose the organisation responsible for the action");
         }
         let owner_user_id = parse_id(&mut e, "owner_user_id", "a person", self.owner_user_id.as_deref());
+        // A due date may be past: an action recorded as history carries the date it had (the
+        // sweep never escalates a deadline that had passed when it was recorded).
         let due_by = parse_date(&mut e, "due_by", "Due date", self.due_by.as_deref());
         if let Some(d) = due_by
-            && d < today
+            && d.year() < today.year() - 30
         {
-            e.add("due_by", "The due date must be today or later");
+            e.add("due_by", "The due date is too far in the past: check the year");
         }
         let need_id = parse_id(&mut e, "need_id", "a need on this plan", self.need_id.as_deref());
         let meeting_id = parse_id(&mut e, "meeting_id", "a meeting of this child's", self.meeting_id.as_deref());
@@ -228,22 +230,26 @@ mod tests {
     use jiff::civil::date;
 
     #[test]
-    fn an_action_needs_words_and_an_owner_and_a_future_date() {
-        let e = ActionInput { due_by: Some("2026-11-01".into()), ..Default::default() }
+    fn an_action_needs_words_and_an_owner_and_may_carry_a_past_due_date() {
+        let e = ActionInput { due_by: Some("1990-11-01".into()), ..Default::default() }
             .validate(ChildId::random(), "A", date(2026, 11, 22), Timestamp::UNIX_EPOCH)
             .unwrap_err();
         for f in ["description", "owner_organisation_id", "due_by"] {
             assert!(e.for_field(f).is_some(), "{f}");
         }
-        let a = ActionInput {
+        let a_input = || ActionInput {
             description: Some("Book the housing panel".into()),
             owner_organisation_id: Some(OrgId::random().to_string()),
             due_by: Some("2026-11-30".into()),
             ..Default::default()
-        }
-        .validate(ChildId::random(), "A", date(2026, 11, 22), Timestamp::UNIX_EPOCH)
-        .unwrap();
+        };
+        let a = a_input().validate(ChildId::random(), "A", date(2026, 11, 22), Timestamp::UNIX_EPOCH).unwrap();
         assert!(!a.is_overdue(date(2026, 11, 30)));
+        // Recorded as history: a due date already past is kept.
+        let history = ActionInput { due_by: Some("2026-11-01".into()), ..a_input() }
+            .validate(ChildId::random(), "A", date(2026, 11, 22), Timestamp::UNIX_EPOCH)
+            .unwrap();
+        assert!(history.is_overdue(date(2026, 11, 22)));
         assert!(a.is_overdue(date(2026, 12, 1)));
         let done =
             ActionPatch { status: Some("done".into()), ..Default::default() }.apply(&a, Timestamp::UNIX_EPOCH).unwrap();
