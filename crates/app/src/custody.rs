@@ -137,6 +137,8 @@ impl App {
         term_months: Option<u8>,
     ) -> AppResult<Vec<StoredDeadline>> {
         let calendar = self.calendar().await?;
+        // Deadlines before release count back from the day of discharge.
+        let release = release.map(|r| resettle_domain::discharge::discharge_on(&calendar, r, true));
         let list = custody_deadlines(&calendar, &self.config.timescales, start, release, term_months)
             .map_err(|e| AppError::invalid("sentence_date", e.to_string()))?;
         Ok(list

@@ -298,9 +298,13 @@ pub struct ChildReadiness {
     pub readiness: Readiness,
 }
 
-fn custody_dates(row: &ReadinessRow) -> CustodyDates {
+/// The dates readiness counts from: for a sentence, the day of discharge (the release date
+/// moved off a weekend or holiday, Criminal Justice Act 1961 s.23(3)).
+fn custody_dates(calendar: &resettle_domain::calendar::Calendar, row: &ReadinessRow) -> CustodyDates {
     match (row.kind, row.release_on) {
-        (EpisodeKind::Sentence, Some(release)) => CustodyDates::Sentenced { release },
+        (EpisodeKind::Sentence, Some(release)) => {
+            CustodyDates::Sentenced { release: resettle_domain::discharge::discharge_on(calendar, release, true) }
+        }
         // A sentence episode without key dates yet is planned for like a remand.
         _ => CustodyDates::Remanded { next_court_date: row.next_court_date },
     }
@@ -371,7 +375,7 @@ impl App {
             .iter()
             .map(|row| {
                 let facts = ReadinessFacts {
-                    custody: custody_dates(row),
+                    custody: custody_dates(&cal, row),
                     arrangements: row.arrangements.clone(),
                     health_handover: health.get(&row.child_id).map_or(HealthHandoverState::NotSent, |h| h.handover),
                     plan_shared_on: row.plan_shared_on,

@@ -90,7 +90,10 @@ async fn a_recalculation_keeps_the_history_and_moves_the_deadlines(b: Backend) -
     assert_eq!(r["version"], json!(2));
     assert_eq!(r["key_dates"]["mtd"], json!("2027-03-21"), "12 days earlier");
     assert_eq!(r["key_dates"]["sled"], json!("2027-08-20"));
-    assert_eq!(deadline(&r, "pre_release_plan"), vec!["2027-03-07"]);
+    // Sunday 21 March: the child leaves on Friday 19 March (s.23(3)), and the plan is due 14
+    // days before that day of discharge.
+    assert_eq!(r["key_dates"]["discharge_on"], json!("2027-03-19"));
+    assert_eq!(deadline(&r, "pre_release_plan"), vec!["2027-03-05"]);
 
     let (status, stale) = w.api().post(&format!("/api/v1/sentences/{sid}/recalculate"), &body).await?;
     assert_eq!(status, StatusCode::CONFLICT, "{stale}");
@@ -103,7 +106,7 @@ async fn a_recalculation_keeps_the_history_and_moves_the_deadlines(b: Backend) -
     assert_eq!(history[1]["mtd"], json!("2027-03-21"));
     assert_eq!(history[1]["reason"], json!("12 days on remand found in the court record"));
     assert_eq!(history[1]["remand_days"], json!(12));
-    assert_eq!(deadline(&kd, "pre_release_plan"), vec!["2027-03-07"], "deadlines follow the new dates, once");
+    assert_eq!(deadline(&kd, "pre_release_plan"), vec!["2027-03-05"], "deadlines follow the new dates, once");
     Ok(())
 }
 
