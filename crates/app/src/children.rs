@@ -48,6 +48,8 @@ pub struct ChildRecord {
     /// The reader's own break-glass grant, when that is how they are reading the record (the
     /// page shows a warning with its end).
     pub emergency_access: Option<crate::storage::BreakGlassGrant>,
+    /// The period after the latest release, when the child is out of custody after one.
+    pub post_release: Option<crate::community::PostRelease>,
 }
 
 /// The parts of [`ChildRecord`] that are the same for every reader.
@@ -256,7 +258,13 @@ impl App {
             Decision::Allow(_) => (Some(self.access_lines(id, ACCESS_LOG_PAGE).await?), Some(break_glass)),
             Decision::Deny(_) => (None, None),
         };
+        let released = custody.first().is_some_and(|e| e.episode.ended_on.is_some());
+        let post_release = match released {
+            true => Some(self.post_release_of(&child).await?),
+            false => None,
+        };
         Ok(ChildRecord {
+            post_release,
             child: child.into_inner(),
             yjs,
             carers,

@@ -64,6 +64,13 @@ impl App {
     pub async fn post_release(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<PostRelease> {
         let child = self.child_for(ctx, child_id, Purpose::Read).await?;
         self.audit(ctx, "read", "post_release", Some(child_id)).await?;
+        self.post_release_of(&child).await
+    }
+
+    /// [`App::post_release`] for a child the caller has already been admitted to (and whose
+    /// read is audited by the caller).
+    pub(crate) async fn post_release_of(&self, child: &resettle_domain::child::Child) -> AppResult<PostRelease> {
+        let child_id = child.id;
         let appointments = self.store.appointments(child_id).await?;
         let enforcement = self.store.enforcement(child_id).await?;
         let offences = self.store.offences(child_id).await?;

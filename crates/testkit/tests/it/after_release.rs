@@ -140,6 +140,26 @@ async fn a_cohort_back_recorded_through_the_api_reads_back_exactly(b: Backend) -
     assert_eq!(p["ete_placements"], json!([college]));
     assert_eq!(p["ete_placements"][0]["hours_attended"], 12.5);
 
+    // The child's page shows the period after release at a glance, in words.
+    let browser = w.t.browser()?;
+    browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
+    let page = browser.get(&format!("/children/{ada}")).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    let released_words = released_day.strftime("%-d %B %Y").to_string();
+    for words in [
+        "After release",
+        released_words.as_str(),
+        "At the half-way point of the order",
+        "Warned",
+        "1 unacceptable absence, 1 warning, 0 breaches, 0 recalls",
+        "Theft, convicted",
+        "Family home since",
+        "College since 2 September 2024: 16 hours a week offered, 12.5 attended",
+    ] {
+        assert!(page.body.contains(words), "the page says {words:?}");
+    }
+    assert!(!page.body.contains("2024-09-02"), "no machine dates");
+
     // Bo: 17 when sentenced and 18 at the half-way point of a 12-month order: supervised for
     // 12 months from that point (Sentencing Act 2020 s.247).
     let bo = child(&w, "Bo", "2007-05-01").await?;

@@ -134,6 +134,7 @@ struct ChildPage {
     deadlines: Vec<super::custody::DeadlineLine>,
     can_record_sentence: bool,
     can_record_remand: bool,
+    after_release: Option<super::after_release::AfterReleaseView>,
 }
 
 /// Query string of the child's page.
@@ -170,6 +171,10 @@ pub async fn child_page(
     let open = record.custody.iter().find(|e| e.episode.ended_on.is_none());
     let can_record_remand = open.is_none();
     let can_record_sentence = open.is_none_or(|e| e.episode.kind == resettle_domain::custody::EpisodeKind::Remand);
+    let after_release = record
+        .post_release
+        .as_ref()
+        .and_then(|p| super::after_release::AfterReleaseView::new(p, today, state.app.now()));
     Ok(render(
         StatusCode::OK,
         &ChildPage {
@@ -181,6 +186,7 @@ pub async fn child_page(
             deadlines,
             can_record_sentence,
             can_record_remand,
+            after_release,
         },
     ))
 }

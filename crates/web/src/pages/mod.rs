@@ -4,6 +4,7 @@
 pub(crate) mod access;
 pub(crate) mod account;
 pub(crate) mod admin;
+pub(crate) mod after_release;
 pub(crate) mod auth;
 pub(crate) mod children;
 pub(crate) mod custody;
@@ -199,6 +200,12 @@ pub fn resource_label(resource: impl AsRef<str>) -> &'static str {
         "plan.need" => "a support need",
         "plan.meeting" | "plan.meetings" => "meetings",
         "plan.action" => "an action",
+        "post_release" => "the period after release",
+        "appointment" => "an appointment",
+        "enforcement" => "a warning, breach or recall",
+        "offence" => "an arrest or offence",
+        "living_arrangement" => "where the child lives",
+        "ete_placement" => "education, training or employment",
         _ => "the record",
     }
 }
