@@ -317,9 +317,10 @@ enum Command {
 
 #[derive(Args, Clone)]
 struct WebArgs {
-    /// Folder of the compiled front-end (`static/dist`, built by `make assets`).
-    #[arg(long, env = "RESETTLE_STATIC_DIR", default_value = "static/dist")]
-    static_dir: PathBuf,
+    /// Serve the front-end from this folder (`static/dist`, built by `make assets`) instead of
+    /// the copy built into the binary: for working on the stylesheet without rebuilding.
+    #[arg(long, env = "RESETTLE_STATIC_DIR")]
+    static_dir: Option<PathBuf>,
     /// Set when users reach the service over HTTPS: `__Host-` cookies marked Secure, and HSTS.
     #[arg(long, env = "RESETTLE_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -673,8 +674,8 @@ async fn serve(
     web: WebArgs,
     trusted_proxies: Vec<resettle_web::client::TrustedProxy>,
 ) -> Result<()> {
-    if !web.static_dir.join("resettle.css").exists() {
-        tracing::warn!(dir = %web.static_dir.display(), "front-end assets not found: run `make assets` (pages will be unstyled)");
+    if let Some(dir) = web.static_dir.as_ref().filter(|d| !d.join("resettle.css").exists()) {
+        tracing::warn!(dir = %dir.display(), "RESETTLE_STATIC_DIR has no resettle.css: run `make assets`, or unset it to serve the built-in copy");
     }
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;

@@ -9,6 +9,7 @@ mod access;
 mod access_matrix;
 mod account;
 mod api;
+mod assets;
 mod audit;
 mod fhir;
 mod health;
