@@ -7,11 +7,13 @@
 //! scope is indistinguishable from one that does not exist.
 
 pub mod health;
+pub mod ops;
 pub mod outbox;
 pub mod plan;
 pub mod readiness;
 
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
+pub use ops::{MAIN_TABLES, OpsStorage, SchemaState, SnapshotSummary};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
@@ -517,7 +519,9 @@ pub struct Release {
 
 /// Everything the application needs from a database.
 #[async_trait]
-pub trait Storage: PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + Send + Sync + 'static {
+pub trait Storage:
+    PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + OpsStorage + Send + Sync + 'static
+{
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
     /// How many changes to the record this store has committed since it was opened (audit

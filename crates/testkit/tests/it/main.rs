@@ -18,6 +18,7 @@ mod mail;
 mod pages;
 mod plan;
 mod plan_pages;
+mod probes;
 mod readiness;
 mod security;
 mod sessions;
