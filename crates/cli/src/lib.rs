@@ -1,6 +1,7 @@
-//! The `resettle` command's library: reading the configuration — shared by the binary
-//! (`src/main.rs`) and the integration tests.
+//! The `resettle` command's library: reading the configuration, and backups and restores —
+//! shared by the binary (`src/main.rs`) and the integration tests.
 
+pub mod backup;
 pub mod config;
 
 use std::path::PathBuf;

@@ -18,7 +18,7 @@ use resettle_store_sqlite::SqliteStore;
 use resettle_web::WebConfig;
 
 use resettle_cli::config::{load_audit, load_config, load_trusted_proxies};
-use resettle_cli::Db;
+use resettle_cli::{Db, backup};
 
 /// Resettle: one shared plan for each child leaving custody in England and Wales.
 #[derive(Parser)]
@@ -106,6 +106,10 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Copy the database while the service runs: FILE and FILE.manifest.json (see README).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database, check it and record the restore in the audit trail.
+    Restore(backup::RestoreArgs),
     /// Key dates, bank holidays and working days.
     Dates {
         #[command(subcommand)]
@@ -446,6 +450,15 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(c) => println!("Checkpoint published: entry {} with hash {}.", c.seq, c.hash),
                 None => println!("Nothing to publish: the audit trail is empty."),
             }
+            Ok(())
+        }
+        Command::Backup(args) => {
+            let to = args.to.clone();
+            backup::print_backup(&to, &backup::backup(args).await?);
+            Ok(())
+        }
+        Command::Restore(args) => {
+            backup::print_restore(&backup::restore(args).await?);
             Ok(())
         }
         Command::Dates { command } => dates::run(command).await,

@@ -11,6 +11,7 @@ mod account;
 mod api;
 mod assets;
 mod audit;
+mod backup;
 mod fhir;
 mod health;
 mod key_dates;
