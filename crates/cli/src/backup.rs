@@ -242,6 +242,18 @@ pub fn read_manifest(file: &Path) -> Result<Manifest> {
     Ok(manifest)
 }
 
+/// Refuses a backup from a newer Resettle, whose schema this build cannot open (checked before
+/// anything is replaced). An older schema is fine: its migrations run after the restore.
+fn check_schema(backup: i64, known: i64, taken_by: &str) -> Result<()> {
+    if backup > known {
+        bail!(
+            "--from: this backup has schema {backup}, newer than this build of Resettle knows ({known}): restore it \
+             with Resettle {taken_by} (which took it) or later"
+        );
+    }
+    Ok(())
+}
+
 /// What a restore did.
 pub struct Restored {
     /// The backup's manifest.
@@ -264,6 +276,11 @@ pub async fn restore(args: RestoreArgs) -> Result<Restored> {
             manifest.backend
         );
     }
+    let known = match backend {
+        "postgres" => resettle_store_postgres::migrator().iter().map(|m| m.version).max(),
+        _ => resettle_store_sqlite::migrator().iter().map(|m| m.version).max(),
+    };
+    check_schema(manifest.schema_version, known.unwrap_or(0), &manifest.resettle_version)?;
     let (key, checkpoints) = load_audit(args.db.config.as_deref())?;
     let fingerprint = audit_key_fingerprint(&key);
     if let Some(expected) = manifest.audit.key_fingerprint.as_ref().filter(|f| **f != fingerprint) {
@@ -404,4 +421,21 @@ pub fn print_restore(r: &Restored) {
         );
     }
     println!("Audit trail intact: {} entries checked.", r.verified);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_backup_from_a_newer_schema_is_refused_and_an_older_one_accepted() {
+        assert!(check_schema(13, 12, "0.2.0").is_err_and(|e| e.to_string().contains("Resettle 0.2.0")));
+        assert!(check_schema(12, 12, "0.1.0").is_ok());
+        assert!(check_schema(9, 12, "0.1.0").is_ok());
+    }
+
+    #[test]
+    fn the_manifest_sits_beside_the_copy() {
+        assert_eq!(manifest_path(Path::new("/b/x.backup")), PathBuf::from("/b/x.backup.manifest.json"));
+    }
 }
