@@ -12,6 +12,7 @@ on_every_backend!(
     live_and_ready_when_the_database_is_current,
     not_ready_but_alive_when_a_migration_is_missing,
     the_probes_are_described_in_openapi,
+    not_ready_while_the_database_does_not_answer,
 );
 
 async fn live_and_ready_when_the_database_is_current(b: Backend) -> anyhow::Result<()> {
@@ -69,5 +70,31 @@ async fn the_probes_are_described_in_openapi(b: Backend) -> anyhow::Result<()> {
     }
     let unavailable = &doc["paths"]["/readyz"]["get"]["responses"]["503"]["content"];
     assert!(unavailable["application/problem+json"].is_object(), "{unavailable}");
+    Ok(())
+}
+
+async fn not_ready_while_the_database_does_not_answer(b: Backend) -> anyhow::Result<()> {
+    // PostgreSQL only: another session holding an exclusive lock on the migrations table makes
+    // the database stop answering the probe's query (SQLite's readers are never blocked so).
+    if b != Backend::Postgres {
+        return Ok(());
+    }
+    let t = spawn_app(b).await?;
+    let mut locker = sqlx::PgConnection::connect(&t.db.url).await?;
+    sqlx::query("BEGIN").execute(&mut locker).await?;
+    sqlx::query("LOCK TABLE _sqlx_migrations IN ACCESS EXCLUSIVE MODE").execute(&mut locker).await?;
+    let api = t.anonymous_api();
+    let started = std::time::Instant::now();
+    let r = api.request(Method::GET, "/readyz", None).await?;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE, "{}", r.body);
+    assert_eq!(r.content_type(), Some("application/problem+json"));
+    assert!(r.body["detail"].as_str().unwrap_or_default().contains("did not answer"), "{}", r.body);
+    assert!(started.elapsed() < std::time::Duration::from_secs(10), "the probe must not hang");
+    let r = api.request(Method::GET, "/livez", None).await?;
+    assert_eq!(r.status, StatusCode::OK, "alive all the same");
+    sqlx::query("ROLLBACK").execute(&mut locker).await?;
+    // And ready again as soon as it answers.
+    let r = api.request(Method::GET, "/readyz", None).await?;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     Ok(())
 }

@@ -230,6 +230,9 @@ async fn livez() -> Json<Health> {
     Json(Health { status: "alive".into() })
 }
 
+/// How long `/readyz` waits for the database.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
+
 /// `{"status":"ready"}` when the database answers and every migration this build knows is
 /// applied: a readiness probe (send traffic here); otherwise 503 with a problem document.
 #[utoipa::path(get, path = "/readyz", tag = "service", security(()),
@@ -242,13 +245,16 @@ async fn readyz(State(state): State<AppState>, headers: axum::http::HeaderMap) -
         r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
         r
     };
-    match state.app.store().schema_state().await {
-        Ok(s) if s.current => Json(Health { status: "ready".into() }).into_response(),
-        Ok(s) => unavailable(format!(
+    // A probe must answer quickly: a database that takes longer than this is not ready.
+    let answer = tokio::time::timeout(READY_WITHIN, state.app.store().schema_state()).await;
+    match answer {
+        Err(_) => unavailable(format!("The database did not answer within {} seconds", READY_WITHIN.as_secs())),
+        Ok(Ok(s)) if s.current => Json(Health { status: "ready".into() }).into_response(),
+        Ok(Ok(s)) => unavailable(format!(
             "The database schema is not current (migration {} applied, {} expected): run `resettle migrate`",
             s.applied, s.known
         )),
-        Err(e) => {
+        Ok(Err(e)) => {
             tracing::error!(error = %e, "readiness check failed");
             unavailable("The database does not answer".into())
         }
