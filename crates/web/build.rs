@@ -5,7 +5,9 @@
 //! - `VERSION`: a hash of every file's path and bytes, put in the URL of each asset
 //!   (`/static/<VERSION>/resettle.css`) so that a changed front-end gets new URLs and the old
 //!   ones can be cached for a year;
-//! - `FILES`: `(path, content type, etag, bytes)` for each file, sorted by path.
+//! - `FILES`: an `Embedded` for each file, sorted by path: its content type, its bytes and their
+//!   ETag, and for text (CSS, JavaScript, source maps, SVG, JSON) gzip and brotli versions made
+//!   here once, so that the server never compresses at run time.
 //!
 //! The stylesheet's `url(/assets/...)` references are rewritten to `/static/<VERSION>/assets/...`
 //! so that the images it needs are cached (and replaced) with it.
@@ -56,8 +58,8 @@ fn run() -> Result<(), String> {
     let mut code = String::new();
     let _ = writeln!(code, "/// A hash of the embedded front-end: the version segment of every asset URL.");
     let _ = writeln!(code, "pub const VERSION: &str = {version:?};");
-    let _ = writeln!(code, "/// `(path, content type, etag, bytes)` for each embedded file, sorted by path.");
-    let _ = writeln!(code, "pub static FILES: &[(&str, &str, &str, &[u8])] = &[");
+    let _ = writeln!(code, "/// Every embedded file, sorted by path.");
+    let _ = writeln!(code, "pub static FILES: &[Embedded] = &[");
     for (rel, path) in &files {
         let bytes = std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
         let (source, bytes) = if rel.ends_with(".css") {
@@ -72,18 +74,60 @@ fn run() -> Result<(), String> {
         } else {
             (path.clone(), bytes)
         };
-        let etag = format!("\"{}\"", &hex(&Sha256::digest(&bytes))[..16]);
+        let tag = hex(&Sha256::digest(&bytes))[..16].to_string();
         let source = source.canonicalize().map_err(|e| format!("cannot resolve {}: {e}", source.display()))?;
+        let (gzip, brotli) = if is_text(rel) {
+            let stem = out_dir.join(rel.replace('/', "__"));
+            (
+                compressed(&stem, "gz", gzip(&bytes)?, bytes.len())?,
+                compressed(&stem, "br", brotli(&bytes)?, bytes.len())?,
+            )
+        } else {
+            ("None".to_string(), "None".to_string())
+        };
         let _ = writeln!(
             code,
-            "    ({rel:?}, {:?}, {etag:?}, include_bytes!({:?})),",
+            "    Embedded {{ path: {rel:?}, content_type: {:?}, etag: {:?}, bytes: include_bytes!({:?}), \
+             gzip: {gzip}, brotli: {brotli} }},",
             content_type(rel),
+            format!("\"{tag}\""),
             source.display().to_string()
         );
     }
     let _ = writeln!(code, "];");
     let target = out_dir.join("embedded_assets.rs");
     std::fs::write(&target, code).map_err(|e| format!("cannot write {}: {e}", target.display()))
+}
+
+/// Whether a file is text worth compressing.
+fn is_text(name: &str) -> bool {
+    matches!(name.rsplit('.').next().unwrap_or(""), "css" | "js" | "mjs" | "map" | "svg" | "json" | "webmanifest")
+}
+
+fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(bytes).and_then(|()| encoder.finish()).map_err(|e| format!("gzip: {e}"))
+}
+
+fn brotli(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    brotli::BrotliCompress(&mut &bytes[..], &mut out, &params).map_err(|e| format!("brotli: {e}"))?;
+    Ok(out)
+}
+
+/// `Some(include_bytes!(…))` for a compressed version written beside `stem` when it saves at
+/// least a tenth, else `None`.
+fn compressed(stem: &Path, ext: &str, bytes: Vec<u8>, original: usize) -> Result<String, String> {
+    if bytes.len() * 10 > original * 9 {
+        return Ok("None".into());
+    }
+    let mut name = stem.as_os_str().to_owned();
+    name.push(format!(".{ext}"));
+    let path = PathBuf::from(name);
+    std::fs::write(&path, bytes).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+    Ok(format!("Some(include_bytes!({:?}))", path.display().to_string()))
 }
 
 /// Every file under `dir`, as (path relative to `root` with `/` separators, full path).

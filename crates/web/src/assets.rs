@@ -19,6 +19,23 @@ use tower_http::services::ServeDir;
 
 use crate::AppState;
 
+/// A front-end file built into the binary.
+#[derive(Debug)]
+pub struct Embedded {
+    /// Its path under `static/dist`, with `/` separators.
+    pub path: &'static str,
+    /// Its media type.
+    pub content_type: &'static str,
+    /// A strong ETag of `bytes`, quoted.
+    pub etag: &'static str,
+    /// Its contents.
+    pub bytes: &'static [u8],
+    /// The same, gzip-compressed at build time (text files, when it saves space).
+    pub gzip: Option<&'static [u8]>,
+    /// The same, brotli-compressed at build time.
+    pub brotli: Option<&'static [u8]>,
+}
+
 include!(concat!(env!("OUT_DIR"), "/embedded_assets.rs"));
 
 /// How long a versioned asset may be kept: a year, and it never changes under its URL.
@@ -31,13 +48,21 @@ pub fn url(path: &str) -> String {
     format!("/static/{VERSION}/{path}")
 }
 
-/// The embedded file at `path` (relative to `static/dist`): content type, ETag and bytes.
-pub fn embedded(path: &str) -> Option<(&'static str, &'static str, &'static [u8])> {
-    FILES
-        .binary_search_by(|(p, ..)| (*p).cmp(path))
-        .ok()
-        .and_then(|i| FILES.get(i))
-        .map(|(_, ct, etag, b)| (*ct, *etag, *b))
+/// The embedded file at `path` (relative to `static/dist`).
+pub fn embedded(path: &str) -> Option<&'static Embedded> {
+    FILES.binary_search_by(|f| f.path.cmp(path)).ok().and_then(|i| FILES.get(i))
+}
+
+/// Whether the `Accept-Encoding` header accepts `coding` (named, or `*`, without `q=0`).
+fn accepts(header: Option<&HeaderValue>, coding: &str) -> bool {
+    let Some(value) = header.and_then(|v| v.to_str().ok()) else { return false };
+    value.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let name = parts.next().unwrap_or("");
+        let refused =
+            parts.any(|p| p.strip_prefix("q=").and_then(|q| q.trim().parse::<f32>().ok()).is_some_and(|q| q <= 0.0));
+        (name.eq_ignore_ascii_case(coding) || name == "*") && !refused
+    })
 }
 
 /// `GET /static/{*path}`.
@@ -64,10 +89,18 @@ async fn serve(dir: Option<&Path>, path: &str, versioned: bool, request: Request
 fn from_binary(path: &str, versioned: bool, request: &Request) -> Response {
     // An old page may ask for an older version's file: give the current one, uncached.
     let found = embedded(path).or_else(|| path.split_once('/').and_then(|(_, rest)| embedded(rest)));
-    let Some((content_type, etag, bytes)) = found else {
+    let Some(file) = found else {
         return (StatusCode::NOT_FOUND, "Not found").into_response();
     };
     let cache = if versioned && embedded(path).is_some() { IMMUTABLE } else { REVALIDATE };
+    let accept = request.headers().get(header::ACCEPT_ENCODING);
+    // Each encoding is a representation of its own, with its own ETag.
+    let tagged = |suffix: &str| format!("{}-{suffix}\"", file.etag.trim_end_matches('"'));
+    let (bytes, encoding, etag) = match (file.brotli, file.gzip) {
+        (Some(b), _) if accepts(accept, "br") => (b, Some("br"), tagged("br")),
+        (_, Some(g)) if accepts(accept, "gzip") => (g, Some("gzip"), tagged("gz")),
+        _ => (file.bytes, None, file.etag.to_string()),
+    };
     let matches = request
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -76,9 +109,17 @@ fn from_binary(path: &str, versioned: bool, request: &Request) -> Response {
     let mut response =
         if matches { StatusCode::NOT_MODIFIED.into_response() } else { Body::from(bytes).into_response() };
     let h = response.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
-    h.insert(header::ETAG, HeaderValue::from_static(etag));
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(file.content_type));
+    if let Ok(v) = HeaderValue::from_str(&etag) {
+        h.insert(header::ETAG, v);
+    }
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    if let Some(coding) = encoding {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
+    }
+    if file.gzip.is_some() || file.brotli.is_some() {
+        h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 
@@ -107,15 +148,15 @@ mod tests {
 
     #[test]
     fn the_stylesheet_and_scripts_are_embedded_with_their_types() {
-        assert_eq!(embedded("resettle.css").unwrap().0, "text/css; charset=utf-8");
-        assert_eq!(embedded("app.js").unwrap().0, "text/javascript; charset=utf-8");
+        assert_eq!(embedded("resettle.css").unwrap().content_type, "text/css; charset=utf-8");
+        assert_eq!(embedded("app.js").unwrap().content_type, "text/javascript; charset=utf-8");
         assert!(embedded("govuk-frontend.min.js").is_some());
         assert!(embedded("no-such-file.css").is_none());
     }
 
     #[test]
     fn the_embedded_stylesheet_finds_its_images_under_the_same_version() {
-        let css = std::str::from_utf8(embedded("resettle.css").unwrap().2).unwrap();
+        let css = std::str::from_utf8(embedded("resettle.css").unwrap().bytes).unwrap();
         assert!(!css.contains("url(/assets/") && !css.contains("url(\"/assets/"), "unversioned image URL in the CSS");
         let prefix = format!("/static/{VERSION}/");
         let mut seen = 0;
@@ -129,7 +170,27 @@ mod tests {
     }
 
     #[test]
+    fn the_stylesheet_is_precompressed_and_images_are_not() {
+        let css = embedded("resettle.css").unwrap();
+        assert!(css.gzip.is_some_and(|g| g.len() < css.bytes.len() / 3));
+        assert!(css.brotli.is_some_and(|b| css.gzip.is_some_and(|g| b.len() < g.len())));
+        let png = FILES.iter().find(|f| f.path.ends_with(".png")).unwrap();
+        assert!(png.gzip.is_none() && png.brotli.is_none());
+    }
+
+    #[test]
+    fn accept_encoding_is_read_with_its_weights() {
+        let h = |s: &'static str| Some(HeaderValue::from_static(s));
+        assert!(accepts(h("gzip, deflate, br, zstd").as_ref(), "br"));
+        assert!(accepts(h("GZIP").as_ref(), "gzip"));
+        assert!(!accepts(h("gzip;q=0, br").as_ref(), "gzip"));
+        assert!(accepts(h("*").as_ref(), "br"));
+        assert!(!accepts(h("identity").as_ref(), "gzip"));
+        assert!(!accepts(None, "gzip"));
+    }
+
+    #[test]
     fn files_are_sorted_for_lookup() {
-        assert!(FILES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(FILES.windows(2).all(|w| w[0].path < w[1].path));
     }
 }

@@ -110,3 +110,34 @@ async fn a_development_folder_overrides_the_built_in_files_and_is_never_cached_f
     assert_eq!(r.status(), StatusCode::NOT_FOUND, "only the folder's files are served");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stylesheet_is_sent_compressed_to_browsers_that_accept_it() {
+    use std::io::Read;
+    let t = spawn_app(Backend::Sqlite).await.unwrap();
+    let client = reqwest::Client::new();
+    let page = client.get(t.url("/sign-in")).send().await.unwrap().text().await.unwrap();
+    let css_url = attribute_after(&page, "rel=\"stylesheet\"", "href").unwrap();
+    let plain = client.get(t.url(&css_url)).send().await.unwrap();
+    assert!(plain.headers().get("content-encoding").is_none());
+    let plain_etag = plain.headers()["etag"].clone();
+    let plain = plain.bytes().await.unwrap();
+
+    let r = client.get(t.url(&css_url)).header("accept-encoding", "gzip").send().await.unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    assert_eq!(r.headers()["vary"], "accept-encoding");
+    assert_eq!(r.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_ne!(r.headers()["etag"], plain_etag, "each encoding has its own ETag");
+    let gzipped = r.bytes().await.unwrap();
+    let mut unzipped = Vec::new();
+    flate2::read::GzDecoder::new(&gzipped[..]).read_to_end(&mut unzipped).unwrap();
+    assert_eq!(unzipped, plain, "the gzip version is the same stylesheet");
+
+    let r = client.get(t.url(&css_url)).header("accept-encoding", "gzip, deflate, br").send().await.unwrap();
+    assert_eq!(r.headers()["content-encoding"], "br");
+    assert!(r.bytes().await.unwrap().len() < gzipped.len());
+
+    let r = client.get(t.url(&css_url)).header("accept-encoding", "gzip;q=0").send().await.unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
+}
