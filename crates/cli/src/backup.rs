@@ -296,10 +296,8 @@ pub async fn restore(args: RestoreArgs) -> Result<Restored> {
     // Closed before the file is replaced: an SQLite connection left open would remove the
     // new file's write-ahead log when it closes.
     let counts = if backend == "postgres" {
-        let store = PostgresStore::connect(url).await.map_err(|e| anyhow!("{e}"))?;
-        let counts = store.row_counts().await;
-        store.close().await;
-        counts
+        // Not migrated first: a new database takes the backup's schema as it is.
+        resettle_store_postgres::ops::existing_rows(url).await
     } else {
         let store = SqliteStore::connect(url).await.map_err(|e| anyhow!("{e}"))?;
         let counts = store.row_counts().await;

@@ -91,6 +91,47 @@ pub async fn run_tool(tool: &str, url: &str, args: Vec<String>) -> StorageResult
     Ok(())
 }
 
+/// The rows a database holds in the main tables, read without applying migrations (a restore
+/// into a database that has never been migrated takes the backup's schema as it is, and a
+/// backup older than this build then migrates forward). A database with no tables holds
+/// nothing; one with tables but no Resettle schema is refused, so that a restore never replaces
+/// another application's database.
+pub async fn existing_rows(url: &str) -> StorageResult<Vec<(String, i64)>> {
+    use sqlx::Connection;
+    let mut conn = PgConnection::connect(url)
+        .await
+        .map_err(|e| StorageError::Database(format!("cannot connect to PostgreSQL: {e}")))?;
+    let tables: Vec<String> = sqlx::query_scalar(
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = current_schema()",
+    )
+    .fetch_all(&mut conn)
+    .await
+    .map_err(db_error)?;
+    let rows = if tables.is_empty() {
+        Vec::new()
+    } else if !tables.iter().any(|t| t == "_sqlx_migrations") {
+        return Err(StorageError::Database(format!(
+            "the database holds {} table(s) that are not Resettle's (for example {:?}): restore into a new, empty \
+             database",
+            tables.len(),
+            tables.first().map(String::as_str).unwrap_or_default()
+        )));
+    } else {
+        let mut counts = Vec::new();
+        for table in MAIN_TABLES.iter().filter(|t| tables.iter().any(|have| have == *t)) {
+            // The table names are constants, never input.
+            let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+                .fetch_one(&mut conn)
+                .await
+                .map_err(db_error)?;
+            counts.push(((*table).to_string(), n));
+        }
+        counts
+    };
+    let _ = conn.close().await;
+    Ok(rows)
+}
+
 impl PostgresStore {
     /// Writes a consistent copy of the database to the new file `path` while the service
     /// runs: `pg_dump --format=custom` reads a snapshot exported from a transaction that also

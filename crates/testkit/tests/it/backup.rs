@@ -24,6 +24,7 @@ on_every_backend!(
     a_restore_over_a_database_that_is_not_empty_is_refused_and_changes_nothing,
     checkpoints_beyond_the_backup_are_set_aside_and_said,
     a_damaged_copy_is_refused,
+    a_new_postgres_database_takes_the_backup_as_it_is_and_another_applications_is_refused,
 );
 
 /// A folder of its own for one scenario's backup, configuration, key and checkpoints.
@@ -260,5 +261,52 @@ async fn a_damaged_copy_is_refused(b: Backend) -> anyhow::Result<()> {
         Backend::Sqlite => assert!(!dir.join("restored.db").exists()),
         Backend::Postgres => assert!(child_ids(b, &target).await?.is_empty()),
     }
+    Ok(())
+}
+
+/// A new PostgreSQL database that nothing has migrated, on the test server.
+async fn bare_postgres_database() -> anyhow::Result<String> {
+    let admin = std::env::var(resettle_testkit::POSTGRES_URL_VAR)?;
+    let name = format!("bare_{}", uuid::Uuid::new_v4().simple());
+    let mut c = sqlx::PgConnection::connect(&admin).await?;
+    sqlx::Executor::execute(&mut c, format!("CREATE DATABASE \"{name}\"").as_str()).await?;
+    c.close().await?;
+    let mut url = reqwest::Url::parse(&admin)?;
+    url.set_path(&format!("/{name}"));
+    Ok(url.to_string())
+}
+
+async fn a_new_postgres_database_takes_the_backup_as_it_is_and_another_applications_is_refused(
+    b: Backend,
+) -> anyhow::Result<()> {
+    // PostgreSQL only: an SQLite restore replaces the whole file, schema and all.
+    if b != Backend::Postgres {
+        return Ok(());
+    }
+    let w = Yjs::start(b).await?;
+    w.child("Ada", "Lovelace").await?;
+    let dir = workdir();
+    let config = config_for(&dir, &w.t.db.url);
+    let file = dir.join("copy.backup");
+    backup(BackupArgs { db: db(&w.t.db.url, &config), to: file.clone() }).await?;
+
+    // Never migrated: the restore brings the schema with the data.
+    let bare = bare_postgres_database().await?;
+    restore(RestoreArgs { db: db(&bare, &config), from: file.clone(), force: false }).await?;
+    assert_eq!(child_ids(b, &bare).await?, child_ids(b, &w.t.db.url).await?);
+
+    // Another application's database is never replaced, even with --force.
+    let foreign = bare_postgres_database().await?;
+    let mut c = sqlx::PgConnection::connect(&foreign).await?;
+    sqlx::query("CREATE TABLE invoices (id INTEGER PRIMARY KEY)").execute(&mut c).await?;
+    sqlx::query("INSERT INTO invoices VALUES (1)").execute(&mut c).await?;
+    for force in [false, true] {
+        let refused = restore(RestoreArgs { db: db(&foreign, &config), from: file.clone(), force }).await;
+        let message = format!("{:#}", refused.err().expect("another application's database must be refused"));
+        assert!(message.contains("not Resettle's") && message.contains("invoices"), "{message}");
+    }
+    let left: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM invoices").fetch_one(&mut c).await?;
+    assert_eq!(left, 1);
+    c.close().await?;
     Ok(())
 }
