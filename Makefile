@@ -55,6 +55,7 @@ fmt:
 	cargo fmt --all
 
 lint:
+	$(call step,front-end assets (embedded in the binary),scripts/build-assets.sh)
 	$(call step,cargo fmt --check,cargo fmt --all --check)
 	$(call step,cargo clippy,cargo clippy --workspace --all-targets --locked -- -D warnings)
 

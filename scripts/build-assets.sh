@@ -25,10 +25,21 @@ command -v npm >/dev/null 2>&1 || die "npm is not installed"
 # npm writes node_modules/.package-lock.json on every install; it is our "installed at" stamp.
 stamp=node_modules/.package-lock.json
 if [[ ! -d node_modules || ! -f $stamp || package-lock.json -nt $stamp ]]; then
-    say "installing node packages (npm ci)"
-    # No package here needs an install script (sass's optional file watcher ships prebuilt).
-    npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
-    touch "$stamp"
+    # npm ci empties node_modules first: through a symlink (a git worktree sharing another
+    # checkout's packages) that would wipe the other checkout's packages. Install only into a
+    # node_modules of our own; a shared one is refreshed from the checkout that owns it.
+    if [[ -L node_modules ]]; then
+        if cmp -s package-lock.json "$(readlink -f node_modules)/../package-lock.json"; then
+            say "node_modules is shared (a symlink) with the same package-lock.json: using it as it is"
+        else
+            die "node_modules is a symlink to $(readlink -f node_modules) and looks out of date: run scripts/build-assets.sh in the checkout that owns it, or replace the symlink with a folder of its own"
+        fi
+    else
+        say "installing node packages (npm ci)"
+        # No package here needs an install script (sass's optional file watcher ships prebuilt).
+        npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+        touch "$stamp"
+    fi
 fi
 
 GOVUK=node_modules/govuk-frontend/dist/govuk

@@ -249,7 +249,7 @@ impl App {
     }
 
     /// The checkpoints published so far (none without a checkpoint file or a key).
-    async fn checkpoints(&self) -> AppResult<Vec<Checkpoint>> {
+    pub(crate) async fn checkpoints(&self) -> AppResult<Vec<Checkpoint>> {
         let (Some(path), Some(key)) = (&self.config.audit_checkpoints, self.store.audit_key()) else {
             return Ok(Vec::new());
         };
@@ -269,7 +269,7 @@ impl App {
     }
 
     /// The chain's name in checkpoints: the hash of its first entry (empty when there is none).
-    async fn chain_id(&self) -> AppResult<String> {
+    pub(crate) async fn chain_id(&self) -> AppResult<String> {
         Ok(self.store.audit_entries(0, 1).await?.into_iter().next().map(|e| e.hash).unwrap_or_default())
     }
 

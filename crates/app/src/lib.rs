@@ -18,6 +18,7 @@ pub mod invite;
 pub mod mail;
 pub mod plan;
 pub mod readiness;
+pub mod restore;
 pub mod secrets;
 pub use resettle_storage as storage;
 pub mod throttle;

@@ -12,10 +12,13 @@ use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
 use resettle_app::admin::NewUserInput;
 use resettle_app::storage::Storage;
-use resettle_app::{App, AppError, Config, Principal, secrets};
+use resettle_app::{App, AppError, Principal, secrets};
 use resettle_store_postgres::PostgresStore;
 use resettle_store_sqlite::SqliteStore;
 use resettle_web::WebConfig;
+
+use resettle_cli::config::{load_audit, load_config, load_trusted_proxies};
+use resettle_cli::{Db, backup};
 
 /// Resettle: one shared plan for each child leaving custody in England and Wales.
 #[derive(Parser)]
@@ -23,211 +26,6 @@ use resettle_web::WebConfig;
 struct Cli {
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Args, Clone)]
-struct Db {
-    /// Database: `sqlite://PATH` (created when missing) or `postgres://USER@HOST/DB`.
-    #[arg(long, env = "RESETTLE_DATABASE_URL", default_value = "sqlite://resettle.db")]
-    database_url: String,
-    /// Configuration file (TOML); its `[timescales]` and `[readiness]` sections set the deadlines. Defaults to
-    /// `resettle.toml` in the working directory when that exists.
-    #[arg(long, env = "RESETTLE_CONFIG")]
-    config: Option<PathBuf>,
-}
-
-/// Reads the configuration: built-in defaults, then the TOML file, then environment
-/// variables such as `RESETTLE_TIMESCALES__INITIAL_PLANNING_WORKING_DAYS=12`.
-fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
-    use figment::Figment;
-    use figment::providers::{Env, Format, Serialized, Toml};
-    use resettle_domain::timescales::Timescales;
-    let default_path = std::path::Path::new("resettle.toml");
-    let file = match path {
-        Some(p) if !p.exists() => bail!("--config: {} does not exist", p.display()),
-        Some(p) => Some(p.to_path_buf()),
-        None => default_path.exists().then(|| default_path.to_path_buf()),
-    };
-    let mut figment = Figment::from(Serialized::default("timescales", Timescales::default()));
-    if let Some(f) = &file {
-        figment = figment.merge(Toml::file(f));
-    }
-    figment = figment.merge(Env::prefixed("RESETTLE_TIMESCALES__").map(|k| format!("timescales.{k}").into()));
-    figment = figment.merge(Env::prefixed("RESETTLE_ACCESS__").map(|k| format!("access.{k}").into()));
-    figment = figment.merge(Env::prefixed("RESETTLE_MAIL__").map(|k| format!("mail.{k}").into()));
-    figment = figment.merge(Env::prefixed("RESETTLE_READINESS__").map(|k| format!("readiness.{k}").into()));
-    let explain = |e: figment::Error| {
-        anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
-    };
-    let timescales: Timescales = figment.extract_inner("timescales").map_err(explain)?;
-    let readiness: resettle_domain::readiness::ReadinessRules = if figment.contains("readiness") {
-        figment.extract_inner("readiness").map_err(explain)?
-    } else {
-        resettle_domain::readiness::ReadinessRules::default()
-    };
-    let access: AccessSettings = if figment.contains("access") {
-        figment.extract_inner("access").map_err(explain)?
-    } else {
-        AccessSettings::default()
-    };
-    if !(1..=72).contains(&access.break_glass_hours) {
-        bail!("configuration: access.break_glass_hours must be between 1 and 72 (got {})", access.break_glass_hours);
-    }
-    let mail: MailFile =
-        if figment.contains("mail") { figment.extract_inner("mail").map_err(explain)? } else { MailFile::default() };
-    let defaults = resettle_app::mail::MailSettings::default();
-    let mail = resettle_app::mail::MailSettings {
-        relay: mail.relay.filter(|r| !r.trim().is_empty()),
-        from: mail.from.unwrap_or(defaults.from),
-        timeout: mail.timeout_seconds.map_or(defaults.timeout, std::time::Duration::from_secs),
-        batch: mail.batch.unwrap_or(defaults.batch),
-    };
-    mail.check().map_err(|e| anyhow!("configuration: {e}"))?;
-    Ok(Config {
-        timescales,
-        break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
-        mail,
-        readiness,
-        ..Config::default()
-    })
-}
-
-/// The `[audit]` section of the configuration file (see `resettle.example.toml`).
-#[derive(serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct AuditFile {
-    /// The file holding the audit key (64 hexadecimal digits); made on first use.
-    key_file: PathBuf,
-    /// The file checkpoints of the audit chain are appended to.
-    checkpoint_file: PathBuf,
-}
-
-impl Default for AuditFile {
-    fn default() -> Self {
-        Self {
-            key_file: PathBuf::from("resettle-audit.key"),
-            checkpoint_file: PathBuf::from("resettle-audit.checkpoints"),
-        }
-    }
-}
-
-/// Reads the `[audit]` section, and the audit key: `RESETTLE_AUDIT_KEY` (64 hexadecimal
-/// digits) when set, else the key file, which is made (readable by this user only) when
-/// missing. The key never goes into the database.
-fn load_audit(path: Option<&std::path::Path>) -> Result<(resettle_domain::audit::AuditKey, PathBuf)> {
-    use figment::Figment;
-    use figment::providers::{Env, Format, Toml};
-    use resettle_domain::audit::AuditKey;
-    let default_path = std::path::Path::new("resettle.toml");
-    let file = path.map(std::path::Path::to_path_buf).or_else(|| default_path.exists().then(|| default_path.into()));
-    let mut figment = Figment::new();
-    if let Some(f) = &file {
-        figment = figment.merge(Toml::file(f));
-    }
-    figment = figment.merge(Env::prefixed("RESETTLE_AUDIT__").map(|k| format!("audit.{k}").into()));
-    let audit: AuditFile = if figment.contains("audit") {
-        figment.extract_inner("audit").map_err(|e| anyhow!("configuration: {e}"))?
-    } else {
-        AuditFile::default()
-    };
-    if let Ok(hex) = std::env::var("RESETTLE_AUDIT_KEY") {
-        let key = AuditKey::from_hex(&hex).map_err(|e| anyhow!("RESETTLE_AUDIT_KEY: {e}"))?;
-        return Ok((key, audit.checkpoint_file));
-    }
-    let key_file = &audit.key_file;
-    match std::fs::read_to_string(key_file) {
-        Ok(text) => {
-            let key = AuditKey::from_hex(&text).map_err(|e| anyhow!("{}: {e}", key_file.display()))?;
-            Ok((key, audit.checkpoint_file))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            let key = resettle_app::secrets::new_audit_key();
-            write_private(key_file, &format!("{}\n", key.to_hex()))
-                .with_context(|| format!("cannot write the audit key to {}", key_file.display()))?;
-            eprintln!(
-                "Made a new audit key in {} (keep it, and a copy, apart from the database and its backups).",
-                key_file.display()
-            );
-            Ok((key, audit.checkpoint_file))
-        }
-        Err(e) => Err(anyhow!("cannot read the audit key {}: {e}", key_file.display())),
-    }
-}
-
-/// Writes a new file readable and writable by this user only.
-fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    let mut f = options.open(path)?;
-    f.write_all(text.as_bytes())?;
-    f.sync_all()
-}
-
-/// The `[http]` section of the configuration file (see `resettle.example.toml`).
-#[derive(serde::Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct HttpFile {
-    /// Reverse proxies whose forwarding headers are believed.
-    trusted_proxies: Vec<String>,
-}
-
-/// Reads the `[http]` section: the trusted proxies.
-fn load_trusted_proxies(path: Option<&std::path::Path>) -> Result<Vec<resettle_web::client::TrustedProxy>> {
-    use figment::Figment;
-    use figment::providers::{Env, Format, Toml};
-    let default_path = std::path::Path::new("resettle.toml");
-    let file = path.map(std::path::Path::to_path_buf).or_else(|| default_path.exists().then(|| default_path.into()));
-    let mut figment = Figment::new();
-    if let Some(f) = &file {
-        figment = figment.merge(Toml::file(f));
-    }
-    figment = figment.merge(Env::prefixed("RESETTLE_HTTP__").map(|k| format!("http.{k}").into()));
-    let http: HttpFile = if figment.contains("http") {
-        figment.extract_inner("http").map_err(|e| anyhow!("configuration: {e}"))?
-    } else {
-        HttpFile::default()
-    };
-    http.trusted_proxies
-        .iter()
-        .map(|p| {
-            resettle_web::client::TrustedProxy::parse(p)
-                .map_err(|e| anyhow!("configuration: http.trusted_proxies: {e}"))
-        })
-        .collect()
-}
-
-/// The `[mail]` section of the configuration file (see `resettle.example.toml`).
-#[derive(serde::Deserialize, Default)]
-#[serde(default, deny_unknown_fields)]
-struct MailFile {
-    /// The SMTP relay, `smtp://host:port`; unset keeps email in the outbox.
-    relay: Option<String>,
-    /// The sender address.
-    from: Option<String>,
-    /// Seconds one send may take.
-    timeout_seconds: Option<u64>,
-    /// The most messages one delivery run sends.
-    batch: Option<u32>,
-}
-
-/// The `[access]` section of the configuration file.
-#[derive(serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct AccessSettings {
-    /// How long a break-glass grant lasts, in hours.
-    break_glass_hours: i64,
-}
-
-impl Default for AccessSettings {
-    fn default() -> Self {
-        Self { break_glass_hours: 4 }
-    }
 }
 
 #[derive(Subcommand)]
@@ -308,6 +106,10 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Copy the database while the service runs: FILE and FILE.manifest.json (see README).
+    Backup(backup::BackupArgs),
+    /// Restore a backup into an empty database, check it and record the restore in the audit trail.
+    Restore(backup::RestoreArgs),
     /// Key dates, bank holidays and working days.
     Dates {
         #[command(subcommand)]
@@ -317,9 +119,10 @@ enum Command {
 
 #[derive(Args, Clone)]
 struct WebArgs {
-    /// Folder of the compiled front-end (`static/dist`, built by `make assets`).
-    #[arg(long, env = "RESETTLE_STATIC_DIR", default_value = "static/dist")]
-    static_dir: PathBuf,
+    /// Serve the front-end from this folder (`static/dist`, built by `make assets`) instead of
+    /// the copy built into the binary: for working on the stylesheet without rebuilding.
+    #[arg(long, env = "RESETTLE_STATIC_DIR")]
+    static_dir: Option<PathBuf>,
     /// Set when users reach the service over HTTPS: `__Host-` cookies marked Secure, and HSTS.
     #[arg(long, env = "RESETTLE_SECURE_COOKIES")]
     secure_cookies: bool,
@@ -649,6 +452,15 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
+        Command::Backup(args) => {
+            let to = args.to.clone();
+            backup::print_backup(&to, &backup::backup(args).await?);
+            Ok(())
+        }
+        Command::Restore(args) => {
+            backup::print_restore(&backup::restore(args).await?);
+            Ok(())
+        }
         Command::Dates { command } => dates::run(command).await,
     }
 }
@@ -673,8 +485,8 @@ async fn serve(
     web: WebArgs,
     trusted_proxies: Vec<resettle_web::client::TrustedProxy>,
 ) -> Result<()> {
-    if !web.static_dir.join("resettle.css").exists() {
-        tracing::warn!(dir = %web.static_dir.display(), "front-end assets not found: run `make assets` (pages will be unstyled)");
+    if let Some(dir) = web.static_dir.as_ref().filter(|d| !d.join("resettle.css").exists()) {
+        tracing::warn!(dir = %dir.display(), "RESETTLE_STATIC_DIR has no resettle.css: run `make assets`, or unset it to serve the built-in copy");
     }
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;

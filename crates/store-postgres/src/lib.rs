@@ -2,6 +2,8 @@
 //! the SQLite store (the same queries, from `resettle-store-sql`), with PostgreSQL's own
 //! column types; the schema in `migrations/` is embedded and applied at start.
 
+pub mod ops;
+
 use std::str::FromStr;
 use std::time::Duration;
 

@@ -4,6 +4,8 @@
 //! enforced and a busy timeout, and the schema in `migrations/` is embedded in the binary and
 //! applied at start.
 
+pub mod ops;
+
 use std::str::FromStr;
 use std::time::Duration;
 

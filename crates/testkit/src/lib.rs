@@ -283,13 +283,10 @@ pub struct TestApp {
     client: reqwest::Client,
 }
 
-/// The web settings tests run with: the defaults, with the compiled front end found wherever
-/// the test runs from (it may not have been built; pages do not need it).
+/// The web settings tests run with: the defaults, as `resettle serve` has them (the front end
+/// embedded in the binary).
 pub fn web_config() -> WebConfig {
-    WebConfig {
-        static_dir: std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../static/dist"),
-        ..WebConfig::default()
-    }
+    WebConfig::default()
 }
 
 /// Starts the service on a fresh database of `backend`, on a free port of `127.0.0.1`, in a

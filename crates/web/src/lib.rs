@@ -7,6 +7,7 @@
 //! status and a message that says what to do.
 
 pub mod api;
+pub mod assets;
 pub mod client;
 pub mod error;
 pub mod pages;
@@ -23,28 +24,23 @@ use axum::Router;
 use axum::http::{HeaderName, StatusCode};
 use resettle_app::App;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::services::ServeDir;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-/// Settings of the web layer.
-#[derive(Clone, Debug)]
+/// Settings of the web layer; the default serves the embedded front-end over plain HTTP.
+#[derive(Clone, Debug, Default)]
 pub struct WebConfig {
-    /// Where the compiled front-end lives (`static/dist`): served at `/static`, and its
-    /// `assets` folder at `/assets` where the GOV.UK and MoJ stylesheets expect it.
-    pub static_dir: PathBuf,
+    /// A folder to serve the front-end from instead of the copy embedded in the binary
+    /// (`RESETTLE_STATIC_DIR`, for working on the stylesheet without rebuilding); `None`
+    /// serves the embedded copy. Either way it is served at `/static`, and its `assets`
+    /// folder at `/assets` where the GOV.UK and MoJ stylesheets expect it.
+    pub static_dir: Option<PathBuf>,
     /// Mark cookies `Secure` (with the `__Host-` prefix) and send HSTS: set when the service
     /// is reached over TLS (directly or through a proxy that terminates it).
     pub secure_cookies: bool,
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// (`[http] trusted_proxies`); none by default.
     pub trusted_proxies: Vec<client::TrustedProxy>,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        Self { static_dir: PathBuf::from("static/dist"), secure_cookies: false, trusted_proxies: Vec::new() }
-    }
 }
 
 /// What every handler can reach.
@@ -62,13 +58,11 @@ pub static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole service as one router.
 pub fn router(app: App, config: WebConfig) -> Router {
     let state = AppState { app, config: Arc::new(config.clone()) };
-    let static_files = ServeDir::new(&config.static_dir);
-    let assets = ServeDir::new(config.static_dir.join("assets"));
     Router::new()
         .merge(api::router(state.clone()))
         .merge(pages::router(state.clone()))
-        .nest_service("/static", static_files)
-        .nest_service("/assets", assets)
+        .route("/static/{*path}", axum::routing::get(assets::static_file).with_state(state.clone()))
+        .route("/assets/{*path}", axum::routing::get(assets::asset_file).with_state(state.clone()))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(security::check_origin))

@@ -182,6 +182,8 @@ pub fn page_routes() -> Vec<PageRoute> {
 /// Every API route (as its handler's OpenAPI annotation names it) with its policy.
 pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("GET", "/healthz", RoutePolicy::Public),
+    ("GET", "/livez", RoutePolicy::Public),
+    ("GET", "/readyz", RoutePolicy::Public),
     ("GET", "/api/openapi.json", RoutePolicy::Public),
     ("GET", "/api/v1/me", RoutePolicy::SignedIn),
     ("GET", "/api/v1/children", RoutePolicy::Caseload),
@@ -320,6 +322,8 @@ mod tests {
             "GET /set-password/{token}",
             "POST /set-password/{token}",
             "GET /healthz",
+            "GET /livez",
+            "GET /readyz",
             "GET /api/openapi.json",
             "GET /static/{*path}",
             "GET /assets/{*path}",

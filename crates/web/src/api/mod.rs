@@ -59,6 +59,8 @@ impl Modify for BearerAuth {
 pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(healthz))
+        .routes(routes!(livez))
+        .routes(routes!(readyz))
         .routes(routes!(me))
         .routes(routes!(children::list_children, children::create_child))
         .routes(routes!(children::get_child, children::patch_child))
@@ -109,7 +111,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .split_for_parts()
 }
 
-/// The API routes, `/healthz` and the OpenAPI document.
+/// The API routes, the probes (`/healthz`, `/livez`, `/readyz`) and the OpenAPI document.
 pub fn router(state: AppState) -> Router {
     let (api, spec) = parts();
     let api = api.with_state(state);
@@ -225,6 +227,45 @@ async fn healthz(State(state): State<AppState>) -> Response {
         Err(e) => {
             tracing::error!(error = %e, "health check failed");
             (StatusCode::SERVICE_UNAVAILABLE, Json(Health { status: "unavailable".into() })).into_response()
+        }
+    }
+}
+
+/// `{"status":"alive"}` whenever the process can answer: a liveness probe, which never asks
+/// the database (restarting the process would not bring a database back).
+#[utoipa::path(get, path = "/livez", tag = "service", security(()),
+    responses((status = 200, description = "The process is running", body = Health)))]
+async fn livez() -> Json<Health> {
+    Json(Health { status: "alive".into() })
+}
+
+/// How long `/readyz` waits for the database.
+const READY_WITHIN: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// `{"status":"ready"}` when the database answers and every migration this build knows is
+/// applied: a readiness probe (send traffic here); otherwise 503 with a problem document.
+#[utoipa::path(get, path = "/readyz", tag = "service", security(()),
+    responses((status = 200, description = "The database answers and its schema is current", body = Health),
+              (status = 503, description = "The database does not answer, or migrations are not applied",
+               body = crate::error::Problem, content_type = "application/problem+json")))]
+async fn readyz(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Response {
+    let unavailable = |detail: String| {
+        let mut r = problem(StatusCode::SERVICE_UNAVAILABLE, detail, vec![], None, request_id(&headers));
+        r.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from_static("5"));
+        r
+    };
+    // A probe must answer quickly: a database that takes longer than this is not ready.
+    let answer = tokio::time::timeout(READY_WITHIN, state.app.store().schema_state()).await;
+    match answer {
+        Err(_) => unavailable(format!("The database did not answer within {} seconds", READY_WITHIN.as_secs())),
+        Ok(Ok(s)) if s.current => Json(Health { status: "ready".into() }).into_response(),
+        Ok(Ok(s)) => unavailable(format!(
+            "The database schema is not current (migration {} applied, {} expected): run `resettle migrate`",
+            s.applied, s.known
+        )),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "readiness check failed");
+            unavailable("The database does not answer".into())
         }
     }
 }

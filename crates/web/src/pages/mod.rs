@@ -110,6 +110,11 @@ impl Chrome {
         }
     }
 
+    /// The URL of a front-end file, with the version that lets browsers cache it for good.
+    pub fn asset(&self, path: &str) -> String {
+        crate::assets::url(path)
+    }
+
     /// The same, marking the page as showing errors.
     pub fn with_errors(mut self, has_errors: bool) -> Self {
         self.has_errors = has_errors;

@@ -1,0 +1,201 @@
+//! Reading the configuration: `resettle.toml` (or `--config`), then environment variables.
+//! See `resettle.example.toml` for every setting.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, anyhow, bail};
+use resettle_app::Config;
+
+/// Reads the configuration: built-in defaults, then the TOML file, then environment
+/// variables such as `RESETTLE_TIMESCALES__INITIAL_PLANNING_WORKING_DAYS=12`.
+pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
+    use figment::Figment;
+    use figment::providers::{Env, Format, Serialized, Toml};
+    use resettle_domain::timescales::Timescales;
+    let default_path = std::path::Path::new("resettle.toml");
+    let file = match path {
+        Some(p) if !p.exists() => bail!("--config: {} does not exist", p.display()),
+        Some(p) => Some(p.to_path_buf()),
+        None => default_path.exists().then(|| default_path.to_path_buf()),
+    };
+    let mut figment = Figment::from(Serialized::default("timescales", Timescales::default()));
+    if let Some(f) = &file {
+        figment = figment.merge(Toml::file(f));
+    }
+    figment = figment.merge(Env::prefixed("RESETTLE_TIMESCALES__").map(|k| format!("timescales.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_ACCESS__").map(|k| format!("access.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_MAIL__").map(|k| format!("mail.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_READINESS__").map(|k| format!("readiness.{k}").into()));
+    let explain = |e: figment::Error| {
+        anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
+    };
+    let timescales: Timescales = figment.extract_inner("timescales").map_err(explain)?;
+    let readiness: resettle_domain::readiness::ReadinessRules = if figment.contains("readiness") {
+        figment.extract_inner("readiness").map_err(explain)?
+    } else {
+        resettle_domain::readiness::ReadinessRules::default()
+    };
+    let access: AccessSettings = if figment.contains("access") {
+        figment.extract_inner("access").map_err(explain)?
+    } else {
+        AccessSettings::default()
+    };
+    if !(1..=72).contains(&access.break_glass_hours) {
+        bail!("configuration: access.break_glass_hours must be between 1 and 72 (got {})", access.break_glass_hours);
+    }
+    let mail: MailFile =
+        if figment.contains("mail") { figment.extract_inner("mail").map_err(explain)? } else { MailFile::default() };
+    let defaults = resettle_app::mail::MailSettings::default();
+    let mail = resettle_app::mail::MailSettings {
+        relay: mail.relay.filter(|r| !r.trim().is_empty()),
+        from: mail.from.unwrap_or(defaults.from),
+        timeout: mail.timeout_seconds.map_or(defaults.timeout, std::time::Duration::from_secs),
+        batch: mail.batch.unwrap_or(defaults.batch),
+    };
+    mail.check().map_err(|e| anyhow!("configuration: {e}"))?;
+    Ok(Config {
+        timescales,
+        break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
+        mail,
+        readiness,
+        ..Config::default()
+    })
+}
+
+/// The `[audit]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AuditFile {
+    /// The file holding the audit key (64 hexadecimal digits); made on first use.
+    key_file: PathBuf,
+    /// The file checkpoints of the audit chain are appended to.
+    checkpoint_file: PathBuf,
+}
+
+impl Default for AuditFile {
+    fn default() -> Self {
+        Self {
+            key_file: PathBuf::from("resettle-audit.key"),
+            checkpoint_file: PathBuf::from("resettle-audit.checkpoints"),
+        }
+    }
+}
+
+/// Reads the `[audit]` section, and the audit key: `RESETTLE_AUDIT_KEY` (64 hexadecimal
+/// digits) when set, else the key file, which is made (readable by this user only) when
+/// missing. The key never goes into the database.
+pub fn load_audit(path: Option<&std::path::Path>) -> Result<(resettle_domain::audit::AuditKey, PathBuf)> {
+    use figment::Figment;
+    use figment::providers::{Env, Format, Toml};
+    use resettle_domain::audit::AuditKey;
+    let default_path = std::path::Path::new("resettle.toml");
+    let file = path.map(std::path::Path::to_path_buf).or_else(|| default_path.exists().then(|| default_path.into()));
+    let mut figment = Figment::new();
+    if let Some(f) = &file {
+        figment = figment.merge(Toml::file(f));
+    }
+    figment = figment.merge(Env::prefixed("RESETTLE_AUDIT__").map(|k| format!("audit.{k}").into()));
+    let audit: AuditFile = if figment.contains("audit") {
+        figment.extract_inner("audit").map_err(|e| anyhow!("configuration: {e}"))?
+    } else {
+        AuditFile::default()
+    };
+    if let Ok(hex) = std::env::var("RESETTLE_AUDIT_KEY") {
+        let key = AuditKey::from_hex(&hex).map_err(|e| anyhow!("RESETTLE_AUDIT_KEY: {e}"))?;
+        return Ok((key, audit.checkpoint_file));
+    }
+    let key_file = &audit.key_file;
+    match std::fs::read_to_string(key_file) {
+        Ok(text) => {
+            let key = AuditKey::from_hex(&text).map_err(|e| anyhow!("{}: {e}", key_file.display()))?;
+            Ok((key, audit.checkpoint_file))
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let key = resettle_app::secrets::new_audit_key();
+            write_private(key_file, &format!("{}\n", key.to_hex()))
+                .with_context(|| format!("cannot write the audit key to {}", key_file.display()))?;
+            eprintln!(
+                "Made a new audit key in {} (keep it, and a copy, apart from the database and its backups).",
+                key_file.display()
+            );
+            Ok((key, audit.checkpoint_file))
+        }
+        Err(e) => Err(anyhow!("cannot read the audit key {}: {e}", key_file.display())),
+    }
+}
+
+/// Writes a new file readable and writable by this user only.
+fn write_private(path: &std::path::Path, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
+}
+
+/// The `[http]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct HttpFile {
+    /// Reverse proxies whose forwarding headers are believed.
+    trusted_proxies: Vec<String>,
+}
+
+/// Reads the `[http]` section: the trusted proxies.
+pub fn load_trusted_proxies(path: Option<&std::path::Path>) -> Result<Vec<resettle_web::client::TrustedProxy>> {
+    use figment::Figment;
+    use figment::providers::{Env, Format, Toml};
+    let default_path = std::path::Path::new("resettle.toml");
+    let file = path.map(std::path::Path::to_path_buf).or_else(|| default_path.exists().then(|| default_path.into()));
+    let mut figment = Figment::new();
+    if let Some(f) = &file {
+        figment = figment.merge(Toml::file(f));
+    }
+    figment = figment.merge(Env::prefixed("RESETTLE_HTTP__").map(|k| format!("http.{k}").into()));
+    let http: HttpFile = if figment.contains("http") {
+        figment.extract_inner("http").map_err(|e| anyhow!("configuration: {e}"))?
+    } else {
+        HttpFile::default()
+    };
+    http.trusted_proxies
+        .iter()
+        .map(|p| {
+            resettle_web::client::TrustedProxy::parse(p)
+                .map_err(|e| anyhow!("configuration: http.trusted_proxies: {e}"))
+        })
+        .collect()
+}
+
+/// The `[mail]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+struct MailFile {
+    /// The SMTP relay, `smtp://host:port`; unset keeps email in the outbox.
+    relay: Option<String>,
+    /// The sender address.
+    from: Option<String>,
+    /// Seconds one send may take.
+    timeout_seconds: Option<u64>,
+    /// The most messages one delivery run sends.
+    batch: Option<u32>,
+}
+
+/// The `[access]` section of the configuration file.
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AccessSettings {
+    /// How long a break-glass grant lasts, in hours.
+    break_glass_hours: i64,
+}
+
+impl Default for AccessSettings {
+    fn default() -> Self {
+        Self { break_glass_hours: 4 }
+    }
+}

@@ -1,0 +1,21 @@
+//! The `resettle` command's library: reading the configuration, and backups and restores —
+//! shared by the binary (`src/main.rs`) and the integration tests.
+
+pub mod backup;
+pub mod config;
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Which database, and which configuration file.
+#[derive(Args, Clone, Debug)]
+pub struct Db {
+    /// Database: `sqlite://PATH` (created when missing) or `postgres://USER@HOST/DB`.
+    #[arg(long, env = "RESETTLE_DATABASE_URL", default_value = "sqlite://resettle.db")]
+    pub database_url: String,
+    /// Configuration file (TOML); its `[timescales]` and `[readiness]` sections set the deadlines. Defaults to
+    /// `resettle.toml` in the working directory when that exists.
+    #[arg(long, env = "RESETTLE_CONFIG")]
+    pub config: Option<PathBuf>,
+}
