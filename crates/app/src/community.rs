@@ -352,6 +352,71 @@ impl App {
     }
 }
 
+impl App {
+    /// Reminds the case managers on the team of each appointment whose outcome was not
+    /// recorded by the next working day after it, once. An appointment recorded after that day
+    /// had already passed (history) is not chased.
+    pub async fn remind_appointment_outcomes(&self, now: jiff::Timestamp) -> AppResult<usize> {
+        let calendar = self.calendar().await?;
+        let today = now.to_zoned(crate::london()).date();
+        let mut written = 0;
+        for a in self.store.appointments_awaiting_outcome(now).await? {
+            let day = a.starts_at.to_zoned(crate::london()).date();
+            let Ok(due) = calendar.add_working_days(day, 1) else { continue };
+            let recorded_on = a.created_at.to_zoned(crate::london()).date();
+            if today <= due || recorded_on > due {
+                continue;
+            }
+            let case_managers: Vec<_> = self
+                .store
+                .team(a.child_id)
+                .await?
+                .into_iter()
+                .filter(|t| t.member.role == resettle_domain::org::Role::YjsCaseManager && t.member.is_current(today))
+                .filter_map(|t| t.member.user_id)
+                .collect();
+            let message = format!(
+                "How did the {} appointment on {} go? Record its outcome: it was due by {}",
+                a.kind.label().to_lowercase(),
+                long_date(day),
+                long_date(due)
+            );
+            let notifications: Vec<crate::storage::Notification> = case_managers
+                .iter()
+                .map(|u| crate::storage::Notification {
+                    id: resettle_domain::ids::NotificationId::random(),
+                    user_id: *u,
+                    child_id: Some(a.child_id),
+                    kind: "appointment.outcome_due".into(),
+                    message: message.clone(),
+                    link: Some(format!("/children/{}#after-release", a.child_id)),
+                    created_at: now,
+                    read_at: None,
+                    dedupe_key: format!("appointment:{}:{u}", a.id),
+                })
+                .collect();
+            if notifications.is_empty() {
+                continue;
+            }
+            let entry = resettle_domain::timeline::TimelineEntry {
+                id: resettle_domain::ids::TimelineEntryId::random(),
+                child_id: a.child_id,
+                at: now,
+                actor_id: None,
+                actor_name: "Resettle".into(),
+                kind: "appointment.reminded".into(),
+                summary: format!(
+                    "Case manager reminded to record the outcome of the appointment on {}",
+                    long_date(day)
+                ),
+                reason: None,
+            };
+            written += usize::try_from(self.store.notify_once(&notifications, &entry).await?).unwrap_or(0);
+        }
+        Ok(written)
+    }
+}
+
 /// The end of supervision after a sentence: for a DTO the SLED, or 12 months from the half-way
 /// point for a child 18 or over then on an order under 24 months (Sentencing Act 2020 s.247);
 /// otherwise the sentence and licence expiry date.

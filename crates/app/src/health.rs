@@ -95,6 +95,8 @@ pub struct SweepReport {
     pub readiness_notifications: usize,
     /// Notifications about overdue actions written now.
     pub action_notifications: usize,
+    /// Reminders to record how an appointment went, written now.
+    pub appointment_reminders: usize,
     /// Daily digests queued now.
     pub digests: u64,
     /// Emails the relay accepted in this sweep.
@@ -862,6 +864,7 @@ impl App {
         }
         report.readiness_notifications = self.escalate_readiness(now).await?;
         report.action_notifications = self.escalate_overdue_actions(now).await?;
+        report.appointment_reminders = self.remind_appointment_outcomes(now).await?;
         report.digests = self.queue_digests(now).await?;
         let delivery = self.deliver_email().await?;
         report.emails_sent = delivery.sent;

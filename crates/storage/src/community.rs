@@ -55,6 +55,9 @@ pub trait CommunityStorage: Send + Sync {
     async fn appointment(&self, id: AppointmentId) -> StorageResult<Option<Appointment>>;
     /// A child's appointments, soonest first.
     async fn appointments(&self, child: ChildId) -> StorageResult<Vec<Appointment>>;
+    /// Appointments that started before `before` and have no outcome yet, oldest first (at
+    /// most 20,000: the sweep's reminders).
+    async fn appointments_awaiting_outcome(&self, before: jiff::Timestamp) -> StorageResult<Vec<Appointment>>;
 
     /// Adds a warning, breach or recall.
     async fn insert_enforcement(

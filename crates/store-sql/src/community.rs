@@ -353,6 +353,19 @@ macro_rules! community_storage {
                 rows.into_iter().map(AppointmentRow::into_domain).collect()
             }
 
+            async fn appointments_awaiting_outcome(&self, before: jiff::Timestamp) -> StorageResult<Vec<Appointment>> {
+                let sql = format!(
+                    "SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE outcome IS NULL AND starts_at < $1 \
+                     ORDER BY starts_at, id LIMIT 20000"
+                );
+                let rows = sqlx::query_as::<_, AppointmentRow>(&sql)
+                    .bind(ts(before))
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                rows.into_iter().map(AppointmentRow::into_domain).collect()
+            }
+
             async fn insert_enforcement(
                 &self,
                 e: &Enforcement,

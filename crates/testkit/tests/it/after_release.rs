@@ -15,6 +15,7 @@ on_every_backend!(
     stale_updates_are_refused,
     dates_that_contradict_each_other_are_refused_and_change_nothing,
     other_services_see_none_of_it,
+    the_sweep_reminds_the_case_manager_of_an_outcome_not_recorded_by_the_next_working_day,
 );
 
 /// The service with a young offender institution.
@@ -366,5 +367,41 @@ async fn other_services_see_none_of_it(b: Backend) -> anyhow::Result<()> {
     let (_, p) = w.api().get(&format!("/api/v1/children/{id}/post-release")).await?;
     assert_eq!(p["appointments"][0]["outcome"], Value::Null);
     assert_eq!(p["offences"][0]["outcome"], "pending");
+    Ok(())
+}
+
+async fn the_sweep_reminds_the_case_manager_of_an_outcome_not_recorded_by_the_next_working_day(
+    b: Backend,
+) -> anyhow::Result<()> {
+    // Monday 2 March 2026, at noon.
+    let w = Yjs::start_at(b, "2026-03-02T12:00:00Z".parse()?).await?;
+    let id = child(&w, "Hal", "2010-02-02").await?;
+    let base = format!("/api/v1/children/{id}/appointments");
+    // Recorded today as history: Thursday's appointment, whose outcome was due on Friday.
+    post(&w, &base, json!({"kind": "yjs_supervision", "starts_at": "2026-02-26T10:00:00Z"})).await?;
+    // Tomorrow's, due on Wednesday; and one the service cancels.
+    post(&w, &base, json!({"kind": "education", "starts_at": "2026-03-03T10:00:00Z"})).await?;
+    let cancelled = post(&w, &base, json!({"kind": "health", "starts_at": "2026-03-03T14:00:00Z"})).await?;
+    let (s, _) = w
+        .api()
+        .patch(
+            &format!("/api/v1/appointments/{}", cancelled["id"].as_str().unwrap()),
+            &json!({"version": 1, "outcome": "cancelled_by_service"}),
+        )
+        .await?;
+    assert_eq!(s, StatusCode::OK);
+    let sweep = |at: &str| {
+        let app = w.t.app.clone();
+        let at: jiff::Timestamp = at.parse().unwrap();
+        async move { app.sweep(at).await.map_err(|e| anyhow::anyhow!("{e:?}")) }
+    };
+    assert_eq!(sweep("2026-03-04T18:00:00Z").await?.appointment_reminders, 0, "Wednesday: still in time");
+    assert_eq!(sweep("2026-03-05T08:00:00Z").await?.appointment_reminders, 1, "Thursday: one reminder");
+    assert_eq!(sweep("2026-03-05T08:05:00Z").await?.appointment_reminders, 0, "once");
+    let notes = w.t.app.store().notifications(w.cm.id, 20).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let reminders: Vec<_> = notes.iter().filter(|n| n.kind == "appointment.outcome_due").collect();
+    assert_eq!(reminders.len(), 1, "{notes:?}");
+    assert!(reminders[0].message.contains("education or training appointment on 3 March 2026"), "{reminders:?}");
+    assert!(reminders[0].message.contains("due by 4 March 2026"), "{reminders:?}");
     Ok(())
 }
