@@ -302,6 +302,8 @@ pub struct CaseloadRow {
     pub yjs_name: String,
     /// In custody now, if so.
     pub custody: Option<CurrentCustody>,
+    /// The day of the latest release, when the child has been released.
+    pub released_on: Option<Date>,
     /// Version of the child record.
     pub version: i64,
     /// Last change.

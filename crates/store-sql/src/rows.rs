@@ -347,6 +347,7 @@ pub struct CaseloadDbRow {
     custody_since: Option<jiff_sqlx::Date>,
     establishment_id: Option<Uuid>,
     establishment_name: Option<String>,
+    released_on: Option<jiff_sqlx::Date>,
 }
 
 impl CaseloadDbRow {
@@ -369,6 +370,7 @@ impl CaseloadDbRow {
             yjs_id: OrgId(self.yjs_id),
             yjs_name: self.yjs_name,
             custody,
+            released_on: self.released_on.map(|d| d.to_jiff()),
             version: self.version,
             updated_at: self.updated_at.0,
         })

@@ -160,6 +160,14 @@ async fn a_cohort_back_recorded_through_the_api_reads_back_exactly(b: Backend) -
         assert!(page.body.contains(words), "the page says {words:?}");
     }
     assert!(!page.body.contains("2024-09-02"), "no machine dates");
+    // The caseload shows children in the community beside those in custody, with the day they
+    // were released.
+    let (_, list) = w.api().get("/api/v1/children").await?;
+    let line = list["items"].as_array().unwrap().iter().find(|c| c["id"] == json!(ada)).unwrap().clone();
+    assert_eq!(line["custody"], Value::Null);
+    assert_eq!(line["released_on"], json!(released));
+    let caseload = browser.get("/caseload").await?;
+    assert!(caseload.body.contains(&format!("released {released_words}")), "the caseload says when");
 
     // Bo: 17 when sentenced and 18 at the half-way point of a 12-month order: supervised for
     // 12 months from that point (Sentencing Act 2020 s.247).

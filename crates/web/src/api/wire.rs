@@ -175,6 +175,8 @@ pub struct CaseloadItem {
     pub custody: Option<String>,
     /// The establishment, while in custody.
     pub establishment_id: Option<Uuid>,
+    /// The day of the latest release (`YYYY-MM-DD`), or null when never released.
+    pub released_on: Option<String>,
     /// Record version.
     pub version: i64,
 }
@@ -190,6 +192,7 @@ impl From<&CaseloadRow> for CaseloadItem {
             yjs_name: r.yjs_name.clone(),
             custody: r.custody.as_ref().map(|c| c.kind.as_str().to_string()),
             establishment_id: r.custody.as_ref().and_then(|c| c.establishment_id.map(|e| e.0)),
+            released_on: r.released_on.map(|d| d.to_string()),
             version: r.version,
         }
     }
