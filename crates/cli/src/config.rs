@@ -26,6 +26,7 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     figment = figment.merge(Env::prefixed("RESETTLE_ACCESS__").map(|k| format!("access.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_MAIL__").map(|k| format!("mail.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_READINESS__").map(|k| format!("readiness.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_OUTCOMES__").map(|k| format!("outcomes.{k}").into()));
     let explain = |e: figment::Error| {
         anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
     };
@@ -53,13 +54,49 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
         batch: mail.batch.unwrap_or(defaults.batch),
     };
     mail.check().map_err(|e| anyhow!("configuration: {e}"))?;
+    let outcomes: OutcomesFile = if figment.contains("outcomes") {
+        figment.extract_inner("outcomes").map_err(explain)?
+    } else {
+        OutcomesFile::default()
+    };
+    if !(1..=36).contains(&outcomes.follow_up_months) {
+        bail!("configuration: outcomes.follow_up_months must be between 1 and 36 (got {})", outcomes.follow_up_months);
+    }
+    if outcomes.absences_for_warning > 20 {
+        bail!(
+            "configuration: outcomes.absences_for_warning must be between 0 and 20 (got {})",
+            outcomes.absences_for_warning
+        );
+    }
     Ok(Config {
+        follow_up_months: outcomes.follow_up_months,
+        compliance: resettle_domain::community::ComplianceRules { absences_for_warning: outcomes.absences_for_warning },
         timescales,
         break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
         mail,
         readiness,
         ..Config::default()
     })
+}
+
+/// The `[outcomes]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct OutcomesFile {
+    /// Months each released child is followed for.
+    follow_up_months: i32,
+    /// Unacceptable absences that show a child as warned (0: only warnings do).
+    absences_for_warning: u32,
+}
+
+impl Default for OutcomesFile {
+    fn default() -> Self {
+        let rules = resettle_domain::community::ComplianceRules::default();
+        Self {
+            follow_up_months: resettle_domain::post_release::DEFAULT_FOLLOW_UP_MONTHS,
+            absences_for_warning: rules.absences_for_warning,
+        }
+    }
 }
 
 /// The `[audit]` section of the configuration file (see `resettle.example.toml`).
@@ -197,5 +234,29 @@ struct AccessSettings {
 impl Default for AccessSettings {
     fn default() -> Self {
         Self { break_glass_hours: 4 }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_example_configuration_loads_and_bad_outcome_settings_say_what_to_fix() {
+        let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../resettle.example.toml");
+        let config = load_config(Some(&example)).unwrap();
+        assert_eq!(config.follow_up_months, 12);
+        assert_eq!(config.compliance.absences_for_warning, 1);
+        let dir = std::env::temp_dir().join(format!("resettle-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.toml");
+        std::fs::write(&bad, "[outcomes]\nfollow_up_months = 0\n").unwrap();
+        let e = load_config(Some(&bad)).unwrap_err().to_string();
+        assert!(e.contains("outcomes.follow_up_months must be between 1 and 36"), "{e}");
+        std::fs::write(&bad, "[outcomes]\nfollow_up_months = 18\nabsences_for_warning = 2\n").unwrap();
+        let config = load_config(Some(&bad)).unwrap();
+        assert_eq!((config.follow_up_months, config.compliance.absences_for_warning), (18, 2));
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }
