@@ -248,6 +248,7 @@ impl App {
                         sentences: self.store.sentences(id).await?,
                         remands: self.store.remands(id).await?,
                         deadlines: self.store.deadlines(id).await?,
+                        discharge_decisions: self.store.discharge_decisions(id).await?,
                     },
                     break_glass: self.store.child_break_glass(id, ACCESS_LOG_PAGE).await?,
                 })

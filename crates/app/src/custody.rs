@@ -59,6 +59,15 @@ pub struct KeyDatesRecord {
     pub remands: Vec<Remand>,
     /// Deadlines, soonest first.
     pub deadlines: Vec<StoredDeadline>,
+    /// Decisions about the sentences' days of release.
+    pub discharge_decisions: Vec<resettle_domain::discharge::DischargeDecision>,
+}
+
+impl KeyDatesRecord {
+    /// The discharge decision about `sentence`, if any.
+    pub fn decision(&self, sentence: SentenceId) -> Option<&resettle_domain::discharge::DischargeDecision> {
+        self.discharge_decisions.iter().find(|d| d.sentence_id == sentence)
+    }
 }
 
 /// A change to a sentence's inputs, with the reason for it.
@@ -380,6 +389,7 @@ impl App {
             sentences: self.store.sentences(child_id).await?,
             remands: self.store.remands(child_id).await?,
             deadlines: self.store.deadlines(child_id).await?,
+            discharge_decisions: self.store.discharge_decisions(child_id).await?,
         })
     }
 

@@ -65,6 +65,41 @@ pub fn discharge_for(calendar: &Calendar, dates: &crate::sentence::KeyDates) -> 
     discharge_on(calendar, dates.mtd, dates.term_days.is_none_or(|d| d > 5))
 }
 
+/// A decision about a sentence's day of release: the early or late release date once it is
+/// decided (else the mid-term date stands), and a release brought forward under s.23(3B).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct DischargeDecision {
+    /// The sentence.
+    pub sentence_id: crate::ids::SentenceId,
+    /// The decided release date (the early or late release date), if not the mid-term date.
+    pub release_on: Option<Date>,
+    /// The eligible working day the release is brought forward to, if it is.
+    pub brought_forward_to: Option<Date>,
+    /// Why.
+    pub reason: String,
+    /// Increases on every change.
+    pub version: i64,
+    /// Who recorded it.
+    pub recorded_by_name: String,
+    /// When.
+    pub recorded_at: jiff::Timestamp,
+}
+
+/// The day of discharge for key dates with a decision: the decided release date (or the
+/// mid-term date) moved back past any forbidden day — or the day it was brought forward to.
+#[must_use]
+pub fn discharge_with(
+    calendar: &Calendar,
+    dates: &crate::sentence::KeyDates,
+    decision: Option<&DischargeDecision>,
+) -> Date {
+    if let Some(day) = decision.and_then(|d| d.brought_forward_to) {
+        return day;
+    }
+    let release = decision.and_then(|d| d.release_on).unwrap_or(dates.mtd);
+    discharge_on(calendar, release, dates.term_days.is_none_or(|d| d > 5))
+}
+
 /// Whether `day` is an eligible working day: a working day followed by another working day.
 #[must_use]
 pub fn is_eligible_working_day(calendar: &Calendar, day: Date) -> bool {

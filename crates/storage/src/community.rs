@@ -8,7 +8,8 @@ use jiff::civil::Date;
 use resettle_domain::audit::AuditEvent;
 use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
 use resettle_domain::custody::EpisodeKind;
-use resettle_domain::ids::{AppointmentId, ChildId, EpisodeId, OffenceId};
+use resettle_domain::discharge::DischargeDecision;
+use resettle_domain::ids::{AppointmentId, ChildId, EpisodeId, OffenceId, SentenceId};
 use resettle_domain::post_release::ReleaseKind;
 use resettle_domain::timeline::TimelineEntry;
 
@@ -35,6 +36,20 @@ pub struct ReleaseRecord {
 pub trait CommunityStorage: Send + Sync {
     /// A child's releases, the latest first.
     async fn releases(&self, child: ChildId) -> StorageResult<Vec<ReleaseRecord>>;
+
+    /// The discharge decisions about a child's sentences.
+    async fn discharge_decisions(&self, child: ChildId) -> StorageResult<Vec<DischargeDecision>>;
+    /// Writes a sentence's discharge decision: a new one when `expected_version` is 0, else a
+    /// change if it is still at `expected_version` (else `VersionMismatch`).
+    async fn put_discharge_decision(
+        &self,
+        d: &DischargeDecision,
+        expected_version: i64,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
+    /// One sentence's discharge decision.
+    async fn discharge_decision(&self, sentence: SentenceId) -> StorageResult<Option<DischargeDecision>>;
 
     /// Adds an appointment.
     async fn insert_appointment(

@@ -5,6 +5,18 @@
 
 ALTER TABLE custody_episodes ADD COLUMN release_kind TEXT;
 
+-- The decision about a sentence's day of release: the early or late release date once decided,
+-- and a release brought forward under s.23(3B) of the Criminal Justice Act 1961, with why.
+CREATE TABLE discharge_decisions (
+    sentence_id         UUID PRIMARY KEY REFERENCES sentences(id) ON DELETE CASCADE,
+    release_on          DATE,
+    brought_forward_to  DATE,
+    reason              TEXT NOT NULL,
+    version             BIGINT NOT NULL,
+    recorded_by_name    TEXT NOT NULL,
+    recorded_at         TIMESTAMPTZ NOT NULL
+);
+
 CREATE TABLE appointments (
     id                UUID PRIMARY KEY,
     child_id          UUID NOT NULL REFERENCES children(id) ON DELETE CASCADE,

@@ -29,6 +29,37 @@ pub const LIVING_COLUMNS: &str =
 pub const ETE_COLUMNS: &str =
     "id, child_id, from_day, kind, hours_offered, hours_attended, recorded_by_name, created_at";
 
+/// The columns of `discharge_decisions`.
+pub const DISCHARGE_COLUMNS: &str =
+    "sentence_id, release_on, brought_forward_to, reason, version, recorded_by_name, recorded_at";
+
+/// `discharge_decisions`.
+#[derive(sqlx::FromRow)]
+pub struct DischargeRow {
+    sentence_id: Uuid,
+    release_on: Option<jiff_sqlx::Date>,
+    brought_forward_to: Option<jiff_sqlx::Date>,
+    reason: String,
+    version: i64,
+    recorded_by_name: String,
+    recorded_at: DbTimestamp,
+}
+
+impl DischargeRow {
+    /// To the domain.
+    pub fn into_domain(self) -> resettle_domain::discharge::DischargeDecision {
+        resettle_domain::discharge::DischargeDecision {
+            sentence_id: SentenceId(self.sentence_id),
+            release_on: self.release_on.map(|d| d.to_jiff()),
+            brought_forward_to: self.brought_forward_to.map(|d| d.to_jiff()),
+            reason: self.reason,
+            version: self.version,
+            recorded_by_name: self.recorded_by_name,
+            recorded_at: self.recorded_at.0,
+        }
+    }
+}
+
 /// An ended custody episode.
 #[derive(sqlx::FromRow)]
 pub struct ReleaseRow {
@@ -292,6 +323,72 @@ macro_rules! community_storage {
                 .await
                 .map_err(db_error)?;
                 rows.into_iter().map(ReleaseRow::into_domain).collect()
+            }
+
+            async fn discharge_decisions(
+                &self,
+                child: ChildId,
+            ) -> StorageResult<Vec<resettle_domain::discharge::DischargeDecision>> {
+                let sql = format!(
+                    "SELECT {} FROM discharge_decisions d JOIN sentences s ON s.id = d.sentence_id WHERE s.child_id = $1",
+                    DISCHARGE_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
+                );
+                let rows = sqlx::query_as::<_, DischargeRow>(&sql)
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(rows.into_iter().map(DischargeRow::into_domain).collect())
+            }
+
+            async fn discharge_decision(
+                &self,
+                sentence: resettle_domain::ids::SentenceId,
+            ) -> StorageResult<Option<resettle_domain::discharge::DischargeDecision>> {
+                let sql = format!("SELECT {DISCHARGE_COLUMNS} FROM discharge_decisions WHERE sentence_id = $1");
+                let row = sqlx::query_as::<_, DischargeRow>(&sql)
+                    .bind(sentence.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                Ok(row.map(DischargeRow::into_domain))
+            }
+
+            async fn put_discharge_decision(
+                &self,
+                d: &resettle_domain::discharge::DischargeDecision,
+                expected_version: i64,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = if expected_version == 0 {
+                    format!(
+                        "INSERT INTO discharge_decisions ({DISCHARGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                         ON CONFLICT (sentence_id) DO NOTHING"
+                    )
+                } else {
+                    "UPDATE discharge_decisions SET release_on = $2, brought_forward_to = $3, reason = $4, version = $5, \
+                     recorded_by_name = $6, recorded_at = $7 WHERE sentence_id = $1 AND version = $8"
+                        .to_string()
+                };
+                let mut q = sqlx::query(&sql)
+                    .bind(d.sentence_id.0)
+                    .bind(d.release_on.map(date))
+                    .bind(d.brought_forward_to.map(date))
+                    .bind(&d.reason)
+                    .bind(d.version)
+                    .bind(&d.recorded_by_name)
+                    .bind(ts(d.recorded_at));
+                if expected_version != 0 {
+                    q = q.bind(expected_version);
+                }
+                let done = q.execute(&mut *tx).await.map_err(db_error)?;
+                if done.rows_affected() != 1 {
+                    return Err(version_error_by(&mut tx, "discharge_decisions", "sentence_id", d.sentence_id.0).await);
+                }
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn insert_appointment(

@@ -5,6 +5,18 @@
 
 ALTER TABLE custody_episodes ADD COLUMN release_kind TEXT;
 
+-- The decision about a sentence's day of release: the early or late release date once decided,
+-- and a release brought forward under s.23(3B) of the Criminal Justice Act 1961, with why.
+CREATE TABLE discharge_decisions (
+    sentence_id         BLOB PRIMARY KEY NOT NULL REFERENCES sentences(id) ON DELETE CASCADE,
+    release_on          TEXT,
+    brought_forward_to  TEXT,
+    reason              TEXT NOT NULL,
+    version             INTEGER NOT NULL,
+    recorded_by_name    TEXT NOT NULL,
+    recorded_at         TEXT NOT NULL
+) STRICT;
+
 CREATE TABLE appointments (
     id                BLOB PRIMARY KEY NOT NULL,
     child_id          BLOB NOT NULL REFERENCES children(id) ON DELETE CASCADE,

@@ -233,6 +233,8 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("GET", "/api/v1/children/{id}/health/fhir", RoutePolicy::ChildHealth),
     ("GET", "/api/v1/children/{id}/readiness", RoutePolicy::ChildRead),
     ("GET", "/api/v1/children/{id}/post-release", RoutePolicy::ChildRead),
+    ("GET", "/api/v1/sentences/{id}/discharge", RoutePolicy::ChildRead),
+    ("PUT", "/api/v1/sentences/{id}/discharge", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/appointments", RoutePolicy::ChildChange),
     ("PATCH", "/api/v1/appointments/{id}", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/enforcement", RoutePolicy::ChildChange),

@@ -385,6 +385,8 @@ fn api_body(path: &str) -> serde_json::Value {
         || path.starts_with("/api/v1/actions/")
     {
         json!({"version": 0, "status": "not-a-status"})
+    } else if path.ends_with("/discharge") {
+        json!({"version": 0, "reason": ""})
     } else if path.ends_with("/appointments") {
         json!({"kind": "", "starts_at": ""})
     } else if path.starts_with("/api/v1/appointments/") {
@@ -489,6 +491,7 @@ const TABLES: &[&str] = &[
     "offences",
     "living_arrangements",
     "ete_placements",
+    "discharge_decisions",
 ];
 
 async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {

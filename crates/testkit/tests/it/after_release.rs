@@ -206,6 +206,49 @@ async fn the_day_of_discharge_moves_off_a_weekend_and_is_on_the_key_dates(b: Bac
     let (_, k) = w.api().get(&format!("/api/v1/children/{id}/key-dates")).await?;
     assert_eq!(k["key_dates"]["discharge_on"], "2026-12-04");
     assert_eq!(k["history"][0]["discharge_on"], "2026-12-04");
+    // A Friday release may be brought forward by up to two eligible working days (s.23(3B)),
+    // with a reason; the day of discharge follows the decision.
+    let sid = s["id"].as_str().unwrap();
+    let path = format!("/api/v1/sentences/{sid}/discharge");
+    let (status, d) = w.api().get(&path).await?;
+    assert_eq!(status, StatusCode::OK, "{d}");
+    assert_eq!(d["discharge_on"], "2026-12-04");
+    assert_eq!(d["bring_forward_options"], json!(["2026-12-03", "2026-12-02"]));
+    assert_eq!(d["version"], 0);
+    let r = w
+        .api()
+        .request(
+            reqwest::Method::PUT,
+            &path,
+            Some(&json!({"version": 0, "brought_forward_to": "2026-12-01",
+            "reason": "To reach the housing office"})),
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.to_string().contains("3 December 2026 or 2 December 2026"), "{}", r.body);
+    let r = w
+        .api()
+        .request(reqwest::Method::PUT, &path, Some(&json!({"version": 0, "release_on": "2026-12-09", "reason": "x"})))
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "not a key date: {}", r.body);
+    let decision = json!({"version": 0, "brought_forward_to": "2026-12-03",
+        "reason": "To reach the housing office before the weekend"});
+    let r = w.api().request(reqwest::Method::PUT, &path, Some(&decision)).await?;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.body["discharge_on"], "2026-12-03");
+    assert_eq!(r.body["version"], 1);
+    let r = w.api().request(reqwest::Method::PUT, &path, Some(&decision)).await?;
+    assert_eq!(r.status, StatusCode::CONFLICT, "stale: {}", r.body);
+    let (_, k) = w.api().get(&format!("/api/v1/children/{id}/key-dates")).await?;
+    assert_eq!(k["key_dates"]["discharge_on"], "2026-12-03", "the current day of discharge follows the decision");
+    assert_eq!(k["history"][0]["discharge_on"], "2026-12-04", "the calculation itself is kept");
+    let browser = w.t.browser()?;
+    browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
+    let page = browser.get(&format!("/children/{id}")).await?;
+    assert!(page.body.contains("Day of discharge"), "the child's page shows it");
+    assert!(page.body.contains("3 December 2026"));
+    assert!(page.body.contains("Decided: To reach the housing office before the weekend"));
+
     // Not yet released: the post-release view says so.
     let (status, p) = w.api().get(&format!("/api/v1/children/{id}/post-release")).await?;
     assert_eq!(status, StatusCode::OK);

@@ -48,8 +48,17 @@ pub struct KeyDatesJson {
 
 impl KeyDatesJson {
     fn new(d: &KeyDates, calendar: &Calendar) -> Self {
+        Self::decided(d, calendar, None)
+    }
+
+    /// With the decision about the day of release, for the current key dates.
+    fn decided(
+        d: &KeyDates,
+        calendar: &Calendar,
+        decision: Option<&resettle_domain::discharge::DischargeDecision>,
+    ) -> Self {
         Self {
-            discharge_on: resettle_domain::discharge::discharge_for(calendar, d).to_string(),
+            discharge_on: resettle_domain::discharge::discharge_with(calendar, d, decision).to_string(),
             term_days: d.term_days,
             custody_days: d.custody_days,
             mtd: d.mtd.to_string(),
@@ -325,13 +334,16 @@ pub async fn key_dates(
             let current = s.revisions.last()?;
             Some(SentenceJson {
                 history: Some(s.revisions.iter().map(|r| RevisionJson::new(r, &calendar)).collect()),
+                key_dates: KeyDatesJson::decided(&current.dates, &calendar, record.decision(s.sentence.id)),
                 ..sentence_json(&s.sentence, &current.dates, &calendar)
             })
         })
         .collect();
     let latest = record.sentences.first();
     Ok(Json(KeyDatesResponse {
-        key_dates: latest.and_then(|s| s.revisions.last()).map(|r| KeyDatesJson::new(&r.dates, &calendar)),
+        key_dates: latest
+            .and_then(|s| s.revisions.last().map(|r| (s, r)))
+            .map(|(s, r)| KeyDatesJson::decided(&r.dates, &calendar, record.decision(s.sentence.id))),
         history: latest
             .map(|s| s.revisions.iter().map(|r| RevisionJson::new(r, &calendar)).collect())
             .unwrap_or_default(),

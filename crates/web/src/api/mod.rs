@@ -101,6 +101,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))
         .routes(routes!(community::post_release))
+        .routes(routes!(community::get_discharge, community::put_discharge))
         .routes(routes!(community::add_appointment))
         .routes(routes!(community::patch_appointment))
         .routes(routes!(community::add_enforcement))

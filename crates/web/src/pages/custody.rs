@@ -35,6 +35,10 @@ pub struct KeyDatesView {
     pub(crate) sentence_date: Date,
     pub(crate) remand_days: u32,
     pub(crate) dates: KeyDates,
+    /// The expected day of discharge (after s.23(3) and any decision).
+    pub(crate) discharge_on: Date,
+    /// Why the day of discharge was decided, when it was.
+    pub(crate) discharge_reason: Option<String>,
     pub(crate) explanation: Vec<String>,
     pub(crate) history: Vec<KeyDatesRevision>,
     pub(crate) can_recalculate: bool,
@@ -53,6 +57,7 @@ pub struct DeadlineLine {
 pub fn key_dates_view(
     state: &AppState,
     record: &KeyDatesRecord,
+    calendar: &resettle_domain::calendar::Calendar,
     today: Date,
 ) -> (Option<KeyDatesView>, Vec<DeadlineLine>) {
     let view = record.sentences.first().and_then(|s| {
@@ -63,6 +68,12 @@ pub fn key_dates_view(
             term: s.sentence.term_months.map(|m| format!("{m} months")),
             sentence_date: s.sentence.sentence_date,
             remand_days: s.sentence.remand_days,
+            discharge_on: resettle_domain::discharge::discharge_with(
+                calendar,
+                &current.dates,
+                record.decision(s.sentence.id),
+            ),
+            discharge_reason: record.decision(s.sentence.id).map(|d| d.reason.clone()),
             dates: current.dates.clone(),
             explanation: state.app.explain_key_dates(&s.sentence, current),
             history: s.revisions.clone(),
