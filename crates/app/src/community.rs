@@ -21,7 +21,7 @@ use resettle_domain::sentence::{KeyDates, SentenceKind};
 use resettle_domain::team::parse_date;
 use resettle_domain::validation::{ValidationErrors, optional_text};
 
-use crate::storage::{ReleaseRecord, SentenceView};
+use crate::storage::SentenceView;
 use crate::{App, AppError, AppResult, Ctx};
 
 /// The post-release period of a child's latest release, with everything recorded after it.
@@ -31,8 +31,6 @@ pub struct PostRelease {
     pub released_on: Option<Date>,
     /// How the child left, when recorded.
     pub release_kind: Option<ReleaseKind>,
-    /// Whether the release was from a sentence (not remand).
-    pub from_sentence: bool,
     /// The expected day of discharge of the sentence (null on remand).
     pub discharge_on: Option<Date>,
     /// The last day of the follow-up window.
@@ -84,7 +82,6 @@ impl App {
             return Ok(PostRelease {
                 released_on: None,
                 release_kind: None,
-                from_sentence: false,
                 discharge_on: None,
                 follow_up_ends_on: None,
                 supervision_ends_on: None,
@@ -118,7 +115,6 @@ impl App {
         Ok(PostRelease {
             released_on: Some(release.released_on),
             release_kind: release.release_kind,
-            from_sentence,
             discharge_on,
             follow_up_ends_on,
             supervision_ends_on,
@@ -352,11 +348,6 @@ impl App {
         self.store.insert_ete_placement(&p, &entry, &[self.write_event(ctx, "ete_placement", child_id)]).await?;
         Ok(p)
     }
-
-    /// The latest release of a child, if any (for the custody pages).
-    pub async fn latest_release(&self, child_id: ChildId) -> AppResult<Option<ReleaseRecord>> {
-        Ok(self.store.releases(child_id).await?.into_iter().next())
-    }
 }
 
 impl App {
@@ -388,37 +379,20 @@ impl App {
                 long_date(day),
                 long_date(due)
             );
-            let notifications: Vec<crate::storage::Notification> = case_managers
-                .iter()
-                .map(|u| crate::storage::Notification {
-                    id: resettle_domain::ids::NotificationId::random(),
-                    user_id: *u,
-                    child_id: Some(a.child_id),
-                    kind: "appointment.outcome_due".into(),
-                    message: message.clone(),
-                    link: Some(format!("/children/{}#after-release", a.child_id)),
-                    created_at: now,
-                    read_at: None,
-                    dedupe_key: format!("appointment:{}:{u}", a.id),
-                })
-                .collect();
-            if notifications.is_empty() {
-                continue;
-            }
-            let entry = resettle_domain::timeline::TimelineEntry {
-                id: resettle_domain::ids::TimelineEntryId::random(),
+            let notice = crate::readiness::Notice {
                 child_id: a.child_id,
-                at: now,
-                actor_id: None,
-                actor_name: "Resettle".into(),
-                kind: "appointment.reminded".into(),
+                kind: "appointment.outcome_due",
+                timeline_kind: "appointment.reminded",
+                message,
+                link: format!("/children/{}#after-release", a.child_id),
+                dedupe: format!("appointment:{}", a.id),
                 summary: format!(
                     "Case manager reminded to record the outcome of the appointment on {}",
                     long_date(day)
                 ),
                 reason: None,
             };
-            written += usize::try_from(self.store.notify_once(&notifications, &entry).await?).unwrap_or(0);
+            written += self.notify_once_to(&case_managers, notice, now).await?;
         }
         Ok(written)
     }

@@ -79,8 +79,7 @@ impl AfterReleaseView {
         let offences = match since.len() {
             0 => "None recorded".to_string(),
             n => format!(
-                "{} (latest: {}, {})",
-                plural(n, "since release", "since release"),
+                "{n} since release (latest: {}, {})",
                 since.last().map_or("", |o| o.category.label()),
                 since.last().map_or("", |o| o.outcome.label()).to_lowercase()
             ),
