@@ -9,7 +9,9 @@ use serde::Serialize;
 use resettle_domain::calendar::long_date;
 use resettle_domain::community::{
     Appointment, AppointmentInput, AppointmentOutcomeInput, Compliance, Enforcement, EnforcementInput, EtePlacement,
-    EtePlacementInput, LivingArrangement, LivingArrangementInput, Offence, OffenceInput, compliance,
+    EtePlacementInput, LivingArrangement, LivingArrangementInput, Offence, OffenceInput, ProbationTransfer,
+    ProbationTransferInput, SchedulePhase, TURNING_18_ALERT_MONTHS, check_schedule, compliance, eighteenth_birthday,
+    schedule_times,
 };
 use resettle_domain::discharge::{DischargeDecision, bring_forward_options, discharge_on, discharge_with};
 use resettle_domain::ids::{
@@ -51,6 +53,47 @@ pub struct PostRelease {
     pub living_arrangements: Vec<LivingArrangement>,
     /// Education, training or employment.
     pub ete_placements: Vec<EtePlacement>,
+    /// The child's 18th birthday.
+    pub turns_18_on: Date,
+    /// Whether the child turns 18 while under supervision (supervision then usually passes
+    /// to the Probation Service).
+    pub turns_18_during_supervision: bool,
+    /// Transfers of supervision to the Probation Service.
+    pub probation_transfers: Vec<ProbationTransfer>,
+    /// The outcome measures (SDQ, HoNOSCA) due at release and 3, 6 and 12 months after.
+    pub measures_due: Vec<MeasureDue>,
+}
+
+/// An outcome measurement due after release.
+#[derive(Clone, Debug, Serialize)]
+pub struct MeasureDue {
+    /// Months after release (0 at release).
+    pub months: i8,
+    /// The day it is due.
+    pub due_on: Date,
+    /// Whether a measure was recorded within a month either side; `None` for people who may
+    /// not see health information.
+    pub recorded: Option<bool>,
+}
+
+/// The points after release at which outcome measures are asked for (SDQ and HoNOSCA, as
+/// CAMHS outcome monitoring repeats them: at the start, then every 3 to 6 months — CORC
+/// guidance; the points are those the inspection followed, for confirmation by each service).
+pub const MEASURE_POINTS_MONTHS: [i8; 4] = [0, 3, 6, 12];
+
+/// The measurements due after a release on `released_on`; with `measured` (the days measures
+/// were taken) when the caller may see them.
+pub fn measures_due(released_on: Date, measured: Option<&[Date]>) -> Vec<MeasureDue> {
+    MEASURE_POINTS_MONTHS
+        .iter()
+        .map(|&months| {
+            let due_on = released_on.saturating_add(jiff::Span::new().months(months));
+            let from = due_on.saturating_sub(jiff::Span::new().months(1));
+            let to = due_on.saturating_add(jiff::Span::new().months(1));
+            let recorded = measured.map(|days| days.iter().any(|d| (from..=to).contains(d)));
+            MeasureDue { months, due_on, recorded }
+        })
+        .collect()
 }
 
 impl PostRelease {
@@ -66,13 +109,32 @@ impl App {
     pub async fn post_release(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<PostRelease> {
         let child = self.child_for(ctx, child_id, Purpose::Read).await?;
         self.audit(ctx, "read", "post_release", Some(child_id)).await?;
-        self.post_release_of(&child).await
+        let mut p = self.post_release_of(&child).await?;
+        self.fill_measures_due(ctx, &mut p, child_id).await?;
+        Ok(p)
+    }
+
+    /// Whether each measurement after release was taken, for those who may see health
+    /// information (the others see only the days they are due).
+    pub(crate) async fn fill_measures_due(&self, ctx: &Ctx, p: &mut PostRelease, child_id: ChildId) -> AppResult<()> {
+        let Some(released_on) = p.released_on else { return Ok(()) };
+        if self.health_content_visible(ctx, child_id).await? {
+            let days: Vec<Date> = self.store.measures(child_id).await?.iter().map(|m| m.measured_on).collect();
+            p.measures_due = measures_due(released_on, Some(&days));
+        }
+        Ok(())
     }
 
     /// [`App::post_release`] for a child the caller has already been admitted to (and whose
     /// read is audited by the caller).
     pub(crate) async fn post_release_of(&self, child: &resettle_domain::child::Child) -> AppResult<PostRelease> {
-        let child_id = child.id;
+        self.post_release_for(child.id, child.details.date_of_birth).await
+    }
+
+    /// [`App::post_release_of`] from the child's id and date of birth (for the sweep).
+    async fn post_release_for(&self, child_id: ChildId, born_on: Date) -> AppResult<PostRelease> {
+        let turns_18_on = eighteenth_birthday(born_on);
+        let probation_transfers = self.store.probation_transfers(child_id).await?;
         let appointments = self.store.appointments(child_id).await?;
         let enforcement = self.store.enforcement(child_id).await?;
         let offences = self.store.offences(child_id).await?;
@@ -92,6 +154,10 @@ impl App {
                 offences,
                 living_arrangements,
                 ete_placements,
+                turns_18_on,
+                turns_18_during_supervision: false,
+                probation_transfers,
+                measures_due: Vec::new(),
             });
         };
         let sentences = self.store.sentences(child_id).await?;
@@ -106,7 +172,7 @@ impl App {
         let discharge_on = dates.map(|(s, r)| {
             discharge_with(&calendar, &r.dates, decisions.iter().find(|d| d.sentence_id == s.sentence.id))
         });
-        let supervision_ends_on = dates.and_then(|(s, r)| supervision_end(&child.details.date_of_birth, s, r));
+        let supervision_ends_on = dates.and_then(|(s, r)| supervision_end(&born_on, s, r));
         let follow_up_ends_on = follow_up_ends_on(release.released_on, self.config.follow_up_months);
         let period_end = supervision_ends_on.or(follow_up_ends_on).unwrap_or(release.released_on);
         let compliance =
@@ -125,6 +191,11 @@ impl App {
             offences,
             living_arrangements,
             ete_placements,
+            turns_18_on,
+            turns_18_during_supervision: supervision_ends_on
+                .is_some_and(|end| turns_18_on > release.released_on && turns_18_on <= end),
+            probation_transfers,
+            measures_due: measures_due(release.released_on, None),
         })
     }
 
@@ -137,22 +208,7 @@ impl App {
     ) -> AppResult<Appointment> {
         let child = self.child_for(ctx, child_id, Purpose::Change).await?;
         let c = input.validate(child.details.date_of_birth)?;
-        let now = self.now();
-        let a = Appointment {
-            id: AppointmentId::random(),
-            child_id,
-            kind: c.kind,
-            starts_at: c.starts_at,
-            location: c.location,
-            with_whom: c.with_whom,
-            outcome: None,
-            outcome_reason: None,
-            rescheduled_to: None,
-            version: 1,
-            recorded_by_name: ctx.actor.name.clone(),
-            created_at: now,
-            updated_at: now,
-        };
+        let a = self.appointment_at(ctx, child_id, &c, c.starts_at);
         let when = long_date(a.starts_at.to_zoned(crate::london()).date());
         let entry = self.entry_for(
             ctx,
@@ -161,8 +217,82 @@ impl App {
             format!("{} appointment on {when}", a.kind.label()),
             None,
         );
-        self.store.insert_appointment(&a, &entry, &[self.write_event(ctx, "appointment", child_id)]).await?;
+        let audit = [self.write_event(ctx, "appointment", child_id)];
+        self.store.insert_appointments(std::slice::from_ref(&a), &entry, &audit).await?;
         Ok(a)
+    }
+
+    /// Adds a repeating schedule of appointments from the first one's time: the given phases
+    /// (or the service's default, `[outcomes] appointment_schedule`), ending with supervision
+    /// (or on `until`) when that comes first. All or none are added.
+    pub async fn add_appointment_series(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &AppointmentInput,
+        schedule: Option<&[SchedulePhase]>,
+        until: Option<&str>,
+    ) -> AppResult<Vec<Appointment>> {
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
+        let c = input.validate(child.details.date_of_birth)?;
+        let phases = schedule.unwrap_or(&self.config.appointment_schedule);
+        check_schedule(phases)?;
+        let mut e = ValidationErrors::new();
+        let until = parse_date(&mut e, "until", "The last day", until);
+        if until.is_some_and(|u| u < c.starts_at.to_zoned(crate::london()).date()) {
+            e.add("until", "The last day must be on or after the first appointment");
+        }
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
+        let supervision_ends = self.post_release_of(&child).await?.supervision_ends_on;
+        let until = match (until, supervision_ends) {
+            (Some(u), Some(s)) => Some(u.min(s)),
+            (u, s) => u.or(s),
+        };
+        let list: Vec<Appointment> = schedule_times(c.starts_at, phases, until)
+            .into_iter()
+            .map(|at| self.appointment_at(ctx, child_id, &c, at))
+            .collect();
+        let (Some(first), Some(last)) = (list.first(), list.last()) else {
+            return Err(AppError::invalid("until", "No appointment falls before the last day: check the dates"));
+        };
+        let day = |a: &Appointment| long_date(a.starts_at.to_zoned(crate::london()).date());
+        let entry = self.entry_for(
+            ctx,
+            child_id,
+            "appointment.added",
+            format!("{} appointments: {} from {} to {}", c.kind.label(), list.len(), day(first), day(last)),
+            None,
+        );
+        let audit = [self.write_event(ctx, "appointment", child_id)];
+        self.store.insert_appointments(&list, &entry, &audit).await?;
+        Ok(list)
+    }
+
+    fn appointment_at(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        c: &resettle_domain::community::CheckedAppointment,
+        starts_at: jiff::Timestamp,
+    ) -> Appointment {
+        let now = self.now();
+        Appointment {
+            id: AppointmentId::random(),
+            child_id,
+            kind: c.kind,
+            starts_at,
+            location: c.location.clone(),
+            with_whom: c.with_whom.clone(),
+            outcome: None,
+            outcome_reason: None,
+            rescheduled_to: None,
+            version: 1,
+            recorded_by_name: ctx.actor.name.clone(),
+            created_at: now,
+            updated_at: now,
+        }
     }
 
     /// Records how an appointment went, if `version` is current. A rescheduled appointment
@@ -261,6 +391,7 @@ impl App {
             recorded_by_name: ctx.actor.name.clone(),
             created_at: now,
             updated_at: now,
+            episode_id: None,
         };
         let entry = self.entry_for(ctx, child_id, "offence.added", offence_words(&o), None);
         self.store.insert_offence(&o, &entry, &[self.write_event(ctx, "offence", child_id)]).await?;
@@ -348,6 +479,37 @@ impl App {
         self.store.insert_ete_placement(&p, &entry, &[self.write_event(ctx, "ete_placement", child_id)]).await?;
         Ok(p)
     }
+
+    /// Records the transfer of the young person's supervision to the Probation Service. The
+    /// record stays open for the follow-up.
+    pub async fn record_probation_transfer(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        input: &ProbationTransferInput,
+    ) -> AppResult<ProbationTransfer> {
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
+        let (transferred_on, probation_delivery_unit, shared) =
+            input.validate(child.details.date_of_birth, self.today())?;
+        let t = ProbationTransfer {
+            id: resettle_domain::ids::ProbationTransferId::random(),
+            child_id,
+            transferred_on,
+            probation_delivery_unit,
+            shared,
+            recorded_by_name: ctx.actor.name.clone(),
+            created_at: self.now(),
+        };
+        let words = format!(
+            "Supervision transferred to {} (Probation Service) on {}",
+            t.probation_delivery_unit,
+            long_date(t.transferred_on)
+        );
+        let entry = self.entry_for(ctx, child_id, "probation.transferred", words, None);
+        let audit = [self.write_event(ctx, "probation_transfer", child_id)];
+        self.store.insert_probation_transfer(&t, &entry, &audit).await?;
+        Ok(t)
+    }
 }
 
 impl App {
@@ -389,6 +551,51 @@ impl App {
                 summary: format!(
                     "Case manager reminded to record the outcome of the appointment on {}",
                     long_date(day)
+                ),
+                reason: None,
+            };
+            written += self.notify_once_to(&case_managers, notice, now).await?;
+        }
+        Ok(written)
+    }
+
+    /// Alerts the case managers on the team, once, when a released child under supervision is
+    /// within [`TURNING_18_ALERT_MONTHS`] of turning 18 and no transfer to probation is
+    /// recorded. The number of notifications written.
+    pub async fn alert_turning_18(&self, now: jiff::Timestamp) -> AppResult<usize> {
+        let today = now.to_zoned(crate::london()).date();
+        let adult_from = |d: Date| d.saturating_sub(jiff::Span::new().years(18));
+        let soonest = adult_from(today).saturating_sub(jiff::Span::new().days(1));
+        let latest = adult_from(today.saturating_add(jiff::Span::new().months(TURNING_18_ALERT_MONTHS)));
+        let mut written = 0;
+        for (child_id, born_on) in self.store.released_children_born_between(soonest, latest).await? {
+            let p = self.post_release_for(child_id, born_on).await?;
+            let (true, Some(end)) = (p.turns_18_during_supervision, p.supervision_ends_on) else { continue };
+            if today > end || today > p.turns_18_on {
+                continue;
+            }
+            let case_managers: Vec<_> = self
+                .store
+                .team(child_id)
+                .await?
+                .into_iter()
+                .filter(|t| t.member.role == resettle_domain::org::Role::YjsCaseManager && t.member.is_current(today))
+                .filter_map(|t| t.member.user_id)
+                .collect();
+            let notice = crate::readiness::Notice {
+                child_id,
+                kind: "child.turning_18",
+                timeline_kind: "child.turning_18",
+                message: format!(
+                    "A child you supervise turns 18 on {}, before supervision ends on {}: plan the transfer to the Probation Service",
+                    long_date(p.turns_18_on),
+                    long_date(end)
+                ),
+                link: format!("/children/{child_id}#after-release"),
+                dedupe: format!("turning18:{child_id}:{}", p.turns_18_on),
+                summary: format!(
+                    "Case manager alerted: the child turns 18 on {} during supervision",
+                    long_date(p.turns_18_on)
                 ),
                 reason: None,
             };

@@ -175,6 +175,7 @@ impl App {
         let child = self.child_for(ctx, child_id, Purpose::Change).await?;
         let checked = input.validate(self.today())?;
         let est = self.establishment(checked.establishment_id).await?;
+        let offence_id = self.offence_for_custody(child_id, input.offence_id.as_deref(), checked.sentence_date).await?;
         let open = self.store.custody(child_id).await?.into_iter().find(|e| e.episode.ended_on.is_none());
         // Custody that begins with this sentence begins for a child (one that continues a
         // remand began with the remand, checked then).
@@ -201,6 +202,7 @@ impl App {
                     kind: EpisodeKind::Sentence,
                     started_on: checked.sentence_date,
                     ended_on: None,
+                    recorded_at: Some(self.now()),
                 };
                 let placement = Placement {
                     id: PlacementId::random(),
@@ -277,16 +279,49 @@ impl App {
                 episode: change,
                 deadlines: deadlines.clone(),
                 team_added,
+                offence_id,
                 plan,
                 entry,
                 audit,
             })
             .await?;
         if custody_begins {
-            self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
+            self.hand_over_on_placement(
+                ctx,
+                child_id,
+                est.id,
+                crate::health::item::CUSTODY_PLACEMENT,
+                checked.sentence_date,
+            )
+            .await?;
         }
         tracing::info!(child_id = %child_id, sentence_id = %sentence.id, "sentence recorded");
         Ok(SentenceRecorded { sentence, key_dates: checked.dates, deadlines })
+    }
+
+    /// The offence a new remand or sentence is for, checked: one of this child's recorded
+    /// offences, not already linked to custody, and not after the day custody begins.
+    async fn offence_for_custody(
+        &self,
+        child_id: ChildId,
+        raw: Option<&str>,
+        starts_on: jiff::civil::Date,
+    ) -> AppResult<Option<resettle_domain::ids::OffenceId>> {
+        let Some(raw) = raw.map(str::trim).filter(|r| !r.is_empty()) else { return Ok(None) };
+        const FIELD: &str = "offence_id";
+        let wrong = || AppError::invalid(FIELD, "Choose one of this child's recorded offences");
+        let id: resettle_domain::ids::OffenceId = raw.parse().map_err(|_| wrong())?;
+        let offence = self.store.offence(id).await?.filter(|o| o.child_id == child_id).ok_or_else(wrong)?;
+        if offence.episode_id.is_some() {
+            return Err(AppError::invalid(FIELD, "That offence is already linked to a remand or sentence"));
+        }
+        if offence.counted_on().is_some_and(|d| d > starts_on) {
+            return Err(AppError::invalid(
+                FIELD,
+                "That offence is dated after custody began: check the dates, or choose another offence",
+            ));
+        }
+        Ok(Some(id))
     }
 
     /// Records a remand to youth detention accommodation: a new custody episode, the remand
@@ -301,6 +336,7 @@ impl App {
             ));
         }
         let est = self.establishment(checked.establishment_id).await?;
+        let offence_id = self.offence_for_custody(child_id, input.offence_id.as_deref(), checked.started_on).await?;
         if self.store.custody(child_id).await?.iter().any(|e| e.episode.ended_on.is_none()) {
             return Err(AppError::invalid("start_date", "The child is already in custody: record the release first"));
         }
@@ -310,6 +346,7 @@ impl App {
             kind: EpisodeKind::Remand,
             started_on: checked.started_on,
             ended_on: None,
+            recorded_at: Some(self.now()),
         };
         let placement = Placement {
             id: PlacementId::random(),
@@ -372,12 +409,14 @@ impl App {
                 deadlines: deadlines.clone(),
                 team_added,
                 child: became_looked_after,
+                offence_id,
                 plan,
                 entries,
                 audit,
             })
             .await?;
-        self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT).await?;
+        self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::CUSTODY_PLACEMENT, checked.started_on)
+            .await?;
         Ok(RemandRecorded { remand, deadlines })
     }
 
@@ -671,8 +710,8 @@ impl App {
                 ],
             })
             .await?;
-        self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::TRANSFER).await?;
-        self.hand_over_on_release(ctx, child_id, crate::health::item::TRANSFER).await?;
+        self.hand_over_on_placement(ctx, child_id, est.id, crate::health::item::TRANSFER, day).await?;
+        self.hand_over_on_release(ctx, child_id, crate::health::item::TRANSFER, day).await?;
         Ok(placement)
     }
 
@@ -708,7 +747,7 @@ impl App {
         self.store
             .release(&Release { episode_id: episode.episode.id, date: day, kind, team_ended, plan, entry, audit })
             .await?;
-        self.hand_over_on_release(ctx, child_id, crate::health::item::RELEASE).await?;
+        self.hand_over_on_release(ctx, child_id, crate::health::item::RELEASE, day).await?;
         Ok(CustodyEpisode { ended_on: Some(day), ..episode.episode })
     }
 }

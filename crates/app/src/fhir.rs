@@ -112,6 +112,7 @@ impl App {
                 rater: match m.rater {
                     health::Rater::SelfReport => Rater::SelfReport,
                     health::Rater::Parent => Rater::Parent,
+                    health::Rater::Teacher => Rater::Teacher,
                     health::Rater::Clinician => Rater::Clinician,
                 },
                 date: m.measured_on,

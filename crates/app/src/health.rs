@@ -97,6 +97,8 @@ pub struct SweepReport {
     pub action_notifications: usize,
     /// Reminders to record how an appointment went, written now.
     pub appointment_reminders: usize,
+    /// Alerts that a supervised child turns 18 soon, written now.
+    pub turning_18_alerts: usize,
     /// Daily digests queued now.
     pub digests: u64,
     /// Emails the relay accepted in this sweep.
@@ -150,8 +152,9 @@ impl App {
             && decide(&ctx.actor, Action::ViewHealthContent { sharing_allowed }, Some(true)).is_allowed())
     }
 
-    async fn due_on(&self, sent: Timestamp) -> AppResult<Date> {
-        let sent_on = sent.to_zoned(crate::london()).date();
+    /// The day a handover is due: working days from the event it follows (the day it is sent,
+    /// or the day of a placement or release recorded after the fact).
+    async fn due_on(&self, sent_on: Date) -> AppResult<Date> {
         handover_due(&self.calendar().await?, sent_on, self.config.timescales.handover_ack_working_days)
             .map_err(|e| AppError::Internal(e.to_string()))
     }
@@ -193,8 +196,11 @@ impl App {
         summary: String,
         recipient: Recipient,
         why: &str,
+        event_on: Option<Date>,
     ) -> AppResult<(Handover, ShareLogEntry)> {
         let now = self.now();
+        let today = now.to_zoned(crate::london()).date();
+        let from = event_on.map_or(today, |d| d.min(today));
         let sender_org = sender
             .and_then(|c| c.actor.memberships.iter().find(|m| m.role.works_with_children()).map(|m| m.organisation_id));
         let sender_name = sender.map(|c| c.actor.name.clone()).unwrap_or_else(|| "Resettle".into());
@@ -209,7 +215,7 @@ impl App {
             sender_organisation_id: sender_org,
             recipient: recipient.clone(),
             sent_at: now,
-            due_on: self.due_on(now).await?,
+            due_on: self.due_on(from).await?,
             acknowledged_at: None,
             acknowledged_by_name: None,
             acknowledgement_note: None,
@@ -263,6 +269,7 @@ impl App {
                     format!("{}: {}", record.category.label(), record.summary),
                     recipient,
                     "Health information recorded by the team goes to the child's YJS health worker",
+                    None,
                 )
                 .await?;
             write.handovers.push(h);
@@ -408,6 +415,7 @@ impl App {
                         format!("{} of {}", a.kind.label(), a.assessed_on),
                         recipient,
                         "Health assessments go to the child's YJS health worker",
+                        None,
                     )
                     .await?;
                 write.handovers.push(h);

@@ -60,6 +60,8 @@ pub struct Config {
     pub follow_up_months: i32,
     /// The rules that derive compliance (`[outcomes] absences_for_warning`).
     pub compliance: resettle_domain::community::ComplianceRules,
+    /// The default repeating schedule of appointments (`[outcomes] appointment_schedule`).
+    pub appointment_schedule: Vec<resettle_domain::community::SchedulePhase>,
 }
 
 impl Default for Config {
@@ -76,6 +78,7 @@ impl Default for Config {
             password_link: SignedDuration::from_hours(72),
             follow_up_months: resettle_domain::post_release::DEFAULT_FOLLOW_UP_MONTHS,
             compliance: resettle_domain::community::ComplianceRules::default(),
+            appointment_schedule: resettle_domain::community::DEFAULT_SCHEDULE.to_vec(),
         }
     }
 }

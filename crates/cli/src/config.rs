@@ -68,8 +68,11 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
             outcomes.absences_for_warning
         );
     }
+    resettle_domain::community::check_schedule(&outcomes.appointment_schedule)
+        .map_err(|e| anyhow!("configuration: outcomes.appointment_schedule: {}", e.summary()))?;
     Ok(Config {
         follow_up_months: outcomes.follow_up_months,
+        appointment_schedule: outcomes.appointment_schedule,
         compliance: resettle_domain::community::ComplianceRules { absences_for_warning: outcomes.absences_for_warning },
         timescales,
         break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
@@ -87,6 +90,8 @@ struct OutcomesFile {
     follow_up_months: i32,
     /// Unacceptable absences that show a child as warned (0: only warnings do).
     absences_for_warning: u32,
+    /// The default repeating schedule of supervision appointments.
+    appointment_schedule: Vec<resettle_domain::community::SchedulePhase>,
 }
 
 impl Default for OutcomesFile {
@@ -95,6 +100,7 @@ impl Default for OutcomesFile {
         Self {
             follow_up_months: resettle_domain::post_release::DEFAULT_FOLLOW_UP_MONTHS,
             absences_for_warning: rules.absences_for_warning,
+            appointment_schedule: resettle_domain::community::DEFAULT_SCHEDULE.to_vec(),
         }
     }
 }

@@ -287,6 +287,8 @@ pub struct Offence {
     pub created_at: Timestamp,
     /// When it last changed.
     pub updated_at: Timestamp,
+    /// The custody episode (remand or sentence) it led to, when one was recorded with it.
+    pub episode_id: Option<crate::ids::EpisodeId>,
 }
 
 impl Offence {
@@ -339,6 +341,82 @@ pub struct EtePlacement {
     pub recorded_by_name: String,
     /// When it was recorded.
     pub created_at: Timestamp,
+}
+
+/// One phase of a repeating appointment schedule: every so many weeks, so many times.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SchedulePhase {
+    /// Weeks between appointments (1 to 8).
+    pub every_weeks: u8,
+    /// How many appointments in the phase (1 to 52).
+    pub count: u8,
+}
+
+/// The default supervision schedule after release: weekly for 12 weeks, then fortnightly for
+/// 14 more (to about the end of a year). The intensity follows the YJB's case management
+/// guidance (contact set by the assessed level of need: at least weekly at the start of
+/// supervision for most children leaving custody); the numbers are for confirmation by each
+/// service, which sets its own in `[outcomes] appointment_schedule`.
+pub const DEFAULT_SCHEDULE: [SchedulePhase; 2] =
+    [SchedulePhase { every_weeks: 1, count: 12 }, SchedulePhase { every_weeks: 2, count: 14 }];
+
+/// The most appointments one schedule may create.
+pub const MAX_SCHEDULED: usize = 104;
+
+/// The start times of a repeating schedule from `first`: the same local time each week (so a
+/// 10 o'clock appointment stays at 10 o'clock across the change to and from summer time), ending
+/// after `until` when given. At most [`MAX_SCHEDULED`].
+pub fn schedule_times(first: Timestamp, phases: &[SchedulePhase], until: Option<Date>) -> Vec<Timestamp> {
+    let tz = crate::calendar::london();
+    let start = first.to_zoned(tz);
+    let mut out = Vec::new();
+    let mut last: Option<i64> = None;
+    for phase in phases {
+        for _ in 0..phase.count {
+            // Each phase's first appointment comes its own interval after the last one.
+            let weeks = last.map_or(0, |l| l + i64::from(phase.every_weeks));
+            let Ok(at) = start.checked_add(jiff::Span::new().weeks(weeks)) else { return out };
+            if until.is_some_and(|u| at.date() > u) || out.len() >= MAX_SCHEDULED {
+                return out;
+            }
+            out.push(at.timestamp());
+            last = Some(weeks);
+        }
+    }
+    out
+}
+
+/// The transfer of supervision to the Probation Service, usually as the young person turns 18
+/// (Youth to Adult transitions framework, YJB and HM Prison and Probation Service, 2021): the
+/// record stays open for the follow-up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProbationTransfer {
+    /// Identifier.
+    pub id: crate::ids::ProbationTransferId,
+    /// The child (now a young adult).
+    pub child_id: ChildId,
+    /// The day supervision passed to probation.
+    pub transferred_on: Date,
+    /// The receiving probation delivery unit.
+    pub probation_delivery_unit: String,
+    /// What was shared with probation.
+    pub shared: String,
+    /// Who recorded it.
+    pub recorded_by_name: String,
+    /// When it was recorded.
+    pub created_at: Timestamp,
+}
+
+/// How long before a supervised child's 18th birthday the case manager is alerted to prepare
+/// the transfer to probation (the Youth to Adult transitions framework asks for planning to
+/// start at least three months before).
+pub const TURNING_18_ALERT_MONTHS: i8 = 3;
+
+/// The day a person born on `born_on` turns 18 (29 February birthdays count from 1 March in
+/// non-leap years, as jiff's month arithmetic gives the 28th: the law counts the 1 March).
+pub fn eighteenth_birthday(born_on: Date) -> Date {
+    let day = born_on.saturating_add(jiff::Span::new().years(18));
+    if born_on.month() == 2 && born_on.day() == 29 && day.day() == 28 { day.tomorrow().unwrap_or(day) } else { day }
 }
 
 /// The rules that turn appointments and enforcement into a compliance status. The default
@@ -551,6 +629,23 @@ mod tests {
     }
 
     #[test]
+    fn a_schedule_changes_pace_from_the_last_appointment_and_stops_at_the_limit() {
+        let first = at("2026-01-05T10:00:00Z");
+        let weekly_then_fortnightly =
+            [SchedulePhase { every_weeks: 1, count: 2 }, SchedulePhase { every_weeks: 2, count: 2 }];
+        let days: Vec<String> = schedule_times(first, &weekly_then_fortnightly, None)
+            .iter()
+            .map(|t| t.to_zoned(crate::calendar::london()).date().to_string())
+            .collect();
+        assert_eq!(days, ["2026-01-05", "2026-01-12", "2026-01-26", "2026-02-09"]);
+        assert_eq!(schedule_times(first, &weekly_then_fortnightly, Some(date(2026, 1, 25))).len(), 2);
+        let long = [SchedulePhase { every_weeks: 1, count: 52 }; 3];
+        assert_eq!(schedule_times(first, &long, None).len(), MAX_SCHEDULED);
+        assert_eq!(eighteenth_birthday(date(2008, 2, 29)), date(2026, 3, 1));
+        assert_eq!(eighteenth_birthday(date(2008, 5, 20)), date(2026, 5, 20));
+    }
+
+    #[test]
     fn proven_reoffending_needs_an_offence_in_the_window_proven_within_six_months_more() {
         let released = date(2025, 1, 10);
         let ends = date(2026, 1, 10);
@@ -566,6 +661,7 @@ mod tests {
             recorded_by_name: "Casey".into(),
             created_at: at("2026-01-01T00:00:00Z"),
             updated_at: at("2026-01-01T00:00:00Z"),
+            episode_id: None,
         };
         use OffenceOutcome::*;
         assert!(is_proven_reoffence(

@@ -39,6 +39,9 @@ pub struct CustodyEpisode {
     pub started_on: Date,
     /// Day of release; open while in custody.
     pub ended_on: Option<Date>,
+    /// When it was recorded (none for episodes loaded in bulk): deadlines that had already
+    /// passed by then were history when entered, and are not chased.
+    pub recorded_at: Option<jiff::Timestamp>,
 }
 
 /// A stay in one secure establishment.

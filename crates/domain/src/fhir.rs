@@ -182,6 +182,8 @@ string_enum!(
         SelfReport => "self", "the child (self-report)";
         /// A parent or carer.
         Parent => "parent", "a parent or carer";
+        /// A teacher.
+        Teacher => "teacher", "a teacher";
         /// A clinician.
         Clinician => "clinician", "a clinician";
     }
@@ -820,6 +822,7 @@ pub fn health_bundle(export: &HealthExport, bundle_id: Uuid, now: Timestamp) -> 
             let performer = match m.rater {
                 Rater::SelfReport => patient_ref.clone(),
                 Rater::Parent => Reference::display("Parent or carer"),
+                Rater::Teacher => Reference::display("Teacher"),
                 Rater::Clinician => Reference::display("Clinician"),
             };
             Observation {
@@ -1331,7 +1334,8 @@ mod tests {
         assert_eq!(Instrument::SdqTotal.max_score(), 40);
         assert_eq!("self".parse::<Rater>(), Ok(Rater::SelfReport));
         assert_eq!(serde_json::to_value(Rater::SelfReport).unwrap(), "self");
-        assert!("teacher".parse::<Rater>().is_err());
+        assert_eq!("teacher".parse::<Rater>(), Ok(Rater::Teacher));
+        assert!("nurse".parse::<Rater>().is_err());
         assert_eq!("deny".parse::<SharingChoice>(), Ok(SharingChoice::Deny));
     }
 }

@@ -585,6 +585,8 @@ string_enum!(
         SelfReport => "self", "The child";
         /// A parent or carer.
         Parent => "parent", "Parent or carer";
+        /// A teacher (SDQ has a teacher version; scores are compared only between the same rater).
+        Teacher => "teacher", "Teacher";
         /// A clinician.
         Clinician => "clinician", "Clinician";
     }
@@ -619,7 +621,7 @@ pub struct MeasureInput {
     pub measure: Option<String>,
     /// The score, as text (forms) or a number (API, as text).
     pub score: Option<String>,
-    /// `self`, `parent` or `clinician`.
+    /// `self`, `parent`, `teacher` or `clinician`.
     pub rater: Option<String>,
     /// `YYYY-MM-DD`.
     pub measured_on: Option<String>,
@@ -648,7 +650,7 @@ impl MeasureInput {
         }
         let rater = parse_key::<Rater>(&mut e, "rater", self.rater.as_deref());
         if rater.is_none() && e.for_field("rater").is_none() {
-            e.add("rater", "Say who rated: self, parent or clinician");
+            e.add("rater", "Say who rated: the child, a parent or carer, a teacher or a clinician");
         }
         let measured_on = crate::team::parse_date(&mut e, "measured_on", "Date", self.measured_on.as_deref());
         if measured_on.is_none() && e.for_field("measured_on").is_none() {

@@ -170,3 +170,7 @@ id_type!(
     /// Education, training or employment after release, from a day.
     EtePlacementId
 );
+id_type!(
+    /// The transfer of a young adult's supervision to the Probation Service.
+    ProbationTransferId
+);

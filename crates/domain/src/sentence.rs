@@ -179,6 +179,9 @@ pub struct SentenceInput {
     pub sled: Option<String>,
     /// Where the entered dates come from (other sentences).
     pub key_dates_source: Option<String>,
+    /// The recorded offence (of this child) the sentence is for, by id.
+    #[serde(default)]
+    pub offence_id: Option<String>,
 }
 
 /// A checked sentence input: what to store, and the first revision's dates.
@@ -350,6 +353,9 @@ pub struct RemandInput {
     pub next_court_date: Option<String>,
     /// The remanding court.
     pub court: Option<String>,
+    /// The recorded offence (of this child) the remand is for, by id.
+    #[serde(default)]
+    pub offence_id: Option<String>,
 }
 
 /// A checked remand input.
@@ -476,6 +482,7 @@ mod tests {
             establishment_id: Some(OrgId::random().to_string()),
             next_court_date: Some("2026-11-30".into()),
             court: None,
+            offence_id: None,
         }
         .validate(date(2026, 11, 22))
         .unwrap();

@@ -6,7 +6,9 @@ use async_trait::async_trait;
 use jiff::civil::Date;
 
 use resettle_domain::audit::AuditEvent;
-use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
+use resettle_domain::community::{
+    Appointment, Enforcement, EtePlacement, LivingArrangement, Offence, ProbationTransfer,
+};
 use resettle_domain::custody::EpisodeKind;
 use resettle_domain::discharge::DischargeDecision;
 use resettle_domain::ids::{AppointmentId, ChildId, EpisodeId, OffenceId, SentenceId};
@@ -51,10 +53,10 @@ pub trait CommunityStorage: Send + Sync {
     /// One sentence's discharge decision.
     async fn discharge_decision(&self, sentence: SentenceId) -> StorageResult<Option<DischargeDecision>>;
 
-    /// Adds an appointment.
-    async fn insert_appointment(
+    /// Adds appointments (one, or a repeating schedule), with one timeline entry.
+    async fn insert_appointments(
         &self,
-        a: &Appointment,
+        a: &[Appointment],
         entry: &TimelineEntry,
         audit: &[AuditEvent],
     ) -> StorageResult<()>;
@@ -118,4 +120,17 @@ pub trait CommunityStorage: Send + Sync {
     ) -> StorageResult<()>;
     /// A child's ETE placements, oldest first.
     async fn ete_placements(&self, child: ChildId) -> StorageResult<Vec<EtePlacement>>;
+
+    /// Records the transfer of supervision to the Probation Service.
+    async fn insert_probation_transfer(
+        &self,
+        t: &ProbationTransfer,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
+    /// A child's transfers to probation, oldest first.
+    async fn probation_transfers(&self, child: ChildId) -> StorageResult<Vec<ProbationTransfer>>;
+    /// Children born between the two days (inclusive) who have been released from custody, are
+    /// not in custody now, and have no transfer to probation recorded: with their dates of birth.
+    async fn released_children_born_between(&self, from: Date, to: Date) -> StorageResult<Vec<(ChildId, Date)>>;
 }

@@ -464,6 +464,8 @@ pub struct NewSentence {
     pub deadlines: Vec<StoredDeadline>,
     /// The establishment joining the team around the child, when custody begins.
     pub team_added: Option<TeamMember>,
+    /// The offence (of this child) the sentence is for, linked to the episode.
+    pub offence_id: Option<resettle_domain::ids::OffenceId>,
     /// The plan opened, and the meetings the deadlines call for.
     pub plan: PlanChanges,
     /// The timeline entry.
@@ -487,6 +489,8 @@ pub struct NewRemand {
     pub team_added: Option<TeamMember>,
     /// The child made looked after (with the version it was read at), if not already.
     pub child: Option<(Child, i64)>,
+    /// The offence (of this child) the remand is for, linked to the episode.
+    pub offence_id: Option<resettle_domain::ids::OffenceId>,
     /// The plan opened, and the remand planning meeting.
     pub plan: PlanChanges,
     /// Timeline entries.

@@ -59,6 +59,8 @@ pub struct ReadinessRow {
     pub kind: EpisodeKind,
     /// First day in custody.
     pub started_on: Date,
+    /// When the episode was recorded (none when loaded in bulk).
+    pub episode_recorded_at: Option<jiff::Timestamp>,
     /// The MTD of the latest key dates of the episode's latest sentence.
     pub release_on: Option<Date>,
     /// The next court date of the episode's latest remand.

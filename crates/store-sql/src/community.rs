@@ -21,13 +21,58 @@ pub const ENFORCEMENT_COLUMNS: &str =
     "id, child_id, kind, on_day, reason, court_on, outcome, recorded_by_name, created_at";
 /// The columns of `offences`.
 pub const OFFENCE_COLUMNS: &str = "id, child_id, arrested_on, offence_on, category, outcome, outcome_on, version, \
-    recorded_by_name, created_at, updated_at";
+    recorded_by_name, created_at, updated_at, episode_id";
 /// The columns of `living_arrangements`.
 pub const LIVING_COLUMNS: &str =
     "id, child_id, from_day, kind, suitable, reason, address, recorded_by_name, created_at";
 /// The columns of `ete_placements`.
 pub const ETE_COLUMNS: &str =
     "id, child_id, from_day, kind, hours_offered, hours_attended, recorded_by_name, created_at";
+
+/// The columns of `probation_transfers`.
+pub const PROBATION_COLUMNS: &str =
+    "id, child_id, transferred_on, probation_delivery_unit, shared, recorded_by_name, created_at";
+
+/// `probation_transfers`.
+#[derive(sqlx::FromRow)]
+pub struct ProbationRow {
+    id: Uuid,
+    child_id: Uuid,
+    transferred_on: jiff_sqlx::Date,
+    probation_delivery_unit: String,
+    shared: String,
+    recorded_by_name: String,
+    created_at: DbTimestamp,
+}
+
+impl ProbationRow {
+    /// To the domain.
+    pub fn into_domain(self) -> resettle_domain::community::ProbationTransfer {
+        resettle_domain::community::ProbationTransfer {
+            id: resettle_domain::ids::ProbationTransferId(self.id),
+            child_id: ChildId(self.child_id),
+            transferred_on: self.transferred_on.to_jiff(),
+            probation_delivery_unit: self.probation_delivery_unit,
+            shared: self.shared,
+            recorded_by_name: self.recorded_by_name,
+            created_at: self.created_at.0,
+        }
+    }
+}
+
+/// `(id, date_of_birth)` of a child.
+#[derive(sqlx::FromRow)]
+pub struct BornRow {
+    id: Uuid,
+    date_of_birth: jiff_sqlx::Date,
+}
+
+impl BornRow {
+    /// To the domain.
+    pub fn into_domain(self) -> (ChildId, jiff::civil::Date) {
+        (ChildId(self.id), self.date_of_birth.to_jiff())
+    }
+}
 
 /// The columns of `discharge_decisions`.
 pub const DISCHARGE_COLUMNS: &str =
@@ -173,6 +218,7 @@ pub struct OffenceRow {
     recorded_by_name: String,
     created_at: DbTimestamp,
     updated_at: DbTimestamp,
+    episode_id: Option<Uuid>,
 }
 
 impl OffenceRow {
@@ -190,6 +236,7 @@ impl OffenceRow {
             recorded_by_name: self.recorded_by_name,
             created_at: self.created_at.0,
             updated_at: self.updated_at.0,
+            episode_id: self.episode_id.map(resettle_domain::ids::EpisodeId),
         })
     }
 }
@@ -299,6 +346,7 @@ macro_rules! community_storage {
                 .bind(&o.recorded_by_name)
                 .bind(ts(o.created_at))
                 .bind(ts(o.updated_at))
+                .bind(o.episode_id.map(|e| e.0))
         }
 
         /// `$1, $2, … $n`.
@@ -391,15 +439,17 @@ macro_rules! community_storage {
                 commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
             }
 
-            async fn insert_appointment(
+            async fn insert_appointments(
                 &self,
-                a: &Appointment,
+                list: &[Appointment],
                 entry: &TimelineEntry,
                 audit: &[AuditEvent],
             ) -> StorageResult<()> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
                 let sql = format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) VALUES ({})", placeholders(13));
-                bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
+                for a in list {
+                    bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
+                }
                 insert_entry(&mut tx, entry).await?;
                 commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
             }
@@ -502,7 +552,7 @@ macro_rules! community_storage {
 
             async fn insert_offence(&self, o: &Offence, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(11));
+                let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(12));
                 bind_offence(sqlx::query(&sql), o).execute(&mut *tx).await.map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
                 commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
@@ -517,7 +567,7 @@ macro_rules! community_storage {
             ) -> StorageResult<()> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
                 let sql =
-                    format!("UPDATE offences SET {} WHERE id = $12 AND version = $13", assignments(OFFENCE_COLUMNS));
+                    format!("UPDATE offences SET {} WHERE id = $13 AND version = $14", assignments(OFFENCE_COLUMNS));
                 let done = bind_offence(sqlx::query(&sql), o)
                     .bind(o.id.0)
                     .bind(expected_version)
@@ -611,6 +661,63 @@ macro_rules! community_storage {
                     format!("SELECT {ETE_COLUMNS} FROM ete_placements WHERE child_id = $1 ORDER BY from_day, created_at, id");
                 let rows = sqlx::query_as::<_, EteRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
                 rows.into_iter().map(EteRow::into_domain).collect()
+            }
+
+            async fn insert_probation_transfer(
+                &self,
+                t: &resettle_domain::community::ProbationTransfer,
+                entry: &TimelineEntry,
+                audit: &[AuditEvent],
+            ) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let sql = format!("INSERT INTO probation_transfers ({PROBATION_COLUMNS}) VALUES ({})", placeholders(7));
+                sqlx::query(&sql)
+                    .bind(t.id.0)
+                    .bind(t.child_id.0)
+                    .bind(date(t.transferred_on))
+                    .bind(&t.probation_delivery_unit)
+                    .bind(&t.shared)
+                    .bind(&t.recorded_by_name)
+                    .bind(ts(t.created_at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                insert_entry(&mut tx, entry).await?;
+                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+            }
+
+            async fn probation_transfers(
+                &self,
+                child: ChildId,
+            ) -> StorageResult<Vec<resettle_domain::community::ProbationTransfer>> {
+                let sql = format!(
+                    "SELECT {PROBATION_COLUMNS} FROM probation_transfers WHERE child_id = $1 \
+                     ORDER BY transferred_on, created_at, id"
+                );
+                let rows =
+                    sqlx::query_as::<_, ProbationRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                Ok(rows.into_iter().map(ProbationRow::into_domain).collect())
+            }
+
+            async fn released_children_born_between(
+                &self,
+                from: jiff::civil::Date,
+                to: jiff::civil::Date,
+            ) -> StorageResult<Vec<(ChildId, jiff::civil::Date)>> {
+                let rows = sqlx::query_as::<_, BornRow>(
+                    "SELECT c.id, c.date_of_birth FROM children c \
+                     WHERE c.date_of_birth BETWEEN $1 AND $2 \
+                     AND EXISTS (SELECT 1 FROM custody_episodes e WHERE e.child_id = c.id AND e.ended_on IS NOT NULL) \
+                     AND NOT EXISTS (SELECT 1 FROM custody_episodes e WHERE e.child_id = c.id AND e.ended_on IS NULL) \
+                     AND NOT EXISTS (SELECT 1 FROM probation_transfers t WHERE t.child_id = c.id) \
+                     ORDER BY c.date_of_birth, c.id",
+                )
+                .bind(date(from))
+                .bind(date(to))
+                .fetch_all(&self.pool)
+                .await
+                .map_err(db_error)?;
+                Ok(rows.into_iter().map(BornRow::into_domain).collect())
             }
         }
     };

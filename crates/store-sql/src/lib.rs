@@ -323,6 +323,35 @@ macro_rules! impl_storage {
                 Ok(())
             }
 
+            /// Records that an offence of the child led to a custody episode (the offence's
+            /// version moves on, so that an edit read before the link is refused as stale).
+            async fn link_offence(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                offence: resettle_domain::ids::OffenceId,
+                episode: resettle_domain::ids::EpisodeId,
+                child: ChildId,
+                at: jiff::Timestamp,
+            ) -> StorageResult<()> {
+                let done = sqlx::query(
+                    "UPDATE offences SET episode_id = $1, version = version + 1, updated_at = $2 \
+                     WHERE id = $3 AND child_id = $4",
+                )
+                .bind(episode.0)
+                .bind(ts(at))
+                .bind(offence.0)
+                .bind(child.0)
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                if done.rows_affected() != 1 {
+                    return Err(StorageError::Duplicate {
+                        field: "offence_id".into(),
+                        message: "Choose one of this child's recorded offences".into(),
+                    });
+                }
+                Ok(())
+            }
+
             /// Appends audit events inside the caller's transaction, chaining each to the last.
             /// Taking the head row first makes the transaction the only writer of the chain
             /// until it commits (a row lock on PostgreSQL, the write lock on SQLite).
@@ -998,7 +1027,7 @@ macro_rules! impl_storage {
 
                 async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>> {
                     let episodes = sqlx::query_as::<_, EpisodeRow>(
-                        "SELECT id, child_id, kind, started_on, ended_on FROM custody_episodes WHERE child_id = $1 \
+                        "SELECT id, child_id, kind, started_on, ended_on, recorded_at FROM custody_episodes WHERE child_id = $1 \
                          ORDER BY started_on DESC",
                     )
                     .bind(child.0)
@@ -1148,6 +1177,9 @@ macro_rules! impl_storage {
                     .await
                     .map_err(db_error)?;
                     insert_revision(&mut tx, &new.revision).await?;
+                    if let Some(o) = new.offence_id {
+                        link_offence(&mut tx, o, s.episode_id, s.child_id, new.revision.recorded_at).await?;
+                    }
                     replace_deadlines(&mut tx, s.episode_id.0, &new.deadlines).await?;
                     if let Some(m) = &new.team_added {
                         let mut qb = Qb::new("");
@@ -1177,6 +1209,9 @@ macro_rules! impl_storage {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
+                    if let Some(o) = new.offence_id {
+                        link_offence(&mut tx, o, r.episode_id, r.child_id, new.entries.first().map_or_else(jiff::Timestamp::now, |e| e.at)).await?;
+                    }
                     replace_deadlines(&mut tx, r.episode_id.0, &new.deadlines).await?;
                     if let Some(m) = &new.team_added {
                         let mut qb = Qb::new("");
@@ -1730,13 +1765,14 @@ macro_rules! impl_storage {
             }
 
             fn push_episodes_insert<'a>(qb: &mut Qb<'a>, rows: &'a [CustodyEpisode]) {
-                qb.push("INSERT INTO custody_episodes (id, child_id, kind, started_on, ended_on) ");
+                qb.push("INSERT INTO custody_episodes (id, child_id, kind, started_on, ended_on, recorded_at) ");
                 qb.push_values(rows, |mut r, e| {
                     r.push_bind(e.id.0)
                         .push_bind(e.child_id.0)
                         .push_bind(e.kind.as_str())
                         .push_bind(date(e.started_on))
-                        .push_bind(e.ended_on.map(date));
+                        .push_bind(e.ended_on.map(date))
+                        .push_bind(e.recorded_at.map(ts));
                 });
             }
 

@@ -1,6 +1,7 @@
 //! Release readiness SQL: rows, and the [`readiness_storage!`](crate::readiness_storage)
 //! implementation of `ReadinessStorage`.
 
+use crate::rows::DbTimestamp;
 use resettle_domain::ids::*;
 use resettle_domain::readiness::ReleaseArrangements;
 use resettle_storage::{OpenNeedCount, OpenNeedOwner, ReadinessRow, StorageError, StorageResult};
@@ -13,7 +14,7 @@ fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
 /// The columns of [`ReadinessDbRow`]: a query over `children c`, `organisations y` (the YJS),
 /// the open episode `e`, `plans p` and `release_arrangements ra`.
 pub const READINESS_COLUMNS: &str = "c.id AS child_id, c.given_name, c.family_name, c.yjs_id, y.name AS yjs_name, \
-    e.id AS episode_id, e.kind, e.started_on, \
+    e.id AS episode_id, e.kind, e.started_on, e.recorded_at AS episode_recorded_at, \
     (SELECT r.mtd FROM key_date_revisions r JOIN sentences s ON s.id = r.sentence_id WHERE s.episode_id = e.id \
      ORDER BY s.sentence_date DESC, r.revision DESC LIMIT 1) AS release_on, \
     (SELECT m.next_court_date FROM remands m WHERE m.episode_id = e.id ORDER BY m.started_on DESC LIMIT 1) \
@@ -41,6 +42,7 @@ pub struct ReadinessDbRow {
     episode_id: Uuid,
     kind: String,
     started_on: jiff_sqlx::Date,
+    episode_recorded_at: Option<DbTimestamp>,
     release_on: Option<jiff_sqlx::Date>,
     next_court_date: Option<jiff_sqlx::Date>,
     plan_shared_on: Option<jiff_sqlx::Date>,
@@ -81,6 +83,7 @@ impl ReadinessDbRow {
             episode_id: EpisodeId(self.episode_id),
             kind: parse("episode kind", &self.kind)?,
             started_on: self.started_on.to_jiff(),
+            episode_recorded_at: self.episode_recorded_at.map(|t| t.0),
             release_on: d(self.release_on),
             next_court_date: d(self.next_court_date),
             plan_shared_on: d(self.plan_shared_on),

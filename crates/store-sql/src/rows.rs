@@ -455,6 +455,7 @@ pub struct EpisodeRow {
     kind: String,
     started_on: jiff_sqlx::Date,
     ended_on: Option<jiff_sqlx::Date>,
+    recorded_at: Option<DbTimestamp>,
 }
 
 /// A placement with the establishment's name.
@@ -484,6 +485,7 @@ pub fn assemble_episodes(
                     kind: parse("episode kind", &e.kind)?,
                     started_on: e.started_on.to_jiff(),
                     ended_on: e.ended_on.map(|d| d.to_jiff()),
+                    recorded_at: e.recorded_at.map(|t| t.0),
                 },
                 placements: Vec::new(),
             })

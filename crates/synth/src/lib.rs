@@ -424,8 +424,14 @@ impl Generator {
 
         if let Some(start) = custody_start {
             let kind = plan.as_ref().map(|p| p.kind).unwrap_or(EpisodeKind::Remand);
-            let episode =
-                CustodyEpisode { id: EpisodeId(uuid(rng)), child_id: id, kind, started_on: start, ended_on: release };
+            let episode = CustodyEpisode {
+                id: EpisodeId(uuid(rng)),
+                child_id: id,
+                kind,
+                started_on: start,
+                ended_on: release,
+                recorded_at: None,
+            };
             let est_weights: Vec<(usize, u32)> = self
                 .establishments
                 .iter()

@@ -236,6 +236,8 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("GET", "/api/v1/sentences/{id}/discharge", RoutePolicy::ChildRead),
     ("PUT", "/api/v1/sentences/{id}/discharge", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/appointments", RoutePolicy::ChildChange),
+    ("POST", "/api/v1/children/{id}/appointments/series", RoutePolicy::ChildChange),
+    ("POST", "/api/v1/children/{id}/probation-transfers", RoutePolicy::ChildChange),
     ("PATCH", "/api/v1/appointments/{id}", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/enforcement", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/offences", RoutePolicy::ChildChange),

@@ -117,6 +117,11 @@ impl App {
         let today = now.to_zoned(crate::london()).date();
         let mut report = SweepReport::default();
         for h in self.store.overdue_handovers(today, 1).await? {
+            // Sent for custody or a release recorded as history, already past its day when
+            // sent: late, but not new work to chase.
+            if h.handover.due_on < h.handover.sent_at.to_zoned(crate::london()).date() {
+                continue;
+            }
             let targets = self.escalation_targets(&h).await?;
             let message = format!(
                 "A health handover for {} {} sent by {} on {} was due by {} and has not been acknowledged",
@@ -163,6 +168,7 @@ impl App {
         report.readiness_notifications = self.escalate_readiness(now).await?;
         report.action_notifications = self.escalate_overdue_actions(now).await?;
         report.appointment_reminders = self.remind_appointment_outcomes(now).await?;
+        report.turning_18_alerts = self.alert_turning_18(now).await?;
         report.digests = self.queue_digests(now).await?;
         let delivery = self.deliver_email().await?;
         report.emails_sent = delivery.sent;
@@ -201,6 +207,7 @@ impl App {
         child: ChildId,
         establishment: OrgId,
         kind: &str,
+        on: Date,
     ) -> AppResult<()> {
         let list = self.store.assessments(child).await?;
         let community = Self::latest_of(&list, AssessmentKind::CommunityHealthAssessment);
@@ -220,6 +227,7 @@ impl App {
                 summary,
                 Recipient { user_id: None, organisation_id: establishment, role: Some(Role::CustodyHealth) },
                 why,
+                Some(on),
             )
             .await?;
         let entry = self.entry_for(
@@ -248,7 +256,13 @@ impl App {
 
     /// The child was released: the release health summary (or, without one, the open health
     /// needs and latest assessment) is handed over to the YJS health worker.
-    pub(crate) async fn hand_over_on_release(&self, ctx: &Ctx, child_id: ChildId, kind: &str) -> AppResult<()> {
+    pub(crate) async fn hand_over_on_release(
+        &self,
+        ctx: &Ctx,
+        child_id: ChildId,
+        kind: &str,
+        on: Date,
+    ) -> AppResult<()> {
         let child = self.store.child(child_id, &self.scope(&ctx.actor)).await?.ok_or(AppError::NotFound)?;
         let list = self.store.assessments(child_id).await?;
         let summary_doc = Self::latest_of(&list, AssessmentKind::ReleaseHealthSummary);
@@ -275,6 +289,7 @@ impl App {
                 } else {
                     "Released from custody: the YJS health worker picks up the child's health care"
                 },
+                Some(on),
             )
             .await?;
         let entry = self.entry_for(

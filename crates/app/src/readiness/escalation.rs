@@ -72,6 +72,13 @@ impl App {
         let mut managers: HashMap<OrgId, Vec<resettle_domain::ids::UserId>> = HashMap::new();
         let mut written = 0;
         for (row, readiness) in rows.iter().zip(assessed) {
+            // Custody recorded as history (its day of release had passed when it was entered,
+            // and the release is still to be recorded): late, and measured so, but not work to
+            // chase. A child still to be released is current work, however late it was entered.
+            let entered_on = row.episode_recorded_at.map(|t| t.to_zoned(crate::london()).date());
+            if matches!((row.release_on, entered_on), (Some(r), Some(e)) if r < e) {
+                continue;
+            }
             for item in readiness.items().iter().filter(|i| i.status == RagStatus::Red) {
                 let owner = item
                     .key

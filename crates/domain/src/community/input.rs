@@ -104,6 +104,21 @@ impl AppointmentInput {
     }
 }
 
+/// Checks a repeating schedule: each phase every 1 to 8 weeks, 1 to 52 times.
+pub fn check_schedule(phases: &[SchedulePhase]) -> Result<(), ValidationErrors> {
+    let mut e = ValidationErrors::new();
+    if phases.is_empty() {
+        e.add("schedule", "Give at least one part of the schedule, such as weekly for 12 weeks");
+    }
+    if phases.iter().any(|p| !(1..=8).contains(&p.every_weeks)) {
+        e.add("schedule", "Appointments repeat every 1 to 8 weeks");
+    }
+    if phases.iter().any(|p| !(1..=52).contains(&p.count)) {
+        e.add("schedule", "Each part of the schedule has 1 to 52 appointments");
+    }
+    if e.is_empty() { Ok(()) } else { Err(e) }
+}
+
 /// An appointment's outcome as sent.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -403,6 +418,53 @@ pub struct EtePlacementInput {
     pub hours_offered: Option<f64>,
     /// Hours attended a week.
     pub hours_attended: Option<f64>,
+}
+
+/// A transfer to the Probation Service as typed.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProbationTransferInput {
+    /// `YYYY-MM-DD`.
+    pub transferred_on: Option<String>,
+    /// The receiving probation delivery unit.
+    pub probation_delivery_unit: Option<String>,
+    /// What was shared.
+    pub shared: Option<String>,
+}
+
+/// A checked transfer: the day, the delivery unit and what was shared.
+pub type CheckedProbationTransfer = (Date, String, String);
+
+impl ProbationTransferInput {
+    /// Checks the input: a day not in the future nor before the child's birth, the unit on one
+    /// line, and what was shared.
+    pub fn validate(&self, born_on: Date, today: Date) -> Result<CheckedProbationTransfer, ValidationErrors> {
+        let mut e = ValidationErrors::new();
+        let on = parse_date(&mut e, "transferred_on", "The date", self.transferred_on.as_deref());
+        if self.transferred_on.as_deref().map(str::trim).unwrap_or_default().is_empty() {
+            e.add("transferred_on", "Enter the date supervision passed to probation");
+        }
+        not_before_birth(&mut e, "transferred_on", on, born_on);
+        not_in_future(&mut e, "transferred_on", on, today);
+        let unit = crate::validation::required_line(
+            &mut e,
+            "probation_delivery_unit",
+            "The probation delivery unit",
+            self.probation_delivery_unit.as_deref(),
+            200,
+        );
+        let shared = crate::validation::required_text(
+            &mut e,
+            "shared",
+            "What was shared with probation",
+            self.shared.as_deref(),
+            4000,
+        );
+        match on {
+            Some(on) if e.is_empty() => Ok((on, unit, shared)),
+            _ => Err(e),
+        }
+    }
 }
 
 /// The most hours there are in a week.

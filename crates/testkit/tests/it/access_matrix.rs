@@ -387,8 +387,10 @@ fn api_body(path: &str) -> serde_json::Value {
         json!({"version": 0, "status": "not-a-status"})
     } else if path.ends_with("/discharge") {
         json!({"version": 0, "reason": ""})
-    } else if path.ends_with("/appointments") {
+    } else if path.ends_with("/appointments") || path.ends_with("/appointments/series") {
         json!({"kind": "", "starts_at": ""})
+    } else if path.ends_with("/probation-transfers") {
+        json!({"transferred_on": "", "probation_delivery_unit": "", "shared": ""})
     } else if path.starts_with("/api/v1/appointments/") {
         json!({"version": 0, "outcome": "not-an-outcome"})
     } else if path.ends_with("/enforcement") {
@@ -492,6 +494,7 @@ const TABLES: &[&str] = &[
     "living_arrangements",
     "ete_placements",
     "discharge_decisions",
+    "probation_transfers",
 ];
 
 async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {

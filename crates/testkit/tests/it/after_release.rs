@@ -16,6 +16,10 @@ on_every_backend!(
     dates_that_contradict_each_other_are_refused_and_change_nothing,
     other_services_see_none_of_it,
     the_sweep_reminds_the_case_manager_of_an_outcome_not_recorded_by_the_next_working_day,
+    history_keeps_its_due_days_but_creates_no_urgent_work,
+    a_remand_or_sentence_links_to_the_offence_it_is_for,
+    turning_18_under_supervision_is_alerted_once_and_the_transfer_to_probation_is_recorded,
+    a_repeating_schedule_keeps_the_local_time_and_ends_with_supervision,
 );
 
 /// The service with a young offender institution.
@@ -454,5 +458,174 @@ async fn the_sweep_reminds_the_case_manager_of_an_outcome_not_recorded_by_the_ne
     assert_eq!(reminders.len(), 1, "{notes:?}");
     assert!(reminders[0].message.contains("education or training appointment on 3 March 2026"), "{reminders:?}");
     assert!(reminders[0].message.contains("due by 4 March 2026"), "{reminders:?}");
+    Ok(())
+}
+
+fn sweep_at(w: &Yjs, at: &str) -> impl std::future::Future<Output = anyhow::Result<resettle_app::health::SweepReport>> {
+    let app = w.t.app.clone();
+    let at: anyhow::Result<jiff::Timestamp> = at.parse().map_err(anyhow::Error::from);
+    async move { app.sweep(at?).await.map_err(|e| anyhow::anyhow!("{e:?}")) }
+}
+
+async fn history_keeps_its_due_days_but_creates_no_urgent_work(b: Backend) -> anyhow::Result<()> {
+    // Monday 2 March 2026. A manager who would be told of anything overdue.
+    let w = Yjs::start_at(b, "2026-03-02T12:00:00Z".parse()?).await?;
+    let yoi = w.t.org("YOI-A", "yoi").await?.id.to_string();
+    let (mgr, _) = w.t.user("mona.manager@yjs-a.example.org", "YJS-A", "yjs_manager").await?;
+    // Bo's custody in 2025, entered today as history; and his sentence recorded with its
+    // release still to be entered (the order a service brings its history in).
+    let bo = child(&w, "Bo", "2009-01-10").await?;
+    sentence_and_release(&w, &yoi, &bo, "2025-01-06", 4).await?;
+    let di = child(&w, "Di", "2009-04-10").await?;
+    let body = json!({"kind": "dto", "sentence_date": "2025-05-05", "term_months": 6, "establishment_id": yoi});
+    post(&w, &format!("/api/v1/children/{di}/sentences"), body).await?;
+    // Cy, remanded today: live work.
+    let cy = child(&w, "Cy", "2010-06-01").await?;
+    post(&w, &format!("/api/v1/children/{cy}/remands"), json!({"start_date": "2026-03-02", "establishment_id": yoi}))
+        .await?;
+
+    // The handovers keep the due days the rules give from the day of each event.
+    let handovers = |id: &str| {
+        let app = w.t.app.clone();
+        let id: resettle_domain::ids::ChildId = id.parse().unwrap();
+        async move { app.store().child_handovers(id).await.map_err(|e| anyhow::anyhow!("{e:?}")) }
+    };
+    let bo_handovers = handovers(&bo).await?;
+    assert_eq!(bo_handovers.len(), 2, "on placement and on release: {bo_handovers:?}");
+    for h in &bo_handovers {
+        assert!(h.due_on.year() == 2025, "due from the event, not from today: {h:?}");
+    }
+    let cy_handover = &handovers(&cy).await?[0];
+    assert!(cy_handover.due_on > jiff::civil::date(2026, 3, 2), "{cy_handover:?}");
+
+    // Three weeks on, only Cy's unacknowledged handover is escalated; nothing about Bo or Di.
+    let report = sweep_at(&w, "2026-03-23T12:00:00Z").await?;
+    assert_eq!(report.escalated, 1, "{report:?}");
+    let notes = w.t.app.store().notifications(mgr.id, 50).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let about = |id: &str| notes.iter().filter(|n| n.child_id.map(|c| c.to_string()) == Some(id.to_string())).count();
+    assert_eq!(about(&bo), 0, "{notes:?}");
+    assert_eq!(about(&di), 0, "{notes:?}");
+    assert!(about(&cy) >= 1, "{notes:?}");
+    assert_eq!(report.readiness_notifications, notes.iter().filter(|n| n.kind == "readiness.escalated").count());
+    Ok(())
+}
+
+async fn a_remand_or_sentence_links_to_the_offence_it_is_for(b: Backend) -> anyhow::Result<()> {
+    let (w, yoi) = service(b).await?;
+    let id = child(&w, "Eli", "2010-02-02").await?;
+    let other = child(&w, "Fay", "2010-02-03").await?;
+    async fn offence(w: &Yjs, who: &str, arrested: &str) -> anyhow::Result<Value> {
+        let body =
+            json!({"arrested_on": arrested, "category": "robbery", "outcome": "charged", "outcome_on": arrested});
+        post(w, &format!("/api/v1/children/{who}/offences"), body).await
+    }
+    let o = offence(&w, &id, "2026-01-10").await?;
+    let later = offence(&w, &id, "2026-01-20").await?;
+    let fays = offence(&w, &other, "2026-01-09").await?;
+    let remand =
+        |offence_id: &Value| json!({"start_date": "2026-01-11", "establishment_id": yoi, "offence_id": offence_id});
+    let path = format!("/api/v1/children/{id}/remands");
+    for (bad, words) in
+        [(&fays["id"], "recorded offences"), (&later["id"], "after custody began"), (&json!("x"), "recorded offences")]
+    {
+        let (s, r) = w.api().post(&path, &remand(bad)).await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+        assert!(r.to_string().contains(words), "{r}");
+    }
+    let (_, p) = w.api().get(&format!("/api/v1/children/{id}/key-dates")).await?;
+    assert!(p["remands"].as_array().is_none_or(|r| r.is_empty()), "nothing was made: {p}");
+    post(&w, &path, remand(&o["id"])).await?;
+    let (_, p) = w.api().get(&format!("/api/v1/children/{id}/post-release")).await?;
+    let linked = p["offences"].as_array().unwrap().iter().find(|x| x["id"] == o["id"]).unwrap().clone();
+    assert!(linked["custody_episode_id"].is_string(), "{linked}");
+    assert_eq!(linked["version"], 2, "the link moves the version on: {linked}");
+    // The sentence that follows cannot claim it again.
+    let body = json!({"kind": "dto", "sentence_date": "2026-02-02", "term_months": 4, "establishment_id": yoi,
+        "offence_id": o["id"]});
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("already linked"), "{r}");
+    Ok(())
+}
+
+async fn turning_18_under_supervision_is_alerted_once_and_the_transfer_to_probation_is_recorded(
+    b: Backend,
+) -> anyhow::Result<()> {
+    // 2 March 2026. Gil turns 18 on 20 May 2026; his 12-month DTO from June 2025 is supervised
+    // to its expiry in June 2026 (he was 17 at the half-way point).
+    let w = Yjs::start_at(b, "2026-03-02T12:00:00Z".parse()?).await?;
+    let yoi = w.t.org("YOI-A", "yoi").await?.id.to_string();
+    let gil = child(&w, "Gil", "2008-05-20").await?;
+    sentence_and_release(&w, &yoi, &gil, "2025-06-02", 12).await?;
+    // Hana turns 18 in 2027: not yet.
+    let hana = child(&w, "Hana", "2009-05-20").await?;
+    sentence_and_release(&w, &yoi, &hana, "2025-06-02", 12).await?;
+    let (_, p) = w.api().get(&format!("/api/v1/children/{gil}/post-release")).await?;
+    assert_eq!(p["turns_18_on"], "2026-05-20", "{p}");
+    assert_eq!(p["turns_18_during_supervision"], true, "{p}");
+    let due: Vec<&str> = p["measures_due"].as_array().unwrap().iter().map(|m| m["due_on"].as_str().unwrap()).collect();
+    assert_eq!(due.len(), 4, "{p}");
+
+    let first = sweep_at(&w, "2026-03-02T13:00:00Z").await?;
+    assert_eq!(first.turning_18_alerts, 1, "{first:?}");
+    assert_eq!(sweep_at(&w, "2026-03-02T13:05:00Z").await?.turning_18_alerts, 0, "once");
+    let notes = w.t.app.store().notifications(w.cm.id, 20).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let alert: Vec<_> = notes.iter().filter(|n| n.kind == "child.turning_18").collect();
+    assert_eq!(alert.len(), 1, "{notes:?}");
+    assert!(alert[0].message.contains("turns 18 on 20 May 2026"), "{alert:?}");
+
+    let path = format!("/api/v1/children/{gil}/probation-transfers");
+    let (s, r) = w
+        .api()
+        .post(&path, &json!({"transferred_on": "2026-06-01", "probation_delivery_unit": "Leeds PDU", "shared": "Plan"}))
+        .await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "a transfer in the future: {r}");
+    let body = json!({"transferred_on": "2026-02-27", "probation_delivery_unit": "Leeds North PDU",
+        "shared": "Resettlement plan, AssetPlus assessment and risk management plan"});
+    let t = post(&w, &path, body).await?;
+    let (_, p) = w.api().get(&format!("/api/v1/children/{gil}/post-release")).await?;
+    assert_eq!(p["probation_transfers"][0]["id"], t["id"]);
+    assert_eq!(p["probation_transfers"][0]["probation_delivery_unit"], "Leeds North PDU");
+    // The record stays open after 18: events are still recorded.
+    post(
+        &w,
+        &format!("/api/v1/children/{gil}/living-arrangements"),
+        json!({"from": "2026-02-28", "kind": "supported_accommodation", "suitable": true}),
+    )
+    .await?;
+    // A teacher's SDQ can be recorded (the rater the outcomes compare like with like).
+    let (s, r) = w
+        .api()
+        .post(
+            &format!("/api/v1/children/{hana}/health/measures"),
+            &json!({"measure": "sdq_total", "score": 14, "rater": "teacher", "measured_on": "2026-02-20"}),
+        )
+        .await?;
+    assert!(s == StatusCode::CREATED || s == StatusCode::FORBIDDEN, "{s} {r}");
+    Ok(())
+}
+
+async fn a_repeating_schedule_keeps_the_local_time_and_ends_with_supervision(b: Backend) -> anyhow::Result<()> {
+    let (w, _) = service(b).await?;
+    let id = child(&w, "Ivy", "2010-02-02").await?;
+    let path = format!("/api/v1/children/{id}/appointments/series");
+    let (s, r) = w
+        .api()
+        .post(
+            &path,
+            &json!({"kind": "yjs_supervision", "starts_at": "2026-03-16T10:00:00Z",
+            "schedule": [{"every_weeks": 0, "count": 3}]}),
+        )
+        .await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    let body = json!({"kind": "yjs_supervision", "starts_at": "2026-03-16T10:00:00Z", "location": "YJS office",
+        "schedule": [{"every_weeks": 1, "count": 3}, {"every_weeks": 2, "count": 2}], "until": "2026-04-20"});
+    let r = post(&w, &path, body).await?;
+    let times: Vec<&str> =
+        r["appointments"].as_array().unwrap().iter().map(|a| a["starts_at"].as_str().unwrap()).collect();
+    // 10 o'clock in London each time: 09:00 UTC once summer time starts on 29 March.
+    assert_eq!(times, ["2026-03-16T10:00:00Z", "2026-03-23T10:00:00Z", "2026-03-30T09:00:00Z", "2026-04-13T09:00:00Z"]);
+    let (_, p) = w.api().get(&format!("/api/v1/children/{id}/post-release")).await?;
+    assert_eq!(p["appointments"].as_array().unwrap().len(), 4, "{p}");
     Ok(())
 }

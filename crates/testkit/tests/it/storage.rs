@@ -179,7 +179,14 @@ async fn add_child_updated(
 }
 
 fn open_episode(child: ChildId, kind: EpisodeKind, since: Date, est: OrgId) -> (CustodyEpisode, Placement) {
-    let e = CustodyEpisode { id: EpisodeId::random(), child_id: child, kind, started_on: since, ended_on: None };
+    let e = CustodyEpisode {
+        id: EpisodeId::random(),
+        child_id: child,
+        kind,
+        started_on: since,
+        ended_on: None,
+        recorded_at: None,
+    };
     let p = Placement {
         id: PlacementId::random(),
         episode_id: e.id,

@@ -12,7 +12,8 @@ use resettle_app::community::PostRelease;
 use resettle_app::{AppError, Ctx};
 use resettle_domain::community::{
     Appointment, AppointmentInput, AppointmentOutcomeInput, Enforcement, EnforcementInput, EtePlacement,
-    EtePlacementInput, LivingArrangement, LivingArrangementInput, Offence, OffenceInput,
+    EtePlacementInput, LivingArrangement, LivingArrangementInput, Offence, OffenceInput, ProbationTransfer,
+    ProbationTransferInput, SchedulePhase,
 };
 use resettle_domain::ids::{AppointmentId, ChildId, OffenceId, SentenceId};
 
@@ -118,6 +119,8 @@ pub struct OffenceJson {
     pub outcome: String,
     /// The day of the outcome.
     pub outcome_on: Option<String>,
+    /// The custody episode (remand or sentence) recorded for it, when one was.
+    pub custody_episode_id: Option<Uuid>,
     /// Send back when changing; stale versions get 409.
     pub version: i64,
 }
@@ -131,6 +134,7 @@ impl From<&Offence> for OffenceJson {
             category: o.category.as_str().into(),
             outcome: o.outcome.as_str().into(),
             outcome_on: day(o.outcome_on),
+            custody_episode_id: o.episode_id.map(|e| e.0),
             version: o.version,
         }
     }
@@ -238,6 +242,50 @@ pub struct PostReleaseJson {
     pub living_arrangements: Vec<LivingArrangementJson>,
     /// ETE placements, oldest first.
     pub ete_placements: Vec<EtePlacementJson>,
+    /// The child's 18th birthday.
+    pub turns_18_on: String,
+    /// Whether the child turns 18 while under supervision.
+    pub turns_18_during_supervision: bool,
+    /// Transfers of supervision to the Probation Service.
+    pub probation_transfers: Vec<ProbationTransferJson>,
+    /// Outcome measures (SDQ, HoNOSCA) due at release and 3, 6 and 12 months after;
+    /// `recorded` is null for people who may not see health information.
+    pub measures_due: Vec<MeasureDueJson>,
+}
+
+/// A transfer of supervision to the Probation Service.
+#[derive(Serialize, ToSchema)]
+pub struct ProbationTransferJson {
+    /// Id.
+    pub id: Uuid,
+    /// `YYYY-MM-DD`.
+    pub transferred_on: String,
+    /// The receiving probation delivery unit.
+    pub probation_delivery_unit: String,
+    /// What was shared.
+    pub shared: String,
+}
+
+impl From<&ProbationTransfer> for ProbationTransferJson {
+    fn from(t: &ProbationTransfer) -> Self {
+        Self {
+            id: t.id.0,
+            transferred_on: t.transferred_on.to_string(),
+            probation_delivery_unit: t.probation_delivery_unit.clone(),
+            shared: t.shared.clone(),
+        }
+    }
+}
+
+/// An outcome measurement due after release.
+#[derive(Serialize, ToSchema)]
+pub struct MeasureDueJson {
+    /// Months after release (0: at release).
+    pub months: i8,
+    /// `YYYY-MM-DD`.
+    pub due_on: String,
+    /// Whether a measure was recorded within a month either side (null when not visible).
+    pub recorded: Option<bool>,
 }
 
 impl From<&PostRelease> for PostReleaseJson {
@@ -262,6 +310,14 @@ impl From<&PostRelease> for PostReleaseJson {
             offences: p.offences.iter().map(OffenceJson::from).collect(),
             living_arrangements: p.living_arrangements.iter().map(LivingArrangementJson::from).collect(),
             ete_placements: p.ete_placements.iter().map(EtePlacementJson::from).collect(),
+            turns_18_on: p.turns_18_on.to_string(),
+            turns_18_during_supervision: p.turns_18_during_supervision,
+            probation_transfers: p.probation_transfers.iter().map(ProbationTransferJson::from).collect(),
+            measures_due: p
+                .measures_due
+                .iter()
+                .map(|m| MeasureDueJson { months: m.months, due_on: m.due_on.to_string(), recorded: m.recorded })
+                .collect(),
         }
     }
 }
@@ -313,6 +369,107 @@ pub async fn add_appointment(
     };
     let a = state.app.add_appointment(&ctx, child, &input).await.map_err(err(&ctx))?;
     Ok((StatusCode::CREATED, Json(AppointmentJson::from(&a))))
+}
+
+/// A repeating schedule of appointments.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewAppointmentSeries {
+    /// `yjs_supervision`, `health`, `education`, `intervention`, `reparation` or `other`.
+    pub kind: String,
+    /// The first appointment, RFC 3339; the others at the same local time.
+    pub starts_at: String,
+    /// Where.
+    pub location: Option<String>,
+    /// With whom.
+    pub with: Option<String>,
+    /// Phases such as `[{"every_weeks": 1, "count": 12}, {"every_weeks": 2, "count": 14}]`;
+    /// the service's default (`[outcomes] appointment_schedule`) when absent.
+    pub schedule: Option<Vec<SchedulePhaseJson>>,
+    /// `YYYY-MM-DD`: no appointment after this day (nor after supervision ends).
+    pub until: Option<String>,
+}
+
+/// One phase of a schedule.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SchedulePhaseJson {
+    /// Weeks between appointments (1 to 8).
+    pub every_weeks: u8,
+    /// Appointments in the phase (1 to 52).
+    pub count: u8,
+}
+
+/// The appointments a schedule created.
+#[derive(Serialize, ToSchema)]
+pub struct AppointmentSeriesJson {
+    /// Soonest first.
+    pub appointments: Vec<AppointmentJson>,
+}
+
+/// Adds a repeating schedule of supervision appointments (weekly, then fortnightly, by
+/// default), ending with supervision. All or none are added.
+#[utoipa::path(post, path = "/api/v1/children/{id}/appointments/series", tag = "after release",
+    params(("id" = String, Path)), request_body = NewAppointmentSeries,
+    responses((status = 201, body = AppointmentSeriesJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_appointment_series(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<NewAppointmentSeries>,
+) -> Result<(StatusCode, Json<AppointmentSeriesJson>), ApiError> {
+    let child: ChildId = id(&ctx, &raw)?;
+    let input = AppointmentInput {
+        kind: Some(body.kind),
+        starts_at: Some(body.starts_at),
+        location: body.location,
+        with: body.with,
+    };
+    let phases: Option<Vec<SchedulePhase>> = body
+        .schedule
+        .map(|s| s.into_iter().map(|p| SchedulePhase { every_weeks: p.every_weeks, count: p.count }).collect());
+    let list = state
+        .app
+        .add_appointment_series(&ctx, child, &input, phases.as_deref(), body.until.as_deref())
+        .await
+        .map_err(err(&ctx))?;
+    Ok((
+        StatusCode::CREATED,
+        Json(AppointmentSeriesJson { appointments: list.iter().map(AppointmentJson::from).collect() }),
+    ))
+}
+
+/// A transfer of supervision to the Probation Service.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProbationTransfer {
+    /// `YYYY-MM-DD`.
+    pub transferred_on: String,
+    /// The receiving probation delivery unit.
+    pub probation_delivery_unit: String,
+    /// What was shared with probation.
+    pub shared: String,
+}
+
+/// Records the transfer of a young adult's supervision to the Probation Service; the record
+/// stays open for the follow-up.
+#[utoipa::path(post, path = "/api/v1/children/{id}/probation-transfers", tag = "after release",
+    params(("id" = String, Path)), request_body = NewProbationTransfer,
+    responses((status = 201, body = ProbationTransferJson), (status = 404, body = Problem), (status = 422, body = Problem)))]
+pub async fn add_probation_transfer(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(raw): Path<String>,
+    ApiJson(body): ApiJson<NewProbationTransfer>,
+) -> Result<(StatusCode, Json<ProbationTransferJson>), ApiError> {
+    let child: ChildId = id(&ctx, &raw)?;
+    let input = ProbationTransferInput {
+        transferred_on: Some(body.transferred_on),
+        probation_delivery_unit: Some(body.probation_delivery_unit),
+        shared: Some(body.shared),
+    };
+    let t = state.app.record_probation_transfer(&ctx, child, &input).await.map_err(err(&ctx))?;
+    Ok((StatusCode::CREATED, Json(ProbationTransferJson::from(&t))))
 }
 
 /// An appointment's outcome.

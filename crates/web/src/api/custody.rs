@@ -202,6 +202,8 @@ pub struct RecordSentence {
     pub sled: Option<String>,
     /// Where those dates come from (not DTO).
     pub key_dates_source: Option<String>,
+    /// The recorded offence of this child (`POST .../offences`) the sentence is for.
+    pub offence_id: Option<String>,
 }
 
 /// Records a sentence; the key dates and planning deadlines are created at once.
@@ -226,6 +228,7 @@ pub async fn record_sentence(
         release_date: body.release_date,
         sled: body.sled,
         key_dates_source: body.key_dates_source,
+        offence_id: body.offence_id,
     };
     let recorded = state.app.record_sentence(&ctx, id, &input).await.map_err(err(&ctx))?;
     let calendar = state.app.calendar().await.map_err(err(&ctx))?;
@@ -245,6 +248,8 @@ pub struct RecordRemand {
     pub next_court_date: Option<String>,
     /// The remanding court.
     pub court: Option<String>,
+    /// The recorded offence of this child (`POST .../offences`) the remand is for.
+    pub offence_id: Option<String>,
 }
 
 /// A recorded remand.
@@ -285,6 +290,7 @@ pub async fn record_remand(
         establishment_id: Some(body.establishment_id),
         next_court_date: body.next_court_date,
         court: body.court,
+        offence_id: body.offence_id,
     };
     let r = state.app.record_remand(&ctx, id, &input).await.map_err(err(&ctx))?;
     Ok((

@@ -365,7 +365,8 @@ pub struct NewMeasure {
     pub measure: String,
     /// The total score.
     pub score: i64,
-    /// `self`, `parent` or `clinician`.
+    /// `self`, `parent`, `teacher` or `clinician` (SDQ scores are compared only between the
+    /// same rater).
     pub rater: String,
     /// `YYYY-MM-DD`.
     pub measured_on: String,

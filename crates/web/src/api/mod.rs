@@ -103,6 +103,8 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(community::post_release))
         .routes(routes!(community::get_discharge, community::put_discharge))
         .routes(routes!(community::add_appointment))
+        .routes(routes!(community::add_appointment_series))
+        .routes(routes!(community::add_probation_transfer))
         .routes(routes!(community::patch_appointment))
         .routes(routes!(community::add_enforcement))
         .routes(routes!(community::add_offence))

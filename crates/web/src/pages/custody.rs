@@ -209,6 +209,7 @@ pub async fn record_sentence(
         release_date: date_from_parts(&form.release_day, &form.release_month, &form.release_year),
         sled: date_from_parts(&form.sled_day, &form.sled_month, &form.sled_year),
         key_dates_source: some(&form.key_dates_source),
+        offence_id: None,
     };
     match state.app.record_sentence(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=sentence#key-dates")).into_response()),
@@ -298,6 +299,7 @@ pub async fn record_remand(
         establishment_id: some(&form.establishment_id),
         next_court_date: date_from_parts(&form.court_day, &form.court_month, &form.court_year),
         court: some(&form.court),
+        offence_id: None,
     };
     match state.app.record_remand(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=remand#key-dates")).into_response()),
