@@ -192,6 +192,12 @@ impl App {
         }
     }
 
+    /// Whether the actor may change the child's record (to offer forms; the change itself is
+    /// decided again when it is made). Not audited: nothing is read.
+    pub async fn may_change(&self, ctx: &Ctx, id: ChildId) -> bool {
+        self.admitted(ctx, id, Purpose::Change).await.is_ok()
+    }
+
     /// [`App::child_for`] without auditing a refusal: for a service that only asks whether
     /// the actor could (a list deciding what to show of each child on it).
     pub(crate) async fn admitted(&self, ctx: &Ctx, id: ChildId, purpose: Purpose) -> AppResult<InScope<Child>> {

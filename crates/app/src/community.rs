@@ -96,6 +96,15 @@ pub fn measures_due(released_on: Date, measured: Option<&[Date]>) -> Vec<Measure
         .collect()
 }
 
+/// An appointment in a list across children.
+#[derive(Clone, Debug)]
+pub struct ListedAppointment {
+    /// The appointment.
+    pub appointment: Appointment,
+    /// The child's name, as shown.
+    pub child_name: String,
+}
+
 impl PostRelease {
     /// The next appointment without an outcome, from `now`.
     pub fn next_appointment(&self, now: jiff::Timestamp) -> Option<&Appointment> {
@@ -255,6 +264,10 @@ impl App {
             .map(|at| self.appointment_at(ctx, child_id, &c, at))
             .collect();
         let (Some(first), Some(last)) = (list.first(), list.last()) else {
+            if let Some(s) = supervision_ends.filter(|s| *s < c.starts_at.to_zoned(crate::london()).date()) {
+                let message = format!("Supervision ended on {}: book a single appointment instead", long_date(s));
+                return Err(AppError::invalid("until", message));
+            }
             return Err(AppError::invalid("until", "No appointment falls before the last day: check the dates"));
         };
         let day = |a: &Appointment| long_date(a.starts_at.to_zoned(crate::london()).date());
@@ -341,6 +354,64 @@ impl App {
             self.add_appointment(ctx, current.child_id, &input).await?;
         }
         Ok(next)
+    }
+
+    /// The appointments from `from` to `to` (both days included) of the children on whose team
+    /// the caller is named: a case manager's week.
+    pub async fn my_appointments(&self, ctx: &Ctx, from: Date, to: Date) -> AppResult<Vec<ListedAppointment>> {
+        let mut scope = self.scope(&ctx.actor);
+        scope.organisation_ids.clear();
+        let tz = crate::london();
+        let start = from.to_zoned(tz.clone()).map_err(|e| AppError::Internal(e.to_string()))?.timestamp();
+        let end =
+            to.tomorrow().and_then(|d| d.to_zoned(tz)).map_err(|e| AppError::Internal(e.to_string()))?.timestamp();
+        let list = self.store.appointments_between(&scope, start, end).await?;
+        let mut names: Vec<(ChildId, String)> = Vec::new();
+        for a in &list {
+            if !names.iter().any(|(id, _)| *id == a.child_id)
+                && let Some(c) = self.store.child(a.child_id, &scope).await?
+            {
+                names.push((a.child_id, c.display_name()));
+            }
+        }
+        self.audit_children(ctx, "read", "appointment", names.iter().map(|(id, _)| *id)).await?;
+        Ok(list
+            .into_iter()
+            .filter_map(|a| {
+                let child_name = names.iter().find(|(id, _)| *id == a.child_id)?.1.clone();
+                Some(ListedAppointment { appointment: a, child_name })
+            })
+            .collect())
+    }
+
+    /// Records the outcomes of several appointments at once. Every one is checked first, and
+    /// nothing is recorded unless all are right; an error names the appointment's field
+    /// `outcome-{id}`. The number recorded.
+    pub async fn record_appointment_outcomes(
+        &self,
+        ctx: &Ctx,
+        items: &[(AppointmentId, AppointmentOutcomeInput)],
+    ) -> AppResult<usize> {
+        let mut errors = ValidationErrors::new();
+        let now = self.now();
+        for (id, input) in items {
+            let current = self.store.appointment(*id).await?.ok_or(AppError::NotFound)?;
+            self.child_for(ctx, current.child_id, Purpose::Change).await?;
+            if let Err(e) = input.validate(&current, now) {
+                for f in e.0 {
+                    errors.add(format!("outcome-{id}"), f.message);
+                }
+            } else if input.version != Some(current.version) {
+                errors.add(format!("outcome-{id}"), "Someone else recorded this appointment first: check it again");
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        for (id, input) in items {
+            self.record_appointment_outcome(ctx, *id, input).await?;
+        }
+        Ok(items.len())
     }
 
     /// Records a warning, breach or recall.

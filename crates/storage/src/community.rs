@@ -76,6 +76,15 @@ pub trait CommunityStorage: Send + Sync {
     /// most 20,000: the sweep's reminders).
     async fn appointments_awaiting_outcome(&self, before: jiff::Timestamp) -> StorageResult<Vec<Appointment>>;
 
+    /// The appointments from `from` (inclusive) to `to` (exclusive) of the children in `scope`,
+    /// soonest first (at most 2,000).
+    async fn appointments_between(
+        &self,
+        scope: &resettle_domain::policy::ChildScope,
+        from: jiff::Timestamp,
+        to: jiff::Timestamp,
+    ) -> StorageResult<Vec<Appointment>>;
+
     /// Adds a warning, breach or recall.
     async fn insert_enforcement(
         &self,

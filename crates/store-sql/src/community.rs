@@ -513,6 +513,24 @@ macro_rules! community_storage {
                 rows.into_iter().map(AppointmentRow::into_domain).collect()
             }
 
+            async fn appointments_between(
+                &self,
+                scope: &resettle_domain::policy::ChildScope,
+                from: jiff::Timestamp,
+                to: jiff::Timestamp,
+            ) -> StorageResult<Vec<Appointment>> {
+                let mut qb = Qb::new(format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE starts_at >= "));
+                qb.push_bind(ts(from));
+                qb.push(" AND starts_at < ");
+                qb.push_bind(ts(to));
+                qb.push(" AND child_id IN (SELECT c.id FROM children c WHERE 1 = 1");
+                push_scope(&mut qb, scope);
+                qb.push(") ORDER BY starts_at, id LIMIT 2000");
+                let rows =
+                    qb.build_query_as::<AppointmentRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                rows.into_iter().map(AppointmentRow::into_domain).collect()
+            }
+
             async fn insert_enforcement(
                 &self,
                 e: &Enforcement,

@@ -13,7 +13,7 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::pages::{access, account, admin, auth, children, custody, health, plan, readiness};
+use crate::pages::{access, account, admin, auth, children, community, custody, health, plan, readiness};
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -143,6 +143,10 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/actions/{id}", ChildRead, get(plan::action_page)),
         page(p.clone(), "/actions/{id}", ChildChange, post(plan::update_action)),
         page(g.clone(), "/actions", Caseload, get(plan::my_actions_page)),
+        page(g.clone(), "/children/{id}/after-release", ChildRead, get(community::after_release_page)),
+        page(p.clone(), "/children/{id}/after-release/{what}", ChildChange, post(community::record_after_release)),
+        page(g.clone(), "/appointments", Caseload, get(community::appointments_page)),
+        page(p.clone(), "/appointments", Caseload, post(community::record_outcomes)),
         page(g.clone(), "/children/{id}/health", ChildRead, get(health::health_page)),
         page(p.clone(), "/children/{id}/health/records", ChildChange, post(health::record_health)),
         page(p.clone(), "/children/{id}/health/measures", HealthContent, post(health::record_measure)),

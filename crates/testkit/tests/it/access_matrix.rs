@@ -352,6 +352,7 @@ fn concrete(pattern: &str, child: &Child) -> String {
         .replace("/appointments/{id}", &format!("/appointments/{}", child.appointment_id))
         .replace("/offences/{id}", &format!("/offences/{}", child.offence_id))
         .replace("{id}", &child.id)
+        .replace("{what}", "living")
         .replace("{*path}", "resettle.css")
         .replace("{token}", "rsp_not-a-real-link")
         .replace("/calendar/bank-holidays", "/calendar/bank-holidays?year=2027")

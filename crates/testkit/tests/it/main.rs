@@ -9,6 +9,7 @@ mod access;
 mod access_matrix;
 mod account;
 mod after_release;
+mod after_release_pages;
 mod api;
 mod assets;
 mod audit;

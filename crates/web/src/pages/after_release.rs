@@ -30,6 +30,10 @@ pub struct AfterReleaseView {
     pub living: String,
     /// Education, training or employment now.
     pub ete: String,
+    /// The 18th birthday, and what follows from it.
+    pub turns_18: String,
+    /// The outcome measures due, in words (empty before release).
+    pub measures_due: String,
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {
@@ -120,6 +124,43 @@ impl AfterReleaseView {
             offences,
             living,
             ete,
+            turns_18: match (p.probation_transfers.last(), p.turns_18_during_supervision) {
+                (Some(t), _) => format!(
+                    "{}; supervision passed to {} on {}",
+                    long_date(p.turns_18_on),
+                    t.probation_delivery_unit,
+                    long_date(t.transferred_on)
+                ),
+                (None, true) => {
+                    format!(
+                        "{}, during supervision: plan the transfer to the Probation Service",
+                        long_date(p.turns_18_on)
+                    )
+                }
+                (None, false) => long_date(p.turns_18_on),
+            },
+            measures_due: measures_words(p, today),
         })
     }
+}
+
+/// The measurements due after release in words: the next one due, and those missed (for
+/// people who may see whether they were taken).
+fn measures_words(p: &PostRelease, today: Date) -> String {
+    let point = |months: i8| if months == 0 { "at release".to_string() } else { format!("at {months} months") };
+    let next = p.measures_due.iter().find(|m| m.due_on >= today && m.recorded != Some(true));
+    let missed: Vec<String> = p
+        .measures_due
+        .iter()
+        .filter(|m| m.due_on < today && m.recorded == Some(false))
+        .map(|m| point(m.months))
+        .collect();
+    let mut words = Vec::new();
+    if let Some(m) = next {
+        words.push(format!("SDQ and HoNOSCA due {} ({})", point(m.months), long_date(m.due_on)));
+    }
+    if !missed.is_empty() {
+        words.push(format!("not recorded {}", missed.join(", ")));
+    }
+    words.join("; ")
 }

@@ -7,6 +7,7 @@ pub(crate) mod admin;
 pub(crate) mod after_release;
 pub(crate) mod auth;
 pub(crate) mod children;
+pub(crate) mod community;
 pub(crate) mod custody;
 pub(crate) mod health;
 pub(crate) mod plan;
