@@ -140,7 +140,6 @@ pub struct App {
     store: Arc<dyn Storage>,
     config: Arc<Config>,
     clock: Clock,
-    throttle: Arc<throttle::Throttle>,
     organisations: Arc<std::sync::RwLock<Option<CachedOrganisations>>>,
     audit_writer: audit::AuditWriter,
     caches: Arc<Caches>,
@@ -162,7 +161,6 @@ impl App {
             store,
             config: Arc::new(config),
             clock: Clock::System,
-            throttle: Arc::default(),
             organisations: Arc::default(),
             audit_writer: audit::AuditWriter::default(),
             caches: Arc::default(),
@@ -173,6 +171,11 @@ impl App {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Where the time comes from.
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 
     /// The storage, for health checks and bulk loading.

@@ -388,7 +388,7 @@ macro_rules! community_storage {
                     return Err(version_error_by(&mut tx, "discharge_decisions", "sentence_id", d.sentence_id.0).await);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn insert_appointment(
@@ -401,7 +401,7 @@ macro_rules! community_storage {
                 let sql = format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) VALUES ({})", placeholders(13));
                 bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn update_appointment(
@@ -426,7 +426,7 @@ macro_rules! community_storage {
                     return Err(version_error(&mut tx, "appointments", a.id.0).await);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn appointment(&self, id: AppointmentId) -> StorageResult<Option<Appointment>> {
@@ -485,7 +485,7 @@ macro_rules! community_storage {
                     .await
                     .map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn enforcement(&self, child: ChildId) -> StorageResult<Vec<Enforcement>> {
@@ -505,7 +505,7 @@ macro_rules! community_storage {
                 let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(11));
                 bind_offence(sqlx::query(&sql), o).execute(&mut *tx).await.map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn update_offence(
@@ -528,7 +528,7 @@ macro_rules! community_storage {
                     return Err(version_error(&mut tx, "offences", o.id.0).await);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn offence(&self, id: OffenceId) -> StorageResult<Option<Offence>> {
@@ -570,7 +570,7 @@ macro_rules! community_storage {
                     .await
                     .map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn living_arrangements(&self, child: ChildId) -> StorageResult<Vec<LivingArrangement>> {
@@ -603,7 +603,7 @@ macro_rules! community_storage {
                     .await
                     .map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn ete_placements(&self, child: ChildId) -> StorageResult<Vec<EtePlacement>> {

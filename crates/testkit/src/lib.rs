@@ -311,7 +311,13 @@ async fn spawn(backend: Backend, config: WebConfig, clock: Clock) -> anyhow::Res
     let checkpoints = sqlite_dir()?.join(format!("{}.checkpoints", uuid::Uuid::new_v4().simple()));
     let app_config = Config { audit_checkpoints: Some(checkpoints), ..Config::default() };
     let app = App::new(db.store.clone(), app_config).with_clock(clock);
-    let router = resettle_web::router(app.clone(), config);
+    let base = serve_in_background(app.clone(), config).await?;
+    Ok(TestApp { base, app, backend, db, client: http_client(None)? })
+}
+
+/// Serves `app` on a free port of `127.0.0.1` in a background task; returns its base URL.
+async fn serve_in_background(app: App, config: WebConfig) -> anyhow::Result<String> {
+    let router = resettle_web::router(app, config);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     tokio::spawn(async move {
@@ -319,10 +325,20 @@ async fn spawn(backend: Backend, config: WebConfig, clock: Clock) -> anyhow::Res
             eprintln!("test server stopped: {e}");
         }
     });
-    Ok(TestApp { base: format!("http://{addr}"), app, backend, db, client: http_client(None)? })
+    Ok(format!("http://{addr}"))
 }
 
 impl TestApp {
+    /// Another server over the same database, as a second `resettle serve` would be: its own
+    /// connection pool, application (caches, clock as this one's) and port.
+    pub async fn another_server(&self) -> anyhow::Result<TestApp> {
+        let store = open_store(self.backend, &self.db.url).await?;
+        let app = App::new(store.clone(), self.app.config().clone()).with_clock(self.app.clock());
+        let base = serve_in_background(app.clone(), web_config()).await?;
+        let db = TestDb { backend: self.backend, url: self.db.url.clone(), store };
+        Ok(TestApp { base, app, backend: self.backend, db, client: http_client(None)? })
+    }
+
     /// The absolute URL of `path` (which starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)

@@ -23,5 +23,6 @@ mod plan_pages;
 mod probes;
 mod readiness;
 mod security;
+mod servers;
 mod sessions;
 mod storage;
