@@ -15,7 +15,7 @@ pub mod readiness;
 
 pub use community::{CommunityStorage, ReleaseRecord};
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
-pub use ops::{MAIN_TABLES, OpsStorage, SchemaState, SnapshotSummary};
+pub use ops::{MAIN_TABLES, OpsStorage, PoolUsage, SchemaState, SnapshotSummary};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};

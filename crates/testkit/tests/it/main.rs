@@ -17,6 +17,7 @@ mod fhir;
 mod health;
 mod key_dates;
 mod mail;
+mod metrics;
 mod pages;
 mod plan;
 mod plan_pages;
