@@ -83,7 +83,7 @@ impl App {
         Ok(self
             .caches
             .users
-            .get_or_build(&id, self.store.changes(), self.now(), || async { self.store.user(id).await })
+            .get_or_build(&id, self.store.changes().await?, self.now(), || async { self.store.user(id).await })
             .await?)
     }
 

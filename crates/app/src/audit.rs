@@ -50,6 +50,8 @@ type Waiting = (AuditEvent, oneshot::Sender<Result<(), String>>);
 #[derive(Clone, Default)]
 pub(crate) struct AuditWriter {
     sender: Arc<std::sync::OnceLock<mpsc::UnboundedSender<Waiting>>>,
+    /// Entries handed to the writer and not yet committed (or failed): the queue's depth.
+    pending: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl AuditWriter {
@@ -63,14 +65,18 @@ impl AuditWriter {
     async fn append_all(&self, store: &Arc<dyn Storage>, events: Vec<AuditEvent>) -> StorageResult<()> {
         let sender = self.sender.get_or_init(|| {
             let (tx, rx) = mpsc::unbounded_channel();
-            tokio::spawn(write_groups(Arc::clone(store), rx));
+            tokio::spawn(write_groups(Arc::clone(store), rx, Arc::clone(&self.pending)));
             tx
         });
         let lost = || StorageError::Database("the audit writer stopped".into());
         let mut outcomes = Vec::with_capacity(events.len());
         for event in events {
             let (done, outcome) = oneshot::channel();
-            sender.send((event, done)).map_err(|_| lost())?;
+            self.pending.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if sender.send((event, done)).is_err() {
+                self.pending.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+                return Err(lost());
+            }
             outcomes.push(outcome);
         }
         for outcome in outcomes {
@@ -82,7 +88,11 @@ impl AuditWriter {
 
 /// The writer task: waits for an entry, takes every other entry already waiting (up to
 /// [`MAX_GROUP`]), appends them in one transaction and tells each request the outcome.
-async fn write_groups(store: Arc<dyn Storage>, mut rx: mpsc::UnboundedReceiver<Waiting>) {
+async fn write_groups(
+    store: Arc<dyn Storage>,
+    mut rx: mpsc::UnboundedReceiver<Waiting>,
+    pending: Arc<std::sync::atomic::AtomicUsize>,
+) {
     let mut group: Vec<Waiting> = Vec::new();
     while rx.recv_many(&mut group, MAX_GROUP).await > 0 {
         let (events, waiting): (Vec<AuditEvent>, Vec<_>) = group.drain(..).unzip();
@@ -90,6 +100,7 @@ async fn write_groups(store: Arc<dyn Storage>, mut rx: mpsc::UnboundedReceiver<W
             tracing::error!(error = %e, entries = events.len(), "audit group commit failed");
             e.to_string()
         });
+        pending.fetch_sub(waiting.len(), std::sync::atomic::Ordering::Relaxed);
         for done in waiting {
             // A request that has gone away no longer needs the answer.
             let _ = done.send(outcome.clone());
@@ -101,6 +112,11 @@ async fn write_groups(store: Arc<dyn Storage>, mut rx: mpsc::UnboundedReceiver<W
 const VERIFY_BATCH: u32 = 5_000;
 
 impl App {
+    /// Audit entries waiting for their group commit (for the metrics).
+    pub fn audit_queue_depth(&self) -> usize {
+        self.audit_writer.pending.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Records that `ctx`'s actor did `action` (`read` or `write`) to `resource` of `child`.
     /// A read whose audit entry cannot be written fails: no unaudited access.
     pub async fn audit(

@@ -58,7 +58,7 @@ impl App {
         user_agent: Option<String>,
         request_id: &str,
     ) -> AppResult<(Actor, NewSession)> {
-        if let Some(retry_after_secs) = self.throttle.check(email, ip.as_deref(), self.now()) {
+        if let Some(retry_after_secs) = self.throttle_check(email, ip.as_deref()).await? {
             return Err(AppError::Throttled { retry_after_secs });
         }
         let record = match Email::parse(email) {
@@ -86,12 +86,12 @@ impl App {
         let record = match record {
             Some(r) if matches && r.user.active => r,
             other => {
-                self.throttle.failed(email, ip.as_deref(), self.now());
+                self.throttle_failed(email, ip.as_deref()).await?;
                 self.store.append_audit(&[attempt("sign_in_failed", other.map(|r| r.user.id))]).await?;
                 return Err(AppError::BadCredentials);
             }
         };
-        self.throttle.succeeded(email);
+        self.throttle_succeeded(email).await?;
         self.store.append_audit(&[attempt("sign_in", Some(record.user.id))]).await?;
         let pending = self.second_step_for(&record).await?;
         let now = self.now();
@@ -201,7 +201,7 @@ impl App {
     pub async fn change_password(&self, ctx: &Ctx, token: &str, current: &str, new: &str) -> AppResult<()> {
         let user = self.store.user(ctx.actor.user_id).await?.ok_or(AppError::Unauthenticated)?;
         let email = user.user.email.as_str().to_string();
-        if let Some(retry_after_secs) = self.throttle.check(&email, ctx.ip.as_deref(), self.now()) {
+        if let Some(retry_after_secs) = self.throttle_check(&email, ctx.ip.as_deref()).await? {
             return Err(AppError::Throttled { retry_after_secs });
         }
         let mut e = ValidationErrors::new();
@@ -222,7 +222,7 @@ impl App {
             .await
             .map_err(|err| AppError::Internal(err.to_string()))?;
         if !right || user.password_hash.is_none() {
-            self.throttle.failed(&email, ctx.ip.as_deref(), self.now());
+            self.throttle_failed(&email, ctx.ip.as_deref()).await?;
             return Err(AppError::invalid("current_password", "Your current password is not right"));
         }
         let new = new.to_string();

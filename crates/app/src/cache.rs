@@ -2,11 +2,12 @@
 //! readiness caseload): each is built from several queries over hundreds of children, and
 //! building it on every request would make those pages slow for everyone at busy times.
 //!
-//! The rule that keeps them honest: an entry is used only while the store has committed no
-//! change since it was built ([`Storage::changes`](crate::storage::Storage::changes)), so a
-//! change made through this service shows on the very next request. Changes made by another
-//! process (a second server on the same PostgreSQL database, a `resettle` command) cannot be
-//! counted here, so an entry is also rebuilt once it is [`FRESH_FOR`] old. While one request
+//! The rule that keeps them honest: an entry is used only while the database has committed no
+//! change since it was built ([`Storage::changes`](crate::storage::Storage::changes)): the
+//! count lives in the database and moves in the transaction of every change, whichever server
+//! or `resettle` command made it, so a change shows on the very next request to any server over
+//! that database. Only a change made behind Resettle's back (SQL typed by hand) is not
+//! counted, so an entry is also rebuilt once it is [`FRESH_FOR`] old. While one request
 //! rebuilds an entry that has only grown old, the others keep using it rather than all
 //! rebuilding at once.
 //!

@@ -243,7 +243,7 @@ impl App {
         let parts = self
             .caches
             .records
-            .get_or_build(&id, self.store.changes(), self.now(), || async {
+            .get_or_build(&id, self.store.changes().await?, self.now(), || async {
                 Ok::<_, AppError>(RecordParts {
                     yjs: self.store.organisation(child.yjs_id).await?.ok_or(AppError::NotFound)?,
                     carers: self.store.carers(id).await?,
@@ -326,7 +326,7 @@ impl App {
             sort: query.sort,
             descending: query.descending,
         };
-        let (changes, now) = (self.store.changes(), self.now());
+        let (changes, now) = (self.store.changes().await?, self.now());
         let all = self
             .caches
             .caseload

@@ -143,7 +143,6 @@ pub struct App {
     store: Arc<dyn Storage>,
     config: Arc<Config>,
     clock: Clock,
-    throttle: Arc<throttle::Throttle>,
     organisations: Arc<std::sync::RwLock<Option<CachedOrganisations>>>,
     audit_writer: audit::AuditWriter,
     caches: Arc<Caches>,
@@ -165,7 +164,6 @@ impl App {
             store,
             config: Arc::new(config),
             clock: Clock::System,
-            throttle: Arc::default(),
             organisations: Arc::default(),
             audit_writer: audit::AuditWriter::default(),
             caches: Arc::default(),
@@ -176,6 +174,11 @@ impl App {
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
         self
+    }
+
+    /// Where the time comes from.
+    pub fn clock(&self) -> Clock {
+        self.clock
     }
 
     /// The storage, for health checks and bulk loading.

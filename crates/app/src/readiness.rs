@@ -378,7 +378,7 @@ impl App {
             organisation_id: q.organisation_id,
             today: q.today,
         };
-        let (changes, now) = (self.store.changes(), self.now());
+        let (changes, now) = (self.store.changes().await?, self.now());
         let list = self
             .caches
             .readiness

@@ -2,86 +2,79 @@
 //! further attempts are refused for a while — with the same words whether or not the account
 //! exists.
 //!
-//! The counts live in memory: they protect a running service against guessing, and a restart
-//! (which an attacker cannot cause) only forgives recent failures.
-
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+//! The failures are kept in the database (`sign_in_failures`), so the limits hold however many
+//! servers share it and survive a restart. Only a hash of each key (`account:<email>`,
+//! `address:<ip>`, `totp:<user>`, …) is stored, and failures older than the window are
+//! deleted as new ones are recorded.
 
 use jiff::{SignedDuration, Timestamp};
+
+use crate::{App, AppResult, secrets};
 
 /// Failed attempts allowed per account within the window.
 pub const PER_ACCOUNT: usize = 5;
 /// Failed attempts allowed per client address within the window.
 pub const PER_ADDRESS: usize = 20;
-/// The most accounts and addresses whose failures are remembered at once.
-pub const MAX_KEYS: usize = 100_000;
 /// The window, and how long a lock lasts at most.
 pub const WINDOW: SignedDuration = SignedDuration::from_mins(15);
 
-/// Failed sign-ins by account (lower-cased email) and by address.
-#[derive(Debug, Default)]
-pub struct Throttle {
-    failures: Mutex<HashMap<String, VecDeque<Timestamp>>>,
+/// The keys an attempt counts under, with their limits: the account (lower-cased email, or
+/// another name such as `totp:<user id>`) and, when known, the client address.
+fn keys(account: &str, ip: Option<&str>) -> Vec<(String, usize)> {
+    let mut keys = vec![(key_hash(&format!("account:{}", account.trim().to_lowercase())), PER_ACCOUNT)];
+    if let Some(ip) = ip {
+        keys.push((key_hash(&format!("address:{ip}")), PER_ADDRESS));
+    }
+    keys
 }
 
-impl Throttle {
-    fn keys(email: &str, ip: Option<&str>) -> Vec<(String, usize)> {
-        let mut keys = vec![(format!("account:{}", email.trim().to_lowercase()), PER_ACCOUNT)];
-        if let Some(ip) = ip {
-            keys.push((format!("address:{ip}"), PER_ADDRESS));
-        }
-        keys
-    }
+fn key_hash(key: &str) -> String {
+    secrets::token_hash(key)
+}
 
-    /// `Some(seconds to wait)` when this attempt must be refused.
-    pub fn check(&self, email: &str, ip: Option<&str>, now: Timestamp) -> Option<i64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        let mut wait = None;
-        for (key, limit) in Self::keys(email, ip) {
-            if let Some(times) = map.get_mut(&key) {
-                while times.front().is_some_and(|t| now.duration_since(*t) >= WINDOW) {
-                    times.pop_front();
-                }
-                if times.len() >= limit
-                    && let Some(oldest) = times.front()
-                {
-                    let secs = (WINDOW - now.duration_since(*oldest)).as_secs().max(1);
-                    wait = Some(wait.map_or(secs, |w: i64| w.max(secs)));
-                }
-            }
+/// `Some(seconds to wait)` when an attempt under `limits` must be refused, given the failures
+/// recorded within the window (`failures`: key and time, in any order).
+pub fn wait_for(limits: &[(String, usize)], failures: &[(String, Timestamp)], now: Timestamp) -> Option<i64> {
+    let mut wait = None;
+    for (key, limit) in limits {
+        let mut times: Vec<Timestamp> =
+            failures.iter().filter(|(k, t)| k == key && now.duration_since(*t) < WINDOW).map(|(_, t)| *t).collect();
+        if *limit == 0 || times.len() < *limit {
+            continue;
         }
-        wait
+        // Locked until the oldest of the last `limit` failures leaves the window.
+        times.sort_unstable();
+        if let Some(oldest) = times.get(times.len() - limit) {
+            let secs = (WINDOW - now.duration_since(*oldest)).as_secs().max(1);
+            wait = Some(wait.map_or(secs, |w: i64| w.max(secs)));
+        }
+    }
+    wait
+}
+
+impl App {
+    /// `Some(seconds to wait)` when an attempt for `account` from `ip` must be refused.
+    pub(crate) async fn throttle_check(&self, account: &str, ip: Option<&str>) -> AppResult<Option<i64>> {
+        let now = self.now();
+        let limits = keys(account, ip);
+        let hashes: Vec<String> = limits.iter().map(|(k, _)| k.clone()).collect();
+        let failures = self.store.sign_in_failures(&hashes, now - WINDOW).await?;
+        Ok(wait_for(&limits, &failures, now))
     }
 
     /// Counts a failed attempt.
-    pub fn failed(&self, email: &str, ip: Option<&str>, now: Timestamp) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_KEYS {
-            // Bounded memory under a flood of made-up accounts or addresses: forget what has
-            // aged out of the window, then, if that was not enough, the stalest half.
-            map.retain(|_, times| times.back().is_some_and(|t| now.duration_since(*t) < WINDOW));
-            if map.len() >= MAX_KEYS {
-                let mut newest: Vec<Timestamp> = map.values().filter_map(|t| t.back().copied()).collect();
-                newest.sort_unstable();
-                if let Some(cut) = newest.get(newest.len() / 2).copied() {
-                    map.retain(|_, times| times.back().is_some_and(|t| *t > cut));
-                }
-            }
-        }
-        for (key, limit) in Self::keys(email, ip) {
-            let times = map.entry(key).or_default();
-            times.push_back(now);
-            while times.len() > limit {
-                times.pop_front();
-            }
-        }
+    pub(crate) async fn throttle_failed(&self, account: &str, ip: Option<&str>) -> AppResult<()> {
+        let now = self.now();
+        let hashes: Vec<String> = keys(account, ip).into_iter().map(|(k, _)| k).collect();
+        self.store.record_sign_in_failure(&hashes, now, now - WINDOW).await?;
+        Ok(())
     }
 
-    /// Forgets an account's failures after a successful sign-in.
-    pub fn succeeded(&self, email: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&format!("account:{}", email.trim().to_lowercase()));
+    /// Forgets an account's failures after a successful attempt.
+    pub(crate) async fn throttle_succeeded(&self, account: &str) -> AppResult<()> {
+        let account = key_hash(&format!("account:{}", account.trim().to_lowercase()));
+        self.store.clear_sign_in_failures(&account).await?;
+        Ok(())
     }
 }
 
@@ -94,53 +87,39 @@ mod tests {
         Timestamp::from_second(1_800_000_000 + secs).unwrap()
     }
 
+    fn failures(account: &str, ip: Option<&str>, at: &[i64]) -> Vec<(String, Timestamp)> {
+        keys(account, ip).into_iter().flat_map(|(k, _)| at.iter().map(move |s| (k.clone(), t(*s)))).collect()
+    }
+
     #[test]
     fn an_account_locks_after_five_failures_and_unlocks_after_the_window() {
-        let th = Throttle::default();
-        for i in 0..PER_ACCOUNT {
-            assert_eq!(th.check("a@x.org", Some("1.1.1.1"), t(i as i64)), None);
-            th.failed("A@x.org", Some("1.1.1.1"), t(i as i64));
-        }
-        let wait = th.check("a@x.org", Some("2.2.2.2"), t(10)).unwrap();
+        let seen = failures("A@x.org", Some("1.1.1.1"), &[0, 1, 2, 3, 4]);
+        assert_eq!(wait_for(&keys("a@x.org", Some("1.1.1.1")), &seen[..4], t(4)), None, "four are allowed");
+        let wait = wait_for(&keys("a@x.org", Some("2.2.2.2")), &seen, t(10)).unwrap();
         assert_eq!(wait, 15 * 60 - 10, "until the oldest failure leaves the window");
-        assert_eq!(th.check("a@x.org", None, t(15 * 60)), None);
-        assert_eq!(th.check("b@x.org", Some("2.2.2.2"), t(10)), None, "other accounts are not affected");
+        assert_eq!(wait_for(&keys("a@x.org", None), &seen, t(15 * 60)), None);
+        assert_eq!(wait_for(&keys("b@x.org", Some("2.2.2.2")), &seen, t(10)), None, "other accounts are not affected");
     }
 
     #[test]
     fn an_address_locks_after_twenty_failures_across_accounts() {
-        let th = Throttle::default();
-        for i in 0..PER_ADDRESS {
-            th.failed(&format!("user{i}@x.org"), Some("9.9.9.9"), t(0));
-        }
-        assert!(th.check("new@x.org", Some("9.9.9.9"), t(1)).is_some());
-        assert!(th.check("new@x.org", Some("8.8.8.8"), t(1)).is_none());
+        let seen: Vec<_> =
+            (0..PER_ADDRESS).flat_map(|i| failures(&format!("user{i}@x.org"), Some("9.9.9.9"), &[0])).collect();
+        assert!(wait_for(&keys("new@x.org", Some("9.9.9.9")), &seen, t(1)).is_some());
+        assert!(wait_for(&keys("new@x.org", Some("8.8.8.8")), &seen, t(1)).is_none());
     }
 
     #[test]
-    fn success_clears_the_account() {
-        let th = Throttle::default();
-        for _ in 0..PER_ACCOUNT - 1 {
-            th.failed("a@x.org", None, t(0));
-        }
-        th.succeeded("a@x.org");
-        th.failed("a@x.org", None, t(1));
-        assert_eq!(th.check("a@x.org", None, t(2)), None);
+    fn the_lock_follows_the_newest_failures() {
+        // Seven failures: the lock lasts until the fifth newest leaves the window.
+        let seen = failures("a@x.org", None, &[0, 10, 20, 30, 40, 50, 60]);
+        assert_eq!(wait_for(&keys("a@x.org", None), &seen, t(100)), Some(15 * 60 - 80));
     }
 
     #[test]
-    fn the_memory_of_failures_is_bounded() {
-        let th = Throttle::default();
-        for i in 0..(MAX_KEYS + 10) {
-            th.failed(&format!("nobody{i}@example.org"), None, t(i64::try_from(i).unwrap() / 1000));
+    fn no_key_holds_an_address_or_email_in_the_clear() {
+        for (k, _) in keys("Someone@Example.org", Some("203.0.113.9")) {
+            assert!(!k.contains("example") && !k.contains("203.0"), "{k}");
         }
-        let len = th.failures.lock().unwrap().len();
-        assert!(len <= MAX_KEYS, "{len} keys kept");
-        // The newest failures are the ones remembered.
-        let last = format!("nobody{}@example.org", MAX_KEYS + 9);
-        for _ in 0..PER_ACCOUNT {
-            th.failed(&last, None, t(200));
-        }
-        assert!(th.check(&last, None, t(200)).is_some());
     }
 }

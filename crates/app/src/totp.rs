@@ -156,7 +156,7 @@ impl App {
     /// working) — all in one transaction with the audit entry.
     async fn accept_code(&self, req: &StepRequest<'_>, code: &str, enrolling: bool) -> AppResult<String> {
         let throttle_key = format!("totp:{}", req.user);
-        if let Some(retry_after_secs) = self.throttle.check(&throttle_key, req.ip, self.now()) {
+        if let Some(retry_after_secs) = self.throttle_check(&throttle_key, req.ip).await? {
             return Err(AppError::Throttled { retry_after_secs });
         }
         let code = parse_code(code)?;
@@ -192,7 +192,7 @@ impl App {
             None => false,
         };
         if !accepted {
-            self.throttle.failed(&throttle_key, req.ip, self.now());
+            self.throttle_failed(&throttle_key, req.ip).await?;
             self.store.append_audit(&[self.step_event(req, failed)]).await?;
             let message = if matched.is_some() {
                 "That code has already been used: wait for the next code and enter it"
@@ -201,7 +201,7 @@ impl App {
             };
             return Err(AppError::invalid("code", message));
         }
-        self.throttle.succeeded(&throttle_key);
+        self.throttle_succeeded(&throttle_key).await?;
         tracing::info!(user_id = %req.user, action, "second factor accepted");
         Ok(new_token)
     }
@@ -221,11 +221,11 @@ impl App {
             return Err(AppError::invalid("enrolment_code", "Enter the enrolment code your administrator gave you"));
         }
         let throttle_key = format!("enrol:{}", req.user);
-        if let Some(retry_after_secs) = self.throttle.check(&throttle_key, req.ip, self.now()) {
+        if let Some(retry_after_secs) = self.throttle_check(&throttle_key, req.ip).await? {
             return Err(AppError::Throttled { retry_after_secs });
         }
         if !self.store.enrolment_code_valid(&enrolment_hash, req.user, self.now()).await? {
-            self.throttle.failed(&throttle_key, req.ip, self.now());
+            self.throttle_failed(&throttle_key, req.ip).await?;
             self.store.append_audit(&[self.step_event(req, "totp_enrolment_refused")]).await?;
             return Err(AppError::invalid(
                 "enrolment_code",
@@ -237,7 +237,7 @@ impl App {
             // Used by another request at the same moment: the authenticator is set up all the same.
             tracing::warn!(user_id = %req.user, "enrolment code used twice at once");
         }
-        self.throttle.succeeded(&throttle_key);
+        self.throttle_succeeded(&throttle_key).await?;
         Ok(token)
     }
 

@@ -24,8 +24,21 @@ use resettle_cli::{Db, backup};
 #[derive(Parser)]
 #[command(name = "resettle", version, about, propagate_version = true)]
 struct Cli {
+    /// How log lines are written to standard error: `text` for people, `json` (one JSON
+    /// object a line, with the request id) for log collectors.
+    #[arg(long, global = true, env = "RESETTLE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+/// How log lines are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// JSON lines.
+    Json,
 }
 
 #[derive(Subcommand)]
@@ -130,6 +143,10 @@ struct WebArgs {
     /// sweep off (run `resettle sweep` from a scheduler instead).
     #[arg(long, env = "RESETTLE_SWEEP_MINUTES", default_value_t = 5)]
     sweep_minutes: u64,
+    /// Serve Prometheus metrics at `/metrics` on this address (e.g. 127.0.0.1:9090): a
+    /// listener of its own, never the public port. Unset: no metrics listener.
+    #[arg(long, env = "RESETTLE_METRICS_BIND")]
+    metrics_bind: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -260,11 +277,21 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let filter = tracing_subscriber::EnvFilter::try_from_env("RESETTLE_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,tower_http=info"));
-    tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(std::io::stderr().is_terminal())
-        .with_writer(std::io::stderr)
-        .init();
+    match cli.log_format {
+        LogFormat::Text => tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(std::io::stderr().is_terminal())
+            .with_writer(std::io::stderr)
+            .init(),
+        // One object a line; the request's span (method, path, request id) on every line.
+        LogFormat::Json => tracing_subscriber::fmt()
+            .json()
+            .with_env_filter(filter)
+            .with_current_span(true)
+            .with_span_list(false)
+            .with_writer(std::io::stderr)
+            .init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(r) => r,
         Err(e) => {
@@ -491,12 +518,42 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(bind).await.with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, backend = app.store().backend(), "serving");
+    let metrics = resettle_web::metrics::Metrics::new();
+    if let Some(metrics_bind) = web.metrics_bind.as_deref() {
+        let metrics_listener = tokio::net::TcpListener::bind(metrics_bind)
+            .await
+            .with_context(|| format!("cannot listen on {metrics_bind} for metrics"))?;
+        let metrics_addr = metrics_listener.local_addr()?;
+        if metrics_addr.port() == addr.port() && (metrics_addr.ip() == addr.ip() || metrics_addr.ip().is_unspecified())
+        {
+            bail!("--metrics-bind must differ from --bind: metrics are never served on the public port");
+        }
+        tracing::info!(addr = %metrics_addr, "serving metrics at /metrics");
+        let router = resettle_web::metrics::router(app.clone(), metrics.clone());
+        tokio::spawn(async move {
+            if let Err(e) = resettle_web::serve(metrics_listener, router).await {
+                tracing::error!(error = %e, "the metrics listener stopped");
+            }
+        });
+        let upkeep = metrics.clone();
+        tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(std::time::Duration::from_secs(5));
+            loop {
+                ticker.tick().await;
+                upkeep.upkeep();
+            }
+        });
+    }
     if web.sweep_minutes > 0 {
-        spawn_sweeper(app.clone(), std::time::Duration::from_secs(web.sweep_minutes.saturating_mul(60)));
+        spawn_sweeper(
+            app.clone(),
+            std::time::Duration::from_secs(web.sweep_minutes.saturating_mul(60)),
+            metrics.clone(),
+        );
     }
     let router = resettle_web::router(
         app,
-        WebConfig { static_dir: web.static_dir, secure_cookies: web.secure_cookies, trusted_proxies },
+        WebConfig { static_dir: web.static_dir, secure_cookies: web.secure_cookies, trusted_proxies, metrics },
     );
     resettle_web::serve(listener, router).await?;
     Ok(())
@@ -505,13 +562,16 @@ async fn serve(
 /// Runs the handover sweep now and then every `every`, for as long as the server runs. Its
 /// state is in the database (one escalation row per handover and level), so a restart, or two
 /// servers sweeping the same database, never sends twice.
-fn spawn_sweeper(app: App, every: std::time::Duration) {
+fn spawn_sweeper(app: App, every: std::time::Duration, metrics: resettle_web::metrics::Metrics) {
     tokio::spawn(async move {
         let mut ticker = tokio::time::interval(every);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             ticker.tick().await;
-            match app.sweep(app.now()).await {
+            let started = Instant::now();
+            let outcome = app.sweep(app.now()).await;
+            metrics.sweep(&outcome, started.elapsed());
+            match outcome {
                 Ok(r)
                     if r.escalated > 0
                         || r.readiness_notifications > 0

@@ -15,7 +15,7 @@ pub mod readiness;
 
 pub use community::{CommunityStorage, ReleaseRecord};
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
-pub use ops::{MAIN_TABLES, OpsStorage, SchemaState, SnapshotSummary};
+pub use ops::{MAIN_TABLES, OpsStorage, PoolUsage, SchemaState, SnapshotSummary};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
@@ -542,15 +542,29 @@ pub trait Storage:
 {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;
-    /// How many changes to the record this store has committed since it was opened (audit
-    /// entries, sessions and sign-in codes are not counted). A cache of derived reads keeps
-    /// the count it was built at and is current while the count has not moved.
-    fn changes(&self) -> u64;
+    /// How many changes to the record have been committed to this database, by any server or
+    /// command (audit entries, sessions, sign-in codes and failed sign-ins are not counted).
+    /// A cache of derived reads keeps the count it was built at and is current while the
+    /// count has not moved. Read from the database on every call.
+    async fn changes(&self) -> StorageResult<u64>;
     /// The secret that keys the audit chain, when the store was opened with one (it is kept
     /// outside the database: see `resettle_domain::audit::AuditKey`).
     fn audit_key(&self) -> Option<&resettle_domain::audit::AuditKey>;
     /// Answers when the database does.
     async fn ping(&self) -> StorageResult<()>;
+
+    /// Failed sign-ins recorded under any of `keys` (hashes) at or after `since`, oldest first.
+    async fn sign_in_failures(&self, keys: &[String], since: Timestamp) -> StorageResult<Vec<(String, Timestamp)>>;
+    /// Records a failed sign-in under each of `keys` at `at`, and forgets every failure from
+    /// before `forget_before` (they no longer count).
+    async fn record_sign_in_failure(
+        &self,
+        keys: &[String],
+        at: Timestamp,
+        forget_before: Timestamp,
+    ) -> StorageResult<()>;
+    /// Forgets the failures under `key` (after a successful sign-in).
+    async fn clear_sign_in_failures(&self, key: &str) -> StorageResult<()>;
 
     /// Adds an organisation; a taken code is [`StorageError::Duplicate`] on `code`.
     async fn insert_organisation(&self, org: &Organisation, audit: &[AuditEvent]) -> StorageResult<()>;

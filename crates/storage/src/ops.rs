@@ -55,9 +55,22 @@ pub struct SnapshotSummary {
     pub audit_head: (i64, String),
 }
 
+/// The connection pool's use at one moment (for the metrics).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PoolUsage {
+    /// Connections open, in use or idle.
+    pub open: u32,
+    /// Open connections not in use.
+    pub idle: u32,
+    /// The most the pool opens.
+    pub max: u32,
+}
+
 /// Operations on the database as a whole.
 #[async_trait]
 pub trait OpsStorage {
+    /// The connection pool's use now.
+    fn pool_usage(&self) -> PoolUsage;
     /// The migrations applied, against the ones this build knows.
     async fn schema_state(&self) -> StorageResult<SchemaState>;
     /// Rows in each of [`MAIN_TABLES`], in that order.

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use resettle_storage::{MAIN_TABLES, OpsStorage, SchemaState, SnapshotSummary, StorageError, StorageResult};
+use resettle_storage::{MAIN_TABLES, OpsStorage, PoolUsage, SchemaState, SnapshotSummary, StorageError, StorageResult};
 use resettle_store_sql::db_error;
 use sqlx::PgConnection;
 
@@ -11,6 +11,12 @@ use crate::{PostgresStore, migrator};
 
 #[async_trait::async_trait]
 impl OpsStorage for PostgresStore {
+    fn pool_usage(&self) -> PoolUsage {
+        let open = self.pool.size();
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(open);
+        PoolUsage { open, idle, max: self.pool.options().get_max_connections() }
+    }
+
     async fn schema_state(&self) -> StorageResult<SchemaState> {
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
         schema_state(&mut conn).await

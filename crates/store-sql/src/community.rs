@@ -436,7 +436,7 @@ macro_rules! community_storage {
                     return Err(version_error_by(&mut tx, "discharge_decisions", "sentence_id", d.sentence_id.0).await);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn insert_appointments(
@@ -451,7 +451,7 @@ macro_rules! community_storage {
                     bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn update_appointment(
@@ -476,7 +476,7 @@ macro_rules! community_storage {
                     return Err(version_error(&mut tx, "appointments", a.id.0).await);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn appointment(&self, id: AppointmentId) -> StorageResult<Option<Appointment>> {
@@ -553,7 +553,7 @@ macro_rules! community_storage {
                     .await
                     .map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn enforcement(&self, child: ChildId) -> StorageResult<Vec<Enforcement>> {
@@ -573,7 +573,7 @@ macro_rules! community_storage {
                 let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(12));
                 bind_offence(sqlx::query(&sql), o).execute(&mut *tx).await.map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn update_offence(
@@ -596,7 +596,7 @@ macro_rules! community_storage {
                     return Err(version_error(&mut tx, "offences", o.id.0).await);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn offence(&self, id: OffenceId) -> StorageResult<Option<Offence>> {
@@ -638,7 +638,7 @@ macro_rules! community_storage {
                     .await
                     .map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn living_arrangements(&self, child: ChildId) -> StorageResult<Vec<LivingArrangement>> {
@@ -671,7 +671,7 @@ macro_rules! community_storage {
                     .await
                     .map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn ete_placements(&self, child: ChildId) -> StorageResult<Vec<EtePlacement>> {
@@ -701,7 +701,7 @@ macro_rules! community_storage {
                     .await
                     .map_err(db_error)?;
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
             async fn probation_transfers(

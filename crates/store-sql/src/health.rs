@@ -310,7 +310,7 @@ macro_rules! health_storage {
                 for e in &w.entries {
                     insert_entry(&mut tx, e).await?;
                 }
-                commit_audited(&self.changes, tx, &w.audit, self.audit_key.as_ref()).await
+                commit_audited(tx, &w.audit, self.audit_key.as_ref()).await
             }
 
             async fn health_records(&self, child: ChildId) -> StorageResult<Vec<HealthRecord>> {
@@ -515,7 +515,7 @@ macro_rules! health_storage {
                     return Ok(false);
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await?;
+                commit_audited(tx, audit, self.audit_key.as_ref()).await?;
                 Ok(true)
             }
 
@@ -558,7 +558,7 @@ macro_rules! health_storage {
                 }
                 insert_notifications_tx(&mut tx, notifications).await?;
                 insert_entry(&mut tx, entry).await?;
-                commit_change(&self.changes, tx).await?;
+                commit_change(tx).await?;
                 Ok(true)
             }
 
@@ -568,14 +568,14 @@ macro_rules! health_storage {
                 if n > 0 {
                     insert_entry(&mut tx, entry).await?;
                 }
-                commit_change(&self.changes, tx).await?;
+                commit_change(tx).await?;
                 Ok(n)
             }
 
             async fn insert_notifications(&self, list: &[Notification]) -> StorageResult<u64> {
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
                 let n = insert_notifications_tx(&mut tx, list).await?;
-                commit_change(&self.changes, tx).await?;
+                commit_change(tx).await?;
                 Ok(n)
             }
 

@@ -15,7 +15,7 @@ pub mod rows;
 pub use async_trait;
 pub use sqlx;
 
-use resettle_storage::{StorageError, StorageResult};
+use resettle_storage::StorageError;
 
 /// A migrator over embedded `(version, description, sql)` files, as both storage crates use.
 pub fn migrator(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::Migrator {
@@ -28,22 +28,6 @@ pub fn migrator(files: &[(i64, &'static str, &'static str)]) -> sqlx::migrate::M
         })
         .collect::<Vec<_>>();
     Migrator { migrations: Cow::Owned(migrations), ..Migrator::DEFAULT }
-}
-
-/// Commits `tx`, then counts the change in `changes` (what `Storage::changes` answers): a
-/// read cache built before this commit is then out of date.
-pub async fn commit_change<DB: sqlx::Database>(
-    changes: &std::sync::atomic::AtomicU64,
-    tx: sqlx::Transaction<'_, DB>,
-) -> StorageResult<()> {
-    tx.commit().await.map_err(db_error)?;
-    changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-    Ok(())
-}
-
-/// Counts a change made outside a transaction (see [`commit_change`]).
-pub fn count_change(changes: &std::sync::atomic::AtomicU64) {
-    changes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
 }
 
 /// Maps a database error to a storage error, hiding the details from users.
@@ -76,7 +60,7 @@ macro_rules! impl_storage {
         const _: () = {
             use $crate::rows::*;
             use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{commit_change, count_change, db_error, unique_error, MAX_BINDS};
+            use $crate::{db_error, unique_error, MAX_BINDS};
             use resettle_storage::*;
             use resettle_domain::child::{Carer, Child};
             use resettle_domain::custody::{CustodyEpisode, Placement};
@@ -422,13 +406,29 @@ macro_rules! impl_storage {
             /// Appends a change's audit entries in its transaction, then commits both: a change
             /// and the record that it was made are written together or not at all.
             async fn commit_audited(
-                changes: &std::sync::atomic::AtomicU64,
                 mut tx: sqlx::Transaction<'_, $db>,
                 audit: &[AuditEvent],
                 key: Option<&resettle_domain::audit::AuditKey>,
             ) -> StorageResult<()> {
                 append_audit_tx(&mut tx, audit, key).await?;
-                commit_change(changes, tx).await
+                commit_change(tx).await
+            }
+
+            /// Counts the change in the database (`change_count`, what `Storage::changes`
+            /// answers), then commits it: every server and command over this database sees the
+            /// count move with the change, so a read cache built before it is out of date
+            /// everywhere. Counted inside the transaction, the new count is visible only once
+            /// the change is (after the audit head's lock, so the order of locks is fixed).
+            async fn commit_change(mut tx: sqlx::Transaction<'_, $db>) -> StorageResult<()> {
+                count_change(&mut *tx).await?;
+                tx.commit().await.map_err(db_error)
+            }
+
+            /// Counts a change (see [`commit_change`]); for a change made outside a
+            /// transaction, call it after the change.
+            async fn count_change<'c, E: sqlx::Executor<'c, Database = $db>>(e: E) -> StorageResult<()> {
+                sqlx::query("UPDATE change_count SET n = n + 1 WHERE id = 1").execute(e).await.map_err(db_error)?;
+                Ok(())
             }
 
             const GRANT_LINE_SELECT: &str = "SELECT g.id, g.user_id, g.child_id, g.reason, g.granted_at, g.expires_at, \
@@ -463,8 +463,12 @@ macro_rules! impl_storage {
                     $backend
                 }
 
-                fn changes(&self) -> u64 {
-                    self.changes.load(std::sync::atomic::Ordering::Acquire)
+                async fn changes(&self) -> StorageResult<u64> {
+                    let n: i64 = sqlx::query_scalar("SELECT n FROM change_count WHERE id = 1")
+                        .fetch_one(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(n.unsigned_abs())
                 }
 
                 fn audit_key(&self) -> Option<&resettle_domain::audit::AuditKey> {
@@ -473,6 +477,60 @@ macro_rules! impl_storage {
 
                 async fn ping(&self) -> StorageResult<()> {
                     sqlx::query("SELECT 1").execute(&self.pool).await.map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn sign_in_failures(
+                    &self,
+                    keys: &[String],
+                    since: jiff::Timestamp,
+                ) -> StorageResult<Vec<(String, jiff::Timestamp)>> {
+                    if keys.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let mut qb = Qb::new("SELECT key_hash, failed_at FROM sign_in_failures WHERE failed_at >= ");
+                    qb.push_bind(ts(since));
+                    qb.push(" AND key_hash IN (");
+                    let mut sep = qb.separated(", ");
+                    for k in keys {
+                        sep.push_bind(k.as_str());
+                    }
+                    sep.push_unseparated(") ORDER BY failed_at");
+                    let rows: Vec<(String, DbTimestamp)> =
+                        qb.build_query_as().fetch_all(&self.pool).await.map_err(db_error)?;
+                    Ok(rows.into_iter().map(|(k, t)| (k, t.0)).collect())
+                }
+
+                async fn record_sign_in_failure(
+                    &self,
+                    keys: &[String],
+                    at: jiff::Timestamp,
+                    forget_before: jiff::Timestamp,
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    sqlx::query("DELETE FROM sign_in_failures WHERE failed_at < $1")
+                        .bind(ts(forget_before))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    for k in keys {
+                        sqlx::query("INSERT INTO sign_in_failures (key_hash, failed_at) VALUES ($1, $2)")
+                            .bind(k.as_str())
+                            .bind(ts(at))
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                    }
+                    // Not a change to the record: no read cache holds failures.
+                    tx.commit().await.map_err(db_error)
+                }
+
+                async fn clear_sign_in_failures(&self, key: &str) -> StorageResult<()> {
+                    sqlx::query("DELETE FROM sign_in_failures WHERE key_hash = $1")
+                        .bind(key)
+                        .execute(&self.pool)
+                        .await
+                        .map_err(db_error)?;
                     Ok(())
                 }
 
@@ -487,7 +545,7 @@ macro_rules! impl_storage {
                         .execute(&mut *tx)
                         .await
                         .map_err(unique_error("code", "An organisation already has that code"))?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn organisation(&self, id: OrgId) -> StorageResult<Option<Organisation>> {
@@ -542,7 +600,7 @@ macro_rules! impl_storage {
                             .await
                             .map_err(db_error)?;
                     }
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn insert_membership(&self, m: &Membership, audit: &[AuditEvent]) -> StorageResult<()> {
@@ -555,7 +613,7 @@ macro_rules! impl_storage {
                         .execute(&mut *tx)
                         .await
                         .map_err(unique_error("role", "The user already has that role in that organisation"))?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn user_by_email(&self, email: &Email) -> StorageResult<Option<UserRecord>> {
@@ -700,7 +758,7 @@ macro_rules! impl_storage {
                     if done.rows_affected() != 1 {
                         return Err(StorageError::NotFound);
                     }
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn sessions_of(&self, user: UserId) -> StorageResult<Vec<SessionRecord>> {
@@ -735,7 +793,7 @@ macro_rules! impl_storage {
                     if done.rows_affected() == 0 {
                         return Err(StorageError::NotFound);
                     }
-                    count_change(&self.changes);
+                    count_change(&self.pool).await?;
                     Ok(())
                 }
 
@@ -758,7 +816,7 @@ macro_rules! impl_storage {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn password_link_user(&self, token_hash: &str, now: jiff::Timestamp) -> StorageResult<Option<UserId>> {
@@ -803,7 +861,7 @@ macro_rules! impl_storage {
                         .execute(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    commit_change(&self.changes, tx).await?;
+                    commit_change(tx).await?;
                     Ok(UserId(user))
                 }
 
@@ -826,7 +884,7 @@ macro_rules! impl_storage {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn use_enrolment_code(&self, code_hash: &str, user: UserId, now: jiff::Timestamp) -> StorageResult<bool> {
@@ -873,7 +931,7 @@ macro_rules! impl_storage {
                     .execute(&mut *tx)
                     .await
                     .map_err(db_error)?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn api_token(&self, token_hash: &str) -> StorageResult<Option<ApiTokenRecord>> {
@@ -910,7 +968,7 @@ macro_rules! impl_storage {
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn child(&self, id: ChildId, scope: &ChildScope) -> StorageResult<Option<Child>> {
@@ -925,7 +983,7 @@ macro_rules! impl_storage {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     update_child_tx(&mut tx, child, expected_version).await?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn caseload(&self, scope: &ChildScope, q: &CaseloadQuery) -> StorageResult<Page<CaseloadRow>> {
@@ -997,7 +1055,7 @@ macro_rules! impl_storage {
                     push_carers_insert(&mut qb, std::slice::from_ref(carer));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn team(&self, child: ChildId) -> StorageResult<Vec<TeamMemberView>> {
@@ -1022,7 +1080,7 @@ macro_rules! impl_storage {
                     push_team_insert(&mut qb, std::slice::from_ref(member));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn custody(&self, child: ChildId) -> StorageResult<Vec<EpisodeView>> {
@@ -1060,7 +1118,7 @@ macro_rules! impl_storage {
                     push_placements_insert(&mut qb, std::slice::from_ref(placement));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_change(tx).await
                 }
 
                 async fn timeline(&self, child: ChildId, limit: u32) -> StorageResult<Vec<TimelineEntry>> {
@@ -1105,7 +1163,7 @@ macro_rules! impl_storage {
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     insert_entry(&mut tx, &t.entry).await?;
-                    commit_audited(&self.changes, tx, &t.audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, &t.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn release(&self, r: &Release) -> StorageResult<()> {
@@ -1143,7 +1201,7 @@ macro_rules! impl_storage {
                         .map_err(db_error)?;
                     write_plan_changes(&mut tx, &r.plan).await?;
                     insert_entry(&mut tx, &r.entry).await?;
-                    commit_audited(&self.changes, tx, &r.audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, &r.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn insert_sentence(&self, new: &NewSentence) -> StorageResult<()> {
@@ -1188,7 +1246,7 @@ macro_rules! impl_storage {
                     }
                     write_plan_changes(&mut tx, &new.plan).await?;
                     insert_entry(&mut tx, &new.entry).await?;
-                    commit_audited(&self.changes, tx, &new.audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, &new.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn insert_remand(&self, new: &NewRemand) -> StorageResult<()> {
@@ -1225,7 +1283,7 @@ macro_rules! impl_storage {
                     for e in &new.entries {
                         insert_entry(&mut tx, e).await?;
                     }
-                    commit_audited(&self.changes, tx, &new.audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, &new.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn sentences(&self, child: ChildId) -> StorageResult<Vec<SentenceView>> {
@@ -1294,7 +1352,7 @@ macro_rules! impl_storage {
                     replace_deadlines(&mut tx, s.episode_id.0, deadlines).await?;
                     write_plan_changes(&mut tx, plan).await?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>> {
@@ -1339,7 +1397,7 @@ macro_rules! impl_storage {
                         .execute(&mut *tx)
                         .await
                         .map_err(unique_error("date", "That day has already been added as a bank holiday"))?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn append_audit(&self, events: &[AuditEvent]) -> StorageResult<()> {
@@ -1496,7 +1554,7 @@ macro_rules! impl_storage {
                     .map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
                     append_audit_tx(&mut tx, audit, self.audit_key.as_ref()).await?;
-                    commit_change(&self.changes, tx).await
+                    commit_change(tx).await
                 }
 
                 async fn active_break_glass(
@@ -1695,7 +1753,7 @@ macro_rules! impl_storage {
                     bulk!(b.handovers, 16, push_handovers_insert);
                     bulk!(b.shares, 11, push_shares_insert);
                     bulk!(b.release_arrangements, 20, push_release_arrangements_insert);
-                    commit_change(&self.changes, tx).await
+                    commit_change(tx).await
                 }
             }
 

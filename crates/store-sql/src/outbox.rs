@@ -65,7 +65,7 @@ macro_rules! outbox_storage {
                     qb.push(" ON CONFLICT (dedupe_key) DO NOTHING");
                     queued += qb.build().execute(&mut *tx).await.map_err(db_error)?.rows_affected();
                 }
-                commit_change(&self.changes, tx).await?;
+                commit_change(tx).await?;
                 Ok(queued)
             }
 

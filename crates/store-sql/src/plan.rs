@@ -576,7 +576,7 @@ macro_rules! plan_storage {
                         return Err(version_error_by(&mut tx, "plans", "child_id", p.child_id.0).await);
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn needs(&self, child: ChildId) -> StorageResult<Vec<Need>> {
@@ -617,14 +617,14 @@ macro_rules! plan_storage {
                     push_needs_insert(&mut qb, std::slice::from_ref(&w.need));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     write_need_extras(&mut tx, w).await?;
-                    commit_audited(&self.changes, tx, &w.audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, &w.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn update_need(&self, w: &NeedWrite, expected_version: i64) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     update_need_tx(&mut tx, &w.need, expected_version).await?;
                     write_need_extras(&mut tx, w).await?;
-                    commit_audited(&self.changes, tx, &w.audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, &w.audit, self.audit_key.as_ref()).await
                 }
 
                 async fn meetings(&self, child: ChildId) -> StorageResult<Vec<Meeting>> {
@@ -656,7 +656,7 @@ macro_rules! plan_storage {
                     push_meetings_insert(&mut qb, std::slice::from_ref(m));
                     qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn update_meeting(
@@ -669,7 +669,7 @@ macro_rules! plan_storage {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     update_meeting_tx(&mut tx, m, expected_version).await?;
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn meetings_needing_attention(
@@ -735,7 +735,7 @@ macro_rules! plan_storage {
                         insert_team_member_tx(&mut tx, t).await?;
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn update_action(
@@ -766,7 +766,7 @@ macro_rules! plan_storage {
                         return Err(version_error(&mut tx, "actions", a.id.0).await);
                     }
                     insert_entry(&mut tx, entry).await?;
-                    commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                    commit_audited(tx, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn owned_actions(

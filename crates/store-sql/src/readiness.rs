@@ -341,7 +341,7 @@ macro_rules! readiness_storage {
                     });
                 }
                 insert_entry(&mut tx, entry).await?;
-                commit_audited(&self.changes, tx, audit, self.audit_key.as_ref()).await
+                commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
         }
     };

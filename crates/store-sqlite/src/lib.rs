@@ -18,8 +18,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, S
 #[derive(Clone, Debug)]
 pub struct SqliteStore {
     pool: SqlitePool,
-    /// Changes committed through this store (`Storage::changes`), shared by its clones.
-    changes: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The secret that keys new audit entries (kept outside the database).
     audit_key: Option<resettle_domain::audit::AuditKey>,
 }
@@ -42,6 +40,7 @@ pub fn migrator() -> Migrator {
         (11, "audit integrity", include_str!("../migrations/0011_audit_integrity.sql")),
         (12, "password links and enrolment codes", include_str!("../migrations/0012_password_links.sql")),
         (13, "after release", include_str!("../migrations/0013_after_release.sql")),
+        (14, "operations", include_str!("../migrations/0014_ops.sql")),
         (16, "after release history", include_str!("../migrations/0016_after_release_history.sql")),
     ])
 }
@@ -73,7 +72,7 @@ impl SqliteStore {
             .await
             .map_err(|e| StorageError::Database(format!("cannot open SQLite database: {e}")))?;
         migrator().run(&pool).await.map_err(|e| StorageError::Database(format!("migration failed: {e}")))?;
-        Ok(Self { pool, changes: std::sync::Arc::default(), audit_key: None })
+        Ok(Self { pool, audit_key: None })
     }
 
     /// The pool, for tests that inspect the database directly.

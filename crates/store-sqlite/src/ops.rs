@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use resettle_storage::{MAIN_TABLES, OpsStorage, SchemaState, SnapshotSummary, StorageError, StorageResult};
+use resettle_storage::{MAIN_TABLES, OpsStorage, PoolUsage, SchemaState, SnapshotSummary, StorageError, StorageResult};
 use resettle_store_sql::db_error;
 use sqlx::SqlitePool;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
@@ -12,6 +12,12 @@ use crate::{SqliteStore, migrator};
 
 #[async_trait::async_trait]
 impl OpsStorage for SqliteStore {
+    fn pool_usage(&self) -> PoolUsage {
+        let open = self.pool.size();
+        let idle = u32::try_from(self.pool.num_idle()).unwrap_or(open);
+        PoolUsage { open, idle, max: self.pool.options().get_max_connections() }
+    }
+
     async fn schema_state(&self) -> StorageResult<SchemaState> {
         let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success")
             .fetch_all(&self.pool)

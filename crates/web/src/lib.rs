@@ -10,6 +10,7 @@ pub mod api;
 pub mod assets;
 pub mod client;
 pub mod error;
+pub mod metrics;
 pub mod pages;
 pub mod routes;
 pub mod security;
@@ -41,6 +42,9 @@ pub struct WebConfig {
     /// Reverse proxies whose `X-Forwarded-For` and `X-Forwarded-Proto` are believed
     /// (`[http] trusted_proxies`); none by default.
     pub trusted_proxies: Vec<client::TrustedProxy>,
+    /// This server's metrics registry: every request is counted in it; serve it with
+    /// [`metrics::router`] on a listener of its own.
+    pub metrics: metrics::Metrics,
 }
 
 /// What every handler can reach.
@@ -63,6 +67,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .merge(pages::router(state.clone()))
         .route("/static/{*path}", axum::routing::get(assets::static_file).with_state(state.clone()))
         .route("/assets/{*path}", axum::routing::get(assets::asset_file).with_state(state.clone()))
+        .route_layer(axum::middleware::from_fn(metrics::note_route))
         .fallback(pages::not_found)
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(security::check_origin))
@@ -70,9 +75,18 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
-        .layer(TraceLayer::new_for_http().make_span_with(security::span_for))
+        .layer(
+            // One line per request, inside its span (method, path, request id): paths carry
+            // ids only, and neither query strings nor bodies are logged.
+            TraceLayer::new_for_http().make_span_with(security::span_for).on_response(
+                tower_http::trace::DefaultOnResponse::new()
+                    .level(tracing::Level::INFO)
+                    .latency_unit(tower_http::LatencyUnit::Millis),
+            ),
+        )
         .layer(SetRequestIdLayer::new(REQUEST_ID.clone(), MakeRequestUuid))
         .layer(axum::middleware::from_fn(security::screen_request_id))
+        .layer(axum::middleware::from_fn_with_state(config.metrics.clone(), metrics::track))
 }
 
 /// Serves `router` on `listener` until Ctrl-C or SIGTERM, passing client addresses through.
