@@ -10,6 +10,7 @@ pub mod community;
 pub mod health;
 pub mod ops;
 pub mod outbox;
+pub mod outcomes;
 pub mod plan;
 pub mod readiness;
 
@@ -17,6 +18,7 @@ pub use community::{CommunityStorage, ReleaseRecord};
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
 pub use ops::{MAIN_TABLES, OpsStorage, SchemaState, SnapshotSummary};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
+pub use outcomes::{CohortQuery, OutcomesStorage};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
 
@@ -534,7 +536,16 @@ pub struct Release {
 /// Everything the application needs from a database.
 #[async_trait]
 pub trait Storage:
-    PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + CommunityStorage + OpsStorage + Send + Sync + 'static
+    PlanStorage
+    + HealthStorage
+    + ReadinessStorage
+    + OutboxStorage
+    + CommunityStorage
+    + OutcomesStorage
+    + OpsStorage
+    + Send
+    + Sync
+    + 'static
 {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;

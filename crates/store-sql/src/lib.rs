@@ -8,6 +8,7 @@
 pub mod community;
 pub mod health;
 pub mod outbox;
+pub mod outcomes;
 pub mod plan;
 pub mod readiness;
 pub mod rows;
@@ -427,6 +428,7 @@ macro_rules! impl_storage {
             $crate::health_storage!($store, $db);
             $crate::readiness_storage!($store, $db);
             $crate::community_storage!($store, $db);
+            $crate::outcomes_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {

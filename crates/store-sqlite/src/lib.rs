@@ -42,6 +42,7 @@ pub fn migrator() -> Migrator {
         (11, "audit integrity", include_str!("../migrations/0011_audit_integrity.sql")),
         (12, "password links and enrolment codes", include_str!("../migrations/0012_password_links.sql")),
         (13, "after release", include_str!("../migrations/0013_after_release.sql")),
+        (15, "outcomes", include_str!("../migrations/0015_outcomes.sql")),
     ])
 }
 
