@@ -40,6 +40,62 @@ pub struct CohortFilters {
     pub looked_after: Option<String>,
 }
 
+impl CohortFilters {
+    /// The filters from query-string pairs (`yjs_id` may repeat). Form fields for a GOV.UK
+    /// date input (`released_from-day`, `-month`, `-year`) stand in for a missing `YYYY-MM-DD`.
+    pub fn from_pairs(pairs: &[(String, String)]) -> Self {
+        let one = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).filter(|v| !v.is_empty());
+        let date = |k: &str| {
+            one(k).or_else(|| {
+                let part = |p: &str| one(&format!("{k}-{p}")).map(|v| v.trim().to_string());
+                match (part("year"), part("month"), part("day")) {
+                    (None, None, None) => None,
+                    (y, m, d) => {
+                        let pad = |v: Option<String>| v.map(|v| format!("{v:0>2}")).unwrap_or_default();
+                        Some(format!("{}-{}-{}", y.unwrap_or_default(), pad(m), pad(d)))
+                    }
+                }
+            })
+        };
+        Self {
+            released_from: date("released_from"),
+            released_to: date("released_to"),
+            yjs_ids: pairs.iter().filter(|(k, v)| k == "yjs_id" && !v.is_empty()).map(|(_, v)| v.clone()).collect(),
+            establishment_id: one("establishment_id"),
+            age_min: one("age_min"),
+            age_max: one("age_max"),
+            sex: one("sex"),
+            ethnicity: one("ethnicity"),
+            looked_after: one("looked_after"),
+        }
+    }
+
+    /// The same filters as query-string pairs, `YYYY-MM-DD` dates (for links: the CSV download).
+    pub fn to_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut push = |k: &'static str, v: &Option<String>| {
+            if let Some(v) = v {
+                out.push((k, v.clone()));
+            }
+        };
+        push("released_from", &self.released_from);
+        push("released_to", &self.released_to);
+        push("establishment_id", &self.establishment_id);
+        push("age_min", &self.age_min);
+        push("age_max", &self.age_max);
+        push("sex", &self.sex);
+        push("ethnicity", &self.ethnicity);
+        push("looked_after", &self.looked_after);
+        out.extend(self.yjs_ids.iter().map(|v| ("yjs_id", v.clone())));
+        out
+    }
+
+    /// Whether any filter was given (a page with none shows the form only).
+    pub fn is_empty(&self) -> bool {
+        self.to_pairs().is_empty()
+    }
+}
+
 /// A child behind a count.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct NamedChild {
