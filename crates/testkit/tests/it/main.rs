@@ -17,6 +17,7 @@ mod fhir;
 mod health;
 mod key_dates;
 mod mail;
+mod outcomes;
 mod pages;
 mod plan;
 mod plan_pages;

@@ -7,8 +7,8 @@ mod community;
 mod custody;
 mod fhir;
 mod health;
-mod plan;
 pub(crate) mod outcomes;
+mod plan;
 pub(crate) mod readiness;
 mod wire;
 

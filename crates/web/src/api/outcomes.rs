@@ -100,7 +100,10 @@ pub struct CohortReportJson {
     pub trends: Vec<QuarterJson>,
 }
 
-fn measure_json(m: &resettle_domain::outcomes::Measure, children: Option<&Vec<resettle_app::outcomes::NamedChild>>) -> MeasureJson {
+fn measure_json(
+    m: &resettle_domain::outcomes::Measure,
+    children: Option<&Vec<resettle_app::outcomes::NamedChild>>,
+) -> MeasureJson {
     MeasureJson {
         key: m.key.to_string(),
         label: m.label.to_string(),
@@ -112,8 +115,7 @@ fn measure_json(m: &resettle_domain::outcomes::Measure, children: Option<&Vec<re
         health: m.health,
         reference_2015: m.reference,
         extra: m.extra.iter().map(|(k, v)| ((*k).to_string(), *v)).collect(),
-        children: children
-            .map(|cs| cs.iter().map(|c| CohortChildJson { id: c.id.0, name: c.name.clone() }).collect()),
+        children: children.map(|cs| cs.iter().map(|c| CohortChildJson { id: c.id.0, name: c.name.clone() }).collect()),
     }
 }
 
@@ -130,7 +132,11 @@ pub fn report_json(r: &CohortReport) -> CohortReportJson {
             establishment_ids: r.establishment_ids.iter().map(|o| o.0).collect(),
             counted_on: r.today.to_string(),
         },
-        measures: r.measures.iter().map(|MeasureView { measure, children }| measure_json(measure, children.as_ref())).collect(),
+        measures: r
+            .measures
+            .iter()
+            .map(|MeasureView { measure, children }| measure_json(measure, children.as_ref()))
+            .collect(),
         trends: r
             .trends
             .iter()

@@ -173,7 +173,14 @@ pub fn charts(r: &CohortReport) -> (Chart, Vec<Chart>) {
                     Some(Bar { label: q.quarter.clone(), counts: counts(m), rate: m.rate(), reference: m.reference })
                 })
                 .collect();
-            (!bars.is_empty()).then(|| chart(&format!("chart-trend-{i}"), format!("{label}, by quarter of release"), "Quarter of release", bars))
+            (!bars.is_empty()).then(|| {
+                chart(
+                    &format!("chart-trend-{i}"),
+                    format!("{label}, by quarter of release"),
+                    "Quarter of release",
+                    bars,
+                )
+            })
         })
         .collect();
     (all, trends)
@@ -251,7 +258,10 @@ pub async fn cohort_page(
     if reach.is_none() {
         // Refused by the application, with its reason and its audit.
         let e = state.app.cohort_report(ctx, &CohortFilters::default()).await.err();
-        return Err(PageError::App(e.unwrap_or(AppError::Forbidden("no cohort report for this role")), ctx.request_id.clone()));
+        return Err(PageError::App(
+            e.unwrap_or(AppError::Forbidden("no cohort report for this role")),
+            ctx.request_id.clone(),
+        ));
     }
     let filters = CohortFilters::from_pairs(&pairs);
     let orgs = state.app.organisations().await.map_err(|e| PageError::App(e, ctx.request_id.clone()))?;
@@ -317,11 +327,7 @@ pub async fn cohort_page(
 }
 
 fn query_string(f: &CohortFilters) -> String {
-    f.to_pairs()
-        .into_iter()
-        .map(|(k, v)| format!("{k}={}", encode(&v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    f.to_pairs().into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect::<Vec<_>>().join("&")
 }
 
 fn encode(s: &str) -> String {
@@ -392,4 +398,3 @@ pub async fn cohort_csv(
     ];
     Ok((headers, report_csv(&report)).into_response())
 }
-
