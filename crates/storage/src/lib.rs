@@ -422,6 +422,16 @@ pub struct SyntheticBatch {
     pub shares: Vec<resettle_domain::health::ShareLogEntry>,
     /// Release arrangements of open custody episodes.
     pub release_arrangements: Vec<StoredArrangements>,
+    /// Supervision appointments after release.
+    pub appointments: Vec<resettle_domain::community::Appointment>,
+    /// Warnings, breaches and recalls.
+    pub enforcement: Vec<resettle_domain::community::Enforcement>,
+    /// Arrests and offences.
+    pub offences: Vec<resettle_domain::community::Offence>,
+    /// Living arrangements after release.
+    pub living_arrangements: Vec<resettle_domain::community::LivingArrangement>,
+    /// Education, training or employment after release.
+    pub ete_placements: Vec<resettle_domain::community::EtePlacement>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.

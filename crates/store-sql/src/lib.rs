@@ -1662,6 +1662,11 @@ macro_rules! impl_storage {
                     bulk!(b.handovers, 16, push_handovers_insert);
                     bulk!(b.shares, 11, push_shares_insert);
                     bulk!(b.release_arrangements, 20, push_release_arrangements_insert);
+                    bulk!(b.appointments, 13, push_appointments_insert);
+                    bulk!(b.enforcement, 9, push_enforcement_insert);
+                    bulk!(b.offences, 11, push_offences_insert);
+                    bulk!(b.living_arrangements, 9, push_living_insert);
+                    bulk!(b.ete_placements, 8, push_ete_insert);
                     commit_change(&self.changes, tx).await
                 }
             }
