@@ -27,6 +27,7 @@ use crate::{SynthRng, at, uuid, weighted};
 /// What the generator knows about a released child.
 pub(crate) struct OutcomesFor<'a> {
     pub child: ChildId,
+    pub episode: Option<EpisodeId>,
     pub released_on: Date,
     pub supervision_ends_on: Date,
     pub today: Date,
@@ -80,8 +81,36 @@ pub(crate) fn after_release(rng: &mut SynthRng, batch: &mut SyntheticBatch, o: &
     let name = o.recorder.to_string();
     let supervised_until = o.supervision_ends_on.min(plus(o.today, -1));
 
-    // Supervision: weekly for four weeks, then fortnightly (at most ten recorded here).
+    // What was arranged before release (HMIP 2015: accommodation often confirmed only days
+    // before release; education and GP registration often missing on the day).
+    if let Some(episode) = o.episode {
+        let confirmed = *weighted(rng, &[(Some(30i64), 35), (Some(10), 25), (Some(3), 25), (None, 15)]);
+        let confirmed_on = confirmed.map(|d| plus(o.released_on, -rng.random_range(d / 2..=d)));
+        let ete = rng.random_bool(0.55);
+        let gp = rng.random_bool(0.6);
+        let updated_at = stamp(rng, plus(o.released_on, -1));
+        batch.release_arrangements.push(resettle_storage::StoredArrangements {
+            child_id: child,
+            episode_id: episode,
+            arrangements: resettle_domain::readiness::ReleaseArrangements {
+                accommodation_address: confirmed_on.map(|_| format!("{} Test Street", rng.random_range(1..200))),
+                accommodation_confirmed_on: confirmed_on,
+                accommodation_confirmed_by: confirmed_on.map(|_| "Local authority housing".into()),
+                ete_arrangement: ete.then(|| "College: level 1 course".into()),
+                ete_starts_on: ete.then(|| plus(o.released_on, rng.random_range(1..12))),
+                gp_practice: gp.then(|| "Test Street Surgery".into()),
+                gp_registered_on: gp.then(|| plus(o.released_on, -rng.random_range(1..20))),
+                version: 1,
+                ..Default::default()
+            },
+            updated_at,
+        });
+    }
+
+    // Supervision: weekly for four weeks, then fortnightly (at most ten recorded here); a
+    // health appointment in every four for the children with health support.
     let complied = rng.random_bool(0.25);
+    let health_support = rng.random_bool(0.45);
     let mut first: Vec<usize> = Vec::new();
     let mut day = plus(o.released_on, 1);
     let from = batch.appointments.len();
@@ -101,7 +130,7 @@ pub(crate) fn after_release(rng: &mut SynthRng, batch: &mut SyntheticBatch, o: &
         batch.appointments.push(Appointment {
             id: AppointmentId(uuid(rng)),
             child_id: child,
-            kind: if k % 4 == 3 { AppointmentKind::Health } else { AppointmentKind::YjsSupervision },
+            kind: if health_support && k % 4 == 3 { AppointmentKind::Health } else { AppointmentKind::YjsSupervision },
             starts_at,
             location: Some("YJS office".into()),
             with_whom: Some(name.clone()),
@@ -291,8 +320,8 @@ pub(crate) fn after_release(rng: &mut SynthRng, batch: &mut SyntheticBatch, o: &
         };
         push(rng, before, measured);
         let later = plus(o.released_on, rng.random_range(300..380));
-        if later < o.today && rng.random_bool(0.7) {
-            let change: i16 = if rng.random_bool(0.33) { -rng.random_range(8..=12) } else { rng.random_range(-5..=4) };
+        if later < o.today && rng.random_bool(0.85) {
+            let change: i16 = if rng.random_bool(0.4) { -rng.random_range(8..=12) } else { rng.random_range(-5..=4) };
             let after = (i16::from(before) + change).clamp(0, 40);
             push(rng, u8::try_from(after).unwrap_or(before), later);
         }
