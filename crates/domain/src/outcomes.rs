@@ -347,6 +347,12 @@ fn arrested_on(o: &Offence) -> Option<Date> {
 
 /// Every measure over `cohort`, in the order the report shows them.
 pub fn measures(cohort: &[CohortChild], p: &Params) -> Vec<Measure> {
+    let refs: Vec<&CohortChild> = cohort.iter().collect();
+    measures_of(&refs, p)
+}
+
+/// [`measures`] over borrowed children (a part of a cohort, without copying it).
+pub fn measures_of(cohort: &[&CohortChild], p: &Params) -> Vec<Measure> {
     let mut out = Vec::new();
     let all_before =
         |f: &dyn Fn(&CohortChild) -> Option<Date>| cohort.iter().all(|c| f(c).is_some_and(|d| d < p.today));
@@ -676,9 +682,9 @@ pub fn trends(cohort: &[CohortChild], p: &Params) -> Vec<(String, u32, Vec<Measu
     quarters
         .into_iter()
         .map(|q| {
-            let part: Vec<CohortChild> = cohort.iter().filter(|c| quarter_of(c.released_on) == q).cloned().collect();
+            let part: Vec<&CohortChild> = cohort.iter().filter(|c| quarter_of(c.released_on) == q).collect();
             let n = u32::try_from(part.len()).unwrap_or(u32::MAX);
-            (q, n, measures(&part, p))
+            (q, n, measures_of(&part, p))
         })
         .collect()
 }

@@ -76,7 +76,7 @@ fn percent(rate: Option<f64>) -> String {
 fn counts(m: &Measure) -> String {
     match (m.numerator, m.denominator) {
         (Some(n), Some(d)) => format!("{n} of {d}"),
-        (None, Some(d)) => format!("fewer than shown of {d} (withheld)"),
+        (None, Some(d)) => format!("withheld, of {d}"),
         _ => "withheld".to_string(),
     }
 }
