@@ -147,7 +147,9 @@ pub struct CohortChild {
     pub plan_shared_on: Option<Date>,
     /// Release health summaries handed over.
     pub handovers: Vec<ReleaseHandover>,
-    /// Supervision appointments.
+    /// Supervision appointments that the measures read: unacceptable absences, and health or
+    /// intervention appointments (storage may leave out the others, and the fields the measures
+    /// do not read).
     pub appointments: Vec<crate::community::Appointment>,
     /// Warnings, breaches and recalls.
     pub enforcement: Vec<Enforcement>,
@@ -354,6 +356,8 @@ pub fn measures(cohort: &[CohortChild], p: &Params) -> Vec<Measure> {
 /// [`measures`] over borrowed children (a part of a cohort, without copying it).
 pub fn measures_of(cohort: &[&CohortChild], p: &Params) -> Vec<Measure> {
     let mut out = Vec::new();
+    // Looked up once: finding a time zone by name takes a lock.
+    let tz = crate::calendar::london();
     let all_before =
         |f: &dyn Fn(&CohortChild) -> Option<Date>| cohort.iter().all(|c| f(c).is_some_and(|d| d < p.today));
     let follow_up = |c: &CohortChild| follow_up_ends_on(c.released_on, p.follow_up_months);
@@ -636,7 +640,7 @@ pub fn measures_of(cohort: &[&CohortChild], p: &Params) -> Vec<Measure> {
                 .iter()
                 .filter(|a| kinds.contains(&a.kind))
                 .filter(|a| {
-                    let d = a.starts_at.to_zoned(crate::calendar::london()).date();
+                    let d = a.starts_at.to_zoned(tz.clone()).date();
                     d >= c.released_on && d <= end
                 })
                 .collect();

@@ -18,8 +18,8 @@ fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
     s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
 }
 
-fn london_day(t: jiff::Timestamp) -> jiff::civil::Date {
-    t.to_zoned(resettle_domain::calendar::london()).date()
+fn london_day(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> jiff::civil::Date {
+    t.to_zoned(tz.clone()).date()
 }
 
 /// The establishment that released the child: the episode's latest placement.
@@ -99,6 +99,39 @@ impl CohortRow {
     }
 }
 
+/// An appointment as the measures need it: only unacceptable absences (compliance) and health
+/// or intervention appointments (KPIs 4 and 5) are read, and only the columns they use.
+#[derive(sqlx::FromRow)]
+pub struct AppointmentFactRow {
+    id: Uuid,
+    /// The child.
+    pub child_id: Uuid,
+    kind: String,
+    starts_at: DbTimestamp,
+    outcome: Option<String>,
+}
+
+impl AppointmentFactRow {
+    /// To the domain (what the measures do not read is left empty).
+    pub fn appointment(self) -> StorageResult<resettle_domain::community::Appointment> {
+        Ok(resettle_domain::community::Appointment {
+            id: AppointmentId(self.id),
+            child_id: ChildId(self.child_id),
+            kind: parse("appointment kind", &self.kind)?,
+            starts_at: self.starts_at.0,
+            location: None,
+            with_whom: None,
+            outcome: self.outcome.as_deref().map(|o| parse("appointment outcome", o)).transpose()?,
+            outcome_reason: None,
+            rescheduled_to: None,
+            version: 0,
+            recorded_by_name: String::new(),
+            created_at: self.starts_at.0,
+            updated_at: self.starts_at.0,
+        })
+    }
+}
+
 /// A sentence's latest key dates, by episode.
 #[derive(sqlx::FromRow)]
 pub struct SentenceTermsRow {
@@ -156,14 +189,14 @@ pub struct HandoverFactRow {
 }
 
 impl HandoverFactRow {
-    /// To the domain.
-    pub fn fact(&self) -> ReleaseHandover {
+    /// To the domain, with days in `tz` (UK time).
+    pub fn fact(&self, tz: &jiff::tz::TimeZone) -> ReleaseHandover {
         ReleaseHandover {
             recipient_org: OrgId(self.recipient_org_id),
             to_health_worker: self.recipient_user_id.is_some()
                 || self.recipient_role.as_deref() == Some(Role::YjsHealthWorker.as_str()),
-            sent_on: london_day(self.sent_at.0),
-            acknowledged_on: self.acknowledged_at.map(|t| london_day(t.0)),
+            sent_on: london_day(self.sent_at.0, tz),
+            acknowledged_on: self.acknowledged_at.map(|t| london_day(t.0, tz)),
         }
     }
 }
@@ -202,14 +235,14 @@ pub struct NeedFactRow {
 }
 
 impl NeedFactRow {
-    /// To the domain.
-    pub fn fact(&self) -> StorageResult<NeedFact> {
+    /// To the domain, with days in `tz` (UK time).
+    pub fn fact(&self, tz: &jiff::tz::TimeZone) -> StorageResult<NeedFact> {
         Ok(NeedFact {
             pathway: parse("pathway", &self.pathway)?,
             need: self.need.clone(),
             status: parse("need status", &self.status)?,
-            created_on: london_day(self.created_at.0),
-            updated_on: london_day(self.updated_at.0),
+            created_on: london_day(self.created_at.0, tz),
+            updated_on: london_day(self.updated_at.0, tz),
         })
     }
 }
@@ -321,6 +354,8 @@ macro_rules! outcomes_storage {
                 let episode_of: std::collections::HashMap<uuid::Uuid, usize> =
                     cohort.iter().enumerate().map(|(i, (e, _))| (*e, i)).collect();
                 let pool = &self.pool;
+                // Looked up once: finding a time zone by name takes a lock.
+                let tz = resettle_domain::calendar::london();
 
                 let terms: Vec<SentenceTermsRow> = per_child(
                     pool,
@@ -367,12 +402,13 @@ macro_rules! outcomes_storage {
                 .await?;
                 for h in handovers {
                     if let Some(&i) = index.get(&h.child_id) {
-                        cohort[i].1.handovers.push(h.fact());
+                        cohort[i].1.handovers.push(h.fact(&tz));
                     }
                 }
-                let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE 1 = 1");
-                for row in per_child::<AppointmentRow>(pool, &ids, &sql, "child_id").await? {
-                    let a = row.into_domain()?;
+                let sql = "SELECT id, child_id, kind, starts_at, outcome FROM appointments \
+                    WHERE (outcome = 'unacceptable_absence' OR kind IN ('health', 'intervention'))";
+                for row in per_child::<AppointmentFactRow>(pool, &ids, sql, "child_id").await? {
+                    let a = row.appointment()?;
                     if let Some(&i) = index.get(&a.child_id.0) {
                         cohort[i].1.appointments.push(a);
                     }
@@ -427,7 +463,7 @@ macro_rules! outcomes_storage {
                 .await?;
                 for n in needs {
                     if let Some(&i) = index.get(&n.child_id) {
-                        cohort[i].1.needs.push(n.fact()?);
+                        cohort[i].1.needs.push(n.fact(&tz)?);
                     }
                 }
                 Ok(cohort.into_iter().map(|(_, c)| c).collect())
