@@ -7,6 +7,9 @@
 # `resettle synth` (timed), start `resettle serve`, sign in, and run wrk (2 threads,
 # 32 connections, BENCH_SECONDS, default 15) against /healthz, /caseload, /readiness (the readiness caseload) and /children/<id>.
 # Prints requests/s, p50 and p99 per page, marking p99 >= 50 ms as over target.
+# Then times the national cohort outcomes report for one year (GET /api/v1/reports/cohort as the
+# strategic lead, best of 5) beside the same headline counts written as one hand-made SQL query
+# against the same database (best of 5): target under 1 s and at most 3 times the query.
 #
 #   BENCH_CHILDREN=2000 BENCH_SECONDS=5 scripts/bench.sh      # a quick run
 #   BENCH_BACKENDS=sqlite scripts/bench.sh                     # one backend only
@@ -185,8 +188,77 @@ EOF
         [[ $page != /children/* ]] || label=/children/{id}
         printf '%s|%s|%s|%s ms|%s ms|%s\n' "$backend" "$label" "$rps" "$p50" "$p99" "$note" >>"$BENCH_RESULTS"
     done
+    cohort_bench "$backend" "$url" "$base" "$work" || fail "the cohort report benchmark failed"
     stop_server
     trap - EXIT
+}
+
+# The hand-made query: the cohort (each child's first release in the period), arrested within
+# 12 months and within 28 days, proven reoffending (sentenced; caution or conviction within the
+# follow-up and six months more), a suitable home on the day of release, and no unacceptable
+# absence or enforcement. $1: sqlite or postgres.
+cohort_sql() {
+    local plus12 plus18 plus27 yes
+    if [[ $1 == sqlite ]]; then
+        plus12="date(c.released_on, '+12 months')" plus18="date(c.released_on, '+18 months')"
+        plus27="date(c.released_on, '+27 days')" yes=1
+    else
+        plus12="(c.released_on + interval '12 months')::date" plus18="(c.released_on + interval '18 months')::date"
+        plus27="(c.released_on + 27)" yes=true
+    fi
+    cat <<SQL
+WITH cohort AS (
+  SELECT e.child_id, MIN(e.ended_on) AS released_on, MIN(e.kind) AS kind FROM custody_episodes e
+  WHERE e.ended_on >= '$COHORT_FROM' AND e.ended_on <= '$COHORT_TO' GROUP BY e.child_id)
+SELECT
+ (SELECT COUNT(*) FROM cohort),
+ (SELECT COUNT(*) FROM cohort c WHERE EXISTS (SELECT 1 FROM offences o WHERE o.child_id = c.child_id
+   AND COALESCE(o.arrested_on, o.offence_on) BETWEEN c.released_on AND $plus12)),
+ (SELECT COUNT(*) FROM cohort c WHERE EXISTS (SELECT 1 FROM offences o WHERE o.child_id = c.child_id
+   AND COALESCE(o.arrested_on, o.offence_on) BETWEEN c.released_on AND $plus27)),
+ (SELECT COUNT(*) FROM cohort c WHERE c.kind = 'sentence' AND EXISTS (SELECT 1 FROM offences o
+   WHERE o.child_id = c.child_id AND o.outcome IN ('youth_caution', 'youth_conditional_caution', 'convicted')
+   AND COALESCE(o.offence_on, o.arrested_on) BETWEEN c.released_on AND $plus12
+   AND (o.outcome_on IS NULL OR o.outcome_on <= $plus18))),
+ (SELECT COUNT(*) FROM cohort c WHERE EXISTS (SELECT 1 FROM living_arrangements l WHERE l.child_id = c.child_id
+   AND l.suitable = $yes AND l.from_day = (SELECT MAX(l2.from_day) FROM living_arrangements l2
+   WHERE l2.child_id = c.child_id AND l2.from_day <= c.released_on))),
+ (SELECT COUNT(*) FROM cohort c WHERE NOT EXISTS (SELECT 1 FROM appointments a WHERE a.child_id = c.child_id
+   AND a.outcome = 'unacceptable_absence') AND NOT EXISTS (SELECT 1 FROM enforcement x WHERE x.child_id = c.child_id));
+SQL
+}
+
+# Seconds (best of 5) for the report over HTTP and for the hand-made query, as result rows.
+cohort_bench() {
+    local backend=$1 url=$2 base=$3 work=$4 token best_api best_sql t0 t1 secs i
+    COHORT_FROM=$(date -d '-730 days' +%F) COHORT_TO=$(date -d '-366 days' +%F)
+    token=$(timeout 120 "$BENCH_BIN" token create --email strategic.lead@demo.resettle.test --database-url "$url" \
+        2>/dev/null | tail -n 1) || return 1
+    best_api=999 best_sql=999
+    for i in 1 2 3 4 5; do
+        secs=$(curl -fsS --max-time 60 -o /dev/null -w '%{time_total}' -H "Authorization: Bearer $token" \
+            "$base/api/v1/reports/cohort?released_from=$COHORT_FROM&released_to=$COHORT_TO") || return 1
+        best_api=$(awk -v a="$best_api" -v b="$secs" 'BEGIN { print (b < a ? b : a) }')
+        t0=$(date +%s.%N)
+        if [[ $backend == sqlite ]]; then
+            sqlite3 "${url#sqlite://}" "$(cohort_sql sqlite)" >"$work/cohort-sql.out" || return 1
+        else
+            psql "$url" -qAtX -c "$(cohort_sql postgres)" >"$work/cohort-sql.out" || return 1
+        fi
+        t1=$(date +%s.%N)
+        best_sql=$(awk -v a="$best_sql" -v s="$t0" -v e="$t1" 'BEGIN { d = e - s; print (d < a ? d : a) }')
+    done
+    say "$backend: cohort $COHORT_FROM to $COHORT_TO: report ${best_api}s, hand-made query ${best_sql}s ($(cat "$work/cohort-sql.out"))"
+    local note
+    note=$(awk -v a="$best_api" -v s="$best_sql" 'BEGIN {
+        n = ""; if (a >= 1) n = "over 1 s"; if (a > 3 * s) n = (n ? n "; " : "") "over 3x the query"
+        printf "%s%sx the query", (n ? n "; " : ""), (s > 0 ? sprintf("%.1f", a / s) : "?") }')
+    printf '%s|cohort report (1 year, national)||%.0f ms|%.0f ms|%s\n' "$backend" \
+        "$(awk -v a="$best_api" 'BEGIN { print a * 1000 }')" "$(awk -v a="$best_api" 'BEGIN { print a * 1000 }')" \
+        "$note" >>"$BENCH_RESULTS"
+    printf '%s|cohort, one hand-made SQL query||%.0f ms|%.0f ms|(includes starting the client)\n' "$backend" \
+        "$(awk -v a="$best_sql" 'BEGIN { print a * 1000 }')" "$(awk -v a="$best_sql" 'BEGIN { print a * 1000 }')" \
+        >>"$BENCH_RESULTS"
 }
 
 # Internal entry point, run inside scripts/with-postgres.sh.

@@ -337,6 +337,27 @@ async function runJourney (browser, javaScript) {
     assert(pathOf(page) === '/sign-in', `expected a redirect to /sign-in, got ${page.url()}`)
   })
 
+  // The strategic lead: outcomes after release (counts only, small cells withheld), with
+  // charts beside tables, and the figures page that links to them.
+  await step(`${mode}: the strategic lead's outcomes report`, async () => {
+    await page.goto(`${BASE_URL}/sign-in`)
+    await page.locator('input[name="email"]').fill('strategic.lead@demo.resettle.test')
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.waitForLoadState('load')
+    await page.goto(`${BASE_URL}/reports/figures`)
+    assert(await page.locator('#outcomes').count() === 1, 'no outcome trends on the figures page')
+    await axeCheck(page, 'figures', javaScript)
+    const link = await page.locator('a[href^="/reports/cohort?"]').first().getAttribute('href')
+    await page.goto(`${BASE_URL}${link}`)
+    assert(await page.locator('#measures').count() === 1, 'no measures table on the outcomes report')
+    assert(await page.locator('figure svg[role="img"]').count() >= 1, 'no chart on the outcomes report')
+    await screenshot(page, `${mode}-10-outcomes`)
+    await axeCheck(page, 'outcomes report', javaScript)
+    await page.goto(`${BASE_URL}/reports/cohort`)
+    await axeCheck(page, 'outcomes filters', javaScript)
+  })
+
   await context.close()
 }
 

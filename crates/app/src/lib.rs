@@ -16,6 +16,7 @@ pub mod fhir;
 pub mod health;
 pub mod invite;
 pub mod mail;
+pub mod outcomes;
 pub mod plan;
 pub mod readiness;
 pub mod restore;
@@ -62,6 +63,11 @@ pub struct Config {
     pub compliance: resettle_domain::community::ComplianceRules,
     /// The default repeating schedule of appointments (`[outcomes] appointment_schedule`).
     pub appointment_schedule: Vec<resettle_domain::community::SchedulePhase>,
+    /// The fall in the SDQ total that counts as reliable improvement (`[outcomes]
+    /// sdq_reliable_change`, default 8).
+    pub sdq_reliable_change: u8,
+    /// The smallest count shown to people who see counts only (`[reports] min_cell`, default 5).
+    pub min_cell: u32,
 }
 
 impl Default for Config {
@@ -79,6 +85,8 @@ impl Default for Config {
             follow_up_months: resettle_domain::post_release::DEFAULT_FOLLOW_UP_MONTHS,
             compliance: resettle_domain::community::ComplianceRules::default(),
             appointment_schedule: resettle_domain::community::DEFAULT_SCHEDULE.to_vec(),
+            sdq_reliable_change: resettle_domain::outcomes::DEFAULT_SDQ_RELIABLE_CHANGE,
+            min_cell: resettle_domain::outcomes::DEFAULT_MIN_CELL,
         }
     }
 }

@@ -27,6 +27,7 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     figment = figment.merge(Env::prefixed("RESETTLE_MAIL__").map(|k| format!("mail.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_READINESS__").map(|k| format!("readiness.{k}").into()));
     figment = figment.merge(Env::prefixed("RESETTLE_OUTCOMES__").map(|k| format!("outcomes.{k}").into()));
+    figment = figment.merge(Env::prefixed("RESETTLE_REPORTS__").map(|k| format!("reports.{k}").into()));
     let explain = |e: figment::Error| {
         anyhow!("configuration: {e} (see resettle.example.toml for the settings and their defaults)")
     };
@@ -70,9 +71,25 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     }
     resettle_domain::community::check_schedule(&outcomes.appointment_schedule)
         .map_err(|e| anyhow!("configuration: outcomes.appointment_schedule: {}", e.summary()))?;
+    if !(1..=40).contains(&outcomes.sdq_reliable_change) {
+        bail!(
+            "configuration: outcomes.sdq_reliable_change must be between 1 and 40 (got {})",
+            outcomes.sdq_reliable_change
+        );
+    }
+    let reports: ReportsFile = if figment.contains("reports") {
+        figment.extract_inner("reports").map_err(explain)?
+    } else {
+        ReportsFile::default()
+    };
+    if !(1..=100).contains(&reports.min_cell) {
+        bail!("configuration: reports.min_cell must be between 1 and 100 (got {})", reports.min_cell);
+    }
     Ok(Config {
         follow_up_months: outcomes.follow_up_months,
         appointment_schedule: outcomes.appointment_schedule,
+        sdq_reliable_change: outcomes.sdq_reliable_change,
+        min_cell: reports.min_cell,
         compliance: resettle_domain::community::ComplianceRules { absences_for_warning: outcomes.absences_for_warning },
         timescales,
         break_glass: jiff::SignedDuration::from_hours(access.break_glass_hours),
@@ -92,6 +109,22 @@ struct OutcomesFile {
     absences_for_warning: u32,
     /// The default repeating schedule of supervision appointments.
     appointment_schedule: Vec<resettle_domain::community::SchedulePhase>,
+    /// The fall in the SDQ total difficulties score that counts as reliable improvement.
+    sdq_reliable_change: u8,
+}
+
+/// The `[reports]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct ReportsFile {
+    /// The smallest count shown to people who see counts only.
+    min_cell: u32,
+}
+
+impl Default for ReportsFile {
+    fn default() -> Self {
+        Self { min_cell: resettle_domain::outcomes::DEFAULT_MIN_CELL }
+    }
 }
 
 impl Default for OutcomesFile {
@@ -101,6 +134,7 @@ impl Default for OutcomesFile {
             follow_up_months: resettle_domain::post_release::DEFAULT_FOLLOW_UP_MONTHS,
             absences_for_warning: rules.absences_for_warning,
             appointment_schedule: resettle_domain::community::DEFAULT_SCHEDULE.to_vec(),
+            sdq_reliable_change: resettle_domain::outcomes::DEFAULT_SDQ_RELIABLE_CHANGE,
         }
     }
 }
@@ -254,6 +288,7 @@ mod tests {
         let config = load_config(Some(&example)).unwrap();
         assert_eq!(config.follow_up_months, 12);
         assert_eq!(config.compliance.absences_for_warning, 1);
+        assert_eq!((config.sdq_reliable_change, config.min_cell), (8, 5));
         let dir = std::env::temp_dir().join(format!("resettle-config-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let bad = dir.join("bad.toml");

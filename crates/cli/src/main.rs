@@ -123,10 +123,40 @@ enum Command {
     Backup(backup::BackupArgs),
     /// Restore a backup into an empty database, check it and record the restore in the audit trail.
     Restore(backup::RestoreArgs),
+    /// Reports.
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
     /// Key dates, bank holidays and working days.
     Dates {
         #[command(subcommand)]
         command: dates::DatesCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// The cohort outcomes report: the children released between two days (inclusive), followed
+    /// for `[outcomes] follow_up_months` from release (counts only; audited as the operator's).
+    Cohort {
+        #[command(flatten)]
+        db: Db,
+        /// First day of release (YYYY-MM-DD).
+        #[arg(long)]
+        released_from: String,
+        /// Last day of release, inclusive (YYYY-MM-DD).
+        #[arg(long)]
+        released_to: String,
+        /// A youth justice service's code (repeat for several); every service when absent.
+        #[arg(long = "yjs")]
+        yjs: Vec<String>,
+        /// Print the API's JSON.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// Print CSV (as the page's download).
+        #[arg(long)]
+        csv: bool,
     },
 }
 
@@ -437,6 +467,48 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Totp { command: TotpCommand::Code { secret } } => {
             println!("{}", resettle_app::totp::code_at(&secret, jiff::Timestamp::now())?);
+            Ok(())
+        }
+        Command::Report { command: ReportCommand::Cohort { db, released_from, released_to, yjs, json, csv } } => {
+            let app = app_for(&db).await?;
+            let orgs = app.organisations().await?;
+            let mut yjs_ids = Vec::new();
+            for code in &yjs {
+                let org = orgs
+                    .iter()
+                    .find(|o| o.code.as_str().eq_ignore_ascii_case(code.trim()))
+                    .ok_or_else(|| anyhow!("--yjs: no organisation has the code {code}"))?;
+                yjs_ids.push(org.id.to_string());
+            }
+            let filters = resettle_app::outcomes::CohortFilters {
+                released_from: Some(released_from),
+                released_to: Some(released_to),
+                yjs_ids,
+                ..Default::default()
+            };
+            let report = app.cohort_report_for_operator(&filters).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&resettle_web::api::report_json(&report))?);
+            } else if csv {
+                print!("{}", resettle_web::pages::outcomes::report_csv(&report));
+            } else {
+                let children = report.children.map_or("–".to_string(), |n| n.to_string());
+                println!(
+                    "{children} children released from {} to {}, followed for {} months (counted on {})",
+                    report.released_from, report.released_to, report.follow_up_months, report.today
+                );
+                for m in &report.measures {
+                    let n = |v: Option<u32>| v.map_or("–".to_string(), |v| v.to_string());
+                    let rate = m.measure.rate().map_or(String::new(), |r| format!(" ({:.0}%)", r * 100.0));
+                    let open = if m.measure.complete { "" } else { "  [window not closed]" };
+                    println!(
+                        "{:<62} {:>6} of {:<6}{rate}{open}",
+                        m.measure.label,
+                        n(m.measure.numerator),
+                        n(m.measure.denominator)
+                    );
+                }
+            }
             Ok(())
         }
         Command::Sweep { db } => {

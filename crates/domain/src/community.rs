@@ -464,10 +464,12 @@ pub fn compliance(
     rules: ComplianceRules,
 ) -> Compliance {
     let within = |d: Date| d >= from && d <= to;
+    // Looked up once: finding a time zone by name takes a lock, and cohorts have many children.
+    let tz = crate::calendar::london();
     let unacceptable_absences = appointments
         .iter()
         .filter(|a| a.outcome == Some(AppointmentOutcome::UnacceptableAbsence))
-        .filter(|a| within(a.starts_at.to_zoned(crate::calendar::london()).date()))
+        .filter(|a| within(a.starts_at.to_zoned(tz.clone()).date()))
         .count();
     let count =
         |kinds: &[EnforcementKind]| enforcement.iter().filter(|x| kinds.contains(&x.kind) && within(x.on)).count();

@@ -18,6 +18,7 @@ pub mod mail;
 pub mod meeting;
 pub mod nhs;
 pub mod org;
+pub mod outcomes;
 pub mod plan;
 pub mod policy;
 pub mod post_release;

@@ -83,6 +83,18 @@ pub enum Action {
     ViewBreakGlassReport,
     /// See counts by organisation, with no names or identifiers.
     ViewAggregates,
+    /// Run the cohort outcomes report: YJS managers and health workers (their own service's
+    /// cohort), secure establishment staff (counts for the children their establishment
+    /// released) and strategic leads (counts across services, small cells withheld). What part
+    /// of the country each may ask about is [`cohort_reach`].
+    ViewCohortReport,
+    /// See the children behind a measure of the cohort report (the drill-down list): YJS
+    /// managers for measures not built on health information, health roles in a youth justice
+    /// service for those that are (`health`). Strategic leads and establishments never.
+    ViewCohortChildren {
+        /// The measure is built on health information.
+        health: bool,
+    },
 }
 
 /// The outcome, with a reason worded for the audit log and for tests.
@@ -337,6 +349,30 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
                 Decision::Deny("only YJS managers and case managers see emergency access to their children")
             }
         }
+        Action::ViewCohortReport => {
+            if cohort_reach(actor).is_some() {
+                Decision::Allow("manager, health worker, secure establishment or strategic lead: cohort outcomes")
+            } else {
+                Decision::Deny(
+                    "only YJS managers and health workers, secure establishment staff and strategic leads see \
+                     cohort outcomes",
+                )
+            }
+        }
+        Action::ViewCohortChildren { health: false } => {
+            if actor.has_role(Role::YjsManager) {
+                Decision::Allow("YJS manager: the children of their own service's cohort")
+            } else {
+                Decision::Deny("only YJS managers see the children behind the counts")
+            }
+        }
+        Action::ViewCohortChildren { health: true } => {
+            if actor.has_role(Role::YjsHealthWorker) {
+                Decision::Allow("YJS health worker: the children behind a measure built on health information")
+            } else {
+                Decision::Deny("the children behind a measure built on health information are for health roles")
+            }
+        }
         Action::ViewAggregates => {
             if actor.has_role(Role::StrategicLead) {
                 Decision::Allow("strategic lead: counts only, no names or identifiers")
@@ -345,6 +381,40 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
             }
         }
     }
+}
+
+/// What part of the country an actor's cohort report may cover.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CohortReach {
+    /// Every service and establishment (strategic leads; counts only, small cells withheld).
+    National,
+    /// The children of these youth justice services (managers and health workers there).
+    Services(Vec<OrgId>),
+    /// The children these secure establishments released (their staff; counts only).
+    Establishments(Vec<OrgId>),
+}
+
+/// The reach of `actor`'s cohort report, or `None` when they may not run it. A strategic lead
+/// reaches the whole country; otherwise YJS managers and health workers reach their services,
+/// and secure establishment staff (resettlement practitioners, custody healthcare) their
+/// establishments.
+pub fn cohort_reach(actor: &Actor) -> Option<CohortReach> {
+    if actor.has_role(Role::StrategicLead) {
+        return Some(CohortReach::National);
+    }
+    let orgs = |roles: &[Role]| -> Vec<OrgId> {
+        let mut ids: Vec<OrgId> =
+            actor.memberships.iter().filter(|m| roles.contains(&m.role)).map(|m| m.organisation_id).collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    let services = orgs(&[Role::YjsManager, Role::YjsHealthWorker]);
+    if !services.is_empty() {
+        return Some(CohortReach::Services(services));
+    }
+    let establishments = orgs(&[Role::SecurePractitioner, Role::CustodyHealth]);
+    (!establishments.is_empty()).then_some(CohortReach::Establishments(establishments))
 }
 
 /// Why a service reaches into a child's record. Each purpose is admitted by [`admit`] on its
@@ -734,6 +804,27 @@ mod tests {
         assert!(decide(&actor(Role::StrategicLead, org), Action::ViewAggregates, None).is_allowed());
         for role in [Role::Admin, Role::YjsManager, Role::YjsCaseManager, Role::CustodyHealth] {
             assert!(!decide(&actor(role, org), Action::ViewAggregates, None).is_allowed(), "{role:?}");
+        }
+    }
+
+    #[test]
+    fn cohort_outcomes_reach_by_role_and_children_only_for_managers_and_health_workers() {
+        let org = OrgId::random();
+        assert_eq!(cohort_reach(&actor(Role::StrategicLead, org)), Some(CohortReach::National));
+        assert_eq!(cohort_reach(&actor(Role::YjsManager, org)), Some(CohortReach::Services(vec![org])));
+        assert_eq!(cohort_reach(&actor(Role::YjsHealthWorker, org)), Some(CohortReach::Services(vec![org])));
+        assert_eq!(cohort_reach(&actor(Role::CustodyHealth, org)), Some(CohortReach::Establishments(vec![org])));
+        assert_eq!(cohort_reach(&actor(Role::SecurePractitioner, org)), Some(CohortReach::Establishments(vec![org])));
+        for role in [Role::Admin, Role::YjsCaseManager, Role::AccommodationOfficer, Role::EteCoordinator] {
+            assert!(!decide(&actor(role, org), Action::ViewCohortReport, None).is_allowed(), "{role:?}");
+        }
+        let children = |role, health| decide(&actor(role, org), Action::ViewCohortChildren { health }, None);
+        assert!(children(Role::YjsManager, false).is_allowed());
+        assert!(!children(Role::YjsManager, true).is_allowed());
+        assert!(children(Role::YjsHealthWorker, true).is_allowed());
+        assert!(!children(Role::YjsHealthWorker, false).is_allowed());
+        for role in [Role::StrategicLead, Role::CustodyHealth, Role::SecurePractitioner] {
+            assert!(!children(role, false).is_allowed() && !children(role, true).is_allowed(), "{role:?}");
         }
     }
 

@@ -10,6 +10,7 @@ pub mod community;
 pub mod health;
 pub mod ops;
 pub mod outbox;
+pub mod outcomes;
 pub mod plan;
 pub mod readiness;
 
@@ -17,6 +18,7 @@ pub use community::{CommunityStorage, ReleaseRecord};
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
 pub use ops::{MAIN_TABLES, OpsStorage, PoolUsage, SchemaState, SnapshotSummary};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
+pub use outcomes::{CohortQuery, OutcomesStorage};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
 
@@ -420,6 +422,16 @@ pub struct SyntheticBatch {
     pub shares: Vec<resettle_domain::health::ShareLogEntry>,
     /// Release arrangements of open custody episodes.
     pub release_arrangements: Vec<StoredArrangements>,
+    /// Supervision appointments after release.
+    pub appointments: Vec<resettle_domain::community::Appointment>,
+    /// Warnings, breaches and recalls.
+    pub enforcement: Vec<resettle_domain::community::Enforcement>,
+    /// Arrests and offences.
+    pub offences: Vec<resettle_domain::community::Offence>,
+    /// Living arrangements after release.
+    pub living_arrangements: Vec<resettle_domain::community::LivingArrangement>,
+    /// Education, training or employment after release.
+    pub ete_placements: Vec<resettle_domain::community::EtePlacement>,
 }
 
 /// A sentence with every revision of its key dates, oldest first.
@@ -538,7 +550,16 @@ pub struct Release {
 /// Everything the application needs from a database.
 #[async_trait]
 pub trait Storage:
-    PlanStorage + HealthStorage + ReadinessStorage + OutboxStorage + CommunityStorage + OpsStorage + Send + Sync + 'static
+    PlanStorage
+    + HealthStorage
+    + ReadinessStorage
+    + OutboxStorage
+    + CommunityStorage
+    + OutcomesStorage
+    + OpsStorage
+    + Send
+    + Sync
+    + 'static
 {
     /// Which database this is, for logs and `/healthz`.
     fn backend(&self) -> &'static str;

@@ -331,6 +331,53 @@ macro_rules! community_storage {
                 .bind(ts(a.updated_at))
         }
 
+        fn push_appointments_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Appointment]) {
+            qb.push(format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) "));
+            qb.push_values(rows, |mut r, a| {
+                r.push_bind(a.id.0).push_bind(a.child_id.0).push_bind(a.kind.as_str()).push_bind(ts(a.starts_at))
+                    .push_bind(&a.location).push_bind(&a.with_whom).push_bind(a.outcome.map(|o| o.as_str()))
+                    .push_bind(&a.outcome_reason).push_bind(a.rescheduled_to.map(ts)).push_bind(a.version)
+                    .push_bind(&a.recorded_by_name).push_bind(ts(a.created_at)).push_bind(ts(a.updated_at));
+            });
+        }
+
+        fn push_enforcement_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Enforcement]) {
+            qb.push(format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) "));
+            qb.push_values(rows, |mut r, e| {
+                r.push_bind(e.id.0).push_bind(e.child_id.0).push_bind(e.kind.as_str()).push_bind(date(e.on))
+                    .push_bind(&e.reason).push_bind(e.court_on.map(date)).push_bind(e.outcome.map(|o| o.as_str()))
+                    .push_bind(&e.recorded_by_name).push_bind(ts(e.created_at));
+            });
+        }
+
+        fn push_offences_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Offence]) {
+            qb.push(format!("INSERT INTO offences ({OFFENCE_COLUMNS}) "));
+            qb.push_values(rows, |mut r, o| {
+                r.push_bind(o.id.0).push_bind(o.child_id.0).push_bind(o.arrested_on.map(date))
+                    .push_bind(o.offence_on.map(date)).push_bind(o.category.as_str()).push_bind(o.outcome.as_str())
+                    .push_bind(o.outcome_on.map(date)).push_bind(o.version).push_bind(&o.recorded_by_name)
+                    .push_bind(ts(o.created_at)).push_bind(ts(o.updated_at)).push_bind(o.episode_id.map(|e| e.0));
+            });
+        }
+
+        fn push_living_insert<'a>(qb: &mut Qb<'a>, rows: &'a [LivingArrangement]) {
+            qb.push(format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) "));
+            qb.push_values(rows, |mut r, l| {
+                r.push_bind(l.id.0).push_bind(l.child_id.0).push_bind(date(l.from)).push_bind(l.kind.as_str())
+                    .push_bind(l.suitable).push_bind(&l.reason).push_bind(&l.address).push_bind(&l.recorded_by_name)
+                    .push_bind(ts(l.created_at));
+            });
+        }
+
+        fn push_ete_insert<'a>(qb: &mut Qb<'a>, rows: &'a [EtePlacement]) {
+            qb.push(format!("INSERT INTO ete_placements ({ETE_COLUMNS}) "));
+            qb.push_values(rows, |mut r, p| {
+                r.push_bind(p.id.0).push_bind(p.child_id.0).push_bind(date(p.from)).push_bind(p.kind.as_str())
+                    .push_bind(p.hours_offered).push_bind(p.hours_attended).push_bind(&p.recorded_by_name)
+                    .push_bind(ts(p.created_at));
+            });
+        }
+
         fn bind_offence<'q>(
             q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
             o: &'q Offence,

@@ -8,6 +8,7 @@
 pub mod community;
 pub mod health;
 pub mod outbox;
+pub mod outcomes;
 pub mod plan;
 pub mod readiness;
 pub mod rows;
@@ -456,6 +457,7 @@ macro_rules! impl_storage {
             $crate::health_storage!($store, $db);
             $crate::readiness_storage!($store, $db);
             $crate::community_storage!($store, $db);
+            $crate::outcomes_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {
@@ -1753,6 +1755,11 @@ macro_rules! impl_storage {
                     bulk!(b.handovers, 16, push_handovers_insert);
                     bulk!(b.shares, 11, push_shares_insert);
                     bulk!(b.release_arrangements, 20, push_release_arrangements_insert);
+                    bulk!(b.appointments, 13, push_appointments_insert);
+                    bulk!(b.enforcement, 9, push_enforcement_insert);
+                    bulk!(b.offences, 12, push_offences_insert);
+                    bulk!(b.living_arrangements, 9, push_living_insert);
+                    bulk!(b.ete_placements, 8, push_ete_insert);
                     commit_change(tx).await
                 }
             }

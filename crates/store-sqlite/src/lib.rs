@@ -41,6 +41,7 @@ pub fn migrator() -> Migrator {
         (12, "password links and enrolment codes", include_str!("../migrations/0012_password_links.sql")),
         (13, "after release", include_str!("../migrations/0013_after_release.sql")),
         (14, "operations", include_str!("../migrations/0014_ops.sql")),
+        (15, "outcomes", include_str!("../migrations/0015_outcomes.sql")),
         (16, "after release history", include_str!("../migrations/0016_after_release_history.sql")),
     ])
 }

@@ -16,6 +16,7 @@
 
 mod health;
 mod names;
+mod outcomes;
 mod plan;
 mod readiness;
 
@@ -30,6 +31,7 @@ use resettle_domain::dto::{DtoInput, dto_key_dates};
 use resettle_domain::ids::*;
 use resettle_domain::nhs::NhsNumber;
 use resettle_domain::org::{Email, Membership, OrgCode, OrgKind, Organisation, Role, User};
+use resettle_domain::post_release::dto_supervision_ends_on;
 use resettle_domain::sentence::{
     KeyDates, KeyDatesRevision, KeyDatesSource, Remand, Sentence, SentenceKind, StoredDeadline,
 };
@@ -374,7 +376,7 @@ impl Generator {
 
         // Stage: remanded, sentenced, released, or not (yet) in custody.
         let stage = *weighted(rng, &[("remand", 30), ("sentence", 35), ("released", 30), ("community", 5)]);
-        let plan = plan_custody(rng, today, stage);
+        let plan = plan_custody(rng, today, stage, age);
         let custody_start = plan.as_ref().map(|p| p.start);
         let release = plan.as_ref().and_then(|p| p.ended_on);
         let created_on = days_before(custody_start.unwrap_or(today), rng.random_range(1..40));
@@ -648,6 +650,25 @@ impl Generator {
             );
         }
 
+        if let Some(CustodyPlan { ended_on: Some(released_on), sentence: Some(s), .. }) = &plan {
+            let supervision_ends_on = match s.term_months {
+                Some(term) => dto_supervision_ends_on(dob, term, s.dates.mtd, s.dates.sled).unwrap_or(s.dates.sled),
+                None => s.dates.sled,
+            };
+            outcomes::after_release(
+                &mut self.rng,
+                batch,
+                &outcomes::OutcomesFor {
+                    child: id,
+                    episode: in_custody.as_ref().map(|(e, _)| e.id),
+                    released_on: *released_on,
+                    supervision_ends_on,
+                    today,
+                    recorder: &cm_name,
+                },
+            );
+        }
+
         batch.children.push(Child {
             id,
             yjs_id: service.yjs,
@@ -695,7 +716,7 @@ fn dto(sentence_date: Date, term_months: u8, remand_days: u32) -> Option<KeyDate
 
 /// Chooses dates consistent with the stage: a child still in custody is released in the
 /// future, a released child was released on their mid-term date in the past.
-fn plan_custody(rng: &mut SynthRng, today: Date, stage: &str) -> Option<CustodyPlan> {
+fn plan_custody(rng: &mut SynthRng, today: Date, stage: &str, age: i64) -> Option<CustodyPlan> {
     match stage {
         "remand" => {
             let start = days_before(today, rng.random_range(3..150));
@@ -761,7 +782,10 @@ fn plan_custody(rng: &mut SynthRng, today: Date, stage: &str) -> Option<CustodyP
         "released" => {
             let term = rng.random_range(4..=24u8);
             let custody_days = i64::from(dto(today, term, 0)?.custody_days.unwrap_or(60));
-            let mut sentence_date = days_before(today, custody_days + rng.random_range(1..365));
+            // Released within the last year, or the last two for children old enough to have
+            // been sentenced at 13 or more then: the cohort report has windows that closed.
+            let back = if age >= 15 { 730 } else { 365 };
+            let mut sentence_date = days_before(today, custody_days + rng.random_range(1..back));
             let mut dates = dto(sentence_date, term, 0)?;
             if dates.mtd >= today {
                 sentence_date = days_before(sentence_date, (dates.mtd - today).get_days() as i64 + 1);
@@ -975,7 +999,10 @@ mod tests {
         for b in &batches {
             for s in &b.release_arrangements {
                 let ep = b.episodes.iter().find(|e| e.id == s.episode_id).unwrap();
-                assert!(ep.ended_on.is_none(), "arrangements only for children still in custody");
+                if ep.ended_on.is_some() {
+                    // A released child's arrangements are history (the outcomes report reads them).
+                    continue;
+                }
                 assert_eq!(ep.child_id, s.child_id);
                 assert!(s.arrangements.version > 0);
                 for d in
@@ -1007,6 +1034,56 @@ mod tests {
         }
         assert!(recorded > 100, "only {recorded} children with arrangements");
         assert_eq!(seen.len(), 3, "the demo caseload shows green, amber and red: {seen:?}");
+    }
+
+    #[test]
+    fn released_children_have_a_year_after_release_at_plausible_rates() {
+        use resettle_domain::community::{AppointmentOutcome, ComplianceRules, compliance};
+        use std::collections::HashSet;
+        let today = date(2026, 11, 22);
+        let batches: Vec<SyntheticBatch> = Generator::new(9, 4_000, today, "hash").unwrap().collect();
+        let mut released = 0u32;
+        let (mut complied, mut supervised, mut arrested) = (0u32, 0u32, 0u32);
+        for b in &batches {
+            for ep in b.episodes.iter().filter(|e| e.ended_on.is_some()) {
+                let end = ep.ended_on.unwrap();
+                let Some(year) = end.checked_add(jiff::ToSpan::months(12)).ok().filter(|y| *y < today) else {
+                    continue;
+                };
+                released += 1;
+                let child = ep.child_id;
+                let apps: Vec<_> = b.appointments.iter().filter(|a| a.child_id == child).cloned().collect();
+                let steps: Vec<_> = b.enforcement.iter().filter(|e| e.child_id == child).cloned().collect();
+                for a in &apps {
+                    assert!(a.starts_at.to_zoned(jiff::tz::TimeZone::UTC).date() > end, "after release");
+                    assert!(a.outcome != Some(AppointmentOutcome::Rescheduled));
+                }
+                if !apps.is_empty() {
+                    supervised += 1;
+                    if compliance(&apps, &steps, end, today, ComplianceRules::default()).fully_complied {
+                        complied += 1;
+                    }
+                }
+                let days: HashSet<_> = b
+                    .offences
+                    .iter()
+                    .filter(|o| o.child_id == child)
+                    .filter_map(|o| o.arrested_on)
+                    .filter(|d| *d >= end && *d <= year)
+                    .collect();
+                if !days.is_empty() {
+                    arrested += 1;
+                }
+                assert!(b.living_arrangements.iter().any(|l| l.child_id == child), "a home from release");
+            }
+            assert!(b.offences.iter().all(|o| o.arrested_on.is_some_and(|d| d < today)));
+            assert!(b.measures.iter().all(|m| m.measured_on <= today));
+        }
+        assert!(released > 200, "only {released} children a year past release");
+        let rate = |n: u32, d: u32| f64::from(n) / f64::from(d.max(1));
+        let (c, a) = (rate(complied, supervised), rate(arrested, released));
+        assert!((0.15..0.40).contains(&c), "fully complied {c:.2} (about a quarter)");
+        assert!((0.35..0.65).contains(&a), "arrested within a year {a:.2} (about half)");
     }
 
     #[test]

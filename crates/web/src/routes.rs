@@ -13,7 +13,7 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::pages::{access, account, admin, auth, children, community, custody, health, plan, readiness};
+use crate::pages::{access, account, admin, auth, children, community, custody, health, outcomes, plan, readiness};
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -52,6 +52,11 @@ pub enum RoutePolicy {
     BreakGlassReport,
     /// `Action::ViewAggregates`: strategic leads.
     Aggregates,
+    /// `Action::ViewCohortReport`: YJS managers and health workers (their own service), secure
+    /// establishment staff (the children they released) and strategic leads (every service,
+    /// small cells withheld); 403 for other roles. The children behind a count follow
+    /// `Action::ViewCohortChildren`.
+    CohortReport,
     /// `Action::ViewOversight`: YJS managers (late and incomplete meetings across their
     /// caseload; 403 for other roles).
     Oversight,
@@ -167,6 +172,8 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/children/{id}/break-glass", BreakGlass, post(access::break_glass)),
         page(g.clone(), "/reports/emergency-access", BreakGlassReport, get(access::break_glass_report)),
         page(g.clone(), "/reports/figures", Aggregates, get(access::figures)),
+        page(g.clone(), "/reports/cohort", CohortReport, get(outcomes::cohort_page)),
+        page(g.clone(), "/reports/cohort.csv", CohortReport, get(outcomes::cohort_csv)),
         page(g.clone(), "/account/sessions", SignedIn, get(account::sessions)),
         page(g.clone(), "/account/password", SignedIn, get(account::password_page)),
         page(p.clone(), "/account/password", SignedIn, post(account::change_password)),
@@ -208,6 +215,7 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("POST", "/api/v1/children/{id}/break-glass", RoutePolicy::BreakGlass),
     ("GET", "/api/v1/break-glass", RoutePolicy::BreakGlassReport),
     ("GET", "/api/v1/aggregates", RoutePolicy::Aggregates),
+    ("GET", "/api/v1/reports/cohort", RoutePolicy::CohortReport),
     ("GET", "/api/v1/children/{id}/plan", RoutePolicy::ChildRead),
     ("PATCH", "/api/v1/children/{id}/plan", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/plan/needs", RoutePolicy::ChildChange),

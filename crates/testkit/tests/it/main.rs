@@ -19,6 +19,7 @@ mod health;
 mod key_dates;
 mod mail;
 mod metrics;
+mod outcomes;
 mod pages;
 mod plan;
 mod plan_pages;

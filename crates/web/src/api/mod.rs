@@ -7,6 +7,7 @@ mod community;
 mod custody;
 mod fhir;
 mod health;
+pub(crate) mod outcomes;
 mod plan;
 pub(crate) mod readiness;
 mod wire;
@@ -25,6 +26,7 @@ use crate::AppState;
 use crate::error::{ApiError, problem};
 use crate::session::{ApiCaller, request_id};
 
+pub use outcomes::{CohortReportJson, report_json};
 pub use plan::ics_response;
 pub use wire::*;
 
@@ -100,6 +102,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(access::break_glass))
         .routes(routes!(access::break_glass_report))
         .routes(routes!(access::aggregates))
+        .routes(routes!(outcomes::cohort_report))
         .routes(routes!(community::post_release))
         .routes(routes!(community::get_discharge, community::put_discharge))
         .routes(routes!(community::add_appointment))

@@ -173,6 +173,18 @@ struct FiguresPage {
     figures: Figures,
 }
 
+impl FiguresPage {
+    /// The cohort report of the children released in the two years before today, whose
+    /// trends by quarter of release show how outcomes are moving.
+    fn outcomes_link(&self) -> String {
+        use jiff::ToSpan;
+        let today = self.figures.today;
+        let from = today.checked_sub(2.years()).unwrap_or(today);
+        let to = today.yesterday().unwrap_or(today);
+        format!("/reports/cohort?released_from={from}&released_to={to}#cohort")
+    }
+}
+
 /// Counts by organisation for strategic leads: no names, no identifiers.
 pub async fn figures(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
     let figures = state.app.figures(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;

@@ -10,6 +10,7 @@ pub(crate) mod children;
 pub(crate) mod community;
 pub(crate) mod custody;
 pub(crate) mod health;
+pub mod outcomes;
 pub(crate) mod plan;
 pub(crate) mod readiness;
 
@@ -62,6 +63,8 @@ pub struct Chrome {
     pub can_see_break_glass: bool,
     /// Shows the figures across organisations.
     pub can_see_figures: bool,
+    /// Shows the cohort outcomes report.
+    pub can_see_outcomes: bool,
     /// Prefixes the title with "Error:".
     pub has_errors: bool,
     /// The inline body-class script (allowed by its hash in the CSP).
@@ -82,6 +85,7 @@ impl Chrome {
             can_find_child: false,
             can_see_break_glass: false,
             can_see_figures: false,
+            can_see_outcomes: false,
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
@@ -106,6 +110,7 @@ impl Chrome {
             can_find_child: decide(a, Action::FindChildForBreakGlass, None).is_allowed(),
             can_see_break_glass: decide(a, Action::ViewBreakGlassReport, None).is_allowed(),
             can_see_figures: decide(a, Action::ViewAggregates, None).is_allowed(),
+            can_see_outcomes: decide(a, Action::ViewCohortReport, None).is_allowed(),
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
