@@ -356,6 +356,15 @@ impl App {
         Ok(next)
     }
 
+    /// The appointment as an iCalendar (RFC 5545) invitation for the case manager's or the
+    /// child's calendar: the child by initials only.
+    pub async fn appointment_invite(&self, ctx: &Ctx, id: AppointmentId) -> AppResult<String> {
+        let a = self.store.appointment(id).await?.ok_or(AppError::NotFound)?;
+        let child = self.child_for(ctx, a.child_id, Purpose::Read).await?.into_inner();
+        self.audit_children(ctx, "read", "appointment", [a.child_id]).await?;
+        Ok(crate::invite::appointment_ics(&a, &child, &ctx.actor.name, self.now()))
+    }
+
     /// The appointments from `from` to `to` (both days included) of the children on whose team
     /// the caller is named: a case manager's week.
     pub async fn my_appointments(&self, ctx: &Ctx, from: Date, to: Date) -> AppResult<Vec<ListedAppointment>> {

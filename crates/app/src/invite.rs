@@ -101,3 +101,40 @@ pub fn ics(detail: &MeetingDetail, when: When, by: &str, now: Timestamp) -> Stri
     cal.name("Resettle").push(event.done());
     cal.done().to_string()
 }
+
+/// An appointment after release as an iCalendar object: the child by initials, the kind, place
+/// and person, an hour long (the time a supervision session is usually booked for), with
+/// `SEQUENCE` following the appointment's version. A cancelled or rescheduled appointment is
+/// sent as cancelled, so a calendar that imported it drops it.
+pub fn appointment_ics(
+    a: &resettle_domain::community::Appointment,
+    child: &resettle_domain::child::Child,
+    by: &str,
+    now: Timestamp,
+) -> String {
+    use resettle_domain::community::AppointmentOutcome;
+    let who = initials(&child.details.given_name, &child.details.family_name);
+    let end = a.starts_at.checked_add(jiff::SignedDuration::from_hours(1)).unwrap_or(a.starts_at);
+    let mut description = vec![format!("{} appointment for {who}, booked in Resettle by {by}.", a.kind.label())];
+    if let Some(w) = &a.with_whom {
+        description.push(format!("With {w}."));
+    }
+    let cancelled = matches!(a.outcome, Some(AppointmentOutcome::CancelledByService | AppointmentOutcome::Rescheduled));
+    let mut event = icalendar::Event::new();
+    event
+        .uid(&format!("{}@resettle", a.id))
+        .sequence(u32::try_from(a.version).unwrap_or(0))
+        .timestamp(utc(now))
+        .starts(utc(a.starts_at))
+        .ends(utc(end))
+        .summary(&format!("{} – {who}", a.kind.label()))
+        .description(&description.join("\n"))
+        .class(Class::Confidential)
+        .status(if cancelled { EventStatus::Cancelled } else { EventStatus::Confirmed });
+    if let Some(l) = &a.location {
+        event.location(l);
+    }
+    let mut cal = Calendar::new();
+    cal.name("Resettle").push(event.done());
+    cal.done().to_string()
+}

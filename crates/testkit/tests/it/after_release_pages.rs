@@ -205,6 +205,18 @@ async fn the_after_release_page_records_each_event_and_refuses_what_is_wrong(b: 
     assert!(shown.body.contains("Appointments booked"), "{}", shown.body);
     assert!(shown.body.contains("7 December 2026"), "{}", shown.body);
 
+    // Each booked appointment goes to a calendar with the child named by initials only.
+    let first = booked[0]["id"].as_str().unwrap();
+    let link = format!("/appointments/{first}/invite.ics");
+    assert!(shown.body.contains(&link), "{}", shown.body);
+    let ics = browser.get(&link).await?;
+    assert_eq!(ics.status, StatusCode::OK);
+    assert!(ics.headers["content-type"].to_str()?.starts_with("text/calendar"));
+    assert!(ics.body.contains("DTSTART:20261207T100000Z"), "{}", ics.body);
+    assert!(ics.body.contains("R.W."), "{}", ics.body);
+    assert!(!ics.body.contains("Rowan"), "{}", ics.body);
+    assert!(ics.body.contains("LOCATION:YJS office"), "{}", ics.body);
+
     // Living: unsuitable without a reason is refused on the form's own field.
     let living = |suitable: &'static str, reason: &'static str| {
         vec![

@@ -4,6 +4,7 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -507,6 +508,19 @@ pub async fn patch_appointment(
     };
     let a = state.app.record_appointment_outcome(&ctx, appointment, &input).await.map_err(err(&ctx))?;
     Ok(Json(AppointmentJson::from(&a)))
+}
+
+/// The appointment as an iCalendar invitation (the child by initials only).
+#[utoipa::path(get, path = "/api/v1/appointments/{id}/invite.ics", tag = "after release", params(("id" = String, Path)),
+    responses((status = 200, content_type = "text/calendar", body = String), (status = 404, body = Problem)))]
+pub async fn appointment_invite(
+    State(state): State<AppState>,
+    ApiCaller(ctx): ApiCaller,
+    Path(raw): Path<String>,
+) -> Result<Response, ApiError> {
+    let appointment: AppointmentId = id(&ctx, &raw)?;
+    let ics = state.app.appointment_invite(&ctx, appointment).await.map_err(err(&ctx))?;
+    Ok(super::ics_response(ics, &format!("appointment-{appointment}.ics")))
 }
 
 /// A warning, breach or recall.

@@ -109,6 +109,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(community::add_appointment_series))
         .routes(routes!(community::add_probation_transfer))
         .routes(routes!(community::patch_appointment))
+        .routes(routes!(community::appointment_invite))
         .routes(routes!(community::add_enforcement))
         .routes(routes!(community::add_offence))
         .routes(routes!(community::patch_offence))

@@ -143,7 +143,7 @@ struct AfterReleasePage {
     child: Child,
     view: Option<AfterReleaseView>,
     awaiting: Vec<OutcomeRow>,
-    upcoming: Vec<(String, String)>,
+    upcoming: Vec<(String, String, String)>,
     history: Vec<(String, String)>,
     fields: Fields,
     errors: ValidationErrors,
@@ -240,7 +240,7 @@ async fn page_for(
         .iter()
         .filter(|a| a.outcome.is_none() && a.starts_at > now)
         .take(10)
-        .map(|a| (long_time(a.starts_at), a.kind.label().to_string()))
+        .map(|a| (long_time(a.starts_at), a.kind.label().to_string(), a.id.to_string()))
         .collect();
     let history = p
         .appointments
@@ -267,6 +267,17 @@ async fn page_for(
         notice,
         can_change,
     })
+}
+
+/// The appointment's invitation as an iCalendar download.
+pub async fn appointment_invite(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(raw): Path<String>,
+) -> Result<Response, PageError> {
+    let id: AppointmentId = raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))?;
+    let ics = state.app.appointment_invite(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    Ok(crate::api::ics_response(ics, &format!("appointment-{id}.ics")))
 }
 
 /// The child's year after release.
@@ -414,7 +425,7 @@ struct AppointmentsPage {
     previous: String,
     next: String,
     awaiting: Vec<OutcomeRow>,
-    rest: Vec<(String, String, String, String)>,
+    rest: Vec<(String, String, String, String, String)>,
     errors: ValidationErrors,
     notice: Option<&'static str>,
 }
@@ -463,6 +474,7 @@ async fn appointments_for(
                 l.child_name.clone(),
                 a.kind.label().to_string(),
                 a.outcome.map_or_else(|| "Booked".to_string(), |o| o.label().to_string()),
+                a.id.to_string(),
             )
         })
         .collect();
