@@ -801,6 +801,7 @@ mod tests {
             recorded_by_name: "Casey".into(),
             created_at: "2026-01-01T00:00:00Z".parse().unwrap(),
             updated_at: "2026-01-01T00:00:00Z".parse().unwrap(),
+            episode_id: None,
         }
     }
 

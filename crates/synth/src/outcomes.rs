@@ -42,6 +42,11 @@ fn stamp(rng: &mut SynthRng, d: Date) -> Timestamp {
     at(d, rng)
 }
 
+/// `t` moved by `days` whole days.
+fn plus_stamp(t: Timestamp, days: i64) -> Timestamp {
+    t.checked_add(jiff::SignedDuration::from_hours(24 * days)).unwrap_or(t)
+}
+
 const LIVING: &[(LivingKind, u32)] = &[
     (LivingKind::FamilyHome, 58),
     (LivingKind::Kinship, 8),
@@ -194,6 +199,37 @@ pub(crate) fn after_release(rng: &mut SynthRng, batch: &mut SyntheticBatch, o: &
                     }
                 }
             }
+        }
+    }
+
+    // A child still under supervision has this fortnight's appointments on the same cadence:
+    // the latest past one sometimes still waiting for its outcome, and the next ones booked.
+    if o.supervision_ends_on >= o.today && day <= o.supervision_ends_on {
+        while day < plus(o.today, -6) {
+            day = plus(day, 14);
+        }
+        for _ in 0..3 {
+            if day > o.supervision_ends_on {
+                break;
+            }
+            let starts_at = stamp(rng, day);
+            let outcome = (day < o.today && rng.random_bool(0.5)).then_some(AppointmentOutcome::Attended);
+            batch.appointments.push(Appointment {
+                id: AppointmentId(uuid(rng)),
+                child_id: child,
+                kind: AppointmentKind::YjsSupervision,
+                starts_at,
+                location: Some("YJS office".into()),
+                with_whom: Some(name.clone()),
+                outcome,
+                outcome_reason: None,
+                rescheduled_to: None,
+                version: if outcome.is_some() { 2 } else { 1 },
+                recorded_by_name: name.clone(),
+                created_at: plus_stamp(starts_at, -14),
+                updated_at: starts_at,
+            });
+            day = plus(day, 14);
         }
     }
 
