@@ -2,7 +2,7 @@
 #
 #   make demo      build and run the demo server with synthetic data (http://127.0.0.1:8080)
 #   make test      everything CI runs: format, lint, build, tests on SQLite and PostgreSQL,
-#                  the browser journey
+#                  the browser journey, and schemathesis against the API's own description
 #   make bench     load benchmark on SQLite and PostgreSQL (BENCH_CHILDREN, BENCH_SECONDS)
 #   make assets    compile the stylesheet and copy the front-end files into static/dist
 #   make fmt       format the Rust code
@@ -43,6 +43,7 @@ test:
 	$(call step,cargo build,cargo build -p resettle --locked)
 	$(call step,tests on SQLite and PostgreSQL (nextest),RESETTLE_REQUIRE_POSTGRES=1 scripts/with-postgres.sh cargo nextest run --workspace --locked --no-fail-fast)
 	$(call step,browser journey,scripts/browser-test.sh)
+	$(call step,API against its description (schemathesis),scripts/api-fuzz.sh)
 	@printf '\nmake test: all steps passed\n'
 
 bench:

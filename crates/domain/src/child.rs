@@ -157,9 +157,9 @@ impl ChildDetailsInput {
                 e.add("date_of_birth", "Enter the date of birth");
                 None
             }
-            Some(s) => match s.parse::<Date>() {
-                Err(_) => {
-                    e.add("date_of_birth", "Date of birth must be a real date, like 2010-04-27");
+            Some(s) => match crate::validation::parse_day(s) {
+                Err(why) => {
+                    e.add("date_of_birth", why.message("Date of birth", "2010-04-27"));
                     None
                 }
                 Ok(d) => check_date_of_birth(&mut e, d, today, is_new),

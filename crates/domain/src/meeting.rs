@@ -462,13 +462,17 @@ pub struct MeetingPatch {
 
 /// Parses an RFC 3339 time (`2026-12-01T10:00:00Z`, or with an offset).
 pub fn parse_instant(e: &mut ValidationErrors, field: &str, value: &str) -> Option<Timestamp> {
-    value
-        .trim()
-        .parse::<Timestamp>()
-        .map_err(|_| {
-            e.add(field, format!("{field} must be a date and time with its offset, like 2026-12-01T10:00:00Z"))
-        })
-        .ok()
+    match value.trim().parse::<Timestamp>() {
+        Ok(t) if crate::validation::instant_in_range(t) => Some(t),
+        Ok(_) => {
+            e.add(field, format!("{field} must be between 1900 and 2100"));
+            None
+        }
+        Err(_) => {
+            e.add(field, format!("{field} must be a date and time with its offset, like 2026-12-01T10:00:00Z"));
+            None
+        }
+    }
 }
 
 /// Parses a day and a 24-hour time typed in a form, in `tz` (UK time).
@@ -484,11 +488,11 @@ pub fn parse_local(
     match (day, time) {
         (None, None) => None,
         (Some(_), None) | (None, Some(_)) => {
-            e.add(field, "Enter both the day and the time of the meeting");
+            e.add(field, "Enter both the day and the time");
             None
         }
         (Some(d), Some(t)) => {
-            let d = parse_date(e, field, "The day of the meeting", Some(d))?;
+            let d = parse_date(e, field, "The day", Some(d))?;
             let t = t.replace('.', ":");
             let Ok(t) = t.parse::<jiff::civil::Time>() else {
                 e.add(field, "The time must be a 24-hour time, like 14:30");

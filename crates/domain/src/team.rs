@@ -109,7 +109,7 @@ impl TeamMemberInput {
 /// Parses an optional `YYYY-MM-DD` field, recording a clear error when it is not a real date.
 pub fn parse_date(e: &mut ValidationErrors, field: &str, label: &str, value: Option<&str>) -> Option<Date> {
     let s = value.map(str::trim).filter(|s| !s.is_empty())?;
-    s.parse::<Date>().map_err(|_| e.add(field, format!("{label} must be a real date, like 2026-11-02"))).ok()
+    crate::validation::parse_day(s).map_err(|why| e.add(field, why.message(label, "2026-11-02"))).ok()
 }
 
 #[cfg(test)]

@@ -2,6 +2,54 @@
 
 use serde::Serialize;
 
+/// The earliest year a date may have: nothing about a child in custody today happened before it.
+pub const FIRST_YEAR: i16 = 1900;
+/// The latest year a date may have.
+pub const LAST_YEAR: i16 = 2100;
+
+/// Why a day was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DayError {
+    /// Not written `YYYY-MM-DD`.
+    Shape,
+    /// Written so, but no such day (e.g. 2026-02-30).
+    NotReal,
+    /// Before [`FIRST_YEAR`] or after [`LAST_YEAR`].
+    OutOfRange,
+}
+
+impl DayError {
+    /// The message for a field labelled `label`, with `example` as a correct value.
+    pub fn message(self, label: &str, example: &str) -> String {
+        match self {
+            DayError::Shape => format!("{label} must be written YYYY-MM-DD, like {example}"),
+            DayError::NotReal => format!("{label} must be a real date, like {example}"),
+            DayError::OutOfRange => format!("{label} must be between {FIRST_YEAR} and {LAST_YEAR}"),
+        }
+    }
+}
+
+/// A day written exactly `YYYY-MM-DD`, real, and between [`FIRST_YEAR`] and [`LAST_YEAR`]: the
+/// one form a date is accepted in (not `+002026-…`, `20261102` or year 0000 or 9999).
+pub fn parse_day(s: &str) -> Result<jiff::civil::Date, DayError> {
+    let b = s.as_bytes();
+    let shaped = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| if i == 4 || i == 7 { *c == b'-' } else { c.is_ascii_digit() });
+    if !shaped {
+        return Err(DayError::Shape);
+    }
+    let d = s.parse::<jiff::civil::Date>().map_err(|_| DayError::NotReal)?;
+    if !(FIRST_YEAR..=LAST_YEAR).contains(&d.year()) {
+        return Err(DayError::OutOfRange);
+    }
+    Ok(d)
+}
+
+/// True when `t` falls within [`FIRST_YEAR`] to [`LAST_YEAR`] (in UTC).
+pub fn instant_in_range(t: jiff::Timestamp) -> bool {
+    (FIRST_YEAR..=LAST_YEAR).contains(&t.to_zoned(jiff::tz::TimeZone::UTC).year())
+}
+
 /// One problem with one field of the input, worded for the person who typed it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct FieldError {
@@ -146,5 +194,20 @@ mod tests {
         assert!(e.is_empty());
         // Multi-line text keeps its line breaks.
         assert_eq!(optional_text(&mut e, "note", "Note", Some("one\ntwo"), 100).as_deref(), Some("one\ntwo"));
+    }
+
+    #[test]
+    fn a_day_is_yyyy_mm_dd_real_and_between_1900_and_2100() {
+        assert_eq!(parse_day("2026-11-02"), Ok(jiff::civil::date(2026, 11, 2)));
+        assert_eq!(parse_day("1900-01-01"), Ok(jiff::civil::date(1900, 1, 1)));
+        assert_eq!(parse_day("2100-12-31"), Ok(jiff::civil::date(2100, 12, 31)));
+        for shape in ["20261102", "2026-1-2", "+002026-11-02", " 2026-11-02", "2026/11/02", "", "２０２６-11-02"] {
+            assert_eq!(parse_day(shape), Err(DayError::Shape), "{shape:?}");
+        }
+        assert_eq!(parse_day("2026-02-29"), Err(DayError::NotReal));
+        for far in ["0000-01-01", "1899-12-31", "2101-01-01", "9999-12-31"] {
+            assert_eq!(parse_day(far), Err(DayError::OutOfRange), "{far}");
+        }
+        assert!(DayError::OutOfRange.message("Date of birth", "2010-04-27").contains("between 1900 and 2100"));
     }
 }

@@ -69,11 +69,12 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/assets/{*path}", axum::routing::get(assets::asset_file).with_state(state.clone()))
         .route_layer(axum::middleware::from_fn(metrics::note_route))
         .fallback(pages::not_found)
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(api::MAX_BODY))
+        .layer(axum::middleware::from_fn(api::problems_everywhere))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))
         .layer(axum::middleware::from_fn(security::check_origin))
         .layer(axum::middleware::from_fn_with_state(state.clone(), client::client_info))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(30)))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(256 * 1024))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID.clone()))
         .layer(
             // One line per request, inside its span (method, path, request id): paths carry

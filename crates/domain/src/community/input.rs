@@ -48,9 +48,17 @@ fn parse_optional_key<T: std::str::FromStr<Err = String>>(
 
 fn parse_instant(e: &mut ValidationErrors, field: &str, value: Option<&str>) -> Option<Timestamp> {
     let s = value.map(str::trim).filter(|s| !s.is_empty())?;
-    s.parse::<Timestamp>()
-        .map_err(|_| e.add(field, "Give a date and time with its offset, like 2026-11-02T14:30:00Z"))
-        .ok()
+    match s.parse::<Timestamp>() {
+        Ok(t) if crate::validation::instant_in_range(t) => Some(t),
+        Ok(_) => {
+            e.add(field, "The date must be between 1900 and 2100");
+            None
+        }
+        Err(_) => {
+            e.add(field, "Give a date and time with its offset, like 2026-11-02T14:30:00Z");
+            None
+        }
+    }
 }
 
 /// A new appointment as sent.

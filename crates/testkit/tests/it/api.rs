@@ -31,6 +31,8 @@ on_every_backend!(
     children_created_at_the_same_time_are_all_kept,
     a_team_membership_that_has_ended_or_not_begun_gives_no_access,
     an_oversized_body_is_refused_and_writes_nothing,
+    every_error_at_every_layer_is_a_problem_document,
+    dates_are_accepted_only_as_yyyy_mm_dd_from_1900_to_2100,
 );
 
 /// A problem document: the right status and media type, a `detail` mentioning `field`.
@@ -601,6 +603,8 @@ async fn caseload_parameters_are_checked_and_pages_add_up(b: Backend) -> anyhow:
     for (what, query, field) in [
         ("per_page 0", "per_page=0", "per_page"),
         ("per_page 201", "per_page=201", "per_page"),
+        ("page 0", "page=0", "page"),
+        ("page past the last that may be asked for", "page=100001", "page"),
         ("unknown sort", "sort=shoe_size", "sort"),
         ("unknown direction", "dir=up", "dir"),
         ("organisation not an id", "organisation_id=YJS-A", "organisation_id"),
@@ -792,4 +796,127 @@ async fn a_browser_session_does_not_authenticate_the_api(b: Backend) -> anyhow::
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     assert_eq!(caseload_total(&w.api()).await?, 0);
     Ok(())
+}
+
+async fn every_error_at_every_layer_is_a_problem_document(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let api = w.api();
+    let unknown = api.request(Method::GET, "/api/v1/no-such-thing", None).await?;
+    assert_problem(&unknown, &[StatusCode::NOT_FOUND], "no such API route", "unknown API path");
+    crate::pages::assert_security_headers(&unknown.headers, "unknown API path");
+    let method = api.request(Method::DELETE, "/api/v1/children", None).await?;
+    assert_problem(&method, &[StatusCode::METHOD_NOT_ALLOWED], "Allow", "a method the route does not take");
+    assert!(method.header("allow").is_some_and(|a| a.contains("POST")), "{:?}", method.headers);
+    let utf8 = api.request(Method::GET, "/api/v1/children/%FF", None).await?;
+    assert_problem(&utf8, &[StatusCode::BAD_REQUEST], "id", "an id that is not UTF-8");
+    // Over the limit, by its length and when sent in chunks: 413 either way, with the headers.
+    let big = format!("{{\"given_name\": \"{}\"}}", "x".repeat(300 * 1024));
+    let sized = api
+        .send(
+            api.builder(Method::POST, "/api/v1/children").header("content-type", "application/json").body(big.clone()),
+        )
+        .await;
+    if let Ok(r) = sized {
+        assert_problem(&r, &[StatusCode::PAYLOAD_TOO_LARGE], "256 KiB", "a body over the limit");
+        crate::pages::assert_security_headers(&r.headers, "413");
+    }
+    let chunked = send_chunked(&w.t.base, &w.token, big.into_bytes()).await?;
+    assert!(chunked.starts_with("HTTP/1.1 413"), "a chunked body over the limit: {chunked}");
+    assert!(chunked.to_ascii_lowercase().contains("content-type: application/problem+json"), "{chunked}");
+    assert_eq!(w.t.db.count("children").await?, 0);
+    // Pages keep their HTML "Page not found".
+    let page = w.t.anonymous_api().request(Method::GET, "/no-such-page", None).await?;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(page.content_type(), Some("text/html"));
+
+    // The description says so: errors as problem documents, 400 everywhere, 401 behind a token,
+    // 413 and 415 where there is a body.
+    let (_, doc) = w.t.anonymous_api().get("/api/openapi.json").await?;
+    let mut operations = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            let responses = op["responses"].as_object().unwrap();
+            for (status, r) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert!(r["content"].get("application/json").is_none(), "{method} {path} {status}: {r}");
+                }
+            }
+            assert!(responses.contains_key("400"), "{method} {path}: no 400");
+            if op.get("requestBody").is_some() {
+                assert!(responses.contains_key("413") && responses.contains_key("415"), "{method} {path}");
+            }
+            if path.starts_with("/api/v1/") {
+                assert!(responses.contains_key("401"), "{method} {path}: no 401");
+            }
+        }
+    }
+    assert!(operations > 60, "{operations}");
+    Ok(())
+}
+
+async fn dates_are_accepted_only_as_yyyy_mm_dd_from_1900_to_2100(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    for (born, says) in [
+        ("0000-01-01", "between 1900 and 2100"),
+        ("9999-12-31", "between 1900 and 2100"),
+        ("1899-12-31", "between 1900 and 2100"),
+        ("+002010-03-07", "YYYY-MM-DD"),
+        ("20100307", "YYYY-MM-DD"),
+        ("2010-3-7", "YYYY-MM-DD"),
+        ("2010-02-30", "real date"),
+    ] {
+        let mut body = w.child_body("Ada", "Lovelace");
+        body["date_of_birth"] = json!(born);
+        let r = w.api().request(Method::POST, "/api/v1/children", Some(&body)).await?;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{born}: {}", r.body);
+        let message = r.body["errors"][0]["message"].as_str().unwrap_or_default();
+        assert_eq!(r.body["errors"][0]["field"], json!("date_of_birth"), "{born}: {}", r.body);
+        assert!(message.contains(says), "{born}: {message}");
+    }
+    assert_eq!(w.t.db.count("children").await?, 0);
+    let child = w.child("Ada", "Lovelace").await?;
+    let id = child["id"].as_str().unwrap();
+    let r = w
+        .api()
+        .request(
+            Method::POST,
+            &format!("/api/v1/children/{id}/appointments"),
+            Some(&json!({"kind": "yjs_supervision", "starts_at": "9999-12-31T10:00:00Z"})),
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert_eq!(r.body["errors"][0]["field"], json!("starts_at"), "{}", r.body);
+    Ok(())
+}
+
+/// Posts `body` to `/api/v1/children` in 16 KiB chunks (`Transfer-Encoding: chunked`, no
+/// length given) over a plain socket, and returns what the server said before it stopped.
+async fn send_chunked(base: &str, token: &str, body: Vec<u8>) -> anyhow::Result<String> {
+    use std::io::{Read, Write};
+    let addr = base.trim_start_matches("http://").to_string();
+    let token = token.to_string();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+        let mut s = std::net::TcpStream::connect(&addr)?;
+        s.set_read_timeout(Some(std::time::Duration::from_secs(10)))?;
+        let head = format!(
+            "POST /api/v1/children HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer {token}\r\n\
+             Content-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+        );
+        s.write_all(head.as_bytes())?;
+        for chunk in body.chunks(16 * 1024) {
+            // The server may answer and close before all is sent: stop writing then.
+            if s.write_all(format!("{:x}\r\n", chunk.len()).as_bytes()).is_err()
+                || s.write_all(chunk).is_err()
+                || s.write_all(b"\r\n").is_err()
+            {
+                break;
+            }
+        }
+        let _ = s.write_all(b"0\r\n\r\n");
+        let mut reply = Vec::new();
+        let _ = s.read_to_end(&mut reply);
+        Ok(String::from_utf8_lossy(&reply).into_owned())
+    })
+    .await?
 }

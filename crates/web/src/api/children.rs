@@ -65,7 +65,14 @@ pub async fn list_children(
             ctx.request_id.clone(),
         ));
     }
-    let query = CaseloadQuery { organisation_id, sort, descending, page: p.page.unwrap_or(1).max(1), per_page };
+    let page = p.page.unwrap_or(1);
+    if !(1..=MAX_PAGE).contains(&page) {
+        return Err(ApiError(
+            AppError::invalid("page", format!("page must be between 1 and {MAX_PAGE}")),
+            ctx.request_id.clone(),
+        ));
+    }
+    let query = CaseloadQuery { organisation_id, sort, descending, page, per_page };
     let page = state.app.caseload(&ctx, &query).await.map_err(err(&ctx))?;
     Ok(Json(Caseload {
         items: page.items.iter().map(CaseloadItem::from).collect(),

@@ -120,7 +120,8 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 
 /// The API routes, the probes (`/healthz`, `/livez`, `/readyz`) and the OpenAPI document.
 pub fn router(state: AppState) -> Router {
-    let (api, spec) = parts();
+    let (api, mut spec) = parts();
+    describe_errors(&mut spec);
     let api = api.with_state(state);
     let spec = std::sync::Arc::new(spec);
     api.route(
@@ -130,6 +131,107 @@ pub fn router(state: AppState) -> Router {
             async move { Json(spec.as_ref().clone()) }
         }),
     )
+}
+
+/// The largest request body accepted, in bytes.
+pub const MAX_BODY: usize = 256 * 1024;
+
+const TOO_LARGE: &str = "The body is over 256 KiB: send less in one request";
+
+/// Every error answered under `/api/` is a problem document with the usual headers, whichever
+/// layer produced it: a route that does not exist, a method the route does not take (the
+/// `Allow` header kept), a body over the limit, a path that is not valid UTF-8. Errors the
+/// handlers produce already are, and pass through untouched.
+pub async fn problems_everywhere(req: Request, next: axum::middleware::Next) -> Response {
+    if !req.uri().path().starts_with("/api/") {
+        return next.run(req).await;
+    }
+    let rid = request_id(req.headers());
+    let response = next.run(req).await;
+    let status = response.status();
+    let is_problem = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/problem+json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let text = axum::body::to_bytes(body, 4096).await.unwrap_or_default();
+    let text = String::from_utf8_lossy(&text).trim().to_string();
+    let detail = match status {
+        StatusCode::NOT_FOUND => "There is no such API route: see /api/openapi.json".to_string(),
+        // axum names the methods in the `Allow` header as the answer leaves the router.
+        StatusCode::METHOD_NOT_ALLOWED => {
+            "This route does not take that method: the Allow header lists those it takes".to_string()
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => TOO_LARGE.to_string(),
+        StatusCode::REQUEST_TIMEOUT => "The request took too long: try again".to_string(),
+        // A path or query the router could not read, with its own words (no internals there).
+        StatusCode::BAD_REQUEST if !text.is_empty() => format!("The request is not valid: {text}"),
+        _ => status.canonical_reason().unwrap_or("Error").to_string(),
+    };
+    let mut fixed = problem(status, detail, vec![], None, rid);
+    for name in [axum::http::header::ALLOW, axum::http::header::WWW_AUTHENTICATE, axum::http::header::RETRY_AFTER] {
+        for v in parts.headers.get_all(&name).iter().filter(|v| !v.is_empty()) {
+            fixed.headers_mut().append(name.clone(), v.clone());
+        }
+    }
+    fixed
+}
+
+/// Says in the OpenAPI document what the service does: every error is
+/// `application/problem+json`; every operation may answer 400 (a request it cannot read), 413 (a
+/// body over the limit) and, with a body, 415 (not JSON); every operation behind a token may
+/// answer 401.
+fn describe_errors(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem_response = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
+                .build(),
+        )
+    };
+    for item in openapi.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+            &mut item.head,
+            &mut item.options,
+            &mut item.trace,
+        ];
+        for op in ops.into_iter().flatten() {
+            for (status, response) in op.responses.responses.iter_mut() {
+                let is_error = status.starts_with('4') || status.starts_with('5');
+                if let (true, RefOr::T(r)) = (is_error, response)
+                    && let Some(content) = r.content.shift_remove("application/json")
+                {
+                    r.content.insert("application/problem+json".to_string(), content);
+                }
+            }
+            let public = op.security.as_ref().is_some_and(|s| s.iter().all(|r| r == &Default::default()));
+            let mut add = |code: &str, why: &str| {
+                op.responses.responses.entry(code.to_string()).or_insert_with(|| problem_response(why));
+            };
+            add("400", "The request could not be read (a path, query or body that is not valid)");
+            if op.request_body.is_some() {
+                add("413", "The body is over 256 KiB");
+                add("415", "The body is not JSON");
+            }
+            if !public {
+                add("401", "No valid API token");
+            }
+        }
+    }
 }
 
 /// A JSON object body whose rejections become problem documents that say what to fix.
@@ -163,6 +265,9 @@ where
             ));
         }
         let bytes = axum::body::Bytes::from_request(req, state).await.map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                return problem(StatusCode::PAYLOAD_TOO_LARGE, TOO_LARGE.into(), vec![], None, rid.clone());
+            }
             problem(
                 StatusCode::BAD_REQUEST,
                 format!("The request body could not be read: {}", e.body_text()),

@@ -282,11 +282,16 @@ pub struct CaseloadParams {
     pub sort: Option<String>,
     /// `asc` (default) or `desc`.
     pub dir: Option<String>,
-    /// Page, from 1.
+    /// Page, from 1 (default 1).
+    #[param(minimum = 1, maximum = 100_000)]
     pub page: Option<u32>,
     /// Children per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
 }
+
+/// The last page of the caseload that may be asked for (a million children at ten a page).
+pub const MAX_PAGE: u32 = 100_000;
 
 /// Asking for emergency access to a child outside the team.
 #[derive(Deserialize, ToSchema)]
