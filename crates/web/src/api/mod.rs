@@ -104,7 +104,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(access::aggregates))
         .routes(routes!(outcomes::cohort_report))
         .routes(routes!(community::post_release))
-        .routes(routes!(community::get_discharge, community::put_discharge))
+        .routes(routes!(community::discharge::get_discharge, community::discharge::put_discharge))
         .routes(routes!(community::add_appointment))
         .routes(routes!(community::add_appointment_series))
         .routes(routes!(community::add_probation_transfer))
