@@ -73,6 +73,7 @@ async fn a_week_of_appointments_has_its_outcomes_recorded_at_once(b: Backend) ->
     assert!(page.body.contains(&format!("name=\"outcome-{}\"", ids[1])), "{}", page.body);
     assert!(!page.body.contains(&format!("name=\"outcome-{}\"", ids[2])), "{}", page.body);
     assert!(page.body.contains("Rowan"), "{}", page.body);
+    assert!(page.body.contains(&format!("href=\"/children/{id}/after-release\"")), "{}", page.body);
     assert!(page.body.contains("Booked"), "{}", page.body);
     let token = page.csrf_token().unwrap();
     let v0 = format!("version-{}", ids[0]);
@@ -157,6 +158,9 @@ async fn the_after_release_page_records_each_event_and_refuses_what_is_wrong(b: 
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(page.body.contains("Released"), "{}", page.body);
     assert!(page.body.contains("20 May 2028"), "turns 18: {}", page.body);
+    // Supervision ends before Rowan turns 18: no transfer to probation to record.
+    assert!(!page.body.contains("id=\"probation\""), "{}", page.body);
+    assert!(page.body.contains("id=\"living\""), "{}", page.body);
     let token = page.csrf_token().unwrap();
 
     // A time that is not a time is refused with the form open, and nothing is booked.

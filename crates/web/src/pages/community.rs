@@ -70,6 +70,7 @@ pub struct OutcomeRow {
     when: String,
     what: String,
     child: String,
+    child_href: String,
     selected: String,
     reason: String,
     error: Option<String>,
@@ -92,6 +93,7 @@ fn outcome_rows(
                     (None, None) => a.kind.label().to_string(),
                 },
                 child: child.clone(),
+                child_href: format!("/children/{}/after-release", a.child_id),
                 selected: f.get(&format!("outcome-{id}")).cloned().unwrap_or_default(),
                 reason: f.get(&format!("reason-{id}")).cloned().unwrap_or_default(),
                 error: e.for_field(&format!("outcome-{id}")).map(str::to_string),
@@ -150,6 +152,9 @@ struct AfterReleasePage {
     open: &'static str,
     notice: Option<&'static str>,
     can_change: bool,
+    /// The transfer to probation is offered when the child turns 18 under supervision, is 18
+    /// already, or has a transfer recorded.
+    show_probation: bool,
 }
 
 impl AfterReleasePage {
@@ -227,6 +232,8 @@ async fn page_for(
     let p = state.app.post_release(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
     let child = state.app.child_for(&who.ctx, id, Purpose::Read).await.map_err(app_err(&who.ctx))?.into_inner();
     let can_change = state.app.may_change(&who.ctx, id).await;
+    let show_probation =
+        p.turns_18_during_supervision || p.turns_18_on <= state.app.today() || !p.probation_transfers.is_empty();
     let now = state.app.now();
     let name = child.display_name();
     let past: Vec<_> = p
@@ -266,6 +273,7 @@ async fn page_for(
         open,
         notice,
         can_change,
+        show_probation,
     })
 }
 
@@ -425,7 +433,7 @@ struct AppointmentsPage {
     previous: String,
     next: String,
     awaiting: Vec<OutcomeRow>,
-    rest: Vec<(String, String, String, String, String)>,
+    rest: Vec<(String, String, String, String, String, String)>,
     errors: ValidationErrors,
     notice: Option<&'static str>,
 }
@@ -472,6 +480,7 @@ async fn appointments_for(
             (
                 long_time(a.starts_at),
                 l.child_name.clone(),
+                format!("/children/{}/after-release", a.child_id),
                 a.kind.label().to_string(),
                 a.outcome.map_or_else(|| "Booked".to_string(), |o| o.label().to_string()),
                 a.id.to_string(),
