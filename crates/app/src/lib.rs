@@ -20,6 +20,7 @@ pub mod outcomes;
 pub mod plan;
 pub mod readiness;
 pub mod restore;
+pub mod retention;
 pub mod secrets;
 pub use resettle_storage as storage;
 pub mod throttle;
@@ -68,6 +69,8 @@ pub struct Config {
     pub sdq_reliable_change: u8,
     /// The smallest count shown to people who see counts only (`[reports] min_cell`, default 5).
     pub min_cell: u32,
+    /// How long each class of record is kept (`[retention]`).
+    pub retention: resettle_domain::retention::RetentionRules,
 }
 
 impl Default for Config {
@@ -87,6 +90,7 @@ impl Default for Config {
             appointment_schedule: resettle_domain::community::DEFAULT_SCHEDULE.to_vec(),
             sdq_reliable_change: resettle_domain::outcomes::DEFAULT_SDQ_RELIABLE_CHANGE,
             min_cell: resettle_domain::outcomes::DEFAULT_MIN_CELL,
+            retention: resettle_domain::retention::RetentionRules::default(),
         }
     }
 }

@@ -85,7 +85,18 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     if !(1..=100).contains(&reports.min_cell) {
         bail!("configuration: reports.min_cell must be between 1 and 100 (got {})", reports.min_cell);
     }
+    let retention: RetentionFile = if figment.contains("retention") {
+        figment.extract_inner("retention").map_err(explain)?
+    } else {
+        RetentionFile::default()
+    };
+    retention.youth_justice.check("youth_justice").map_err(|e| anyhow!("configuration: {e}"))?;
+    retention.health.check("health").map_err(|e| anyhow!("configuration: {e}"))?;
     Ok(Config {
+        retention: resettle_domain::retention::RetentionRules {
+            youth_justice: retention.youth_justice,
+            health: retention.health,
+        },
         follow_up_months: outcomes.follow_up_months,
         appointment_schedule: outcomes.appointment_schedule,
         sdq_reliable_change: outcomes.sdq_reliable_change,
@@ -111,6 +122,23 @@ struct OutcomesFile {
     appointment_schedule: Vec<resettle_domain::community::SchedulePhase>,
     /// The fall in the SDQ total difficulties score that counts as reliable improvement.
     sdq_reliable_change: u8,
+}
+
+/// The `[retention]` section of the configuration file (see `resettle.example.toml`).
+#[derive(serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct RetentionFile {
+    /// The rule for youth justice case records.
+    youth_justice: resettle_domain::retention::RetentionRule,
+    /// The rule for health records.
+    health: resettle_domain::retention::RetentionRule,
+}
+
+impl Default for RetentionFile {
+    fn default() -> Self {
+        let rules = resettle_domain::retention::RetentionRules::default();
+        Self { youth_justice: rules.youth_justice, health: rules.health }
+    }
 }
 
 /// The `[reports]` section of the configuration file (see `resettle.example.toml`).

@@ -23,6 +23,7 @@ pub mod plan;
 pub mod policy;
 pub mod post_release;
 pub mod readiness;
+pub mod retention;
 pub mod sentence;
 pub mod team;
 pub mod timeline;

@@ -75,4 +75,7 @@ pub trait OpsStorage {
     async fn schema_state(&self) -> StorageResult<SchemaState>;
     /// Rows in each of [`MAIN_TABLES`], in that order.
     async fn row_counts(&self) -> StorageResult<Vec<(String, i64)>>;
+    /// Every child's date of birth and the days of the last entry and the last health entry
+    /// on their record (from the timeline, which every change writes to), for retention.
+    async fn retention_dates(&self) -> StorageResult<Vec<resettle_domain::retention::RecordDates>>;
 }

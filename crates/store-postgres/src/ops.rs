@@ -26,6 +26,16 @@ impl OpsStorage for PostgresStore {
         let mut conn = self.pool.acquire().await.map_err(db_error)?;
         row_counts(&mut conn).await
     }
+
+    async fn retention_dates(&self) -> StorageResult<Vec<resettle_domain::retention::RecordDates>> {
+        let rows = sqlx::query_as::<_, resettle_store_sql::retention::RetentionRow>(
+            resettle_store_sql::retention::RETENTION_SQL,
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows.into_iter().map(|r| r.into_dates()).collect())
+    }
 }
 
 async fn schema_state(conn: &mut PgConnection) -> StorageResult<SchemaState> {

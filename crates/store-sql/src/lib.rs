@@ -11,6 +11,7 @@ pub mod outbox;
 pub mod outcomes;
 pub mod plan;
 pub mod readiness;
+pub mod retention;
 pub mod rows;
 
 pub use async_trait;

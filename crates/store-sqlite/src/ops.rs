@@ -29,6 +29,16 @@ impl OpsStorage for SqliteStore {
     async fn row_counts(&self) -> StorageResult<Vec<(String, i64)>> {
         row_counts(&self.pool).await
     }
+
+    async fn retention_dates(&self) -> StorageResult<Vec<resettle_domain::retention::RecordDates>> {
+        let rows = sqlx::query_as::<_, resettle_store_sql::retention::RetentionRow>(
+            resettle_store_sql::retention::RETENTION_SQL,
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(db_error)?;
+        Ok(rows.into_iter().map(|r| r.into_dates()).collect())
+    }
 }
 
 /// Compares the migrations applied with the ones this build knows.

@@ -25,6 +25,7 @@ mod plan;
 mod plan_pages;
 mod probes;
 mod readiness;
+mod retention;
 mod security;
 mod servers;
 mod sessions;
