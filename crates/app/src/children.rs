@@ -41,6 +41,8 @@ pub struct ChildRecord {
     pub timeline: Vec<TimelineEntry>,
     /// Sentences with their key-date history, remands and deadlines.
     pub key_dates: crate::custody::KeyDatesRecord,
+    /// The planning meetings, for whether each deadline was met.
+    pub meetings: Vec<resettle_domain::meeting::Meeting>,
     /// Who has read or changed the record lately: for case managers and managers only.
     pub access_log: Option<Vec<crate::audit::AccessLine>>,
     /// Emergency (break-glass) accesses to the record, newest first: for the same people.
@@ -63,6 +65,8 @@ pub struct RecordParts {
     key_dates: crate::custody::KeyDatesRecord,
     /// Emergency accesses to the record (shown only to those who may see the audit trail).
     break_glass: Vec<crate::storage::BreakGlassLine>,
+    /// The planning meetings, for whether each deadline was met.
+    meetings: Vec<resettle_domain::meeting::Meeting>,
 }
 
 /// How many entries of "who has viewed this record" the child's page shows.
@@ -257,10 +261,12 @@ impl App {
                         discharge_decisions: self.store.discharge_decisions(id).await?,
                     },
                     break_glass: self.store.child_break_glass(id, ACCESS_LOG_PAGE).await?,
+                    meetings: self.store.meetings(id).await?,
                 })
             })
             .await?;
-        let RecordParts { yjs, carers, team, custody, timeline, key_dates, break_glass } = parts.as_ref().clone();
+        let RecordParts { yjs, carers, team, custody, timeline, key_dates, break_glass, meetings } =
+            parts.as_ref().clone();
         let (access_log, break_glass) = match decide(&ctx.actor, Action::ViewAuditTrail, Some(on_team)) {
             Decision::Allow(_) => (Some(self.access_lines(id, ACCESS_LOG_PAGE).await?), Some(break_glass)),
             Decision::Deny(_) => (None, None),
@@ -279,6 +285,7 @@ impl App {
             custody,
             timeline,
             key_dates,
+            meetings,
             access_log,
             break_glass,
             emergency_access,

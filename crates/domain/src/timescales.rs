@@ -248,6 +248,86 @@ impl std::str::FromStr for DeadlineKind {
     }
 }
 
+/// Where a planning deadline has got to, judged from the meeting set for it: met (held on or
+/// before the day), held late, cancelled, or still to happen (late only once its day has passed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadlineProgress {
+    /// Held on or before its day.
+    Met(Date),
+    /// Held, after its day.
+    HeldLate(Date),
+    /// The meeting for it was cancelled.
+    Cancelled,
+    /// Not held and its day has passed.
+    Overdue,
+    /// Due within two weeks.
+    DueSoon,
+    /// Due later.
+    Upcoming,
+}
+
+impl DeadlineProgress {
+    /// In words, with the day where there is one ("Met on 3 December 2026").
+    pub fn words(self) -> String {
+        match self {
+            DeadlineProgress::Met(d) => format!("Met on {}", long_date(d)),
+            DeadlineProgress::HeldLate(d) => format!("Held late, on {}", long_date(d)),
+            DeadlineProgress::Cancelled => "Cancelled".into(),
+            DeadlineProgress::Overdue => "Overdue".into(),
+            DeadlineProgress::DueSoon => "Due soon".into(),
+            DeadlineProgress::Upcoming => "Upcoming".into(),
+        }
+    }
+
+    /// The GOV.UK tag colour: red only for what is late now.
+    pub fn tag_class(self) -> &'static str {
+        match self {
+            DeadlineProgress::Met(_) => "govuk-tag--green",
+            DeadlineProgress::HeldLate(_) => "govuk-tag--grey",
+            DeadlineProgress::Cancelled => "govuk-tag--grey",
+            DeadlineProgress::Overdue => "govuk-tag--red",
+            DeadlineProgress::DueSoon => "govuk-tag--yellow",
+            DeadlineProgress::Upcoming => "govuk-tag--blue",
+        }
+    }
+}
+
+/// How the deadline of `kind` due by `due_by` stands on `today`, given the child's meetings (a
+/// meeting answers the deadline of its kind whose day it carries).
+pub fn deadline_progress(
+    kind: DeadlineKind,
+    due_by: Date,
+    meetings: &[crate::meeting::Meeting],
+    today: Date,
+) -> DeadlineProgress {
+    use crate::meeting::{MeetingKind, MeetingStatus};
+    let deadline = Deadline { kind, due_by, rule: String::new() };
+    let kinds: &[MeetingKind] = match deadline.kind {
+        DeadlineKind::InitialPlanningMeeting => &[MeetingKind::InitialPlanning, MeetingKind::RemandPlanning],
+        DeadlineKind::ReviewMeeting => &[MeetingKind::Review],
+        DeadlineKind::PreReleaseMeeting => &[MeetingKind::PreRelease],
+        DeadlineKind::PreReleasePlan => &[],
+    };
+    let meeting = meetings.iter().find(|m| kinds.contains(&m.kind) && m.due_by == Some(deadline.due_by));
+    if let Some(m) = meeting {
+        match (m.status, m.held_on) {
+            (MeetingStatus::Held | MeetingStatus::Complete, Some(h)) if h <= deadline.due_by => {
+                return DeadlineProgress::Met(h);
+            }
+            (MeetingStatus::Held | MeetingStatus::Complete, Some(h)) => return DeadlineProgress::HeldLate(h),
+            (MeetingStatus::Cancelled, _) => return DeadlineProgress::Cancelled,
+            _ => {}
+        }
+    }
+    if deadline.due_by < today {
+        DeadlineProgress::Overdue
+    } else if (deadline.due_by - today).get_days() <= 14 {
+        DeadlineProgress::DueSoon
+    } else {
+        DeadlineProgress::Upcoming
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -255,6 +335,57 @@ mod tests {
     use jiff::civil::date;
     use serde::de::IntoDeserializer;
     use serde::de::value::{Error as ValueError, MapDeserializer};
+
+    #[test]
+    fn a_deadline_met_on_time_is_met_and_only_one_not_held_after_its_day_is_overdue() {
+        use crate::ids::ChildId;
+        use crate::meeting::{Meeting, MeetingKind, MeetingStatus, PlannedMeeting};
+        let now: jiff::Timestamp = "2026-11-01T09:00:00Z".parse().unwrap();
+        let deadline = |kind, due_by| Deadline { kind, due_by, rule: String::new() };
+        let meeting = |kind, due_by, status, held_on| Meeting {
+            status,
+            held_on,
+            ..Meeting::planned(ChildId::random(), None, &PlannedMeeting { kind, seq: 1, due_by }, now)
+        };
+        let today = date(2026, 12, 4);
+        let ipm = deadline(DeadlineKind::InitialPlanningMeeting, date(2026, 11, 16));
+        let review = deadline(DeadlineKind::ReviewMeeting, date(2026, 11, 30));
+        let held_on_time = meeting(
+            MeetingKind::InitialPlanning,
+            date(2026, 11, 16),
+            MeetingStatus::Complete,
+            Some(date(2026, 11, 12)),
+        );
+        let held_late =
+            meeting(MeetingKind::InitialPlanning, date(2026, 11, 16), MeetingStatus::Held, Some(date(2026, 11, 20)));
+        let not_held = meeting(MeetingKind::Review, date(2026, 11, 30), MeetingStatus::Scheduled, None);
+        assert_eq!(
+            deadline_progress(ipm.kind, ipm.due_by, std::slice::from_ref(&held_on_time), today),
+            DeadlineProgress::Met(date(2026, 11, 12))
+        );
+        assert_eq!(
+            deadline_progress(ipm.kind, ipm.due_by, &[held_late], today),
+            DeadlineProgress::HeldLate(date(2026, 11, 20))
+        );
+        assert_eq!(
+            deadline_progress(review.kind, review.due_by, &[held_on_time, not_held.clone()], today),
+            DeadlineProgress::Overdue
+        );
+        // A meeting for another day does not answer this one.
+        let other = meeting(MeetingKind::Review, date(2026, 12, 28), MeetingStatus::Complete, Some(date(2026, 11, 29)));
+        assert_eq!(deadline_progress(review.kind, review.due_by, &[other], today), DeadlineProgress::Overdue);
+        assert_eq!(
+            deadline_progress(review.kind, review.due_by, std::slice::from_ref(&not_held), date(2026, 11, 20)),
+            DeadlineProgress::DueSoon
+        );
+        assert_eq!(
+            deadline_progress(review.kind, review.due_by, &[not_held], date(2026, 11, 1)),
+            DeadlineProgress::Upcoming
+        );
+        assert_eq!(DeadlineProgress::Overdue.tag_class(), "govuk-tag--red");
+        assert_ne!(DeadlineProgress::HeldLate(today).tag_class(), "govuk-tag--red");
+        assert_eq!(DeadlineProgress::Met(date(2026, 11, 12)).words(), "Met on 12 November 2026");
+    }
 
     fn due(deadlines: &[Deadline]) -> Vec<(DeadlineKind, Date)> {
         deadlines.iter().map(|d| (d.kind, d.due_by)).collect()

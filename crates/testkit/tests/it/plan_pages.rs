@@ -282,6 +282,13 @@ async fn a_meeting_is_arranged_recorded_and_completed_through_the_forms(b: Backe
     let (_, m) = s.w.api().get(&format!("/api/v1/meetings/{id}")).await?;
     assert_eq!(m["status"], "complete", "{m}");
     assert_eq!(m["attendance"][1]["presence"], "apologies");
+    // On the child's page the deadline it answers is met, with the day, and not red.
+    let child = s.browser.get(&format!("/children/{}", s.child_id)).await?;
+    let table = child.body.split("id=\"deadlines\"").nth(1).unwrap_or_default();
+    let row = table.split("Initial planning meeting").nth(1).unwrap_or_default();
+    let row = row.split("</tr>").next().unwrap_or_default();
+    assert!(row.contains("Met on 13 November 2026"), "{row}");
+    assert!(row.contains("govuk-tag--green") && !row.contains("govuk-tag--red"), "{row}");
 
     // Cancelling another meeting needs a reason.
     let review = meetings.iter().find(|m| m["kind"] == "review").expect("a review");

@@ -168,7 +168,8 @@ pub async fn child_page(
     let today = state.app.today();
     let age = age_on(record.child.details.date_of_birth, today);
     let calendar = state.app.calendar().await.map_err(app_err(&who.ctx))?;
-    let (key_dates, deadlines) = super::custody::key_dates_view(&state, &record.key_dates, &calendar, today);
+    let (key_dates, deadlines) =
+        super::custody::key_dates_view(&state, &record.key_dates, &record.meetings, &calendar, today);
     let open = record.custody.iter().find(|e| e.episode.ended_on.is_none());
     let can_record_remand = open.is_none();
     let can_record_sentence = open.is_none_or(|e| e.episode.kind == resettle_domain::custody::EpisodeKind::Remand);

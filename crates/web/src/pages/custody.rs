@@ -49,7 +49,7 @@ pub struct DeadlineLine {
     pub(crate) label: &'static str,
     pub(crate) due_by: Date,
     pub(crate) rule: String,
-    pub(crate) status: &'static str,
+    pub(crate) status: String,
     pub(crate) tag_class: &'static str,
 }
 
@@ -57,6 +57,7 @@ pub struct DeadlineLine {
 pub fn key_dates_view(
     state: &AppState,
     record: &KeyDatesRecord,
+    meetings: &[resettle_domain::meeting::Meeting],
     calendar: &resettle_domain::calendar::Calendar,
     today: Date,
 ) -> (Option<KeyDatesView>, Vec<DeadlineLine>) {
@@ -84,15 +85,14 @@ pub fn key_dates_view(
         .deadlines
         .iter()
         .map(|d| {
-            let days_left = (d.due_by - today).get_days();
-            let (status, tag_class) = if d.due_by < today {
-                ("Overdue", "govuk-tag--red")
-            } else if days_left <= 14 {
-                ("Due soon", "govuk-tag--yellow")
-            } else {
-                ("Upcoming", "govuk-tag--grey")
-            };
-            DeadlineLine { label: d.kind.label(), due_by: d.due_by, rule: d.rule.clone(), status, tag_class }
+            let progress = resettle_domain::timescales::deadline_progress(d.kind, d.due_by, meetings, today);
+            DeadlineLine {
+                label: d.kind.label(),
+                due_by: d.due_by,
+                rule: d.rule.clone(),
+                status: progress.words(),
+                tag_class: progress.tag_class(),
+            }
         })
         .collect();
     (view, deadlines)
