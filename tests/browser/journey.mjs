@@ -357,6 +357,16 @@ async function runJourney (browser, javaScript) {
     await axeCheck(page, 'appointments this week', javaScript)
   })
 
+  await step(`${mode}: the footer's accessibility statement, privacy notice and cookies`, async () => {
+    for (const [href, name] of [['/accessibility', 'accessibility statement'], ['/privacy', 'privacy'], ['/cookies', 'cookies']]) {
+      const link = page.locator(`footer a[href="${href}"]`)
+      assert(await link.count() === 1, `no footer link to ${href}`)
+      await page.goto(`${BASE_URL}${href}`)
+      assert(await page.locator('h1').count() === 1, `no h1 on ${href}`)
+      await axeCheck(page, name, javaScript)
+    }
+  })
+
   await step(`${mode}: sign out`, async () => {
     const button = page.locator('header form button').filter({ hasText: /^\s*Sign out\b/ })
     assert(await button.count() >= 1, 'no <button> "Sign out" inside a form in the <header>')

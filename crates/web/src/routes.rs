@@ -13,7 +13,9 @@ use axum::http::Method;
 use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
-use crate::pages::{access, account, admin, auth, children, community, custody, health, outcomes, plan, readiness};
+use crate::pages::{
+    about, access, account, admin, auth, children, community, custody, health, outcomes, plan, readiness,
+};
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -95,6 +97,9 @@ pub fn page_routes() -> Vec<PageRoute> {
     vec![
         page(g.clone(), "/", Public, get(crate::pages::index)),
         page(g.clone(), "/sign-in", Public, get(auth::sign_in_page)),
+        page(g.clone(), "/accessibility", Public, get(about::accessibility)),
+        page(g.clone(), "/privacy", Public, get(about::privacy)),
+        page(g.clone(), "/cookies", Public, get(about::cookies)),
         page(p.clone(), "/sign-in", Public, post(auth::sign_in)),
         page(g.clone(), "/sign-in/code", SignInStep, get(auth::code_page)),
         page(p.clone(), "/sign-in/code", SignInStep, post(auth::check_code)),

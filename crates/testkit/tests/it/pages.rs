@@ -13,6 +13,7 @@ use sha2::Digest;
 use crate::support::{Yjs, caseload_total, on_every_backend};
 
 on_every_backend!(
+    the_footer_links_to_the_accessibility_privacy_and_cookies_pages,
     the_sign_in_page_offers_a_form_with_a_csrf_token,
     a_wrong_password_is_refused_without_a_session,
     signing_in_needs_the_sign_in_forms_csrf_token,
@@ -872,5 +873,27 @@ async fn behind_tls_cookies_are_secure_and_host_bound(b: Backend) -> anyhow::Res
     assert_eq!(with(format!("__Host-resettle_session={value}")).await?.status, StatusCode::OK);
     // The unprefixed name (which an attacker on a sibling domain could set) is not read.
     assert_redirect_to_sign_in(&with(format!("{SESSION}={value}")).await?, "unprefixed cookie");
+    Ok(())
+}
+
+async fn the_footer_links_to_the_accessibility_privacy_and_cookies_pages(b: Backend) -> anyhow::Result<()> {
+    let s = SignedIn::start(b).await?;
+    let anonymous = s.w.t.browser()?;
+    let sign_in = anonymous.get("/sign-in").await?;
+    for (path, heading) in [
+        ("/accessibility", "Accessibility statement for Resettle"),
+        ("/privacy", "Privacy notice"),
+        ("/cookies", "Cookies"),
+    ] {
+        assert!(sign_in.body.contains(&format!("href=\"{path}\"")), "footer link to {path}");
+        let page = anonymous.get(path).await?;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains(&format!("<h1 class=\"govuk-heading-l\">{heading}</h1>")), "{path}");
+        // Signed in, the navigation stays.
+        let signed_in = s.browser.get(path).await?;
+        assert!(signed_in.body.contains("Sign out"), "{path}");
+    }
+    let cookies = anonymous.get("/cookies").await?;
+    assert!(cookies.body.contains("resettle_session") && cookies.body.contains("resettle_csrf"));
     Ok(())
 }

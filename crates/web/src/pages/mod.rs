@@ -1,6 +1,7 @@
 //! Pages for people: server-rendered HTML on the GOV.UK Design System, working without
 //! JavaScript. Every form carries a CSRF token bound to the session.
 
+pub(crate) mod about;
 pub(crate) mod access;
 pub(crate) mod account;
 pub(crate) mod admin;
