@@ -331,7 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn only_the_sign_in_pages_and_assets_are_public() {
+    fn only_the_sign_in_pages_the_footer_pages_and_assets_are_public() {
         let public: BTreeSet<_> = all_routes()
             .into_iter()
             .filter(|r| r.3 == RoutePolicy::Public)
@@ -350,6 +350,10 @@ mod tests {
             "GET /api/openapi.json",
             "GET /static/{*path}",
             "GET /assets/{*path}",
+            // The footer's pages: no child's data, read before signing in.
+            "GET /accessibility",
+            "GET /privacy",
+            "GET /cookies",
         ]
         .into_iter()
         .map(String::from)
