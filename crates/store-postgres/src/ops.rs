@@ -34,7 +34,8 @@ impl OpsStorage for PostgresStore {
         .fetch_all(&self.pool)
         .await
         .map_err(db_error)?;
-        Ok(rows.into_iter().map(|r| r.into_dates()).collect())
+        let tz = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
+        Ok(rows.into_iter().map(|r| r.into_dates(&tz)).collect())
     }
 }
 

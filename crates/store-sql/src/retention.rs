@@ -24,9 +24,8 @@ pub struct RetentionRow {
 }
 
 impl RetentionRow {
-    /// The dates, as days in UK time.
-    pub fn into_dates(self) -> RecordDates {
-        let tz = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
+    /// The dates, as days in `tz` (UK time: look it up once for all the rows).
+    pub fn into_dates(self, tz: &jiff::tz::TimeZone) -> RecordDates {
         let day = |t: jiff::Timestamp| t.to_zoned(tz.clone()).date();
         let last_entry = self.last_entry_at.map_or(self.updated_at.0, |t| t.0).max(self.updated_at.0);
         RecordDates {
