@@ -56,7 +56,7 @@ pub(crate) struct AuditWriter {
 
 impl AuditWriter {
     /// Appends `event` in the next group commit, and waits for that commit.
-    async fn append(&self, store: &Arc<dyn Storage>, event: AuditEvent) -> StorageResult<()> {
+    pub(crate) async fn append(&self, store: &Arc<dyn Storage>, event: AuditEvent) -> StorageResult<()> {
         self.append_all(store, vec![event]).await
     }
 
@@ -198,7 +198,7 @@ impl App {
     }
 
     /// The audit event for `ctx`'s actor doing `action` to `resource` of `child`, now.
-    fn audit_event(
+    pub(crate) fn audit_event(
         &self,
         ctx: &Ctx,
         action: &'static str,

@@ -40,7 +40,20 @@ impl App {
             Decision::Allow(_) if !sharing_allowed => return Err(AppError::Forbidden(HEALTH_ROLE_ELSEWHERE)),
             Decision::Allow(_) => {}
         }
+        let bundle = self.health_bundle_of(&child, &team).await?;
+        self.audit(ctx, "read", "health.fhir", Some(child_id)).await?;
+        Ok(bundle)
+    }
 
+    /// The FHIR Bundle of [`App::health_fhir`] without its checks and audit entry, for services
+    /// that have made them already (a subject access export after the health review).
+    pub(crate) async fn health_bundle_of(
+        &self,
+        child: &resettle_domain::child::Child,
+        team: &[resettle_storage::TeamMemberView],
+    ) -> AppResult<Bundle> {
+        let child_id = child.id;
+        let today = self.today();
         let organisations: HashMap<OrgId, ExportOrganisation> = self
             .store
             .organisations()
@@ -151,7 +164,6 @@ impl App {
             measures,
             consents,
         };
-        self.audit(ctx, "read", "health.fhir", Some(child_id)).await?;
         Ok(health_bundle(&export, uuid::Uuid::new_v4(), self.now()))
     }
 }

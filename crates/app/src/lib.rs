@@ -22,6 +22,7 @@ pub mod readiness;
 pub mod restore;
 pub mod retention;
 pub mod secrets;
+pub mod subject_access;
 pub use resettle_storage as storage;
 pub mod throttle;
 pub mod totp;
@@ -71,6 +72,8 @@ pub struct Config {
     pub min_cell: u32,
     /// How long each class of record is kept (`[retention]`).
     pub retention: resettle_domain::retention::RetentionRules,
+    /// What subject access exports leave out (`[subject_access]`).
+    pub subject_access: resettle_domain::subject_access::RedactionRules,
 }
 
 impl Default for Config {
@@ -91,6 +94,7 @@ impl Default for Config {
             sdq_reliable_change: resettle_domain::outcomes::DEFAULT_SDQ_RELIABLE_CHANGE,
             min_cell: resettle_domain::outcomes::DEFAULT_MIN_CELL,
             retention: resettle_domain::retention::RetentionRules::default(),
+            subject_access: resettle_domain::subject_access::RedactionRules::default(),
         }
     }
 }

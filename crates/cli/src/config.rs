@@ -92,7 +92,14 @@ pub fn load_config(path: Option<&std::path::Path>) -> Result<Config> {
     };
     retention.youth_justice.check("youth_justice").map_err(|e| anyhow!("configuration: {e}"))?;
     retention.health.check("health").map_err(|e| anyhow!("configuration: {e}"))?;
+    let subject_access: resettle_domain::subject_access::RedactionRules = if figment.contains("subject_access") {
+        figment.extract_inner("subject_access").map_err(explain)?
+    } else {
+        Default::default()
+    };
+    subject_access.check().map_err(|e| anyhow!("configuration: {e}"))?;
     Ok(Config {
+        subject_access,
         retention: resettle_domain::retention::RetentionRules {
             youth_justice: retention.youth_justice,
             health: retention.health,

@@ -133,6 +133,11 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Subject access requests (UK GDPR article 15).
+    Sar {
+        #[command(subcommand)]
+        command: resettle_cli::sar::SarCommand,
+    },
     /// Key dates, bank holidays and working days.
     Dates {
         #[command(subcommand)]
@@ -600,6 +605,11 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(c) => println!("Checkpoint published: entry {} with hash {}.", c.seq, c.hash),
                 None => println!("Nothing to publish: the audit trail is empty."),
             }
+            Ok(())
+        }
+        Command::Sar { command: resettle_cli::sar::SarCommand::Export(args) } => {
+            let app = app_for(&args.db).await?;
+            println!("{}", resettle_cli::sar::export(&app, &args).await?);
             Ok(())
         }
         Command::Backup(args) => {

@@ -25,6 +25,7 @@ pub mod post_release;
 pub mod readiness;
 pub mod retention;
 pub mod sentence;
+pub mod subject_access;
 pub mod team;
 pub mod timeline;
 pub mod timescales;

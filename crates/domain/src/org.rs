@@ -105,6 +105,9 @@ string_enum!(
         StrategicLead => "strategic_lead", "Strategic lead";
         /// Organisations and users; no case access.
         Admin => "admin", "Administrator";
+        /// Answers subject access requests for the children of their organisation's youth
+        /// justice service; no case access otherwise.
+        DataProtectionOfficer => "data_protection_officer", "Data protection officer";
     }
 );
 
@@ -114,10 +117,10 @@ impl Role {
         matches!(self, Role::YjsHealthWorker | Role::CustodyHealth)
     }
 
-    /// Roles that work with individual children (everyone but administrators and strategic
-    /// leads, who see no child's record).
+    /// Roles that work with individual children (everyone but administrators, strategic
+    /// leads and data protection officers, who see no child's record in their daily work).
     pub fn works_with_children(self) -> bool {
-        !matches!(self, Role::Admin | Role::StrategicLead)
+        !matches!(self, Role::Admin | Role::StrategicLead | Role::DataProtectionOfficer)
     }
 }
 

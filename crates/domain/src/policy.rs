@@ -95,6 +95,10 @@ pub enum Action {
         /// The measure is built on health information.
         health: bool,
     },
+    /// Answer a subject access request (UK GDPR article 15): start one, and export everything
+    /// held about the child. Data protection officers only, for the children of their own
+    /// youth justice service, with a second factor proved.
+    SubjectAccess,
 }
 
 /// The outcome, with a reason worded for the audit log and for tests.
@@ -199,7 +203,7 @@ pub fn requires_second_factor(actor: &Actor) -> bool {
 /// Whether holding `role` means signing in with a second factor (see
 /// [`requires_second_factor`]): the one statement of the rule, also for the demo and tests.
 pub fn role_requires_second_factor(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::YjsManager)
+    matches!(role, Role::Admin | Role::YjsManager | Role::DataProtectionOfficer)
 }
 
 /// How the caller proved who they are, for this request.
@@ -218,13 +222,17 @@ pub enum Credential {
 pub fn needs_proved_second_factor(action: Action) -> bool {
     matches!(
         action,
-        Action::BreakGlass | Action::FindChildForBreakGlass | Action::ManageOrganisations | Action::ManageUsers
+        Action::BreakGlass
+            | Action::FindChildForBreakGlass
+            | Action::ManageOrganisations
+            | Action::ManageUsers
+            | Action::SubjectAccess
     )
 }
 
 /// Why a bearer token is refused an action that needs a second factor.
 pub const NEEDS_SECOND_FACTOR: &str = "This needs the second factor of a signed-in session: do it in Resettle in a \
-     browser. API tokens cannot break glass or administer the service.";
+     browser. API tokens cannot break glass, administer the service or answer subject access requests.";
 
 /// [`decide`] for a caller who proved who they are with `credential`: a bearer token never
 /// stands in for a second factor ([`needs_proved_second_factor`]).
@@ -371,6 +379,13 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
                 Decision::Allow("YJS health worker: the children behind a measure built on health information")
             } else {
                 Decision::Deny("the children behind a measure built on health information are for health roles")
+            }
+        }
+        Action::SubjectAccess => {
+            if actor.has_role(Role::DataProtectionOfficer) {
+                Decision::Allow("data protection officer: subject access requests")
+            } else {
+                Decision::Deny("only data protection officers answer subject access requests")
             }
         }
         Action::ViewAggregates => {

@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod outcomes;
 pub mod plan;
 pub mod readiness;
+pub mod subject_access;
 
 pub use accounts::{
     ApiTokenRecord, BreakGlassGrant, BreakGlassLine, PendingStep, SessionRecord, TotpCredential, UserRecord,
@@ -25,6 +26,7 @@ pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use outcomes::{CohortQuery, OutcomesStorage};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
+pub use subject_access::{HELD_TABLES, HeldTable, SubjectAccessStorage};
 
 use async_trait::async_trait;
 use jiff::Timestamp;
@@ -429,6 +431,7 @@ pub trait Storage:
     + CommunityStorage
     + OutcomesStorage
     + OpsStorage
+    + SubjectAccessStorage
     + Send
     + Sync
     + 'static

@@ -21,6 +21,7 @@ pub struct PostgresStore {
 }
 
 resettle_store_sql::impl_storage!(PostgresStore, sqlx::Postgres, "postgres");
+resettle_store_sql::subject_access_storage!(PostgresStore, sqlx::Postgres, "postgres");
 
 /// The embedded schema migrations, in order.
 pub fn migrator() -> Migrator {
@@ -41,6 +42,7 @@ pub fn migrator() -> Migrator {
         (14, "operations", include_str!("../migrations/0014_ops.sql")),
         (15, "outcomes", include_str!("../migrations/0015_outcomes.sql")),
         (16, "after release history", include_str!("../migrations/0016_after_release_history.sql")),
+        (18, "subject access", include_str!("../migrations/0018_subject_access.sql")),
     ])
 }
 

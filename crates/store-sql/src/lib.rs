@@ -13,6 +13,7 @@ pub mod plan;
 pub mod readiness;
 pub mod retention;
 pub mod rows;
+pub mod subject_access;
 
 pub use async_trait;
 pub use sqlx;

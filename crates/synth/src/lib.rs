@@ -263,6 +263,7 @@ impl Generator {
         }
 
         let mut services = Vec::new();
+        let mut first_yjs = None;
         for i in 0..services_n {
             let place = names::PLACES[i % names::PLACES.len()];
             let round = i / names::PLACES.len();
@@ -296,6 +297,9 @@ impl Generator {
                 OrgKind::Health,
             )?;
             let first = i == 0;
+            if first {
+                first_yjs = Some(yjs.clone());
+            }
             let n_cm = (per_service / 15).clamp(2, 60);
             let mut case_managers = Vec::new();
             for j in 0..n_cm {
@@ -326,6 +330,12 @@ impl Generator {
         }
         add_user(&mut rng, &mut base, &mut logins, &board, Role::StrategicLead, Some("strategic.lead"))?;
         add_user(&mut rng, &mut base, &mut logins, &board, Role::Admin, Some("admin"))?;
+        // The first service's data protection officer, drawn from a generator of their own so
+        // that the rest of the synthetic data stays as it was for the same seed.
+        if let Some(yjs) = &first_yjs {
+            let mut side = SynthRng { rng: StdRng::seed_from_u64(seed ^ 0x5a5a_5a5a), ids: u64::from(u32::MAX) };
+            add_user(&mut side, &mut base, &mut logins, yjs, Role::DataProtectionOfficer, Some("data.protection"))?;
+        }
 
         Ok(Self {
             rng,

@@ -533,6 +533,8 @@ pub struct PageReply {
     pub headers: HeaderMap,
     /// The HTML (or whatever the body was).
     pub body: String,
+    /// The body as sent (a download such as a zip).
+    pub bytes: Vec<u8>,
 }
 
 impl PageReply {
@@ -618,8 +620,9 @@ impl Browser {
     async fn reply(response: reqwest::Response) -> anyhow::Result<PageReply> {
         let status = response.status();
         let headers = response.headers().clone();
-        let body = response.text().await?;
-        Ok(PageReply { status, headers, body })
+        let bytes = response.bytes().await?.to_vec();
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(PageReply { status, headers, body, bytes })
     }
 
     /// `GET path`.

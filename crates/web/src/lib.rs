@@ -13,6 +13,7 @@ pub mod error;
 pub mod metrics;
 pub mod pages;
 pub mod routes;
+pub mod sar_export;
 pub mod security;
 pub mod session;
 

@@ -15,6 +15,7 @@ use axum::routing::{MethodRouter, get, post};
 use crate::AppState;
 use crate::pages::{
     about, access, account, admin, auth, children, community, custody, health, outcomes, plan, readiness,
+    subject_access,
 };
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
@@ -64,6 +65,9 @@ pub enum RoutePolicy {
     Oversight,
     /// `Action::ManageOrganisations` / `Action::ManageUsers`: administrators.
     Admin,
+    /// `Action::SubjectAccess`: data protection officers, for the children of their own youth
+    /// justice service (404 for others), with a second factor proved in the session.
+    SubjectAccess,
     /// Deciding about health content on the child named in the path (or the assessment's
     /// child): assessments, consents and clinicians' scores by health staff on the team only;
     /// a score the child or a parent gave also by those a sharing decision names (403 for
@@ -162,6 +166,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/children/{id}/health/records", ChildChange, post(health::record_health)),
         page(p.clone(), "/children/{id}/health/measures", HealthContent, post(health::record_measure)),
         page(p.clone(), "/children/{id}/health/consents", HealthContent, post(health::record_consent)),
+        page(p.clone(), "/children/{id}/health/subject-access/{request}", HealthContent, post(subject_access::review)),
         page(g.clone(), "/handovers", SignedIn, get(health::waiting_page)),
         page(g.clone(), "/handovers/sent", SignedIn, get(health::sent_page)),
         page(p.clone(), "/handovers/{id}/acknowledge", HandoverRecipient, post(health::acknowledge)),
@@ -185,6 +190,11 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/account/password", SignedIn, post(account::change_password)),
         page(p.clone(), "/account/sessions/end", SignedIn, post(account::end_session)),
         page(p.clone(), "/account/sessions/end-others", SignedIn, post(account::end_other_sessions)),
+        page(g.clone(), "/subject-access", SubjectAccess, get(subject_access::requests_page)),
+        page(p.clone(), "/subject-access", SubjectAccess, post(subject_access::start)),
+        page(p.clone(), "/subject-access/find", SubjectAccess, post(subject_access::find)),
+        page(g.clone(), "/subject-access/{id}", SubjectAccess, get(subject_access::request_page)),
+        page(p.clone(), "/subject-access/{id}/export", SubjectAccess, post(subject_access::export)),
         page(g.clone(), "/admin/organisations", Admin, get(admin::organisations)),
         page(p.clone(), "/admin/organisations", Admin, post(admin::add_organisation)),
         page(g.clone(), "/admin/users", Admin, get(admin::users)),

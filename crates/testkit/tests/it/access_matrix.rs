@@ -37,6 +37,7 @@ const ROLES: &[(&str, &str)] = &[
     ("ete_coordinator", "EDU-A"),
     ("strategic_lead", "BOARD"),
     ("admin", "BOARD"),
+    ("data_protection_officer", "YJS-A"),
 ];
 
 /// The ETE coordinator of EDU-B: their organisation was added to the child's team by the case
@@ -72,7 +73,7 @@ impl Caller {
 }
 
 fn works_with_children(role: &str) -> bool {
-    !matches!(role, "admin" | "strategic_lead")
+    !matches!(role, "admin" | "strategic_lead" | "data_protection_officer")
 }
 
 /// What we expect: a status, or (for the sign-in steps and public routes, whose answer depends
@@ -186,6 +187,13 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
             "admin" => Status(ok),
             _ => forbidden,
         },
+        // YJS-A's officer answers requests about YJS-A's children only (the child off the
+        // team belongs to YJS-B): others are refused whatever the request.
+        P::SubjectAccess => match role {
+            "data_protection_officer" if path.contains("{id}") && !on_team => Status(StatusCode::NOT_FOUND),
+            "data_protection_officer" => Status(ok),
+            _ => forbidden,
+        },
         P::HealthContent => match (in_scope, role) {
             // Starting the pre-filled custody assessment needs no input: it is created.
             (true, "yjs_health_worker" | "custody_health") if path.ends_with("/assessments/custody") => {
@@ -233,6 +241,8 @@ struct Child {
     assessment_id: String,
     appointment_id: String,
     offence_id: String,
+    /// A subject access request about the child, recorded at the command line.
+    sar_id: String,
 }
 
 /// Names and identifiers of both children: none may appear in a refusal.
@@ -266,6 +276,7 @@ async fn world(b: Backend) -> anyhow::Result<World> {
     let cm = t.api(&tokens["yjs_case_manager"]);
     let make = |api: Api, hw: Api, given: &'static str, family: &'static str, yjs: String, yoi: String| {
         let today = t.app.today();
+        let app = t.app.clone();
         async move {
             let body = json!({"given_name": given, "family_name": family, "nhs_number": "943 476 5919",
                 "date_of_birth": years_ago(today, 15).to_string(), "yjs_id": yjs.clone()});
@@ -302,7 +313,17 @@ async fn world(b: Backend) -> anyhow::Result<World> {
             anyhow::ensure!(s == StatusCode::OK, "{s} {health}");
             let (s, draft) = hw.post(&format!("/api/v1/children/{id}/health/assessments/custody"), &json!({})).await?;
             anyhow::ensure!(s == StatusCode::CREATED, "{s} {draft}");
+            let sar = app
+                .start_subject_access(
+                    resettle_app::subject_access::Officer::Operator,
+                    id.parse().map_err(|e| anyhow::anyhow!("{e:?}"))?,
+                    "SAR-MATRIX",
+                    today,
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let child = Child {
+                sar_id: sar.id.to_string(),
                 handover_id: text(&health["handovers"][0]["id"]),
                 assessment_id: text(&draft["id"]),
                 id,
@@ -362,6 +383,8 @@ fn concrete(pattern: &str, child: &Child) -> String {
         .replace("/assessments/{id}", &format!("/assessments/{}", child.assessment_id))
         .replace("/appointments/{id}", &format!("/appointments/{}", child.appointment_id))
         .replace("/offences/{id}", &format!("/offences/{}", child.offence_id))
+        .replace("/subject-access/{id}", &format!("/subject-access/{}", child.sar_id))
+        .replace("{request}", &child.sar_id)
         .replace("{id}", &child.id)
         .replace("{what}", "living")
         .replace("{*path}", "resettle.css")
@@ -507,6 +530,7 @@ const TABLES: &[&str] = &[
     "ete_placements",
     "discharge_decisions",
     "probation_transfers",
+    "subject_access_requests",
 ];
 
 async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {
@@ -608,6 +632,7 @@ fn every_route_has_a_case() {
         assessment_id: "x".into(),
         appointment_id: "p".into(),
         offence_id: "o".into(),
+        sar_id: "r".into(),
     };
     for (surface, method, pattern, policy) in all_routes() {
         let path = concrete(pattern, &child);

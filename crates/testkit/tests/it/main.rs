@@ -30,3 +30,4 @@ mod security;
 mod servers;
 mod sessions;
 mod storage;
+mod subject_access;

@@ -80,6 +80,12 @@ struct HealthPage {
     measure: MeasureForm,
     /// The consent form, as typed.
     consent: ConsentForm,
+    /// Subject access requests waiting for this health professional's review.
+    sar_reviews: Vec<resettle_domain::subject_access::SubjectAccessRequest>,
+    /// The review's reasons, as typed.
+    review_note: String,
+    /// A review was just recorded.
+    reviewed: bool,
 }
 
 impl HealthPage {
@@ -107,6 +113,9 @@ impl HealthPage {
             detail: String::new(),
             measure: MeasureForm::default(),
             consent: ConsentForm::default(),
+            sar_reviews: Vec::new(),
+            review_note: String::new(),
+            reviewed: false,
         }
     }
 
@@ -252,11 +261,44 @@ pub async fn health_page(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<String>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let id: ChildId = parse_id(&id)?;
     let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let page = HealthPage::new(Chrome::for_user(&who, "caseload"), view);
+    let sar_reviews = state
+        .app
+        .subject_access_reviews_waiting(&who.ctx, id)
+        .await
+        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let page = HealthPage {
+        sar_reviews,
+        reviewed: q.contains_key("reviewed"),
+        ..HealthPage::new(Chrome::for_user(&who, "caseload"), view)
+    };
     Ok(render(StatusCode::OK, &page))
+}
+
+/// The health page again with a mistake in the subject access review form.
+pub(crate) async fn page_with_review_errors(
+    state: &AppState,
+    who: &SignedIn,
+    id: ChildId,
+    errors: ValidationErrors,
+    note: &str,
+) -> Result<Response, PageError> {
+    let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let sar_reviews = state
+        .app
+        .subject_access_reviews_waiting(&who.ctx, id)
+        .await
+        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let page = HealthPage {
+        errors,
+        sar_reviews,
+        review_note: note.to_string(),
+        ..HealthPage::new(Chrome::for_user(who, "caseload").with_errors(true), view)
+    };
+    Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
 }
 
 /// The "record health information" form.

@@ -14,6 +14,7 @@ pub(crate) mod health;
 pub mod outcomes;
 pub(crate) mod plan;
 pub(crate) mod readiness;
+pub(crate) mod subject_access;
 
 use askama::Template;
 use axum::Router;
@@ -66,6 +67,8 @@ pub struct Chrome {
     pub can_see_figures: bool,
     /// Shows the cohort outcomes report.
     pub can_see_outcomes: bool,
+    /// Shows the subject access requests.
+    pub can_answer_subject_access: bool,
     /// Prefixes the title with "Error:".
     pub has_errors: bool,
     /// The inline body-class script (allowed by its hash in the CSP).
@@ -87,6 +90,7 @@ impl Chrome {
             can_see_break_glass: false,
             can_see_figures: false,
             can_see_outcomes: false,
+            can_answer_subject_access: false,
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
@@ -112,6 +116,7 @@ impl Chrome {
             can_see_break_glass: decide(a, Action::ViewBreakGlassReport, None).is_allowed(),
             can_see_figures: decide(a, Action::ViewAggregates, None).is_allowed(),
             can_see_outcomes: decide(a, Action::ViewCohortReport, None).is_allowed(),
+            can_answer_subject_access: decide(a, Action::SubjectAccess, None).is_allowed(),
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
         }
@@ -255,6 +260,7 @@ pub(crate) async fn index(who: Result<SignedIn, Response>) -> Response {
             Redirect::to("/caseload").into_response()
         }
         Ok(w) if w.ctx.actor.has_role(Role::Admin) => Redirect::to("/admin/users").into_response(),
+        Ok(w) if w.ctx.actor.has_role(Role::DataProtectionOfficer) => Redirect::to("/subject-access").into_response(),
         Ok(_) => Redirect::to("/caseload").into_response(),
         Err(_) => Redirect::to("/sign-in").into_response(),
     }
