@@ -254,6 +254,77 @@ pub fn table_title(table: &str) -> &'static str {
     }
 }
 
+/// A stored key in words, for the readable copy: `(table, column, value)` to the label people
+/// read elsewhere in Resettle, when the column holds one of the record's lists.
+pub fn stored_label(table: &str, column: &str, value: &str) -> Option<String> {
+    use crate::{action_item, child, community, custody, health, meeting, org, plan, sentence};
+    fn label<E: std::str::FromStr>(value: &str, f: impl Fn(E) -> &'static str) -> Option<String> {
+        value.parse::<E>().ok().map(|e| f(e).to_string())
+    }
+    match (table, column) {
+        (_, "role" | "recipient_role" | "share_with_role" | "with_role") => label(value, org::Role::label),
+        (_, "pathway") => label(value, plan::Pathway::label),
+        ("needs", "need") => plan::catalogue::find(value).map(|n| n.label.to_string()),
+        ("needs", "status") => label(value, plan::NeedStatus::label),
+        ("actions", "status") => label(value, action_item::ActionStatus::label),
+        ("children", "gender") => label(value, child::Gender::label),
+        ("children", "legal_status") => label(value, child::LegalStatus::label),
+        ("custody_episodes", "kind") => label(value, custody::EpisodeKind::label),
+        ("custody_episodes", "release_kind") => {
+            crate::post_release::ReleaseKind::parse(value).map(|k| k.label().to_string())
+        }
+        ("placements", "reason") => label(value, custody::PlacementReason::label),
+        ("sentences", "kind") => label(value, sentence::SentenceKind::label),
+        ("key_date_revisions", "source") => label(value, sentence::KeyDatesSource::label),
+        ("meetings", "kind") => label(value, meeting::MeetingKind::label),
+        ("meetings", "status") => label(value, meeting::MeetingStatus::label),
+        ("appointments", "kind") => label(value, community::AppointmentKind::label),
+        ("appointments", "outcome") => label(value, community::AppointmentOutcome::label),
+        ("enforcement", "kind") => label(value, community::EnforcementKind::label),
+        ("enforcement", "outcome") => label(value, community::BreachOutcome::label),
+        ("offences", "category") => label(value, community::OffenceCategory::label),
+        ("offences", "outcome") => label(value, community::OffenceOutcome::label),
+        ("living_arrangements", "kind") => label(value, community::LivingKind::label),
+        ("ete_placements", "kind") => label(value, community::EteKind::label),
+        ("health_records", "category") => label(value, health::HealthCategory::label),
+        ("health_assessments", "kind") => label(value, health::AssessmentKind::label),
+        ("health_assessments", "status") => label(value, health::AssessmentStatus::label),
+        ("health_measures", "kind") => label(value, health::MeasureKind::label),
+        ("health_measures", "rater") => label(value, health::Rater::label),
+        ("health_consents", "decision") => label(value, health::ConsentDecision::label),
+        ("health_consents", "capacity") => label(value, health::Capacity::label),
+        ("health_consents", "lawful_basis") => label(value, health::LawfulBasis::label),
+        _ => None,
+    }
+}
+
+/// A column's name in words, for the readable copy, where the stored name is not plain.
+pub fn column_label(column: &str) -> Option<&'static str> {
+    Some(match column {
+        "mtd" => "Mid-point of the sentence (usual release date)",
+        "etd" => "Earliest release date",
+        "ltd" => "Latest release date",
+        "sled" => "Sentence and licence end date",
+        "nhs_number" => "NHS number",
+        "pnc_id" => "Police National Computer number",
+        "yjs_id" => "Youth justice service",
+        "dto" => "Detention and training order",
+        "ete_arrangement" => "Education, training or work arranged",
+        "gp_practice" => "GP practice",
+        "child_views" => "Your views",
+        "carer_views" => "Your parents' or carers' views",
+        "child_words" => "In your words",
+        "child_goals" => "Your goals",
+        "actor_name" => "By",
+        "at" => "When",
+        _ => return None,
+    })
+}
+
+/// Columns stored as 0 or 1 on SQLite that mean no or yes.
+pub const YES_NO_COLUMNS: &[&str] =
+    &["parental_responsibility", "suitable", "no_actions_agreed", "active"];
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -287,6 +358,14 @@ mod tests {
         assert!(parse_reference(&"A".repeat(41)).is_err());
         assert!(parse_review_note(ReviewDecision::Withhold, " ").is_err());
         assert_eq!(parse_review_note(ReviewDecision::Release, " ").unwrap(), "");
+    }
+
+    #[test]
+    fn stored_keys_read_as_words() {
+        assert_eq!(stored_label("team_members", "role", "yjs_case_manager").as_deref(), Some("YJS case manager"));
+        assert_eq!(stored_label("needs", "pathway", "finance_id").as_deref(), Some("Finance, benefits and ID"));
+        assert_eq!(stored_label("needs", "role", "not_a_role"), None);
+        assert_eq!(stored_label("carers", "name", "yjs_case_manager"), None, "only columns holding a list");
     }
 
     #[test]

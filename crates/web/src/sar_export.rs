@@ -6,7 +6,7 @@ use std::io::Write;
 
 use askama::Template;
 use resettle_app::subject_access::{AccessRecord, SubjectAccessExport};
-use resettle_domain::subject_access::table_title;
+use resettle_domain::subject_access::{YES_NO_COLUMNS, column_label, stored_label, table_title};
 use serde_json::Value;
 
 use crate::pages::{long_date, long_time, resource_label};
@@ -59,6 +59,9 @@ fn organisation_column(column: &str) -> bool {
 
 /// `recorded_by_name` → "Recorded by name" → "Recorded by".
 fn label(column: &str) -> String {
+    if let Some(words) = column_label(column) {
+        return words.to_string();
+    }
     let trimmed = column.strip_suffix("_name").filter(|c| c.ends_with("_by")).unwrap_or(column);
     let trimmed = trimmed.strip_suffix("_id").unwrap_or(trimmed);
     let words = trimmed.replace('_', " ");
@@ -79,10 +82,14 @@ fn looks_like_uuid(s: &str) -> bool {
 
 /// A stored value in words: days and times written out, keys as words, identifiers left out
 /// (`None`).
-fn words(column: &str, value: &Value, export: &SubjectAccessExport) -> Option<String> {
+fn words(table: &str, column: &str, value: &Value, export: &SubjectAccessExport) -> Option<String> {
     match value {
         Value::Null => None,
         Value::Bool(b) => Some(if *b { "Yes" } else { "No" }.into()),
+        Value::Number(n) if YES_NO_COLUMNS.contains(&column) => {
+            Some(if n.as_i64() == Some(0) { "No" } else { "Yes" }.into())
+        }
+        Value::String(s) if stored_label(table, column, s).is_some() => stored_label(table, column, s),
         Value::Number(n) => Some(n.to_string()),
         Value::String(s) if organisation_column(column) => {
             Some(export.organisations.get(s).cloned().unwrap_or_else(|| "An organisation".into()))
@@ -120,7 +127,9 @@ fn sections(export: &SubjectAccessExport) -> Vec<Section> {
                 .map(|row| {
                     row.iter()
                         .filter(|(c, _)| !hidden(c) && c.as_str() != "id" && c.as_str() != "child_id")
-                        .filter_map(|(c, v)| words(c, v, export).map(|w| (label(c), w)))
+                        // The timeline's kind is a key; its summary says the same in words.
+                        .filter(|(c, _)| !(t.table == "timeline_entries" && c.as_str() == "kind"))
+                        .filter_map(|(c, v)| words(&t.table, c, v, export).map(|w| (label(c), w)))
                         .collect()
                 })
                 .collect(),

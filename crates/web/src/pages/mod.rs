@@ -223,6 +223,9 @@ pub fn resource_label(resource: impl AsRef<str>) -> &'static str {
         "offence" => "an arrest or offence",
         "living_arrangement" => "where the child lives",
         "ete_placement" => "education, training or employment",
+        "subject_access.request" | "subject_access.find" => "a request for a copy of the record",
+        "subject_access.health_review" => "the health review of a request for a copy",
+        "subject_access.export" => "the record, to make a copy for a request",
         _ => "the record",
     }
 }
