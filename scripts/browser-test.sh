@@ -82,7 +82,7 @@ fi
 say "server ready; running the journey"
 
 set +e
-BASE_URL=$BASE_URL DEMO_EMAIL=$DEMO_EMAIL DEMO_PASSWORD=$DEMO_PASSWORD \
+BASE_URL=$BASE_URL DEMO_EMAIL=$DEMO_EMAIL DEMO_PASSWORD=$DEMO_PASSWORD RESETTLE_BIN=$BIN \
     timeout 600 node tests/browser/journey.mjs
 status=$?
 set -e

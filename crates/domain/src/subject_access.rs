@@ -322,8 +322,7 @@ pub fn column_label(column: &str) -> Option<&'static str> {
 }
 
 /// Columns stored as 0 or 1 on SQLite that mean no or yes.
-pub const YES_NO_COLUMNS: &[&str] =
-    &["parental_responsibility", "suitable", "no_actions_agreed", "active"];
+pub const YES_NO_COLUMNS: &[&str] = &["parental_responsibility", "suitable", "no_actions_agreed", "active"];
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
