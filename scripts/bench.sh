@@ -7,6 +7,10 @@
 # `resettle synth` (timed), start `resettle serve`, sign in, and run wrk (2 threads,
 # 32 connections, BENCH_SECONDS, default 15) against /healthz, /caseload, /readiness (the readiness caseload) and /children/<id>.
 # Prints requests/s, p50 and p99 per page, marking p99 >= 50 ms as over target.
+# Then a write-heavy mix: case managers recording appointments and actions through the API
+# (wrk -t1 -c8) while others read the caseload and children's records (wrk -t1 -c24), at the
+# same time, each reported apart, with the server's resident memory at the end (VmRSS) and its
+# peak (VmHWM).
 # Then times the national cohort outcomes report for one year (GET /api/v1/reports/cohort as the
 # strategic lead, best of 5) beside the same headline counts written as one hand-made SQL query
 # against the same database (best of 5): target under 1 s and at most 3 times the query.
@@ -188,9 +192,83 @@ EOF
         [[ $page != /children/* ]] || label=/children/{id}
         printf '%s|%s|%s|%s ms|%s ms|%s\n' "$backend" "$label" "$rps" "$p50" "$p99" "$note" >>"$BENCH_RESULTS"
     done
+    write_mix_bench "$backend" "$base" "$token" "$work" "$server" || fail "the write-heavy mix failed"
     cohort_bench "$backend" "$url" "$base" "$work" || fail "the cohort report benchmark failed"
     stop_server
     trap - EXIT
+}
+
+# wrk's requests/s, p50, p99 and errors of one run as a result row: $1 backend, $2 label, $3 output.
+wrk_row() {
+    local rps p50 p99 non2xx sockerr note=""
+    rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$3")
+    p50=$(to_ms "$(awk '$1 == "50%" { print $2 }' <<<"$3")")
+    p99=$(to_ms "$(awk '$1 == "99%" { print $2 }' <<<"$3")")
+    non2xx=$(awk -F': *' '/Non-2xx or 3xx responses/ { print $2 }' <<<"$3")
+    sockerr=$(awk '/Socket errors/ { sub(/^ */, ""); print }' <<<"$3")
+    if awk -v p="$p99" -v t="$TARGET_P99_MS" 'BEGIN { exit !(p == "nan" || p + 0 >= t) }'; then
+        note="over target"
+    fi
+    [[ -z $non2xx ]] || note="${note:+$note; }$non2xx non-2xx/3xx responses"
+    [[ -z $sockerr ]] || note="${note:+$note; }$sockerr"
+    printf '%s|%s|%s|%s ms|%s ms|%s\n' "$1" "$2" "$rps" "$p50" "$p99" "$note" >>"$BENCH_RESULTS"
+}
+
+# Writers and readers at once, through the API as the case manager (their first 50 children):
+# writes alternate between a supervision appointment (each at its own minute) and an action
+# owned by the child's youth justice service; reads alternate between the caseload's first page
+# and a child's record. $1 backend, $2 base URL, $3 token, $4 work dir, $5 server pid.
+write_mix_bench() {
+    local backend=$1 base=$2 token=$3 work=$4 pid=$5 children writes reads
+    children=$(curl -fsS --max-time 30 -H "Authorization: Bearer $token" "$base/api/v1/children?per_page=50" |
+        python3 -c '
+import json, sys
+body = json.load(sys.stdin)
+items = body if isinstance(body, list) else (body.get("items") or body.get("data") or [])
+print(", ".join("{\"%s\", \"%s\"}" % (c["id"], c["yjs_id"]) for c in items[:50]))
+') || return 1
+    [[ -n $children ]] || return 1
+    cat >"$work/mix.lua" <<LUA
+local children = { $children }
+local n = 0
+local role = "ROLE"
+local token = "$token"
+function request()
+  n = n + 1
+  local c = children[(n % #children) + 1]
+  local headers = { ["Authorization"] = "Bearer " .. token, ["Content-Type"] = "application/json" }
+  if role == "write" then
+    if n % 2 == 0 then
+      local m = n % 525600
+      local body = string.format('{"kind": "yjs_supervision", "starts_at": "2027-%02d-%02dT%02d:%02d:00Z"}',
+        math.floor(m / 43200) % 12 + 1, math.floor(m / 1440) % 28 + 1, math.floor(m / 60) % 24, m % 60)
+      return wrk.format("POST", "/api/v1/children/" .. c[1] .. "/appointments", headers, body)
+    end
+    local body = string.format('{"description": "Benchmark action %d", "owner_organisation_id": "%s"}', n, c[2])
+    return wrk.format("POST", "/api/v1/children/" .. c[1] .. "/actions", headers, body)
+  end
+  if n % 2 == 0 then
+    return wrk.format("GET", "/api/v1/caseload?page=1", headers)
+  end
+  return wrk.format("GET", "/api/v1/children/" .. c[1], headers)
+end
+LUA
+    sed 's/^local role = "ROLE"/local role = "write"/' "$work/mix.lua" >"$work/mix-write.lua"
+    sed 's/^local role = "ROLE"/local role = "read"/' "$work/mix.lua" >"$work/mix-read.lua"
+    say "$backend: write-heavy mix for ${SECONDS_PER_RUN}s (8 writers, 24 readers)"
+    timeout $((SECONDS_PER_RUN + 60)) wrk -t1 -c8 -d"${SECONDS_PER_RUN}s" --latency --timeout 10s \
+        -s "$work/mix-write.lua" "$base" >"$work/mix-write.out" 2>&1 &
+    local writer=$!
+    reads=$(timeout $((SECONDS_PER_RUN + 60)) wrk -t1 -c24 -d"${SECONDS_PER_RUN}s" --latency --timeout 10s \
+        -s "$work/mix-read.lua" "$base" 2>&1) || return 1
+    wait "$writer" || return 1
+    writes=$(cat "$work/mix-write.out")
+    wrk_row "$backend" "mix: writes (appointments, actions)" "$writes"
+    wrk_row "$backend" "mix: reads beside them (API)" "$reads"
+    local rss hwm
+    rss=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo "?")
+    hwm=$(awk '/^VmHWM:/ { printf "%.0f", $2 / 1024 }' "/proc/$pid/status" 2>/dev/null || echo "?")
+    printf '%s|server memory after the mix||||%s MB resident, %s MB at its peak\n' "$backend" "$rss" "$hwm" >>"$BENCH_RESULTS"
 }
 
 # The hand-made query: the cohort (each child's first release in the period), arrested within
