@@ -6,6 +6,7 @@ mod children;
 mod community;
 mod custody;
 mod fhir;
+mod fields;
 mod health;
 pub(crate) mod outcomes;
 mod plan;
@@ -122,6 +123,7 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
 pub fn router(state: AppState) -> Router {
     let (api, mut spec) = parts();
     describe_errors(&mut spec);
+    fields::describe_fields(&mut spec);
     let api = api.with_state(state);
     let spec = std::sync::Arc::new(spec);
     api.route(
