@@ -59,7 +59,34 @@ impl FromRequestParts<AppState> for Secure {
 
 /// Compares two tokens in constant time.
 pub fn tokens_match(a: &str, b: &str) -> bool {
-    !a.is_empty() && a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()))
+    if a.is_empty() {
+        return false;
+    }
+    let plain = a.len() == b.len() && bool::from(a.as_bytes().ct_eq(b.as_bytes()));
+    let masked = unmask_token(b).is_some_and(|t| t.len() == a.len() && bool::from(t.as_slice().ct_eq(a.as_bytes())));
+    plain || masked
+}
+
+/// A token as a page carries it: a fresh random pad, then the token XORed with the pad, both
+/// in hex. The same secret never appears twice in the pages a session is sent, so compressing
+/// them cannot reveal it byte by byte (the BREACH attack); [`tokens_match`] takes it back.
+pub fn mask_token(token: &str) -> String {
+    use rand::RngCore;
+    let bytes = token.as_bytes();
+    let mut pad = vec![0u8; bytes.len()];
+    rand::rng().fill_bytes(&mut pad);
+    let masked: Vec<u8> = bytes.iter().zip(&pad).map(|(t, p)| t ^ p).collect();
+    format!("{}{}", hex::encode(&pad), hex::encode(masked))
+}
+
+/// The token inside a [`mask_token`] value.
+fn unmask_token(masked: &str) -> Option<Vec<u8>> {
+    let bytes = hex::decode(masked).ok()?;
+    if bytes.is_empty() || bytes.len() % 2 != 0 {
+        return None;
+    }
+    let (pad, token) = bytes.split_at(bytes.len() / 2);
+    Some(token.iter().zip(pad).map(|(t, p)| t ^ p).collect())
 }
 
 /// A signed-in person on a page request. Without a valid session, pages redirect to
@@ -184,5 +211,22 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
         Ok(ClientIp(client_ip(parts)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{mask_token, tokens_match};
+
+    #[test]
+    fn a_masked_token_differs_each_time_and_still_matches() {
+        let secret = "c0ffee00c0ffee00c0ffee00c0ffee00";
+        let (a, b) = (mask_token(secret), mask_token(secret));
+        assert_ne!(a, b);
+        assert!(!a.contains(secret));
+        assert!(tokens_match(secret, &a) && tokens_match(secret, &b) && tokens_match(secret, secret));
+        assert!(!tokens_match(secret, &mask_token("c0ffee00c0ffee00c0ffee00c0ffee01")));
+        assert!(!tokens_match("", &mask_token("")), "an empty secret matches nothing");
+        assert!(!tokens_match(secret, "zz"));
     }
 }

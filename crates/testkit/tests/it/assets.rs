@@ -141,3 +141,53 @@ async fn the_stylesheet_is_sent_compressed_to_browsers_that_accept_it() {
     let r = client.get(t.url(&css_url)).header("accept-encoding", "gzip;q=0").send().await.unwrap();
     assert!(r.headers().get("content-encoding").is_none());
 }
+
+/// Pages and JSON are compressed as the client asks (issue 20), and the form token on each page
+/// is masked afresh, so that no secret repeats across compressed responses (BREACH).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_and_json_are_compressed_and_each_page_masks_its_form_token_afresh() -> anyhow::Result<()> {
+    use std::io::Read;
+    let w = crate::support::Yjs::start(Backend::Sqlite).await?;
+    w.child("Cora", "Press").await?;
+    let browser = w.t.browser()?;
+    browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
+
+    let plain = browser.get("/caseload").await?;
+    assert!(plain.header("content-encoding").is_none(), "nothing asked, nothing compressed");
+    let rb = browser.builder(reqwest::Method::GET, "/caseload")?.header("accept-encoding", "gzip");
+    let gz = browser.send(rb).await?;
+    assert_eq!(gz.header("content-encoding"), Some("gzip"));
+    assert!(gz.header("vary").is_some_and(|v| v.contains("accept-encoding")));
+    assert!(gz.header("content-security-policy").is_some(), "the security headers stay");
+    let mut html = String::new();
+    flate2::read::GzDecoder::new(&gz.bytes[..]).read_to_string(&mut html)?;
+    assert!(html.contains("Cora"), "the same page");
+    assert_eq!(html.len(), plain.body.len(), "the same page, its token masked afresh");
+    assert!(gz.bytes.len() * 3 < plain.body.len(), "{} of {} bytes", gz.bytes.len(), plain.body.len());
+    let rb = browser.builder(reqwest::Method::GET, "/caseload")?.header("accept-encoding", "gzip, deflate, br, zstd");
+    let br = browser.send(rb).await?;
+    assert_eq!(br.header("content-encoding"), Some("br"), "Brotli when the browser takes it");
+    assert!(br.bytes.len() < gz.bytes.len());
+
+    let r =
+        w.t.api(&w.token)
+            .send(w.t.api(&w.token).builder(reqwest::Method::GET, "/api/v1/children").header("accept-encoding", "gzip"))
+            .await?;
+    assert_eq!(r.status, StatusCode::OK);
+    assert_eq!(r.header("content-encoding"), Some("gzip"), "JSON too");
+
+    // Each page carries a different form token, and each one works.
+    let first = resettle_testkit::csrf_token_in(&browser.get("/account/sessions").await?.body).unwrap_or_default();
+    let second = resettle_testkit::csrf_token_in(&browser.get("/account/sessions").await?.body).unwrap_or_default();
+    assert_ne!(first, second, "a form token is never sent twice");
+    for token in [&first, &second] {
+        let r = browser.post_form("/notifications/read", &[("csrf_token", token)]).await?;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "a masked token is accepted");
+    }
+    let mut forged = first.clone().into_bytes();
+    let last = forged.len() - 1;
+    forged[last] = if forged[last] == b'0' { b'1' } else { b'0' };
+    let r = browser.post_form("/notifications/read", &[("csrf_token", &String::from_utf8(forged)?)]).await?;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a changed token is refused");
+    Ok(())
+}

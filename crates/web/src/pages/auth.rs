@@ -33,7 +33,12 @@ struct SignInPage {
 pub async fn sign_in_page(Secure(secure): Secure, jar: CookieJar) -> Response {
     let csrf = secrets::random_token();
     let jar = jar.add(cookie(signin_csrf_cookie_name(secure), csrf.clone(), secure));
-    let page = SignInPage { chrome: Chrome::anonymous(), csrf, email: String::new(), errors: ValidationErrors::new() };
+    let page = SignInPage {
+        chrome: Chrome::anonymous(),
+        csrf: crate::session::mask_token(&csrf),
+        email: String::new(),
+        errors: ValidationErrors::new(),
+    };
     (jar, render(StatusCode::OK, &page)).into_response()
 }
 
@@ -64,7 +69,7 @@ pub async fn sign_in(
     let again = |errors: ValidationErrors, jar: CookieJar| {
         let page = SignInPage {
             chrome: Chrome::anonymous().with_errors(true),
-            csrf: expected.clone(),
+            csrf: crate::session::mask_token(&expected),
             email: form.email.clone(),
             errors,
         };
@@ -154,7 +159,7 @@ struct AuthenticatorPage {
 /// A half-signed-in person's chrome: no navigation (there is nowhere else to go yet), but the
 /// form token.
 fn step_chrome(who: &HalfSignedIn) -> Chrome {
-    Chrome { csrf: who.csrf.clone(), ..Chrome::anonymous() }
+    Chrome { csrf: crate::session::mask_token(&who.csrf), ..Chrome::anonymous() }
 }
 
 /// The code form posted.
@@ -268,7 +273,7 @@ async fn authenticator_form(
         Err(e) => return Err(PageError::App(e, who.ctx.request_id.clone())),
     };
     let chrome = match who.pending {
-        None => Chrome { csrf: who.csrf.clone(), ..Chrome::for_ctx(&who.ctx, &who.csrf, "sessions") },
+        None => Chrome::for_ctx(&who.ctx, &who.csrf, "sessions"),
         Some(_) => step_chrome(who),
     };
     let page = AuthenticatorPage {

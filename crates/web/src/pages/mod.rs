@@ -106,7 +106,7 @@ impl Chrome {
         let a = &ctx.actor;
         Self {
             user_name: Some(a.name.clone()),
-            csrf: csrf.to_string(),
+            csrf: crate::session::mask_token(csrf),
             nav,
             is_admin: a.has_role(Role::Admin),
             works_with_children: a.memberships.iter().any(|m| m.role.works_with_children()),
