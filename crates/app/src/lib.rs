@@ -14,6 +14,7 @@ pub mod custody;
 pub mod error;
 pub mod fhir;
 pub mod health;
+pub mod import;
 pub mod invite;
 pub mod mail;
 pub mod outcomes;

@@ -4,6 +4,7 @@
 
 pub mod backup;
 pub mod config;
+pub mod import;
 pub mod sar;
 
 use std::path::PathBuf;

@@ -133,6 +133,10 @@ enum Command {
         #[command(subcommand)]
         command: RetentionCommand,
     },
+    /// Bring a service's existing children in from a CSV or JSON file (docs/import.md): every
+    /// row is checked first; one refused row (reported with its line) means nothing is written,
+    /// unless --partial.
+    Import(resettle_cli::import::ImportArgs),
     /// Subject access requests (UK GDPR article 15).
     Sar {
         #[command(subcommand)]
@@ -605,6 +609,11 @@ async fn run(cli: Cli) -> Result<()> {
                 Some(c) => println!("Checkpoint published: entry {} with hash {}.", c.seq, c.hash),
                 None => println!("Nothing to publish: the audit trail is empty."),
             }
+            Ok(())
+        }
+        Command::Import(args) => {
+            let app = app_for(&args.db).await?;
+            println!("{}", resettle_cli::import::import(&app, &args).await?.1);
             Ok(())
         }
         Command::Sar { command: resettle_cli::sar::SarCommand::Export(args) } => {

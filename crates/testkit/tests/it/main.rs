@@ -16,6 +16,7 @@ mod audit;
 mod backup;
 mod fhir;
 mod health;
+mod import;
 mod key_dates;
 mod mail;
 mod metrics;
