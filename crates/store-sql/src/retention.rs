@@ -202,27 +202,27 @@ macro_rules! retention_storage {
                 let due = &order.due;
                 let child = due.child_id.0;
                 let mut tx = self.pool.begin().await.map_err(db_error)?;
-                // The erasure's own entry first: taking the audit head holds every other
-                // audit writer until this commits, so no entry about the child slips in
-                // between the erasure of the details and the commit.
-                append_audit_tx(&mut tx, std::slice::from_ref(&order.audit), self.audit_key.as_ref()).await?;
-                let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children WHERE id = $1")
-                    .bind(child)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                if exists == 0 {
-                    return Err(StorageError::NotFound);
+                // Locks are taken in the order every other write takes them: rows of the
+                // record first, the audit head last. On PostgreSQL the child's row is locked
+                // first, so a write adding to the record waits for the erasure (and then finds
+                // no child); SQLite has one writer, taken by the first delete.
+                if <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                    sqlx::query("SELECT id FROM children WHERE id = $1 FOR UPDATE")
+                        .bind(child)
+                        .fetch_optional(&mut *tx)
+                        .await
+                        .map_err(db_error)?
+                        .ok_or(StorageError::NotFound)?;
                 }
                 let plan: Vec<ChildRows> = match due.class {
                     RecordClass::Health => HEALTH_ROWS.to_vec(),
                     RecordClass::YouthJustice => HEALTH_ROWS.iter().chain(CASE_ROWS).copied().collect(),
                 };
+                // The table names and conditions are constants, never input.
+                let count = |r: &ChildRows| format!("SELECT COUNT(*) FROM {} WHERE {}", r.table, r.rows);
                 let mut removed: Vec<(String, i64)> = Vec::new();
-                let mut guarded: Vec<(ChildRows, i64)> = Vec::new();
+                let mut guarded: Vec<ChildRows> = Vec::new();
                 for r in &plan {
-                    // The table names and conditions are constants, never input.
-                    let count = || format!("SELECT COUNT(*) FROM {} WHERE {}", r.table, r.rows);
                     match r.removal {
                         Removal::Delete => {
                             let done = sqlx::query(&format!("DELETE FROM {} WHERE {}", r.table, r.rows))
@@ -233,17 +233,33 @@ macro_rules! retention_storage {
                             add_count(&mut removed, r.table, i64::try_from(done.rows_affected()).unwrap_or(i64::MAX));
                         }
                         Removal::Cascade => {
-                            let n: i64 =
-                                sqlx::query_scalar(&count()).bind(child).fetch_one(&mut *tx).await.map_err(db_error)?;
+                            let n: i64 = sqlx::query_scalar(&count(r))
+                                .bind(child)
+                                .fetch_one(&mut *tx)
+                                .await
+                                .map_err(db_error)?;
                             add_count(&mut removed, r.table, n);
                         }
-                        Removal::AfterTombstone => {
-                            let n: i64 =
-                                sqlx::query_scalar(&count()).bind(child).fetch_one(&mut *tx).await.map_err(db_error)?;
-                            add_count(&mut removed, r.table, n);
-                            guarded.push((*r, n));
-                        }
+                        Removal::AfterTombstone => guarded.push(*r),
                     }
+                }
+                let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children WHERE id = $1")
+                    .bind(child)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                if exists == 0 {
+                    return Err(StorageError::NotFound);
+                }
+                // The erasure's own entry: taking the audit head holds every other audit
+                // writer until this commits, so the details erased below are all there are.
+                append_audit_tx(&mut tx, std::slice::from_ref(&order.audit), self.audit_key.as_ref()).await?;
+                let mut counted = Vec::with_capacity(guarded.len());
+                for r in guarded {
+                    let n: i64 =
+                        sqlx::query_scalar(&count(&r)).bind(child).fetch_one(&mut *tx).await.map_err(db_error)?;
+                    add_count(&mut removed, r.table, n);
+                    counted.push((r, n));
                 }
                 sqlx::query(
                     "INSERT INTO erasures (id, child_id, record_class, rule, kept_until, erased_at, removed) \
@@ -259,7 +275,7 @@ macro_rules! retention_storage {
                 .execute(&mut *tx)
                 .await
                 .map_err(db_error)?;
-                for (r, n) in guarded {
+                for (r, n) in counted {
                     let done = sqlx::query(&format!("DELETE FROM {} WHERE {}", r.table, r.rows))
                         .bind(child)
                         .execute(&mut *tx)
