@@ -199,17 +199,14 @@ pub fn due(records: &[RecordDates], rules: &RetentionRules, today: Date) -> Vec<
 /// child's health record is erased on its own only while the youth justice one is kept.
 /// Oldest first, as [`due`] lists them.
 pub fn erasures(due: &[Due]) -> Vec<Due> {
-    let mut out: Vec<Due> = Vec::new();
-    for d in due {
-        let whole = |c: ChildId| due.iter().any(|o| o.child_id == c && o.class == RecordClass::YouthJustice);
-        if d.class == RecordClass::Health && whole(d.child_id) {
-            continue;
-        }
-        if !out.iter().any(|o| o.child_id == d.child_id) {
-            out.push(d.clone());
-        }
-    }
-    out
+    let whole: std::collections::HashSet<ChildId> =
+        due.iter().filter(|d| d.class == RecordClass::YouthJustice).map(|d| d.child_id).collect();
+    let mut seen = std::collections::HashSet::new();
+    due.iter()
+        .filter(|d| d.class == RecordClass::YouthJustice || !whole.contains(&d.child_id))
+        .filter(|d| seen.insert(d.child_id))
+        .cloned()
+        .collect()
 }
 
 /// The tombstone an erasure leaves: which record of which child went, under which rule, when,
