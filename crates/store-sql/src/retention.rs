@@ -119,6 +119,7 @@ pub const CASE_ROWS: &[ChildRows] = &[
     rows("custody_episodes", "child_id = $1"),
     rows("team_members", "child_id = $1"),
     rows("carers", "child_id = $1"),
+    rows("subject_access_requests", "child_id = $1"),
     ChildRows {
         table: "audit_details",
         rows: "seq IN (SELECT l.seq FROM audit_log l WHERE l.child_id = $1 AND l.resource <> 'retention.erase')",
@@ -314,4 +315,18 @@ macro_rules! retention_storage {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn erasure_reaches_every_table_a_subject_access_export_copies() {
+        let erased = child_tables();
+        for held in resettle_storage::HELD_TABLES {
+            assert!(erased.contains(&held.table), "{} is exported but not erased", held.table);
+        }
+        assert_eq!(erased.last(), Some(&"children"), "the child goes last");
+    }
 }

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 use reqwest::StatusCode;
 use resettle_app::Clock;
+use resettle_app::subject_access::Officer;
 use resettle_domain::child::CarerInput;
 use resettle_domain::ids::ChildId;
 use resettle_domain::retention::RecordClass;
@@ -147,8 +148,9 @@ async fn records_are_due_the_day_after_their_last_day_kept(b: Backend) -> anyhow
     Ok(())
 }
 
-/// A child born on 15 June 2008 with a record on 2 March 2026: reads, a change, a carer and a
-/// health record handed over (with its notification). Returns the child's id.
+/// A child born on 15 June 2008 with a record on 2 March 2026: reads, a change, a carer, a
+/// subject access request and a health record handed over (with its notification). Returns the
+/// child's id.
 async fn remy(w: &Yjs) -> anyhow::Result<Uuid> {
     w.t.user("hana.health@yjs-a.example.org", "YJS-A", "yjs_health_worker").await?;
     let mut body = w.child_body("Remy", "Kept");
@@ -170,6 +172,7 @@ async fn remy(w: &Yjs) -> anyhow::Result<Uuid> {
         ..Default::default()
     };
     w.t.app.add_carer(&w.t.ctx(&w.cm).await?, id.parse()?, &carer).await?;
+    w.t.app.start_subject_access(Officer::Operator, id.parse()?, "SAR-2026-001", w.t.app.today()).await?;
     let note = json!({"category": "mental_health", "summary": "Low mood since the move", "source": "Remy"});
     let (s, r) = w.api().post(&format!("/api/v1/children/{id}/health/records"), &note).await?;
     assert_eq!(s, StatusCode::CREATED, "{r}");
@@ -184,8 +187,16 @@ async fn apply_erases_the_record_due_with_everything_about_the_child_and_nothing
     let yara: Uuid = w.child("Yara", "Young").await?["id"].as_str().unwrap().parse()?;
     let on = day("2033-06-16");
     let before = rows_by_child(&w.t.db).await?;
-    for table in ["children", "carers", "team_members", "timeline_entries", "health_records", "handovers", "audit_log"]
-    {
+    for table in [
+        "children",
+        "carers",
+        "team_members",
+        "timeline_entries",
+        "health_records",
+        "handovers",
+        "subject_access_requests",
+        "audit_log",
+    ] {
         assert!(before.contains_key(&(table.to_string(), remy)), "the test child has no {table}");
     }
 
