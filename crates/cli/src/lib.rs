@@ -1,10 +1,11 @@
-//! The `resettle` command's library: reading the configuration, backups and restores, and
-//! subject access exports —
-//! shared by the binary (`src/main.rs`) and the integration tests.
+//! The `resettle` command's library: reading the configuration, backups and restores,
+//! retention's report and erasure, and subject access exports — shared by the binary
+//! (`src/main.rs`) and the integration tests.
 
 pub mod backup;
 pub mod config;
 pub mod import;
+pub mod retention;
 pub mod sar;
 
 use std::path::PathBuf;

@@ -18,6 +18,7 @@ use resettle_store_sqlite::SqliteStore;
 use resettle_web::WebConfig;
 
 use resettle_cli::config::{load_audit, load_config, load_trusted_proxies};
+use resettle_cli::retention::RetentionCommand;
 use resettle_cli::{Db, backup};
 
 /// Resettle: one shared plan for each child leaving custody in England and Wales.
@@ -146,22 +147,6 @@ enum Command {
     Dates {
         #[command(subcommand)]
         command: dates::DatesCommand,
-    },
-}
-
-#[derive(Subcommand)]
-enum RetentionCommand {
-    /// List the records due for review and erasure: kept until a day before today (or --on),
-    /// by child identifier, class and rule. Names no one; audited as the operator's.
-    Report {
-        #[command(flatten)]
-        db: Db,
-        /// The day to judge on (YYYY-MM-DD); today in UK time when absent.
-        #[arg(long)]
-        on: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
     },
 }
 
@@ -541,35 +526,9 @@ async fn run(cli: Cli) -> Result<()> {
             }
             Ok(())
         }
-        Command::Retention { command: RetentionCommand::Report { db, on, json } } => {
-            let app = app_for(&db).await?;
-            let today = match on {
-                Some(day) => resettle_domain::validation::parse_day(day.trim())
-                    .map_err(|why| anyhow!("--on: {}", why.message("The day", "2026-11-02")))?,
-                None => app.today(),
-            };
-            let list = app.retention_report(today).await?;
-            if json {
-                println!("{}", serde_json::to_string_pretty(&list)?);
-            } else if list.is_empty() {
-                println!("No records are due for retention review on {}.", resettle_domain::calendar::long_date(today));
-            } else {
-                println!(
-                    "{} record(s) due for retention review on {} (erasure is not automatic: review each):",
-                    list.len(),
-                    resettle_domain::calendar::long_date(today)
-                );
-                for d in &list {
-                    println!(
-                        "{}  {:<26} kept until {} ({})",
-                        d.child_id,
-                        d.class.label(),
-                        resettle_domain::calendar::long_date(d.keep_until),
-                        d.rule
-                    );
-                }
-            }
-            Ok(())
+        Command::Retention { command } => {
+            let app = app_for(command.db()).await?;
+            resettle_cli::retention::run(&app, &command, &mut std::io::stdout()).await
         }
         Command::Sweep { db } => {
             let app = app_for(&db).await?;

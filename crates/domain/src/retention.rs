@@ -13,8 +13,8 @@
 //!   the last entry (NHS England, Records Management Code of Practice 2021, "children's
 //!   records"). The code's "8 years after death" is not used: death is not recorded here.
 
-use jiff::ToSpan;
 use jiff::civil::Date;
+use jiff::{Timestamp, ToSpan};
 use serde::{Deserialize, Serialize};
 
 use crate::ids::ChildId;
@@ -43,6 +43,15 @@ impl RecordClass {
         match self {
             RecordClass::YouthJustice => "Youth justice case record",
             RecordClass::Health => "Health record",
+        }
+    }
+
+    /// The class with the stable key `s`.
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "youth_justice" => Some(RecordClass::YouthJustice),
+            "health" => Some(RecordClass::Health),
+            _ => None,
         }
     }
 }
@@ -185,6 +194,46 @@ pub fn due(records: &[RecordDates], rules: &RetentionRules, today: Date) -> Vec<
     out
 }
 
+/// What to erase from the records due: one erasure per child. A youth justice record due
+/// takes the whole record with it, health included (the health rows hang off the child), so a
+/// child's health record is erased on its own only while the youth justice one is kept.
+/// Oldest first, as [`due`] lists them.
+pub fn erasures(due: &[Due]) -> Vec<Due> {
+    let whole: std::collections::HashSet<ChildId> =
+        due.iter().filter(|d| d.class == RecordClass::YouthJustice).map(|d| d.child_id).collect();
+    let mut seen = std::collections::HashSet::new();
+    due.iter()
+        .filter(|d| d.class == RecordClass::YouthJustice || !whole.contains(&d.child_id))
+        .filter(|d| seen.insert(d.child_id))
+        .cloned()
+        .collect()
+}
+
+/// The tombstone an erasure leaves: which record of which child went, under which rule, when,
+/// and how many rows of each table. No personal data.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Erasure {
+    /// The child (an identifier only: the record it named is gone).
+    pub child_id: ChildId,
+    /// Which record.
+    pub class: RecordClass,
+    /// The rule, in words.
+    pub rule: String,
+    /// The last day it was to be kept.
+    pub keep_until: Date,
+    /// When it was erased.
+    pub erased_at: Timestamp,
+    /// Rows removed, per table, by table name (tables with none left out).
+    pub removed: Vec<(String, i64)>,
+}
+
+impl Erasure {
+    /// Rows removed from `table`.
+    pub fn removed_from(&self, table: &str) -> i64 {
+        self.removed.iter().filter(|(t, _)| t == table).map(|(_, n)| n).sum()
+    }
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -240,5 +289,18 @@ mod tests {
         h.until_age_if_17_at_last = Some(20);
         assert!(h.check("health").is_err());
         assert!(DEFAULT_HEALTH.check("health").is_ok());
+    }
+
+    #[test]
+    fn a_youth_justice_erasure_takes_the_health_record_with_it() {
+        let (a, b) = (ChildId::random(), ChildId::random());
+        let d = |child_id, class| Due { child_id, class, keep_until: date(2030, 1, 1), rule: String::new() };
+        let list = [d(a, RecordClass::Health), d(b, RecordClass::Health), d(a, RecordClass::YouthJustice)];
+        let plan = erasures(&list);
+        assert_eq!(plan.len(), 2, "{plan:?}");
+        assert!(plan.iter().any(|e| e.child_id == a && e.class == RecordClass::YouthJustice));
+        assert!(plan.iter().any(|e| e.child_id == b && e.class == RecordClass::Health));
+        assert_eq!(RecordClass::parse("health"), Some(RecordClass::Health));
+        assert_eq!(RecordClass::parse(RecordClass::YouthJustice.as_str()), Some(RecordClass::YouthJustice));
     }
 }

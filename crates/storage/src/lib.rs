@@ -14,6 +14,7 @@ pub mod outbox;
 pub mod outcomes;
 pub mod plan;
 pub mod readiness;
+pub mod retention;
 pub mod subject_access;
 
 pub use accounts::{
@@ -26,6 +27,7 @@ pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use outcomes::{CohortQuery, OutcomesStorage};
 pub use plan::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, PlanStorage};
 pub use readiness::{OpenNeedCount, OpenNeedOwner, ReadinessQuery, ReadinessRow, ReadinessStorage, StoredArrangements};
+pub use retention::{ErasureOrder, RetentionStorage};
 pub use subject_access::{HELD_TABLES, HeldTable, SubjectAccessStorage};
 
 use async_trait::async_trait;
@@ -430,6 +432,7 @@ pub trait Storage:
     + OutboxStorage
     + CommunityStorage
     + OutcomesStorage
+    + RetentionStorage
     + OpsStorage
     + SubjectAccessStorage
     + Send

@@ -460,6 +460,7 @@ macro_rules! impl_storage {
             $crate::readiness_storage!($store, $db);
             $crate::community_storage!($store, $db);
             $crate::outcomes_storage!($store, $db);
+            $crate::retention_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {

@@ -44,6 +44,7 @@ pub fn migrator() -> Migrator {
         (14, "operations", include_str!("../migrations/0014_ops.sql")),
         (15, "outcomes", include_str!("../migrations/0015_outcomes.sql")),
         (16, "after release history", include_str!("../migrations/0016_after_release_history.sql")),
+        (17, "erasure", include_str!("../migrations/0017_erasure.sql")),
         (18, "subject access", include_str!("../migrations/0018_subject_access.sql")),
     ])
 }

@@ -24,7 +24,7 @@ on_every_backend!(
 );
 
 /// Runs `sql` on the test database directly, as someone with database access would.
-async fn run_sql(db: &TestDb, sql: &str) -> anyhow::Result<()> {
+pub(crate) async fn run_sql(db: &TestDb, sql: &str) -> anyhow::Result<()> {
     use sqlx::Connection;
     match db.backend {
         Backend::Sqlite => {
@@ -42,11 +42,16 @@ async fn run_sql(db: &TestDb, sql: &str) -> anyhow::Result<()> {
 }
 
 /// Runs `sql` as an insider who can also change the schema: first removes the triggers that
-/// keep the audit trail append-only.
+/// keep the audit trail (and its details) append-only.
 async fn tamper(db: &TestDb, sql: &str) -> anyhow::Result<()> {
     let unguard = match db.backend {
-        Backend::Sqlite => "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete;",
-        Backend::Postgres => "ALTER TABLE audit_log DISABLE TRIGGER USER;",
+        Backend::Sqlite => {
+            "DROP TRIGGER IF EXISTS audit_log_no_update; DROP TRIGGER IF EXISTS audit_log_no_delete; \
+             DROP TRIGGER IF EXISTS audit_details_no_update; DROP TRIGGER IF EXISTS audit_details_erased_only;"
+        }
+        Backend::Postgres => {
+            "ALTER TABLE audit_log DISABLE TRIGGER USER; ALTER TABLE audit_details DISABLE TRIGGER USER;"
+        }
     };
     run_sql(db, unguard).await?;
     run_sql(db, sql).await
@@ -107,11 +112,14 @@ async fn an_edited_audit_row_is_detected_and_named(b: Backend) -> anyhow::Result
 
 async fn free_text_kept_apart_can_be_erased_but_not_changed(b: Backend) -> anyhow::Result<()> {
     let w = with_history(b).await?;
-    // The purpose and address are kept apart from the chained row: changing them is caught…
-    run_sql(&w.t.db, "UPDATE audit_details SET purpose = 'curiosity' WHERE seq = 2").await?;
+    // The database refuses to change or remove them outside an erasure (migration 0017)…
+    assert!(run_sql(&w.t.db, "UPDATE audit_details SET purpose = 'curiosity' WHERE seq = 2").await.is_err());
+    assert!(run_sql(&w.t.db, "DELETE FROM audit_details WHERE seq = 2").await.is_err());
+    // …and they are kept apart from the chained row: changing them behind its back is caught…
+    tamper(&w.t.db, "UPDATE audit_details SET purpose = 'curiosity' WHERE seq = 2").await?;
     assert_eq!(w.t.app.verify_audit().await?, Err(ChainBreak::Changed { seq: 2 }));
-    // …erasing them (as a retention rule will) leaves the chain verifiable.
-    run_sql(&w.t.db, "DELETE FROM audit_details WHERE seq = 2").await?;
+    // …while erasing them (as a retention erasure does) leaves the chain verifiable.
+    tamper(&w.t.db, "DELETE FROM audit_details WHERE seq = 2").await?;
     assert!(w.t.app.verify_audit().await?.is_ok());
     let entry = w.t.app.store().audit_entries(1, 1).await?;
     assert!(entry[0].details_erased && entry[0].purpose.is_empty(), "{entry:?}");

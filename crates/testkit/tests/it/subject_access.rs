@@ -84,7 +84,8 @@ async fn a_synthetic_childs_export_holds_every_row_held_about_them(b: Backend) -
     // Every table that names a child is in the export's list (the audit trail is given apart,
     // as who accessed the record).
     for table in tables_with_child_column(&t.db).await? {
-        if table == "audit_log" {
+        // Erasures' tombstones name an identifier only, and outlive the record they replace.
+        if table == "audit_log" || table == "erasures" {
             continue;
         }
         assert!(HELD_TABLES.iter().any(|h| h.table == table), "{table} holds children's rows but is not exported");
