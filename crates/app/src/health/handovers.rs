@@ -128,8 +128,8 @@ impl App {
                 h.child_given_name,
                 h.child_family_name,
                 h.handover.sender_name,
-                h.handover.sent_at.to_zoned(crate::london()).date(),
-                h.handover.due_on
+                resettle_domain::calendar::long_date(h.handover.sent_at.to_zoned(crate::london()).date()),
+                resettle_domain::calendar::long_date(h.handover.due_on)
             );
             let notifications: Vec<Notification> = targets
                 .iter()
@@ -155,7 +155,7 @@ impl App {
                 summary: format!(
                     "Handover to {} not acknowledged by {}: escalated to {} manager(s)",
                     h.recipient_organisation_name,
-                    h.handover.due_on,
+                    resettle_domain::calendar::long_date(h.handover.due_on),
                     notifications.len()
                 ),
                 reason: None,

@@ -20,7 +20,7 @@ use resettle_domain::org::Role;
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, date_from_parts, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
@@ -80,6 +80,8 @@ struct HealthPage {
     measure: MeasureForm,
     /// The consent form, as typed.
     consent: ConsentForm,
+    /// What was just saved, for the success banner.
+    notice: Option<&'static str>,
 }
 
 impl HealthPage {
@@ -107,6 +109,7 @@ impl HealthPage {
             detail: String::new(),
             measure: MeasureForm::default(),
             consent: ConsentForm::default(),
+            notice: None,
         }
     }
 
@@ -156,8 +159,12 @@ pub struct ConsentForm {
     purpose: String,
     #[serde(default)]
     lawful_basis: String,
-    #[serde(default)]
-    decided_on: String,
+    #[serde(default, rename = "decided_on-day")]
+    decided_day: String,
+    #[serde(default, rename = "decided_on-month")]
+    decided_month: String,
+    #[serde(default, rename = "decided_on-year")]
+    decided_year: String,
     #[serde(default)]
     csrf_token: String,
 }
@@ -181,7 +188,7 @@ pub async fn record_consent(
         share_with_role: some(&form.share_with_role),
         purpose: some(&form.purpose),
         lawful_basis: some(&form.lawful_basis),
-        decided_on: some(&form.decided_on),
+        decided_on: date_from_parts(&form.decided_day, &form.decided_month, &form.decided_year),
     };
     match state.app.record_consent(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?consent=1#consents")).into_response()),
@@ -208,8 +215,12 @@ pub struct MeasureForm {
     score: String,
     #[serde(default)]
     rater: String,
-    #[serde(default)]
-    measured_on: String,
+    #[serde(default, rename = "measured_on-day")]
+    measured_day: String,
+    #[serde(default, rename = "measured_on-month")]
+    measured_month: String,
+    #[serde(default, rename = "measured_on-year")]
+    measured_year: String,
     #[serde(default)]
     csrf_token: String,
 }
@@ -228,7 +239,7 @@ pub async fn record_measure(
         measure: Some(form.measure.clone()),
         score: Some(form.score.clone()),
         rater: Some(form.rater.clone()),
-        measured_on: Some(form.measured_on.clone()),
+        measured_on: date_from_parts(&form.measured_day, &form.measured_month, &form.measured_year),
     };
     match state.app.record_measure(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?measured=1#measures")).into_response()),
@@ -247,15 +258,26 @@ pub async fn record_measure(
 }
 
 /// The child's health page. Everyone on the team sees that handovers exist and their status;
-/// the content only those the policy lets read it.
+/// the content only those the policy lets read it. After a form is saved, a banner says what
+/// happened.
 pub async fn health_page(
     State(state): State<AppState>,
     who: SignedIn,
     Path(id): Path<String>,
+    Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let id: ChildId = parse_id(&id)?;
     let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let page = HealthPage::new(Chrome::for_user(&who, "caseload"), view);
+    let notice = if q.contains_key("recorded") {
+        Some("Health information recorded")
+    } else if q.contains_key("measured") {
+        Some("Score recorded")
+    } else if q.contains_key("consent") {
+        Some("Decision recorded")
+    } else {
+        None
+    };
+    let page = HealthPage { notice, ..HealthPage::new(Chrome::for_user(&who, "caseload"), view) };
     Ok(render(StatusCode::OK, &page))
 }
 
@@ -312,10 +334,17 @@ struct HandoversPage {
     sent: bool,
     rows: Vec<HandoverLine>,
     errors: ValidationErrors,
+    /// What was just saved, for the success banner.
+    notice: Option<&'static str>,
 }
 
-/// "Handovers waiting for me": addressed to me, or to a role I hold there.
-pub async fn waiting_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
+/// "Handovers waiting for me": addressed to me, or to a role I hold there; after an
+/// acknowledgement, a banner says it was made.
+pub async fn waiting_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let rows =
         state.app.handovers_waiting(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     let page = HandoversPage {
@@ -323,6 +352,7 @@ pub async fn waiting_page(State(state): State<AppState>, who: SignedIn) -> Resul
         sent: false,
         rows,
         errors: ValidationErrors::new(),
+        notice: q.contains_key("acknowledged").then_some("Handover acknowledged: the sender can see that you have it"),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -335,6 +365,7 @@ pub async fn sent_page(State(state): State<AppState>, who: SignedIn) -> Result<R
         sent: true,
         rows,
         errors: ValidationErrors::new(),
+        notice: None,
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -370,6 +401,7 @@ pub async fn acknowledge(
                 sent: false,
                 rows,
                 errors,
+                notice: None,
             };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }

@@ -228,7 +228,8 @@ pub fn same(a: impl AsRef<str>, b: impl AsRef<str>) -> bool {
 }
 
 /// Joins the three boxes of a GOV.UK date input into `YYYY-MM-DD` for the domain to check.
-/// All blank gives `None`; anything not a number gives a string the domain refuses.
+/// All blank gives `None`; anything not a number gives a day that does not exist, which the
+/// domain refuses in words ("must be a real date"), never asking a person for `YYYY-MM-DD`.
 pub fn date_from_parts(day: &str, month: &str, year: &str) -> Option<String> {
     let (d, m, y) = (day.trim(), month.trim(), year.trim());
     if d.is_empty() && m.is_empty() && y.is_empty() {
@@ -236,7 +237,7 @@ pub fn date_from_parts(day: &str, month: &str, year: &str) -> Option<String> {
     }
     match (d.parse::<u8>(), m.parse::<u8>(), y.parse::<u16>()) {
         (Ok(d), Ok(m), Ok(y)) if y >= 1000 => Some(format!("{y:04}-{m:02}-{d:02}")),
-        _ => Some(format!("{y}-{m}-{d} (not a date)")),
+        _ => Some("0000-00-00".to_string()),
     }
 }
 
@@ -274,6 +275,12 @@ mod tests {
         assert_eq!(date_from_parts("7", "3", "2010").as_deref(), Some("2010-03-07"));
         assert_eq!(date_from_parts(" ", "", ""), None);
         assert!(date_from_parts("x", "3", "2010").is_some_and(|s| s.parse::<Date>().is_err()));
+        // Shaped like a day, so that the refusal is "must be a real date", never the format.
+        let not_a_day = date_from_parts("x", "3", "2010").unwrap_or_default();
+        assert_eq!(
+            resettle_domain::validation::parse_day(&not_a_day),
+            Err(resettle_domain::validation::DayError::NotReal)
+        );
         assert_eq!(date_parts(Some(jiff::civil::date(2010, 3, 7))), ("7".into(), "3".into(), "2010".into()));
     }
 }
