@@ -20,6 +20,7 @@ mod key_dates;
 mod mail;
 mod metrics;
 mod outcomes;
+mod page_forms;
 mod page_words;
 mod pages;
 mod plan;
