@@ -21,6 +21,7 @@ mod mail;
 mod metrics;
 mod outcomes;
 mod page_forms;
+mod page_navigation;
 mod page_words;
 mod pages;
 mod plan;

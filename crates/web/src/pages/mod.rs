@@ -127,6 +127,117 @@ impl Chrome {
         self.has_errors = has_errors;
         self
     }
+
+    /// The sections of the service this person works in, each with the pages in it they may
+    /// use, in the order the navigation shows them. One row of primary navigation holds a
+    /// section each; a section's other pages are its sub-navigation.
+    fn sections(&self) -> Vec<Section> {
+        let children = self.works_with_children;
+        let table: [(&'static str, Vec<Page>); 8] = [
+            (
+                "Caseload",
+                vec![
+                    ("caseload", "/caseload", "My caseload", children),
+                    ("appointments", "/appointments", "Appointments", children),
+                    ("actions", "/actions", "My actions", children),
+                    ("add-child", "/children/new", "Add a child", self.can_add_child),
+                ],
+            ),
+            (
+                "Handovers",
+                vec![
+                    ("handovers", "/handovers", "Waiting for me", children),
+                    ("handovers-sent", "/handovers/sent", "Sent by me", children),
+                ],
+            ),
+            (
+                "Readiness",
+                vec![
+                    ("readiness", "/readiness", "Release readiness", children),
+                    ("gaps", "/gaps", "Readiness gaps", self.is_manager),
+                    ("meetings", "/meetings/attention", "Meetings to chase", self.is_manager),
+                ],
+            ),
+            (
+                "Emergency access",
+                vec![
+                    ("break-glass", "/reports/emergency-access", "Emergency access report", self.can_see_break_glass),
+                    ("find-child", "/find-a-child", "Find a child", self.can_find_child),
+                ],
+            ),
+            ("Figures", vec![("figures", "/reports/figures", "Figures", self.can_see_figures)]),
+            ("Outcomes", vec![("outcomes", "/reports/cohort", "Outcomes", self.can_see_outcomes)]),
+            ("Users", vec![("users", "/admin/users", "Users", self.is_admin)]),
+            (
+                "Organisations",
+                vec![
+                    ("organisations", "/admin/organisations", "Organisations", self.is_admin),
+                    ("bank-holidays", "/admin/bank-holidays", "Bank holidays", self.is_admin),
+                ],
+            ),
+        ];
+        table
+            .into_iter()
+            .filter_map(|(label, items)| {
+                let items: Vec<NavItem> = items
+                    .into_iter()
+                    .filter(|(_, _, _, shown)| *shown)
+                    .map(|(key, href, label, _)| NavItem { href, label, current: key == self.nav })
+                    .collect();
+                let href = items.first()?.href;
+                Some(Section { label, href, items })
+            })
+            .collect()
+    }
+
+    /// The primary navigation: one link a section, the current section marked.
+    pub fn primary_nav(&self) -> Vec<NavItem> {
+        self.sections()
+            .into_iter()
+            .map(|s| NavItem { href: s.href, label: s.label, current: s.items.iter().any(|i| i.current) })
+            .collect()
+    }
+
+    /// The current section's pages, when it has more than one.
+    pub fn sub_nav(&self) -> Vec<NavItem> {
+        self.sections()
+            .into_iter()
+            .find(|s| s.items.iter().any(|i| i.current) && s.items.len() > 1)
+            .map_or_else(Vec::new, |s| s.items)
+    }
+
+    /// Where this person starts: the first page of their first section (the caseload for
+    /// those who work with children, the figures for a strategic lead, the users for an
+    /// administrator), or their sessions when the service has nothing else for them.
+    pub fn start_page(&self) -> &'static str {
+        self.sections().first().map_or("/account/sessions", |s| s.href)
+    }
+
+    /// The name of [`Chrome::start_page`], for a message that sends someone there.
+    pub fn start_label(&self) -> &'static str {
+        self.sections().first().map_or("Your sessions", |s| s.label)
+    }
+}
+
+/// A page of a section: its `nav` key, address, words, and whether this person may use it.
+type Page = (&'static str, &'static str, &'static str, bool);
+
+/// A part of the service, in the primary navigation.
+struct Section {
+    label: &'static str,
+    href: &'static str,
+    items: Vec<NavItem>,
+}
+
+/// One link of the navigation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavItem {
+    /// Where it goes.
+    pub href: &'static str,
+    /// Its words.
+    pub label: &'static str,
+    /// Whether the page shown is (in) it.
+    pub current: bool,
 }
 
 /// Renders a template with a status; a template failure becomes the error page.
@@ -249,14 +360,10 @@ pub fn date_parts(d: Option<Date>) -> (String, String, String) {
     }
 }
 
-/// `/`: where each person starts.
+/// `/`: where each person starts, a page their role can use ([`Chrome::start_page`]).
 pub(crate) async fn index(who: Result<SignedIn, Response>) -> Response {
     match who {
-        Ok(w) if w.ctx.actor.memberships.iter().any(|m| m.role.works_with_children()) => {
-            Redirect::to("/caseload").into_response()
-        }
-        Ok(w) if w.ctx.actor.has_role(Role::Admin) => Redirect::to("/admin/users").into_response(),
-        Ok(_) => Redirect::to("/caseload").into_response(),
+        Ok(w) => Redirect::to(Chrome::for_user(&w, "").start_page()).into_response(),
         Err(_) => Redirect::to("/sign-in").into_response(),
     }
 }
