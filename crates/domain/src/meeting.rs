@@ -16,6 +16,9 @@ use crate::team::parse_date;
 use crate::timescales::DeadlineKind;
 use crate::validation::{ValidationErrors, optional_text};
 
+mod words;
+pub use words::{join_words, record_sentence};
+
 string_enum!(
     /// The kinds of planning meeting.
     MeetingKind, "kind" {

@@ -153,10 +153,11 @@ impl App {
                 actor_name: "Resettle".into(),
                 kind: "handover.escalated".into(),
                 summary: format!(
-                    "Handover to {} not acknowledged by {}: escalated to {} manager(s)",
+                    "Handover to {} not acknowledged by {}, so escalated to {} manager{}",
                     h.recipient_organisation_name,
                     resettle_domain::calendar::long_date(h.handover.due_on),
-                    notifications.len()
+                    notifications.len(),
+                    if notifications.len() == 1 { "" } else { "s" }
                 ),
                 reason: None,
             };

@@ -102,7 +102,7 @@ impl App {
                         link: format!("/children/{}/release-arrangements", row.child_id),
                         dedupe: format!("readiness:{}:{}:{due}:{level}", row.child_id, item.key.as_str()),
                         summary: format!(
-                            "{} is overdue (due {due_words}): escalated to the manager(s) of {org_name}",
+                            "{} is overdue (due {due_words}), so escalated to the managers of {org_name}",
                             item.key.label()
                         ),
                         reason: Some(item.reason.clone()),
@@ -147,7 +147,7 @@ impl App {
                     ),
                     link: format!("/children/{}/plan", a.child_id),
                     dedupe: format!("action:{}:{due}:{level}", a.id),
-                    summary: format!("Overdue action (due {due_words}) escalated to the manager(s) of {org_name}"),
+                    summary: format!("Overdue action (due {due_words}) escalated to the managers of {org_name}"),
                     reason: Some(a.description.clone()),
                 };
                 written += self.escalate_once(&mut managers, Escalation { org, yjs_id, notice }, now).await?;

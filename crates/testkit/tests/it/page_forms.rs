@@ -103,6 +103,48 @@ async fn a_meeting_page_refuses_a_time_already_past_at_the_time_box(b: Backend) 
         )
         .await?;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // Held: the record can be completed, but the meeting is no longer arranged or moved.
+    let page = browser.get(&format!("/meetings/{meeting}")).await?;
+    assert!(!page.body.contains(&format!("href=\"/meetings/{meeting}/schedule\"")), "{}", page.body);
+    assert!(!page.body.contains("Record the meeting") && !page.body.contains("invite.ics"), "{}", page.body);
+    assert!(page.body.contains(&format!("href=\"/meetings/{meeting}/record\"")), "{}", page.body);
+    assert!(page.body.contains("Complete the record"), "{}", page.body);
+    let r = browser
+        .post_form(
+            &record,
+            &[
+                ("csrf_token", &csrf),
+                ("version", "2"),
+                ("attendee_count", "1"),
+                ("attendee-0-name", "Ada Lovelace"),
+                ("attendee-0-capacity", "The child"),
+                ("attendee-0-presence", "attended"),
+                ("held_on-day", "2"),
+                ("held_on-month", "12"),
+                ("held_on-year", "2026"),
+                ("child_views", "I want to go to college"),
+                ("carer_views", "Mum agrees"),
+                ("decisions", "Carry on"),
+                ("no_actions_agreed", "yes"),
+            ],
+        )
+        .await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    // Complete: a record that stays as it was, with nothing to change or record.
+    let page = browser.get(&format!("/meetings/{meeting}")).await?;
+    assert!(page.body.contains("Complete"), "{}", page.body);
+    for gone in ["/schedule\"", "/record\"", "invite.ics"] {
+        assert!(!page.body.contains(&format!("/meetings/{meeting}{gone}")), "{gone}: {}", page.body);
+    }
+    // The timeline tells it in sentences.
+    let child = browser.get(&format!("/children/{id}")).await?;
+    for sentence in [
+        "Review meeting held on 2 December 2026, with attendance recorded; the record is not complete yet",
+        "Review meeting: the child&#39;s views, carers&#39; views, decisions and whether actions were agreed recorded; the record is complete",
+    ] {
+        assert!(child.body.contains(sentence), "{sentence}: {}", child.body);
+    }
     Ok(())
 }
 

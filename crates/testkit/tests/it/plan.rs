@@ -384,7 +384,7 @@ async fn a_need_moves_only_along_its_allowed_transitions_and_keeps_an_update_log
 
     // In progress cannot go back to identified; the refusal lists the moves it can make.
     let r = w.api().request(Method::PATCH, &path, Some(&json!({"version": 2, "status": "identified"}))).await?;
-    assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "it can become: met, declined, not_required", "backwards");
+    assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "it can become: met, declined, not required", "backwards");
     assert!(s(&r.body["detail"]).contains("cannot become identified"), "{}", r.body);
     // Declining needs a note saying why.
     let r = w.api().request(Method::PATCH, &path, Some(&json!({"version": 2, "status": "declined"}))).await?;
