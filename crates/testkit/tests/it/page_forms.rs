@@ -186,5 +186,10 @@ async fn recording_health_information_and_acknowledging_a_handover_say_so(b: Bac
     assert!(page.body.contains("govuk-notification-banner--success"), "{}", page.body);
     assert!(page.body.contains("Handover acknowledged"), "{}", page.body);
     assert!(page.body.contains("Nothing is waiting for you"), "{}", page.body);
+    // Marking the notifications read says so too.
+    let r = hw.post_form("/notifications/read", &[("csrf_token", &csrf)]).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = hw.get(r.location().unwrap()).await?;
+    assert!(page.body.contains("Every notification is marked as read"), "{}", page.body);
     Ok(())
 }

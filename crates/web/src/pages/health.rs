@@ -415,7 +415,8 @@ struct NotificationsPage {
     chrome: Chrome,
     rows: Vec<Notification>,
     preference: String,
-    saved: bool,
+    /// What was just saved, for the success banner.
+    notice: Option<&'static str>,
     errors: ValidationErrors,
 }
 
@@ -450,7 +451,7 @@ pub async fn set_email_preference(
                 chrome: Chrome::for_user(&who, "notifications").with_errors(true),
                 rows,
                 preference: form.email_preference,
-                saved: false,
+                notice: None,
                 errors,
             };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -472,7 +473,13 @@ pub async fn notifications_page(
         chrome: Chrome::for_user(&who, "notifications"),
         rows,
         preference,
-        saved: q.contains_key("saved"),
+        notice: if q.contains_key("saved") {
+            Some("How you get emails is saved.")
+        } else if q.contains_key("read") {
+            Some("Every notification is marked as read.")
+        } else {
+            None
+        },
         errors: ValidationErrors::new(),
     };
     Ok(render(StatusCode::OK, &page))
@@ -500,5 +507,5 @@ pub async fn mark_read(
             .await
             .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     }
-    Ok(Redirect::to("/notifications").into_response())
+    Ok(Redirect::to("/notifications?read=1").into_response())
 }
