@@ -110,6 +110,19 @@ async function screenshot (page, name) {
   }
 }
 
+// One row of primary navigation, whatever the role, with the account's links (sessions,
+// signing out) apart from it.
+async function navigationInOneRow (page, who) {
+  const tops = await page.locator('.govuk-service-navigation__item')
+    .evaluateAll((items) => items.map((i) => Math.round(i.getBoundingClientRect().top)))
+  assert(tops.length >= 1, `${who}: no navigation`)
+  assert(new Set(tops).size === 1, `${who}: the navigation wraps onto ${new Set(tops).size} rows`)
+  const primary = await page.locator('.govuk-service-navigation__list').innerText()
+  assert(!/sign out|sessions/i.test(primary), `${who}: account links in the primary navigation: ${primary}`)
+  assert(await page.locator('nav[aria-label="Your account"] a[href="/account/sessions"]').count() === 1,
+    `${who}: no "Your sessions" among the account links`)
+}
+
 async function runJourney (browser, javaScript) {
   const mode = javaScript ? 'js' : 'no-js'
   console.log(`journey (${javaScript ? 'with' : 'without'} JavaScript)`)
@@ -204,6 +217,7 @@ async function runJourney (browser, javaScript) {
     }
     const h1 = (await page.locator('h1').first().innerText()).trim()
     assert(/caseload/i.test(h1), `expected the h1 to mention the caseload, got "${h1}"`)
+    await navigationInOneRow(page, 'the case manager')
     await screenshot(page, `${mode}-2-caseload`)
     await axeCheck(page, 'caseload', javaScript)
   })
@@ -389,8 +403,9 @@ async function runJourney (browser, javaScript) {
     await page.locator('input[name="email"]').fill('strategic.lead@demo.resettle.test')
     await page.locator('input[name="password"]').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
-    await page.waitForLoadState('load')
-    await page.goto(`${BASE_URL}/reports/figures`)
+    await page.waitForURL((url) => url.pathname === '/reports/figures')
+    assert(pathOf(page) === '/reports/figures', `the strategic lead starts on ${page.url()}, not the figures`)
+    await navigationInOneRow(page, 'the strategic lead')
     assert(await page.locator('#outcomes').count() === 1, 'no outcome trends on the figures page')
     await axeCheck(page, 'figures', javaScript)
     const link = await page.locator('a[href^="/reports/cohort?"]').first().getAttribute('href')

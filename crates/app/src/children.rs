@@ -173,7 +173,8 @@ impl App {
             started_on: today,
             ended_on: None,
         }];
-        let entry = self.entry_for(ctx, id, "child.created", format!("Record created; {} responsible", yjs.name), None);
+        let entry =
+            self.entry_for(ctx, id, "child.created", format!("Record created, with {} responsible", yjs.name), None);
         let audit = [self.write_event(ctx, "child", id)];
         self.store.insert_child(&child, &carers, &team, &entry, &audit).await?;
         tracing::info!(child_id = %id, request_id = %ctx.request_id, "child created");
@@ -312,7 +313,13 @@ impl App {
         }
         let updated = Child { details, version: current.version + 1, updated_at: self.now(), ..(*current).clone() };
         let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
-        let entry = self.entry_for(ctx, id, "child.updated", format!("Changed {}", changed.join(", ")), reason);
+        let entry = self.entry_for(
+            ctx,
+            id,
+            "child.updated",
+            format!("Changed the {}", resettle_domain::meeting::join_words(&changed)),
+            reason,
+        );
         self.store.update_child(&updated, expected_version, &entry, &[self.write_event(ctx, "child", id)]).await?;
         Ok(updated)
     }

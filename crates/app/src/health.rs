@@ -349,7 +349,11 @@ impl App {
                 at: now,
                 actor_id: Some(ctx.actor.user_id),
                 actor_name: ctx.actor.name.clone(),
-                changes: format!("identified by the {} of {}", a.kind.label().to_lowercase(), a.assessed_on),
+                changes: format!(
+                    "identified by the {} of {}",
+                    a.kind.label().to_lowercase(),
+                    resettle_domain::calendar::long_date(a.assessed_on)
+                ),
                 note: None,
             };
             let entry = self.entry_for(
@@ -412,7 +416,7 @@ impl App {
                         child.id,
                         item::ASSESSMENT,
                         Some(a.id.0),
-                        format!("{} of {}", a.kind.label(), a.assessed_on),
+                        format!("{} of {}", a.kind.label(), resettle_domain::calendar::long_date(a.assessed_on)),
                         recipient,
                         "Health assessments go to the child's YJS health worker",
                         None,
@@ -722,7 +726,7 @@ impl App {
 /// A handover's words: which assessment, and the open needs.
 fn health_picture(a: Option<&Assessment>, needs: &[OpenHealthNeed], what: &str) -> String {
     let head = match a {
-        Some(a) => format!("{} of {}", a.kind.label(), a.assessed_on),
+        Some(a) => format!("{} of {}", a.kind.label(), resettle_domain::calendar::long_date(a.assessed_on)),
         None => format!("No {what} recorded"),
     };
     let health: Vec<&str> = needs.iter().filter(|n| n.pathway == Pathway::Health).map(|n| n.title.as_str()).collect();

@@ -22,6 +22,8 @@ use resettle_domain::team::TeamMember;
 use crate::storage::{ActionOwner, ActionRow, MeetingRow, NeedWrite, PlanChanges, StorageError, TeamMemberView};
 use crate::{App, AppError, AppResult, Ctx};
 
+mod words;
+
 /// Why the service adds an organisation to the team when it is given a need (its audit purpose).
 const NEED_OWNER_JOINED: &str = "an organisation given a need joined the team";
 /// A need as the reader may see it.
@@ -389,7 +391,7 @@ impl App {
             changes: format!("identified; owner {}", owner.name),
             note: None,
         };
-        let mut summary = format!("{} need identified; owned by {}", need.pathway.label(), owner.name);
+        let mut summary = format!("{} need identified, owned by {}", need.pathway.label(), owner.name);
         if team_added.is_some() {
             summary.push_str(" (who joined the team)");
         }
@@ -442,6 +444,11 @@ impl App {
         let now = self.now();
         let next = Need { updated_at: now, ..change.need };
         let words = if change.changes.is_empty() { "note added".to_string() } else { change.changes.join("; ") };
+        let sentence = if change.changes.is_empty() {
+            "a note added".to_string()
+        } else {
+            resettle_domain::meeting::join_words(&change.changes)
+        };
         let update = NeedUpdate {
             id: NeedUpdateId::random(),
             need_id: id,
@@ -456,7 +463,7 @@ impl App {
             ctx,
             need.child_id,
             "plan.need_updated",
-            format!("{} need: {words}", next.pathway.label()),
+            format!("{} need: {sentence}", next.pathway.label()),
             None,
         );
         let mut audit = vec![self.write_event(ctx, "plan.need", need.child_id)];
@@ -569,13 +576,7 @@ impl App {
         if version != m.version {
             return Err(AppError::Conflict { current_version: m.version });
         }
-        let entry = self.entry_for(
-            ctx,
-            m.child_id,
-            "meeting.updated",
-            format!("{}: {} ({})", m.title(), change.changes.join(", "), change.meeting.status.label().to_lowercase()),
-            None,
-        );
+        let entry = self.entry_for(ctx, m.child_id, "meeting.updated", words::meeting_sentence(&m, &change), None);
         let audit = [self.write_event(ctx, "plan.meeting", m.child_id)];
         self.store.update_meeting(&change.meeting, m.version, &entry, &audit).await?;
         Ok(change.meeting)
@@ -739,8 +740,13 @@ impl App {
                 .ok_or_else(|| AppError::invalid("owner_organisation_id", "No organisation has that id"))?;
             self.works_for(user, &org).await?;
         }
-        let entry =
-            self.entry_for(ctx, a.child_id, "action.updated", format!("Action: {}", change.changes.join(", ")), None);
+        let entry = self.entry_for(
+            ctx,
+            a.child_id,
+            "action.updated",
+            words::action_sentence(&a.description, &change.changes),
+            None,
+        );
         let audit = [self.write_event(ctx, "plan.action", a.child_id)];
         self.store.update_action(&change.action, a.version, &entry, &audit).await?;
         Ok(change.action)

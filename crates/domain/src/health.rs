@@ -310,7 +310,7 @@ fn parse_sections(e: &mut ValidationErrors, sections: &[SectionInput]) -> Vec<(S
 fn parse_need(e: &mut ValidationErrors, field: &str, n: &NeedFindingInput) -> Option<(Pathway, String)> {
     let pathway = match n.pathway.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => {
-            e.add(format!("{field}.pathway"), "Choose the pathway: health or substance_misuse");
+            e.add(format!("{field}.pathway"), "Choose the pathway: health or substance misuse");
             None
         }
         Some("health") => Some(Pathway::Health),

@@ -56,7 +56,7 @@ impl OutgoingEmail {
 
 string_enum!(
     /// How a person wants to hear about new notifications by email.
-    EmailPreference, "email_preference" {
+    EmailPreference, "email preference" {
         /// One email for each notification, as it happens.
         Each => "each", "An email for each notification";
         /// One email a day, after 7am, counting the day's notifications.

@@ -16,6 +16,9 @@ use crate::team::parse_date;
 use crate::timescales::DeadlineKind;
 use crate::validation::{ValidationErrors, optional_text};
 
+mod words;
+pub use words::{join_words, record_sentence};
+
 string_enum!(
     /// The kinds of planning meeting.
     MeetingKind, "kind" {
@@ -475,10 +478,13 @@ pub fn parse_instant(e: &mut ValidationErrors, field: &str, value: &str) -> Opti
     }
 }
 
-/// Parses a day and a 24-hour time typed in a form, in `tz` (UK time).
+/// Parses a day and a 24-hour time typed in a form, in `tz` (UK time). A problem with the day
+/// is reported against `field` (the date input), one with the time against `time_field` (its
+/// own box), so that the error links to what needs fixing.
 pub fn parse_local(
     e: &mut ValidationErrors,
     field: &str,
+    time_field: &str,
     day: Option<&str>,
     time: Option<&str>,
     tz: &TimeZone,
@@ -487,23 +493,38 @@ pub fn parse_local(
     let time = time.map(str::trim).filter(|s| !s.is_empty());
     match (day, time) {
         (None, None) => None,
-        (Some(_), None) | (None, Some(_)) => {
-            e.add(field, "Enter both the day and the time");
+        (Some(_), None) => {
+            e.add(time_field, "Enter the time as well as the day");
+            None
+        }
+        (None, Some(_)) => {
+            e.add(field, "Enter the day as well as the time");
             None
         }
         (Some(d), Some(t)) => {
             let d = parse_date(e, field, "The day", Some(d))?;
             let t = t.replace('.', ":");
             let Ok(t) = t.parse::<jiff::civil::Time>() else {
-                e.add(field, "The time must be a 24-hour time, like 14:30");
+                e.add(time_field, "The time must be a 24-hour time, like 14:30");
                 return None;
             };
             d.to_datetime(t)
                 .to_zoned(tz.clone())
                 .map(|z| z.timestamp())
-                .map_err(|_| e.add(field, "That time does not exist in UK time (the clocks change)"))
+                .map_err(|_| e.add(time_field, "That time does not exist in UK time (the clocks change)"))
                 .ok()
         }
+    }
+}
+
+/// A meeting is arranged for a time to come: one already held is recorded as held (with the
+/// day it was held), never arranged after the event.
+fn refuse_arranging_in_the_past(e: &mut ValidationErrors, scheduled_for: Option<Timestamp>, now: Timestamp) {
+    if scheduled_for.is_some_and(|t| t < now) {
+        e.add(
+            "scheduled_for",
+            "The time has passed: arrange the meeting for a time to come, or record it as held if it took place",
+        );
     }
 }
 
@@ -540,6 +561,7 @@ impl NewMeetingInput {
             (None, Some(s)) => parse_instant(&mut e, "scheduled_for", s),
             (None, None) => None,
         };
+        refuse_arranging_in_the_past(&mut e, scheduled_for, now);
         let duration = check_duration(&mut e, self.duration_minutes).unwrap_or(60);
         let location = optional_text(&mut e, "location", "Location", self.location.as_deref(), 200);
         let Some(kind) = kind.filter(|_| e.is_empty()) else {
@@ -604,6 +626,8 @@ impl MeetingPatch {
         if scheduled_for != m.scheduled_for {
             if matches!(m.status, MeetingStatus::Held | MeetingStatus::Complete) {
                 e.add("scheduled_for", "The meeting has been held: record the day it was held instead of moving it");
+            } else {
+                refuse_arranging_in_the_past(&mut e, scheduled_for, now);
             }
             changes.push("time");
         }
@@ -898,12 +922,14 @@ mod tests {
     fn local_times_are_uk_times() {
         let tz = TimeZone::get("Europe/London").unwrap_or(TimeZone::UTC);
         let mut e = ValidationErrors::new();
-        let t = parse_local(&mut e, "scheduled_for", Some("2026-07-01"), Some("10:30"), &tz).unwrap();
+        let t = parse_local(&mut e, "scheduled_for", "time", Some("2026-07-01"), Some("10:30"), &tz).unwrap();
         if tz != TimeZone::UTC {
             assert_eq!(t.to_string(), "2026-07-01T09:30:00Z");
         }
-        let none = parse_local(&mut e, "scheduled_for", Some("2026-07-01"), None, &tz);
+        let none = parse_local(&mut e, "scheduled_for", "time", Some("2026-07-01"), None, &tz);
         assert!(none.is_none());
-        assert!(e.for_field("scheduled_for").is_some());
+        assert!(e.for_field("time").is_some(), "a missing time is the time's problem");
+        let bad = parse_local(&mut e, "scheduled_for", "time", Some("2026-07-01"), Some("half ten"), &tz);
+        assert!(bad.is_none() && e.for_field("scheduled_for").is_none(), "{e:?}");
     }
 }

@@ -41,6 +41,9 @@ macro_rules! string_enum {
             fn from_str(s: &str) -> Result<Self, Self::Err> {
                 match s {
                     $($key => Ok($name::$variant),)+
+                    // A form sends an empty value when nothing was chosen: say so in words
+                    // (a person never reads the keys; an API client gets them below).
+                    "" => Err(format!("Choose the {}", $what)),
                     _ => Err(format!(
                         "{} must be one of: {}",
                         $what,
@@ -328,6 +331,13 @@ pub fn is_common_password(password: &str) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn nothing_chosen_is_said_in_words_and_a_wrong_key_names_the_keys() {
+        assert_eq!("".parse::<Role>(), Err("Choose the role".to_string()));
+        let wrong = "boss".parse::<Role>().unwrap_err();
+        assert!(wrong.starts_with("role must be one of: ") && wrong.contains("yjs_case_manager"), "{wrong}");
+    }
 
     #[test]
     fn kinds_and_roles_round_trip_through_their_spelling() {

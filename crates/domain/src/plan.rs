@@ -445,13 +445,15 @@ impl NeedPatch {
                 Ok(next) if next == need.status => next,
                 Ok(next) if need.status.can_become(next) => next,
                 Ok(next) => {
-                    let allowed = need.status.next().iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ");
+                    // In words (a person reads it on the need's page): "not required", not the key.
+                    let words = |s: NeedStatus| s.label().to_lowercase();
+                    let allowed = need.status.next().iter().map(|s| words(*s)).collect::<Vec<_>>().join(", ");
                     e.add(
                         "status",
                         format!(
                             "A need that is {} cannot become {}; it can become: {allowed}",
-                            need.status.as_str(),
-                            next.as_str()
+                            words(need.status),
+                            words(next)
                         ),
                     );
                     need.status
@@ -589,7 +591,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.for_field("status"),
-            Some("A need that is met cannot become identified; it can become: in_progress")
+            Some("A need that is met cannot become identified; it can become: in progress")
         );
     }
 

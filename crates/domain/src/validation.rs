@@ -19,11 +19,13 @@ pub enum DayError {
 }
 
 impl DayError {
-    /// The message for a field labelled `label`, with `example` as a correct value.
+    /// The message for a field labelled `label`. Only a badly written day shows `example` (a
+    /// correct value, for the API's clients); pages send their date boxes written correctly,
+    /// so people read words alone ("must be a real date", as GOV.UK says).
     pub fn message(self, label: &str, example: &str) -> String {
         match self {
             DayError::Shape => format!("{label} must be written YYYY-MM-DD, like {example}"),
-            DayError::NotReal => format!("{label} must be a real date, like {example}"),
+            DayError::NotReal => format!("{label} must be a real date"),
             DayError::OutOfRange => format!("{label} must be between {FIRST_YEAR} and {LAST_YEAR}"),
         }
     }
@@ -209,5 +211,8 @@ mod tests {
             assert_eq!(parse_day(far), Err(DayError::OutOfRange), "{far}");
         }
         assert!(DayError::OutOfRange.message("Date of birth", "2010-04-27").contains("between 1900 and 2100"));
+        // What pages show is in words: the example is only for a badly written day (the API).
+        assert_eq!(DayError::NotReal.message("Date of birth", "2010-04-27"), "Date of birth must be a real date");
+        assert!(DayError::Shape.message("Date of birth", "2010-04-27").contains("YYYY-MM-DD, like 2010-04-27"));
     }
 }

@@ -421,7 +421,7 @@ impl Generator {
             actor_id: Some(case_manager),
             actor_name: cm_name.clone(),
             kind: "child.created".into(),
-            summary: format!("Record created; {} responsible", service.yjs_name),
+            summary: format!("Record created, with {} responsible", service.yjs_name),
             reason: None,
         }];
         let mut team = vec![TeamMember {

@@ -241,11 +241,16 @@ impl Generator {
                     actor_id: Some(cm),
                     actor_name: cm_name.to_string(),
                     kind: "meeting.updated".into(),
-                    summary: format!(
-                        "{}: day held, attendance, the child's views{} ({})",
-                        m.title(),
-                        if incomplete { "" } else { ", carers' views, decisions" },
-                        m.status.label().to_lowercase()
+                    summary: resettle_domain::meeting::record_sentence(
+                        &m.title(),
+                        m.held_on,
+                        true,
+                        if incomplete {
+                            &["attendance", "the child's views"]
+                        } else {
+                            &["attendance", "the child's views", "carers' views", "decisions"]
+                        },
+                        m.status,
                     ),
                     reason: None,
                 });
@@ -416,7 +421,7 @@ impl Generator {
                 actor_id: Some(cm),
                 actor_name: cm_name.to_string(),
                 kind: "plan.need_added".into(),
-                summary: format!("{} need identified; owned by {}", entry.pathway.label(), names(owner)),
+                summary: format!("{} need identified, owned by {}", entry.pathway.label(), names(owner)),
                 reason: None,
             });
 

@@ -128,8 +128,8 @@ impl App {
                 h.child_given_name,
                 h.child_family_name,
                 h.handover.sender_name,
-                h.handover.sent_at.to_zoned(crate::london()).date(),
-                h.handover.due_on
+                resettle_domain::calendar::long_date(h.handover.sent_at.to_zoned(crate::london()).date()),
+                resettle_domain::calendar::long_date(h.handover.due_on)
             );
             let notifications: Vec<Notification> = targets
                 .iter()
@@ -153,10 +153,11 @@ impl App {
                 actor_name: "Resettle".into(),
                 kind: "handover.escalated".into(),
                 summary: format!(
-                    "Handover to {} not acknowledged by {}: escalated to {} manager(s)",
+                    "Handover to {} not acknowledged by {}, so escalated to {} manager{}",
                     h.recipient_organisation_name,
-                    h.handover.due_on,
-                    notifications.len()
+                    resettle_domain::calendar::long_date(h.handover.due_on),
+                    notifications.len(),
+                    if notifications.len() == 1 { "" } else { "s" }
                 ),
                 reason: None,
             };

@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 
+use resettle_domain::calendar::long_date;
 use resettle_domain::ids::{ChildId, OrgId};
 use resettle_domain::org::Role;
 use resettle_domain::policy::ChildScope;
@@ -92,6 +93,7 @@ impl App {
                 }
                 for (level, org, org_name) in levels {
                     let due = item.due_by.map_or_else(|| "-".to_string(), |d| d.to_string());
+                    let due_words = item.due_by.map_or_else(|| "no day set".to_string(), long_date);
                     let notice = Notice {
                         child_id: row.child_id,
                         kind: "readiness.escalated",
@@ -100,7 +102,7 @@ impl App {
                         link: format!("/children/{}/release-arrangements", row.child_id),
                         dedupe: format!("readiness:{}:{}:{due}:{level}", row.child_id, item.key.as_str()),
                         summary: format!(
-                            "{} is overdue (due {due}): escalated to the manager(s) of {org_name}",
+                            "{} is overdue (due {due_words}), so escalated to the managers of {org_name}",
                             item.key.label()
                         ),
                         reason: Some(item.reason.clone()),
@@ -129,6 +131,7 @@ impl App {
                 continue;
             }
             let days_late = resettle_domain::readiness::days_between(due, today);
+            let due_words = long_date(due);
             let mut levels = vec![(1, a.owner_organisation_id, row.owner_organisation_name.clone())];
             if days_late >= ESCALATE_TO_YJS_AFTER_DAYS && a.owner_organisation_id != yjs_id {
                 levels.push((2, yjs_id, "the youth justice service".to_string()));
@@ -139,12 +142,12 @@ impl App {
                     kind: "action.overdue",
                     timeline_kind: "action.escalated",
                     message: format!(
-                        "{} {}: the action \"{}\" owned by {} was due on {due} and is still open",
+                        "{} {}: the action \"{}\" owned by {} was due on {due_words} and is still open",
                         row.child_given_name, row.child_family_name, a.description, row.owner_organisation_name
                     ),
                     link: format!("/children/{}/plan", a.child_id),
                     dedupe: format!("action:{}:{due}:{level}", a.id),
-                    summary: format!("Overdue action (due {due}) escalated to the manager(s) of {org_name}"),
+                    summary: format!("Overdue action (due {due_words}) escalated to the managers of {org_name}"),
                     reason: Some(a.description.clone()),
                 };
                 written += self.escalate_once(&mut managers, Escalation { org, yjs_id, notice }, now).await?;

@@ -37,7 +37,7 @@ string_enum!(
 
 string_enum!(
     /// The lawful basis for sharing health information without consent.
-    LawfulBasis, "lawful_basis" {
+    LawfulBasis, "lawful basis" {
         /// Safeguarding.
         Safeguarding => "safeguarding",
             "UK GDPR art. 9(2)(g) with DPA 2018 Sch. 1 para 18 (safeguarding of children and of individuals at risk)";
@@ -150,7 +150,7 @@ impl ConsentInput {
         let mut e = ValidationErrors::new();
         let decision = parse_key::<ConsentDecision>(&mut e, "decision", self.decision.as_deref());
         if decision.is_none() && e.for_field("decision").is_none() {
-            e.add("decision", "Choose the decision: consent_given, consent_refused or share_without_consent");
+            e.add("decision", "Choose the decision: consent given, consent refused or shared without consent");
         }
         let decided_on = crate::team::parse_date(&mut e, "decided_on", "Date decided", self.decided_on.as_deref())
             .or(if self.decided_on.is_none() { Some(today) } else { None });

@@ -91,7 +91,7 @@ impl MeasureInput {
         let mut e = ValidationErrors::new();
         let kind = parse_key::<MeasureKind>(&mut e, "measure", self.measure.as_deref());
         if kind.is_none() && e.for_field("measure").is_none() {
-            e.add("measure", "Choose the measure: sdq_total or honosca_total");
+            e.add("measure", "Choose the measure: SDQ total difficulties or HoNOSCA total");
         }
         let rater = parse_key::<Rater>(&mut e, "rater", self.rater.as_deref());
         if rater.is_none() && e.for_field("rater").is_none() {

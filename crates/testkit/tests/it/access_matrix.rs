@@ -119,7 +119,7 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
         P::Public | P::SignInStep => NotRefused,
         P::SignedIn | P::Caseload => {
             if path == "/notifications/read" {
-                RedirectTo("/notifications")
+                RedirectTo("/notifications?read=1")
             } else if path == "/account/sessions/end" {
                 // Ending a session that is not the caller's: not found, whoever asks.
                 Status(StatusCode::NOT_FOUND)

@@ -303,7 +303,9 @@ async fn non_health_roles_cannot_read_health_content_unless_a_sharing_decision_n
         ("measure", "sdq_total"),
         ("score", "41"),
         ("rater", "self"),
-        ("measured_on", "2026-02-27"),
+        ("measured_on-day", "27"),
+        ("measured_on-month", "2"),
+        ("measured_on-year", "2026"),
     ];
     let r = hw_browser.post_form(&form, &bad).await?;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -313,12 +315,32 @@ async fn non_health_roles_cannot_read_health_content_unless_a_sharing_decision_n
         ("measure", "honosca_total"),
         ("score", "23"),
         ("rater", "clinician"),
-        ("measured_on", "2026-02-27"),
+        ("measured_on-day", "27"),
+        ("measured_on-month", "2"),
+        ("measured_on-year", "2026"),
     ];
     let r = hw_browser.post_form(&form, &good).await?;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = hw_browser.get(&format!("/children/{id}/health")).await?;
+    let page = hw_browser.get(r.location().unwrap()).await?;
     assert!(page.body.contains("<td class=\"govuk-table__cell\">23</td>"), "{}", page.body);
+    // Saved, and said so; the day reads in words, as on every page.
+    assert!(page.body.contains("govuk-notification-banner--success"), "{}", page.body);
+    assert!(page.body.contains("27 February 2026"), "{}", page.body);
+    crate::page_words::assert_no_iso_dates(&page.body);
+    // A day that does not exist is refused in words, against the date input.
+    let unreal = [
+        ("csrf_token", csrf.as_str()),
+        ("measure", "sdq_total"),
+        ("score", "12"),
+        ("rater", "self"),
+        ("measured_on-day", "30"),
+        ("measured_on-month", "2"),
+        ("measured_on-year", "2026"),
+    ];
+    let r = hw_browser.post_form(&form, &unreal).await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("href=\"#measured_on\">Date must be a real date</a>"), "{}", r.body);
+    crate::page_words::assert_no_iso_dates(&r.body);
     // A consent decision on the page: a mistake comes back with what was typed (she is 14, so
     // her capacity must be recorded), then it is in the table.
     let consents = format!("/children/{id}/health/consents");
@@ -343,8 +365,10 @@ async fn non_health_roles_cannot_read_health_content_unless_a_sharing_decision_n
     ];
     let r = hw_browser.post_form(&consents, &good).await?;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let page = hw_browser.get(&format!("/children/{id}/health")).await?;
+    let page = hw_browser.get(r.location().unwrap()).await?;
     assert!(page.body.contains("Education records from the secure school"), "{}", page.body);
+    assert!(page.body.contains("govuk-notification-banner--success"), "{}", page.body);
+    crate::page_words::assert_no_iso_dates(&page.body);
     let cm_page = browser.get(&format!("/children/{id}/health")).await?;
     let cm_csrf = cm_page.csrf_token().unwrap();
     let r = browser
@@ -355,7 +379,9 @@ async fn non_health_roles_cannot_read_health_content_unless_a_sharing_decision_n
                 ("measure", "sdq_total"),
                 ("score", "5"),
                 ("rater", "self"),
-                ("measured_on", "2026-02-27"),
+                ("measured_on-day", "27"),
+                ("measured_on-month", "2"),
+                ("measured_on-year", "2026"),
             ],
         )
         .await?;

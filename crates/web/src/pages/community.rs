@@ -60,7 +60,9 @@ fn local_instant(f: &Fields, errors: &mut ValidationErrors, name: &str) -> Optio
     let day = date_field(f, name);
     let time = field(f, &format!("{name}-time"));
     let tz = jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC);
-    resettle_domain::meeting::parse_local(errors, name, day.as_deref(), time.as_deref(), &tz).map(|t| t.to_string())
+    let time_field = format!("{name}-time");
+    resettle_domain::meeting::parse_local(errors, name, &time_field, day.as_deref(), time.as_deref(), &tz)
+        .map(|t| t.to_string())
 }
 
 /// One appointment awaiting its outcome, in the bulk form.

@@ -20,7 +20,7 @@ use resettle_domain::org::Role;
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
-use super::{Chrome, render};
+use super::{Chrome, date_from_parts, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
@@ -86,6 +86,8 @@ struct HealthPage {
     review_note: String,
     /// A review was just recorded.
     reviewed: bool,
+    /// What was just saved, for the success banner.
+    notice: Option<&'static str>,
 }
 
 impl HealthPage {
@@ -116,6 +118,7 @@ impl HealthPage {
             sar_reviews: Vec::new(),
             review_note: String::new(),
             reviewed: false,
+            notice: None,
         }
     }
 
@@ -165,8 +168,12 @@ pub struct ConsentForm {
     purpose: String,
     #[serde(default)]
     lawful_basis: String,
-    #[serde(default)]
-    decided_on: String,
+    #[serde(default, rename = "decided_on-day")]
+    decided_day: String,
+    #[serde(default, rename = "decided_on-month")]
+    decided_month: String,
+    #[serde(default, rename = "decided_on-year")]
+    decided_year: String,
     #[serde(default)]
     csrf_token: String,
 }
@@ -190,7 +197,7 @@ pub async fn record_consent(
         share_with_role: some(&form.share_with_role),
         purpose: some(&form.purpose),
         lawful_basis: some(&form.lawful_basis),
-        decided_on: some(&form.decided_on),
+        decided_on: date_from_parts(&form.decided_day, &form.decided_month, &form.decided_year),
     };
     match state.app.record_consent(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?consent=1#consents")).into_response()),
@@ -217,8 +224,12 @@ pub struct MeasureForm {
     score: String,
     #[serde(default)]
     rater: String,
-    #[serde(default)]
-    measured_on: String,
+    #[serde(default, rename = "measured_on-day")]
+    measured_day: String,
+    #[serde(default, rename = "measured_on-month")]
+    measured_month: String,
+    #[serde(default, rename = "measured_on-year")]
+    measured_year: String,
     #[serde(default)]
     csrf_token: String,
 }
@@ -237,7 +248,7 @@ pub async fn record_measure(
         measure: Some(form.measure.clone()),
         score: Some(form.score.clone()),
         rater: Some(form.rater.clone()),
-        measured_on: Some(form.measured_on.clone()),
+        measured_on: date_from_parts(&form.measured_day, &form.measured_month, &form.measured_year),
     };
     match state.app.record_measure(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}/health?measured=1#measures")).into_response()),
@@ -256,7 +267,8 @@ pub async fn record_measure(
 }
 
 /// The child's health page. Everyone on the team sees that handovers exist and their status;
-/// the content only those the policy lets read it.
+/// the content only those the policy lets read it. After a form is saved, a banner says what
+/// happened.
 pub async fn health_page(
     State(state): State<AppState>,
     who: SignedIn,
@@ -270,7 +282,17 @@ pub async fn health_page(
         .subject_access_reviews_waiting(&who.ctx, id)
         .await
         .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let notice = if q.contains_key("recorded") {
+        Some("Health information recorded")
+    } else if q.contains_key("measured") {
+        Some("Score recorded")
+    } else if q.contains_key("consent") {
+        Some("Decision recorded")
+    } else {
+        None
+    };
     let page = HealthPage {
+        notice,
         sar_reviews,
         reviewed: q.contains_key("reviewed"),
         ..HealthPage::new(Chrome::for_user(&who, "caseload"), view)
@@ -354,10 +376,17 @@ struct HandoversPage {
     sent: bool,
     rows: Vec<HandoverLine>,
     errors: ValidationErrors,
+    /// What was just saved, for the success banner.
+    notice: Option<&'static str>,
 }
 
-/// "Handovers waiting for me": addressed to me, or to a role I hold there.
-pub async fn waiting_page(State(state): State<AppState>, who: SignedIn) -> Result<Response, PageError> {
+/// "Handovers waiting for me": addressed to me, or to a role I hold there; after an
+/// acknowledgement, a banner says it was made.
+pub async fn waiting_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(q): Query<std::collections::HashMap<String, String>>,
+) -> Result<Response, PageError> {
     let rows =
         state.app.handovers_waiting(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     let page = HandoversPage {
@@ -365,6 +394,7 @@ pub async fn waiting_page(State(state): State<AppState>, who: SignedIn) -> Resul
         sent: false,
         rows,
         errors: ValidationErrors::new(),
+        notice: q.contains_key("acknowledged").then_some("Handover acknowledged: the sender can see that you have it"),
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -377,6 +407,7 @@ pub async fn sent_page(State(state): State<AppState>, who: SignedIn) -> Result<R
         sent: true,
         rows,
         errors: ValidationErrors::new(),
+        notice: None,
     };
     Ok(render(StatusCode::OK, &page))
 }
@@ -412,6 +443,7 @@ pub async fn acknowledge(
                 sent: false,
                 rows,
                 errors,
+                notice: None,
             };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
@@ -425,7 +457,8 @@ struct NotificationsPage {
     chrome: Chrome,
     rows: Vec<Notification>,
     preference: String,
-    saved: bool,
+    /// What was just saved, for the success banner.
+    notice: Option<&'static str>,
     errors: ValidationErrors,
 }
 
@@ -460,7 +493,7 @@ pub async fn set_email_preference(
                 chrome: Chrome::for_user(&who, "notifications").with_errors(true),
                 rows,
                 preference: form.email_preference,
-                saved: false,
+                notice: None,
                 errors,
             };
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
@@ -482,7 +515,13 @@ pub async fn notifications_page(
         chrome: Chrome::for_user(&who, "notifications"),
         rows,
         preference,
-        saved: q.contains_key("saved"),
+        notice: if q.contains_key("saved") {
+            Some("How you get emails is saved.")
+        } else if q.contains_key("read") {
+            Some("Every notification is marked as read.")
+        } else {
+            None
+        },
         errors: ValidationErrors::new(),
     };
     Ok(render(StatusCode::OK, &page))
@@ -510,5 +549,5 @@ pub async fn mark_read(
             .await
             .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
     }
-    Ok(Redirect::to("/notifications").into_response())
+    Ok(Redirect::to("/notifications?read=1").into_response())
 }

@@ -132,6 +132,121 @@ impl Chrome {
         self.has_errors = has_errors;
         self
     }
+
+    /// The sections of the service this person works in, each with the pages in it they may
+    /// use, in the order the navigation shows them. One row of primary navigation holds a
+    /// section each; a section's other pages are its sub-navigation.
+    fn sections(&self) -> Vec<Section> {
+        let children = self.works_with_children;
+        let table: [(&'static str, Vec<Page>); 9] = [
+            (
+                "Caseload",
+                vec![
+                    ("caseload", "/caseload", "My caseload", children),
+                    ("appointments", "/appointments", "Appointments", children),
+                    ("actions", "/actions", "My actions", children),
+                    ("add-child", "/children/new", "Add a child", self.can_add_child),
+                ],
+            ),
+            (
+                "Handovers",
+                vec![
+                    ("handovers", "/handovers", "Waiting for me", children),
+                    ("handovers-sent", "/handovers/sent", "Sent by me", children),
+                ],
+            ),
+            (
+                "Readiness",
+                vec![
+                    ("readiness", "/readiness", "Release readiness", children),
+                    ("gaps", "/gaps", "Readiness gaps", self.is_manager),
+                    ("meetings", "/meetings/attention", "Meetings to chase", self.is_manager),
+                ],
+            ),
+            (
+                "Emergency access",
+                vec![
+                    ("break-glass", "/reports/emergency-access", "Emergency access report", self.can_see_break_glass),
+                    ("find-child", "/find-a-child", "Find a child", self.can_find_child),
+                ],
+            ),
+            ("Figures", vec![("figures", "/reports/figures", "Figures", self.can_see_figures)]),
+            ("Outcomes", vec![("outcomes", "/reports/cohort", "Outcomes", self.can_see_outcomes)]),
+            (
+                "Subject access",
+                vec![("subject-access", "/subject-access", "Subject access requests", self.can_answer_subject_access)],
+            ),
+            ("Users", vec![("users", "/admin/users", "Users", self.is_admin)]),
+            (
+                "Organisations",
+                vec![
+                    ("organisations", "/admin/organisations", "Organisations", self.is_admin),
+                    ("bank-holidays", "/admin/bank-holidays", "Bank holidays", self.is_admin),
+                ],
+            ),
+        ];
+        table
+            .into_iter()
+            .filter_map(|(label, items)| {
+                let items: Vec<NavItem> = items
+                    .into_iter()
+                    .filter(|(_, _, _, shown)| *shown)
+                    .map(|(key, href, label, _)| NavItem { href, label, current: key == self.nav })
+                    .collect();
+                let href = items.first()?.href;
+                Some(Section { label, href, items })
+            })
+            .collect()
+    }
+
+    /// The primary navigation: one link a section, the current section marked.
+    pub fn primary_nav(&self) -> Vec<NavItem> {
+        self.sections()
+            .into_iter()
+            .map(|s| NavItem { href: s.href, label: s.label, current: s.items.iter().any(|i| i.current) })
+            .collect()
+    }
+
+    /// The current section's pages, when it has more than one.
+    pub fn sub_nav(&self) -> Vec<NavItem> {
+        self.sections()
+            .into_iter()
+            .find(|s| s.items.iter().any(|i| i.current) && s.items.len() > 1)
+            .map_or_else(Vec::new, |s| s.items)
+    }
+
+    /// Where this person starts: the first page of their first section (the caseload for
+    /// those who work with children, the figures for a strategic lead, the users for an
+    /// administrator), or their sessions when the service has nothing else for them.
+    pub fn start_page(&self) -> &'static str {
+        self.sections().first().map_or("/account/sessions", |s| s.href)
+    }
+
+    /// The name of [`Chrome::start_page`], for a message that sends someone there.
+    pub fn start_label(&self) -> &'static str {
+        self.sections().first().map_or("Your sessions", |s| s.label)
+    }
+}
+
+/// A page of a section: its `nav` key, address, words, and whether this person may use it.
+type Page = (&'static str, &'static str, &'static str, bool);
+
+/// A part of the service, in the primary navigation.
+struct Section {
+    label: &'static str,
+    href: &'static str,
+    items: Vec<NavItem>,
+}
+
+/// One link of the navigation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NavItem {
+    /// Where it goes.
+    pub href: &'static str,
+    /// Its words.
+    pub label: &'static str,
+    /// Whether the page shown is (in) it.
+    pub current: bool,
 }
 
 /// Renders a template with a status; a template failure becomes the error page.
@@ -236,7 +351,8 @@ pub fn same(a: impl AsRef<str>, b: impl AsRef<str>) -> bool {
 }
 
 /// Joins the three boxes of a GOV.UK date input into `YYYY-MM-DD` for the domain to check.
-/// All blank gives `None`; anything not a number gives a string the domain refuses.
+/// All blank gives `None`; anything not a number gives a day that does not exist, which the
+/// domain refuses in words ("must be a real date"), never asking a person for `YYYY-MM-DD`.
 pub fn date_from_parts(day: &str, month: &str, year: &str) -> Option<String> {
     let (d, m, y) = (day.trim(), month.trim(), year.trim());
     if d.is_empty() && m.is_empty() && y.is_empty() {
@@ -244,7 +360,7 @@ pub fn date_from_parts(day: &str, month: &str, year: &str) -> Option<String> {
     }
     match (d.parse::<u8>(), m.parse::<u8>(), y.parse::<u16>()) {
         (Ok(d), Ok(m), Ok(y)) if y >= 1000 => Some(format!("{y:04}-{m:02}-{d:02}")),
-        _ => Some(format!("{y}-{m}-{d} (not a date)")),
+        _ => Some("0000-00-00".to_string()),
     }
 }
 
@@ -256,15 +372,10 @@ pub fn date_parts(d: Option<Date>) -> (String, String, String) {
     }
 }
 
-/// `/`: where each person starts.
+/// `/`: where each person starts, a page their role can use ([`Chrome::start_page`]).
 pub(crate) async fn index(who: Result<SignedIn, Response>) -> Response {
     match who {
-        Ok(w) if w.ctx.actor.memberships.iter().any(|m| m.role.works_with_children()) => {
-            Redirect::to("/caseload").into_response()
-        }
-        Ok(w) if w.ctx.actor.has_role(Role::Admin) => Redirect::to("/admin/users").into_response(),
-        Ok(w) if w.ctx.actor.has_role(Role::DataProtectionOfficer) => Redirect::to("/subject-access").into_response(),
-        Ok(_) => Redirect::to("/caseload").into_response(),
+        Ok(w) => Redirect::to(Chrome::for_user(&w, "").start_page()).into_response(),
         Err(_) => Redirect::to("/sign-in").into_response(),
     }
 }
@@ -283,6 +394,12 @@ mod tests {
         assert_eq!(date_from_parts("7", "3", "2010").as_deref(), Some("2010-03-07"));
         assert_eq!(date_from_parts(" ", "", ""), None);
         assert!(date_from_parts("x", "3", "2010").is_some_and(|s| s.parse::<Date>().is_err()));
+        // Shaped like a day, so that the refusal is "must be a real date", never the format.
+        let not_a_day = date_from_parts("x", "3", "2010").unwrap_or_default();
+        assert_eq!(
+            resettle_domain::validation::parse_day(&not_a_day),
+            Err(resettle_domain::validation::DayError::NotReal)
+        );
         assert_eq!(date_parts(Some(jiff::civil::date(2010, 3, 7))), ("7".into(), "3".into(), "2010".into()));
     }
 }

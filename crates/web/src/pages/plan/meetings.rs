@@ -97,9 +97,24 @@ fn kind_options() -> Vec<(String, String)> {
     out
 }
 
+/// The application checks the day and time together (`scheduled_for`, as the API names it):
+/// once both have been read from the form, what it refuses (a time already past) is the time
+/// box's to fix, so the error links there.
+fn on_the_time_box(e: AppError) -> AppError {
+    match e {
+        AppError::Invalid(mut errors) => {
+            for f in errors.0.iter_mut().filter(|f| f.field == "scheduled_for") {
+                f.field = "time".into();
+            }
+            AppError::Invalid(errors)
+        }
+        other => other,
+    }
+}
+
 fn scheduled_from(form: &ScheduleForm, errors: &mut ValidationErrors) -> Option<jiff::Timestamp> {
     let day = date_from_parts(&form.day, &form.month, &form.year);
-    parse_local(errors, "scheduled_for", day.as_deref(), Some(form.time.as_str()), &london())
+    parse_local(errors, "scheduled_for", "time", day.as_deref(), Some(form.time.as_str()), &london())
 }
 
 fn duration(form: &ScheduleForm, errors: &mut ValidationErrors) -> Option<i32> {
@@ -149,7 +164,7 @@ pub async fn save_schedule(
             location: Some(form.location.clone()),
             ..Default::default()
         };
-        state.app.update_meeting(&who.ctx, id, &patch, Some(scheduled)).await
+        state.app.update_meeting(&who.ctx, id, &patch, Some(scheduled)).await.map_err(on_the_time_box)
     } else {
         Err(AppError::Invalid(errors))
     };
@@ -231,7 +246,7 @@ pub async fn add_meeting(
             duration_minutes: minutes,
             location: some(&form.location),
         };
-        state.app.add_meeting(&who.ctx, id, &input, scheduled).await
+        state.app.add_meeting(&who.ctx, id, &input, scheduled).await.map_err(on_the_time_box)
     } else {
         Err(AppError::Invalid(errors))
     };
