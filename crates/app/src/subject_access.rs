@@ -13,8 +13,7 @@ use resettle_domain::ids::{ChildId, OrgId, UserId};
 use resettle_domain::org::Role;
 use resettle_domain::policy::{Action, Credential, Decision, Purpose, decide_with, is_health_professional_on_team};
 use resettle_domain::subject_access::{
-    HEALTH_TABLES, HealthReview, HeldRows, ReviewDecision, SarId, SubjectAccessRequest, parse_reference,
-    parse_review_note,
+    HealthReview, HeldRows, ReviewDecision, SarId, SubjectAccessRequest, parse_reference, parse_review_note,
 };
 use resettle_domain::team::TeamMember;
 use serde::Serialize;
@@ -276,10 +275,7 @@ impl App {
     }
 
     async fn holds_health_content(&self, child: ChildId) -> AppResult<bool> {
-        let count = |t: &[HeldRows]| t.iter().map(|h| h.rows.len()).sum::<usize>();
-        let with = self.store.rows_about_child(child, true).await?;
-        let without = self.store.rows_about_child(child, false).await?;
-        Ok(count(&with) > count(&without))
+        Ok(self.store.health_rows_about_child(child).await? > 0)
     }
 
     /// The requests about a child that wait for a health professional's review, for a health
@@ -399,10 +395,6 @@ impl App {
                     }
                 }
             }
-        }
-        // The health tables must really be out when the content is.
-        if !health_included {
-            tables.retain(|t| !HEALTH_TABLES.contains(&t.table.as_str()));
         }
         let fhir = match health_included {
             true => Some(self.health_bundle_of(&child, &self.store.team(child.id).await?).await?),

@@ -130,4 +130,7 @@ pub trait SubjectAccessStorage: Send + Sync {
     /// no rows left out), without the health content when `with_health` is false. Values are
     /// as JSON: identifiers as UUID text, days as `YYYY-MM-DD`, times as RFC 3339.
     async fn rows_about_child(&self, child: ChildId, with_health: bool) -> StorageResult<Vec<HeldRows>>;
+    /// How many of the rows about the child are health content (the rows
+    /// [`SubjectAccessStorage::rows_about_child`] leaves out without health), counted.
+    async fn health_rows_about_child(&self, child: ChildId) -> StorageResult<i64>;
 }

@@ -243,6 +243,26 @@ macro_rules! subject_access_storage {
                     row.map(ChildRow::into_domain).transpose()
                 }
 
+                async fn health_rows_about_child(&self, child: ChildId) -> StorageResult<i64> {
+                    use resettle_domain::subject_access::HEALTH_TABLES;
+                    let mut total = 0;
+                    for t in HELD_TABLES {
+                        // Table names and conditions are constants, never input.
+                        let condition = match (HEALTH_TABLES.contains(&t.table), t.without_health) {
+                            (true, _) => t.about_child.to_string(),
+                            (false, Some(extra)) => format!("{} AND NOT ({extra})", t.about_child),
+                            (false, None) => continue,
+                        };
+                        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {} x WHERE {condition}", t.table))
+                            .bind(child.0)
+                            .fetch_one(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                        total += n;
+                    }
+                    Ok(total)
+                }
+
                 async fn rows_about_child(&self, child: ChildId, with_health: bool) -> StorageResult<Vec<HeldRows>> {
                     use resettle_domain::subject_access::HEALTH_TABLES;
                     // One snapshot for every table: the copy is consistent.

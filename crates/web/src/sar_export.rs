@@ -64,7 +64,12 @@ fn label(column: &str) -> String {
     }
     let trimmed = column.strip_suffix("_name").filter(|c| c.ends_with("_by")).unwrap_or(column);
     let trimmed = trimmed.strip_suffix("_id").unwrap_or(trimmed);
-    let words = trimmed.replace('_', " ");
+    sentence_case(trimmed)
+}
+
+/// `yjs_case_manager` → "Yjs case manager": a stored name as words, first letter capital.
+fn sentence_case(key: &str) -> String {
+    let words = key.replace('_', " ");
     let mut chars = words.chars();
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
@@ -105,9 +110,7 @@ fn words(table: &str, column: &str, value: &Value, export: &SubjectAccessExport)
                 return Some(long_time(t));
             }
             if looks_like_key(s) {
-                let w = s.replace('_', " ");
-                let mut chars = w.chars();
-                return chars.next().map(|f| f.to_uppercase().chain(chars).collect());
+                return Some(sentence_case(s));
             }
             Some(s.clone())
         }

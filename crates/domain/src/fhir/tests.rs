@@ -32,8 +32,7 @@ fn a_bundle_is_a_timestamped_collection_of_uuid_entries() {
     }
     let types: Vec<&str> =
         b["entry"].as_array().unwrap().iter().map(|e| e["resource"]["resourceType"].as_str().unwrap()).collect();
-    for t in
-        ["Patient", "Organization", "Practitioner", "CareTeam", "Condition", "CarePlan", "Observation", "Consent"]
+    for t in ["Patient", "Organization", "Practitioner", "CareTeam", "Condition", "CarePlan", "Observation", "Consent"]
     {
         assert!(types.contains(&t), "{t} missing from {types:?}");
     }

@@ -160,11 +160,8 @@ fn a_meeting_past_its_due_date_is_late_until_held() {
     assert!(m.is_late(date(2026, 11, 17)));
     let held_late = Meeting { status: MeetingStatus::Complete, held_on: Some(date(2026, 11, 18)), ..m.clone() };
     assert!(held_late.is_late(date(2026, 11, 30)));
-    let booked_late = Meeting {
-        status: MeetingStatus::Scheduled,
-        scheduled_for: Some("2026-11-20T10:00:00Z".parse().unwrap()),
-        ..m
-    };
+    let booked_late =
+        Meeting { status: MeetingStatus::Scheduled, scheduled_for: Some("2026-11-20T10:00:00Z".parse().unwrap()), ..m };
     assert!(booked_late.is_late(date(2026, 11, 10)));
 }
 

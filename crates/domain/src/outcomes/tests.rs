@@ -149,8 +149,7 @@ fn mental_health_compares_the_same_rater_and_counts_the_unmeasured() {
         vec![score(Rater::SelfReport, 21, date(2026, 1, 1)), score(Rater::SelfReport, 15, date(2027, 1, 5))];
     // Only another rater later: not measured.
     let mut other_rater = child(r);
-    other_rater.sdq =
-        vec![score(Rater::Parent, 20, date(2026, 1, 1)), score(Rater::SelfReport, 5, date(2027, 1, 5))];
+    other_rater.sdq = vec![score(Rater::Parent, 20, date(2026, 1, 1)), score(Rater::SelfReport, 5, date(2027, 1, 5))];
     // Too early: not measured.
     let mut too_early = child(r);
     too_early.sdq = vec![score(Rater::Parent, 20, date(2026, 1, 1)), score(Rater::Parent, 5, date(2026, 5, 1))];

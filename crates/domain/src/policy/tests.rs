@@ -65,10 +65,7 @@ fn a_bearer_token_never_stands_in_for_a_second_factor() {
     ] {
         let in_scope = matches!(action, Action::BreakGlass).then_some(false);
         assert!(decide_with(who, Credential::Session, action, in_scope).is_allowed(), "{action:?}");
-        assert_eq!(
-            decide_with(who, Credential::BearerToken, action, in_scope),
-            Decision::Deny(NEEDS_SECOND_FACTOR)
-        );
+        assert_eq!(decide_with(who, Credential::BearerToken, action, in_scope), Decision::Deny(NEEDS_SECOND_FACTOR));
     }
     // Everyday work is the same with a token.
     let cm = actor(Role::YjsCaseManager, yjs);
@@ -161,8 +158,7 @@ fn only_the_owning_yjs_case_managers_create_children() {
     let yjs = OrgId::random();
     assert!(decide(&actor(Role::YjsCaseManager, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
     assert!(
-        !decide(&actor(Role::YjsCaseManager, yjs), Action::CreateChild { yjs_id: OrgId::random() }, None)
-            .is_allowed()
+        !decide(&actor(Role::YjsCaseManager, yjs), Action::CreateChild { yjs_id: OrgId::random() }, None).is_allowed()
     );
     assert!(!decide(&actor(Role::EteCoordinator, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
     assert!(!decide(&actor(Role::Admin, yjs), Action::CreateChild { yjs_id: yjs }, None).is_allowed());
@@ -185,10 +181,7 @@ fn health_content_is_for_health_roles_on_the_team_unless_sharing_is_allowed() {
     let closed = Action::ViewHealthContent { sharing_allowed: false };
     let shared = Action::ViewHealthContent { sharing_allowed: true };
     for role in [Role::YjsHealthWorker, Role::CustodyHealth] {
-        assert_eq!(
-            decide(&actor(role, org), closed, Some(true)),
-            Decision::Allow("health role on the child's team")
-        );
+        assert_eq!(decide(&actor(role, org), closed, Some(true)), Decision::Allow("health role on the child's team"));
         assert!(!decide(&actor(role, org), closed, Some(false)).is_allowed(), "{role:?} off the team");
         assert!(!decide(&actor(role, org), shared, None).is_allowed(), "{role:?} without a scope answer");
     }
@@ -332,12 +325,7 @@ fn health_details_need_a_health_role_in_an_organisation_on_the_team() {
     assert!(sees_health_details(&cm, &team, today, &[SharingGrant { organisation_id: yjs, role: None }]));
     let only_health = [SharingGrant { organisation_id: yjs, role: Some(Role::YjsHealthWorker) }];
     assert!(!sees_health_details(&cm, &team, today, &only_health));
-    assert!(!sees_health_details(
-        &cm,
-        &team,
-        today,
-        &[SharingGrant { organisation_id: OrgId::random(), role: None }]
-    ));
+    assert!(!sees_health_details(&cm, &team, today, &[SharingGrant { organisation_id: OrgId::random(), role: None }]));
 }
 
 #[test]

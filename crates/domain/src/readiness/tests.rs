@@ -83,8 +83,7 @@ fn remand_items_count_back_from_the_next_court_date() {
     assert_eq!(item(&r, ItemKey::BailAccommodation).due_by, Some(date(2027, 2, 3)));
     assert_eq!(r.status(), Some(RagStatus::Amber));
 
-    let r =
-        assess(&cal, &ReadinessRules::default(), &facts(CustodyDates::Remanded { next_court_date: None }), today);
+    let r = assess(&cal, &ReadinessRules::default(), &facts(CustodyDates::Remanded { next_court_date: None }), today);
     assert!(item(&r, ItemKey::BailAccommodation).reason.contains("record the next court date"));
     assert_eq!(r.status(), Some(RagStatus::Amber));
     assert_eq!(

@@ -276,12 +276,7 @@ pub async fn health_page(
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
     let id: ChildId = parse_id(&id)?;
-    let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let sar_reviews = state
-        .app
-        .subject_access_reviews_waiting(&who.ctx, id)
-        .await
-        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let (view, sar_reviews) = health_and_reviews(&state, &who, id).await?;
     let notice = if q.contains_key("recorded") {
         Some("Health information recorded")
     } else if q.contains_key("measured") {
@@ -300,6 +295,18 @@ pub async fn health_page(
     Ok(render(StatusCode::OK, &page))
 }
 
+/// The child's health, and the subject access requests waiting for this person's review.
+async fn health_and_reviews(
+    state: &AppState,
+    who: &SignedIn,
+    id: ChildId,
+) -> Result<(HealthView, Vec<resettle_domain::subject_access::SubjectAccessRequest>), PageError> {
+    let fail = |e| PageError::App(e, who.ctx.request_id.clone());
+    let view = state.app.health(&who.ctx, id).await.map_err(fail)?;
+    let reviews = state.app.subject_access_reviews_waiting(&who.ctx, id).await.map_err(fail)?;
+    Ok((view, reviews))
+}
+
 /// The health page again with a mistake in the subject access review form.
 pub(crate) async fn page_with_review_errors(
     state: &AppState,
@@ -308,12 +315,7 @@ pub(crate) async fn page_with_review_errors(
     errors: ValidationErrors,
     note: &str,
 ) -> Result<Response, PageError> {
-    let view = state.app.health(&who.ctx, id).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let sar_reviews = state
-        .app
-        .subject_access_reviews_waiting(&who.ctx, id)
-        .await
-        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let (view, sar_reviews) = health_and_reviews(state, who, id).await?;
     let page = HealthPage {
         errors,
         sar_reviews,
