@@ -20,7 +20,8 @@ DEMO_ARGS ?=
 # $(call step,description,command): run one step, and say clearly which one failed.
 define step
 	@printf '\n==> %s\n' '$(1)'
-	@$(2) || { status=$$?; printf '\nmake $@: FAILED at step: %s (exit %s)\n' '$(1)' "$$status" >&2; exit "$$status"; }
+	@start=$$(date +%s); $(2) || { status=$$?; printf '\nmake $@: FAILED at step: %s (exit %s)\n' '$(1)' "$$status" >&2; exit "$$status"; }; \
+	printf '==> %s: done in %ss\n' '$(1)' "$$(( $$(date +%s) - start ))"
 endef
 
 .PHONY: help demo test bench assets fmt lint browser-test clean-db
@@ -40,7 +41,7 @@ test:
 	$(call step,front-end assets,scripts/build-assets.sh)
 	$(call step,cargo fmt --check,cargo fmt --all --check)
 	$(call step,cargo clippy,cargo clippy --workspace --all-targets --locked -- -D warnings)
-	$(call step,cargo build,cargo build -p resettle --locked)
+	$(call step,cargo build (the service and every test in one feature set so nothing is built twice),cargo build --workspace --all-targets --locked)
 	$(call step,tests on SQLite and PostgreSQL (nextest),RESETTLE_REQUIRE_POSTGRES=1 scripts/with-postgres.sh cargo nextest run --workspace --locked --no-fail-fast)
 	$(call step,browser journey,scripts/browser-test.sh)
 	$(call step,API against its description (schemathesis),scripts/api-fuzz.sh)

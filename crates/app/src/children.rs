@@ -13,6 +13,9 @@ use resettle_domain::validation::ValidationErrors;
 use crate::storage::{CaseloadQuery, CaseloadRow, EpisodeView, Page, TeamMemberView};
 use crate::{App, AppError, AppResult, Ctx};
 
+/// The longest reason for a change to a child's details, in characters.
+pub const REASON_MAX: usize = 1000;
+
 /// Input for a new child, as typed.
 #[derive(Clone, Debug, Default)]
 pub struct NewChildInput {
@@ -303,6 +306,12 @@ impl App {
         reason: Option<String>,
     ) -> AppResult<Child> {
         let current = self.child_for(ctx, id, Purpose::Change).await?;
+        let mut e = ValidationErrors::new();
+        let reason =
+            resettle_domain::validation::optional_text(&mut e, "reason", "Reason", reason.as_deref(), REASON_MAX);
+        if !e.is_empty() {
+            return Err(AppError::Invalid(e));
+        }
         let details = input.validate(self.today(), false)?;
         if expected_version != current.version {
             return Err(AppError::Conflict { current_version: current.version });
@@ -312,7 +321,6 @@ impl App {
             return Ok(current.into_inner());
         }
         let updated = Child { details, version: current.version + 1, updated_at: self.now(), ..(*current).clone() };
-        let reason = reason.map(|r| r.trim().to_string()).filter(|r| !r.is_empty());
         let entry = self.entry_for(
             ctx,
             id,

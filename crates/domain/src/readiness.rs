@@ -354,8 +354,8 @@ pub struct ReleaseArrangementsInput {
     pub bail_accommodation: Option<String>,
 }
 
-/// Longest free text in the release arrangements.
-const MAX_TEXT: usize = 1000;
+/// Longest free text in the release arrangements, in characters.
+pub const MAX_TEXT: usize = 1000;
 
 impl ReleaseArrangementsInput {
     /// Checks the input and applies it to `current`, returning the new record (version + 1)

@@ -110,7 +110,8 @@ impl ValidationErrors {
     }
 }
 
-/// Trims `value`; `None` when empty. Refuses text longer than `max` characters.
+/// Trims `value`; `None` when empty. Refuses text longer than `max` characters as sent
+/// (spaces around it count: the API's description gives `max` as the field's `maxLength`).
 pub fn optional_text(
     errors: &mut ValidationErrors,
     field: &str,
@@ -118,11 +119,11 @@ pub fn optional_text(
     value: Option<&str>,
     max: usize,
 ) -> Option<String> {
-    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
-    if v.chars().count() > max {
+    if value.is_some_and(|v| v.chars().count() > max) {
         errors.add(field, format!("{label} must be {max} characters or fewer"));
         return None;
     }
+    let v = value.map(str::trim).filter(|v| !v.is_empty())?;
     if v.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
         errors.add(field, format!("{label} must not contain control characters"));
         return None;
@@ -156,7 +157,7 @@ pub fn required_line(
     max: usize,
 ) -> String {
     let present = value.map(str::trim).is_some_and(|v| !v.is_empty());
-    if !present {
+    if !present && value.is_none_or(|v| v.chars().count() <= max) {
         errors.add(field, format!("Enter {}", label.to_lowercase()));
         return String::new();
     }
@@ -172,7 +173,7 @@ pub fn required_text(
     max: usize,
 ) -> String {
     let present = value.map(str::trim).is_some_and(|v| !v.is_empty());
-    if !present {
+    if !present && value.is_none_or(|v| v.chars().count() <= max) {
         errors.add(field, format!("Enter {}", label.to_lowercase()));
         return String::new();
     }
@@ -194,6 +195,14 @@ mod tests {
         let mut e = ValidationErrors::new();
         assert_eq!(required_line(&mut e, "name", "Name", Some("  Ada Lovelace "), 100), "Ada Lovelace");
         assert!(e.is_empty());
+        // The length counts what was sent, spaces around it too (as the API's maxLength does).
+        let padded = format!("  {}  ", "a".repeat(99));
+        assert_eq!(optional_text(&mut e, "note", "Note", Some(&padded), 100), None);
+        assert_eq!(e.for_field("note"), Some("Note must be 100 characters or fewer"));
+        let mut e = ValidationErrors::new();
+        assert_eq!(required_line(&mut e, "name", "Name", Some(&" ".repeat(101)), 100), "");
+        assert_eq!(e.for_field("name"), Some("Name must be 100 characters or fewer"));
+        let mut e = ValidationErrors::new();
         // Multi-line text keeps its line breaks.
         assert_eq!(optional_text(&mut e, "note", "Note", Some("one\ntwo"), 100).as_deref(), Some("one\ntwo"));
     }

@@ -33,6 +33,7 @@ on_every_backend!(
     an_oversized_body_is_refused_and_writes_nothing,
     every_error_at_every_layer_is_a_problem_document,
     dates_are_accepted_only_as_yyyy_mm_dd_from_1900_to_2100,
+    the_described_longest_text_is_the_longest_the_service_takes,
 );
 
 /// A problem document: the right status and media type, a `detail` mentioning `field`.
@@ -919,4 +920,52 @@ async fn send_chunked(base: &str, token: &str, body: Vec<u8>) -> anyhow::Result<
         Ok(String::from_utf8_lossy(&reply).into_owned())
     })
     .await?
+}
+
+/// The `maxLength` the description gives a child's text fields is the service's own limit: one
+/// character more is refused naming the field (spaces around it count), and exactly that many
+/// is taken.
+async fn the_described_longest_text_is_the_longest_the_service_takes(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let api = w.api();
+    let (_, doc) = w.t.anonymous_api().get("/api/openapi.json").await?;
+    let lengths = |schema: &str| -> Vec<(String, usize)> {
+        doc["components"]["schemas"][schema]["properties"]
+            .as_object()
+            .map(|p| {
+                p.iter()
+                    .filter_map(|(k, v)| v["maxLength"].as_u64().map(|n| (k.clone(), usize::try_from(n).unwrap())))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let create = lengths("CreateChild");
+    assert!(create.len() >= 5, "{create:?}");
+    for (field, max) in &create {
+        let mut body = w.child_body("Ada", "Lovelace");
+        body[field.as_str()] = json!(format!(" {} ", "x".repeat(max - 1)));
+        let r = api.request(Method::POST, "/api/v1/children", Some(&body)).await?;
+        assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], field, &format!("{field}: {} characters", max + 1));
+        body[field.as_str()] = json!("x".repeat(*max));
+        let (status, made) = api.post("/api/v1/children", &body).await?;
+        assert_eq!(status, StatusCode::CREATED, "{field}: {max} characters: {made}");
+    }
+    let child = w.child("Ada", "Lovelace").await?;
+    let path = format!("/api/v1/children/{}", child["id"].as_str().unwrap());
+    let patch = lengths("PatchChild");
+    let reason = patch.iter().find(|(f, _)| f == "reason").map(|(_, n)| *n).expect("reason has a length");
+    let r = api
+        .request(
+            Method::PATCH,
+            &path,
+            Some(&json!({"version": 1, "given_name": "Augusta", "reason": "y".repeat(reason + 1)})),
+        )
+        .await?;
+    assert_problem(&r, &[StatusCode::UNPROCESSABLE_ENTITY], "reason", "an over-long reason");
+    let (_, read) = api.get(&path).await?;
+    assert_eq!(read["given_name"], json!("Ada"), "nothing changed");
+    let (status, _) =
+        api.patch(&path, &json!({"version": 1, "given_name": "Augusta", "reason": "y".repeat(reason)})).await?;
+    assert_eq!(status, StatusCode::OK);
+    Ok(())
 }

@@ -83,6 +83,83 @@ fn format_of(property: &str) -> Option<KnownFormat> {
     None
 }
 
+/// The longest text each field takes, in characters, as the service checks it (what is sent
+/// counts, spaces around it too): `(schema, property, maxLength)`.
+const LENGTHS: &[(&str, &str, usize)] = {
+    use resettle_app::access::REASON_MAX_CHARS;
+    use resettle_app::children::REASON_MAX;
+    use resettle_domain::plan::MAX_TEXT as PLAN_TEXT;
+    use resettle_domain::readiness::MAX_TEXT as ARRANGEMENT;
+    &[
+        ("CreateChild", "given_name", 100),
+        ("CreateChild", "family_name", 100),
+        ("CreateChild", "preferred_name", 100),
+        ("CreateChild", "ethnicity", 100),
+        ("CreateChild", "first_language", 100),
+        ("PatchChild", "given_name", 100),
+        ("PatchChild", "family_name", 100),
+        ("PatchChild", "preferred_name", 100),
+        ("PatchChild", "ethnicity", 100),
+        ("PatchChild", "first_language", 100),
+        ("PatchChild", "reason", REASON_MAX),
+        ("AddTeamMember", "responsibility", 500),
+        ("BreakGlassRequest", "reason", REASON_MAX_CHARS),
+        ("BankHolidayJson", "name", 100),
+        ("NewHealthRecord", "summary", 300),
+        ("NewHealthRecord", "detail", 4000),
+        ("NewHealthRecord", "source", 200),
+        ("NewConsent", "decided_by", 200),
+        ("NewConsent", "purpose", 500),
+        ("Acknowledge", "note", 1000),
+        ("SectionBody", "findings", 4000),
+        ("SectionBody", "close_reason", 500),
+        ("NeedBody", "description", 500),
+        ("NeedBody", "close_reason", 500),
+        ("RecordSentence", "court", 200),
+        ("RecordSentence", "key_dates_source", 300),
+        ("RecordRemand", "court", 200),
+        ("RecordTransfer", "reason", 300),
+        ("Recalculate", "reason", 500),
+        ("PutDischarge", "reason", 1000),
+        ("NewAppointment", "location", 200),
+        ("NewAppointment", "with", 200),
+        ("NewAppointmentSeries", "location", 200),
+        ("NewAppointmentSeries", "with", 200),
+        ("PatchAppointment", "outcome_reason", 1000),
+        ("NewProbationTransfer", "probation_delivery_unit", 200),
+        ("NewProbationTransfer", "shared", 4000),
+        ("NewEnforcement", "reason", 2000),
+        ("NewLivingArrangement", "reason", 1000),
+        ("NewLivingArrangement", "address", 500),
+        ("NewNeed", "description", 500),
+        ("PatchNeed", "description", 500),
+        ("PatchNeed", "note", PLAN_TEXT),
+        ("NewAction", "description", 1000),
+        ("PatchAction", "description", 1000),
+        ("NewMeeting", "location", 200),
+        ("PatchMeeting", "child_views", PLAN_TEXT),
+        ("PatchMeeting", "carer_views", PLAN_TEXT),
+        ("PatchMeeting", "decisions", PLAN_TEXT),
+        ("AttendanceJson", "name", 200),
+        ("AttendanceJson", "capacity", 200),
+        ("PatchPlan", "child_goals", PLAN_TEXT),
+        ("PatchPlan", "child_words", PLAN_TEXT),
+        ("PatchPlan", "carer_views", PLAN_TEXT),
+        ("PatchReleaseArrangements", "accommodation_address", ARRANGEMENT),
+        ("PatchReleaseArrangements", "accommodation_confirmed_by", ARRANGEMENT),
+        ("PatchReleaseArrangements", "ete_arrangement", ARRANGEMENT),
+        ("PatchReleaseArrangements", "constructive_activity", ARRANGEMENT),
+        ("PatchReleaseArrangements", "gp_practice", ARRANGEMENT),
+        ("PatchReleaseArrangements", "first_appointment_time", ARRANGEMENT),
+        ("PatchReleaseArrangements", "first_appointment_place", ARRANGEMENT),
+        ("PatchReleaseArrangements", "first_appointment_with", ARRANGEMENT),
+        ("PatchReleaseArrangements", "gate_met_by", ARRANGEMENT),
+        ("PatchReleaseArrangements", "transport", ARRANGEMENT),
+        ("PatchReleaseArrangements", "court_plan", ARRANGEMENT),
+        ("PatchReleaseArrangements", "bail_accommodation", ARRANGEMENT),
+    ]
+};
+
 /// Whether a schema is a string (or a string or null).
 fn is_string(t: &SchemaType) -> (bool, bool) {
     match t {
@@ -142,6 +219,16 @@ pub(crate) fn describe_fields(openapi: &mut OpenApi) {
             }
         }
     }
+    for (name, property, max) in LENGTHS {
+        if let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(*name)
+            && let Some(RefOr::T(Schema::Object(o))) = object.properties.get_mut(*property)
+        {
+            o.max_length = Some(*max);
+            if (*name, *property) == ("BreakGlassRequest", "reason") {
+                o.min_length = Some(resettle_app::access::REASON_MIN_CHARS);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -155,6 +242,19 @@ mod tests {
         assert!(matches!(format_of("starts_at"), Some(KnownFormat::DateTime)));
         assert!(matches!(format_of("owner_organisation_id"), Some(KnownFormat::Uuid)));
         assert!(format_of("reason").is_none());
+    }
+
+    #[test]
+    fn every_length_names_a_text_field_of_the_description() {
+        let (_, mut spec) = super::super::parts();
+        describe_fields(&mut spec);
+        let json = serde_json::to_value(&spec).unwrap();
+        let schemas = &json["components"]["schemas"];
+        for (name, property, max) in LENGTHS {
+            let field = &schemas[*name]["properties"][*property];
+            assert_eq!(field["maxLength"], *max, "{name}.{property}: {field}");
+        }
+        assert_eq!(schemas["BreakGlassRequest"]["properties"]["reason"]["minLength"], 10);
     }
 
     #[test]
