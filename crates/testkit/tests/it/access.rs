@@ -232,10 +232,11 @@ async fn break_glass_opens_a_child_outside_the_team_for_a_while_and_is_reported(
     assert!(report.body.contains(&manager.name) && report.body.contains(reason), "{}", report.body);
     let (s, lines) = w.t.api(&other_token).get("/api/v1/break-glass").await?;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(lines.as_array().map(Vec::len), Some(1), "{lines}");
-    assert_eq!(lines[0]["reason"], json!(reason));
+    assert_eq!(lines["items"].as_array().map(Vec::len), Some(1), "{lines}");
+    assert_eq!(lines["total"], json!(1));
+    assert_eq!(lines["items"][0]["reason"], json!(reason));
     let (_, ours) = w.api().get("/api/v1/break-glass").await?;
-    assert_eq!(ours, json!([]), "not reported to other services");
+    assert_eq!(ours["items"], json!([]), "not reported to other services");
     let audit = w.t.app.store().child_audit(id.parse()?, 100).await?;
     assert!(audit.iter().any(|e| e.action == "break_glass" && e.purpose.contains(reason)), "{audit:?}");
     assert!(w.t.app.verify_audit().await?.is_ok());

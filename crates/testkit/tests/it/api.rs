@@ -34,6 +34,7 @@ on_every_backend!(
     every_error_at_every_layer_is_a_problem_document,
     dates_are_accepted_only_as_yyyy_mm_dd_from_1900_to_2100,
     the_described_longest_text_is_the_longest_the_service_takes,
+    every_list_comes_in_pages_with_its_total,
 );
 
 /// A problem document: the right status and media type, a `detail` mentioning `field`.
@@ -967,5 +968,64 @@ async fn the_described_longest_text_is_the_longest_the_service_takes(b: Backend)
     let (status, _) =
         api.patch(&path, &json!({"version": 1, "given_name": "Augusta", "reason": "y".repeat(reason)})).await?;
     assert_eq!(status, StatusCode::OK);
+    Ok(())
+}
+
+/// Every list the API answers takes `page` and `per_page` (default 50, at most 200) and says
+/// the `total`; the pages add up to the whole, and a value out of range names its parameter.
+async fn every_list_comes_in_pages_with_its_total(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let api = w.api();
+    let child = w.child("Ada", "Lovelace").await?;
+    let id = child["id"].as_str().unwrap();
+    // A sentence opens the plan that holds actions.
+    let yoi = w.t.org_named("YOI-A", "Wetherby Lane YOI", "yoi").await?.id.to_string();
+    let sentenced_on = w.t.app.today().checked_sub(10.days())?.to_string();
+    let dto = json!({"kind": "dto", "sentence_date": sentenced_on, "term_months": 8, "establishment_id": yoi});
+    let (status, body) = api.post(&format!("/api/v1/children/{id}/sentences"), &dto).await?;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    let actions = format!("/api/v1/children/{id}/actions");
+    for n in 1..=5 {
+        let body = json!({"description": format!("Step {n}"), "owner_organisation_id": w.yjs.id.to_string()});
+        assert_eq!(api.post(&actions, &body).await?.0, StatusCode::CREATED);
+    }
+    let (status, whole) = api.get(&actions).await?;
+    assert_eq!(status, StatusCode::OK, "{whole}");
+    assert_eq!((whole["page"].as_u64(), whole["per_page"].as_u64()), (Some(1), Some(50)), "the defaults");
+    assert_eq!(whole["total"].as_u64(), Some(5), "{whole}");
+    let mut seen = Vec::new();
+    for page in 1..=3 {
+        let (_, p) = api.get(&format!("{actions}?page={page}&per_page=2")).await?;
+        assert_eq!(p["total"].as_u64(), Some(5), "{p}");
+        seen.extend(p["items"].as_array().unwrap().iter().map(|e| e["id"].clone()));
+    }
+    let all: Vec<Value> = whole["items"].as_array().unwrap().iter().map(|e| e["id"].clone()).collect();
+    assert_eq!(seen, all, "the pages, in order, are the whole list");
+    let (_, past) = api.get(&format!("{actions}?page=4&per_page=2")).await?;
+    assert_eq!(past["items"], json!([]), "past the end: an empty page with the total");
+    assert_eq!(past["total"].as_u64(), Some(5));
+
+    let lists = [
+        format!("/api/v1/children/{id}/audit"),
+        format!("/api/v1/children/{id}/actions"),
+        format!("/api/v1/children/{id}/meetings"),
+        "/api/v1/actions".to_string(),
+        "/api/v1/handovers".to_string(),
+    ];
+    for list in &lists {
+        let (status, first) = api.get(list).await?;
+        assert_eq!(status, StatusCode::OK, "{list}: {first}");
+        assert!(first["items"].is_array() && first["total"].is_u64(), "{list}: {first}");
+        let sep = if list.contains('?') { '&' } else { '?' };
+        for (query, field) in [("per_page=201", "per_page"), ("per_page=0", "per_page"), ("page=0", "page")] {
+            let r = api.request(Method::GET, &format!("{list}{sep}{query}"), None).await?;
+            assert_problem(
+                &r,
+                &[StatusCode::BAD_REQUEST, StatusCode::UNPROCESSABLE_ENTITY],
+                field,
+                &format!("{list} {query}"),
+            );
+        }
+    }
     Ok(())
 }

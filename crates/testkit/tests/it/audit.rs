@@ -158,13 +158,13 @@ async fn case_managers_see_who_viewed_the_record_and_others_do_not(b: Backend) -
 
     let (status, log) = w.api().get(&format!("/api/v1/children/{id}/audit")).await?;
     assert_eq!(status, StatusCode::OK, "{log}");
-    let newest = &log[0];
+    let newest = &log["items"][0];
     assert_eq!(newest["action"], json!("read"));
     let ete_user = resettle_domain::org::Email::parse("ete@edu-a.example.org").map_err(anyhow::Error::msg)?;
     let ete_id = w.t.app.store().user_by_email(&ete_user).await?.unwrap().user.id;
     assert_eq!(newest["user_id"], json!(ete_id.to_string()), "{newest}");
     assert!(!newest["organisation"].as_str().unwrap().is_empty(), "{newest}");
-    assert!(log.as_array().unwrap().iter().any(|l| l["resource"] == "child.team" && l["action"] == "write"));
+    assert!(log["items"].as_array().unwrap().iter().any(|l| l["resource"] == "child.team" && l["action"] == "write"));
     let (status, _) = w.t.api(&ete).get(&format!("/api/v1/children/{id}/audit")).await?;
     assert_eq!(status, StatusCode::FORBIDDEN, "only case managers and managers");
 

@@ -24,8 +24,9 @@ fn monday() -> Timestamp {
     "2026-03-02T10:00:00Z".parse().unwrap()
 }
 
+/// The handovers of a list (a page's `items`) or of an answer that carries them as an array.
 fn handovers_of(v: &Value) -> Vec<Value> {
-    v.as_array().cloned().unwrap_or_default()
+    v.as_array().or_else(|| v["items"].as_array()).cloned().unwrap_or_default()
 }
 
 async fn health_worker_reaches_and_escalation(b: Backend) -> anyhow::Result<()> {

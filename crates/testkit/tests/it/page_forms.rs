@@ -61,7 +61,7 @@ async fn a_meeting_page_refuses_a_time_already_past_at_the_time_box(b: Backend) 
         assert!(r.body.contains(&format!(r#"value="{time}""#)), "what was typed is kept: {}", r.body);
     }
     let (_, after) = w.api().get(&format!("/api/v1/children/{id}/meetings")).await?;
-    assert_eq!(before.as_array().map(Vec::len), after.as_array().map(Vec::len), "nothing added");
+    assert_eq!(before["items"].as_array().map(Vec::len), after["items"].as_array().map(Vec::len), "nothing added");
     // A time that is not one is the time box's problem too.
     let mut form = vec![("csrf_token", csrf.as_str())];
     form.extend(at("4", "25:70"));

@@ -82,7 +82,7 @@ async fn sentenced(w: &Yjs, est: &str, given: &str, date: &str, months: u32) -> 
 async fn meetings(api: &Api, child: &str) -> anyhow::Result<Vec<Value>> {
     let (status, body) = api.get(&format!("/api/v1/children/{child}/meetings")).await?;
     anyhow::ensure!(status == StatusCode::OK, "{status}: {body}");
-    Ok(body.as_array().cloned().unwrap_or_default())
+    Ok(body["items"].as_array().cloned().unwrap_or_default())
 }
 
 /// The child's meeting of `kind` (the first of its kind: review 1).
@@ -433,7 +433,8 @@ async fn a_need_moves_only_along_its_allowed_transitions_and_keeps_an_update_log
     assert_eq!(kinds.iter().filter(|k| **k == "plan.need_updated").count(), 4, "{kinds:?}");
     let (status, audit) = w.api().get(&format!("/api/v1/children/{id}/audit")).await?;
     assert_eq!(status, StatusCode::OK, "{audit}");
-    let writes = audit.as_array().unwrap().iter().filter(|a| a["action"] == "write" && a["resource"] == "plan.need");
+    let writes =
+        audit["items"].as_array().unwrap().iter().filter(|a| a["action"] == "write" && a["resource"] == "plan.need");
     assert_eq!(writes.count(), 6);
     Ok(())
 }
@@ -1155,13 +1156,13 @@ async fn my_actions_are_mine_across_children_with_the_overdue_flagged(b: Backend
 
     let (status, mine) = w.api().get("/api/v1/actions?owner=me").await?;
     assert_eq!(status, StatusCode::OK, "{mine}");
-    let ids: Vec<&Value> = mine.as_array().unwrap().iter().map(|a| &a["id"]).collect();
+    let ids: Vec<&Value> = mine["items"].as_array().unwrap().iter().map(|a| &a["id"]).collect();
     assert_eq!(
         ids,
         [&late["id"], &soon["id"], &unassigned["id"]],
         "mine and my service's unassigned ones, soonest first"
     );
-    let items = mine.as_array().unwrap();
+    let items = mine["items"].as_array().unwrap();
     assert_eq!(
         items.iter().map(|a| a["overdue"].clone()).collect::<Vec<_>>(),
         [json!(true), json!(false), json!(false)]
@@ -1173,14 +1174,14 @@ async fn my_actions_are_mine_across_children_with_the_overdue_flagged(b: Backend
     assert!(!mine.to_string().contains(s(&theirs["id"])), "not a colleague's");
 
     let (_, all) = w.api().get("/api/v1/actions?owner=me&status=all").await?;
-    let all_ids: Vec<&Value> = all.as_array().unwrap().iter().map(|a| &a["id"]).collect();
+    let all_ids: Vec<&Value> = all["items"].as_array().unwrap().iter().map(|a| &a["id"]).collect();
     assert_eq!(all_ids.len(), 4, "{all}");
     assert!(all_ids.contains(&&finished["id"]));
     let (_, default) = w.api().get("/api/v1/actions").await?;
     assert_eq!(default, mine, "owner=me and open are the defaults");
 
     let (_, colin) = w.t.api(&colleague_token).get("/api/v1/actions?owner=me").await?;
-    let colin_ids: Vec<&Value> = colin.as_array().unwrap().iter().map(|a| &a["id"]).collect();
+    let colin_ids: Vec<&Value> = colin["items"].as_array().unwrap().iter().map(|a| &a["id"]).collect();
     assert_eq!(colin_ids, [&theirs["id"], &unassigned["id"]], "{colin}");
 
     for (query, field) in [("owner=you", "owner"), ("status=finished", "status"), ("colour=red", "colour")] {
@@ -1189,7 +1190,7 @@ async fn my_actions_are_mine_across_children_with_the_overdue_flagged(b: Backend
     }
 
     let (_, child_actions) = w.api().get(&format!("/api/v1/children/{first}/actions")).await?;
-    let list = child_actions.as_array().unwrap();
+    let list = child_actions["items"].as_array().unwrap();
     assert_eq!(list.len(), 3, "the child's actions, everyone's: {child_actions}");
     assert_eq!(list[0]["id"], late["id"], "by due date");
     assert_eq!(list[0]["overdue"], json!(true));
@@ -1294,7 +1295,7 @@ async fn oversight_is_for_managers_and_lists_late_and_incomplete_meetings(b: Bac
 
     let (status, list) = w.t.api(&manager).get("/api/v1/oversight/meetings").await?;
     assert_eq!(status, StatusCode::OK, "{list}");
-    let items = list.as_array().unwrap();
+    let items = list["items"].as_array().unwrap();
     let late = items.iter().find(|i| i["child_id"] == json!(late_child) && i["kind"] == "initial_planning");
     let late = late.unwrap_or_else(|| panic!("the late meeting is listed: {list}"));
     assert_eq!(late["late"], json!(true));
@@ -1312,7 +1313,7 @@ async fn oversight_is_for_managers_and_lists_late_and_incomplete_meetings(b: Bac
 
     let (status, theirs) = w.t.api(&other_manager).get("/api/v1/oversight/meetings").await?;
     assert_eq!(status, StatusCode::OK, "{theirs}");
-    assert_eq!(theirs, json!([]), "another service's manager sees none of these children");
+    assert_eq!(theirs["items"], json!([]), "another service's manager sees none of these children");
     Ok(())
 }
 

@@ -46,7 +46,7 @@ impl Sentenced {
     async fn meetings(&self) -> anyhow::Result<Vec<Value>> {
         let (status, body) = self.w.api().get(&format!("/api/v1/children/{}/meetings", self.child_id)).await?;
         anyhow::ensure!(status == StatusCode::OK, "{status}: {body}");
-        Ok(body.as_array().cloned().unwrap_or_default())
+        Ok(body["items"].as_array().cloned().unwrap_or_default())
     }
 
     async fn add_need(&self) -> anyhow::Result<Value> {

@@ -174,7 +174,7 @@ async fn a_child_fifteen_working_days_from_release_without_accommodation_is_red_
     let (status, audit) = api.get(&format!("/api/v1/children/{id}/audit")).await?;
     assert_eq!(status, StatusCode::OK, "{audit}");
     let audited = |action: &str, resource: &str| {
-        audit.as_array().unwrap().iter().any(|a| a["action"] == action && a["resource"] == resource)
+        audit["items"].as_array().unwrap().iter().any(|a| a["action"] == action && a["resource"] == resource)
     };
     assert!(audited("write", "release_arrangements"), "{audit}");
     assert!(audited("read", "readiness"), "{audit}");
@@ -470,7 +470,7 @@ async fn the_health_handover_item_follows_the_release_summary_to_its_acknowledge
     assert!(s(&waiting["reason"]).starts_with("Health handover sent, waiting for acknowledgement"), "{waiting}");
 
     let (_, pending) = hw.get("/api/v1/handovers?status=pending").await?;
-    let list = pending.as_array().cloned().or_else(|| pending["handovers"].as_array().cloned()).unwrap_or_default();
+    let list = pending["items"].as_array().cloned().unwrap_or_default();
     let summary =
         list.iter().find(|h| h["item_kind"] == "assessment").expect("the summary is waiting for the health worker");
     let ack = format!("/api/v1/handovers/{}/acknowledge", s(&summary["id"]));

@@ -27,8 +27,9 @@ fn monday() -> Timestamp {
     "2026-03-02T10:00:00Z".parse().unwrap()
 }
 
+/// The rows of a page of a list (its `items`), or of an array.
 fn list(v: &Value) -> Vec<Value> {
-    v.as_array().cloned().unwrap_or_default()
+    v.as_array().or_else(|| v["items"].as_array()).cloned().unwrap_or_default()
 }
 
 async fn a_sender_who_may_not_read_health_content_sees_that_a_handover_went_never_what_it_said(

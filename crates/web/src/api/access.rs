@@ -36,26 +36,26 @@ pub async fn break_glass(
 
 /// Emergency accesses to the children whose cases the caller's youth justice service owns
 /// (YJS managers and case managers), newest first.
-#[utoipa::path(get, path = "/api/v1/break-glass", tag = "access",
-    responses((status = 200, body = [BreakGlassLineJson]), (status = 401, body = crate::error::Problem),
+#[utoipa::path(get, path = "/api/v1/break-glass", tag = "access", params(super::paging::Paging),
+    responses((status = 200, body = super::paging::Paged<BreakGlassLineJson>), (status = 401, body = crate::error::Problem),
               (status = 403, body = crate::error::Problem)))]
 pub async fn break_glass_report(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
-) -> Result<Json<Vec<BreakGlassLineJson>>, ApiError> {
+    super::ApiQuery(paging): super::ApiQuery<super::paging::Paging>,
+) -> Result<Json<super::paging::Paged<BreakGlassLineJson>>, ApiError> {
+    let page = paging.checked().map_err(err(&ctx))?;
     let lines = state.app.break_glass_report(&ctx).await.map_err(err(&ctx))?;
-    Ok(Json(
-        lines
-            .into_iter()
-            .map(|l| BreakGlassLineJson {
-                grant: BreakGlassJson::from(&l.grant),
-                user_name: l.user_name,
-                user_email: l.user_email,
-                child_name: l.child_name,
-                yjs_name: l.yjs_name,
-            })
-            .collect(),
-    ))
+    Ok(Json(super::paging::Paged::of(
+        lines.into_iter().map(|l| BreakGlassLineJson {
+            grant: BreakGlassJson::from(&l.grant),
+            user_name: l.user_name,
+            user_email: l.user_email,
+            child_name: l.child_name,
+            yjs_name: l.yjs_name,
+        }),
+        page,
+    )))
 }
 
 /// Counts by organisation for strategic leads: children on caseload, in custody on remand and

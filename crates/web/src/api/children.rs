@@ -58,20 +58,7 @@ pub async fn list_children(
             return Err(ApiError(AppError::invalid("dir", "dir must be asc or desc"), ctx.request_id.clone()));
         }
     };
-    let per_page = p.per_page.unwrap_or(50);
-    if !(1..=200).contains(&per_page) {
-        return Err(ApiError(
-            AppError::invalid("per_page", "per_page must be between 1 and 200"),
-            ctx.request_id.clone(),
-        ));
-    }
-    let page = p.page.unwrap_or(1);
-    if !(1..=MAX_PAGE).contains(&page) {
-        return Err(ApiError(
-            AppError::invalid("page", format!("page must be between 1 and {MAX_PAGE}")),
-            ctx.request_id.clone(),
-        ));
-    }
+    let (page, per_page) = super::paging::checked(p.page, p.per_page).map_err(err(&ctx))?;
     let query = CaseloadQuery { organisation_id, sort, descending, page, per_page };
     let page = state.app.caseload(&ctx, &query).await.map_err(err(&ctx))?;
     Ok(Json(Caseload {
@@ -220,30 +207,30 @@ pub struct AccessJson {
 
 /// Who has read or changed a child's record, newest first (case managers and managers on
 /// the child's team). The export is itself audited.
-#[utoipa::path(get, path = "/api/v1/children/{id}/audit", tag = "children", params(("id" = String, Path)),
-    responses((status = 200, body = [AccessJson]), (status = 403, body = crate::error::Problem),
+#[utoipa::path(get, path = "/api/v1/children/{id}/audit", tag = "children", params(("id" = String, Path), super::paging::Paging),
+    responses((status = 200, body = super::paging::Paged<AccessJson>), (status = 403, body = crate::error::Problem),
               (status = 404, body = crate::error::Problem)))]
 pub async fn child_audit(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<String>,
-) -> Result<Json<Vec<AccessJson>>, ApiError> {
+    ApiQuery(paging): ApiQuery<super::paging::Paging>,
+) -> Result<Json<super::paging::Paged<AccessJson>>, ApiError> {
     let id = child_id(&ctx, &id)?;
+    let page = paging.checked().map_err(err(&ctx))?;
     let lines = state.app.child_access_log(&ctx, id, 100_000).await.map_err(err(&ctx))?;
-    Ok(Json(
-        lines
-            .into_iter()
-            .map(|l| AccessJson {
-                seq: l.entry.seq,
-                at: l.entry.at.to_string(),
-                user_id: l.entry.user_id.map(|u| u.0),
-                name: l.name,
-                organisation: l.organisation,
-                action: l.entry.action,
-                resource: l.entry.resource,
-                purpose: l.entry.purpose,
-                request_id: l.entry.request_id,
-            })
-            .collect(),
-    ))
+    Ok(Json(super::paging::Paged::of(
+        lines.into_iter().map(|l| AccessJson {
+            seq: l.entry.seq,
+            at: l.entry.at.to_string(),
+            user_id: l.entry.user_id.map(|u| u.0),
+            name: l.name,
+            organisation: l.organisation,
+            action: l.entry.action,
+            resource: l.entry.resource,
+            purpose: l.entry.purpose,
+            request_id: l.entry.request_id,
+        }),
+        page,
+    )))
 }

@@ -450,23 +450,30 @@ pub struct HandoverQuery {
     /// `pending` (default): waiting for the caller (addressed to them, or to a role they hold
     /// there), overdue ones included; `sent`: the caller's own, not yet acknowledged.
     pub status: Option<String>,
+    /// Page, from 1 (default 1).
+    #[param(minimum = 1, maximum = 100_000)]
+    pub page: Option<u32>,
+    /// Handovers per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
 }
 
 /// The caller's handovers: waiting for them, or sent by them and not yet acknowledged.
 #[utoipa::path(get, path = "/api/v1/handovers", tag = "health", params(HandoverQuery),
-    responses((status = 200, body = Vec<HandoverJson>), (status = 422, body = Problem)))]
+    responses((status = 200, body = super::paging::Paged<HandoverJson>), (status = 422, body = Problem)))]
 pub async fn list_handovers(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiQuery(q): ApiQuery<HandoverQuery>,
-) -> Result<Json<Vec<HandoverJson>>, ApiError> {
+) -> Result<Json<super::paging::Paged<HandoverJson>>, ApiError> {
+    let page = super::paging::checked(q.page, q.per_page).map_err(err(&ctx))?;
     let lines = match q.status.as_deref().unwrap_or("pending") {
         "pending" => state.app.handovers_waiting(&ctx).await,
         "sent" => state.app.handovers_sent(&ctx).await,
         _ => Err(AppError::invalid("status", "status must be one of: pending, sent")),
     }
     .map_err(err(&ctx))?;
-    Ok(Json(lines.iter().map(HandoverJson::from).collect()))
+    Ok(Json(super::paging::Paged::of(lines.iter().map(HandoverJson::from), page)))
 }
 
 /// An acknowledgement.

@@ -9,6 +9,7 @@ mod fhir;
 mod fields;
 mod health;
 pub(crate) mod outcomes;
+mod paging;
 mod plan;
 pub(crate) mod readiness;
 mod wire;

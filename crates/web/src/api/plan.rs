@@ -18,6 +18,7 @@ use resettle_domain::ids::{ActionItemId, ChildId, MeetingId, NeedId};
 use resettle_domain::meeting::{Attendance, Meeting, MeetingPatch, NewMeetingInput};
 use resettle_domain::plan::{NeedInput, NeedPatch, PlanViewsInput, catalogue};
 
+use super::paging::{Paged, Paging};
 use super::{ApiJson, ApiQuery};
 use crate::AppState;
 use crate::error::{ApiError, Problem};

@@ -290,9 +290,6 @@ pub struct CaseloadParams {
     pub per_page: Option<u32>,
 }
 
-/// The last page of the caseload that may be asked for (a million children at ten a page).
-pub const MAX_PAGE: u32 = 100_000;
-
 /// Asking for emergency access to a child outside the team.
 #[derive(Deserialize, ToSchema)]
 pub struct BreakGlassRequest {

@@ -155,16 +155,18 @@ pub async fn patch_action(
 }
 
 /// A child's actions, by due date.
-#[utoipa::path(get, path = "/api/v1/children/{id}/actions", tag = "actions", params(("id" = String, Path)),
-    responses((status = 200, body = [ActionJson]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/children/{id}/actions", tag = "actions", params(("id" = String, Path), Paging),
+    responses((status = 200, body = Paged<ActionJson>), (status = 404, body = Problem)))]
 pub async fn child_actions(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     Path(raw): Path<String>,
-) -> Result<Json<Vec<ActionJson>>, ApiError> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Paged<ActionJson>>, ApiError> {
     let child: ChildId = id(&ctx, &raw)?;
+    let page = paging.checked().map_err(err(&ctx))?;
     let record = state.app.plan(&ctx, child).await.map_err(err(&ctx))?;
-    Ok(Json(record.actions.iter().map(ActionJson::from).collect()))
+    Ok(Json(Paged::of(record.actions.iter().map(ActionJson::from), page)))
 }
 
 /// Which actions.
@@ -176,16 +178,23 @@ pub struct ActionsParams {
     pub owner: Option<String>,
     /// `open` (default) or `all`.
     pub status: Option<String>,
+    /// Page, from 1 (default 1).
+    #[param(minimum = 1, maximum = 100_000)]
+    pub page: Option<u32>,
+    /// Actions per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
+    pub per_page: Option<u32>,
 }
 
 /// "My actions" across every child on the caller's caseload, soonest due first.
 #[utoipa::path(get, path = "/api/v1/actions", tag = "actions", params(ActionsParams),
-    responses((status = 200, body = [ActionJson]), (status = 422, body = Problem)))]
+    responses((status = 200, body = Paged<ActionJson>), (status = 422, body = Problem)))]
 pub async fn my_actions(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     ApiQuery(p): ApiQuery<ActionsParams>,
-) -> Result<Json<Vec<ActionJson>>, ApiError> {
+) -> Result<Json<Paged<ActionJson>>, ApiError> {
+    let page = crate::api::paging::checked(p.page, p.per_page).map_err(err(&ctx))?;
     if p.owner.as_deref().is_some_and(|o| o != "me") {
         return Err(ApiError(AppError::invalid("owner", "owner must be me"), ctx.request_id.clone()));
     }
@@ -198,7 +207,7 @@ pub async fn my_actions(
     };
     let rows = state.app.my_actions(&ctx, include_closed).await.map_err(err(&ctx))?;
     let today = state.app.today();
-    Ok(Json(rows.iter().map(|r: &ActionRow| row_json(r, today)).collect()))
+    Ok(Json(Paged::of(rows.iter().map(|r: &ActionRow| row_json(r, today)), page)))
 }
 
 fn row_json(r: &ActionRow, today: jiff::civil::Date) -> ActionJson {

@@ -96,16 +96,18 @@ impl From<&MeetingView> for MeetingJson {
 }
 
 /// A child's meetings, by due date.
-#[utoipa::path(get, path = "/api/v1/children/{id}/meetings", tag = "meetings", params(("id" = String, Path)),
-    responses((status = 200, body = [MeetingJson]), (status = 404, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/children/{id}/meetings", tag = "meetings", params(("id" = String, Path), Paging),
+    responses((status = 200, body = Paged<MeetingJson>), (status = 404, body = Problem)))]
 pub async fn list_meetings(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     Path(raw): Path<String>,
-) -> Result<Json<Vec<MeetingJson>>, ApiError> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Paged<MeetingJson>>, ApiError> {
     let child: ChildId = id(&ctx, &raw)?;
+    let page = paging.checked().map_err(err(&ctx))?;
     let list = state.app.meetings(&ctx, child).await.map_err(err(&ctx))?;
-    Ok(Json(list.iter().map(MeetingJson::from).collect()))
+    Ok(Json(Paged::of(list.iter().map(MeetingJson::from), page)))
 }
 
 /// A meeting added by hand.
@@ -319,30 +321,31 @@ pub struct AttentionJson {
 }
 
 /// Late meetings, and held meetings not fully recorded, across the manager's caseload.
-#[utoipa::path(get, path = "/api/v1/oversight/meetings", tag = "meetings",
-    responses((status = 200, body = [AttentionJson]), (status = 403, body = Problem)))]
+#[utoipa::path(get, path = "/api/v1/oversight/meetings", tag = "meetings", params(Paging),
+    responses((status = 200, body = Paged<AttentionJson>), (status = 403, body = Problem)))]
 pub async fn meetings_needing_attention(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
-) -> Result<Json<Vec<AttentionJson>>, ApiError> {
+    ApiQuery(paging): ApiQuery<Paging>,
+) -> Result<Json<Paged<AttentionJson>>, ApiError> {
+    let page = paging.checked().map_err(err(&ctx))?;
     let rows = state.app.meetings_needing_attention(&ctx).await.map_err(err(&ctx))?;
     let today = state.app.today();
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| {
-                let view = MeetingView {
-                    title: r.meeting.title(),
-                    late: r.meeting.is_late(today),
-                    missing: if r.meeting.is_incomplete() { r.meeting.missing(0) } else { Vec::new() },
-                    actions: 0,
-                    meeting: r.meeting,
-                };
-                AttentionJson {
-                    meeting: MeetingJson::from(&view),
-                    child_given_name: r.child_given_name,
-                    child_family_name: r.child_family_name,
-                }
-            })
-            .collect(),
-    ))
+    Ok(Json(Paged::of(
+        rows.into_iter().map(|r| {
+            let view = MeetingView {
+                title: r.meeting.title(),
+                late: r.meeting.is_late(today),
+                missing: if r.meeting.is_incomplete() { r.meeting.missing(0) } else { Vec::new() },
+                actions: 0,
+                meeting: r.meeting,
+            };
+            AttentionJson {
+                meeting: MeetingJson::from(&view),
+                child_given_name: r.child_given_name,
+                child_family_name: r.child_family_name,
+            }
+        }),
+        page,
+    )))
 }
