@@ -661,7 +661,7 @@ fn done_text(a: &ReleaseArrangements, key: ItemKey) -> String {
 }
 
 mod progress;
-pub use progress::{Attention, NextDeadline, Progress, when_due};
+pub use progress::{Attention, NextDeadline, Progress, relative, when_due};
 
 #[cfg(test)]
 mod tests;

@@ -112,17 +112,22 @@ fn in_place(key: ItemKey) -> &'static str {
     }
 }
 
-/// "3 days late", "due today", "due in 1 day", or the day itself when it is further off than
+/// "3 days late", "due today", "due in 4 days", or the day itself when it is further off than
 /// the warning window.
 pub fn when_due(due: Date, today: Date, warning_days: u32) -> String {
     let left = days_between(today, due);
-    match left {
+    if left > i64::from(warning_days) { format!("due {}", long_date(due)) } else { relative(due, today) }
+}
+
+/// How far off a day is, for a line that already gives the day: "3 days late", "1 day late",
+/// "due today", "due tomorrow", "due in 4 days", "due in 40 days".
+pub fn relative(due: Date, today: Date) -> String {
+    match days_between(today, due) {
         n if n < -1 => format!("{} days late", -n),
         -1 => "1 day late".into(),
         0 => "due today".into(),
         1 => "due tomorrow".into(),
-        n if n <= i64::from(warning_days) => format!("due in {n} days"),
-        _ => format!("due {}", long_date(due)),
+        n => format!("due in {n} days"),
     }
 }
 
@@ -235,6 +240,7 @@ mod tests {
         assert_eq!(when_due(date(2027, 1, 31), today, 10), "1 day late");
         assert_eq!(when_due(today, today, 10), "due today");
         assert_eq!(when_due(date(2027, 2, 5), today, 10), "due in 4 days");
+        assert_eq!(relative(date(2027, 3, 13), today), "due in 40 days", "the day itself is on the line already");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use jiff::civil::Date;
 use resettle_app::triage::TriagedCaseload;
 use resettle_domain::custody::EpisodeKind;
 use resettle_domain::ids::ChildId;
-use resettle_domain::readiness::when_due;
+use resettle_domain::readiness::relative;
 
 use super::long_date;
 
@@ -72,7 +72,7 @@ fn days(n: i64) -> String {
 }
 
 /// The page's children in words.
-pub fn lines(c: &TriagedCaseload, today: Date, warning_days: u32) -> Vec<Line> {
+pub fn lines(c: &TriagedCaseload, today: Date) -> Vec<Line> {
     c.page
         .items
         .iter()
@@ -100,12 +100,7 @@ pub fn lines(c: &TriagedCaseload, today: Date, warning_days: u32) -> Vec<Line> {
                     release_hint,
                     readiness: t.progress.map(|p| (p.child_label(), p.tag_class())),
                     next: t.attention.next.as_ref().map(|n| (n.what, long_date(n.due_by))),
-                    next_when: t
-                        .attention
-                        .next
-                        .as_ref()
-                        .map(|n| when_due(n.due_by, today, warning_days))
-                        .unwrap_or_default(),
+                    next_when: t.attention.next.as_ref().map(|n| relative(n.due_by, today)).unwrap_or_default(),
                     overdue: t.attention.overdue,
                 }
             });

@@ -11,7 +11,7 @@ use resettle_app::children::ChildRecord;
 use resettle_app::readiness::ChildReadiness;
 use resettle_domain::custody::EpisodeKind;
 use resettle_domain::meeting::{Meeting, MeetingStatus};
-use resettle_domain::readiness::{Attention, Progress, Readiness, days_between, when_due};
+use resettle_domain::readiness::{Attention, Progress, Readiness, days_between, relative};
 
 use super::after_release::AfterReleaseView;
 use super::{long_date, long_time};
@@ -66,8 +66,6 @@ pub struct SummaryFacts<'a> {
     pub today: Date,
     /// Now.
     pub now: Timestamp,
-    /// The `[readiness]` warning window, for "due in 4 days".
-    pub warning_days: u32,
 }
 
 fn open_meetings(meetings: &[Meeting]) -> Vec<(resettle_domain::meeting::MeetingKind, Date)> {
@@ -170,10 +168,10 @@ impl ChildSummary {
             }
             let overdue_actions = cr.row.as_ref().map_or(0, |row| row.overdue_actions);
             let attention = Attention::of(&cr.readiness, &meetings, overdue_actions, f.today);
-            rows.extend(attention_rows(&attention, f.today, f.warning_days));
+            rows.extend(attention_rows(&attention, f.today));
         } else if !meetings.is_empty() {
             let attention = Attention::of(&Readiness::NotApplicable, &meetings, 0, f.today);
-            rows.extend(attention_rows(&attention, f.today, f.warning_days));
+            rows.extend(attention_rows(&attention, f.today));
         }
         if open.is_some() || !meetings.is_empty() {
             rows.push(next_meeting(&r.meetings, f.now));
@@ -219,11 +217,11 @@ impl ChildSummary {
     }
 }
 
-fn attention_rows(a: &Attention, today: Date, warning_days: u32) -> Vec<SummaryRow> {
+fn attention_rows(a: &Attention, today: Date) -> Vec<SummaryRow> {
     let next = match &a.next {
         Some(n) => {
             let mut row = SummaryRow::new("Next deadline", n.what);
-            row.detail = format!("{}, {}", long_date(n.due_by), when_due(n.due_by, today, warning_days));
+            row.detail = format!("{}, {}", long_date(n.due_by), relative(n.due_by, today));
             row
         }
         None => SummaryRow::new("Next deadline", "None"),

@@ -111,8 +111,7 @@ pub async fn caseload(
         }
     };
     let today = state.app.today();
-    let warning_days = state.app.config().readiness.warning_days;
-    let lines = super::caseload::lines(&result, today, warning_days);
+    let lines = super::caseload::lines(&result, today);
     let shown = super::caseload::Shown::of(&lines);
     let mut columns = vec![column("Name", Some(CaseloadSort::Name))];
     if shown.yjs {
@@ -223,7 +222,6 @@ pub async fn child_page(
         health_visible,
         today,
         now: state.app.now(),
-        warning_days: state.app.config().readiness.warning_days,
     });
     // The next few open deadlines show; the whole table is one click away.
     let next_deadlines: Vec<_> = deadlines.iter().filter(|d| d.open).take(NEXT_DEADLINES).cloned().collect();
