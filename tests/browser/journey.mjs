@@ -123,6 +123,31 @@ async function navigationInOneRow (page, who) {
     `${who}: no "Your sessions" among the account links`)
 }
 
+// At 320 CSS pixels wide (WCAG 1.4.10 reflow) the page itself never scrolls sideways: a
+// table wider than the screen scrolls inside its own box. The window is put back after.
+async function noSidewaysScroll (page, label) {
+  const before = page.viewportSize()
+  await page.setViewportSize({ width: 320, height: 800 })
+  try {
+    const { scrollWidth, width, widest } = await page.evaluate(() => {
+      const scrollWidth = document.documentElement.scrollWidth
+      let widest = ''
+      let right = 0
+      for (const el of document.body.querySelectorAll('*')) {
+        const r = el.getBoundingClientRect()
+        if (r.right > right && !el.closest('.app-table-scroll')) {
+          right = r.right
+          widest = `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${el.className && typeof el.className === 'string' ? '.' + el.className.split(/\s+/).join('.') : ''}`
+        }
+      }
+      return { scrollWidth, width: window.innerWidth, widest }
+    })
+    assert(scrollWidth <= width + 1, `${label}: at 320 px the page scrolls sideways to ${scrollWidth} px (widest: ${widest})`)
+  } finally {
+    if (before) await page.setViewportSize(before)
+  }
+}
+
 async function runJourney (browser, javaScript) {
   const mode = javaScript ? 'js' : 'no-js'
   console.log(`journey (${javaScript ? 'with' : 'without'} JavaScript)`)
@@ -220,6 +245,10 @@ async function runJourney (browser, javaScript) {
     await navigationInOneRow(page, 'the case manager')
     await screenshot(page, `${mode}-2-caseload`)
     await axeCheck(page, 'caseload', javaScript)
+    await noSidewaysScroll(page, 'caseload')
+    await page.goto(`${BASE_URL}/caseload?view=all`)
+    await noSidewaysScroll(page, 'caseload, all children')
+    await page.goto(`${BASE_URL}/caseload`)
   })
 
   await step(`${mode}: open a child from the caseload`, async () => {
@@ -232,8 +261,10 @@ async function runJourney (browser, javaScript) {
     assert(await page.locator('h1').count() >= 1, 'the child page has no h1')
     const tac = page.getByRole('heading', { name: /team around the child/i })
     assert(await tac.count() >= 1, 'the child page has no "Team around the child" heading')
+    assert(await page.locator('#summary').count() === 1, 'the child page does not start with a summary')
     await screenshot(page, `${mode}-3-child`)
     await axeCheck(page, 'child', javaScript)
+    await noSidewaysScroll(page, 'child')
   })
 
   // The resettlement plan, on a child in custody (the caseload sorted by custody, newest first).
@@ -252,6 +283,7 @@ async function runJourney (browser, javaScript) {
     assert(await page.locator('.govuk-task-list__item').count() === 9, 'the plan should list nine pathways')
     await screenshot(page, `${mode}-5-plan`)
     await axeCheck(page, 'plan', javaScript)
+    await noSidewaysScroll(page, 'plan')
   })
 
   await step(`${mode}: a need form with a mistake keeps what was typed`, async () => {
@@ -323,6 +355,7 @@ async function runJourney (browser, javaScript) {
     await page.goto(`${BASE_URL}/actions`)
     assert(/my actions/i.test(await page.locator('h1').innerText()), 'no "My actions" heading')
     await axeCheck(page, 'my actions', javaScript)
+    await noSidewaysScroll(page, 'my actions')
     await page.goto(planUrl.replace(/\/plan$/, '/my-plan'))
     assert(/my plan/i.test(await page.locator('h1').innerText()), 'no "My plan" heading')
     await screenshot(page, `${mode}-8-my-plan`)
@@ -335,9 +368,11 @@ async function runJourney (browser, javaScript) {
     assert(await page.locator('#counts').count() === 1, 'no counts on the readiness caseload')
     await screenshot(page, `${mode}-9-readiness`)
     await axeCheck(page, 'readiness caseload', javaScript)
+    await noSidewaysScroll(page, 'readiness caseload')
     await page.goto(planUrl.replace(/\/plan$/, '/release-arrangements'))
     assert(await page.locator('#readiness').count() === 1, 'no readiness on the release arrangements page')
     await axeCheck(page, 'release arrangements', javaScript)
+    await noSidewaysScroll(page, 'release arrangements')
   })
 
   await step(`${mode}: after release and the week's appointments`, async () => {
@@ -371,6 +406,7 @@ async function runJourney (browser, javaScript) {
     assert(/appointments/i.test(await page.locator('h1').innerText()), 'no "Appointments" heading')
     await screenshot(page, `${mode}-11-appointments`)
     await axeCheck(page, 'appointments this week', javaScript)
+    await noSidewaysScroll(page, 'appointments this week')
   })
 
   await step(`${mode}: the footer's accessibility statement, privacy notice and cookies`, async () => {

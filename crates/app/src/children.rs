@@ -5,7 +5,7 @@ use serde::Serialize;
 use resettle_domain::child::{Carer, CarerInput, Child, ChildDetailsInput};
 use resettle_domain::ids::{CarerId, ChildId, OrgId, TeamMemberId, TimelineEntryId, UserId};
 use resettle_domain::org::{OrgKind, Organisation, Role};
-use resettle_domain::policy::{self, Action, Decision, InScope, Purpose, decide};
+use resettle_domain::policy::{self, Action, ChildScope, Decision, InScope, Purpose, decide};
 use resettle_domain::team::{TeamMember, TeamMemberInput};
 use resettle_domain::timeline::TimelineEntry;
 use resettle_domain::validation::ValidationErrors;
@@ -336,9 +336,20 @@ impl App {
     /// The whole ordered list is kept in the read cache (see [`crate::cache`]), and each page
     /// is cut from it.
     pub async fn caseload(&self, ctx: &Ctx, query: &CaseloadQuery) -> AppResult<Page<CaseloadRow>> {
-        let per_page = query.per_page.clamp(1, 200);
-        let page = query.page.max(1);
         let scope = self.read_scope(&ctx.actor);
+        let all = self.caseload_list(&scope, query).await?;
+        // One entry for the list (names and dates of birth of the children on the page).
+        self.audit(ctx, "read", "caseload", None).await?;
+        Ok(page_of(&all, query))
+    }
+
+    /// Every child of a caseload in `scope`, filtered and ordered as `query` asks (its page is
+    /// ignored), from the read cache.
+    pub(crate) async fn caseload_list(
+        &self,
+        scope: &ChildScope,
+        query: &CaseloadQuery,
+    ) -> AppResult<std::sync::Arc<Vec<CaseloadRow>>> {
         let key = CaseloadKey {
             user_id: scope.user_id,
             organisation_ids: scope.organisation_ids.clone(),
@@ -349,19 +360,14 @@ impl App {
             descending: query.descending,
         };
         let (changes, now) = (self.store.changes().await?, self.now());
-        let all = self
+        Ok(self
             .caches
             .caseload
             .get_or_build(&key, changes, now, || async {
                 let everything = CaseloadQuery { page: 1, per_page: u32::MAX, ..query.clone() };
-                self.store.caseload(&scope, &everything).await.map(|p| p.items)
+                self.store.caseload(scope, &everything).await.map(|p| p.items)
             })
-            .await?;
-        let start = usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
-        let items = all.iter().skip(start).take(per_page as usize).cloned().collect();
-        // One entry for the list (names and dates of birth of the children on the page).
-        self.audit(ctx, "read", "caseload", None).await?;
-        Ok(Page { items, total: all.len() as u64, page, per_page })
+            .await?)
     }
 
     /// Adds someone to the team around a child.
@@ -427,6 +433,15 @@ impl App {
         self.store.insert_carer(&carer, &entry, &[self.write_event(ctx, "child.carers", child_id)]).await?;
         Ok(carer)
     }
+}
+
+/// The page `query` asks for, cut from the whole list.
+pub(crate) fn page_of(all: &[CaseloadRow], query: &CaseloadQuery) -> Page<CaseloadRow> {
+    let per_page = query.per_page.clamp(1, 200);
+    let page = query.page.max(1);
+    let start = usize::try_from(u64::from(page - 1) * u64::from(per_page)).unwrap_or(usize::MAX);
+    let items = all.iter().skip(start).take(per_page as usize).cloned().collect();
+    Page { items, total: all.len() as u64, page, per_page }
 }
 
 /// What a cached caseload was built for: the whole scope, the filter and the order.

@@ -27,6 +27,7 @@ pub mod subject_access;
 pub use resettle_storage as storage;
 pub mod throttle;
 pub mod totp;
+pub mod triage;
 
 use std::sync::Arc;
 

@@ -276,6 +276,8 @@ pub struct ChildReadiness {
     pub row: Option<ReadinessRow>,
     /// The readiness.
     pub readiness: Readiness,
+    /// Health handovers waiting for acknowledgement (`None` when not in custody).
+    pub unacknowledged_handovers: Option<i64>,
 }
 
 /// The dates readiness counts from: for a sentence, the day of discharge (the release date
@@ -369,7 +371,7 @@ impl App {
     /// The children in custody within `scope` (and `q`'s organisation), each with their
     /// readiness today: from the read cache while no change has been made since it was built
     /// (see [`crate::cache`]).
-    async fn assessed(&self, scope: &ChildScope, q: &ReadinessQuery) -> AppResult<Arc<AssessedRows>> {
+    pub(crate) async fn assessed(&self, scope: &ChildScope, q: &ReadinessQuery) -> AppResult<Arc<AssessedRows>> {
         let key = ReadinessKey {
             user_id: scope.user_id,
             organisation_ids: scope.organisation_ids.clone(),
@@ -410,13 +412,15 @@ impl App {
         let child = self.child_for(ctx, child_id, Purpose::Read).await?;
         let row = self.child_row(ctx, child_id).await?;
         self.audit(ctx, "read", "readiness", Some(child_id)).await?;
-        let readiness = match &row {
+        let (readiness, unacknowledged_handovers) = match &row {
             Some(r) => {
-                self.assess_rows(std::slice::from_ref(r)).await?.into_iter().next().unwrap_or(Readiness::NotApplicable)
+                let (assessed, health) = self.assess_with_health(std::slice::from_ref(r)).await?;
+                let waiting = health.get(&r.child_id).and_then(|h| h.unacknowledged);
+                (assessed.into_iter().next().unwrap_or(Readiness::NotApplicable), waiting)
             }
-            None => Readiness::NotApplicable,
+            None => (Readiness::NotApplicable, None),
         };
-        Ok(ChildReadiness { child: child.into_inner(), row, readiness })
+        Ok(ChildReadiness { child: child.into_inner(), row, readiness, unacknowledged_handovers })
     }
 
     /// Records release arrangements for the child's open custody episode. Fields left out are

@@ -468,6 +468,8 @@ pub struct ReadinessItem {
     pub status: RagStatus,
     /// Why, in words a practitioner can act on.
     pub reason: String,
+    /// The reason in about ten words, for lists (see [`Progress`]).
+    pub short: String,
     /// The deadline, when one can be set.
     pub due_by: Option<Date>,
     /// Whether it is done.
@@ -629,7 +631,8 @@ pub fn assess(cal: &Calendar, rules: &ReadinessRules, facts: &ReadinessFacts, to
                 _ => format!("{what}: the deadline could not be worked out from the key dates; check them"),
             }
         };
-        items.push(ReadinessItem { key, status, reason, due_by, done });
+        let short = progress::short_reason(key, done, due_by, today, rules.warning_days);
+        items.push(ReadinessItem { key, status, reason, short, due_by, done });
     }
     let status = items.iter().map(|i| i.status).max().unwrap_or(RagStatus::Green);
     Readiness::Assessed { status, items, target, days_to_target: target.map(|t| days_between(today, t)) }
@@ -656,6 +659,9 @@ fn done_text(a: &ReleaseArrangements, key: ItemKey) -> String {
         ItemKey::HealthHandover | ItemKey::PlanShared => key.label().to_string(),
     }
 }
+
+mod progress;
+pub use progress::{Attention, NextDeadline, Progress, relative, when_due};
 
 #[cfg(test)]
 mod tests;

@@ -71,6 +71,9 @@ pub struct ReadinessRow {
     pub arrangements: ReleaseArrangements,
     /// The child's open actions past their due date.
     pub overdue_actions: i64,
+    /// The child's planning meetings not yet held or cancelled, with the day each is due by,
+    /// soonest first (none when read for counts only).
+    pub open_meetings: Vec<(resettle_domain::meeting::MeetingKind, Date)>,
 }
 
 /// An open need on a pathway and who owns it.

@@ -71,8 +71,13 @@ impl ReadinessDbRow {
         self.child_id
     }
 
-    /// To the application's row, with the overdue actions counted separately.
-    pub fn into_domain(self, overdue_actions: i64) -> StorageResult<ReadinessRow> {
+    /// To the application's row, with the overdue actions counted and the open meetings read
+    /// separately.
+    pub fn into_domain(
+        self,
+        overdue_actions: i64,
+        open_meetings: Vec<(resettle_domain::meeting::MeetingKind, jiff::civil::Date)>,
+    ) -> StorageResult<ReadinessRow> {
         let d = |o: Option<jiff_sqlx::Date>| o.map(|d| d.to_jiff());
         Ok(ReadinessRow {
             child_id: ChildId(self.child_id),
@@ -107,6 +112,7 @@ impl ReadinessDbRow {
                 version: self.arrangements_version.unwrap_or(0),
             },
             overdue_actions,
+            open_meetings,
         })
     }
 }
@@ -191,17 +197,46 @@ macro_rules! readiness_storage {
             Ok(rows.into_iter().collect())
         }
 
+        /// Planning meetings not yet held or cancelled, with the day each is due by, of the
+        /// children in custody a query selects (one query).
+        async fn open_meetings(
+            pool: &sqlx::Pool<$db>,
+            scope: &ChildScope,
+            q: &ReadinessQuery,
+        ) -> StorageResult<std::collections::HashMap<uuid::Uuid, Vec<(resettle_domain::meeting::MeetingKind, jiff::civil::Date)>>> {
+            let mut qb = Qb::new(
+                "SELECT m.child_id, m.kind, m.due_by FROM meetings m \
+                 WHERE m.status IN ('not_scheduled', 'scheduled') AND m.due_by IS NOT NULL \
+                 AND m.child_id IN (SELECT c.id FROM children c \
+                 JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL WHERE 1 = 1",
+            );
+            push_readiness_filters(&mut qb, scope, q);
+            qb.push(") ORDER BY m.due_by");
+            let rows: Vec<(uuid::Uuid, String, jiff_sqlx::Date)> =
+                qb.build_query_as().fetch_all(pool).await.map_err(db_error)?;
+            let mut by_child: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+            for (child, kind, due) in rows {
+                let kind = kind
+                    .parse()
+                    .map_err(|_| StorageError::Database("stored meeting kind is not valid".into()))?;
+                by_child.entry(child).or_default().push((kind, due.to_jiff()));
+            }
+            Ok(by_child)
+        }
+
         async fn readiness_select(
             pool: &sqlx::Pool<$db>,
             mut qb: Qb<'_>,
             overdue: std::collections::HashMap<uuid::Uuid, i64>,
+            mut meetings: std::collections::HashMap<uuid::Uuid, Vec<(resettle_domain::meeting::MeetingKind, jiff::civil::Date)>>,
         ) -> StorageResult<Vec<ReadinessRow>> {
             qb.push(" ORDER BY c.family_name, c.given_name, c.id");
             let rows = qb.build_query_as::<ReadinessDbRow>().fetch_all(pool).await.map_err(db_error)?;
             rows.into_iter()
                 .map(|r| {
                     let n = overdue.get(&r.child_id_uuid()).copied().unwrap_or(0);
-                    r.into_domain(n)
+                    let m = meetings.remove(&r.child_id_uuid()).unwrap_or_default();
+                    r.into_domain(n, m)
                 })
                 .collect()
         }
@@ -242,15 +277,17 @@ macro_rules! readiness_storage {
         impl ReadinessStorage for $store {
             async fn readiness_rows(&self, scope: &ChildScope, q: &ReadinessQuery) -> StorageResult<Vec<ReadinessRow>> {
                 let overdue = overdue_actions(&self.pool, Some((scope, q)), q.today).await?;
+                let meetings = open_meetings(&self.pool, scope, q).await?;
                 let mut qb = Qb::new(format!("SELECT {READINESS_COLUMNS} FROM children c {READINESS_JOINS} WHERE 1 = 1"));
                 push_readiness_filters(&mut qb, scope, q);
-                readiness_select(&self.pool, qb, overdue).await
+                readiness_select(&self.pool, qb, overdue, meetings).await
             }
 
             async fn all_readiness_rows(&self, today: jiff::civil::Date) -> StorageResult<Vec<ReadinessRow>> {
                 let overdue = overdue_actions(&self.pool, None, today).await?;
                 let qb = Qb::new(format!("SELECT {READINESS_COLUMNS} FROM children c {READINESS_JOINS} WHERE 1 = 1"));
-                readiness_select(&self.pool, qb, overdue).await
+                // Counts by organisation need no meetings.
+                readiness_select(&self.pool, qb, overdue, Default::default()).await
             }
 
             async fn open_need_owners(&self, scope: &ChildScope, q: &ReadinessQuery) -> StorageResult<Vec<OpenNeedOwner>> {

@@ -55,9 +55,12 @@ async fn an_import_with_a_bad_row_writes_nothing_and_names_it(b: Backend) -> any
     assert_eq!(caseload_total(&w.api()).await?, 2);
     let browser = w.t.browser()?;
     browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
-    let page = browser.get("/caseload").await?;
+    let page = browser.get("/caseload?view=all").await?;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Ivy") && page.body.contains("Ike"));
+    // The case manager lands on the children named to them: Ike's row named nobody.
+    let mine = browser.get("/caseload").await?;
+    assert!(mine.body.contains("Ivy") && !mine.body.contains("Ike"), "{}", mine.body);
 
     // The same file again: the child with an NHS number is held already.
     let err =

@@ -23,6 +23,7 @@ mod metrics;
 mod outcomes;
 mod page_forms;
 mod page_navigation;
+mod page_triage;
 mod page_words;
 mod pages;
 mod plan;

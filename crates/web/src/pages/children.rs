@@ -6,7 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use resettle_app::children::{ChildRecord, NewChildInput};
-use resettle_app::storage::{CaseloadQuery, CaseloadRow, CaseloadSort, Page};
+use resettle_app::storage::{CaseloadQuery, CaseloadSort};
+use resettle_app::triage::Whose;
 use resettle_app::{AppError, Ctx};
 use resettle_domain::child::{CarerInput, ChildDetailsInput, Gender, LegalStatus, age_on};
 use resettle_domain::ids::{ChildId, OrgId};
@@ -34,6 +35,7 @@ fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
 /// Query string of the caseload page. Unknown or malformed values fall back to defaults.
 #[derive(Deserialize, Default)]
 pub struct CaseloadParams {
+    view: Option<String>,
     organisation_id: Option<String>,
     sort: Option<String>,
     dir: Option<String>,
@@ -53,30 +55,38 @@ pub struct Column {
 #[template(path = "caseload.html")]
 struct CaseloadPage {
     chrome: Chrome,
-    page: Page<CaseloadRow>,
-    organisations: Vec<Organisation>,
+    total: u64,
+    lines: Vec<super::caseload::Line>,
+    shown: super::caseload::Shown,
+    organisations: Vec<(OrgId, String)>,
     organisation_id: String,
     filtered: bool,
+    mine: bool,
+    mine_href: String,
+    all_href: String,
+    view: &'static str,
     sort: &'static str,
     dir: &'static str,
     columns: Vec<Column>,
     pagination: super::Pagination,
 }
 
-/// The signed-in person's caseload.
+/// The signed-in person's caseload: a case manager's own children first, each with what to
+/// look at first (release, readiness, next deadline, what is late).
 pub async fn caseload(
     State(state): State<AppState>,
     who: SignedIn,
     Query(p): Query<CaseloadParams>,
 ) -> Result<Response, PageError> {
+    let whose = p.view.as_deref().and_then(Whose::parse).unwrap_or_else(|| Whose::default_for(&who.ctx));
     let organisation_id: Option<OrgId> = p.organisation_id.as_deref().and_then(|s| s.parse().ok());
     let sort = p.sort.as_deref().and_then(CaseloadSort::parse).unwrap_or_default();
     let descending = p.dir.as_deref() == Some("desc");
     let page = p.page.as_deref().and_then(|s| s.parse::<u32>().ok()).unwrap_or(1).max(1);
     let query = CaseloadQuery { organisation_id, sort, descending, page, per_page: 50 };
-    let result = state.app.caseload(&who.ctx, &query).await.map_err(app_err(&who.ctx))?;
-    let organisations = state.app.organisations().await.map_err(app_err(&who.ctx))?;
+    let result = state.app.triage_caseload(&who.ctx, &query, whose).await.map_err(app_err(&who.ctx))?;
     let dir = if descending { "desc" } else { "asc" };
+    let view = whose.as_str();
     let filter = organisation_id.map(|o| format!("&organisation_id={o}")).unwrap_or_default();
     let column = |label: &'static str, key: Option<CaseloadSort>| match key {
         None => Column { label, sortable: false, href: String::new(), aria_sort: "none", next_direction: "" },
@@ -86,7 +96,11 @@ pub async fn caseload(
             Column {
                 label,
                 sortable: true,
-                href: format!("/caseload?sort={}&dir={}{filter}", k.as_str(), if next_desc { "desc" } else { "asc" }),
+                href: format!(
+                    "/caseload?view={view}&sort={}&dir={}{filter}",
+                    k.as_str(),
+                    if next_desc { "desc" } else { "asc" }
+                ),
                 aria_sort: match (current, descending) {
                     (false, _) => "none",
                     (true, false) => "ascending",
@@ -96,28 +110,41 @@ pub async fn caseload(
             }
         }
     };
-    let columns = vec![
-        column("Name", Some(CaseloadSort::Name)),
-        column("Date of birth", Some(CaseloadSort::DateOfBirth)),
-        column("Youth justice service", None),
-        column("Custody", Some(CaseloadSort::CustodySince)),
-        column("Last updated", Some(CaseloadSort::Updated)),
-    ];
-    let pagination = super::Pagination::new("Pages of the caseload", result.page, result.pages(), |n| {
-        format!("/caseload?sort={}&dir={dir}&page={n}{filter}", sort.as_str())
+    let today = state.app.today();
+    let lines = super::caseload::lines(&result, today);
+    let shown = super::caseload::Shown::of(&lines);
+    let mut columns = vec![column("Name", Some(CaseloadSort::Name))];
+    if shown.yjs {
+        columns.push(column("Youth justice service", None));
+    }
+    columns.push(column("Custody", Some(CaseloadSort::CustodySince)));
+    if shown.triage {
+        columns.push(column("Release or court date", None));
+        columns.push(column("Readiness", None));
+        columns.push(column("Next deadline", None));
+        columns.push(column("Overdue", None));
+    }
+    let pagination = super::Pagination::new("Pages of the caseload", result.page.page, result.page.pages(), |n| {
+        format!("/caseload?view={view}&sort={}&dir={dir}&page={n}{filter}", sort.as_str())
     });
-    let view = CaseloadPage {
+    let page = CaseloadPage {
         chrome: Chrome::for_user(&who, "caseload"),
-        page: result,
-        organisations,
+        total: result.page.total,
+        lines,
+        shown,
+        organisations: result.organisations,
         organisation_id: organisation_id.map(|o| o.to_string()).unwrap_or_default(),
         filtered: organisation_id.is_some(),
+        mine: whose == Whose::Mine,
+        mine_href: format!("/caseload?view=mine&sort={}&dir={dir}{filter}", sort.as_str()),
+        all_href: format!("/caseload?view=all&sort={}&dir={dir}{filter}", sort.as_str()),
+        view,
         sort: sort.as_str(),
         dir,
         columns,
         pagination,
     };
-    Ok(render(StatusCode::OK, &view))
+    Ok(render(StatusCode::OK, &page))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -132,10 +159,16 @@ struct ChildPage {
     notice: Option<&'static str>,
     key_dates: Option<super::custody::KeyDatesView>,
     deadlines: Vec<super::custody::DeadlineLine>,
+    /// The next few deadlines still open, shown before "All planning deadlines".
+    next_deadlines: Vec<super::custody::DeadlineLine>,
+    summary: super::child_summary::ChildSummary,
     can_record_sentence: bool,
     can_record_remand: bool,
     after_release: Option<super::after_release::AfterReleaseView>,
 }
+
+/// How many open planning deadlines the child's page shows before the whole table.
+const NEXT_DEADLINES: usize = 3;
 
 /// Query string of the child's page.
 #[derive(Deserialize, Default)]
@@ -177,6 +210,21 @@ pub async fn child_page(
         .post_release
         .as_ref()
         .and_then(|p| super::after_release::AfterReleaseView::new(p, today, state.app.now()));
+    let readiness = match open {
+        Some(_) => Some(state.app.readiness(&who.ctx, id).await.map_err(app_err(&who.ctx))?),
+        None => None,
+    };
+    let health_visible = state.app.health_content_visible(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
+    let summary = super::child_summary::ChildSummary::new(&super::child_summary::SummaryFacts {
+        record: &record,
+        readiness: readiness.as_ref(),
+        after_release: after_release.as_ref(),
+        health_visible,
+        today,
+        now: state.app.now(),
+    });
+    // The next few open deadlines show; the whole table is one click away.
+    let next_deadlines: Vec<_> = deadlines.iter().filter(|d| d.open).take(NEXT_DEADLINES).cloned().collect();
     Ok(render(
         StatusCode::OK,
         &ChildPage {
@@ -186,6 +234,8 @@ pub async fn child_page(
             notice,
             key_dates,
             deadlines,
+            next_deadlines,
+            summary,
             can_record_sentence,
             can_record_remand,
             after_release,

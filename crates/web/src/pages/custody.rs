@@ -45,12 +45,15 @@ pub struct KeyDatesView {
 }
 
 /// A deadline line on the child's page.
+#[derive(Clone)]
 pub struct DeadlineLine {
     pub(crate) label: &'static str,
     pub(crate) due_by: Date,
     pub(crate) rule: String,
     pub(crate) status: String,
     pub(crate) tag_class: &'static str,
+    /// Not yet met, held or cancelled.
+    pub(crate) open: bool,
 }
 
 /// Builds the key-dates part of the child's page.
@@ -92,6 +95,12 @@ pub fn key_dates_view(
                 rule: d.rule.clone(),
                 status: progress.words(),
                 tag_class: progress.tag_class(),
+                open: matches!(
+                    progress,
+                    resettle_domain::timescales::DeadlineProgress::Overdue
+                        | resettle_domain::timescales::DeadlineProgress::DueSoon
+                        | resettle_domain::timescales::DeadlineProgress::Upcoming
+                ),
             }
         })
         .collect();

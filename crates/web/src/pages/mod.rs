@@ -7,6 +7,8 @@ pub(crate) mod account;
 pub(crate) mod admin;
 pub(crate) mod after_release;
 pub(crate) mod auth;
+pub(crate) mod caseload;
+pub(crate) mod child_summary;
 pub(crate) mod children;
 pub(crate) mod community;
 pub(crate) mod custody;

@@ -18,7 +18,7 @@ use resettle_domain::custody::EpisodeKind;
 use resettle_domain::ids::{ChildId, OrgId};
 use resettle_domain::plan::Pathway;
 use resettle_domain::readiness::{
-    ItemKey, RagStatus, Readiness, ReadinessItem, ReleaseArrangements, ReleaseArrangementsInput,
+    ItemKey, Progress, RagStatus, Readiness, ReadinessItem, ReleaseArrangements, ReleaseArrangementsInput,
 };
 use resettle_domain::validation::ValidationErrors;
 
@@ -36,13 +36,23 @@ fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
     raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
 }
 
-/// The GOV.UK tag class for a status.
-pub fn tag_class(s: &RagStatus) -> &'static str {
-    match s {
-        RagStatus::Green => "govuk-tag--green",
-        RagStatus::Amber => "govuk-tag--yellow",
-        RagStatus::Red => "govuk-tag--red",
-    }
+/// An item's tag: its words and colour ("Done" green, "On track" blue, red only when late).
+pub fn item_tag(i: &ReadinessItem) -> (&'static str, &'static str) {
+    let p = Progress::of(i);
+    (p.label(), p.tag_class())
+}
+
+/// A child's tag, from their items.
+pub fn child_tag(items: &[ReadinessItem]) -> (&'static str, &'static str) {
+    Progress::of_items(items).map_or(("Not assessed", "govuk-tag--grey"), |p| (p.child_label(), p.tag_class()))
+}
+
+/// The items that need someone to act (not done, and due soon, late or without a date),
+/// latest first.
+pub fn needing_action(items: &[ReadinessItem]) -> Vec<&ReadinessItem> {
+    let mut v: Vec<&ReadinessItem> = items.iter().filter(|i| i.status != RagStatus::Green).collect();
+    v.sort_by_key(|i| (std::cmp::Reverse(Progress::of(i)), i.due_by));
+    v
 }
 
 /// A sortable column header.
@@ -444,9 +454,18 @@ pub async fn gaps_page(
         s => s.parse::<OrgId>().map_err(|_| errors.add("organisation", "Choose an organisation from the list")).ok(),
     };
     let gaps = state.app.readiness_gaps(&who.ctx, organisation).await.map_err(app_err(&who.ctx))?;
+    // The person's own organisations, as on the readiness caseload: not every organisation.
+    let my_orgs: Vec<OrgId> = who.ctx.actor.memberships.iter().map(|m| m.organisation_id).collect();
     let mut organisations = vec![(String::new(), "Any organisation".to_string())];
     organisations.extend(
-        state.app.organisations().await.map_err(app_err(&who.ctx))?.into_iter().map(|o| (o.id.to_string(), o.name)),
+        state
+            .app
+            .organisations()
+            .await
+            .map_err(app_err(&who.ctx))?
+            .into_iter()
+            .filter(|o| my_orgs.contains(&o.id))
+            .map(|o| (o.id.to_string(), o.name)),
     );
     let page = GapsPage {
         chrome: Chrome::for_user(&who, "gaps").with_errors(!errors.is_empty()),
