@@ -20,8 +20,22 @@ pub struct PostgresStore {
     audit_key: Option<resettle_domain::audit::AuditKey>,
 }
 
+// The storage contract, one area at a time (each macro only picks the database; the SQL is
+// in `resettle-store-sql`).
 resettle_store_sql::impl_storage!(PostgresStore, sqlx::Postgres, "postgres");
+resettle_store_sql::children_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::custody_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::access_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::audit_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::plan_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::health_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::readiness_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::community_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::outcomes_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::retention_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::outbox_storage!(PostgresStore, sqlx::Postgres);
 resettle_store_sql::subject_access_storage!(PostgresStore, sqlx::Postgres, "postgres");
+resettle_store_sql::synthetic_storage!(PostgresStore, sqlx::Postgres);
 
 /// The embedded schema migrations, in order.
 pub fn migrator() -> Migrator {

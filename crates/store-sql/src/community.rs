@@ -1,789 +1,578 @@
 //! The community half of the journey's SQL: rows, one column list per table, and the
-//! [`community_storage!`](crate::community_storage) implementation of `CommunityStorage`.
+//! [`community_storage!`](crate::community_storage) implementation of `CommunityStorage` (the
+//! rows it reads and writes are in `community/rows.rs`).
+
+mod rows;
+
+pub use rows::*;
 
 use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
-use resettle_domain::ids::*;
-use resettle_domain::post_release::ReleaseKind;
-use resettle_storage::{ReleaseRecord, StorageError, StorageResult};
+use sqlx::{Database, Encode, QueryBuilder, Type};
 use uuid::Uuid;
 
-use crate::rows::DbTimestamp;
+use crate::Sql;
+use crate::rows::{DbTimestamp, date, ts};
 
-fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
-    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
-}
-
-/// The columns of `appointments`, in the order [`AppointmentRow`] and the inserts use.
-pub const APPOINTMENT_COLUMNS: &str = "id, child_id, kind, starts_at, location, with_whom, outcome, outcome_reason, \
-    rescheduled_to, version, recorded_by_name, created_at, updated_at";
-/// The columns of `enforcement`.
-pub const ENFORCEMENT_COLUMNS: &str =
-    "id, child_id, kind, on_day, reason, court_on, outcome, recorded_by_name, created_at";
-/// The columns of `offences`.
-pub const OFFENCE_COLUMNS: &str = "id, child_id, arrested_on, offence_on, category, outcome, outcome_on, version, \
-    recorded_by_name, created_at, updated_at, episode_id";
-/// The columns of `living_arrangements`.
-pub const LIVING_COLUMNS: &str =
-    "id, child_id, from_day, kind, suitable, reason, address, recorded_by_name, created_at";
-/// The columns of `ete_placements`.
-pub const ETE_COLUMNS: &str =
-    "id, child_id, from_day, kind, hours_offered, hours_attended, recorded_by_name, created_at";
-
-/// The columns of `probation_transfers`.
-pub const PROBATION_COLUMNS: &str =
-    "id, child_id, transferred_on, probation_delivery_unit, shared, recorded_by_name, created_at";
-
-/// `probation_transfers`.
-#[derive(sqlx::FromRow)]
-pub struct ProbationRow {
-    id: Uuid,
-    child_id: Uuid,
-    transferred_on: jiff_sqlx::Date,
-    probation_delivery_unit: String,
-    shared: String,
-    recorded_by_name: String,
-    created_at: DbTimestamp,
-}
-
-impl ProbationRow {
-    /// To the domain.
-    pub fn into_domain(self) -> resettle_domain::community::ProbationTransfer {
-        resettle_domain::community::ProbationTransfer {
-            id: resettle_domain::ids::ProbationTransferId(self.id),
-            child_id: ChildId(self.child_id),
-            transferred_on: self.transferred_on.to_jiff(),
-            probation_delivery_unit: self.probation_delivery_unit,
-            shared: self.shared,
-            recorded_by_name: self.recorded_by_name,
-            created_at: self.created_at.0,
-        }
+/// After release: appointments, enforcement, offences, living arrangements and ETE placements.
+impl<'a, DB> Sql<DB>
+where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    Option<Uuid>: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    Option<String>: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    Option<&'a str>: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+    Option<i64>: Encode<'a, DB> + Type<DB>,
+    i32: Encode<'a, DB> + Type<DB>,
+    Option<i32>: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    Option<bool>: Encode<'a, DB> + Type<DB>,
+    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
+    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
+    DbTimestamp: Encode<'a, DB> + Type<DB>,
+    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    f64: Encode<'a, DB> + Type<DB>,
+    Option<f64>: Encode<'a, DB> + Type<DB>,
+{
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_appointments_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Appointment]) {
+        qb.push(format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) "));
+        qb.push_values(rows, |mut r, a| {
+            r.push_bind(a.id.0)
+                .push_bind(a.child_id.0)
+                .push_bind(a.kind.as_str())
+                .push_bind(ts(a.starts_at))
+                .push_bind(&a.location)
+                .push_bind(&a.with_whom)
+                .push_bind(a.outcome.map(|o| o.as_str()))
+                .push_bind(&a.outcome_reason)
+                .push_bind(a.rescheduled_to.map(ts))
+                .push_bind(a.version)
+                .push_bind(&a.recorded_by_name)
+                .push_bind(ts(a.created_at))
+                .push_bind(ts(a.updated_at));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_enforcement_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Enforcement]) {
+        qb.push(format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) "));
+        qb.push_values(rows, |mut r, e| {
+            r.push_bind(e.id.0)
+                .push_bind(e.child_id.0)
+                .push_bind(e.kind.as_str())
+                .push_bind(date(e.on))
+                .push_bind(&e.reason)
+                .push_bind(e.court_on.map(date))
+                .push_bind(e.outcome.map(|o| o.as_str()))
+                .push_bind(&e.recorded_by_name)
+                .push_bind(ts(e.created_at));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_offences_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Offence]) {
+        qb.push(format!("INSERT INTO offences ({OFFENCE_COLUMNS}) "));
+        qb.push_values(rows, |mut r, o| {
+            r.push_bind(o.id.0)
+                .push_bind(o.child_id.0)
+                .push_bind(o.arrested_on.map(date))
+                .push_bind(o.offence_on.map(date))
+                .push_bind(o.category.as_str())
+                .push_bind(o.outcome.as_str())
+                .push_bind(o.outcome_on.map(date))
+                .push_bind(o.version)
+                .push_bind(&o.recorded_by_name)
+                .push_bind(ts(o.created_at))
+                .push_bind(ts(o.updated_at))
+                .push_bind(o.episode_id.map(|e| e.0));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_living_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [LivingArrangement]) {
+        qb.push(format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) "));
+        qb.push_values(rows, |mut r, l| {
+            r.push_bind(l.id.0)
+                .push_bind(l.child_id.0)
+                .push_bind(date(l.from))
+                .push_bind(l.kind.as_str())
+                .push_bind(l.suitable)
+                .push_bind(&l.reason)
+                .push_bind(&l.address)
+                .push_bind(&l.recorded_by_name)
+                .push_bind(ts(l.created_at));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_ete_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [EtePlacement]) {
+        qb.push(format!("INSERT INTO ete_placements ({ETE_COLUMNS}) "));
+        qb.push_values(rows, |mut r, p| {
+            r.push_bind(p.id.0)
+                .push_bind(p.child_id.0)
+                .push_bind(date(p.from))
+                .push_bind(p.kind.as_str())
+                .push_bind(p.hours_offered)
+                .push_bind(p.hours_attended)
+                .push_bind(&p.recorded_by_name)
+                .push_bind(ts(p.created_at));
+        });
     }
 }
 
-/// `(id, date_of_birth)` of a child.
-#[derive(sqlx::FromRow)]
-pub struct BornRow {
-    id: Uuid,
-    date_of_birth: jiff_sqlx::Date,
-}
-
-impl BornRow {
-    /// To the domain.
-    pub fn into_domain(self) -> (ChildId, jiff::civil::Date) {
-        (ChildId(self.id), self.date_of_birth.to_jiff())
-    }
-}
-
-/// The columns of `discharge_decisions`.
-pub const DISCHARGE_COLUMNS: &str =
-    "sentence_id, release_on, brought_forward_to, reason, version, recorded_by_name, recorded_at";
-
-/// `discharge_decisions`.
-#[derive(sqlx::FromRow)]
-pub struct DischargeRow {
-    sentence_id: Uuid,
-    release_on: Option<jiff_sqlx::Date>,
-    brought_forward_to: Option<jiff_sqlx::Date>,
-    reason: String,
-    version: i64,
-    recorded_by_name: String,
-    recorded_at: DbTimestamp,
-}
-
-impl DischargeRow {
-    /// To the domain.
-    pub fn into_domain(self) -> resettle_domain::discharge::DischargeDecision {
-        resettle_domain::discharge::DischargeDecision {
-            sentence_id: SentenceId(self.sentence_id),
-            release_on: self.release_on.map(|d| d.to_jiff()),
-            brought_forward_to: self.brought_forward_to.map(|d| d.to_jiff()),
-            reason: self.reason,
-            version: self.version,
-            recorded_by_name: self.recorded_by_name,
-            recorded_at: self.recorded_at.0,
-        }
-    }
-}
-
-/// An ended custody episode.
-#[derive(sqlx::FromRow)]
-pub struct ReleaseRow {
-    id: Uuid,
-    kind: String,
-    started_on: jiff_sqlx::Date,
-    ended_on: jiff_sqlx::Date,
-    release_kind: Option<String>,
-}
-
-impl ReleaseRow {
-    /// To the storage type.
-    pub fn into_domain(self) -> StorageResult<ReleaseRecord> {
-        Ok(ReleaseRecord {
-            episode_id: EpisodeId(self.id),
-            kind: parse("episode kind", &self.kind)?,
-            started_on: self.started_on.to_jiff(),
-            released_on: self.ended_on.to_jiff(),
-            release_kind: match self.release_kind.as_deref() {
-                None => None,
-                Some(k) => Some(
-                    ReleaseKind::parse(k)
-                        .ok_or_else(|| StorageError::Database("stored release kind is not valid".into()))?,
-                ),
-            },
-        })
-    }
-}
-
-/// `appointments`.
-#[derive(sqlx::FromRow)]
-pub struct AppointmentRow {
-    id: Uuid,
-    child_id: Uuid,
-    kind: String,
-    starts_at: DbTimestamp,
-    location: Option<String>,
-    with_whom: Option<String>,
-    outcome: Option<String>,
-    outcome_reason: Option<String>,
-    rescheduled_to: Option<DbTimestamp>,
-    version: i64,
-    recorded_by_name: String,
-    created_at: DbTimestamp,
-    updated_at: DbTimestamp,
-}
-
-impl AppointmentRow {
-    /// To the domain.
-    pub fn into_domain(self) -> StorageResult<Appointment> {
-        Ok(Appointment {
-            id: AppointmentId(self.id),
-            child_id: ChildId(self.child_id),
-            kind: parse("appointment kind", &self.kind)?,
-            starts_at: self.starts_at.0,
-            location: self.location,
-            with_whom: self.with_whom,
-            outcome: self.outcome.as_deref().map(|o| parse("appointment outcome", o)).transpose()?,
-            outcome_reason: self.outcome_reason,
-            rescheduled_to: self.rescheduled_to.map(|t| t.0),
-            version: self.version,
-            recorded_by_name: self.recorded_by_name,
-            created_at: self.created_at.0,
-            updated_at: self.updated_at.0,
-        })
-    }
-}
-
-/// `enforcement`.
-#[derive(sqlx::FromRow)]
-pub struct EnforcementRow {
-    id: Uuid,
-    child_id: Uuid,
-    kind: String,
-    on_day: jiff_sqlx::Date,
-    reason: String,
-    court_on: Option<jiff_sqlx::Date>,
-    outcome: Option<String>,
-    recorded_by_name: String,
-    created_at: DbTimestamp,
-}
-
-impl EnforcementRow {
-    /// To the domain.
-    pub fn into_domain(self) -> StorageResult<Enforcement> {
-        Ok(Enforcement {
-            id: EnforcementId(self.id),
-            child_id: ChildId(self.child_id),
-            kind: parse("enforcement kind", &self.kind)?,
-            on: self.on_day.to_jiff(),
-            reason: self.reason,
-            court_on: self.court_on.map(|d| d.to_jiff()),
-            outcome: self.outcome.as_deref().map(|o| parse("breach outcome", o)).transpose()?,
-            recorded_by_name: self.recorded_by_name,
-            created_at: self.created_at.0,
-        })
-    }
-}
-
-/// `offences`.
-#[derive(sqlx::FromRow)]
-pub struct OffenceRow {
-    id: Uuid,
-    child_id: Uuid,
-    arrested_on: Option<jiff_sqlx::Date>,
-    offence_on: Option<jiff_sqlx::Date>,
-    category: String,
-    outcome: String,
-    outcome_on: Option<jiff_sqlx::Date>,
-    version: i64,
-    recorded_by_name: String,
-    created_at: DbTimestamp,
-    updated_at: DbTimestamp,
-    episode_id: Option<Uuid>,
-}
-
-impl OffenceRow {
-    /// To the domain.
-    pub fn into_domain(self) -> StorageResult<Offence> {
-        Ok(Offence {
-            id: OffenceId(self.id),
-            child_id: ChildId(self.child_id),
-            arrested_on: self.arrested_on.map(|d| d.to_jiff()),
-            offence_on: self.offence_on.map(|d| d.to_jiff()),
-            category: parse("offence category", &self.category)?,
-            outcome: parse("offence outcome", &self.outcome)?,
-            outcome_on: self.outcome_on.map(|d| d.to_jiff()),
-            version: self.version,
-            recorded_by_name: self.recorded_by_name,
-            created_at: self.created_at.0,
-            updated_at: self.updated_at.0,
-            episode_id: self.episode_id.map(resettle_domain::ids::EpisodeId),
-        })
-    }
-}
-
-/// `living_arrangements`.
-#[derive(sqlx::FromRow)]
-pub struct LivingRow {
-    id: Uuid,
-    child_id: Uuid,
-    from_day: jiff_sqlx::Date,
-    kind: String,
-    suitable: bool,
-    reason: Option<String>,
-    address: Option<String>,
-    recorded_by_name: String,
-    created_at: DbTimestamp,
-}
-
-impl LivingRow {
-    /// To the domain.
-    pub fn into_domain(self) -> StorageResult<LivingArrangement> {
-        Ok(LivingArrangement {
-            id: LivingArrangementId(self.id),
-            child_id: ChildId(self.child_id),
-            from: self.from_day.to_jiff(),
-            kind: parse("living arrangement", &self.kind)?,
-            suitable: self.suitable,
-            reason: self.reason,
-            address: self.address,
-            recorded_by_name: self.recorded_by_name,
-            created_at: self.created_at.0,
-        })
-    }
-}
-
-/// `ete_placements`.
-#[derive(sqlx::FromRow)]
-pub struct EteRow {
-    id: Uuid,
-    child_id: Uuid,
-    from_day: jiff_sqlx::Date,
-    kind: String,
-    hours_offered: f64,
-    hours_attended: Option<f64>,
-    recorded_by_name: String,
-    created_at: DbTimestamp,
-}
-
-impl EteRow {
-    /// To the domain.
-    pub fn into_domain(self) -> StorageResult<EtePlacement> {
-        Ok(EtePlacement {
-            id: EtePlacementId(self.id),
-            child_id: ChildId(self.child_id),
-            from: self.from_day.to_jiff(),
-            kind: parse("ETE kind", &self.kind)?,
-            hours_offered: self.hours_offered,
-            hours_attended: self.hours_attended,
-            recorded_by_name: self.recorded_by_name,
-            created_at: self.created_at.0,
-        })
-    }
-}
-
-/// Implements `CommunityStorage` for `$store`; expanded inside `impl_storage!`, whose helpers
-/// (`insert_entry`, `commit_audited`, `version_error`) it uses.
+/// Implements `CommunityStorage` for `$store` (a struct with `pool: sqlx::Pool<$db>`), with
+/// the shared SQL reached by name ([`Sql`](crate::Sql), [`scope`](crate::scope)); invoked by
+/// each storage crate.
 #[macro_export]
 macro_rules! community_storage {
     ($store:ty, $db:ty) => {
-        use $crate::community::*;
-        use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
-        use resettle_domain::ids::{AppointmentId, OffenceId};
+        const _: () = {
+            use $crate::rows::*;
+            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
+            use $crate::sqlx::{self, QueryBuilder};
+            use $crate::{db_error, unique_error, MAX_BINDS};
+            use resettle_storage::*;
+            use resettle_domain::audit::AuditEvent;
+            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use resettle_domain::policy::ChildScope;
+            use resettle_domain::team::TeamMember;
+            use resettle_domain::timeline::TimelineEntry;
+            /// This database's query builder.
+            type Qb<'a> = QueryBuilder<'a, $db>;
+            /// The shared SQL, for this database.
+            type Sql = $crate::Sql<$db>;
 
-        /// Inserts or updates (by id and version) an appointment with every column bound in
-        /// [`APPOINTMENT_COLUMNS`] order.
-        fn bind_appointment<'q>(
-            q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
-            a: &'q Appointment,
-        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
-            q.bind(a.id.0)
-                .bind(a.child_id.0)
-                .bind(a.kind.as_str())
-                .bind(ts(a.starts_at))
-                .bind(&a.location)
-                .bind(&a.with_whom)
-                .bind(a.outcome.map(|o| o.as_str()))
-                .bind(&a.outcome_reason)
-                .bind(a.rescheduled_to.map(ts))
-                .bind(a.version)
-                .bind(&a.recorded_by_name)
-                .bind(ts(a.created_at))
-                .bind(ts(a.updated_at))
-        }
+            use $crate::community::*;
+            use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
+            use resettle_domain::ids::{AppointmentId, OffenceId};
 
-        fn push_appointments_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Appointment]) {
-            qb.push(format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) "));
-            qb.push_values(rows, |mut r, a| {
-                r.push_bind(a.id.0).push_bind(a.child_id.0).push_bind(a.kind.as_str()).push_bind(ts(a.starts_at))
-                    .push_bind(&a.location).push_bind(&a.with_whom).push_bind(a.outcome.map(|o| o.as_str()))
-                    .push_bind(&a.outcome_reason).push_bind(a.rescheduled_to.map(ts)).push_bind(a.version)
-                    .push_bind(&a.recorded_by_name).push_bind(ts(a.created_at)).push_bind(ts(a.updated_at));
-            });
-        }
-
-        fn push_enforcement_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Enforcement]) {
-            qb.push(format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) "));
-            qb.push_values(rows, |mut r, e| {
-                r.push_bind(e.id.0).push_bind(e.child_id.0).push_bind(e.kind.as_str()).push_bind(date(e.on))
-                    .push_bind(&e.reason).push_bind(e.court_on.map(date)).push_bind(e.outcome.map(|o| o.as_str()))
-                    .push_bind(&e.recorded_by_name).push_bind(ts(e.created_at));
-            });
-        }
-
-        fn push_offences_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Offence]) {
-            qb.push(format!("INSERT INTO offences ({OFFENCE_COLUMNS}) "));
-            qb.push_values(rows, |mut r, o| {
-                r.push_bind(o.id.0).push_bind(o.child_id.0).push_bind(o.arrested_on.map(date))
-                    .push_bind(o.offence_on.map(date)).push_bind(o.category.as_str()).push_bind(o.outcome.as_str())
-                    .push_bind(o.outcome_on.map(date)).push_bind(o.version).push_bind(&o.recorded_by_name)
-                    .push_bind(ts(o.created_at)).push_bind(ts(o.updated_at)).push_bind(o.episode_id.map(|e| e.0));
-            });
-        }
-
-        fn push_living_insert<'a>(qb: &mut Qb<'a>, rows: &'a [LivingArrangement]) {
-            qb.push(format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) "));
-            qb.push_values(rows, |mut r, l| {
-                r.push_bind(l.id.0).push_bind(l.child_id.0).push_bind(date(l.from)).push_bind(l.kind.as_str())
-                    .push_bind(l.suitable).push_bind(&l.reason).push_bind(&l.address).push_bind(&l.recorded_by_name)
-                    .push_bind(ts(l.created_at));
-            });
-        }
-
-        fn push_ete_insert<'a>(qb: &mut Qb<'a>, rows: &'a [EtePlacement]) {
-            qb.push(format!("INSERT INTO ete_placements ({ETE_COLUMNS}) "));
-            qb.push_values(rows, |mut r, p| {
-                r.push_bind(p.id.0).push_bind(p.child_id.0).push_bind(date(p.from)).push_bind(p.kind.as_str())
-                    .push_bind(p.hours_offered).push_bind(p.hours_attended).push_bind(&p.recorded_by_name)
-                    .push_bind(ts(p.created_at));
-            });
-        }
-
-        fn bind_offence<'q>(
-            q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
-            o: &'q Offence,
-        ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
-            q.bind(o.id.0)
-                .bind(o.child_id.0)
-                .bind(o.arrested_on.map(date))
-                .bind(o.offence_on.map(date))
-                .bind(o.category.as_str())
-                .bind(o.outcome.as_str())
-                .bind(o.outcome_on.map(date))
-                .bind(o.version)
-                .bind(&o.recorded_by_name)
-                .bind(ts(o.created_at))
-                .bind(ts(o.updated_at))
-                .bind(o.episode_id.map(|e| e.0))
-        }
-
-        /// `$1, $2, … $n`.
-        fn placeholders(n: usize) -> String {
-            (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-        }
-
-        /// `column = $i` for each column, numbered from 1.
-        fn assignments(columns: &str) -> String {
-            columns.split(',').enumerate().map(|(i, c)| format!("{} = ${}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ")
-        }
-
-        #[$crate::async_trait::async_trait]
-        impl CommunityStorage for $store {
-            async fn releases(&self, child: ChildId) -> StorageResult<Vec<ReleaseRecord>> {
-                let rows = sqlx::query_as::<_, ReleaseRow>(
-                    "SELECT id, kind, started_on, ended_on, release_kind FROM custody_episodes \
-                     WHERE child_id = $1 AND ended_on IS NOT NULL ORDER BY ended_on DESC, started_on DESC",
-                )
-                .bind(child.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?;
-                rows.into_iter().map(ReleaseRow::into_domain).collect()
+            /// Inserts or updates (by id and version) an appointment with every column bound in
+            /// [`APPOINTMENT_COLUMNS`] order.
+            fn bind_appointment<'q>(
+                q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+                a: &'q Appointment,
+            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+                q.bind(a.id.0)
+                    .bind(a.child_id.0)
+                    .bind(a.kind.as_str())
+                    .bind(ts(a.starts_at))
+                    .bind(&a.location)
+                    .bind(&a.with_whom)
+                    .bind(a.outcome.map(|o| o.as_str()))
+                    .bind(&a.outcome_reason)
+                    .bind(a.rescheduled_to.map(ts))
+                    .bind(a.version)
+                    .bind(&a.recorded_by_name)
+                    .bind(ts(a.created_at))
+                    .bind(ts(a.updated_at))
             }
 
-            async fn discharge_decisions(
-                &self,
-                child: ChildId,
-            ) -> StorageResult<Vec<resettle_domain::discharge::DischargeDecision>> {
-                let sql = format!(
-                    "SELECT {} FROM discharge_decisions d JOIN sentences s ON s.id = d.sentence_id WHERE s.child_id = $1",
-                    DISCHARGE_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
-                );
-                let rows = sqlx::query_as::<_, DischargeRow>(&sql)
-                    .bind(child.0)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_error)?;
-                Ok(rows.into_iter().map(DischargeRow::into_domain).collect())
+            fn bind_offence<'q>(
+                q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
+                o: &'q Offence,
+            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
+                q.bind(o.id.0)
+                    .bind(o.child_id.0)
+                    .bind(o.arrested_on.map(date))
+                    .bind(o.offence_on.map(date))
+                    .bind(o.category.as_str())
+                    .bind(o.outcome.as_str())
+                    .bind(o.outcome_on.map(date))
+                    .bind(o.version)
+                    .bind(&o.recorded_by_name)
+                    .bind(ts(o.created_at))
+                    .bind(ts(o.updated_at))
+                    .bind(o.episode_id.map(|e| e.0))
             }
 
-            async fn discharge_decision(
-                &self,
-                sentence: resettle_domain::ids::SentenceId,
-            ) -> StorageResult<Option<resettle_domain::discharge::DischargeDecision>> {
-                let sql = format!("SELECT {DISCHARGE_COLUMNS} FROM discharge_decisions WHERE sentence_id = $1");
-                let row = sqlx::query_as::<_, DischargeRow>(&sql)
-                    .bind(sentence.0)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_error)?;
-                Ok(row.map(DischargeRow::into_domain))
+            /// `$1, $2, … $n`.
+            fn placeholders(n: usize) -> String {
+                (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
             }
 
-            async fn put_discharge_decision(
-                &self,
-                d: &resettle_domain::discharge::DischargeDecision,
-                expected_version: i64,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = if expected_version == 0 {
-                    format!(
-                        "INSERT INTO discharge_decisions ({DISCHARGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-                         ON CONFLICT (sentence_id) DO NOTHING"
+            /// `column = $i` for each column, numbered from 1.
+            fn assignments(columns: &str) -> String {
+                columns.split(',').enumerate().map(|(i, c)| format!("{} = ${}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ")
+            }
+
+            #[$crate::async_trait::async_trait]
+            impl CommunityStorage for $store {
+                async fn releases(&self, child: ChildId) -> StorageResult<Vec<ReleaseRecord>> {
+                    let rows = sqlx::query_as::<_, ReleaseRow>(
+                        "SELECT id, kind, started_on, ended_on, release_kind FROM custody_episodes \
+                         WHERE child_id = $1 AND ended_on IS NOT NULL ORDER BY ended_on DESC, started_on DESC",
                     )
-                } else {
-                    "UPDATE discharge_decisions SET release_on = $2, brought_forward_to = $3, reason = $4, version = $5, \
-                     recorded_by_name = $6, recorded_at = $7 WHERE sentence_id = $1 AND version = $8"
-                        .to_string()
-                };
-                let mut q = sqlx::query(&sql)
-                    .bind(d.sentence_id.0)
-                    .bind(d.release_on.map(date))
-                    .bind(d.brought_forward_to.map(date))
-                    .bind(&d.reason)
-                    .bind(d.version)
-                    .bind(&d.recorded_by_name)
-                    .bind(ts(d.recorded_at));
-                if expected_version != 0 {
-                    q = q.bind(expected_version);
-                }
-                let done = q.execute(&mut *tx).await.map_err(db_error)?;
-                if done.rows_affected() != 1 {
-                    return Err(version_error_by(&mut tx, "discharge_decisions", "sentence_id", d.sentence_id.0).await);
-                }
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
-
-            async fn insert_appointments(
-                &self,
-                list: &[Appointment],
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) VALUES ({})", placeholders(13));
-                for a in list {
-                    bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
-                }
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
-
-            async fn update_appointment(
-                &self,
-                a: &Appointment,
-                expected_version: i64,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!(
-                    "UPDATE appointments SET {} WHERE id = $14 AND version = $15",
-                    assignments(APPOINTMENT_COLUMNS)
-                );
-                let done = bind_appointment(sqlx::query(&sql), a)
-                    .bind(a.id.0)
-                    .bind(expected_version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                if done.rows_affected() != 1 {
-                    return Err(version_error(&mut tx, "appointments", a.id.0).await);
-                }
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
-
-            async fn appointment(&self, id: AppointmentId) -> StorageResult<Option<Appointment>> {
-                let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE id = $1");
-                let row = sqlx::query_as::<_, AppointmentRow>(&sql)
-                    .bind(id.0)
-                    .fetch_optional(&self.pool)
-                    .await
-                    .map_err(db_error)?;
-                row.map(AppointmentRow::into_domain).transpose()
-            }
-
-            async fn appointments(&self, child: ChildId) -> StorageResult<Vec<Appointment>> {
-                let sql =
-                    format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE child_id = $1 ORDER BY starts_at, id");
-                let rows = sqlx::query_as::<_, AppointmentRow>(&sql)
                     .bind(child.0)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_error)?;
-                rows.into_iter().map(AppointmentRow::into_domain).collect()
-            }
-
-            async fn appointments_awaiting_outcome(&self, before: jiff::Timestamp) -> StorageResult<Vec<Appointment>> {
-                let sql = format!(
-                    "SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE outcome IS NULL AND starts_at < $1 \
-                     ORDER BY starts_at, id LIMIT 20000"
-                );
-                let rows = sqlx::query_as::<_, AppointmentRow>(&sql)
-                    .bind(ts(before))
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_error)?;
-                rows.into_iter().map(AppointmentRow::into_domain).collect()
-            }
-
-            async fn appointments_between(
-                &self,
-                scope: &resettle_domain::policy::ChildScope,
-                from: jiff::Timestamp,
-                to: jiff::Timestamp,
-            ) -> StorageResult<Vec<Appointment>> {
-                let mut qb = Qb::new(format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE starts_at >= "));
-                qb.push_bind(ts(from));
-                qb.push(" AND starts_at < ");
-                qb.push_bind(ts(to));
-                qb.push(" AND child_id IN (SELECT c.id FROM children c WHERE 1 = 1");
-                push_scope(&mut qb, scope);
-                qb.push(") ORDER BY starts_at, id LIMIT 2000");
-                let rows =
-                    qb.build_query_as::<AppointmentRow>().fetch_all(&self.pool).await.map_err(db_error)?;
-                rows.into_iter().map(AppointmentRow::into_domain).collect()
-            }
-
-            async fn insert_enforcement(
-                &self,
-                e: &Enforcement,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) VALUES ({})", placeholders(9));
-                sqlx::query(&sql)
-                    .bind(e.id.0)
-                    .bind(e.child_id.0)
-                    .bind(e.kind.as_str())
-                    .bind(date(e.on))
-                    .bind(&e.reason)
-                    .bind(e.court_on.map(date))
-                    .bind(e.outcome.map(|o| o.as_str()))
-                    .bind(&e.recorded_by_name)
-                    .bind(ts(e.created_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
-
-            async fn enforcement(&self, child: ChildId) -> StorageResult<Vec<Enforcement>> {
-                let sql = format!(
-                    "SELECT {ENFORCEMENT_COLUMNS} FROM enforcement WHERE child_id = $1 ORDER BY on_day, created_at, id"
-                );
-                let rows = sqlx::query_as::<_, EnforcementRow>(&sql)
-                    .bind(child.0)
-                    .fetch_all(&self.pool)
-                    .await
-                    .map_err(db_error)?;
-                rows.into_iter().map(EnforcementRow::into_domain).collect()
-            }
-
-            async fn insert_offence(&self, o: &Offence, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(12));
-                bind_offence(sqlx::query(&sql), o).execute(&mut *tx).await.map_err(db_error)?;
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
-
-            async fn update_offence(
-                &self,
-                o: &Offence,
-                expected_version: i64,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql =
-                    format!("UPDATE offences SET {} WHERE id = $13 AND version = $14", assignments(OFFENCE_COLUMNS));
-                let done = bind_offence(sqlx::query(&sql), o)
-                    .bind(o.id.0)
-                    .bind(expected_version)
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                if done.rows_affected() != 1 {
-                    return Err(version_error(&mut tx, "offences", o.id.0).await);
+                    rows.into_iter().map(ReleaseRow::into_domain).collect()
                 }
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
 
-            async fn offence(&self, id: OffenceId) -> StorageResult<Option<Offence>> {
-                let sql = format!("SELECT {OFFENCE_COLUMNS} FROM offences WHERE id = $1");
-                let row =
-                    sqlx::query_as::<_, OffenceRow>(&sql).bind(id.0).fetch_optional(&self.pool).await.map_err(db_error)?;
-                row.map(OffenceRow::into_domain).transpose()
-            }
+                async fn discharge_decisions(
+                    &self,
+                    child: ChildId,
+                ) -> StorageResult<Vec<resettle_domain::discharge::DischargeDecision>> {
+                    let sql = format!(
+                        "SELECT {} FROM discharge_decisions d JOIN sentences s ON s.id = d.sentence_id WHERE s.child_id = $1",
+                        DISCHARGE_COLUMNS.split(", ").map(|c| format!("d.{c}")).collect::<Vec<_>>().join(", ")
+                    );
+                    let rows = sqlx::query_as::<_, DischargeRow>(&sql)
+                        .bind(child.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(rows.into_iter().map(DischargeRow::into_domain).collect())
+                }
 
-            async fn offences(&self, child: ChildId) -> StorageResult<Vec<Offence>> {
-                let sql = format!(
-                    "SELECT {OFFENCE_COLUMNS} FROM offences WHERE child_id = $1 \
-                     ORDER BY COALESCE(offence_on, arrested_on), created_at, id"
-                );
-                let rows =
-                    sqlx::query_as::<_, OffenceRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
-                rows.into_iter().map(OffenceRow::into_domain).collect()
-            }
+                async fn discharge_decision(
+                    &self,
+                    sentence: resettle_domain::ids::SentenceId,
+                ) -> StorageResult<Option<resettle_domain::discharge::DischargeDecision>> {
+                    let sql = format!("SELECT {DISCHARGE_COLUMNS} FROM discharge_decisions WHERE sentence_id = $1");
+                    let row = sqlx::query_as::<_, DischargeRow>(&sql)
+                        .bind(sentence.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    Ok(row.map(DischargeRow::into_domain))
+                }
 
-            async fn insert_living_arrangement(
-                &self,
-                l: &LivingArrangement,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) VALUES ({})", placeholders(9));
-                sqlx::query(&sql)
-                    .bind(l.id.0)
-                    .bind(l.child_id.0)
-                    .bind(date(l.from))
-                    .bind(l.kind.as_str())
-                    .bind(l.suitable)
-                    .bind(&l.reason)
-                    .bind(&l.address)
-                    .bind(&l.recorded_by_name)
-                    .bind(ts(l.created_at))
-                    .execute(&mut *tx)
+                async fn put_discharge_decision(
+                    &self,
+                    d: &resettle_domain::discharge::DischargeDecision,
+                    expected_version: i64,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = if expected_version == 0 {
+                        format!(
+                            "INSERT INTO discharge_decisions ({DISCHARGE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+                             ON CONFLICT (sentence_id) DO NOTHING"
+                        )
+                    } else {
+                        "UPDATE discharge_decisions SET release_on = $2, brought_forward_to = $3, reason = $4, version = $5, \
+                         recorded_by_name = $6, recorded_at = $7 WHERE sentence_id = $1 AND version = $8"
+                            .to_string()
+                    };
+                    let mut q = sqlx::query(&sql)
+                        .bind(d.sentence_id.0)
+                        .bind(d.release_on.map(date))
+                        .bind(d.brought_forward_to.map(date))
+                        .bind(&d.reason)
+                        .bind(d.version)
+                        .bind(&d.recorded_by_name)
+                        .bind(ts(d.recorded_at));
+                    if expected_version != 0 {
+                        q = q.bind(expected_version);
+                    }
+                    let done = q.execute(&mut *tx).await.map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        return Err(Sql::version_error_by(&mut tx, "discharge_decisions", "sentence_id", d.sentence_id.0).await);
+                    }
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn insert_appointments(
+                    &self,
+                    list: &[Appointment],
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) VALUES ({})", placeholders(13));
+                    for a in list {
+                        bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
+                    }
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn update_appointment(
+                    &self,
+                    a: &Appointment,
+                    expected_version: i64,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = format!(
+                        "UPDATE appointments SET {} WHERE id = $14 AND version = $15",
+                        assignments(APPOINTMENT_COLUMNS)
+                    );
+                    let done = bind_appointment(sqlx::query(&sql), a)
+                        .bind(a.id.0)
+                        .bind(expected_version)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        return Err(Sql::version_error(&mut tx, "appointments", a.id.0).await);
+                    }
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn appointment(&self, id: AppointmentId) -> StorageResult<Option<Appointment>> {
+                    let sql = format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE id = $1");
+                    let row = sqlx::query_as::<_, AppointmentRow>(&sql)
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(AppointmentRow::into_domain).transpose()
+                }
+
+                async fn appointments(&self, child: ChildId) -> StorageResult<Vec<Appointment>> {
+                    let sql =
+                        format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE child_id = $1 ORDER BY starts_at, id");
+                    let rows = sqlx::query_as::<_, AppointmentRow>(&sql)
+                        .bind(child.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(AppointmentRow::into_domain).collect()
+                }
+
+                async fn appointments_awaiting_outcome(&self, before: jiff::Timestamp) -> StorageResult<Vec<Appointment>> {
+                    let sql = format!(
+                        "SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE outcome IS NULL AND starts_at < $1 \
+                         ORDER BY starts_at, id LIMIT 20000"
+                    );
+                    let rows = sqlx::query_as::<_, AppointmentRow>(&sql)
+                        .bind(ts(before))
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(AppointmentRow::into_domain).collect()
+                }
+
+                async fn appointments_between(
+                    &self,
+                    scope: &resettle_domain::policy::ChildScope,
+                    from: jiff::Timestamp,
+                    to: jiff::Timestamp,
+                ) -> StorageResult<Vec<Appointment>> {
+                    let mut qb = Qb::new(format!("SELECT {APPOINTMENT_COLUMNS} FROM appointments WHERE starts_at >= "));
+                    qb.push_bind(ts(from));
+                    qb.push(" AND starts_at < ");
+                    qb.push_bind(ts(to));
+                    qb.push(" AND child_id IN (SELECT c.id FROM children c WHERE 1 = 1");
+                    push_scope(&mut qb, scope);
+                    qb.push(") ORDER BY starts_at, id LIMIT 2000");
+                    let rows =
+                        qb.build_query_as::<AppointmentRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                    rows.into_iter().map(AppointmentRow::into_domain).collect()
+                }
+
+                async fn insert_enforcement(
+                    &self,
+                    e: &Enforcement,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) VALUES ({})", placeholders(9));
+                    sqlx::query(&sql)
+                        .bind(e.id.0)
+                        .bind(e.child_id.0)
+                        .bind(e.kind.as_str())
+                        .bind(date(e.on))
+                        .bind(&e.reason)
+                        .bind(e.court_on.map(date))
+                        .bind(e.outcome.map(|o| o.as_str()))
+                        .bind(&e.recorded_by_name)
+                        .bind(ts(e.created_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn enforcement(&self, child: ChildId) -> StorageResult<Vec<Enforcement>> {
+                    let sql = format!(
+                        "SELECT {ENFORCEMENT_COLUMNS} FROM enforcement WHERE child_id = $1 ORDER BY on_day, created_at, id"
+                    );
+                    let rows = sqlx::query_as::<_, EnforcementRow>(&sql)
+                        .bind(child.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(EnforcementRow::into_domain).collect()
+                }
+
+                async fn insert_offence(&self, o: &Offence, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(12));
+                    bind_offence(sqlx::query(&sql), o).execute(&mut *tx).await.map_err(db_error)?;
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn update_offence(
+                    &self,
+                    o: &Offence,
+                    expected_version: i64,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql =
+                        format!("UPDATE offences SET {} WHERE id = $13 AND version = $14", assignments(OFFENCE_COLUMNS));
+                    let done = bind_offence(sqlx::query(&sql), o)
+                        .bind(o.id.0)
+                        .bind(expected_version)
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        return Err(Sql::version_error(&mut tx, "offences", o.id.0).await);
+                    }
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn offence(&self, id: OffenceId) -> StorageResult<Option<Offence>> {
+                    let sql = format!("SELECT {OFFENCE_COLUMNS} FROM offences WHERE id = $1");
+                    let row =
+                        sqlx::query_as::<_, OffenceRow>(&sql).bind(id.0).fetch_optional(&self.pool).await.map_err(db_error)?;
+                    row.map(OffenceRow::into_domain).transpose()
+                }
+
+                async fn offences(&self, child: ChildId) -> StorageResult<Vec<Offence>> {
+                    let sql = format!(
+                        "SELECT {OFFENCE_COLUMNS} FROM offences WHERE child_id = $1 \
+                         ORDER BY COALESCE(offence_on, arrested_on), created_at, id"
+                    );
+                    let rows =
+                        sqlx::query_as::<_, OffenceRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                    rows.into_iter().map(OffenceRow::into_domain).collect()
+                }
+
+                async fn insert_living_arrangement(
+                    &self,
+                    l: &LivingArrangement,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) VALUES ({})", placeholders(9));
+                    sqlx::query(&sql)
+                        .bind(l.id.0)
+                        .bind(l.child_id.0)
+                        .bind(date(l.from))
+                        .bind(l.kind.as_str())
+                        .bind(l.suitable)
+                        .bind(&l.reason)
+                        .bind(&l.address)
+                        .bind(&l.recorded_by_name)
+                        .bind(ts(l.created_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn living_arrangements(&self, child: ChildId) -> StorageResult<Vec<LivingArrangement>> {
+                    let sql = format!(
+                        "SELECT {LIVING_COLUMNS} FROM living_arrangements WHERE child_id = $1 ORDER BY from_day, created_at, id"
+                    );
+                    let rows =
+                        sqlx::query_as::<_, LivingRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                    rows.into_iter().map(LivingRow::into_domain).collect()
+                }
+
+                async fn insert_ete_placement(
+                    &self,
+                    p: &EtePlacement,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = format!("INSERT INTO ete_placements ({ETE_COLUMNS}) VALUES ({})", placeholders(8));
+                    sqlx::query(&sql)
+                        .bind(p.id.0)
+                        .bind(p.child_id.0)
+                        .bind(date(p.from))
+                        .bind(p.kind.as_str())
+                        .bind(p.hours_offered)
+                        .bind(p.hours_attended)
+                        .bind(&p.recorded_by_name)
+                        .bind(ts(p.created_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn ete_placements(&self, child: ChildId) -> StorageResult<Vec<EtePlacement>> {
+                    let sql =
+                        format!("SELECT {ETE_COLUMNS} FROM ete_placements WHERE child_id = $1 ORDER BY from_day, created_at, id");
+                    let rows = sqlx::query_as::<_, EteRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                    rows.into_iter().map(EteRow::into_domain).collect()
+                }
+
+                async fn insert_probation_transfer(
+                    &self,
+                    t: &resettle_domain::community::ProbationTransfer,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = format!("INSERT INTO probation_transfers ({PROBATION_COLUMNS}) VALUES ({})", placeholders(7));
+                    sqlx::query(&sql)
+                        .bind(t.id.0)
+                        .bind(t.child_id.0)
+                        .bind(date(t.transferred_on))
+                        .bind(&t.probation_delivery_unit)
+                        .bind(&t.shared)
+                        .bind(&t.recorded_by_name)
+                        .bind(ts(t.created_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn probation_transfers(
+                    &self,
+                    child: ChildId,
+                ) -> StorageResult<Vec<resettle_domain::community::ProbationTransfer>> {
+                    let sql = format!(
+                        "SELECT {PROBATION_COLUMNS} FROM probation_transfers WHERE child_id = $1 \
+                         ORDER BY transferred_on, created_at, id"
+                    );
+                    let rows =
+                        sqlx::query_as::<_, ProbationRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
+                    Ok(rows.into_iter().map(ProbationRow::into_domain).collect())
+                }
+
+                async fn released_children_born_between(
+                    &self,
+                    from: jiff::civil::Date,
+                    to: jiff::civil::Date,
+                ) -> StorageResult<Vec<(ChildId, jiff::civil::Date)>> {
+                    let rows = sqlx::query_as::<_, BornRow>(
+                        "SELECT c.id, c.date_of_birth FROM children c \
+                         WHERE c.date_of_birth BETWEEN $1 AND $2 \
+                         AND EXISTS (SELECT 1 FROM custody_episodes e WHERE e.child_id = c.id AND e.ended_on IS NOT NULL) \
+                         AND NOT EXISTS (SELECT 1 FROM custody_episodes e WHERE e.child_id = c.id AND e.ended_on IS NULL) \
+                         AND NOT EXISTS (SELECT 1 FROM probation_transfers t WHERE t.child_id = c.id) \
+                         ORDER BY c.date_of_birth, c.id",
+                    )
+                    .bind(date(from))
+                    .bind(date(to))
+                    .fetch_all(&self.pool)
                     .await
                     .map_err(db_error)?;
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    Ok(rows.into_iter().map(BornRow::into_domain).collect())
+                }
             }
-
-            async fn living_arrangements(&self, child: ChildId) -> StorageResult<Vec<LivingArrangement>> {
-                let sql = format!(
-                    "SELECT {LIVING_COLUMNS} FROM living_arrangements WHERE child_id = $1 ORDER BY from_day, created_at, id"
-                );
-                let rows =
-                    sqlx::query_as::<_, LivingRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
-                rows.into_iter().map(LivingRow::into_domain).collect()
-            }
-
-            async fn insert_ete_placement(
-                &self,
-                p: &EtePlacement,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!("INSERT INTO ete_placements ({ETE_COLUMNS}) VALUES ({})", placeholders(8));
-                sqlx::query(&sql)
-                    .bind(p.id.0)
-                    .bind(p.child_id.0)
-                    .bind(date(p.from))
-                    .bind(p.kind.as_str())
-                    .bind(p.hours_offered)
-                    .bind(p.hours_attended)
-                    .bind(&p.recorded_by_name)
-                    .bind(ts(p.created_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
-
-            async fn ete_placements(&self, child: ChildId) -> StorageResult<Vec<EtePlacement>> {
-                let sql =
-                    format!("SELECT {ETE_COLUMNS} FROM ete_placements WHERE child_id = $1 ORDER BY from_day, created_at, id");
-                let rows = sqlx::query_as::<_, EteRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
-                rows.into_iter().map(EteRow::into_domain).collect()
-            }
-
-            async fn insert_probation_transfer(
-                &self,
-                t: &resettle_domain::community::ProbationTransfer,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = format!("INSERT INTO probation_transfers ({PROBATION_COLUMNS}) VALUES ({})", placeholders(7));
-                sqlx::query(&sql)
-                    .bind(t.id.0)
-                    .bind(t.child_id.0)
-                    .bind(date(t.transferred_on))
-                    .bind(&t.probation_delivery_unit)
-                    .bind(&t.shared)
-                    .bind(&t.recorded_by_name)
-                    .bind(ts(t.created_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
-            }
-
-            async fn probation_transfers(
-                &self,
-                child: ChildId,
-            ) -> StorageResult<Vec<resettle_domain::community::ProbationTransfer>> {
-                let sql = format!(
-                    "SELECT {PROBATION_COLUMNS} FROM probation_transfers WHERE child_id = $1 \
-                     ORDER BY transferred_on, created_at, id"
-                );
-                let rows =
-                    sqlx::query_as::<_, ProbationRow>(&sql).bind(child.0).fetch_all(&self.pool).await.map_err(db_error)?;
-                Ok(rows.into_iter().map(ProbationRow::into_domain).collect())
-            }
-
-            async fn released_children_born_between(
-                &self,
-                from: jiff::civil::Date,
-                to: jiff::civil::Date,
-            ) -> StorageResult<Vec<(ChildId, jiff::civil::Date)>> {
-                let rows = sqlx::query_as::<_, BornRow>(
-                    "SELECT c.id, c.date_of_birth FROM children c \
-                     WHERE c.date_of_birth BETWEEN $1 AND $2 \
-                     AND EXISTS (SELECT 1 FROM custody_episodes e WHERE e.child_id = c.id AND e.ended_on IS NOT NULL) \
-                     AND NOT EXISTS (SELECT 1 FROM custody_episodes e WHERE e.child_id = c.id AND e.ended_on IS NULL) \
-                     AND NOT EXISTS (SELECT 1 FROM probation_transfers t WHERE t.child_id = c.id) \
-                     ORDER BY c.date_of_birth, c.id",
-                )
-                .bind(date(from))
-                .bind(date(to))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?;
-                Ok(rows.into_iter().map(BornRow::into_domain).collect())
-            }
-        }
+        };
     };
 }

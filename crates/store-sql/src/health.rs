@@ -1,626 +1,726 @@
 //! Health's SQL: rows and the [`health_storage!`](crate::health_storage) implementation of
 //! `HealthStorage`.
 
+use resettle_domain::health::{Assessment, Consent, Handover, HealthRecord, Measure, ShareLogEntry};
+use sqlx::{Database, Encode, QueryBuilder, Type};
+use uuid::Uuid;
+
+use crate::Sql;
+use crate::rows::{DbTimestamp, date, ts};
+
 mod rows;
 
 pub use rows::*;
 
-/// Implements `HealthStorage` for `$store`; expanded inside `impl_storage!`, whose helpers
-/// (`Qb`, `ts`, `date`, `insert_entry`, `db_error`) it uses.
+/// Health's inserts: records, assessments, measures, consents, handovers and shares.
+impl<'a, DB> Sql<DB>
+where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    Option<Uuid>: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    Option<String>: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    Option<&'a str>: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+    Option<i64>: Encode<'a, DB> + Type<DB>,
+    i32: Encode<'a, DB> + Type<DB>,
+    Option<i32>: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    Option<bool>: Encode<'a, DB> + Type<DB>,
+    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
+    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
+    DbTimestamp: Encode<'a, DB> + Type<DB>,
+    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+{
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_health_records_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [HealthRecord]) {
+        qb.push("INSERT INTO health_records (id, child_id, category, summary, detail, source, recorded_by, recorded_by_name, recorded_at) ");
+        qb.push_values(rows, |mut r, x| {
+            r.push_bind(x.id.0)
+                .push_bind(x.child_id.0)
+                .push_bind(x.category.as_str())
+                .push_bind(&x.summary)
+                .push_bind(&x.detail)
+                .push_bind(&x.source)
+                .push_bind(x.recorded_by.0)
+                .push_bind(&x.recorded_by_name)
+                .push_bind(ts(x.recorded_at));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_assessments_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Assessment]) {
+        qb.push(
+            "INSERT INTO health_assessments (id, child_id, kind, author_id, author_name, organisation_id, \
+                 assessed_on, sections, needs, status, based_on, version, created_at) ",
+        );
+        qb.push_values(rows, |mut r, a| {
+            r.push_bind(a.id.0)
+                .push_bind(a.child_id.0)
+                .push_bind(a.kind.as_str())
+                .push_bind(a.author_id.0)
+                .push_bind(&a.author_name)
+                .push_bind(a.organisation_id.0)
+                .push_bind(date(a.assessed_on))
+                .push_bind(sections_json(&a.sections))
+                .push_bind(needs_json(&a.needs))
+                .push_bind(a.status.as_str())
+                .push_bind(a.based_on.map(|b| b.0))
+                .push_bind(a.version)
+                .push_bind(ts(a.created_at));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_measures_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Measure]) {
+        qb.push("INSERT INTO health_measures (id, child_id, kind, score, rater, measured_on, recorded_by_name, recorded_at) ");
+        qb.push_values(rows, |mut r, m| {
+            r.push_bind(m.id.0)
+                .push_bind(m.child_id.0)
+                .push_bind(m.kind.as_str())
+                .push_bind(i32::from(m.score))
+                .push_bind(m.rater.as_str())
+                .push_bind(date(m.measured_on))
+                .push_bind(&m.recorded_by_name)
+                .push_bind(ts(m.recorded_at));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_consents_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Consent]) {
+        qb.push(
+            "INSERT INTO health_consents (id, child_id, decision, capacity, decided_by, share_with_organisation_id, \
+                 share_with_role, purpose, lawful_basis, decided_on, recorded_by_name, recorded_at) ",
+        );
+        qb.push_values(rows, |mut r, c| {
+            r.push_bind(c.id.0)
+                .push_bind(c.child_id.0)
+                .push_bind(c.decision.as_str())
+                .push_bind(c.capacity.as_str())
+                .push_bind(&c.decided_by)
+                .push_bind(c.share_with_organisation_id.0)
+                .push_bind(c.share_with_role.map(|r| r.as_str()))
+                .push_bind(&c.purpose)
+                .push_bind(c.lawful_basis.map(|b| b.as_str()))
+                .push_bind(date(c.decided_on))
+                .push_bind(&c.recorded_by_name)
+                .push_bind(ts(c.recorded_at));
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_handovers_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Handover]) {
+        qb.push(
+            "INSERT INTO handovers (id, child_id, item_kind, item_id, summary, sender_id, sender_name, \
+                 sender_organisation_id, recipient_user_id, recipient_org_id, recipient_role, sent_at, due_on, \
+                 acknowledged_at, acknowledged_by_name, acknowledgement_note) ",
+        );
+        qb.push_values(rows, |mut r, h| {
+            r.push_bind(h.id.0)
+                .push_bind(h.child_id.0)
+                .push_bind(&h.item_kind)
+                .push_bind(h.item_id)
+                .push_bind(&h.summary)
+                .push_bind(h.sender_id.map(|u| u.0))
+                .push_bind(&h.sender_name)
+                .push_bind(h.sender_organisation_id.map(|o| o.0))
+                .push_bind(h.recipient.user_id.map(|u| u.0))
+                .push_bind(h.recipient.organisation_id.0)
+                .push_bind(h.recipient.role.map(|r| r.as_str()))
+                .push_bind(ts(h.sent_at))
+                .push_bind(date(h.due_on))
+                .push_bind(h.acknowledged_at.map(ts))
+                .push_bind(&h.acknowledged_by_name)
+                .push_bind(&h.acknowledgement_note);
+        });
+    }
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_shares_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [ShareLogEntry]) {
+        qb.push(
+            "INSERT INTO share_log (id, child_id, what, with_organisation_id, with_user_id, with_role, why, \
+                 shared_at, shared_by_name, handover_id, consent_id) ",
+        );
+        qb.push_values(rows, |mut r, s| {
+            r.push_bind(s.id.0)
+                .push_bind(s.child_id.0)
+                .push_bind(&s.what)
+                .push_bind(s.with_organisation_id.0)
+                .push_bind(s.with_user_id.map(|u| u.0))
+                .push_bind(s.with_role.map(|r| r.as_str()))
+                .push_bind(&s.why)
+                .push_bind(ts(s.shared_at))
+                .push_bind(&s.shared_by_name)
+                .push_bind(s.handover_id.map(|h| h.0))
+                .push_bind(s.consent_id.map(|c| c.0));
+        });
+    }
+}
+
+/// Implements `HealthStorage` for `$store` (a struct with `pool: sqlx::Pool<$db>`), with
+/// the shared SQL reached by name ([`Sql`](crate::Sql), [`scope`](crate::scope)); invoked by
+/// each storage crate.
 #[macro_export]
 macro_rules! health_storage {
     ($store:ty, $db:ty) => {
-        use $crate::health::*;
-        use resettle_domain::health::{Assessment, Consent, Handover, HealthRecord, Measure, ShareLogEntry};
-        use resettle_domain::ids::{AssessmentId, HandoverId, NotificationId};
-        use resettle_domain::org::Role;
+        const _: () = {
+            use $crate::rows::*;
+            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
+            use $crate::sqlx::{self, QueryBuilder};
+            use $crate::{db_error, unique_error, MAX_BINDS};
+            use resettle_storage::*;
+            use resettle_domain::audit::AuditEvent;
+            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use resettle_domain::policy::ChildScope;
+            use resettle_domain::team::TeamMember;
+            use resettle_domain::timeline::TimelineEntry;
+            /// This database's query builder.
+            type Qb<'a> = QueryBuilder<'a, $db>;
+            /// The shared SQL, for this database.
+            type Sql = $crate::Sql<$db>;
 
-        const HANDOVER_LIST: &str = "SELECT h.id, h.child_id, h.item_kind, h.item_id, h.summary, h.sender_id, h.sender_name, \
-            h.sender_organisation_id, h.recipient_user_id, h.recipient_org_id, h.recipient_role, h.sent_at, h.due_on, \
-            h.acknowledged_at, h.acknowledged_by_name, h.acknowledgement_note, c.given_name, c.family_name, \
-            o.name AS org_name, c.yjs_id FROM handovers h JOIN children c ON c.id = h.child_id \
-            JOIN organisations o ON o.id = h.recipient_org_id WHERE h.acknowledged_at IS NULL";
+            use $crate::health::*;
+            use resettle_domain::health::{Assessment, Consent, Handover, HealthRecord, Measure, ShareLogEntry};
+            use resettle_domain::ids::{AssessmentId, HandoverId, NotificationId};
+            use resettle_domain::org::{Role, User};
 
-        async fn insert_notifications_tx(
-            conn: &mut <$db as sqlx::Database>::Connection,
-            list: &[Notification],
-        ) -> StorageResult<u64> {
-            let mut n = 0;
-            for x in list {
-                let done = sqlx::query(
-                    "INSERT INTO notifications (id, user_id, child_id, kind, message, link, created_at, read_at, dedupe_key) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING",
+            const HANDOVER_LIST: &str = "SELECT h.id, h.child_id, h.item_kind, h.item_id, h.summary, h.sender_id, h.sender_name, \
+                h.sender_organisation_id, h.recipient_user_id, h.recipient_org_id, h.recipient_role, h.sent_at, h.due_on, \
+                h.acknowledged_at, h.acknowledged_by_name, h.acknowledgement_note, c.given_name, c.family_name, \
+                o.name AS org_name, c.yjs_id FROM handovers h JOIN children c ON c.id = h.child_id \
+                JOIN organisations o ON o.id = h.recipient_org_id WHERE h.acknowledged_at IS NULL";
+
+            async fn insert_notifications_tx(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                list: &[Notification],
+            ) -> StorageResult<u64> {
+                let mut n = 0;
+                for x in list {
+                    let done = sqlx::query(
+                        "INSERT INTO notifications (id, user_id, child_id, kind, message, link, created_at, read_at, dedupe_key) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (dedupe_key) DO NOTHING",
+                    )
+                    .bind(x.id.0)
+                    .bind(x.user_id.0)
+                    .bind(x.child_id.map(|c| c.0))
+                    .bind(&x.kind)
+                    .bind(&x.message)
+                    .bind(&x.link)
+                    .bind(ts(x.created_at))
+                    .bind(x.read_at.map(ts))
+                    .bind(&x.dedupe_key)
+                    .execute(&mut *conn)
+                    .await
+                    .map_err(db_error)?;
+                    n += done.rows_affected();
+                    if done.rows_affected() == 1 {
+                        // Each new notification is also emailed, queued in this same transaction:
+                        // the outbox sends it (see `resettle_app::mail`). The email names no child
+                        // and carries no health detail.
+                        let email = resettle_domain::mail::notification_email(&x.kind);
+                        sqlx::query(
+                            "INSERT INTO outbox (id, dedupe_key, to_address, subject, body, created_at, attempts, next_attempt_at) \
+                             SELECT $1, $2, u.email, $3, $4, $5, 0, $5 FROM users u WHERE u.id = $6 AND u.email_preference = 'each' \
+                             ON CONFLICT (dedupe_key) DO NOTHING",
+                        )
+                        .bind(resettle_domain::ids::MessageId::random().0)
+                        .bind(format!("notification:{}", x.dedupe_key))
+                        .bind(email.0)
+                        .bind(email.1)
+                        .bind(ts(x.created_at))
+                        .bind(x.user_id.0)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                    }
+                }
+                Ok(n)
+            }
+
+            async fn insert_handover_tx(conn: &mut <$db as sqlx::Database>::Connection, h: &Handover) -> StorageResult<()> {
+                sqlx::query(
+                    "INSERT INTO handovers (id, child_id, item_kind, item_id, summary, sender_id, sender_name, \
+                     sender_organisation_id, recipient_user_id, recipient_org_id, recipient_role, sent_at, due_on, \
+                     acknowledged_at, acknowledged_by, acknowledged_by_name, acknowledgement_note) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16)",
                 )
-                .bind(x.id.0)
-                .bind(x.user_id.0)
-                .bind(x.child_id.map(|c| c.0))
-                .bind(&x.kind)
-                .bind(&x.message)
-                .bind(&x.link)
-                .bind(ts(x.created_at))
-                .bind(x.read_at.map(ts))
-                .bind(&x.dedupe_key)
+                .bind(h.id.0)
+                .bind(h.child_id.0)
+                .bind(&h.item_kind)
+                .bind(h.item_id)
+                .bind(&h.summary)
+                .bind(h.sender_id.map(|u| u.0))
+                .bind(&h.sender_name)
+                .bind(h.sender_organisation_id.map(|o| o.0))
+                .bind(h.recipient.user_id.map(|u| u.0))
+                .bind(h.recipient.organisation_id.0)
+                .bind(h.recipient.role.map(|r| r.as_str()))
+                .bind(ts(h.sent_at))
+                .bind(date(h.due_on))
+                .bind(h.acknowledged_at.map(ts))
+                .bind(&h.acknowledged_by_name)
+                .bind(&h.acknowledgement_note)
                 .execute(&mut *conn)
                 .await
                 .map_err(db_error)?;
-                n += done.rows_affected();
-                if done.rows_affected() == 1 {
-                    // Each new notification is also emailed, queued in this same transaction:
-                    // the outbox sends it (see `resettle_app::mail`). The email names no child
-                    // and carries no health detail.
-                    let email = resettle_domain::mail::notification_email(&x.kind);
-                    sqlx::query(
-                        "INSERT INTO outbox (id, dedupe_key, to_address, subject, body, created_at, attempts, next_attempt_at) \
-                         SELECT $1, $2, u.email, $3, $4, $5, 0, $5 FROM users u WHERE u.id = $6 AND u.email_preference = 'each' \
-                         ON CONFLICT (dedupe_key) DO NOTHING",
-                    )
-                    .bind(resettle_domain::ids::MessageId::random().0)
-                    .bind(format!("notification:{}", x.dedupe_key))
-                    .bind(email.0)
-                    .bind(email.1)
-                    .bind(ts(x.created_at))
-                    .bind(x.user_id.0)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db_error)?;
-                }
+                Ok(())
             }
-            Ok(n)
-        }
 
-        async fn insert_handover_tx(conn: &mut <$db as sqlx::Database>::Connection, h: &Handover) -> StorageResult<()> {
-            sqlx::query(
-                "INSERT INTO handovers (id, child_id, item_kind, item_id, summary, sender_id, sender_name, \
-                 sender_organisation_id, recipient_user_id, recipient_org_id, recipient_role, sent_at, due_on, \
-                 acknowledged_at, acknowledged_by, acknowledged_by_name, acknowledgement_note) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16)",
-            )
-            .bind(h.id.0)
-            .bind(h.child_id.0)
-            .bind(&h.item_kind)
-            .bind(h.item_id)
-            .bind(&h.summary)
-            .bind(h.sender_id.map(|u| u.0))
-            .bind(&h.sender_name)
-            .bind(h.sender_organisation_id.map(|o| o.0))
-            .bind(h.recipient.user_id.map(|u| u.0))
-            .bind(h.recipient.organisation_id.0)
-            .bind(h.recipient.role.map(|r| r.as_str()))
-            .bind(ts(h.sent_at))
-            .bind(date(h.due_on))
-            .bind(h.acknowledged_at.map(ts))
-            .bind(&h.acknowledged_by_name)
-            .bind(&h.acknowledgement_note)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
-            Ok(())
-        }
+            async fn insert_share_tx(conn: &mut <$db as sqlx::Database>::Connection, s: &ShareLogEntry) -> StorageResult<()> {
+                sqlx::query(
+                    "INSERT INTO share_log (id, child_id, what, with_organisation_id, with_user_id, with_role, why, \
+                     shared_at, shared_by_name, handover_id, consent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                )
+                .bind(s.id.0)
+                .bind(s.child_id.0)
+                .bind(&s.what)
+                .bind(s.with_organisation_id.0)
+                .bind(s.with_user_id.map(|u| u.0))
+                .bind(s.with_role.map(|r| r.as_str()))
+                .bind(&s.why)
+                .bind(ts(s.shared_at))
+                .bind(&s.shared_by_name)
+                .bind(s.handover_id.map(|h| h.0))
+                .bind(s.consent_id.map(|c| c.0))
+                .execute(&mut *conn)
+                .await
+                .map_err(db_error)?;
+                Ok(())
+            }
 
-        async fn insert_share_tx(conn: &mut <$db as sqlx::Database>::Connection, s: &ShareLogEntry) -> StorageResult<()> {
-            sqlx::query(
-                "INSERT INTO share_log (id, child_id, what, with_organisation_id, with_user_id, with_role, why, \
-                 shared_at, shared_by_name, handover_id, consent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-            )
-            .bind(s.id.0)
-            .bind(s.child_id.0)
-            .bind(&s.what)
-            .bind(s.with_organisation_id.0)
-            .bind(s.with_user_id.map(|u| u.0))
-            .bind(s.with_role.map(|r| r.as_str()))
-            .bind(&s.why)
-            .bind(ts(s.shared_at))
-            .bind(&s.shared_by_name)
-            .bind(s.handover_id.map(|h| h.0))
-            .bind(s.consent_id.map(|c| c.0))
-            .execute(&mut *conn)
-            .await
-            .map_err(db_error)?;
-            Ok(())
-        }
-
-        async fn write_assessment_tx(
-            conn: &mut <$db as sqlx::Database>::Connection,
-            a: &Assessment,
-            expected: Option<i64>,
-        ) -> StorageResult<()> {
-            match expected {
-                None => {
-                    sqlx::query(
-                        "INSERT INTO health_assessments (id, child_id, kind, author_id, author_name, organisation_id, \
-                         assessed_on, sections, needs, status, based_on, version, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                    )
-                    .bind(a.id.0)
-                    .bind(a.child_id.0)
-                    .bind(a.kind.as_str())
-                    .bind(a.author_id.0)
-                    .bind(&a.author_name)
-                    .bind(a.organisation_id.0)
-                    .bind(date(a.assessed_on))
-                    .bind(sections_json(&a.sections))
-                    .bind(needs_json(&a.needs))
-                    .bind(a.status.as_str())
-                    .bind(a.based_on.map(|b| b.0))
-                    .bind(a.version)
-                    .bind(ts(a.created_at))
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db_error)?;
-                }
-                Some(v) => {
-                    let done = sqlx::query(
-                        "UPDATE health_assessments SET sections = $1, needs = $2, status = $3, version = $4, \
-                         assessed_on = $5 WHERE id = $6 AND version = $7",
-                    )
-                    .bind(sections_json(&a.sections))
-                    .bind(needs_json(&a.needs))
-                    .bind(a.status.as_str())
-                    .bind(a.version)
-                    .bind(date(a.assessed_on))
-                    .bind(a.id.0)
-                    .bind(v)
-                    .execute(&mut *conn)
-                    .await
-                    .map_err(db_error)?;
-                    if done.rows_affected() != 1 {
-                        return Err(version_error(conn, "health_assessments", a.id.0).await);
+            async fn write_assessment_tx(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                a: &Assessment,
+                expected: Option<i64>,
+            ) -> StorageResult<()> {
+                match expected {
+                    None => {
+                        sqlx::query(
+                            "INSERT INTO health_assessments (id, child_id, kind, author_id, author_name, organisation_id, \
+                             assessed_on, sections, needs, status, based_on, version, created_at) \
+                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+                        )
+                        .bind(a.id.0)
+                        .bind(a.child_id.0)
+                        .bind(a.kind.as_str())
+                        .bind(a.author_id.0)
+                        .bind(&a.author_name)
+                        .bind(a.organisation_id.0)
+                        .bind(date(a.assessed_on))
+                        .bind(sections_json(&a.sections))
+                        .bind(needs_json(&a.needs))
+                        .bind(a.status.as_str())
+                        .bind(a.based_on.map(|b| b.0))
+                        .bind(a.version)
+                        .bind(ts(a.created_at))
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                    }
+                    Some(v) => {
+                        let done = sqlx::query(
+                            "UPDATE health_assessments SET sections = $1, needs = $2, status = $3, version = $4, \
+                             assessed_on = $5 WHERE id = $6 AND version = $7",
+                        )
+                        .bind(sections_json(&a.sections))
+                        .bind(needs_json(&a.needs))
+                        .bind(a.status.as_str())
+                        .bind(a.version)
+                        .bind(date(a.assessed_on))
+                        .bind(a.id.0)
+                        .bind(v)
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(db_error)?;
+                        if done.rows_affected() != 1 {
+                            return Err(Sql::version_error(conn, "health_assessments", a.id.0).await);
+                        }
                     }
                 }
-            }
-            Ok(())
-        }
-
-        fn push_health_records_insert<'a>(qb: &mut Qb<'a>, rows: &'a [HealthRecord]) {
-            qb.push("INSERT INTO health_records (id, child_id, category, summary, detail, source, recorded_by, recorded_by_name, recorded_at) ");
-            qb.push_values(rows, |mut r, x| {
-                r.push_bind(x.id.0).push_bind(x.child_id.0).push_bind(x.category.as_str()).push_bind(&x.summary)
-                    .push_bind(&x.detail).push_bind(&x.source).push_bind(x.recorded_by.0).push_bind(&x.recorded_by_name)
-                    .push_bind(ts(x.recorded_at));
-            });
-        }
-
-        fn push_assessments_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Assessment]) {
-            qb.push("INSERT INTO health_assessments (id, child_id, kind, author_id, author_name, organisation_id, \
-                     assessed_on, sections, needs, status, based_on, version, created_at) ");
-            qb.push_values(rows, |mut r, a| {
-                r.push_bind(a.id.0).push_bind(a.child_id.0).push_bind(a.kind.as_str()).push_bind(a.author_id.0)
-                    .push_bind(&a.author_name).push_bind(a.organisation_id.0).push_bind(date(a.assessed_on))
-                    .push_bind(sections_json(&a.sections)).push_bind(needs_json(&a.needs)).push_bind(a.status.as_str())
-                    .push_bind(a.based_on.map(|b| b.0)).push_bind(a.version).push_bind(ts(a.created_at));
-            });
-        }
-
-        fn push_measures_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Measure]) {
-            qb.push("INSERT INTO health_measures (id, child_id, kind, score, rater, measured_on, recorded_by_name, recorded_at) ");
-            qb.push_values(rows, |mut r, m| {
-                r.push_bind(m.id.0).push_bind(m.child_id.0).push_bind(m.kind.as_str()).push_bind(i32::from(m.score))
-                    .push_bind(m.rater.as_str()).push_bind(date(m.measured_on)).push_bind(&m.recorded_by_name)
-                    .push_bind(ts(m.recorded_at));
-            });
-        }
-
-        fn push_consents_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Consent]) {
-            qb.push("INSERT INTO health_consents (id, child_id, decision, capacity, decided_by, share_with_organisation_id, \
-                     share_with_role, purpose, lawful_basis, decided_on, recorded_by_name, recorded_at) ");
-            qb.push_values(rows, |mut r, c| {
-                r.push_bind(c.id.0).push_bind(c.child_id.0).push_bind(c.decision.as_str()).push_bind(c.capacity.as_str())
-                    .push_bind(&c.decided_by).push_bind(c.share_with_organisation_id.0)
-                    .push_bind(c.share_with_role.map(|r| r.as_str())).push_bind(&c.purpose)
-                    .push_bind(c.lawful_basis.map(|b| b.as_str())).push_bind(date(c.decided_on))
-                    .push_bind(&c.recorded_by_name).push_bind(ts(c.recorded_at));
-            });
-        }
-
-        fn push_handovers_insert<'a>(qb: &mut Qb<'a>, rows: &'a [Handover]) {
-            qb.push("INSERT INTO handovers (id, child_id, item_kind, item_id, summary, sender_id, sender_name, \
-                     sender_organisation_id, recipient_user_id, recipient_org_id, recipient_role, sent_at, due_on, \
-                     acknowledged_at, acknowledged_by_name, acknowledgement_note) ");
-            qb.push_values(rows, |mut r, h| {
-                r.push_bind(h.id.0).push_bind(h.child_id.0).push_bind(&h.item_kind).push_bind(h.item_id)
-                    .push_bind(&h.summary).push_bind(h.sender_id.map(|u| u.0)).push_bind(&h.sender_name)
-                    .push_bind(h.sender_organisation_id.map(|o| o.0)).push_bind(h.recipient.user_id.map(|u| u.0))
-                    .push_bind(h.recipient.organisation_id.0).push_bind(h.recipient.role.map(|r| r.as_str()))
-                    .push_bind(ts(h.sent_at)).push_bind(date(h.due_on)).push_bind(h.acknowledged_at.map(ts))
-                    .push_bind(&h.acknowledged_by_name).push_bind(&h.acknowledgement_note);
-            });
-        }
-
-        fn push_shares_insert<'a>(qb: &mut Qb<'a>, rows: &'a [ShareLogEntry]) {
-            qb.push("INSERT INTO share_log (id, child_id, what, with_organisation_id, with_user_id, with_role, why, \
-                     shared_at, shared_by_name, handover_id, consent_id) ");
-            qb.push_values(rows, |mut r, s| {
-                r.push_bind(s.id.0).push_bind(s.child_id.0).push_bind(&s.what).push_bind(s.with_organisation_id.0)
-                    .push_bind(s.with_user_id.map(|u| u.0)).push_bind(s.with_role.map(|r| r.as_str())).push_bind(&s.why)
-                    .push_bind(ts(s.shared_at)).push_bind(&s.shared_by_name).push_bind(s.handover_id.map(|h| h.0))
-                    .push_bind(s.consent_id.map(|c| c.0));
-            });
-        }
-
-        #[$crate::async_trait::async_trait]
-        impl HealthStorage for $store {
-            async fn write_health(&self, w: &HealthWrite) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                if let Some(r) = &w.record {
-                    sqlx::query(
-                        "INSERT INTO health_records (id, child_id, category, summary, detail, source, recorded_by, \
-                         recorded_by_name, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(r.id.0)
-                    .bind(r.child_id.0)
-                    .bind(r.category.as_str())
-                    .bind(&r.summary)
-                    .bind(&r.detail)
-                    .bind(&r.source)
-                    .bind(r.recorded_by.0)
-                    .bind(&r.recorded_by_name)
-                    .bind(ts(r.recorded_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                }
-                if let Some((a, expected)) = &w.assessment {
-                    write_assessment_tx(&mut tx, a, *expected).await?;
-                }
-                if let Some(m) = &w.measure {
-                    sqlx::query(
-                        "INSERT INTO health_measures (id, child_id, kind, score, rater, measured_on, recorded_by_name, \
-                         recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                    )
-                    .bind(m.id.0)
-                    .bind(m.child_id.0)
-                    .bind(m.kind.as_str())
-                    .bind(i32::from(m.score))
-                    .bind(m.rater.as_str())
-                    .bind(date(m.measured_on))
-                    .bind(&m.recorded_by_name)
-                    .bind(ts(m.recorded_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                }
-                if let Some(c) = &w.consent {
-                    sqlx::query(
-                        "INSERT INTO health_consents (id, child_id, decision, capacity, decided_by, \
-                         share_with_organisation_id, share_with_role, purpose, lawful_basis, decided_on, \
-                         recorded_by_name, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    )
-                    .bind(c.id.0)
-                    .bind(c.child_id.0)
-                    .bind(c.decision.as_str())
-                    .bind(c.capacity.as_str())
-                    .bind(&c.decided_by)
-                    .bind(c.share_with_organisation_id.0)
-                    .bind(c.share_with_role.map(|r| r.as_str()))
-                    .bind(&c.purpose)
-                    .bind(c.lawful_basis.map(|b| b.as_str()))
-                    .bind(date(c.decided_on))
-                    .bind(&c.recorded_by_name)
-                    .bind(ts(c.recorded_at))
-                    .execute(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                }
-                for h in &w.handovers {
-                    insert_handover_tx(&mut tx, h).await?;
-                }
-                for s in &w.shares {
-                    insert_share_tx(&mut tx, s).await?;
-                }
-                for e in &w.entries {
-                    insert_entry(&mut tx, e).await?;
-                }
-                commit_audited(tx, &w.audit, self.audit_key.as_ref()).await
+                Ok(())
             }
 
-            async fn health_records(&self, child: ChildId) -> StorageResult<Vec<HealthRecord>> {
-                sqlx::query_as::<_, HealthRecordRow>(
-                    "SELECT id, child_id, category, summary, detail, source, recorded_by, recorded_by_name, recorded_at \
-                     FROM health_records WHERE child_id = $1 ORDER BY recorded_at DESC, id",
-                )
-                .bind(child.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(HealthRecordRow::into_domain)
-                .collect()
-            }
-
-            async fn assessments(&self, child: ChildId) -> StorageResult<Vec<Assessment>> {
-                sqlx::query_as::<_, AssessmentRow>(
-                    "SELECT id, child_id, kind, author_id, author_name, organisation_id, assessed_on, sections, needs, \
-                     status, based_on, version, created_at FROM health_assessments WHERE child_id = $1 \
-                     ORDER BY assessed_on DESC, created_at DESC",
-                )
-                .bind(child.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(AssessmentRow::into_domain)
-                .collect()
-            }
-
-            async fn assessment(&self, id: AssessmentId) -> StorageResult<Option<Assessment>> {
-                sqlx::query_as::<_, AssessmentRow>(
-                    "SELECT id, child_id, kind, author_id, author_name, organisation_id, assessed_on, sections, needs, \
-                     status, based_on, version, created_at FROM health_assessments WHERE id = $1",
-                )
-                .bind(id.0)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(db_error)?
-                .map(AssessmentRow::into_domain)
-                .transpose()
-            }
-
-            async fn measures(&self, child: ChildId) -> StorageResult<Vec<Measure>> {
-                sqlx::query_as::<_, MeasureRow>(
-                    "SELECT id, child_id, kind, score, rater, measured_on, recorded_by_name, recorded_at \
-                     FROM health_measures WHERE child_id = $1 ORDER BY measured_on, recorded_at",
-                )
-                .bind(child.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(MeasureRow::into_domain)
-                .collect()
-            }
-
-            async fn consents(&self, child: ChildId) -> StorageResult<Vec<Consent>> {
-                sqlx::query_as::<_, ConsentRow>(
-                    "SELECT id, child_id, decision, capacity, decided_by, share_with_organisation_id, share_with_role, \
-                     purpose, lawful_basis, decided_on, recorded_by_name, recorded_at FROM health_consents \
-                     WHERE child_id = $1 ORDER BY decided_on DESC, recorded_at DESC",
-                )
-                .bind(child.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(ConsentRow::into_domain)
-                .collect()
-            }
-
-            async fn child_handovers(&self, child: ChildId) -> StorageResult<Vec<Handover>> {
-                sqlx::query_as::<_, HandoverDbRow>(&format!(
-                    "SELECT {HANDOVER_COLUMNS} FROM handovers h WHERE h.child_id = $1 ORDER BY h.sent_at DESC"
-                ))
-                .bind(child.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(HandoverDbRow::into_domain)
-                .collect()
-            }
-
-            async fn release_summary_handovers(&self, children: &[ChildId]) -> StorageResult<Vec<Handover>> {
-                let mut out = Vec::new();
-                for chunk in children.chunks(MAX_BINDS / 2) {
-                    let mut qb = Qb::new(format!(
-                        "SELECT {HANDOVER_COLUMNS} FROM handovers h JOIN health_assessments a ON a.id = h.item_id \
-                         WHERE h.item_kind = 'assessment' AND a.kind = 'release_health_summary' AND h.child_id IN ("
-                    ));
-                    let mut sep = qb.separated(", ");
-                    for c in chunk {
-                        sep.push_bind(c.0);
+            #[$crate::async_trait::async_trait]
+            impl HealthStorage for $store {
+                async fn write_health(&self, w: &HealthWrite) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    if let Some(r) = &w.record {
+                        sqlx::query(
+                            "INSERT INTO health_records (id, child_id, category, summary, detail, source, recorded_by, \
+                             recorded_by_name, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                        )
+                        .bind(r.id.0)
+                        .bind(r.child_id.0)
+                        .bind(r.category.as_str())
+                        .bind(&r.summary)
+                        .bind(&r.detail)
+                        .bind(&r.source)
+                        .bind(r.recorded_by.0)
+                        .bind(&r.recorded_by_name)
+                        .bind(ts(r.recorded_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
                     }
-                    qb.push(") ORDER BY h.sent_at");
-                    for row in qb.build_query_as::<HandoverDbRow>().fetch_all(&self.pool).await.map_err(db_error)? {
-                        out.push(row.into_domain()?);
+                    if let Some((a, expected)) = &w.assessment {
+                        write_assessment_tx(&mut tx, a, *expected).await?;
                     }
-                }
-                Ok(out)
-            }
-
-            async fn unacknowledged_handover_counts(&self, children: &[ChildId]) -> StorageResult<Vec<(ChildId, i64)>> {
-                let mut out = Vec::new();
-                for chunk in children.chunks(MAX_BINDS / 2) {
-                    let mut qb = Qb::new("SELECT child_id, COUNT(*) FROM handovers WHERE acknowledged_at IS NULL AND child_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for c in chunk {
-                        sep.push_bind(c.0);
+                    if let Some(m) = &w.measure {
+                        sqlx::query(
+                            "INSERT INTO health_measures (id, child_id, kind, score, rater, measured_on, recorded_by_name, \
+                             recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        )
+                        .bind(m.id.0)
+                        .bind(m.child_id.0)
+                        .bind(m.kind.as_str())
+                        .bind(i32::from(m.score))
+                        .bind(m.rater.as_str())
+                        .bind(date(m.measured_on))
+                        .bind(&m.recorded_by_name)
+                        .bind(ts(m.recorded_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
                     }
-                    qb.push(") GROUP BY child_id");
-                    let rows: Vec<(uuid::Uuid, i64)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(db_error)?;
-                    out.extend(rows.into_iter().map(|(c, n)| (ChildId(c), n)));
+                    if let Some(c) = &w.consent {
+                        sqlx::query(
+                            "INSERT INTO health_consents (id, child_id, decision, capacity, decided_by, \
+                             share_with_organisation_id, share_with_role, purpose, lawful_basis, decided_on, \
+                             recorded_by_name, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        )
+                        .bind(c.id.0)
+                        .bind(c.child_id.0)
+                        .bind(c.decision.as_str())
+                        .bind(c.capacity.as_str())
+                        .bind(&c.decided_by)
+                        .bind(c.share_with_organisation_id.0)
+                        .bind(c.share_with_role.map(|r| r.as_str()))
+                        .bind(&c.purpose)
+                        .bind(c.lawful_basis.map(|b| b.as_str()))
+                        .bind(date(c.decided_on))
+                        .bind(&c.recorded_by_name)
+                        .bind(ts(c.recorded_at))
+                        .execute(&mut *tx)
+                        .await
+                        .map_err(db_error)?;
+                    }
+                    for h in &w.handovers {
+                        insert_handover_tx(&mut tx, h).await?;
+                    }
+                    for s in &w.shares {
+                        insert_share_tx(&mut tx, s).await?;
+                    }
+                    for e in &w.entries {
+                        Sql::insert_entry(&mut tx, e).await?;
+                    }
+                    Sql::commit_audited(tx, &w.audit, self.audit_key.as_ref()).await
                 }
-                Ok(out)
-            }
 
-            async fn share_log(&self, child: ChildId) -> StorageResult<Vec<ShareLogEntry>> {
-                sqlx::query_as::<_, ShareRow>(
-                    "SELECT id, child_id, what, with_organisation_id, with_user_id, with_role, why, shared_at, \
-                     shared_by_name, handover_id, consent_id FROM share_log WHERE child_id = $1 ORDER BY shared_at DESC",
-                )
-                .bind(child.0)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(ShareRow::into_domain)
-                .collect()
-            }
+                async fn health_records(&self, child: ChildId) -> StorageResult<Vec<HealthRecord>> {
+                    sqlx::query_as::<_, HealthRecordRow>(
+                        "SELECT id, child_id, category, summary, detail, source, recorded_by, recorded_by_name, recorded_at \
+                         FROM health_records WHERE child_id = $1 ORDER BY recorded_at DESC, id",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(HealthRecordRow::into_domain)
+                    .collect()
+                }
 
-            async fn handover(&self, id: HandoverId) -> StorageResult<Option<Handover>> {
-                sqlx::query_as::<_, HandoverDbRow>(&format!("SELECT {HANDOVER_COLUMNS} FROM handovers h WHERE h.id = $1"))
+                async fn assessments(&self, child: ChildId) -> StorageResult<Vec<Assessment>> {
+                    sqlx::query_as::<_, AssessmentRow>(
+                        "SELECT id, child_id, kind, author_id, author_name, organisation_id, assessed_on, sections, needs, \
+                         status, based_on, version, created_at FROM health_assessments WHERE child_id = $1 \
+                         ORDER BY assessed_on DESC, created_at DESC",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(AssessmentRow::into_domain)
+                    .collect()
+                }
+
+                async fn assessment(&self, id: AssessmentId) -> StorageResult<Option<Assessment>> {
+                    sqlx::query_as::<_, AssessmentRow>(
+                        "SELECT id, child_id, kind, author_id, author_name, organisation_id, assessed_on, sections, needs, \
+                         status, based_on, version, created_at FROM health_assessments WHERE id = $1",
+                    )
                     .bind(id.0)
                     .fetch_optional(&self.pool)
                     .await
                     .map_err(db_error)?
-                    .map(HandoverDbRow::into_domain)
+                    .map(AssessmentRow::into_domain)
                     .transpose()
-            }
-
-            async fn handovers_waiting(&self, user: UserId, roles: &[(OrgId, Role)]) -> StorageResult<Vec<HandoverRow>> {
-                let mut qb = Qb::new(HANDOVER_LIST);
-                qb.push(" AND (h.recipient_user_id = ");
-                qb.push_bind(user.0);
-                for (org, role) in roles {
-                    qb.push(" OR (h.recipient_user_id IS NULL AND h.recipient_org_id = ");
-                    qb.push_bind(org.0);
-                    qb.push(" AND h.recipient_role = ");
-                    qb.push_bind(role.as_str());
-                    qb.push(")");
                 }
-                qb.push(") ORDER BY h.due_on, h.sent_at");
-                qb.build_query_as::<HandoverListRow>()
+
+                async fn measures(&self, child: ChildId) -> StorageResult<Vec<Measure>> {
+                    sqlx::query_as::<_, MeasureRow>(
+                        "SELECT id, child_id, kind, score, rater, measured_on, recorded_by_name, recorded_at \
+                         FROM health_measures WHERE child_id = $1 ORDER BY measured_on, recorded_at",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(MeasureRow::into_domain)
+                    .collect()
+                }
+
+                async fn consents(&self, child: ChildId) -> StorageResult<Vec<Consent>> {
+                    sqlx::query_as::<_, ConsentRow>(
+                        "SELECT id, child_id, decision, capacity, decided_by, share_with_organisation_id, share_with_role, \
+                         purpose, lawful_basis, decided_on, recorded_by_name, recorded_at FROM health_consents \
+                         WHERE child_id = $1 ORDER BY decided_on DESC, recorded_at DESC",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(ConsentRow::into_domain)
+                    .collect()
+                }
+
+                async fn child_handovers(&self, child: ChildId) -> StorageResult<Vec<Handover>> {
+                    sqlx::query_as::<_, HandoverDbRow>(&format!(
+                        "SELECT {HANDOVER_COLUMNS} FROM handovers h WHERE h.child_id = $1 ORDER BY h.sent_at DESC"
+                    ))
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(HandoverDbRow::into_domain)
+                    .collect()
+                }
+
+                async fn release_summary_handovers(&self, children: &[ChildId]) -> StorageResult<Vec<Handover>> {
+                    let mut out = Vec::new();
+                    for chunk in children.chunks(MAX_BINDS / 2) {
+                        let mut qb = Qb::new(format!(
+                            "SELECT {HANDOVER_COLUMNS} FROM handovers h JOIN health_assessments a ON a.id = h.item_id \
+                             WHERE h.item_kind = 'assessment' AND a.kind = 'release_health_summary' AND h.child_id IN ("
+                        ));
+                        let mut sep = qb.separated(", ");
+                        for c in chunk {
+                            sep.push_bind(c.0);
+                        }
+                        qb.push(") ORDER BY h.sent_at");
+                        for row in qb.build_query_as::<HandoverDbRow>().fetch_all(&self.pool).await.map_err(db_error)? {
+                            out.push(row.into_domain()?);
+                        }
+                    }
+                    Ok(out)
+                }
+
+                async fn unacknowledged_handover_counts(&self, children: &[ChildId]) -> StorageResult<Vec<(ChildId, i64)>> {
+                    let mut out = Vec::new();
+                    for chunk in children.chunks(MAX_BINDS / 2) {
+                        let mut qb = Qb::new("SELECT child_id, COUNT(*) FROM handovers WHERE acknowledged_at IS NULL AND child_id IN (");
+                        let mut sep = qb.separated(", ");
+                        for c in chunk {
+                            sep.push_bind(c.0);
+                        }
+                        qb.push(") GROUP BY child_id");
+                        let rows: Vec<(uuid::Uuid, i64)> = qb.build_query_as().fetch_all(&self.pool).await.map_err(db_error)?;
+                        out.extend(rows.into_iter().map(|(c, n)| (ChildId(c), n)));
+                    }
+                    Ok(out)
+                }
+
+                async fn share_log(&self, child: ChildId) -> StorageResult<Vec<ShareLogEntry>> {
+                    sqlx::query_as::<_, ShareRow>(
+                        "SELECT id, child_id, what, with_organisation_id, with_user_id, with_role, why, shared_at, \
+                         shared_by_name, handover_id, consent_id FROM share_log WHERE child_id = $1 ORDER BY shared_at DESC",
+                    )
+                    .bind(child.0)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?
+                    .into_iter()
+                    .map(ShareRow::into_domain)
+                    .collect()
+                }
+
+                async fn handover(&self, id: HandoverId) -> StorageResult<Option<Handover>> {
+                    sqlx::query_as::<_, HandoverDbRow>(&format!("SELECT {HANDOVER_COLUMNS} FROM handovers h WHERE h.id = $1"))
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .map(HandoverDbRow::into_domain)
+                        .transpose()
+                }
+
+                async fn handovers_waiting(&self, user: UserId, roles: &[(OrgId, Role)]) -> StorageResult<Vec<HandoverRow>> {
+                    let mut qb = Qb::new(HANDOVER_LIST);
+                    qb.push(" AND (h.recipient_user_id = ");
+                    qb.push_bind(user.0);
+                    for (org, role) in roles {
+                        qb.push(" OR (h.recipient_user_id IS NULL AND h.recipient_org_id = ");
+                        qb.push_bind(org.0);
+                        qb.push(" AND h.recipient_role = ");
+                        qb.push_bind(role.as_str());
+                        qb.push(")");
+                    }
+                    qb.push(") ORDER BY h.due_on, h.sent_at");
+                    qb.build_query_as::<HandoverListRow>()
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .into_iter()
+                        .map(HandoverListRow::into_row)
+                        .collect()
+                }
+
+                async fn handovers_sent_open(&self, user: UserId) -> StorageResult<Vec<HandoverRow>> {
+                    sqlx::query_as::<_, HandoverListRow>(&format!("{HANDOVER_LIST} AND h.sender_id = $1 ORDER BY h.due_on, h.sent_at"))
+                        .bind(user.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?
+                        .into_iter()
+                        .map(HandoverListRow::into_row)
+                        .collect()
+                }
+
+                #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
+                async fn acknowledge_handover(
+                    &self,
+                    id: HandoverId,
+                    by: UserId,
+                    by_name: &str,
+                    at: jiff::Timestamp,
+                    note: Option<&str>,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let done = sqlx::query(
+                        "UPDATE handovers SET acknowledged_at = $1, acknowledged_by = $2, acknowledged_by_name = $3, \
+                         acknowledgement_note = $4 WHERE id = $5 AND acknowledged_at IS NULL",
+                    )
+                    .bind(ts(at))
+                    .bind(by.0)
+                    .bind(by_name)
+                    .bind(note)
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        return Ok(false);
+                    }
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await?;
+                    Ok(true)
+                }
+
+                async fn overdue_handovers(&self, today: jiff::civil::Date, level: i32) -> StorageResult<Vec<HandoverRow>> {
+                    sqlx::query_as::<_, HandoverListRow>(&format!(
+                        "{HANDOVER_LIST} AND h.due_on < $1 AND NOT EXISTS (SELECT 1 FROM handover_escalations e \
+                         WHERE e.handover_id = h.id AND e.level = $2) ORDER BY h.due_on, h.sent_at"
+                    ))
+                    .bind(date(today))
+                    .bind(level)
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_error)?
                     .into_iter()
                     .map(HandoverListRow::into_row)
                     .collect()
-            }
+                }
 
-            async fn handovers_sent_open(&self, user: UserId) -> StorageResult<Vec<HandoverRow>> {
-                sqlx::query_as::<_, HandoverListRow>(&format!("{HANDOVER_LIST} AND h.sender_id = $1 ORDER BY h.due_on, h.sent_at"))
+                async fn escalate_handover(
+                    &self,
+                    id: HandoverId,
+                    level: i32,
+                    at: jiff::Timestamp,
+                    notifications: &[Notification],
+                    entry: &TimelineEntry,
+                ) -> StorageResult<bool> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let done = sqlx::query(
+                        "INSERT INTO handover_escalations (handover_id, level, escalated_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (handover_id, level) DO NOTHING",
+                    )
+                    .bind(id.0)
+                    .bind(level)
+                    .bind(ts(at))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        return Ok(false);
+                    }
+                    insert_notifications_tx(&mut tx, notifications).await?;
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_change(tx).await?;
+                    Ok(true)
+                }
+
+                async fn notify_once(&self, list: &[Notification], entry: &TimelineEntry) -> StorageResult<u64> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let n = insert_notifications_tx(&mut tx, list).await?;
+                    if n > 0 {
+                        Sql::insert_entry(&mut tx, entry).await?;
+                    }
+                    Sql::commit_change(tx).await?;
+                    Ok(n)
+                }
+
+                async fn insert_notifications(&self, list: &[Notification]) -> StorageResult<u64> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let n = insert_notifications_tx(&mut tx, list).await?;
+                    Sql::commit_change(tx).await?;
+                    Ok(n)
+                }
+
+                async fn notifications(&self, user: UserId, limit: u32) -> StorageResult<Vec<Notification>> {
+                    Ok(sqlx::query_as::<_, NotificationRow>(
+                        "SELECT id, user_id, child_id, kind, message, link, created_at, read_at, dedupe_key \
+                         FROM notifications WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",
+                    )
                     .bind(user.0)
+                    .bind(i64::from(limit))
                     .fetch_all(&self.pool)
                     .await
                     .map_err(db_error)?
                     .into_iter()
-                    .map(HandoverListRow::into_row)
-                    .collect()
-            }
-
-            #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
-            async fn acknowledge_handover(
-                &self,
-                id: HandoverId,
-                by: UserId,
-                by_name: &str,
-                at: jiff::Timestamp,
-                note: Option<&str>,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<bool> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let done = sqlx::query(
-                    "UPDATE handovers SET acknowledged_at = $1, acknowledged_by = $2, acknowledged_by_name = $3, \
-                     acknowledgement_note = $4 WHERE id = $5 AND acknowledged_at IS NULL",
-                )
-                .bind(ts(at))
-                .bind(by.0)
-                .bind(by_name)
-                .bind(note)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                if done.rows_affected() != 1 {
-                    return Ok(false);
+                    .map(NotificationRow::into_domain)
+                    .collect())
                 }
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await?;
-                Ok(true)
-            }
 
-            async fn overdue_handovers(&self, today: jiff::civil::Date, level: i32) -> StorageResult<Vec<HandoverRow>> {
-                sqlx::query_as::<_, HandoverListRow>(&format!(
-                    "{HANDOVER_LIST} AND h.due_on < $1 AND NOT EXISTS (SELECT 1 FROM handover_escalations e \
-                     WHERE e.handover_id = h.id AND e.level = $2) ORDER BY h.due_on, h.sent_at"
-                ))
-                .bind(date(today))
-                .bind(level)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(HandoverListRow::into_row)
-                .collect()
-            }
-
-            async fn escalate_handover(
-                &self,
-                id: HandoverId,
-                level: i32,
-                at: jiff::Timestamp,
-                notifications: &[Notification],
-                entry: &TimelineEntry,
-            ) -> StorageResult<bool> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let done = sqlx::query(
-                    "INSERT INTO handover_escalations (handover_id, level, escalated_at) VALUES ($1, $2, $3) \
-                     ON CONFLICT (handover_id, level) DO NOTHING",
-                )
-                .bind(id.0)
-                .bind(level)
-                .bind(ts(at))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                if done.rows_affected() != 1 {
-                    return Ok(false);
+                async fn mark_notification_read(&self, id: NotificationId, user: UserId, at: jiff::Timestamp) -> StorageResult<bool> {
+                    let done = sqlx::query(
+                        "UPDATE notifications SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL",
+                    )
+                    .bind(ts(at))
+                    .bind(id.0)
+                    .bind(user.0)
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(done.rows_affected() == 1)
                 }
-                insert_notifications_tx(&mut tx, notifications).await?;
-                insert_entry(&mut tx, entry).await?;
-                commit_change(tx).await?;
-                Ok(true)
-            }
 
-            async fn notify_once(&self, list: &[Notification], entry: &TimelineEntry) -> StorageResult<u64> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let n = insert_notifications_tx(&mut tx, list).await?;
-                if n > 0 {
-                    insert_entry(&mut tx, entry).await?;
+                async fn users_with_role(&self, org: OrgId, role: Role) -> StorageResult<Vec<User>> {
+                    let rows = sqlx::query_as::<_, UserRow>(
+                        "SELECT DISTINCT u.id, u.email, u.name, u.phone, u.active, u.password_hash FROM users u \
+                         JOIN memberships m ON m.user_id = u.id WHERE m.organisation_id = $1 AND m.role = $2 \
+                         AND u.active = $3 ORDER BY u.name",
+                    )
+                    .bind(org.0)
+                    .bind(role.as_str())
+                    .bind(true)
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(|r| r.into_domain(Vec::new()).map(|u| u.user)).collect()
                 }
-                commit_change(tx).await?;
-                Ok(n)
             }
-
-            async fn insert_notifications(&self, list: &[Notification]) -> StorageResult<u64> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let n = insert_notifications_tx(&mut tx, list).await?;
-                commit_change(tx).await?;
-                Ok(n)
-            }
-
-            async fn notifications(&self, user: UserId, limit: u32) -> StorageResult<Vec<Notification>> {
-                Ok(sqlx::query_as::<_, NotificationRow>(
-                    "SELECT id, user_id, child_id, kind, message, link, created_at, read_at, dedupe_key \
-                     FROM notifications WHERE user_id = $1 ORDER BY created_at DESC LIMIT $2",
-                )
-                .bind(user.0)
-                .bind(i64::from(limit))
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?
-                .into_iter()
-                .map(NotificationRow::into_domain)
-                .collect())
-            }
-
-            async fn mark_notification_read(&self, id: NotificationId, user: UserId, at: jiff::Timestamp) -> StorageResult<bool> {
-                let done = sqlx::query(
-                    "UPDATE notifications SET read_at = $1 WHERE id = $2 AND user_id = $3 AND read_at IS NULL",
-                )
-                .bind(ts(at))
-                .bind(id.0)
-                .bind(user.0)
-                .execute(&self.pool)
-                .await
-                .map_err(db_error)?;
-                Ok(done.rows_affected() == 1)
-            }
-
-            async fn users_with_role(&self, org: OrgId, role: Role) -> StorageResult<Vec<User>> {
-                let rows = sqlx::query_as::<_, UserRow>(
-                    "SELECT DISTINCT u.id, u.email, u.name, u.phone, u.active, u.password_hash FROM users u \
-                     JOIN memberships m ON m.user_id = u.id WHERE m.organisation_id = $1 AND m.role = $2 \
-                     AND u.active = $3 ORDER BY u.name",
-                )
-                .bind(org.0)
-                .bind(role.as_str())
-                .bind(true)
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?;
-                rows.into_iter().map(|r| r.into_domain(Vec::new()).map(|u| u.user)).collect()
-            }
-        }
+        };
     };
 }

@@ -265,209 +265,228 @@ pub fn index_of(cohort: &[(Uuid, CohortChild)]) -> HashMap<Uuid, usize> {
     cohort.iter().enumerate().map(|(i, (_, c))| (c.child_id.0, i)).collect()
 }
 
-/// Implements `OutcomesStorage` for `$store`; expanded inside `impl_storage!`.
+/// Implements `OutcomesStorage` for `$store` (a struct with `pool: sqlx::Pool<$db>`), with
+/// the shared SQL reached by name ([`Sql`](crate::Sql), [`scope`](crate::scope)); invoked by
+/// each storage crate.
 #[macro_export]
 macro_rules! outcomes_storage {
     ($store:ty, $db:ty) => {
-        use $crate::outcomes::*;
+        const _: () = {
+            use $crate::rows::*;
+            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
+            use $crate::sqlx::{self, QueryBuilder};
+            use $crate::{db_error, unique_error, MAX_BINDS};
+            use resettle_storage::*;
+            use resettle_domain::audit::AuditEvent;
+            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use resettle_domain::policy::ChildScope;
+            use resettle_domain::team::TeamMember;
+            use resettle_domain::timeline::TimelineEntry;
+            /// This database's query builder.
+            type Qb<'a> = QueryBuilder<'a, $db>;
+            /// The shared SQL, for this database.
+            type Sql = $crate::Sql<$db>;
 
-        /// `SELECT {columns} FROM {from} WHERE {condition} AND {child column} IN (chunk)` for every
-        /// chunk of the cohort's children, decoded as `R`.
-        async fn per_child<R>(
-            pool: &sqlx::Pool<$db>,
-            children: &[uuid::Uuid],
-            head: &str,
-            child_column: &str,
-        ) -> StorageResult<Vec<R>>
-        where
-            R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
-        {
-            let mut out = Vec::new();
-            for chunk in children.chunks(MAX_BINDS / 2) {
-                let mut qb = Qb::new(format!("{head} AND {child_column} IN ("));
-                let mut sep = qb.separated(", ");
-                for c in chunk {
-                    sep.push_bind(*c);
-                }
-                qb.push(")");
-                out.extend(qb.build_query_as::<R>().fetch_all(pool).await.map_err(db_error)?);
-            }
-            Ok(out)
-        }
+            use $crate::outcomes::*;
 
-        #[$crate::async_trait::async_trait]
-        impl resettle_storage::OutcomesStorage for $store {
-            async fn cohort(&self, q: &resettle_storage::CohortQuery) -> StorageResult<Vec<resettle_domain::outcomes::CohortChild>> {
-                use $crate::community::*;
-                let mut qb = Qb::new(format!(
-                    "SELECT {COHORT_COLUMNS}, {RELEASING_ESTABLISHMENT} AS establishment_id \
-                     FROM custody_episodes e JOIN children c ON c.id = e.child_id \
-                     LEFT JOIN plans p ON p.child_id = c.id \
-                     LEFT JOIN release_arrangements ra ON ra.episode_id = e.id \
-                     WHERE e.ended_on IS NOT NULL"
-                ));
-                if let Some(from) = q.released_from {
-                    qb.push(" AND e.ended_on >= ").push_bind(date(from));
-                }
-                if let Some(to) = q.released_to {
-                    qb.push(" AND e.ended_on <= ").push_bind(date(to));
-                }
-                if !q.yjs_ids.is_empty() {
-                    qb.push(" AND c.yjs_id IN (");
+            /// `SELECT {columns} FROM {from} WHERE {condition} AND {child column} IN (chunk)` for every
+            /// chunk of the cohort's children, decoded as `R`.
+            async fn per_child<R>(
+                pool: &sqlx::Pool<$db>,
+                children: &[uuid::Uuid],
+                head: &str,
+                child_column: &str,
+            ) -> StorageResult<Vec<R>>
+            where
+                R: for<'r> sqlx::FromRow<'r, <$db as sqlx::Database>::Row> + Send + Unpin,
+            {
+                let mut out = Vec::new();
+                for chunk in children.chunks(MAX_BINDS / 2) {
+                    let mut qb = Qb::new(format!("{head} AND {child_column} IN ("));
                     let mut sep = qb.separated(", ");
-                    for id in &q.yjs_ids {
-                        sep.push_bind(id.0);
+                    for c in chunk {
+                        sep.push_bind(*c);
                     }
                     qb.push(")");
+                    out.extend(qb.build_query_as::<R>().fetch_all(pool).await.map_err(db_error)?);
                 }
-                if !q.establishment_ids.is_empty() {
-                    qb.push(format!(" AND {RELEASING_ESTABLISHMENT} IN ("));
-                    let mut sep = qb.separated(", ");
-                    for id in &q.establishment_ids {
-                        sep.push_bind(id.0);
-                    }
-                    qb.push(")");
-                }
-                if let Some(sex) = &q.sex {
-                    qb.push(" AND c.gender = ").push_bind(sex.clone());
-                }
-                if let Some(ethnicity) = &q.ethnicity {
-                    qb.push(" AND c.ethnicity = ").push_bind(ethnicity.clone());
-                }
-                match q.looked_after {
-                    Some(true) => {
-                        qb.push(" AND c.legal_status = 'looked_after'");
-                    }
-                    Some(false) => {
-                        qb.push(" AND c.legal_status <> 'looked_after'");
-                    }
-                    None => {}
-                }
-                qb.push(" ORDER BY e.ended_on, c.id, e.started_on");
-                let rows = qb.build_query_as::<CohortRow>().fetch_all(&self.pool).await.map_err(db_error)?;
-                let mut cohort = first_release_per_child(rows)?;
-                if cohort.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let index = index_of(&cohort);
-                let ids: Vec<uuid::Uuid> = cohort.iter().map(|(_, c)| c.child_id.0).collect();
-                let episode_of: std::collections::HashMap<uuid::Uuid, usize> =
-                    cohort.iter().enumerate().map(|(i, (e, _))| (*e, i)).collect();
-                let pool = &self.pool;
-                // Looked up once: finding a time zone by name takes a lock.
-                let tz = resettle_domain::calendar::london();
-
-                let terms: Vec<SentenceTermsRow> = per_child(
-                    pool,
-                    &ids,
-                    "SELECT s.episode_id, s.kind, k.term_months, k.mtd, k.sled FROM sentences s \
-                     JOIN key_date_revisions k ON k.sentence_id = s.id \
-                     WHERE k.revision = (SELECT MAX(k2.revision) FROM key_date_revisions k2 WHERE k2.sentence_id = s.id)",
-                    "s.child_id",
-                )
-                .await?;
-                // The latest sentence of the episode (by release date) is the one released from.
-                for t in terms {
-                    if let Some(&i) = episode_of.get(&t.episode_id) {
-                        let c = &mut cohort[i].1;
-                        let new = t.terms();
-                        if c.sentence.is_none_or(|old| new.mtd >= old.mtd) {
-                            c.sentence = Some(new);
-                        }
-                    }
-                }
-                let meetings: Vec<PlanningRow> = per_child(
-                    pool,
-                    &ids,
-                    "SELECT m.episode_id, m.due_by, m.held_on, m.status FROM meetings m WHERE m.kind = 'initial_planning'",
-                    "m.child_id",
-                )
-                .await?;
-                for m in meetings {
-                    if let Some(&i) = m.episode_id.as_ref().and_then(|e| episode_of.get(e)) {
-                        let c = &mut cohort[i].1;
-                        if c.initial_planning.is_none() {
-                            c.initial_planning = Some(m.meeting());
-                        }
-                    }
-                }
-                let handovers: Vec<HandoverFactRow> = per_child(
-                    pool,
-                    &ids,
-                    "SELECT h.child_id, h.recipient_org_id, h.recipient_user_id, h.recipient_role, h.sent_at, \
-                     h.acknowledged_at FROM handovers h JOIN health_assessments a ON a.id = h.item_id \
-                     WHERE h.item_kind = 'assessment' AND a.kind = 'release_health_summary'",
-                    "h.child_id",
-                )
-                .await?;
-                for h in handovers {
-                    if let Some(&i) = index.get(&h.child_id) {
-                        cohort[i].1.handovers.push(h.fact(&tz));
-                    }
-                }
-                let sql = "SELECT id, child_id, kind, starts_at, outcome FROM appointments \
-                    WHERE (outcome = 'unacceptable_absence' OR kind IN ('health', 'intervention'))";
-                for row in per_child::<AppointmentFactRow>(pool, &ids, sql, "child_id").await? {
-                    let a = row.appointment()?;
-                    if let Some(&i) = index.get(&a.child_id.0) {
-                        cohort[i].1.appointments.push(a);
-                    }
-                }
-                let sql = format!("SELECT {ENFORCEMENT_COLUMNS} FROM enforcement WHERE 1 = 1");
-                for row in per_child::<EnforcementRow>(pool, &ids, &sql, "child_id").await? {
-                    let e = row.into_domain()?;
-                    if let Some(&i) = index.get(&e.child_id.0) {
-                        cohort[i].1.enforcement.push(e);
-                    }
-                }
-                let sql = format!("SELECT {OFFENCE_COLUMNS} FROM offences WHERE 1 = 1");
-                for row in per_child::<OffenceRow>(pool, &ids, &sql, "child_id").await? {
-                    let o = row.into_domain()?;
-                    if let Some(&i) = index.get(&o.child_id.0) {
-                        cohort[i].1.offences.push(o);
-                    }
-                }
-                let sql = format!("SELECT {LIVING_COLUMNS} FROM living_arrangements WHERE 1 = 1");
-                for row in per_child::<LivingRow>(pool, &ids, &sql, "child_id").await? {
-                    let l = row.into_domain()?;
-                    if let Some(&i) = index.get(&l.child_id.0) {
-                        cohort[i].1.living.push(l);
-                    }
-                }
-                let sql = format!("SELECT {ETE_COLUMNS} FROM ete_placements WHERE 1 = 1");
-                for row in per_child::<EteRow>(pool, &ids, &sql, "child_id").await? {
-                    let p = row.into_domain()?;
-                    if let Some(&i) = index.get(&p.child_id.0) {
-                        cohort[i].1.ete.push(p);
-                    }
-                }
-                let sdq: Vec<SdqRow> = per_child(
-                    pool,
-                    &ids,
-                    "SELECT child_id, rater, score, measured_on FROM health_measures WHERE kind = 'sdq_total'",
-                    "child_id",
-                )
-                .await?;
-                for s in sdq {
-                    if let Some(&i) = index.get(&s.child_id) {
-                        cohort[i].1.sdq.push(s.score()?);
-                    }
-                }
-                let needs: Vec<NeedFactRow> = per_child(
-                    pool,
-                    &ids,
-                    "SELECT child_id, pathway, need, status, created_at, updated_at FROM needs \
-                     WHERE pathway IN ('health', 'substance_misuse', 'ete')",
-                    "child_id",
-                )
-                .await?;
-                for n in needs {
-                    if let Some(&i) = index.get(&n.child_id) {
-                        cohort[i].1.needs.push(n.fact(&tz)?);
-                    }
-                }
-                Ok(cohort.into_iter().map(|(_, c)| c).collect())
+                Ok(out)
             }
-        }
+
+            #[$crate::async_trait::async_trait]
+            impl resettle_storage::OutcomesStorage for $store {
+                async fn cohort(&self, q: &resettle_storage::CohortQuery) -> StorageResult<Vec<resettle_domain::outcomes::CohortChild>> {
+                    use $crate::community::*;
+                    let mut qb = Qb::new(format!(
+                        "SELECT {COHORT_COLUMNS}, {RELEASING_ESTABLISHMENT} AS establishment_id \
+                         FROM custody_episodes e JOIN children c ON c.id = e.child_id \
+                         LEFT JOIN plans p ON p.child_id = c.id \
+                         LEFT JOIN release_arrangements ra ON ra.episode_id = e.id \
+                         WHERE e.ended_on IS NOT NULL"
+                    ));
+                    if let Some(from) = q.released_from {
+                        qb.push(" AND e.ended_on >= ").push_bind(date(from));
+                    }
+                    if let Some(to) = q.released_to {
+                        qb.push(" AND e.ended_on <= ").push_bind(date(to));
+                    }
+                    if !q.yjs_ids.is_empty() {
+                        qb.push(" AND c.yjs_id IN (");
+                        let mut sep = qb.separated(", ");
+                        for id in &q.yjs_ids {
+                            sep.push_bind(id.0);
+                        }
+                        qb.push(")");
+                    }
+                    if !q.establishment_ids.is_empty() {
+                        qb.push(format!(" AND {RELEASING_ESTABLISHMENT} IN ("));
+                        let mut sep = qb.separated(", ");
+                        for id in &q.establishment_ids {
+                            sep.push_bind(id.0);
+                        }
+                        qb.push(")");
+                    }
+                    if let Some(sex) = &q.sex {
+                        qb.push(" AND c.gender = ").push_bind(sex.clone());
+                    }
+                    if let Some(ethnicity) = &q.ethnicity {
+                        qb.push(" AND c.ethnicity = ").push_bind(ethnicity.clone());
+                    }
+                    match q.looked_after {
+                        Some(true) => {
+                            qb.push(" AND c.legal_status = 'looked_after'");
+                        }
+                        Some(false) => {
+                            qb.push(" AND c.legal_status <> 'looked_after'");
+                        }
+                        None => {}
+                    }
+                    qb.push(" ORDER BY e.ended_on, c.id, e.started_on");
+                    let rows = qb.build_query_as::<CohortRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                    let mut cohort = first_release_per_child(rows)?;
+                    if cohort.is_empty() {
+                        return Ok(Vec::new());
+                    }
+                    let index = index_of(&cohort);
+                    let ids: Vec<uuid::Uuid> = cohort.iter().map(|(_, c)| c.child_id.0).collect();
+                    let episode_of: std::collections::HashMap<uuid::Uuid, usize> =
+                        cohort.iter().enumerate().map(|(i, (e, _))| (*e, i)).collect();
+                    let pool = &self.pool;
+                    // Looked up once: finding a time zone by name takes a lock.
+                    let tz = resettle_domain::calendar::london();
+
+                    let terms: Vec<SentenceTermsRow> = per_child(
+                        pool,
+                        &ids,
+                        "SELECT s.episode_id, s.kind, k.term_months, k.mtd, k.sled FROM sentences s \
+                         JOIN key_date_revisions k ON k.sentence_id = s.id \
+                         WHERE k.revision = (SELECT MAX(k2.revision) FROM key_date_revisions k2 WHERE k2.sentence_id = s.id)",
+                        "s.child_id",
+                    )
+                    .await?;
+                    // The latest sentence of the episode (by release date) is the one released from.
+                    for t in terms {
+                        if let Some(&i) = episode_of.get(&t.episode_id) {
+                            let c = &mut cohort[i].1;
+                            let new = t.terms();
+                            if c.sentence.is_none_or(|old| new.mtd >= old.mtd) {
+                                c.sentence = Some(new);
+                            }
+                        }
+                    }
+                    let meetings: Vec<PlanningRow> = per_child(
+                        pool,
+                        &ids,
+                        "SELECT m.episode_id, m.due_by, m.held_on, m.status FROM meetings m WHERE m.kind = 'initial_planning'",
+                        "m.child_id",
+                    )
+                    .await?;
+                    for m in meetings {
+                        if let Some(&i) = m.episode_id.as_ref().and_then(|e| episode_of.get(e)) {
+                            let c = &mut cohort[i].1;
+                            if c.initial_planning.is_none() {
+                                c.initial_planning = Some(m.meeting());
+                            }
+                        }
+                    }
+                    let handovers: Vec<HandoverFactRow> = per_child(
+                        pool,
+                        &ids,
+                        "SELECT h.child_id, h.recipient_org_id, h.recipient_user_id, h.recipient_role, h.sent_at, \
+                         h.acknowledged_at FROM handovers h JOIN health_assessments a ON a.id = h.item_id \
+                         WHERE h.item_kind = 'assessment' AND a.kind = 'release_health_summary'",
+                        "h.child_id",
+                    )
+                    .await?;
+                    for h in handovers {
+                        if let Some(&i) = index.get(&h.child_id) {
+                            cohort[i].1.handovers.push(h.fact(&tz));
+                        }
+                    }
+                    let sql = "SELECT id, child_id, kind, starts_at, outcome FROM appointments \
+                        WHERE (outcome = 'unacceptable_absence' OR kind IN ('health', 'intervention'))";
+                    for row in per_child::<AppointmentFactRow>(pool, &ids, sql, "child_id").await? {
+                        let a = row.appointment()?;
+                        if let Some(&i) = index.get(&a.child_id.0) {
+                            cohort[i].1.appointments.push(a);
+                        }
+                    }
+                    let sql = format!("SELECT {ENFORCEMENT_COLUMNS} FROM enforcement WHERE 1 = 1");
+                    for row in per_child::<EnforcementRow>(pool, &ids, &sql, "child_id").await? {
+                        let e = row.into_domain()?;
+                        if let Some(&i) = index.get(&e.child_id.0) {
+                            cohort[i].1.enforcement.push(e);
+                        }
+                    }
+                    let sql = format!("SELECT {OFFENCE_COLUMNS} FROM offences WHERE 1 = 1");
+                    for row in per_child::<OffenceRow>(pool, &ids, &sql, "child_id").await? {
+                        let o = row.into_domain()?;
+                        if let Some(&i) = index.get(&o.child_id.0) {
+                            cohort[i].1.offences.push(o);
+                        }
+                    }
+                    let sql = format!("SELECT {LIVING_COLUMNS} FROM living_arrangements WHERE 1 = 1");
+                    for row in per_child::<LivingRow>(pool, &ids, &sql, "child_id").await? {
+                        let l = row.into_domain()?;
+                        if let Some(&i) = index.get(&l.child_id.0) {
+                            cohort[i].1.living.push(l);
+                        }
+                    }
+                    let sql = format!("SELECT {ETE_COLUMNS} FROM ete_placements WHERE 1 = 1");
+                    for row in per_child::<EteRow>(pool, &ids, &sql, "child_id").await? {
+                        let p = row.into_domain()?;
+                        if let Some(&i) = index.get(&p.child_id.0) {
+                            cohort[i].1.ete.push(p);
+                        }
+                    }
+                    let sdq: Vec<SdqRow> = per_child(
+                        pool,
+                        &ids,
+                        "SELECT child_id, rater, score, measured_on FROM health_measures WHERE kind = 'sdq_total'",
+                        "child_id",
+                    )
+                    .await?;
+                    for s in sdq {
+                        if let Some(&i) = index.get(&s.child_id) {
+                            cohort[i].1.sdq.push(s.score()?);
+                        }
+                    }
+                    let needs: Vec<NeedFactRow> = per_child(
+                        pool,
+                        &ids,
+                        "SELECT child_id, pathway, need, status, created_at, updated_at FROM needs \
+                         WHERE pathway IN ('health', 'substance_misuse', 'ete')",
+                        "child_id",
+                    )
+                    .await?;
+                    for n in needs {
+                        if let Some(&i) = index.get(&n.child_id) {
+                            cohort[i].1.needs.push(n.fact(&tz)?);
+                        }
+                    }
+                    Ok(cohort.into_iter().map(|(_, c)| c).collect())
+                }
+            }
+        };
     };
 }

@@ -1,10 +1,13 @@
 //! Release readiness SQL: rows, and the [`readiness_storage!`](crate::readiness_storage)
 //! implementation of `ReadinessStorage`.
 
-use crate::rows::DbTimestamp;
+use sqlx::{Database, Encode, QueryBuilder, Type};
+
+use crate::Sql;
+use crate::rows::{DbTimestamp, date, ts};
 use resettle_domain::ids::*;
 use resettle_domain::readiness::ReleaseArrangements;
-use resettle_storage::{OpenNeedCount, OpenNeedOwner, ReadinessRow, StorageError, StorageResult};
+use resettle_storage::{OpenNeedCount, OpenNeedOwner, ReadinessRow, StorageError, StorageResult, StoredArrangements};
 use uuid::Uuid;
 
 fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
@@ -159,227 +162,268 @@ impl NeedCountDbRow {
     }
 }
 
-/// Implements `ReadinessStorage` for `$store`; expanded inside `impl_storage!`, whose helpers
-/// (`push_scope`, `push_org_filter`, `insert_entry`, `version_error_by`) it uses.
+/// The release arrangements' insert.
+impl<'a, DB> Sql<DB>
+where
+    DB: Database,
+    Uuid: Encode<'a, DB> + Type<DB>,
+    Option<Uuid>: Encode<'a, DB> + Type<DB>,
+    String: Encode<'a, DB> + Type<DB>,
+    Option<String>: Encode<'a, DB> + Type<DB>,
+    &'a str: Encode<'a, DB> + Type<DB>,
+    Option<&'a str>: Encode<'a, DB> + Type<DB>,
+    i64: Encode<'a, DB> + Type<DB>,
+    Option<i64>: Encode<'a, DB> + Type<DB>,
+    i32: Encode<'a, DB> + Type<DB>,
+    Option<i32>: Encode<'a, DB> + Type<DB>,
+    bool: Encode<'a, DB> + Type<DB>,
+    Option<bool>: Encode<'a, DB> + Type<DB>,
+    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
+    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
+    DbTimestamp: Encode<'a, DB> + Type<DB>,
+    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+{
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_release_arrangements_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [StoredArrangements]) {
+        qb.push(
+            "INSERT INTO release_arrangements (episode_id, child_id, accommodation_address, accommodation_confirmed_on, \
+             accommodation_confirmed_by, ete_arrangement, ete_starts_on, constructive_activity, gp_practice, \
+             gp_registered_on, first_appointment_on, first_appointment_time, first_appointment_place, \
+             first_appointment_with, gate_met_by, transport, court_plan, bail_accommodation, version, updated_at) ",
+        );
+        qb.push_values(rows, |mut r, s| {
+            let a = &s.arrangements;
+            r.push_bind(s.episode_id.0)
+                .push_bind(s.child_id.0)
+                .push_bind(&a.accommodation_address)
+                .push_bind(a.accommodation_confirmed_on.map(date))
+                .push_bind(&a.accommodation_confirmed_by)
+                .push_bind(&a.ete_arrangement)
+                .push_bind(a.ete_starts_on.map(date))
+                .push_bind(&a.constructive_activity)
+                .push_bind(&a.gp_practice)
+                .push_bind(a.gp_registered_on.map(date))
+                .push_bind(a.first_appointment_on.map(date))
+                .push_bind(&a.first_appointment_time)
+                .push_bind(&a.first_appointment_place)
+                .push_bind(&a.first_appointment_with)
+                .push_bind(&a.gate_met_by)
+                .push_bind(&a.transport)
+                .push_bind(&a.court_plan)
+                .push_bind(&a.bail_accommodation)
+                .push_bind(a.version)
+                .push_bind(ts(s.updated_at));
+        });
+    }
+}
+
+/// Implements `ReadinessStorage` for `$store` (a struct with `pool: sqlx::Pool<$db>`), with
+/// the shared SQL reached by name ([`Sql`](crate::Sql), [`scope`](crate::scope)); invoked by
+/// each storage crate.
 #[macro_export]
 macro_rules! readiness_storage {
     ($store:ty, $db:ty) => {
-        use $crate::readiness::*;
-        use resettle_domain::readiness::ReleaseArrangements;
+        const _: () = {
+            use $crate::rows::*;
+            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
+            use $crate::sqlx::{self, QueryBuilder};
+            use $crate::{db_error, unique_error, MAX_BINDS};
+            use resettle_storage::*;
+            use resettle_domain::audit::AuditEvent;
+            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use resettle_domain::policy::ChildScope;
+            use resettle_domain::team::TeamMember;
+            use resettle_domain::timeline::TimelineEntry;
+            /// This database's query builder.
+            type Qb<'a> = QueryBuilder<'a, $db>;
+            /// The shared SQL, for this database.
+            type Sql = $crate::Sql<$db>;
 
-        /// Adds the child, organisation and scope filters to a query over `children c`.
-        fn push_readiness_filters<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope, q: &'a ReadinessQuery) {
-            if let Some(child) = q.child {
-                qb.push(" AND c.id = ");
-                qb.push_bind(child.0);
-            }
-            push_scope(qb, scope);
-            if let Some(org) = q.organisation_id {
-                push_org_filter(qb, org, scope);
-            }
-        }
+            use $crate::readiness::*;
+            use resettle_domain::readiness::ReleaseArrangements;
 
-        /// Overdue open actions per child, for the children a query selects (one grouped query).
-        async fn overdue_actions(
-            pool: &sqlx::Pool<$db>,
-            where_children: Option<(&ChildScope, &ReadinessQuery)>,
-            today: jiff::civil::Date,
-        ) -> StorageResult<std::collections::HashMap<uuid::Uuid, i64>> {
-            let mut qb = Qb::new("SELECT a.child_id, COUNT(*) AS n FROM actions a WHERE a.status = 'open' AND a.due_by < ");
-            qb.push_bind(date(today));
-            if let Some((scope, q)) = where_children {
-                qb.push(" AND a.child_id IN (SELECT c.id FROM children c WHERE 1 = 1");
-                push_readiness_filters(&mut qb, scope, q);
-                qb.push(")");
-            }
-            qb.push(" GROUP BY a.child_id");
-            let rows: Vec<(uuid::Uuid, i64)> = qb.build_query_as().fetch_all(pool).await.map_err(db_error)?;
-            Ok(rows.into_iter().collect())
-        }
-
-        /// Planning meetings not yet held or cancelled, with the day each is due by, of the
-        /// children in custody a query selects (one query).
-        async fn open_meetings(
-            pool: &sqlx::Pool<$db>,
-            scope: &ChildScope,
-            q: &ReadinessQuery,
-        ) -> StorageResult<std::collections::HashMap<uuid::Uuid, Vec<(resettle_domain::meeting::MeetingKind, jiff::civil::Date)>>> {
-            let mut qb = Qb::new(
-                "SELECT m.child_id, m.kind, m.due_by FROM meetings m \
-                 WHERE m.status IN ('not_scheduled', 'scheduled') AND m.due_by IS NOT NULL \
-                 AND m.child_id IN (SELECT c.id FROM children c \
-                 JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL WHERE 1 = 1",
-            );
-            push_readiness_filters(&mut qb, scope, q);
-            qb.push(") ORDER BY m.due_by");
-            let rows: Vec<(uuid::Uuid, String, jiff_sqlx::Date)> =
-                qb.build_query_as().fetch_all(pool).await.map_err(db_error)?;
-            let mut by_child: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
-            for (child, kind, due) in rows {
-                let kind = kind
-                    .parse()
-                    .map_err(|_| StorageError::Database("stored meeting kind is not valid".into()))?;
-                by_child.entry(child).or_default().push((kind, due.to_jiff()));
-            }
-            Ok(by_child)
-        }
-
-        async fn readiness_select(
-            pool: &sqlx::Pool<$db>,
-            mut qb: Qb<'_>,
-            overdue: std::collections::HashMap<uuid::Uuid, i64>,
-            mut meetings: std::collections::HashMap<uuid::Uuid, Vec<(resettle_domain::meeting::MeetingKind, jiff::civil::Date)>>,
-        ) -> StorageResult<Vec<ReadinessRow>> {
-            qb.push(" ORDER BY c.family_name, c.given_name, c.id");
-            let rows = qb.build_query_as::<ReadinessDbRow>().fetch_all(pool).await.map_err(db_error)?;
-            rows.into_iter()
-                .map(|r| {
-                    let n = overdue.get(&r.child_id_uuid()).copied().unwrap_or(0);
-                    let m = meetings.remove(&r.child_id_uuid()).unwrap_or_default();
-                    r.into_domain(n, m)
-                })
-                .collect()
-        }
-
-        fn push_release_arrangements_insert<'a>(qb: &mut Qb<'a>, rows: &'a [StoredArrangements]) {
-            qb.push(
-                "INSERT INTO release_arrangements (episode_id, child_id, accommodation_address, accommodation_confirmed_on, \
-                 accommodation_confirmed_by, ete_arrangement, ete_starts_on, constructive_activity, gp_practice, \
-                 gp_registered_on, first_appointment_on, first_appointment_time, first_appointment_place, \
-                 first_appointment_with, gate_met_by, transport, court_plan, bail_accommodation, version, updated_at) ",
-            );
-            qb.push_values(rows, |mut r, s| {
-                let a = &s.arrangements;
-                r.push_bind(s.episode_id.0)
-                    .push_bind(s.child_id.0)
-                    .push_bind(&a.accommodation_address)
-                    .push_bind(a.accommodation_confirmed_on.map(date))
-                    .push_bind(&a.accommodation_confirmed_by)
-                    .push_bind(&a.ete_arrangement)
-                    .push_bind(a.ete_starts_on.map(date))
-                    .push_bind(&a.constructive_activity)
-                    .push_bind(&a.gp_practice)
-                    .push_bind(a.gp_registered_on.map(date))
-                    .push_bind(a.first_appointment_on.map(date))
-                    .push_bind(&a.first_appointment_time)
-                    .push_bind(&a.first_appointment_place)
-                    .push_bind(&a.first_appointment_with)
-                    .push_bind(&a.gate_met_by)
-                    .push_bind(&a.transport)
-                    .push_bind(&a.court_plan)
-                    .push_bind(&a.bail_accommodation)
-                    .push_bind(a.version)
-                    .push_bind(ts(s.updated_at));
-            });
-        }
-
-        #[$crate::async_trait::async_trait]
-        impl ReadinessStorage for $store {
-            async fn readiness_rows(&self, scope: &ChildScope, q: &ReadinessQuery) -> StorageResult<Vec<ReadinessRow>> {
-                let overdue = overdue_actions(&self.pool, Some((scope, q)), q.today).await?;
-                let meetings = open_meetings(&self.pool, scope, q).await?;
-                let mut qb = Qb::new(format!("SELECT {READINESS_COLUMNS} FROM children c {READINESS_JOINS} WHERE 1 = 1"));
-                push_readiness_filters(&mut qb, scope, q);
-                readiness_select(&self.pool, qb, overdue, meetings).await
+            /// Adds the child, organisation and scope filters to a query over `children c`.
+            fn push_readiness_filters<'a>(qb: &mut Qb<'a>, scope: &'a ChildScope, q: &'a ReadinessQuery) {
+                if let Some(child) = q.child {
+                    qb.push(" AND c.id = ");
+                    qb.push_bind(child.0);
+                }
+                push_scope(qb, scope);
+                if let Some(org) = q.organisation_id {
+                    push_org_filter(qb, org, scope);
+                }
             }
 
-            async fn all_readiness_rows(&self, today: jiff::civil::Date) -> StorageResult<Vec<ReadinessRow>> {
-                let overdue = overdue_actions(&self.pool, None, today).await?;
-                let qb = Qb::new(format!("SELECT {READINESS_COLUMNS} FROM children c {READINESS_JOINS} WHERE 1 = 1"));
-                // Counts by organisation need no meetings.
-                readiness_select(&self.pool, qb, overdue, Default::default()).await
+            /// Overdue open actions per child, for the children a query selects (one grouped query).
+            async fn overdue_actions(
+                pool: &sqlx::Pool<$db>,
+                where_children: Option<(&ChildScope, &ReadinessQuery)>,
+                today: jiff::civil::Date,
+            ) -> StorageResult<std::collections::HashMap<uuid::Uuid, i64>> {
+                let mut qb = Qb::new("SELECT a.child_id, COUNT(*) AS n FROM actions a WHERE a.status = 'open' AND a.due_by < ");
+                qb.push_bind(date(today));
+                if let Some((scope, q)) = where_children {
+                    qb.push(" AND a.child_id IN (SELECT c.id FROM children c WHERE 1 = 1");
+                    push_readiness_filters(&mut qb, scope, q);
+                    qb.push(")");
+                }
+                qb.push(" GROUP BY a.child_id");
+                let rows: Vec<(uuid::Uuid, i64)> = qb.build_query_as().fetch_all(pool).await.map_err(db_error)?;
+                Ok(rows.into_iter().collect())
             }
 
-            async fn open_need_owners(&self, scope: &ChildScope, q: &ReadinessQuery) -> StorageResult<Vec<OpenNeedOwner>> {
+            /// Planning meetings not yet held or cancelled, with the day each is due by, of the
+            /// children in custody a query selects (one query).
+            async fn open_meetings(
+                pool: &sqlx::Pool<$db>,
+                scope: &ChildScope,
+                q: &ReadinessQuery,
+            ) -> StorageResult<std::collections::HashMap<uuid::Uuid, Vec<(resettle_domain::meeting::MeetingKind, jiff::civil::Date)>>> {
                 let mut qb = Qb::new(
-                    "SELECT n.child_id, n.pathway, n.owner_organisation_id AS organisation_id, o.name AS organisation_name \
-                     FROM needs n JOIN organisations o ON o.id = n.owner_organisation_id \
-                     WHERE n.status IN ('identified', 'in_progress') AND n.child_id IN (SELECT c.id FROM children c \
+                    "SELECT m.child_id, m.kind, m.due_by FROM meetings m \
+                     WHERE m.status IN ('not_scheduled', 'scheduled') AND m.due_by IS NOT NULL \
+                     AND m.child_id IN (SELECT c.id FROM children c \
                      JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL WHERE 1 = 1",
                 );
                 push_readiness_filters(&mut qb, scope, q);
-                qb.push(") ORDER BY n.created_at, n.id");
-                let rows = qb.build_query_as::<NeedOwnerDbRow>().fetch_all(&self.pool).await.map_err(db_error)?;
-                rows.into_iter().map(NeedOwnerDbRow::into_domain).collect()
+                qb.push(") ORDER BY m.due_by");
+                let rows: Vec<(uuid::Uuid, String, jiff_sqlx::Date)> =
+                    qb.build_query_as().fetch_all(pool).await.map_err(db_error)?;
+                let mut by_child: std::collections::HashMap<_, Vec<_>> = std::collections::HashMap::new();
+                for (child, kind, due) in rows {
+                    let kind = kind
+                        .parse()
+                        .map_err(|_| StorageError::Database("stored meeting kind is not valid".into()))?;
+                    by_child.entry(child).or_default().push((kind, due.to_jiff()));
+                }
+                Ok(by_child)
             }
 
-            async fn open_need_counts(&self) -> StorageResult<Vec<OpenNeedCount>> {
-                let rows = sqlx::query_as::<_, NeedCountDbRow>(
-                    "SELECT n.owner_organisation_id AS organisation_id, o.name AS organisation_name, n.pathway, COUNT(*) AS n \
-                     FROM needs n JOIN organisations o ON o.id = n.owner_organisation_id \
-                     JOIN custody_episodes e ON e.child_id = n.child_id AND e.ended_on IS NULL \
-                     WHERE n.status IN ('identified', 'in_progress') \
-                     GROUP BY n.owner_organisation_id, o.name, n.pathway ORDER BY o.name, n.pathway",
-                )
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?;
-                rows.into_iter().map(NeedCountDbRow::into_domain).collect()
+            async fn readiness_select(
+                pool: &sqlx::Pool<$db>,
+                mut qb: Qb<'_>,
+                overdue: std::collections::HashMap<uuid::Uuid, i64>,
+                mut meetings: std::collections::HashMap<uuid::Uuid, Vec<(resettle_domain::meeting::MeetingKind, jiff::civil::Date)>>,
+            ) -> StorageResult<Vec<ReadinessRow>> {
+                qb.push(" ORDER BY c.family_name, c.given_name, c.id");
+                let rows = qb.build_query_as::<ReadinessDbRow>().fetch_all(pool).await.map_err(db_error)?;
+                rows.into_iter()
+                    .map(|r| {
+                        let n = overdue.get(&r.child_id_uuid()).copied().unwrap_or(0);
+                        let m = meetings.remove(&r.child_id_uuid()).unwrap_or_default();
+                        r.into_domain(n, m)
+                    })
+                    .collect()
             }
 
-            #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
-            async fn put_release_arrangements(
-                &self,
-                child: ChildId,
-                episode: resettle_domain::ids::EpisodeId,
-                a: &ReleaseArrangements,
-                expected_version: i64,
-                at: jiff::Timestamp,
-                entry: &TimelineEntry,
-                audit: &[AuditEvent],
-            ) -> StorageResult<()> {
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                let sql = if expected_version == 0 {
-                    "INSERT INTO release_arrangements (accommodation_address, accommodation_confirmed_on, \
-                     accommodation_confirmed_by, ete_arrangement, ete_starts_on, constructive_activity, gp_practice, \
-                     gp_registered_on, first_appointment_on, first_appointment_time, first_appointment_place, \
-                     first_appointment_with, gate_met_by, transport, court_plan, bail_accommodation, version, updated_at, \
-                     episode_id, child_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-                     $17, $18, $19, $20) ON CONFLICT (episode_id) DO NOTHING"
-                } else {
-                    "UPDATE release_arrangements SET accommodation_address = $1, accommodation_confirmed_on = $2, \
-                     accommodation_confirmed_by = $3, ete_arrangement = $4, ete_starts_on = $5, constructive_activity = $6, \
-                     gp_practice = $7, gp_registered_on = $8, first_appointment_on = $9, first_appointment_time = $10, \
-                     first_appointment_place = $11, first_appointment_with = $12, gate_met_by = $13, transport = $14, \
-                     court_plan = $15, bail_accommodation = $16, version = $17, updated_at = $18 \
-                     WHERE episode_id = $19 AND child_id = $20 AND version = $21"
-                };
-                let mut query = sqlx::query(sql)
-                    .bind(&a.accommodation_address)
-                    .bind(a.accommodation_confirmed_on.map(date))
-                    .bind(&a.accommodation_confirmed_by)
-                    .bind(&a.ete_arrangement)
-                    .bind(a.ete_starts_on.map(date))
-                    .bind(&a.constructive_activity)
-                    .bind(&a.gp_practice)
-                    .bind(a.gp_registered_on.map(date))
-                    .bind(a.first_appointment_on.map(date))
-                    .bind(&a.first_appointment_time)
-                    .bind(&a.first_appointment_place)
-                    .bind(&a.first_appointment_with)
-                    .bind(&a.gate_met_by)
-                    .bind(&a.transport)
-                    .bind(&a.court_plan)
-                    .bind(&a.bail_accommodation)
-                    .bind(a.version)
-                    .bind(ts(at))
-                    .bind(episode.0)
-                    .bind(child.0);
-                if expected_version != 0 {
-                    query = query.bind(expected_version);
+            #[$crate::async_trait::async_trait]
+            impl ReadinessStorage for $store {
+                async fn readiness_rows(&self, scope: &ChildScope, q: &ReadinessQuery) -> StorageResult<Vec<ReadinessRow>> {
+                    let overdue = overdue_actions(&self.pool, Some((scope, q)), q.today).await?;
+                    let meetings = open_meetings(&self.pool, scope, q).await?;
+                    let mut qb = Qb::new(format!("SELECT {READINESS_COLUMNS} FROM children c {READINESS_JOINS} WHERE 1 = 1"));
+                    push_readiness_filters(&mut qb, scope, q);
+                    readiness_select(&self.pool, qb, overdue, meetings).await
                 }
-                let done = query.execute(&mut *tx).await.map_err(db_error)?;
-                if done.rows_affected() != 1 {
-                    let err = version_error_by(&mut tx, "release_arrangements", "episode_id", episode.0).await;
-                    // Updating a record that is not there: it is at version 0.
-                    return Err(match err {
-                        StorageError::NotFound => StorageError::VersionMismatch { current: 0 },
-                        other => other,
-                    });
+
+                async fn all_readiness_rows(&self, today: jiff::civil::Date) -> StorageResult<Vec<ReadinessRow>> {
+                    let overdue = overdue_actions(&self.pool, None, today).await?;
+                    let qb = Qb::new(format!("SELECT {READINESS_COLUMNS} FROM children c {READINESS_JOINS} WHERE 1 = 1"));
+                    // Counts by organisation need no meetings.
+                    readiness_select(&self.pool, qb, overdue, Default::default()).await
                 }
-                insert_entry(&mut tx, entry).await?;
-                commit_audited(tx, audit, self.audit_key.as_ref()).await
+
+                async fn open_need_owners(&self, scope: &ChildScope, q: &ReadinessQuery) -> StorageResult<Vec<OpenNeedOwner>> {
+                    let mut qb = Qb::new(
+                        "SELECT n.child_id, n.pathway, n.owner_organisation_id AS organisation_id, o.name AS organisation_name \
+                         FROM needs n JOIN organisations o ON o.id = n.owner_organisation_id \
+                         WHERE n.status IN ('identified', 'in_progress') AND n.child_id IN (SELECT c.id FROM children c \
+                         JOIN custody_episodes e ON e.child_id = c.id AND e.ended_on IS NULL WHERE 1 = 1",
+                    );
+                    push_readiness_filters(&mut qb, scope, q);
+                    qb.push(") ORDER BY n.created_at, n.id");
+                    let rows = qb.build_query_as::<NeedOwnerDbRow>().fetch_all(&self.pool).await.map_err(db_error)?;
+                    rows.into_iter().map(NeedOwnerDbRow::into_domain).collect()
+                }
+
+                async fn open_need_counts(&self) -> StorageResult<Vec<OpenNeedCount>> {
+                    let rows = sqlx::query_as::<_, NeedCountDbRow>(
+                        "SELECT n.owner_organisation_id AS organisation_id, o.name AS organisation_name, n.pathway, COUNT(*) AS n \
+                         FROM needs n JOIN organisations o ON o.id = n.owner_organisation_id \
+                         JOIN custody_episodes e ON e.child_id = n.child_id AND e.ended_on IS NULL \
+                         WHERE n.status IN ('identified', 'in_progress') \
+                         GROUP BY n.owner_organisation_id, o.name, n.pathway ORDER BY o.name, n.pathway",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(NeedCountDbRow::into_domain).collect()
+                }
+
+                #[allow(clippy::too_many_arguments)] // the change, its timeline entry and its audit, written together
+                async fn put_release_arrangements(
+                    &self,
+                    child: ChildId,
+                    episode: resettle_domain::ids::EpisodeId,
+                    a: &ReleaseArrangements,
+                    expected_version: i64,
+                    at: jiff::Timestamp,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    let sql = if expected_version == 0 {
+                        "INSERT INTO release_arrangements (accommodation_address, accommodation_confirmed_on, \
+                         accommodation_confirmed_by, ete_arrangement, ete_starts_on, constructive_activity, gp_practice, \
+                         gp_registered_on, first_appointment_on, first_appointment_time, first_appointment_place, \
+                         first_appointment_with, gate_met_by, transport, court_plan, bail_accommodation, version, updated_at, \
+                         episode_id, child_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                         $17, $18, $19, $20) ON CONFLICT (episode_id) DO NOTHING"
+                    } else {
+                        "UPDATE release_arrangements SET accommodation_address = $1, accommodation_confirmed_on = $2, \
+                         accommodation_confirmed_by = $3, ete_arrangement = $4, ete_starts_on = $5, constructive_activity = $6, \
+                         gp_practice = $7, gp_registered_on = $8, first_appointment_on = $9, first_appointment_time = $10, \
+                         first_appointment_place = $11, first_appointment_with = $12, gate_met_by = $13, transport = $14, \
+                         court_plan = $15, bail_accommodation = $16, version = $17, updated_at = $18 \
+                         WHERE episode_id = $19 AND child_id = $20 AND version = $21"
+                    };
+                    let mut query = sqlx::query(sql)
+                        .bind(&a.accommodation_address)
+                        .bind(a.accommodation_confirmed_on.map(date))
+                        .bind(&a.accommodation_confirmed_by)
+                        .bind(&a.ete_arrangement)
+                        .bind(a.ete_starts_on.map(date))
+                        .bind(&a.constructive_activity)
+                        .bind(&a.gp_practice)
+                        .bind(a.gp_registered_on.map(date))
+                        .bind(a.first_appointment_on.map(date))
+                        .bind(&a.first_appointment_time)
+                        .bind(&a.first_appointment_place)
+                        .bind(&a.first_appointment_with)
+                        .bind(&a.gate_met_by)
+                        .bind(&a.transport)
+                        .bind(&a.court_plan)
+                        .bind(&a.bail_accommodation)
+                        .bind(a.version)
+                        .bind(ts(at))
+                        .bind(episode.0)
+                        .bind(child.0);
+                    if expected_version != 0 {
+                        query = query.bind(expected_version);
+                    }
+                    let done = query.execute(&mut *tx).await.map_err(db_error)?;
+                    if done.rows_affected() != 1 {
+                        let err = Sql::version_error_by(&mut tx, "release_arrangements", "episode_id", episode.0).await;
+                        // Updating a record that is not there: it is at version 0.
+                        return Err(match err {
+                            StorageError::NotFound => StorageError::VersionMismatch { current: 0 },
+                            other => other,
+                        });
+                    }
+                    Sql::insert_entry(&mut tx, entry).await?;
+                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                }
             }
-        }
+        };
     };
 }

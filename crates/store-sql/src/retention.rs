@@ -187,133 +187,155 @@ impl ErasureRow {
     }
 }
 
-/// Implements `resettle_storage::RetentionStorage` (expanded inside `impl_storage!`, whose
-/// audit and change-counting helpers it uses).
+/// Implements `resettle_storage::RetentionStorage` for `$store` (a struct with
+/// `pool: sqlx::Pool<$db>`), with the shared SQL reached by name ([`Sql`](crate::Sql), [`scope`](crate::scope)); invoked by
+/// each storage crate.
 #[macro_export]
 macro_rules! retention_storage {
     ($store:ty, $db:ty) => {
-        #[$crate::async_trait::async_trait]
-        impl resettle_storage::RetentionStorage for $store {
-            async fn erase(
-                &self,
-                order: &resettle_storage::ErasureOrder,
-            ) -> StorageResult<resettle_domain::retention::Erasure> {
-                use resettle_domain::retention::{Erasure, RecordClass};
-                use $crate::retention::*;
-                let due = &order.due;
-                let child = due.child_id.0;
-                let mut tx = self.pool.begin().await.map_err(db_error)?;
-                // Locks are taken in the order every other write takes them: rows of the
-                // record first, the audit head last. On PostgreSQL the child's row is locked
-                // first, so a write adding to the record waits for the erasure (and then finds
-                // no child); SQLite has one writer, taken by the first delete.
-                if <$db as sqlx::Database>::NAME == "PostgreSQL" {
-                    sqlx::query("SELECT id FROM children WHERE id = $1 FOR UPDATE")
-                        .bind(child)
-                        .fetch_optional(&mut *tx)
-                        .await
-                        .map_err(db_error)?
-                        .ok_or(StorageError::NotFound)?;
-                }
-                let plan: Vec<ChildRows> = match due.class {
-                    RecordClass::Health => HEALTH_ROWS.to_vec(),
-                    RecordClass::YouthJustice => HEALTH_ROWS.iter().chain(CASE_ROWS).copied().collect(),
-                };
-                // The table names and conditions are constants, never input.
-                let count = |r: &ChildRows| format!("SELECT COUNT(*) FROM {} WHERE {}", r.table, r.rows);
-                let mut removed: Vec<(String, i64)> = Vec::new();
-                let mut guarded: Vec<ChildRows> = Vec::new();
-                for r in &plan {
-                    match r.removal {
-                        Removal::Delete => {
-                            let done = sqlx::query(&format!("DELETE FROM {} WHERE {}", r.table, r.rows))
-                                .bind(child)
-                                .execute(&mut *tx)
-                                .await
-                                .map_err(db_error)?;
-                            add_count(&mut removed, r.table, i64::try_from(done.rows_affected()).unwrap_or(i64::MAX));
-                        }
-                        Removal::Cascade => {
-                            let n: i64 = sqlx::query_scalar(&count(r))
-                                .bind(child)
-                                .fetch_one(&mut *tx)
-                                .await
-                                .map_err(db_error)?;
-                            add_count(&mut removed, r.table, n);
-                        }
-                        Removal::AfterTombstone => guarded.push(*r),
+        const _: () = {
+            use resettle_domain::audit::AuditEvent;
+            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use resettle_domain::policy::ChildScope;
+            use resettle_domain::team::TeamMember;
+            use resettle_domain::timeline::TimelineEntry;
+            use resettle_storage::*;
+            use $crate::rows::*;
+            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
+            use $crate::sqlx::{self, QueryBuilder};
+            use $crate::{MAX_BINDS, db_error, unique_error};
+            /// This database's query builder.
+            type Qb<'a> = QueryBuilder<'a, $db>;
+            /// The shared SQL, for this database.
+            type Sql = $crate::Sql<$db>;
+
+            #[$crate::async_trait::async_trait]
+            impl resettle_storage::RetentionStorage for $store {
+                async fn erase(
+                    &self,
+                    order: &resettle_storage::ErasureOrder,
+                ) -> StorageResult<resettle_domain::retention::Erasure> {
+                    use resettle_domain::retention::{Erasure, RecordClass};
+                    use $crate::retention::*;
+                    let due = &order.due;
+                    let child = due.child_id.0;
+                    let mut tx = self.pool.begin().await.map_err(db_error)?;
+                    // Locks are taken in the order every other write takes them: rows of the
+                    // record first, the audit head last. On PostgreSQL the child's row is locked
+                    // first, so a write adding to the record waits for the erasure (and then finds
+                    // no child); SQLite has one writer, taken by the first delete.
+                    if <$db as sqlx::Database>::NAME == "PostgreSQL" {
+                        sqlx::query("SELECT id FROM children WHERE id = $1 FOR UPDATE")
+                            .bind(child)
+                            .fetch_optional(&mut *tx)
+                            .await
+                            .map_err(db_error)?
+                            .ok_or(StorageError::NotFound)?;
                     }
-                }
-                let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children WHERE id = $1")
-                    .bind(child)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(db_error)?;
-                if exists == 0 {
-                    return Err(StorageError::NotFound);
-                }
-                // The erasure's own entry: taking the audit head holds every other audit
-                // writer until this commits, so the details erased below are all there are.
-                append_audit_tx(&mut tx, std::slice::from_ref(&order.audit), self.audit_key.as_ref()).await?;
-                let mut counted = Vec::with_capacity(guarded.len());
-                for r in guarded {
-                    let n: i64 =
-                        sqlx::query_scalar(&count(&r)).bind(child).fetch_one(&mut *tx).await.map_err(db_error)?;
-                    add_count(&mut removed, r.table, n);
-                    counted.push((r, n));
-                }
-                sqlx::query(
-                    "INSERT INTO erasures (id, child_id, record_class, rule, kept_until, erased_at, removed) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                )
-                .bind(uuid::Uuid::new_v4())
-                .bind(child)
-                .bind(due.class.as_str())
-                .bind(&due.rule)
-                .bind(date(due.keep_until))
-                .bind(ts(order.erased_at))
-                .bind(counts_json(&removed))
-                .execute(&mut *tx)
-                .await
-                .map_err(db_error)?;
-                for (r, n) in counted {
-                    let done = sqlx::query(&format!("DELETE FROM {} WHERE {}", r.table, r.rows))
+                    let plan: Vec<ChildRows> = match due.class {
+                        RecordClass::Health => HEALTH_ROWS.to_vec(),
+                        RecordClass::YouthJustice => HEALTH_ROWS.iter().chain(CASE_ROWS).copied().collect(),
+                    };
+                    // The table names and conditions are constants, never input.
+                    let count = |r: &ChildRows| format!("SELECT COUNT(*) FROM {} WHERE {}", r.table, r.rows);
+                    let mut removed: Vec<(String, i64)> = Vec::new();
+                    let mut guarded: Vec<ChildRows> = Vec::new();
+                    for r in &plan {
+                        match r.removal {
+                            Removal::Delete => {
+                                let done = sqlx::query(&format!("DELETE FROM {} WHERE {}", r.table, r.rows))
+                                    .bind(child)
+                                    .execute(&mut *tx)
+                                    .await
+                                    .map_err(db_error)?;
+                                add_count(
+                                    &mut removed,
+                                    r.table,
+                                    i64::try_from(done.rows_affected()).unwrap_or(i64::MAX),
+                                );
+                            }
+                            Removal::Cascade => {
+                                let n: i64 = sqlx::query_scalar(&count(r))
+                                    .bind(child)
+                                    .fetch_one(&mut *tx)
+                                    .await
+                                    .map_err(db_error)?;
+                                add_count(&mut removed, r.table, n);
+                            }
+                            Removal::AfterTombstone => guarded.push(*r),
+                        }
+                    }
+                    let exists: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM children WHERE id = $1")
                         .bind(child)
-                        .execute(&mut *tx)
+                        .fetch_one(&mut *tx)
                         .await
                         .map_err(db_error)?;
-                    if i64::try_from(done.rows_affected()).ok() != Some(n) {
-                        return Err(StorageError::Database(format!(
-                            "erasure of {}: {} rows counted, {} deleted; nothing erased",
-                            r.table,
-                            n,
-                            done.rows_affected()
-                        )));
+                    if exists == 0 {
+                        return Err(StorageError::NotFound);
                     }
+                    // The erasure's own entry: taking the audit head holds every other audit
+                    // writer until this commits, so the details erased below are all there are.
+                    Sql::append_audit(&mut tx, std::slice::from_ref(&order.audit), self.audit_key.as_ref()).await?;
+                    let mut counted = Vec::with_capacity(guarded.len());
+                    for r in guarded {
+                        let n: i64 =
+                            sqlx::query_scalar(&count(&r)).bind(child).fetch_one(&mut *tx).await.map_err(db_error)?;
+                        add_count(&mut removed, r.table, n);
+                        counted.push((r, n));
+                    }
+                    sqlx::query(
+                        "INSERT INTO erasures (id, child_id, record_class, rule, kept_until, erased_at, removed) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(uuid::Uuid::new_v4())
+                    .bind(child)
+                    .bind(due.class.as_str())
+                    .bind(&due.rule)
+                    .bind(date(due.keep_until))
+                    .bind(ts(order.erased_at))
+                    .bind(counts_json(&removed))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                    for (r, n) in counted {
+                        let done = sqlx::query(&format!("DELETE FROM {} WHERE {}", r.table, r.rows))
+                            .bind(child)
+                            .execute(&mut *tx)
+                            .await
+                            .map_err(db_error)?;
+                        if i64::try_from(done.rows_affected()).ok() != Some(n) {
+                            return Err(StorageError::Database(format!(
+                                "erasure of {}: {} rows counted, {} deleted; nothing erased",
+                                r.table,
+                                n,
+                                done.rows_affected()
+                            )));
+                        }
+                    }
+                    Sql::commit_change(tx).await?;
+                    removed.sort();
+                    Ok(Erasure {
+                        child_id: due.child_id,
+                        class: due.class,
+                        rule: due.rule.clone(),
+                        keep_until: due.keep_until,
+                        erased_at: order.erased_at,
+                        removed,
+                    })
                 }
-                commit_change(tx).await?;
-                removed.sort();
-                Ok(Erasure {
-                    child_id: due.child_id,
-                    class: due.class,
-                    rule: due.rule.clone(),
-                    keep_until: due.keep_until,
-                    erased_at: order.erased_at,
-                    removed,
-                })
-            }
 
-            async fn erasures(&self) -> StorageResult<Vec<resettle_domain::retention::Erasure>> {
-                let rows = sqlx::query_as::<_, $crate::retention::ErasureRow>(
-                    "SELECT child_id, record_class, rule, kept_until, erased_at, removed FROM erasures \
-                     ORDER BY erased_at, id",
-                )
-                .fetch_all(&self.pool)
-                .await
-                .map_err(db_error)?;
-                rows.into_iter().map(|r| r.into_erasure()).collect()
+                async fn erasures(&self) -> StorageResult<Vec<resettle_domain::retention::Erasure>> {
+                    let rows = sqlx::query_as::<_, $crate::retention::ErasureRow>(
+                        "SELECT child_id, record_class, rule, kept_until, erased_at, removed FROM erasures \
+                         ORDER BY erased_at, id",
+                    )
+                    .fetch_all(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    rows.into_iter().map(|r| r.into_erasure()).collect()
+                }
             }
-        }
+        };
     };
 }
 

@@ -97,18 +97,16 @@ pub fn parse_row(text: &str) -> StorageResult<serde_json::Map<String, serde_json
 macro_rules! subject_access_storage {
     ($store:ty, $db:ty, $backend:literal) => {
         const _: () = {
-            use $crate::db_error;
-            use $crate::rows::{ChildRow, date, ts};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::subject_access::*;
             use resettle_domain::child::Child;
             use resettle_domain::ids::{ChildId, OrgId};
             use resettle_domain::subject_access::{HealthReview, HeldRows, SarId, SubjectAccessRequest};
             use resettle_storage::{HELD_TABLES, StorageError, StorageResult};
+            use $crate::db_error;
+            use $crate::rows::{ChildRow, date, ts};
+            use $crate::sqlx::{self, QueryBuilder};
+            use $crate::subject_access::*;
 
-            const CHILD_COLUMNS: &str = "c.id, c.yjs_id, c.given_name, c.family_name, c.preferred_name, \
-                c.date_of_birth, c.nhs_number, c.pnc_id, c.gender, c.ethnicity, c.first_language, c.legal_status, \
-                c.version, c.created_at, c.updated_at";
+            use $crate::children::CHILD_COLUMNS;
 
             #[$crate::async_trait::async_trait]
             impl resettle_storage::SubjectAccessStorage for $store {
@@ -144,7 +142,10 @@ macro_rules! subject_access_storage {
                     row.map(SarRow::into_domain).transpose()
                 }
 
-                async fn subject_access_requests(&self, services: &[OrgId]) -> StorageResult<Vec<SubjectAccessRequest>> {
+                async fn subject_access_requests(
+                    &self,
+                    services: &[OrgId],
+                ) -> StorageResult<Vec<SubjectAccessRequest>> {
                     if services.is_empty() {
                         return Ok(Vec::new());
                     }
@@ -235,11 +236,13 @@ macro_rules! subject_access_storage {
                 }
 
                 async fn child_for_subject_access(&self, child: ChildId) -> StorageResult<Option<Child>> {
-                    let row = sqlx::query_as::<_, ChildRow>(&format!("SELECT {CHILD_COLUMNS} FROM children c WHERE c.id = $1"))
-                        .bind(child.0)
-                        .fetch_optional(&self.pool)
-                        .await
-                        .map_err(db_error)?;
+                    let row = sqlx::query_as::<_, ChildRow>(&format!(
+                        "SELECT {CHILD_COLUMNS} FROM children c WHERE c.id = $1"
+                    ))
+                    .bind(child.0)
+                    .fetch_optional(&self.pool)
+                    .await
+                    .map_err(db_error)?;
                     row.map(ChildRow::into_domain).transpose()
                 }
 
@@ -253,11 +256,12 @@ macro_rules! subject_access_storage {
                             (false, Some(extra)) => format!("{} AND NOT ({extra})", t.about_child),
                             (false, None) => continue,
                         };
-                        let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {} x WHERE {condition}", t.table))
-                            .bind(child.0)
-                            .fetch_one(&self.pool)
-                            .await
-                            .map_err(db_error)?;
+                        let n: i64 =
+                            sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {} x WHERE {condition}", t.table))
+                                .bind(child.0)
+                                .fetch_one(&self.pool)
+                                .await
+                                .map_err(db_error)?;
                         total += n;
                     }
                     Ok(total)

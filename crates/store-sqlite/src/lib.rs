@@ -22,8 +22,22 @@ pub struct SqliteStore {
     audit_key: Option<resettle_domain::audit::AuditKey>,
 }
 
+// The storage contract, one area at a time (each macro only picks the database; the SQL is
+// in `resettle-store-sql`).
 resettle_store_sql::impl_storage!(SqliteStore, sqlx::Sqlite, "sqlite");
+resettle_store_sql::children_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::custody_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::access_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::audit_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::plan_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::health_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::readiness_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::community_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::outcomes_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::retention_storage!(SqliteStore, sqlx::Sqlite);
+resettle_store_sql::outbox_storage!(SqliteStore, sqlx::Sqlite);
 resettle_store_sql::subject_access_storage!(SqliteStore, sqlx::Sqlite, "sqlite");
+resettle_store_sql::synthetic_storage!(SqliteStore, sqlx::Sqlite);
 
 /// The embedded schema migrations, in order.
 pub fn migrator() -> Migrator {
