@@ -7,8 +7,10 @@
 //! scope is indistinguishable from one that does not exist.
 
 pub mod accounts;
+pub mod admin;
 pub mod community;
 pub mod health;
+pub mod notifications;
 pub mod ops;
 pub mod outbox;
 pub mod outcomes;
@@ -20,8 +22,10 @@ pub mod subject_access;
 pub use accounts::{
     ApiTokenRecord, BreakGlassGrant, BreakGlassLine, PendingStep, SessionRecord, TotpCredential, UserRecord,
 };
+pub use admin::{AccountLine, AdminStorage, EndedAccess, UserSearch};
 pub use community::{CommunityStorage, ReleaseRecord};
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
+pub use notifications::{NotificationGroup, NotificationStorage, ReadScope};
 pub use ops::{MAIN_TABLES, OpsStorage, PoolUsage, SchemaState, SnapshotSummary};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use outcomes::{CohortQuery, OutcomesStorage};
@@ -435,6 +439,8 @@ pub trait Storage:
     + RetentionStorage
     + OpsStorage
     + SubjectAccessStorage
+    + AdminStorage
+    + NotificationStorage
     + Send
     + Sync
     + 'static

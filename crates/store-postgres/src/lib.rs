@@ -44,6 +44,7 @@ pub fn migrator() -> Migrator {
         (16, "after release history", include_str!("../migrations/0016_after_release_history.sql")),
         (17, "erasure", include_str!("../migrations/0017_erasure.sql")),
         (18, "subject access", include_str!("../migrations/0018_subject_access.sql")),
+        (19, "administration", include_str!("../migrations/0019_administration.sql")),
     ])
 }
 

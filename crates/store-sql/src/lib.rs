@@ -5,8 +5,10 @@
 //! each storage crate instantiates them for its own pool type. What differs — column types,
 //! connection settings, migrations — stays in the storage crates.
 
+pub mod admin;
 pub mod community;
 pub mod health;
+pub mod notifications;
 pub mod outbox;
 pub mod outcomes;
 pub mod plan;
@@ -461,6 +463,8 @@ macro_rules! impl_storage {
             $crate::community_storage!($store, $db);
             $crate::outcomes_storage!($store, $db);
             $crate::retention_storage!($store, $db);
+            $crate::admin_storage!($store, $db);
+            $crate::notification_storage!($store, $db);
 
             #[$crate::async_trait::async_trait]
             impl Storage for $store {
