@@ -44,12 +44,13 @@ pub struct MeasuresChart {
     pub legend: Vec<(String, String)>,
 }
 
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 320.0;
-const LEFT: f64 = 48.0;
-const RIGHT: f64 = 24.0;
-const TOP: f64 = 16.0;
-const BOTTOM: f64 = 60.0;
+// Small enough that its text stays readable when the chart fills half a page.
+const WIDTH: f64 = 440.0;
+const HEIGHT: f64 = 280.0;
+const LEFT: f64 = 40.0;
+const RIGHT: f64 = 30.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 52.0;
 
 fn rater_look(r: Rater) -> (&'static str, Marker) {
     match r {
@@ -150,7 +151,7 @@ pub fn measures_chart(measures: &[Measure]) -> Option<MeasuresChart> {
 
     let mut svg = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"app-chart\" role=\"img\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" \
-         width=\"100%\" focusable=\"false\" aria-labelledby=\"measures-chart-title measures-chart-desc\">\
+         width=\"100%\" font-family=\"system-ui, arial, sans-serif\" focusable=\"false\" aria-labelledby=\"measures-chart-title measures-chart-desc\">\
          <title id=\"measures-chart-title\">Outcome scores over time</title>\
          <desc id=\"measures-chart-desc\">One line for each measure and rater, from {} to {}. Lower scores are \
          better. The table beside the chart gives every score.</desc>",
@@ -163,7 +164,7 @@ pub fn measures_chart(measures: &[Measure]) -> Option<MeasuresChart> {
         let yy = y(s);
         svg.push_str(&format!(
             "<line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{yy:.1}\" y2=\"{yy:.1}\" stroke=\"#b1b4b6\" stroke-width=\"1\"/>\
-             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"14\" fill=\"#0b0c0c\" text-anchor=\"end\">{s}</text>",
+             <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#0b0c0c\" text-anchor=\"end\">{s}</text>",
             LEFT + pw,
             LEFT - 8.0,
             yy + 5.0
@@ -185,7 +186,7 @@ pub fn measures_chart(measures: &[Measure]) -> Option<MeasuresChart> {
         };
         svg.push_str(&format!(
             "<line x1=\"{xx:.1}\" x2=\"{xx:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#0b0c0c\" stroke-width=\"1\"/>\
-             <text x=\"{xx:.1}\" y=\"{:.1}\" font-size=\"14\" fill=\"#0b0c0c\" text-anchor=\"{anchor}\">{}</text>",
+             <text x=\"{xx:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#0b0c0c\" text-anchor=\"{anchor}\">{}</text>",
             TOP + ph,
             TOP + ph + 6.0,
             TOP + ph + 22.0,
@@ -196,8 +197,8 @@ pub fn measures_chart(measures: &[Measure]) -> Option<MeasuresChart> {
     svg.push_str(&format!(
         "<line x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{:.1}\" stroke=\"#0b0c0c\" stroke-width=\"1.5\"/>\
          <line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#0b0c0c\" stroke-width=\"1.5\"/>\
-         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"14\" fill=\"#0b0c0c\" text-anchor=\"middle\">Date measured</text>\
-         <text x=\"14\" y=\"{:.1}\" font-size=\"14\" fill=\"#0b0c0c\" text-anchor=\"middle\" \
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#0b0c0c\" text-anchor=\"middle\">Date measured</text>\
+         <text x=\"14\" y=\"{:.1}\" font-size=\"13\" fill=\"#0b0c0c\" text-anchor=\"middle\" \
          transform=\"rotate(-90 14 {:.1})\">Score</text>",
         TOP + ph,
         LEFT + pw,
