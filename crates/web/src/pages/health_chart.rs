@@ -47,7 +47,7 @@ pub struct MeasuresChart {
 // Small enough that its text stays readable when the chart fills half a page.
 const WIDTH: f64 = 440.0;
 const HEIGHT: f64 = 280.0;
-const LEFT: f64 = 40.0;
+const LEFT: f64 = 46.0;
 const RIGHT: f64 = 30.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 52.0;
@@ -174,14 +174,14 @@ pub fn measures_chart(measures: &[Measure]) -> Option<MeasuresChart> {
             break;
         }
     }
-    // Dates: the first, the last and two between.
-    for i in 0..4 {
-        let offset = (span * f64::from(i) / 3.0).round() as i64;
+    // Dates: the first, the middle and the last (more would not fit in words).
+    for i in 0..3 {
+        let offset = (span * f64::from(i) / 2.0).round() as i64;
         let d = first.saturating_add(jiff::Span::new().days(offset));
         let xx = x(d);
         let anchor = match i {
             0 => "start",
-            3 => "end",
+            2 => "end",
             _ => "middle",
         };
         svg.push_str(&format!(
@@ -198,8 +198,8 @@ pub fn measures_chart(measures: &[Measure]) -> Option<MeasuresChart> {
         "<line x1=\"{LEFT}\" x2=\"{LEFT}\" y1=\"{TOP}\" y2=\"{:.1}\" stroke=\"#0b0c0c\" stroke-width=\"1.5\"/>\
          <line x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{:.1}\" y2=\"{:.1}\" stroke=\"#0b0c0c\" stroke-width=\"1.5\"/>\
          <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"13\" fill=\"#0b0c0c\" text-anchor=\"middle\">Date measured</text>\
-         <text x=\"14\" y=\"{:.1}\" font-size=\"13\" fill=\"#0b0c0c\" text-anchor=\"middle\" \
-         transform=\"rotate(-90 14 {:.1})\">Score</text>",
+         <text x=\"12\" y=\"{:.1}\" font-size=\"13\" fill=\"#0b0c0c\" text-anchor=\"middle\" \
+         transform=\"rotate(-90 12 {:.1})\">Score</text>",
         TOP + ph,
         LEFT + pw,
         TOP + ph,
