@@ -462,7 +462,7 @@ async function runJourney (browser, javaScript) {
     await page.locator('input[name="password"]').fill(DEMO_PASSWORD)
     await page.getByRole('button', { name: 'Sign in', exact: true }).click()
     await page.waitForURL((url) => url.pathname === '/sign-in/code')
-    await page.locator('input[name="code"]').fill(await freshDemoCode())
+    await page.locator('input[name="code"]').fill(await freshDemoCode('data.protection'))
     await page.getByRole('button', { name: 'Continue', exact: true }).click()
     await page.waitForURL((url) => url.pathname === '/subject-access')
     assert(await page.locator('h1', { hasText: 'Subject access requests' }).count() === 1, 'no requests page')
@@ -474,17 +474,83 @@ async function runJourney (browser, javaScript) {
     await axeCheck(page, 'subject access find with errors', javaScript)
   })
 
+  // The health worker: the child's health comes first, and the outcome measures chart has a
+  // key with one entry for each line drawn.
+  await step(`${mode}: the health worker's view of a child's health`, async () => {
+    await page.goto(`${BASE_URL}/sign-in`)
+    await page.locator('input[name="email"]').fill('health.worker@demo.resettle.test')
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.waitForURL((url) => url.pathname !== '/sign-in')
+    await page.goto(`${BASE_URL}/caseload`)
+    const links = await page.locator('table a[href^="/children/"]').evaluateAll(
+      (as) => as.map((a) => a.getAttribute('href')).slice(0, 15))
+    let charted = false
+    for (const href of links) {
+      await page.goto(`${BASE_URL}${href}/health`)
+      if (await page.locator('#measures-chart svg[role="img"]').count() === 1) {
+        charted = true
+        break
+      }
+    }
+    assert(charted, 'none of the health worker\'s first children has an outcome measures chart')
+    const lines = await page.locator('#measures-chart g[data-series]').count()
+    const key = await page.locator('#measures-chart .app-chart-legend li').count()
+    assert(lines > 0 && lines === key, `${lines} lines drawn but ${key} in the key`)
+    const headings = await page.locator('main h2').allInnerTexts()
+    assert(!/^record/i.test(headings[0] || ''), `the health page opens with a form: ${headings[0]}`)
+    await screenshot(page, `${mode}-11-health`)
+    await axeCheck(page, 'health with chart', javaScript)
+    await page.goto(`${BASE_URL}/notifications`)
+    assert(await page.locator('h1', { hasText: 'Notifications' }).count() === 1, 'no notifications page')
+    await axeCheck(page, 'notifications', javaScript)
+  })
+
+  // The administrator: finding people, one person's page (a refused deactivation shows its
+  // error against the box), and an organisation's page. Nothing is changed: both journeys
+  // run against the same demo.
+  await step(`${mode}: the administrator's users and organisations`, async () => {
+    await page.goto(`${BASE_URL}/sign-in`)
+    await page.locator('input[name="email"]').fill('admin@demo.resettle.test')
+    await page.locator('input[name="password"]').fill(DEMO_PASSWORD)
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click()
+    await page.waitForURL((url) => url.pathname === '/sign-in/code')
+    await page.locator('input[name="code"]').fill(await freshDemoCode('admin'))
+    await page.getByRole('button', { name: 'Continue', exact: true }).click()
+    await page.waitForURL((url) => url.pathname === '/admin/users')
+    await axeCheck(page, 'users', javaScript)
+    await page.locator('input[name="q"]').fill('case')
+    await page.getByRole('button', { name: 'Search', exact: true }).click()
+    await page.waitForLoadState('load')
+    const person = page.locator('table a[href^="/admin/users/"]').first()
+    assert(await person.count() === 1, 'searching for "case" found nobody')
+    await axeCheck(page, 'users search', javaScript)
+    await Promise.all([page.waitForURL((url) => /^\/admin\/users\/[0-9a-f-]{36}$/.test(url.pathname)), person.click()])
+    await axeCheck(page, 'user', javaScript)
+    await page.getByRole('button', { name: /^Deactivate / }).click()
+    await page.waitForLoadState('load')
+    assert(await page.locator('.govuk-error-summary a[href="#confirm"]').count() === 1,
+      'the refused deactivation does not link to the box to tick')
+    await axeCheck(page, 'user with errors', javaScript)
+    await page.goto(`${BASE_URL}/admin/organisations`)
+    await axeCheck(page, 'organisations', javaScript)
+    const org = await page.locator('table a[href^="/admin/organisations/"]').first().getAttribute('href')
+    await page.goto(`${BASE_URL}${org}`)
+    await axeCheck(page, 'organisation', javaScript)
+  })
+
   await context.close()
 }
 
 // The demo authenticator's code for now, never one already sent (the server refuses a code
 // used twice, and both journeys sign the officer in).
-let lastCode = null
-async function freshDemoCode () {
+// Each person's own: a code one person used may still be used by another.
+const lastCodes = new Map()
+async function freshDemoCode (who) {
   for (let i = 0; i < 35; i++) {
     const code = execFileSync(RESETTLE_BIN, ['totp', 'code']).toString().trim()
-    if (code !== lastCode) {
-      lastCode = code
+    if (code !== lastCodes.get(who)) {
+      lastCodes.set(who, code)
       return code
     }
     await new Promise((resolve) => setTimeout(resolve, 1000))

@@ -8,6 +8,11 @@ use resettle_domain::validation::{ValidationErrors, optional_line, required_line
 use crate::storage::UserRecord;
 use crate::{App, AppError, AppResult, Principal, secrets};
 
+mod accounts;
+mod organisations;
+
+pub use accounts::PEOPLE_PER_PAGE;
+
 /// Input for a new user, as typed.
 #[derive(Clone, Debug, Default)]
 pub struct NewUserInput {
@@ -29,7 +34,7 @@ pub struct NewUserInput {
 pub const PASSWORD_LINK_PREFIX: &str = "rsp_";
 
 impl App {
-    fn allow_admin(&self, who: Principal<'_>, action: Action) -> AppResult<()> {
+    pub(crate) fn allow_admin(&self, who: Principal<'_>, action: Action) -> AppResult<()> {
         match who.decide(action) {
             None | Some(resettle_domain::policy::Decision::Allow(_)) => Ok(()),
             Some(resettle_domain::policy::Decision::Deny(why)) => Err(AppError::Forbidden(why)),
@@ -87,7 +92,7 @@ impl App {
             .await?)
     }
 
-    fn forget_organisations(&self) {
+    pub(crate) fn forget_organisations(&self) {
         *self.organisations.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
@@ -137,6 +142,7 @@ impl App {
         if !e.is_empty() {
             return Err(AppError::Invalid(e));
         }
+        self.refuse_closed(org.id, "organisation").await?;
         let password = input.password.clone();
         let hash = match password.is_empty() {
             true => None,
@@ -169,8 +175,9 @@ impl App {
         role: &str,
     ) -> AppResult<Membership> {
         self.allow_admin(who, Action::ManageUsers)?;
-        let role = role.trim().parse::<Role>().map_err(|m| AppError::invalid("role", m))?;
+        let role = role.trim().parse::<Role>().map_err(|_| AppError::invalid("role", "Choose a role"))?;
         self.store.organisation(org).await?.ok_or_else(|| AppError::invalid("organisation", "No such organisation"))?;
+        self.refuse_closed(org, "organisation").await?;
         let record = self.store.user(user).await?.ok_or(AppError::NotFound)?;
         if record.memberships.iter().any(|m| m.organisation_id == org && m.role == role) {
             return Err(AppError::invalid("role", "The user already has that role in that organisation"));
@@ -193,6 +200,12 @@ impl App {
             .ok()
             .ok_or_else(|| AppError::invalid("user", "Choose the person to send a link to"))?;
         let record = self.store.user(id).await?.ok_or_else(|| AppError::invalid("user", "No such user"))?;
+        if !record.user.active {
+            return Err(AppError::invalid(
+                "user",
+                format!("{} is deactivated: reactivate them before sending a link", record.user.name),
+            ));
+        }
         let secret = format!("{PASSWORD_LINK_PREFIX}{}", secrets::random_token());
         let now = self.now();
         let expires = now.saturating_add(self.config.password_link).unwrap_or(now);

@@ -384,6 +384,7 @@ impl App {
             .organisation(member.organisation_id)
             .await?
             .ok_or_else(|| AppError::invalid("organisation_id", "No organisation has that id"))?;
+        self.refuse_closed(org.id, "organisation_id").await?;
         if let Some(user_id) = member.user_id {
             let user = self.store.user(user_id).await?;
             let works_there = user.as_ref().is_some_and(|u| {

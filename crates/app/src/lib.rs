@@ -17,6 +17,7 @@ pub mod health;
 pub mod import;
 pub mod invite;
 pub mod mail;
+pub mod notifications;
 pub mod outcomes;
 pub mod plan;
 pub mod readiness;

@@ -11,11 +11,13 @@
 //! scope is indistinguishable from one that does not exist.
 
 pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod children;
 pub mod community;
 pub mod custody;
 pub mod health;
+pub mod notifications;
 pub mod ops;
 pub mod outbox;
 pub mod outcomes;
@@ -29,6 +31,7 @@ pub use accounts::{
     AccessStorage, ApiTokenRecord, BreakGlassGrant, BreakGlassLine, PendingStep, SessionRecord, TotpCredential,
     UserRecord,
 };
+pub use admin::{AccountLine, AdminStorage, EndedAccess, UserSearch};
 pub use audit::AuditStorage;
 pub use children::{
     CaseloadQuery, CaseloadRow, CaseloadSort, ChildrenStorage, CurrentCustody, OrganisationFigures, Page,
@@ -39,6 +42,7 @@ pub use custody::{
     CustodyStorage, EpisodeChange, EpisodeView, NewRemand, NewSentence, PlacementView, Release, SentenceView, Transfer,
 };
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
+pub use notifications::{NotificationGroup, NotificationStorage, ReadScope};
 pub use ops::{MAIN_TABLES, OpsStorage, PoolUsage, SchemaState, SnapshotSummary};
 pub use outbox::{DigestLine, OutboxCounts, OutboxStorage, QueuedEmail};
 pub use outcomes::{CohortQuery, OutcomesStorage};
@@ -96,6 +100,8 @@ pub trait Storage:
     + RetentionStorage
     + OpsStorage
     + SubjectAccessStorage
+    + AdminStorage
+    + NotificationStorage
     + Send
     + Sync
     + 'static

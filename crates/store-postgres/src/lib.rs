@@ -36,6 +36,8 @@ resettle_store_sql::retention_storage!(PostgresStore, sqlx::Postgres);
 resettle_store_sql::outbox_storage!(PostgresStore, sqlx::Postgres);
 resettle_store_sql::subject_access_storage!(PostgresStore, sqlx::Postgres, "postgres");
 resettle_store_sql::synthetic_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::admin_storage!(PostgresStore, sqlx::Postgres);
+resettle_store_sql::notification_storage!(PostgresStore, sqlx::Postgres);
 
 /// The embedded schema migrations, in order.
 pub fn migrator() -> Migrator {
@@ -58,6 +60,7 @@ pub fn migrator() -> Migrator {
         (16, "after release history", include_str!("../migrations/0016_after_release_history.sql")),
         (17, "erasure", include_str!("../migrations/0017_erasure.sql")),
         (18, "subject access", include_str!("../migrations/0018_subject_access.sql")),
+        (19, "administration", include_str!("../migrations/0019_administration.sql")),
     ])
 }
 

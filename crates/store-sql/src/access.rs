@@ -94,23 +94,6 @@ macro_rules! access_storage {
             /// The shared SQL, for this database.
             type Sql = $crate::Sql<$db>;
 
-            async fn load_memberships(pool: &sqlx::Pool<$db>, user_ids: &[uuid::Uuid]) -> StorageResult<Vec<MembershipRow>> {
-                if user_ids.is_empty() {
-                    return Ok(Vec::new());
-                }
-                let mut all = Vec::new();
-                for chunk in user_ids.chunks(1000) {
-                    let mut qb = Qb::new("SELECT id, user_id, organisation_id, role FROM memberships WHERE user_id IN (");
-                    let mut sep = qb.separated(", ");
-                    for id in chunk {
-                        sep.push_bind(*id);
-                    }
-                    sep.push_unseparated(")");
-                    all.extend(qb.build_query_as::<MembershipRow>().fetch_all(pool).await.map_err(db_error)?);
-                }
-                Ok(all)
-            }
-
             #[$crate::async_trait::async_trait]
             impl AccessStorage for $store {
                 async fn sign_in_failures(
@@ -242,7 +225,7 @@ macro_rules! access_storage {
                     match row {
                         None => Ok(None),
                         Some(r) => {
-                            let ms = load_memberships(&self.pool, &[r.id]).await?;
+                            let ms = Sql::load_memberships(&self.pool, &[r.id]).await?;
                             r.into_domain(ms).map(Some)
                         }
                     }
@@ -259,7 +242,7 @@ macro_rules! access_storage {
                     match row {
                         None => Ok(None),
                         Some(r) => {
-                            let ms = load_memberships(&self.pool, &[r.id]).await?;
+                            let ms = Sql::load_memberships(&self.pool, &[r.id]).await?;
                             r.into_domain(ms).map(Some)
                         }
                     }
@@ -273,7 +256,7 @@ macro_rules! access_storage {
                     .await
                     .map_err(db_error)?;
                     let ids: Vec<uuid::Uuid> = rows.iter().map(|r| r.id).collect();
-                    let mut ms = load_memberships(&self.pool, &ids).await?;
+                    let mut ms = Sql::load_memberships(&self.pool, &ids).await?;
                     rows.into_iter()
                         .map(|r| {
                             let mine: Vec<MembershipRow> = {

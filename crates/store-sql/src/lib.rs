@@ -20,11 +20,13 @@
 //! - [`rows`]: rows as the databases return them, and the timestamp and date encodings.
 
 pub mod access;
+pub mod admin;
 pub mod audit;
 pub mod children;
 pub mod community;
 pub mod custody;
 pub mod health;
+pub mod notifications;
 pub mod outbox;
 pub mod outcomes;
 pub mod plan;

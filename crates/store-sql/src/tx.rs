@@ -11,6 +11,34 @@ use crate::Sql;
 macro_rules! tx_helpers {
     ($db:ty) => {
         impl Sql<$db> {
+            /// The memberships of `user_ids` (a few statements of at most 1,000 people each).
+            pub async fn load_memberships(
+                pool: &sqlx::Pool<$db>,
+                user_ids: &[uuid::Uuid],
+            ) -> resettle_storage::StorageResult<Vec<crate::rows::MembershipRow>> {
+                if user_ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let mut all = Vec::new();
+                for chunk in user_ids.chunks(1000) {
+                    let mut qb = sqlx::QueryBuilder::<$db>::new(
+                        "SELECT id, user_id, organisation_id, role FROM memberships WHERE user_id IN (",
+                    );
+                    let mut sep = qb.separated(", ");
+                    for id in chunk {
+                        sep.push_bind(*id);
+                    }
+                    sep.push_unseparated(")");
+                    all.extend(
+                        qb.build_query_as::<crate::rows::MembershipRow>()
+                            .fetch_all(pool)
+                            .await
+                            .map_err(crate::db_error)?,
+                    );
+                }
+                Ok(all)
+            }
+
             /// Adds a timeline entry.
             pub async fn insert_entry(
                 conn: &mut <$db as sqlx::Database>::Connection,

@@ -225,6 +225,9 @@ struct World {
     /// Each role's browser (fully signed in) and API client.
     callers: BTreeMap<&'static str, (Browser, Api)>,
     half: Browser,
+    /// A person and an organisation for the administration pages (`{user}`, `{org}`).
+    user_id: String,
+    org_id: String,
     /// The child whose team holds every organisation the roles work in, and one whose team
     /// holds none of them; each with a sentence.
     on: Child,
@@ -271,7 +274,7 @@ async fn world(b: Backend) -> anyhow::Result<World> {
     let (_, other_hw) = t.user("hw@yjs-b.example.org", "YJS-B", "yjs_health_worker").await?;
     let named_email = format!("{NAMED_IN_CONSENT}@matrix.example.org");
     let (_, named_token) = t.user(&named_email, "EDU-B", "ete_coordinator").await?;
-    t.user("half@matrix.example.org", "YJS-A", "yjs_manager").await?;
+    let (half_user, _) = t.user("half@matrix.example.org", "YJS-A", "yjs_manager").await?;
 
     let cm = t.api(&tokens["yjs_case_manager"]);
     let make = |api: Api, hw: Api, given: &'static str, family: &'static str, yjs: String, yoi: String| {
@@ -365,11 +368,13 @@ async fn world(b: Backend) -> anyhow::Result<World> {
     callers.insert(NAMED_IN_CONSENT, (browser, t.api(&named_token)));
     let half = t.browser()?;
     half.sign_in_half("half@matrix.example.org").await?;
-    Ok(World { t, callers, half, on, off })
+    let (user_id, org_id) = (half_user.id.to_string(), org("EDU-B"));
+    Ok(World { t, callers, half, user_id, org_id, on, off })
 }
 
 /// The concrete path for a pattern, for the child on or off the team.
-fn concrete(pattern: &str, child: &Child) -> String {
+fn concrete(pattern: &str, child: &Child, (user, org): (&str, &str)) -> String {
+    let pattern = &pattern.replace("{user}", user).replace("{org}", org);
     // The cohort report needs its period (without one the answer is "fix your input").
     if pattern.ends_with("/reports/cohort") || pattern.ends_with("/reports/cohort.csv") {
         return format!("{pattern}?released_from=2025-01-01&released_to=2026-12-31");
@@ -553,7 +558,7 @@ async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyh
         let sides: &[bool] = if pattern.contains("{id}") { &[true, false] } else { &[true] };
         for &on_team in sides {
             let child = if on_team { &w.on } else { &w.off };
-            let path = concrete(pattern, child);
+            let path = concrete(pattern, child, (&w.user_id, &w.org_id));
             let mut public_answers = Vec::new();
             for caller in &callers {
                 let (status, location, body) = send(&w, *caller, *surface, method, &path)
@@ -635,7 +640,7 @@ fn every_route_has_a_case() {
         sar_id: "r".into(),
     };
     for (surface, method, pattern, policy) in all_routes() {
-        let path = concrete(pattern, &child);
+        let path = concrete(pattern, &child, ("u", "o"));
         assert!(!path.contains('{'), "{method} {pattern}: no concrete path for this pattern");
         for (role, _) in ROLES {
             let _ = expected(surface, &method, pattern, policy, Caller::Role(role), true);

@@ -328,6 +328,38 @@ async fn non_health_roles_cannot_read_health_content_unless_a_sharing_decision_n
     assert!(page.body.contains("govuk-notification-banner--success"), "{}", page.body);
     assert!(page.body.contains("27 February 2026"), "{}", page.body);
     crate::page_words::assert_no_iso_dates(&page.body);
+    // The chart: the clinician's ratings and the child's own are lines of their own (never
+    // one line), each in the key, on axes of dates and scores.
+    for (score, rater, on) in [(20, "clinician", "2026-01-20"), (28, "self", "2026-01-20"), (17, "self", "2026-02-25")]
+    {
+        let body = json!({"measure": "sdq_total", "score": score, "rater": rater, "measured_on": on});
+        let (s, r) = hw.post(&format!("/api/v1/children/{id}/health/measures"), &body).await?;
+        assert_eq!(s, StatusCode::CREATED, "{r}");
+    }
+    let page = hw_browser.get(&format!("/children/{id}/health")).await?;
+    let series = |key: &str| {
+        let start =
+            page.body.find(&format!("<g data-series=\"{key}\">")).unwrap_or_else(|| panic!("{key}: {}", page.body));
+        let end = start + page.body[start..].find("</g>").unwrap();
+        page.body[start..end].to_string()
+    };
+    let (clinician, child_own) = (series("sdq_total/clinician"), series("sdq_total/self"));
+    assert_eq!(clinician.matches("<polyline").count(), 1, "{clinician}");
+    assert_eq!(clinician.matches("<circle").count(), 2, "two clinician scores: {clinician}");
+    assert_eq!(child_own.matches("<polyline").count(), 1, "{child_own}");
+    assert_eq!(child_own.matches("<rect").count(), 2, "two of the child's own: {child_own}");
+    assert_eq!(series("honosca_total/clinician").matches("<polyline").count(), 0, "one score: a marker only");
+    for key in [
+        "SDQ total difficulties, rated by a clinician",
+        "SDQ total difficulties, rated by the child",
+        "HoNOSCA total, rated by a clinician",
+    ] {
+        assert!(page.body.contains(key), "the key names {key}");
+    }
+    assert!(page.body.contains(">Date measured<") && page.body.contains(">20 Jan 2026<"), "{}", page.body);
+    // The health worker's page opens with the child's health: the form comes after it.
+    let notes = page.body.find("Health notes").unwrap();
+    assert!(page.body.find("Record a health note").is_some_and(|form| form > notes), "{}", page.body);
     // A day that does not exist is refused in words, against the date input.
     let unreal = [
         ("csrf_token", csrf.as_str()),

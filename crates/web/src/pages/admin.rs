@@ -16,6 +16,14 @@ use crate::AppState;
 use crate::error::PageError;
 use crate::session::{Secure, SignedIn};
 
+mod organisation;
+mod user;
+
+pub use organisation::{close_organisation, organisation_page, rename_organisation};
+pub use user::{
+    add_role, deactivate, enrolment_code, password_link, reactivate, remove_role, update_details, user_page,
+};
+
 /// Query string carrying a notice after a redirect.
 #[derive(Deserialize, Default)]
 pub struct NoticeParams {
@@ -36,7 +44,8 @@ pub struct OrgForm {
 #[template(path = "admin_organisations.html")]
 struct OrgsPage {
     chrome: Chrome,
-    organisations: Vec<resettle_domain::org::Organisation>,
+    /// Each organisation, with the day it closed if it has.
+    organisations: Vec<(resettle_domain::org::Organisation, Option<String>)>,
     form: OrgForm,
     errors: ValidationErrors,
     kind_options: Vec<(String, String)>,
@@ -56,7 +65,19 @@ async fn orgs_page(
             who.ctx.request_id.clone(),
         ));
     }
-    let organisations = state.app.organisations().await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    let rid = who.ctx.request_id.clone();
+    let closed = state.app.closed_organisations().await.map_err(|e| PageError::App(e, rid.clone()))?;
+    let organisations = state
+        .app
+        .organisations()
+        .await
+        .map_err(|e| PageError::App(e, rid))?
+        .into_iter()
+        .map(|o| {
+            let closed_on = closed.get(&o.id).map(super::long_date);
+            (o, closed_on)
+        })
+        .collect();
     let mut kind_options = vec![(String::new(), "Choose a kind".to_string())];
     kind_options.extend(OrgKind::ALL.iter().map(|k| (k.as_str().to_string(), k.label().to_string())));
     Ok(OrgsPage {
@@ -123,10 +144,37 @@ pub struct IssuedLink {
 pub struct UserLine {
     id: String,
     name: String,
-    needs_second_factor: bool,
     email: String,
     active: bool,
     roles: Vec<String>,
+}
+
+/// The search of the users page, as typed (`page` as text, so a mistyped page is page 1).
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+pub struct UsersQuery {
+    notice: Option<String>,
+    q: String,
+    /// The organisation searched in (`org`: the add form has its own `organisation`).
+    org: String,
+    page: String,
+}
+
+impl UsersQuery {
+    fn page(&self) -> u32 {
+        self.page.trim().parse().unwrap_or(1).max(1)
+    }
+
+    /// This search's address for page `n`.
+    fn href(&self, n: u32) -> String {
+        let mut out = format!("/admin/users?page={n}");
+        for (key, value) in [("q", &self.q), ("org", &self.org)] {
+            if !value.trim().is_empty() {
+                out.push_str(&format!("&{key}={}", query_escape(value.trim())));
+            }
+        }
+        out
+    }
 }
 
 #[derive(Template)]
@@ -134,6 +182,12 @@ pub struct UserLine {
 struct UsersPage {
     chrome: Chrome,
     users: Vec<UserLine>,
+    /// People matching the search, on every page.
+    total: u64,
+    search: UsersQuery,
+    /// Every organisation, closed ones too, to search by.
+    filter_options: Vec<(String, String)>,
+    pagination: super::Pagination,
     form: UserForm,
     errors: ValidationErrors,
     organisation_options: Vec<(String, String)>,
@@ -142,63 +196,100 @@ struct UsersPage {
     issued: Option<IssuedLink>,
 }
 
+/// The organisations a form offers (open ones), with a first "choose" line.
+pub(crate) async fn open_organisation_options(
+    state: &AppState,
+    rid: &str,
+    choose: &str,
+) -> Result<Vec<(String, String)>, PageError> {
+    let open = state.app.open_organisations().await.map_err(|e| PageError::App(e, rid.to_string()))?;
+    Ok(std::iter::once((String::new(), choose.to_string()))
+        .chain(open.into_iter().map(|o| (o.id.to_string(), o.name)))
+        .collect())
+}
+
+/// Every role, with a first "choose" line.
+pub(crate) fn role_options() -> Vec<(String, String)> {
+    std::iter::once((String::new(), "Choose a role".to_string()))
+        .chain(Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())))
+        .collect()
+}
+
 async fn users_page(
     state: &AppState,
     who: &SignedIn,
     form: UserForm,
     errors: ValidationErrors,
     notice: Option<&'static str>,
+    search: UsersQuery,
 ) -> Result<UsersPage, PageError> {
     let rid = who.ctx.request_id.clone();
-    let records = state.app.users(Principal::User(&who.ctx.actor)).await.map_err(|e| PageError::App(e, rid.clone()))?;
-    let orgs = state.app.organisations().await.map_err(|e| PageError::App(e, rid.clone()))?;
+    let found = state
+        .app
+        .find_users(Principal::User(&who.ctx.actor), &search.q, &search.org, search.page())
+        .await
+        .map_err(|e| PageError::App(e, rid.clone()))?;
+    let orgs = state.app.organisations_shared().await.map_err(|e| PageError::App(e, rid.clone()))?;
     let org_name = |id| orgs.iter().find(|o| o.id == id).map(|o| o.name.clone()).unwrap_or_default();
-    let users = records
+    let pages = found.pages();
+    let users = found
+        .items
         .into_iter()
-        .map(|r| UserLine {
-            id: r.user.id.to_string(),
-            needs_second_factor: r
-                .memberships
-                .iter()
-                .any(|m| resettle_domain::policy::role_requires_second_factor(m.role)),
-            name: r.user.name,
-            email: r.user.email.to_string(),
-            active: r.user.active,
-            roles: r
+        .map(|a| UserLine {
+            id: a.record.user.id.to_string(),
+            roles: a
+                .record
                 .memberships
                 .iter()
                 .map(|m| format!("{} at {}", m.role.label(), org_name(m.organisation_id)))
                 .collect(),
+            name: a.record.user.name,
+            email: a.record.user.email.to_string(),
+            active: a.record.user.active,
         })
         .collect();
-    let mut organisation_options = vec![(String::new(), "Choose an organisation".to_string())];
-    organisation_options.extend(orgs.iter().map(|o| (o.id.to_string(), o.name.clone())));
-    let mut role_options = vec![(String::new(), "Choose a role".to_string())];
-    role_options.extend(Role::ALL.iter().map(|r| (r.as_str().to_string(), r.label().to_string())));
+    let filter_options = std::iter::once((String::new(), "All organisations".to_string()))
+        .chain(orgs.iter().map(|o| (o.id.to_string(), o.name.clone())))
+        .collect();
+    let pagination = super::Pagination::new("Pages of people", found.page.min(pages), pages, |n| search.href(n));
     Ok(UsersPage {
         chrome: Chrome::for_user(who, "users").with_errors(!errors.is_empty()),
         users,
+        total: found.total,
+        filter_options,
+        pagination,
+        search,
         form,
         errors,
-        organisation_options,
-        role_options,
+        organisation_options: open_organisation_options(state, &rid, "Choose an organisation").await?,
+        role_options: role_options(),
         notice,
         issued: None,
     })
 }
 
-/// The users list and add form.
+/// The users list (searched and paged) and the add form.
 pub async fn users(
     State(state): State<AppState>,
     who: SignedIn,
-    Query(q): Query<NoticeParams>,
+    Query(q): Query<UsersQuery>,
 ) -> Result<Response, PageError> {
     let notice = (q.notice.as_deref() == Some("added")).then_some("User added");
-    let page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), notice).await?;
+    let page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), notice, q).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
-/// The whole address of a set-password link, as this request reached the service.
+/// `text` percent-encoded for a query string (UTF-8 bytes).
+fn query_escape(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => char::from(b).to_string(),
+            other => format!("%{other:02X}"),
+        })
+        .collect()
+}
+
+/// The whole set-password link for `secret`, on the host the administrator is using.
 fn link_url(headers: &HeaderMap, secure: bool, secret: &str) -> String {
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     format!("{}://{host}/set-password/{secret}", if secure { "https" } else { "http" })
@@ -230,81 +321,24 @@ pub async fn add_user(
                 .issue_password_link(principal, &user.id.to_string())
                 .await
                 .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-            let mut page =
-                users_page(&state, &who, UserForm::default(), ValidationErrors::new(), Some("User added")).await?;
+            let mut page = users_page(
+                &state,
+                &who,
+                UserForm::default(),
+                ValidationErrors::new(),
+                Some("User added"),
+                UsersQuery::default(),
+            )
+            .await?;
             page.issued = Some(IssuedLink { name: user.name, url: link_url(&headers, secure, &secret), code: false });
             Ok(render(StatusCode::OK, &page))
         }
         Err(AppError::Invalid(errors)) => {
-            let page = users_page(&state, &who, form, errors, None).await?;
+            let page = users_page(&state, &who, form, errors, None, UsersQuery::default()).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
     }
-}
-
-/// The form asking for a new set-password link.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct LinkForm {
-    csrf_token: String,
-    user: String,
-}
-
-/// Issues a one-time link for a person to set a new password (a reset): the administrator
-/// never types or sees it.
-pub async fn password_link(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Secure(secure): Secure,
-    headers: HeaderMap,
-    Form(form): Form<LinkForm>,
-) -> Result<Response, PageError> {
-    who.check_csrf(&form.csrf_token)?;
-    match state.app.issue_password_link(Principal::User(&who.ctx.actor), &form.user).await {
-        Ok(secret) => {
-            let records = state
-                .app
-                .users(Principal::User(&who.ctx.actor))
-                .await
-                .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-            let name = records
-                .iter()
-                .find(|r| r.user.id.to_string() == form.user.trim())
-                .map(|r| r.user.name.clone())
-                .unwrap_or_default();
-            let mut page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), None).await?;
-            page.issued = Some(IssuedLink { name, url: link_url(&headers, secure, &secret), code: false });
-            Ok(render(StatusCode::OK, &page))
-        }
-        Err(AppError::Invalid(errors)) => {
-            let page = users_page(&state, &who, UserForm::default(), errors, None).await?;
-            Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
-        }
-        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
-    }
-}
-
-/// Issues a one-time code with which a person who signs in with a second factor (an
-/// administrator or a manager) sets up their authenticator.
-pub async fn enrolment_code(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Form(form): Form<LinkForm>,
-) -> Result<Response, PageError> {
-    who.check_csrf(&form.csrf_token)?;
-    let rid = who.ctx.request_id.clone();
-    let principal = Principal::User(&who.ctx.actor);
-    let records = state.app.users(principal).await.map_err(|e| PageError::App(e, rid.clone()))?;
-    let Some(record) = records.iter().find(|r| r.user.id.to_string() == form.user.trim()) else {
-        let errors = ValidationErrors::one("user", "Choose the person to give a code to");
-        let page = users_page(&state, &who, UserForm::default(), errors, None).await?;
-        return Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page));
-    };
-    let code = state.app.issue_enrolment_code(principal, record.user.id).await.map_err(|e| PageError::App(e, rid))?;
-    let mut page = users_page(&state, &who, UserForm::default(), ValidationErrors::new(), None).await?;
-    page.issued = Some(IssuedLink { name: record.user.name.clone(), url: code, code: true });
-    Ok(render(StatusCode::OK, &page))
 }
 
 /// The add-bank-holiday form.

@@ -361,7 +361,7 @@ impl ChildFormPage {
 
 /// The services for which the actor may add children.
 async fn yjs_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, PageError> {
-    let orgs = state.app.organisations().await.map_err(app_err(ctx))?;
+    let orgs = state.app.open_organisations().await.map_err(app_err(ctx))?;
     Ok(orgs
         .into_iter()
         .filter(|o| o.kind == OrgKind::Yjs)
@@ -511,7 +511,7 @@ async fn team_page_for(
     errors: ValidationErrors,
 ) -> Result<TeamPage, PageError> {
     let child = state.app.child_for_team_change(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
-    let orgs = state.app.organisations().await.map_err(app_err(&who.ctx))?;
+    let orgs = state.app.open_organisations().await.map_err(app_err(&who.ctx))?;
     let organisation = org.and_then(|o| orgs.iter().find(|x| x.id == o).cloned());
     let people = match &organisation {
         Some(o) => state.app.users_in_organisation(o.id).await.map_err(app_err(&who.ctx))?,

@@ -108,7 +108,7 @@ pub fn key_dates_view(
 }
 
 async fn establishment_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, PageError> {
-    let orgs = state.app.organisations().await.map_err(app_err(ctx))?;
+    let orgs = state.app.open_organisations().await.map_err(app_err(ctx))?;
     let mut options = vec![(String::new(), "Choose an establishment".to_string())];
     options.extend(
         orgs.into_iter()

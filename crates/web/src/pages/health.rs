@@ -9,10 +9,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use resettle_app::AppError;
 use resettle_app::health::{HandoverLine, HealthView};
-use resettle_app::storage::Notification;
 use resettle_domain::health::{
-    Capacity, ConsentDecision, ConsentInput, HealthCategory, HealthRecordInput, LawfulBasis, Measure, MeasureInput,
-    MeasureKind, Rater,
+    Capacity, ConsentDecision, ConsentInput, HealthCategory, HealthRecordInput, LawfulBasis, MeasureInput, MeasureKind,
+    Rater,
 };
 use resettle_domain::ids::{ChildId, HandoverId};
 use resettle_domain::mail::EmailPreference;
@@ -29,49 +28,13 @@ fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
     raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
 }
 
-/// The outcome measures as an SVG line chart (one line per measure), drawn with plotters
-/// without text (the table beside it carries every number and label).
-pub fn measures_svg(measures: &[Measure]) -> String {
-    use plotters::prelude::*;
-    let mut svg = String::new();
-    if measures.is_empty() {
-        return svg;
-    }
-    let first = measures.iter().map(|m| m.measured_on).min();
-    let last = measures.iter().map(|m| m.measured_on).max();
-    let (Some(first), Some(last)) = (first, last) else { return svg };
-    let days = |d: jiff::civil::Date| (d - first).get_days();
-    let span = days(last).max(1);
-    {
-        let root = SVGBackend::with_string(&mut svg, (560, 260)).into_drawing_area();
-        if root.fill(&WHITE).is_err() {
-            return String::new();
-        }
-        let chart = ChartBuilder::on(&root).margin(20).build_cartesian_2d(0..span, 0..52);
-        let Ok(mut chart) = chart else { return String::new() };
-        // Axes, without labels.
-        let axis = BLACK.stroke_width(1);
-        let _ = chart.draw_series(LineSeries::new([(0, 0), (span, 0)], axis));
-        let _ = chart.draw_series(LineSeries::new([(0, 0), (0, 52)], axis));
-        for (kind, colour) in
-            [(MeasureKind::SdqTotal, RGBColor(29, 112, 184)), (MeasureKind::HonoscaTotal, RGBColor(212, 53, 28))]
-        {
-            let points: Vec<(i32, i32)> =
-                measures.iter().filter(|m| m.kind == kind).map(|m| (days(m.measured_on), i32::from(m.score))).collect();
-            let _ = chart.draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)));
-            let _ = chart.draw_series(points.into_iter().map(|p| Circle::new(p, 4, colour.filled())));
-        }
-        let _ = root.present();
-    }
-    svg
-}
-
 #[derive(Template)]
 #[template(path = "health.html")]
 struct HealthPage {
     chrome: Chrome,
     view: HealthView,
-    chart: String,
+    /// The outcome measures chart, when there are scores.
+    chart: Option<super::health_chart::MeasuresChart>,
     errors: ValidationErrors,
     category: String,
     summary: String,
@@ -107,7 +70,7 @@ impl HealthPage {
     fn new(chrome: Chrome, view: HealthView) -> Self {
         Self {
             chrome,
-            chart: measures_svg(&view.measures),
+            chart: super::health_chart::measures_chart(&view.measures),
             view,
             errors: ValidationErrors::new(),
             category: String::new(),
@@ -457,7 +420,10 @@ pub async fn acknowledge(
 #[template(path = "notifications.html")]
 struct NotificationsPage {
     chrome: Chrome,
-    rows: Vec<Notification>,
+    groups: Vec<super::notifications::GroupLine>,
+    /// The page shown (1-based), for the group forms to come back to.
+    page: u32,
+    pagination: super::Pagination,
     preference: String,
     /// What was just saved, for the success banner.
     notice: Option<&'static str>,
@@ -467,6 +433,34 @@ struct NotificationsPage {
 impl NotificationsPage {
     fn preferences(&self) -> Vec<(&'static str, &'static str)> {
         EmailPreference::ALL.iter().map(|p| (p.as_str(), p.label())).collect()
+    }
+
+    async fn build(
+        state: &AppState,
+        who: &SignedIn,
+        page: u32,
+        preference: Option<String>,
+        notice: Option<&'static str>,
+        errors: ValidationErrors,
+    ) -> Result<Self, PageError> {
+        let err = |e| PageError::App(e, who.ctx.request_id.clone());
+        let found = state.app.notification_groups(&who.ctx, page).await.map_err(err)?;
+        let preference = match preference {
+            Some(p) => p,
+            None => state.app.email_preference(&who.ctx).await.map_err(err)?.as_str().to_string(),
+        };
+        let pages = found.pages();
+        Ok(Self {
+            chrome: Chrome::for_user(who, "notifications").with_errors(!errors.is_empty()),
+            page: found.page,
+            pagination: super::Pagination::new("Pages of notifications", found.page.min(pages), pages, |n| {
+                format!("/notifications?page={n}")
+            }),
+            groups: found.items.iter().map(super::notifications::GroupLine::from).collect(),
+            preference,
+            notice,
+            errors,
+        })
     }
 }
 
@@ -489,67 +483,61 @@ pub async fn set_email_preference(
     match state.app.set_email_preference(&who.ctx, &form.email_preference).await {
         Ok(_) => Ok(Redirect::to("/notifications?saved=1").into_response()),
         Err(AppError::Invalid(errors)) => {
-            let rows =
-                state.app.notifications(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-            let page = NotificationsPage {
-                chrome: Chrome::for_user(&who, "notifications").with_errors(true),
-                rows,
-                preference: form.email_preference,
-                notice: None,
-                errors,
-            };
+            let page = NotificationsPage::build(&state, &who, 1, Some(form.email_preference), None, errors).await?;
             Ok(render(StatusCode::UNPROCESSABLE_ENTITY, &page))
         }
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
     }
 }
 
-/// The signed-in user's notifications.
+/// The signed-in user's notifications, in groups, a page at a time.
 pub async fn notifications_page(
     State(state): State<AppState>,
     who: SignedIn,
     Query(q): Query<std::collections::HashMap<String, String>>,
 ) -> Result<Response, PageError> {
-    let err = |e| PageError::App(e, who.ctx.request_id.clone());
-    let rows = state.app.notifications(&who.ctx).await.map_err(err)?;
-    let preference = state.app.email_preference(&who.ctx).await.map_err(err)?.as_str().to_string();
-    let page = NotificationsPage {
-        chrome: Chrome::for_user(&who, "notifications"),
-        rows,
-        preference,
-        notice: if q.contains_key("saved") {
-            Some("How you get emails is saved.")
-        } else if q.contains_key("read") {
-            Some("Every notification is marked as read.")
-        } else {
-            None
-        },
-        errors: ValidationErrors::new(),
+    let page = q.get("page").and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).max(1);
+    let notice = if q.contains_key("saved") {
+        Some("How you get emails is saved.")
+    } else {
+        match q.get("read").map(String::as_str) {
+            Some("group") => Some("Those notifications are marked as read."),
+            Some(_) => Some("Every notification is marked as read."),
+            None => None,
+        }
     };
+    let page = NotificationsPage::build(&state, &who, page, None, notice, ValidationErrors::new()).await?;
     Ok(render(StatusCode::OK, &page))
 }
 
-/// The "mark all as read" form.
+/// The "mark as read" forms: all (no `kind`), or one group (`child` and `kind`).
 #[derive(Deserialize)]
-pub struct CsrfOnly {
+pub struct ReadForm {
     #[serde(default)]
     csrf_token: String,
+    #[serde(default)]
+    child: String,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    page: String,
 }
 
-/// Marks every notification of the user read.
+/// Marks the user's notifications read: every one, or one group, in one change.
 pub async fn mark_read(
     State(state): State<AppState>,
     who: SignedIn,
-    Form(form): Form<CsrfOnly>,
+    Form(form): Form<ReadForm>,
 ) -> Result<Response, PageError> {
     who.check_csrf(&form.csrf_token)?;
-    let rows = state.app.notifications(&who.ctx).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    for n in rows.iter().filter(|n| n.read_at.is_none()) {
-        state
-            .app
-            .mark_notification_read(&who.ctx, n.id)
-            .await
-            .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    state
+        .app
+        .mark_notifications_read(&who.ctx, &form.child, &form.kind)
+        .await
+        .map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
+    if form.kind.trim().is_empty() {
+        return Ok(Redirect::to("/notifications?read=1").into_response());
     }
-    Ok(Redirect::to("/notifications?read=1").into_response())
+    let page = form.page.trim().parse::<u32>().unwrap_or(1).max(1);
+    Ok(Redirect::to(&format!("/notifications?read=group&page={page}")).into_response())
 }

@@ -13,6 +13,8 @@ pub(crate) mod children;
 pub(crate) mod community;
 pub(crate) mod custody;
 pub(crate) mod health;
+pub(crate) mod health_chart;
+pub(crate) mod notifications;
 pub mod outcomes;
 pub(crate) mod plan;
 pub(crate) mod readiness;

@@ -383,7 +383,7 @@ async fn owner_options(
             out.push((t.member.organisation_id.to_string(), format!("{} (on the team)", t.organisation_name)));
         }
     }
-    let orgs = state.app.organisations().await.map_err(app_err(&who.ctx))?;
+    let orgs = state.app.open_organisations().await.map_err(app_err(&who.ctx))?;
     for o in orgs.into_iter().filter(|o| !on_team.contains(&o.id)) {
         use resettle_domain::org::OrgKind;
         if matches!(o.kind, OrgKind::LocalAuthority | OrgKind::Education) {
