@@ -11,7 +11,10 @@ use jiff::Timestamp;
 
 use resettle_domain::meeting::MeetingStatus;
 
+use resettle_domain::ids::MeetingId;
+
 use crate::plan::{CHILD_CAPACITY, MeetingDetail};
+use crate::{App, AppError, AppResult, Ctx};
 
 fn utc(t: Timestamp) -> DateTime<Utc> {
     DateTime::from_timestamp(t.as_second(), t.subsec_nanosecond().try_into().unwrap_or(0)).unwrap_or_default()
@@ -137,4 +140,24 @@ pub fn appointment_ics(
     let mut cal = Calendar::new();
     cal.name("Resettle").push(event.done());
     cal.done().to_string()
+}
+
+impl App {
+    /// The meeting as an iCalendar (RFC 5545) invitation: the time, place, agenda and
+    /// invitees, with `SEQUENCE` following the meeting's version so calendars take updates.
+    pub async fn meeting_invite(&self, ctx: &Ctx, id: MeetingId) -> AppResult<String> {
+        let detail = self.meeting(ctx, id).await?;
+        let m = &detail.meeting.meeting;
+        let when = match (m.scheduled_for, m.due_by) {
+            (Some(start), _) => When::At(start),
+            (None, Some(due)) => When::DueBy(due),
+            (None, None) => {
+                return Err(AppError::invalid(
+                    "scheduled_for",
+                    "The meeting has no time or due date yet: schedule it before sending the invitation",
+                ));
+            }
+        };
+        Ok(ics(&detail, when, &ctx.actor.name, self.now()))
+    }
 }

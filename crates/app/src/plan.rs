@@ -582,24 +582,6 @@ impl App {
         Ok(change.meeting)
     }
 
-    /// The meeting as an iCalendar (RFC 5545) invitation: the time, place, agenda and
-    /// invitees, with `SEQUENCE` following the meeting's version so calendars take updates.
-    pub async fn meeting_invite(&self, ctx: &Ctx, id: MeetingId) -> AppResult<String> {
-        let detail = self.meeting(ctx, id).await?;
-        let m = &detail.meeting.meeting;
-        let when = match (m.scheduled_for, m.due_by) {
-            (Some(start), _) => crate::invite::When::At(start),
-            (None, Some(due)) => crate::invite::When::DueBy(due),
-            (None, None) => {
-                return Err(AppError::invalid(
-                    "scheduled_for",
-                    "The meeting has no time or due date yet: schedule it before sending the invitation",
-                ));
-            }
-        };
-        Ok(crate::invite::ics(&detail, when, &ctx.actor.name, self.now()))
-    }
-
     /// Adds an action for a child, owned by an organisation (and a named person in it),
     /// perhaps linked to a need or a meeting. An action that completes a held meeting's record
     /// completes the meeting.

@@ -141,12 +141,12 @@ struct ErrorPage {
     title: &'static str,
     message: String,
     reference: Option<String>,
-    chrome: crate::pages::Chrome,
+    chrome: crate::chrome::Chrome,
 }
 
 /// Renders the error page.
 pub fn error_page(status: StatusCode, title: &'static str, message: String, reference: Option<String>) -> Response {
-    let page = ErrorPage { title, message, reference, chrome: crate::pages::Chrome::anonymous() };
+    let page = ErrorPage { title, message, reference, chrome: crate::chrome::Chrome::anonymous() };
     match page.render() {
         Ok(html) => (status, Html(html)).into_response(),
         Err(e) => {

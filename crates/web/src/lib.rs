@@ -8,7 +8,10 @@
 
 pub mod api;
 pub mod assets;
+pub mod caseload_filter;
+pub mod chrome;
 pub mod client;
+pub mod download;
 pub mod error;
 pub mod metrics;
 pub mod pages;
@@ -16,6 +19,7 @@ pub mod routes;
 pub mod sar_export;
 pub mod security;
 pub mod session;
+pub mod words;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -65,7 +69,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
     let state = AppState { app, config: Arc::new(config.clone()) };
     Router::new()
         .merge(api::router(state.clone()))
-        .merge(pages::router(state.clone()))
+        .merge(routes::page_router(state.clone()))
         .route("/static/{*path}", axum::routing::get(assets::static_file).with_state(state.clone()))
         .route("/assets/{*path}", axum::routing::get(assets::asset_file).with_state(state.clone()))
         .route_layer(axum::middleware::from_fn(metrics::note_route))

@@ -94,6 +94,19 @@ fn page(method: Method, path: &'static str, policy: RoutePolicy, handler: Method
     PageRoute { method, path, policy, handler }
 }
 
+/// The page routes, made from the table in [`page_routes`] (each with its
+/// declared policy).
+pub fn page_router(state: AppState) -> axum::Router {
+    let mut by_path: Vec<(&'static str, axum::routing::MethodRouter<AppState>)> = Vec::new();
+    for r in page_routes() {
+        match by_path.iter_mut().find(|(p, _)| *p == r.path) {
+            Some((_, m)) => *m = std::mem::take(m).merge(r.handler),
+            None => by_path.push((r.path, r.handler)),
+        }
+    }
+    by_path.into_iter().fold(axum::Router::new(), |router, (path, m)| router.route(path, m)).with_state(state)
+}
+
 /// Every page route. The page router is made from this list and nothing else.
 pub fn page_routes() -> Vec<PageRoute> {
     use RoutePolicy::*;

@@ -9,7 +9,7 @@ use resettle_app::subject_access::{AccessRecord, SubjectAccessExport};
 use resettle_domain::subject_access::{YES_NO_COLUMNS, column_label, stored_label, table_title};
 use serde_json::Value;
 
-use crate::pages::{long_date, long_time, resource_label};
+use crate::words::{long_date, long_time, resource_label};
 
 /// One table of the readable copy.
 pub struct Section {

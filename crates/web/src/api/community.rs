@@ -522,7 +522,7 @@ pub async fn appointment_invite(
 ) -> Result<Response, ApiError> {
     let appointment: AppointmentId = id(&ctx, &raw)?;
     let ics = state.app.appointment_invite(&ctx, appointment).await.map_err(err(&ctx))?;
-    Ok(super::ics_response(ics, &format!("appointment-{appointment}.ics")))
+    Ok(crate::download::ics_response(ics, &format!("appointment-{appointment}.ics")))
 }
 
 /// A warning, breach or recall.

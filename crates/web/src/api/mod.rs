@@ -29,7 +29,6 @@ use crate::error::{ApiError, problem};
 use crate::session::{ApiCaller, request_id};
 
 pub use outcomes::{CohortReportJson, report_json};
-pub use plan::ics_response;
 pub use wire::*;
 
 #[derive(OpenApi)]

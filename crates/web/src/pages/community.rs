@@ -287,7 +287,7 @@ pub async fn appointment_invite(
 ) -> Result<Response, PageError> {
     let id: AppointmentId = raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))?;
     let ics = state.app.appointment_invite(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
-    Ok(crate::api::ics_response(ics, &format!("appointment-{id}.ics")))
+    Ok(crate::download::ics_response(ics, &format!("appointment-{id}.ics")))
 }
 
 /// The child's year after release.

@@ -24,7 +24,7 @@ use resettle_domain::validation::ValidationErrors;
 
 use super::{Chrome, date_from_parts, date_parts, render};
 use crate::AppState;
-use crate::api::readiness::{ReadinessCaseloadParams, parse_filter};
+use crate::caseload_filter::{ReadinessCaseloadParams, parse_filter};
 use crate::error::PageError;
 use crate::session::SignedIn;
 

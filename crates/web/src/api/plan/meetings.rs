@@ -293,19 +293,7 @@ pub async fn meeting_invite(
 ) -> Result<Response, ApiError> {
     let mid: MeetingId = id(&ctx, &raw)?;
     let ics = state.app.meeting_invite(&ctx, mid).await.map_err(err(&ctx))?;
-    Ok(ics_response(ics, &format!("meeting-{mid}.ics")))
-}
-
-/// A `text/calendar` download.
-pub fn ics_response(ics: String, filename: &str) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/calendar; charset=utf-8".to_string()),
-            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
-        ],
-        ics,
-    )
-        .into_response()
+    Ok(crate::download::ics_response(ics, &format!("meeting-{mid}.ics")))
 }
 
 /// A meeting that needs a manager's attention.

@@ -34,7 +34,7 @@ pub async fn meeting_invite(
 ) -> Result<Response, PageError> {
     let id: MeetingId = parse_id(&id)?;
     let ics = state.app.meeting_invite(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
-    Ok(crate::api::ics_response(ics, &format!("meeting-{id}.ics")))
+    Ok(crate::download::ics_response(ics, &format!("meeting-{id}.ics")))
 }
 
 /// The schedule form (and the add-a-meeting form), as typed.
