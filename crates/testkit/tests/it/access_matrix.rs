@@ -332,7 +332,7 @@ async fn world(b: Backend) -> anyhow::Result<World> {
                 id,
                 sentence_id,
                 need_id: text(&need["id"]),
-                meeting_id: text(&meetings[0]["id"]),
+                meeting_id: text(&meetings["items"][0]["id"]),
                 action_id: text(&action["id"]),
                 appointment_id: text(&appointment["id"]),
                 offence_id: text(&offence["id"]),
