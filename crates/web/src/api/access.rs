@@ -37,7 +37,7 @@ pub async fn break_glass(
 /// Emergency accesses to the children whose cases the caller's youth justice service owns
 /// (YJS managers and case managers), newest first.
 #[utoipa::path(get, path = "/api/v1/break-glass", tag = "access", params(super::paging::Paging),
-    responses((status = 200, body = super::paging::Paged<BreakGlassLineJson>), (status = 401, body = crate::error::Problem),
+    responses((status = 200, body = super::paging::Paged<BreakGlassLineJson>), (status = 422, body = crate::error::Problem), (status = 401, body = crate::error::Problem),
               (status = 403, body = crate::error::Problem)))]
 pub async fn break_glass_report(
     State(state): State<AppState>,

@@ -208,7 +208,7 @@ pub struct AccessJson {
 /// Who has read or changed a child's record, newest first (case managers and managers on
 /// the child's team). The export is itself audited.
 #[utoipa::path(get, path = "/api/v1/children/{id}/audit", tag = "children", params(("id" = String, Path), super::paging::Paging),
-    responses((status = 200, body = super::paging::Paged<AccessJson>), (status = 403, body = crate::error::Problem),
+    responses((status = 200, body = super::paging::Paged<AccessJson>), (status = 422, body = crate::error::Problem), (status = 403, body = crate::error::Problem),
               (status = 404, body = crate::error::Problem)))]
 pub async fn child_audit(
     State(state): State<AppState>,

@@ -445,6 +445,7 @@ pub async fn add_consent(
 
 /// Which handovers.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct HandoverQuery {
     /// `pending` (default): waiting for the caller (addressed to them, or to a role they hold

@@ -156,7 +156,8 @@ pub async fn patch_action(
 
 /// A child's actions, by due date.
 #[utoipa::path(get, path = "/api/v1/children/{id}/actions", tag = "actions", params(("id" = String, Path), Paging),
-    responses((status = 200, body = Paged<ActionJson>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Paged<ActionJson>), (status = 404, body = Problem),
+    (status = 422, body = Problem)))]
 pub async fn child_actions(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,

@@ -97,7 +97,8 @@ impl From<&MeetingView> for MeetingJson {
 
 /// A child's meetings, by due date.
 #[utoipa::path(get, path = "/api/v1/children/{id}/meetings", tag = "meetings", params(("id" = String, Path), Paging),
-    responses((status = 200, body = Paged<MeetingJson>), (status = 404, body = Problem)))]
+    responses((status = 200, body = Paged<MeetingJson>), (status = 404, body = Problem),
+    (status = 422, body = Problem)))]
 pub async fn list_meetings(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
@@ -310,7 +311,8 @@ pub struct AttentionJson {
 
 /// Late meetings, and held meetings not fully recorded, across the manager's caseload.
 #[utoipa::path(get, path = "/api/v1/oversight/meetings", tag = "meetings", params(Paging),
-    responses((status = 200, body = Paged<AttentionJson>), (status = 403, body = Problem)))]
+    responses((status = 200, body = Paged<AttentionJson>), (status = 403, body = Problem),
+    (status = 422, body = Problem)))]
 pub async fn meetings_needing_attention(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
