@@ -154,6 +154,23 @@ async fn page(
     })
 }
 
+/// The person's page after a choice: with the outcome's banner when it was made, or again with
+/// what was refused.
+async fn answered<T>(
+    state: &AppState,
+    who: &SignedIn,
+    raw: &str,
+    account: AccountLine,
+    result: resettle_app::AppResult<T>,
+    outcome: &str,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(_) => Ok(done(raw, outcome)),
+        Err(AppError::Invalid(errors)) => refused(state, who, account, None, RoleForm::default(), errors).await,
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
 /// The page again with the errors of a refused form.
 async fn refused(
     state: &AppState,
@@ -247,11 +264,8 @@ pub async fn remove_role(
     who.check_csrf(&form.csrf_token)?;
     let account = load(&state, &who, &raw).await?;
     let id = account.record.user.id;
-    match state.app.remove_membership(Principal::User(&who.ctx.actor), id, &form.membership).await {
-        Ok(()) => Ok(done(&raw, "role-removed")),
-        Err(AppError::Invalid(errors)) => refused(&state, &who, account, None, RoleForm::default(), errors).await,
-        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
-    }
+    let result = state.app.remove_membership(Principal::User(&who.ctx.actor), id, &form.membership).await;
+    answered(&state, &who, &raw, account, result, "role-removed").await
 }
 
 /// Deactivates a person who has left: signed out everywhere and their API tokens revoked, at
@@ -266,11 +280,8 @@ pub async fn deactivate(
     let account = load(&state, &who, &raw).await?;
     let id = account.record.user.id;
     let confirmed = form.confirm == "yes";
-    match state.app.deactivate_user(Principal::User(&who.ctx.actor), id, confirmed).await {
-        Ok(_) => Ok(done(&raw, "deactivated")),
-        Err(AppError::Invalid(errors)) => refused(&state, &who, account, None, RoleForm::default(), errors).await,
-        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
-    }
+    let result = state.app.deactivate_user(Principal::User(&who.ctx.actor), id, confirmed).await;
+    answered(&state, &who, &raw, account, result, "deactivated").await
 }
 
 /// Lets a deactivated person sign in again.
@@ -283,11 +294,8 @@ pub async fn reactivate(
     who.check_csrf(&form.csrf_token)?;
     let account = load(&state, &who, &raw).await?;
     let id = account.record.user.id;
-    match state.app.reactivate_user(Principal::User(&who.ctx.actor), id).await {
-        Ok(()) => Ok(done(&raw, "reactivated")),
-        Err(AppError::Invalid(errors)) => refused(&state, &who, account, None, RoleForm::default(), errors).await,
-        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
-    }
+    let result = state.app.reactivate_user(Principal::User(&who.ctx.actor), id).await;
+    answered(&state, &who, &raw, account, result, "reactivated").await
 }
 
 /// The person a link or code form names, if it names one (`None` for nobody or a stranger).
