@@ -5,11 +5,11 @@
 
 use resettle_domain::org::{Membership, Organisation};
 use resettle_storage::UserRecord;
-use sqlx::{Database, Encode, QueryBuilder, Type};
-use uuid::Uuid;
+use sqlx::QueryBuilder;
 
 use crate::Sql;
-use crate::rows::{DbTimestamp, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::ts;
 
 /// A break-glass grant with the user's and child's names, over `break_glass_grants g`.
 pub const GRANT_LINE_SELECT: &str = "SELECT g.id, g.user_id, g.child_id, g.reason, g.granted_at, g.expires_at, \
@@ -20,33 +20,13 @@ pub const GRANT_LINE_SELECT: &str = "SELECT g.id, g.user_id, g.child_id, g.reaso
 /// The inserts of organisations, users and memberships.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts organisations, created at `at`.
     pub fn push_organisations_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Organisation], at: jiff::Timestamp) {
         qb.push("INSERT INTO organisations (id, code, name, kind, created_at) ");
         qb.push_values(rows, |mut r, o| {
-            r.push_bind(o.id.0)
-                .push_bind(o.code.as_str())
-                .push_bind(&o.name)
-                .push_bind(o.kind.as_str())
-                .push_bind(ts(at));
+            r.bind(o.id.0).bind(o.code.as_str()).bind(&o.name).bind(o.kind.as_str()).bind(ts(at));
         });
     }
 
@@ -54,13 +34,13 @@ where
     pub fn push_users_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [UserRecord], at: jiff::Timestamp) {
         qb.push("INSERT INTO users (id, email, name, phone, active, password_hash, created_at) ");
         qb.push_values(rows, |mut r, u| {
-            r.push_bind(u.user.id.0)
-                .push_bind(u.user.email.as_str())
-                .push_bind(&u.user.name)
-                .push_bind(&u.user.phone)
-                .push_bind(u.user.active)
-                .push_bind(&u.password_hash)
-                .push_bind(ts(at));
+            r.bind(u.user.id.0)
+                .bind(u.user.email.as_str())
+                .bind(&u.user.name)
+                .bind(&u.user.phone)
+                .bind(u.user.active)
+                .bind(&u.password_hash)
+                .bind(ts(at));
         });
     }
 
@@ -68,7 +48,7 @@ where
     pub fn push_memberships_insert(qb: &mut QueryBuilder<'a, DB>, rows: impl IntoIterator<Item = &'a Membership>) {
         qb.push("INSERT INTO memberships (id, user_id, organisation_id, role) ");
         qb.push_values(rows, |mut r, m| {
-            r.push_bind(m.id.0).push_bind(m.user_id.0).push_bind(m.organisation_id.0).push_bind(m.role.as_str());
+            r.bind(m.id.0).bind(m.user_id.0).bind(m.organisation_id.0).bind(m.role.as_str());
         });
     }
 }
@@ -79,15 +59,9 @@ where
 macro_rules! access_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
+            use $crate::prelude::*;
             use $crate::access::GRANT_LINE_SELECT;
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
             use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
-            use resettle_domain::timeline::TimelineEntry;
 
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;

@@ -36,15 +36,9 @@ pub fn contains_pattern(text: &str) -> String {
 macro_rules! admin_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::{AuditEntry, AuditEvent};
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use $crate::prelude::*;
+            use resettle_domain::audit::AuditEntry;
             use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::timeline::TimelineEntry;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

@@ -4,11 +4,11 @@
 //! [`Sql::append_audit`](crate::Sql) (in `tx.rs`).
 
 use resettle_domain::timeline::TimelineEntry;
-use sqlx::{Database, Encode, QueryBuilder, Type};
-use uuid::Uuid;
+use sqlx::QueryBuilder;
 
 use crate::Sql;
-use crate::rows::{DbTimestamp, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::ts;
 
 /// An audit entry's columns over `audit_log l LEFT JOIN audit_details d`, in
 /// [`AuditRow`](crate::rows::AuditRow)'s order (a keyed entry's free text is kept apart, in
@@ -22,36 +22,20 @@ pub const AUDIT_SELECT: &str = "SELECT l.seq, l.at, l.user_id, l.membership_id, 
 /// The timeline's insert.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_timeline_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [TimelineEntry]) {
         qb.push("INSERT INTO timeline_entries (id, child_id, at, actor_id, actor_name, kind, summary, reason) ");
         qb.push_values(rows, |mut r, e| {
-            r.push_bind(e.id.0)
-                .push_bind(e.child_id.0)
-                .push_bind(ts(e.at))
-                .push_bind(e.actor_id.map(|a| a.0))
-                .push_bind(&e.actor_name)
-                .push_bind(&e.kind)
-                .push_bind(&e.summary)
-                .push_bind(&e.reason);
+            r.bind(e.id.0)
+                .bind(e.child_id.0)
+                .bind(ts(e.at))
+                .bind(e.actor_id.map(|a| a.0))
+                .bind(&e.actor_name)
+                .bind(&e.kind)
+                .bind(&e.summary)
+                .bind(&e.reason);
         });
     }
 }
@@ -62,14 +46,9 @@ where
 macro_rules! audit_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use resettle_domain::audit::{AuditEntry, AuditEvent};
-            use resettle_domain::ids::ChildId;
-            use resettle_domain::timeline::TimelineEntry;
-            use resettle_storage::*;
+            use resettle_domain::audit::AuditEntry;
             use $crate::audit::AUDIT_SELECT;
-            use $crate::rows::*;
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{MAX_BINDS, db_error, unique_error};
+            use $crate::prelude::*;
 
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;

@@ -5,11 +5,12 @@
 
 use resettle_domain::child::{Carer, Child};
 use resettle_domain::team::TeamMember;
-use sqlx::{Database, Encode, QueryBuilder, Type};
+use sqlx::QueryBuilder;
 use uuid::Uuid;
 
 use crate::Sql;
-use crate::rows::{DbTimestamp, date, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::{date, ts};
 
 /// A child's columns over `children c`, in [`ChildRow`](crate::rows::ChildRow)'s order.
 pub const CHILD_COLUMNS: &str = "c.id, c.yjs_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, \
@@ -19,23 +20,7 @@ pub const CHILD_COLUMNS: &str = "c.id, c.yjs_id, c.given_name, c.family_name, c.
 /// The inserts of children, carers and team members.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_children_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Child]) {
@@ -45,21 +30,21 @@ where
         );
         qb.push_values(rows, |mut r, c| {
             let d = &c.details;
-            r.push_bind(c.id.0)
-                .push_bind(c.yjs_id.0)
-                .push_bind(&d.given_name)
-                .push_bind(&d.family_name)
-                .push_bind(&d.preferred_name)
-                .push_bind(date(d.date_of_birth))
-                .push_bind(d.nhs_number.as_ref().map(|n| n.as_str()))
-                .push_bind(d.pnc_id.as_ref().map(|p| p.as_str()))
-                .push_bind(d.gender.map(|g| g.as_str()))
-                .push_bind(&d.ethnicity)
-                .push_bind(&d.first_language)
-                .push_bind(d.legal_status.as_str())
-                .push_bind(c.version)
-                .push_bind(ts(c.created_at))
-                .push_bind(ts(c.updated_at));
+            r.bind(c.id.0)
+                .bind(c.yjs_id.0)
+                .bind(&d.given_name)
+                .bind(&d.family_name)
+                .bind(&d.preferred_name)
+                .bind(date(d.date_of_birth))
+                .bind(d.nhs_number.as_ref().map(|n| n.as_str()))
+                .bind(d.pnc_id.as_ref().map(|p| p.as_str()))
+                .bind(d.gender.map(|g| g.as_str()))
+                .bind(&d.ethnicity)
+                .bind(&d.first_language)
+                .bind(d.legal_status.as_str())
+                .bind(c.version)
+                .bind(ts(c.created_at))
+                .bind(ts(c.updated_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -68,14 +53,14 @@ where
             "INSERT INTO carers (id, child_id, name, relationship, phone, email, address, parental_responsibility) ",
         );
         qb.push_values(rows, |mut r, c| {
-            r.push_bind(c.id.0)
-                .push_bind(c.child_id.0)
-                .push_bind(&c.name)
-                .push_bind(&c.relationship)
-                .push_bind(&c.phone)
-                .push_bind(&c.email)
-                .push_bind(&c.address)
-                .push_bind(c.parental_responsibility);
+            r.bind(c.id.0)
+                .bind(c.child_id.0)
+                .bind(&c.name)
+                .bind(&c.relationship)
+                .bind(&c.phone)
+                .bind(&c.email)
+                .bind(&c.address)
+                .bind(c.parental_responsibility);
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -84,14 +69,14 @@ where
             "INSERT INTO team_members (id, child_id, organisation_id, user_id, role, responsibility, started_on, ended_on) ",
         );
         qb.push_values(rows, |mut r, t| {
-            r.push_bind(t.id.0)
-                .push_bind(t.child_id.0)
-                .push_bind(t.organisation_id.0)
-                .push_bind(t.user_id.map(|u| u.0))
-                .push_bind(t.role.as_str())
-                .push_bind(&t.responsibility)
-                .push_bind(date(t.started_on))
-                .push_bind(t.ended_on.map(date));
+            r.bind(t.id.0)
+                .bind(t.child_id.0)
+                .bind(t.organisation_id.0)
+                .bind(t.user_id.map(|u| u.0))
+                .bind(t.role.as_str())
+                .bind(&t.responsibility)
+                .bind(date(t.started_on))
+                .bind(t.ended_on.map(date));
         });
     }
 }
@@ -119,18 +104,9 @@ pub struct FiguresRow {
 macro_rules! children_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
+            use $crate::prelude::*;
             use $crate::children::{FiguresRow, CHILD_COLUMNS};
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use resettle_domain::audit::AuditEvent;
             use resettle_domain::child::{Carer, Child};
-            use resettle_domain::ids::{ChildId, OrgId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
 
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;

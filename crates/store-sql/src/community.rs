@@ -6,115 +6,136 @@ mod rows;
 
 pub use rows::*;
 
-use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
-use sqlx::{Database, Encode, QueryBuilder, Type};
-use uuid::Uuid;
+use resettle_domain::community::{
+    Appointment, Enforcement, EtePlacement, LivingArrangement, Offence, ProbationTransfer,
+};
+use sqlx::QueryBuilder;
+use sqlx::query_builder::Separated;
 
 use crate::Sql;
-use crate::rows::{DbTimestamp, date, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::{date, ts};
 
 /// After release: appointments, enforcement, offences, living arrangements and ETE placements.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
-    f64: Encode<'a, DB> + Type<DB>,
-    Option<f64>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_appointments_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Appointment]) {
         qb.push(format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) "));
-        qb.push_values(rows, |mut r, a| {
-            r.push_bind(a.id.0)
-                .push_bind(a.child_id.0)
-                .push_bind(a.kind.as_str())
-                .push_bind(ts(a.starts_at))
-                .push_bind(&a.location)
-                .push_bind(&a.with_whom)
-                .push_bind(a.outcome.map(|o| o.as_str()))
-                .push_bind(&a.outcome_reason)
-                .push_bind(a.rescheduled_to.map(ts))
-                .push_bind(a.version)
-                .push_bind(&a.recorded_by_name)
-                .push_bind(ts(a.created_at))
-                .push_bind(ts(a.updated_at));
-        });
+        qb.push_values(rows, |mut r, a| Self::push_appointments_values(&mut r, a));
     }
+
+    /// One row's values, in [`APPOINTMENT_COLUMNS`] order.
+    fn push_appointments_values(r: &mut Separated<'_, 'a, DB, &'static str>, a: &'a Appointment) {
+        r.bind(a.id.0)
+            .bind(a.child_id.0)
+            .bind(a.kind.as_str())
+            .bind(ts(a.starts_at))
+            .bind(&a.location)
+            .bind(&a.with_whom)
+            .bind(a.outcome.map(|o| o.as_str()))
+            .bind(&a.outcome_reason)
+            .bind(a.rescheduled_to.map(ts))
+            .bind(a.version)
+            .bind(&a.recorded_by_name)
+            .bind(ts(a.created_at))
+            .bind(ts(a.updated_at));
+    }
+
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_enforcement_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Enforcement]) {
         qb.push(format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) "));
         qb.push_values(rows, |mut r, e| {
-            r.push_bind(e.id.0)
-                .push_bind(e.child_id.0)
-                .push_bind(e.kind.as_str())
-                .push_bind(date(e.on))
-                .push_bind(&e.reason)
-                .push_bind(e.court_on.map(date))
-                .push_bind(e.outcome.map(|o| o.as_str()))
-                .push_bind(&e.recorded_by_name)
-                .push_bind(ts(e.created_at));
+            r.bind(e.id.0)
+                .bind(e.child_id.0)
+                .bind(e.kind.as_str())
+                .bind(date(e.on))
+                .bind(&e.reason)
+                .bind(e.court_on.map(date))
+                .bind(e.outcome.map(|o| o.as_str()))
+                .bind(&e.recorded_by_name)
+                .bind(ts(e.created_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_offences_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Offence]) {
         qb.push(format!("INSERT INTO offences ({OFFENCE_COLUMNS}) "));
-        qb.push_values(rows, |mut r, o| {
-            r.push_bind(o.id.0)
-                .push_bind(o.child_id.0)
-                .push_bind(o.arrested_on.map(date))
-                .push_bind(o.offence_on.map(date))
-                .push_bind(o.category.as_str())
-                .push_bind(o.outcome.as_str())
-                .push_bind(o.outcome_on.map(date))
-                .push_bind(o.version)
-                .push_bind(&o.recorded_by_name)
-                .push_bind(ts(o.created_at))
-                .push_bind(ts(o.updated_at))
-                .push_bind(o.episode_id.map(|e| e.0));
+        qb.push_values(rows, |mut r, o| Self::push_offences_values(&mut r, o));
+    }
+
+    /// One row's values, in [`OFFENCE_COLUMNS`] order.
+    fn push_offences_values(r: &mut Separated<'_, 'a, DB, &'static str>, o: &'a Offence) {
+        r.bind(o.id.0)
+            .bind(o.child_id.0)
+            .bind(o.arrested_on.map(date))
+            .bind(o.offence_on.map(date))
+            .bind(o.category.as_str())
+            .bind(o.outcome.as_str())
+            .bind(o.outcome_on.map(date))
+            .bind(o.version)
+            .bind(&o.recorded_by_name)
+            .bind(ts(o.created_at))
+            .bind(ts(o.updated_at))
+            .bind(o.episode_id.map(|e| e.0));
+    }
+
+    /// A versioned update of every column of one appointment (see [`Sql::push_versioned_update`]).
+    pub fn push_appointment_update(qb: &mut QueryBuilder<'a, DB>, a: &'a Appointment, expected_version: i64) {
+        Self::push_versioned_update(qb, "appointments", APPOINTMENT_COLUMNS, a.id.0, expected_version, |r| {
+            Self::push_appointments_values(r, a)
         });
     }
+
+    /// A versioned update of every column of one offence (see [`Sql::push_versioned_update`]).
+    pub fn push_offence_update(qb: &mut QueryBuilder<'a, DB>, o: &'a Offence, expected_version: i64) {
+        Self::push_versioned_update(qb, "offences", OFFENCE_COLUMNS, o.id.0, expected_version, |r| {
+            Self::push_offences_values(r, o)
+        });
+    }
+
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_living_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [LivingArrangement]) {
         qb.push(format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) "));
         qb.push_values(rows, |mut r, l| {
-            r.push_bind(l.id.0)
-                .push_bind(l.child_id.0)
-                .push_bind(date(l.from))
-                .push_bind(l.kind.as_str())
-                .push_bind(l.suitable)
-                .push_bind(&l.reason)
-                .push_bind(&l.address)
-                .push_bind(&l.recorded_by_name)
-                .push_bind(ts(l.created_at));
+            r.bind(l.id.0)
+                .bind(l.child_id.0)
+                .bind(date(l.from))
+                .bind(l.kind.as_str())
+                .bind(l.suitable)
+                .bind(&l.reason)
+                .bind(&l.address)
+                .bind(&l.recorded_by_name)
+                .bind(ts(l.created_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_ete_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [EtePlacement]) {
         qb.push(format!("INSERT INTO ete_placements ({ETE_COLUMNS}) "));
         qb.push_values(rows, |mut r, p| {
-            r.push_bind(p.id.0)
-                .push_bind(p.child_id.0)
-                .push_bind(date(p.from))
-                .push_bind(p.kind.as_str())
-                .push_bind(p.hours_offered)
-                .push_bind(p.hours_attended)
-                .push_bind(&p.recorded_by_name)
-                .push_bind(ts(p.created_at));
+            r.bind(p.id.0)
+                .bind(p.child_id.0)
+                .bind(date(p.from))
+                .bind(p.kind.as_str())
+                .bind(p.hours_offered)
+                .bind(p.hours_attended)
+                .bind(&p.recorded_by_name)
+                .bind(ts(p.created_at));
+        });
+    }
+
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_probation_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [ProbationTransfer]) {
+        qb.push(format!("INSERT INTO probation_transfers ({PROBATION_COLUMNS}) "));
+        qb.push_values(rows, |mut r, t| {
+            r.bind(t.id.0)
+                .bind(t.child_id.0)
+                .bind(date(t.transferred_on))
+                .bind(&t.probation_delivery_unit)
+                .bind(&t.shared)
+                .bind(&t.recorded_by_name)
+                .bind(ts(t.created_at));
         });
     }
 }
@@ -126,16 +147,7 @@ where
 macro_rules! community_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.
@@ -144,55 +156,6 @@ macro_rules! community_storage {
             use $crate::community::*;
             use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
             use resettle_domain::ids::{AppointmentId, OffenceId};
-
-            /// Inserts or updates (by id and version) an appointment with every column bound in
-            /// [`APPOINTMENT_COLUMNS`] order.
-            fn bind_appointment<'q>(
-                q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
-                a: &'q Appointment,
-            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
-                q.bind(a.id.0)
-                    .bind(a.child_id.0)
-                    .bind(a.kind.as_str())
-                    .bind(ts(a.starts_at))
-                    .bind(&a.location)
-                    .bind(&a.with_whom)
-                    .bind(a.outcome.map(|o| o.as_str()))
-                    .bind(&a.outcome_reason)
-                    .bind(a.rescheduled_to.map(ts))
-                    .bind(a.version)
-                    .bind(&a.recorded_by_name)
-                    .bind(ts(a.created_at))
-                    .bind(ts(a.updated_at))
-            }
-
-            fn bind_offence<'q>(
-                q: sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>>,
-                o: &'q Offence,
-            ) -> sqlx::query::Query<'q, $db, <$db as sqlx::Database>::Arguments<'q>> {
-                q.bind(o.id.0)
-                    .bind(o.child_id.0)
-                    .bind(o.arrested_on.map(date))
-                    .bind(o.offence_on.map(date))
-                    .bind(o.category.as_str())
-                    .bind(o.outcome.as_str())
-                    .bind(o.outcome_on.map(date))
-                    .bind(o.version)
-                    .bind(&o.recorded_by_name)
-                    .bind(ts(o.created_at))
-                    .bind(ts(o.updated_at))
-                    .bind(o.episode_id.map(|e| e.0))
-            }
-
-            /// `$1, $2, … $n`.
-            fn placeholders(n: usize) -> String {
-                (1..=n).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
-            }
-
-            /// `column = $i` for each column, numbered from 1.
-            fn assignments(columns: &str) -> String {
-                columns.split(',').enumerate().map(|(i, c)| format!("{} = ${}", c.trim(), i + 1)).collect::<Vec<_>>().join(", ")
-            }
 
             #[$crate::async_trait::async_trait]
             impl CommunityStorage for $store {
@@ -281,9 +244,10 @@ macro_rules! community_storage {
                     audit: &[AuditEvent],
                 ) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql = format!("INSERT INTO appointments ({APPOINTMENT_COLUMNS}) VALUES ({})", placeholders(13));
-                    for a in list {
-                        bind_appointment(sqlx::query(&sql), a).execute(&mut *tx).await.map_err(db_error)?;
+                    for chunk in list.chunks(MAX_BINDS / 13) {
+                        let mut qb = Qb::new("");
+                        Sql::push_appointments_insert(&mut qb, chunk);
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     Sql::insert_entry(&mut tx, entry).await?;
                     Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
@@ -296,22 +260,9 @@ macro_rules! community_storage {
                     entry: &TimelineEntry,
                     audit: &[AuditEvent],
                 ) -> StorageResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql = format!(
-                        "UPDATE appointments SET {} WHERE id = $14 AND version = $15",
-                        assignments(APPOINTMENT_COLUMNS)
-                    );
-                    let done = bind_appointment(sqlx::query(&sql), a)
-                        .bind(a.id.0)
-                        .bind(expected_version)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    if done.rows_affected() != 1 {
-                        return Err(Sql::version_error(&mut tx, "appointments", a.id.0).await);
-                    }
-                    Sql::insert_entry(&mut tx, entry).await?;
-                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    let mut qb = Qb::new("");
+                    Sql::push_appointment_update(&mut qb, a, expected_version);
+                    Sql::write_recorded(&self.pool, qb, Some(("appointments", a.id.0)), entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn appointment(&self, id: AppointmentId) -> StorageResult<Option<Appointment>> {
@@ -372,23 +323,9 @@ macro_rules! community_storage {
                     entry: &TimelineEntry,
                     audit: &[AuditEvent],
                 ) -> StorageResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql = format!("INSERT INTO enforcement ({ENFORCEMENT_COLUMNS}) VALUES ({})", placeholders(9));
-                    sqlx::query(&sql)
-                        .bind(e.id.0)
-                        .bind(e.child_id.0)
-                        .bind(e.kind.as_str())
-                        .bind(date(e.on))
-                        .bind(&e.reason)
-                        .bind(e.court_on.map(date))
-                        .bind(e.outcome.map(|o| o.as_str()))
-                        .bind(&e.recorded_by_name)
-                        .bind(ts(e.created_at))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    Sql::insert_entry(&mut tx, entry).await?;
-                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    let mut qb = Qb::new("");
+                    Sql::push_enforcement_insert(&mut qb, std::slice::from_ref(e));
+                    Sql::write_recorded(&self.pool, qb, None, entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn enforcement(&self, child: ChildId) -> StorageResult<Vec<Enforcement>> {
@@ -404,11 +341,9 @@ macro_rules! community_storage {
                 }
 
                 async fn insert_offence(&self, o: &Offence, entry: &TimelineEntry, audit: &[AuditEvent]) -> StorageResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql = format!("INSERT INTO offences ({OFFENCE_COLUMNS}) VALUES ({})", placeholders(12));
-                    bind_offence(sqlx::query(&sql), o).execute(&mut *tx).await.map_err(db_error)?;
-                    Sql::insert_entry(&mut tx, entry).await?;
-                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    let mut qb = Qb::new("");
+                    Sql::push_offences_insert(&mut qb, std::slice::from_ref(o));
+                    Sql::write_recorded(&self.pool, qb, None, entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn update_offence(
@@ -418,20 +353,9 @@ macro_rules! community_storage {
                     entry: &TimelineEntry,
                     audit: &[AuditEvent],
                 ) -> StorageResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql =
-                        format!("UPDATE offences SET {} WHERE id = $13 AND version = $14", assignments(OFFENCE_COLUMNS));
-                    let done = bind_offence(sqlx::query(&sql), o)
-                        .bind(o.id.0)
-                        .bind(expected_version)
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    if done.rows_affected() != 1 {
-                        return Err(Sql::version_error(&mut tx, "offences", o.id.0).await);
-                    }
-                    Sql::insert_entry(&mut tx, entry).await?;
-                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    let mut qb = Qb::new("");
+                    Sql::push_offence_update(&mut qb, o, expected_version);
+                    Sql::write_recorded(&self.pool, qb, Some(("offences", o.id.0)), entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn offence(&self, id: OffenceId) -> StorageResult<Option<Offence>> {
@@ -457,23 +381,9 @@ macro_rules! community_storage {
                     entry: &TimelineEntry,
                     audit: &[AuditEvent],
                 ) -> StorageResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql = format!("INSERT INTO living_arrangements ({LIVING_COLUMNS}) VALUES ({})", placeholders(9));
-                    sqlx::query(&sql)
-                        .bind(l.id.0)
-                        .bind(l.child_id.0)
-                        .bind(date(l.from))
-                        .bind(l.kind.as_str())
-                        .bind(l.suitable)
-                        .bind(&l.reason)
-                        .bind(&l.address)
-                        .bind(&l.recorded_by_name)
-                        .bind(ts(l.created_at))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    Sql::insert_entry(&mut tx, entry).await?;
-                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    let mut qb = Qb::new("");
+                    Sql::push_living_insert(&mut qb, std::slice::from_ref(l));
+                    Sql::write_recorded(&self.pool, qb, None, entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn living_arrangements(&self, child: ChildId) -> StorageResult<Vec<LivingArrangement>> {
@@ -491,22 +401,9 @@ macro_rules! community_storage {
                     entry: &TimelineEntry,
                     audit: &[AuditEvent],
                 ) -> StorageResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql = format!("INSERT INTO ete_placements ({ETE_COLUMNS}) VALUES ({})", placeholders(8));
-                    sqlx::query(&sql)
-                        .bind(p.id.0)
-                        .bind(p.child_id.0)
-                        .bind(date(p.from))
-                        .bind(p.kind.as_str())
-                        .bind(p.hours_offered)
-                        .bind(p.hours_attended)
-                        .bind(&p.recorded_by_name)
-                        .bind(ts(p.created_at))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    Sql::insert_entry(&mut tx, entry).await?;
-                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    let mut qb = Qb::new("");
+                    Sql::push_ete_insert(&mut qb, std::slice::from_ref(p));
+                    Sql::write_recorded(&self.pool, qb, None, entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn ete_placements(&self, child: ChildId) -> StorageResult<Vec<EtePlacement>> {
@@ -522,21 +419,9 @@ macro_rules! community_storage {
                     entry: &TimelineEntry,
                     audit: &[AuditEvent],
                 ) -> StorageResult<()> {
-                    let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let sql = format!("INSERT INTO probation_transfers ({PROBATION_COLUMNS}) VALUES ({})", placeholders(7));
-                    sqlx::query(&sql)
-                        .bind(t.id.0)
-                        .bind(t.child_id.0)
-                        .bind(date(t.transferred_on))
-                        .bind(&t.probation_delivery_unit)
-                        .bind(&t.shared)
-                        .bind(&t.recorded_by_name)
-                        .bind(ts(t.created_at))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
-                    Sql::insert_entry(&mut tx, entry).await?;
-                    Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+                    let mut qb = Qb::new("");
+                    Sql::push_probation_insert(&mut qb, std::slice::from_ref(t));
+                    Sql::write_recorded(&self.pool, qb, None, entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn probation_transfers(

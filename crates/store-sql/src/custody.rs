@@ -5,70 +5,54 @@
 
 use resettle_domain::custody::{CustodyEpisode, Placement};
 use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
-use sqlx::{Database, Encode, QueryBuilder, Type};
-use uuid::Uuid;
+use sqlx::QueryBuilder;
 
 use crate::Sql;
-use crate::rows::{DbTimestamp, date, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::{date, ts};
 
 /// The inserts of custody, sentences, remands and key dates.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_episodes_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [CustodyEpisode]) {
         qb.push("INSERT INTO custody_episodes (id, child_id, kind, started_on, ended_on, recorded_at) ");
         qb.push_values(rows, |mut r, e| {
-            r.push_bind(e.id.0)
-                .push_bind(e.child_id.0)
-                .push_bind(e.kind.as_str())
-                .push_bind(date(e.started_on))
-                .push_bind(e.ended_on.map(date))
-                .push_bind(e.recorded_at.map(ts));
+            r.bind(e.id.0)
+                .bind(e.child_id.0)
+                .bind(e.kind.as_str())
+                .bind(date(e.started_on))
+                .bind(e.ended_on.map(date))
+                .bind(e.recorded_at.map(ts));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_placements_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Placement]) {
         qb.push("INSERT INTO placements (id, episode_id, establishment_id, started_on, ended_on, reason) ");
         qb.push_values(rows, |mut r, p| {
-            r.push_bind(p.id.0)
-                .push_bind(p.episode_id.0)
-                .push_bind(p.establishment_id.0)
-                .push_bind(date(p.started_on))
-                .push_bind(p.ended_on.map(date))
-                .push_bind(p.reason.as_str());
+            r.bind(p.id.0)
+                .bind(p.episode_id.0)
+                .bind(p.establishment_id.0)
+                .bind(date(p.started_on))
+                .bind(p.ended_on.map(date))
+                .bind(p.reason.as_str());
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_sentences_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Sentence]) {
         qb.push("INSERT INTO sentences (id, child_id, episode_id, kind, sentence_date, term_months, remand_days, court, version) ");
         qb.push_values(rows, |mut r, s| {
-            r.push_bind(s.id.0)
-                .push_bind(s.child_id.0)
-                .push_bind(s.episode_id.0)
-                .push_bind(s.kind.as_str())
-                .push_bind(date(s.sentence_date))
-                .push_bind(s.term_months.map(i32::from))
-                .push_bind(i64::from(s.remand_days))
-                .push_bind(&s.court)
-                .push_bind(s.version);
+            r.bind(s.id.0)
+                .bind(s.child_id.0)
+                .bind(s.episode_id.0)
+                .bind(s.kind.as_str())
+                .bind(date(s.sentence_date))
+                .bind(s.term_months.map(i32::from))
+                .bind(i64::from(s.remand_days))
+                .bind(&s.court)
+                .bind(s.version);
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -78,23 +62,23 @@ where
              sentence_date, term_months, remand_days, source, reason, recorded_at, recorded_by, recorded_by_name) ",
         );
         qb.push_values(rows, |mut b, r| {
-            b.push_bind(r.id.0)
-                .push_bind(r.sentence_id.0)
-                .push_bind(r.revision)
-                .push_bind(r.dates.term_days)
-                .push_bind(r.dates.custody_days)
-                .push_bind(date(r.dates.mtd))
-                .push_bind(r.dates.etd.map(date))
-                .push_bind(r.dates.ltd.map(date))
-                .push_bind(date(r.dates.sled))
-                .push_bind(date(r.sentence_date))
-                .push_bind(r.term_months.map(i32::from))
-                .push_bind(i64::from(r.remand_days))
-                .push_bind(r.source.as_str())
-                .push_bind(&r.reason)
-                .push_bind(ts(r.recorded_at))
-                .push_bind(r.recorded_by.map(|u| u.0))
-                .push_bind(&r.recorded_by_name);
+            b.bind(r.id.0)
+                .bind(r.sentence_id.0)
+                .bind(r.revision)
+                .bind(r.dates.term_days)
+                .bind(r.dates.custody_days)
+                .bind(date(r.dates.mtd))
+                .bind(r.dates.etd.map(date))
+                .bind(r.dates.ltd.map(date))
+                .bind(date(r.dates.sled))
+                .bind(date(r.sentence_date))
+                .bind(r.term_months.map(i32::from))
+                .bind(i64::from(r.remand_days))
+                .bind(r.source.as_str())
+                .bind(&r.reason)
+                .bind(ts(r.recorded_at))
+                .bind(r.recorded_by.map(|u| u.0))
+                .bind(&r.recorded_by_name);
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -103,25 +87,25 @@ where
             "INSERT INTO remands (id, child_id, episode_id, started_on, establishment_id, next_court_date, court) ",
         );
         qb.push_values(rows, |mut b, r| {
-            b.push_bind(r.id.0)
-                .push_bind(r.child_id.0)
-                .push_bind(r.episode_id.0)
-                .push_bind(date(r.started_on))
-                .push_bind(r.establishment_id.0)
-                .push_bind(r.next_court_date.map(date))
-                .push_bind(&r.court);
+            b.bind(r.id.0)
+                .bind(r.child_id.0)
+                .bind(r.episode_id.0)
+                .bind(date(r.started_on))
+                .bind(r.establishment_id.0)
+                .bind(r.next_court_date.map(date))
+                .bind(&r.court);
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_deadlines_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [StoredDeadline]) {
         qb.push("INSERT INTO deadlines (id, child_id, episode_id, kind, due_by, rule) ");
         qb.push_values(rows, |mut b, d| {
-            b.push_bind(d.id.0)
-                .push_bind(d.child_id.0)
-                .push_bind(d.episode_id.0)
-                .push_bind(d.kind.as_str())
-                .push_bind(date(d.due_by))
-                .push_bind(&d.rule);
+            b.bind(d.id.0)
+                .bind(d.child_id.0)
+                .bind(d.episode_id.0)
+                .bind(d.kind.as_str())
+                .bind(date(d.due_by))
+                .bind(&d.rule);
         });
     }
 }
@@ -132,15 +116,10 @@ where
 macro_rules! custody_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::AuditEvent;
+            use $crate::prelude::*;
             use resettle_domain::custody::{CustodyEpisode, Placement};
-            use resettle_domain::ids::{ChildId, SentenceId, UserId};
+            use resettle_domain::ids::SentenceId;
             use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
-            use resettle_domain::timeline::TimelineEntry;
 
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;

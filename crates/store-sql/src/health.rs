@@ -2,11 +2,11 @@
 //! `HealthStorage`.
 
 use resettle_domain::health::{Assessment, Consent, Handover, HealthRecord, Measure, ShareLogEntry};
-use sqlx::{Database, Encode, QueryBuilder, Type};
-use uuid::Uuid;
+use sqlx::QueryBuilder;
 
 use crate::Sql;
-use crate::rows::{DbTimestamp, date, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::{date, ts};
 
 mod rows;
 
@@ -15,37 +15,21 @@ pub use rows::*;
 /// Health's inserts: records, assessments, measures, consents, handovers and shares.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_health_records_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [HealthRecord]) {
         qb.push("INSERT INTO health_records (id, child_id, category, summary, detail, source, recorded_by, recorded_by_name, recorded_at) ");
         qb.push_values(rows, |mut r, x| {
-            r.push_bind(x.id.0)
-                .push_bind(x.child_id.0)
-                .push_bind(x.category.as_str())
-                .push_bind(&x.summary)
-                .push_bind(&x.detail)
-                .push_bind(&x.source)
-                .push_bind(x.recorded_by.0)
-                .push_bind(&x.recorded_by_name)
-                .push_bind(ts(x.recorded_at));
+            r.bind(x.id.0)
+                .bind(x.child_id.0)
+                .bind(x.category.as_str())
+                .bind(&x.summary)
+                .bind(&x.detail)
+                .bind(&x.source)
+                .bind(x.recorded_by.0)
+                .bind(&x.recorded_by_name)
+                .bind(ts(x.recorded_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -55,33 +39,33 @@ where
                  assessed_on, sections, needs, status, based_on, version, created_at) ",
         );
         qb.push_values(rows, |mut r, a| {
-            r.push_bind(a.id.0)
-                .push_bind(a.child_id.0)
-                .push_bind(a.kind.as_str())
-                .push_bind(a.author_id.0)
-                .push_bind(&a.author_name)
-                .push_bind(a.organisation_id.0)
-                .push_bind(date(a.assessed_on))
-                .push_bind(sections_json(&a.sections))
-                .push_bind(needs_json(&a.needs))
-                .push_bind(a.status.as_str())
-                .push_bind(a.based_on.map(|b| b.0))
-                .push_bind(a.version)
-                .push_bind(ts(a.created_at));
+            r.bind(a.id.0)
+                .bind(a.child_id.0)
+                .bind(a.kind.as_str())
+                .bind(a.author_id.0)
+                .bind(&a.author_name)
+                .bind(a.organisation_id.0)
+                .bind(date(a.assessed_on))
+                .bind(sections_json(&a.sections))
+                .bind(needs_json(&a.needs))
+                .bind(a.status.as_str())
+                .bind(a.based_on.map(|b| b.0))
+                .bind(a.version)
+                .bind(ts(a.created_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_measures_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Measure]) {
         qb.push("INSERT INTO health_measures (id, child_id, kind, score, rater, measured_on, recorded_by_name, recorded_at) ");
         qb.push_values(rows, |mut r, m| {
-            r.push_bind(m.id.0)
-                .push_bind(m.child_id.0)
-                .push_bind(m.kind.as_str())
-                .push_bind(i32::from(m.score))
-                .push_bind(m.rater.as_str())
-                .push_bind(date(m.measured_on))
-                .push_bind(&m.recorded_by_name)
-                .push_bind(ts(m.recorded_at));
+            r.bind(m.id.0)
+                .bind(m.child_id.0)
+                .bind(m.kind.as_str())
+                .bind(i32::from(m.score))
+                .bind(m.rater.as_str())
+                .bind(date(m.measured_on))
+                .bind(&m.recorded_by_name)
+                .bind(ts(m.recorded_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -91,18 +75,18 @@ where
                  share_with_role, purpose, lawful_basis, decided_on, recorded_by_name, recorded_at) ",
         );
         qb.push_values(rows, |mut r, c| {
-            r.push_bind(c.id.0)
-                .push_bind(c.child_id.0)
-                .push_bind(c.decision.as_str())
-                .push_bind(c.capacity.as_str())
-                .push_bind(&c.decided_by)
-                .push_bind(c.share_with_organisation_id.0)
-                .push_bind(c.share_with_role.map(|r| r.as_str()))
-                .push_bind(&c.purpose)
-                .push_bind(c.lawful_basis.map(|b| b.as_str()))
-                .push_bind(date(c.decided_on))
-                .push_bind(&c.recorded_by_name)
-                .push_bind(ts(c.recorded_at));
+            r.bind(c.id.0)
+                .bind(c.child_id.0)
+                .bind(c.decision.as_str())
+                .bind(c.capacity.as_str())
+                .bind(&c.decided_by)
+                .bind(c.share_with_organisation_id.0)
+                .bind(c.share_with_role.map(|r| r.as_str()))
+                .bind(&c.purpose)
+                .bind(c.lawful_basis.map(|b| b.as_str()))
+                .bind(date(c.decided_on))
+                .bind(&c.recorded_by_name)
+                .bind(ts(c.recorded_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -113,22 +97,22 @@ where
                  acknowledged_at, acknowledged_by_name, acknowledgement_note) ",
         );
         qb.push_values(rows, |mut r, h| {
-            r.push_bind(h.id.0)
-                .push_bind(h.child_id.0)
-                .push_bind(&h.item_kind)
-                .push_bind(h.item_id)
-                .push_bind(&h.summary)
-                .push_bind(h.sender_id.map(|u| u.0))
-                .push_bind(&h.sender_name)
-                .push_bind(h.sender_organisation_id.map(|o| o.0))
-                .push_bind(h.recipient.user_id.map(|u| u.0))
-                .push_bind(h.recipient.organisation_id.0)
-                .push_bind(h.recipient.role.map(|r| r.as_str()))
-                .push_bind(ts(h.sent_at))
-                .push_bind(date(h.due_on))
-                .push_bind(h.acknowledged_at.map(ts))
-                .push_bind(&h.acknowledged_by_name)
-                .push_bind(&h.acknowledgement_note);
+            r.bind(h.id.0)
+                .bind(h.child_id.0)
+                .bind(&h.item_kind)
+                .bind(h.item_id)
+                .bind(&h.summary)
+                .bind(h.sender_id.map(|u| u.0))
+                .bind(&h.sender_name)
+                .bind(h.sender_organisation_id.map(|o| o.0))
+                .bind(h.recipient.user_id.map(|u| u.0))
+                .bind(h.recipient.organisation_id.0)
+                .bind(h.recipient.role.map(|r| r.as_str()))
+                .bind(ts(h.sent_at))
+                .bind(date(h.due_on))
+                .bind(h.acknowledged_at.map(ts))
+                .bind(&h.acknowledged_by_name)
+                .bind(&h.acknowledgement_note);
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -138,17 +122,17 @@ where
                  shared_at, shared_by_name, handover_id, consent_id) ",
         );
         qb.push_values(rows, |mut r, s| {
-            r.push_bind(s.id.0)
-                .push_bind(s.child_id.0)
-                .push_bind(&s.what)
-                .push_bind(s.with_organisation_id.0)
-                .push_bind(s.with_user_id.map(|u| u.0))
-                .push_bind(s.with_role.map(|r| r.as_str()))
-                .push_bind(&s.why)
-                .push_bind(ts(s.shared_at))
-                .push_bind(&s.shared_by_name)
-                .push_bind(s.handover_id.map(|h| h.0))
-                .push_bind(s.consent_id.map(|c| c.0));
+            r.bind(s.id.0)
+                .bind(s.child_id.0)
+                .bind(&s.what)
+                .bind(s.with_organisation_id.0)
+                .bind(s.with_user_id.map(|u| u.0))
+                .bind(s.with_role.map(|r| r.as_str()))
+                .bind(&s.why)
+                .bind(ts(s.shared_at))
+                .bind(&s.shared_by_name)
+                .bind(s.handover_id.map(|h| h.0))
+                .bind(s.consent_id.map(|c| c.0));
         });
     }
 }
@@ -160,16 +144,7 @@ where
 macro_rules! health_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

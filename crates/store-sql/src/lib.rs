@@ -22,6 +22,7 @@
 pub mod access;
 pub mod admin;
 pub mod audit;
+pub mod bind;
 pub mod children;
 pub mod community;
 pub mod custody;
@@ -84,6 +85,30 @@ pub const MAX_BINDS: usize = 30_000;
 /// functions are called as `Sql::<sqlx::Sqlite>::insert_entry(…)`.
 pub struct Sql<DB>(std::marker::PhantomData<DB>);
 
+impl<'a, DB: bind::Binds<'a>> Sql<DB> {
+    /// `UPDATE table SET (columns) = (values) WHERE id = … AND version = …`: every column of
+    /// one row rewritten, the values pushed by `values` in `columns` order (the same function
+    /// the table's insert uses, so the two cannot drift apart). The caller checks that one row
+    /// changed; none means the version read is stale or the row is gone.
+    pub fn push_versioned_update(
+        qb: &mut sqlx::QueryBuilder<'a, DB>,
+        table: &str,
+        columns: &str,
+        id: uuid::Uuid,
+        expected_version: i64,
+        values: impl FnOnce(&mut sqlx::query_builder::Separated<'_, 'a, DB, &'static str>),
+    ) {
+        use bind::BindExt;
+        qb.push(format!("UPDATE {table} SET ({columns}) = ("));
+        let mut list = qb.separated(", ");
+        values(&mut list);
+        list.push_unseparated(") WHERE id = ");
+        qb.bind(id);
+        qb.push(" AND version = ");
+        qb.bind(expected_version);
+    }
+}
+
 /// Implements the union trait's own methods (`backend`, `changes`, `audit_key`, `ping`) of
 /// `resettle_storage::Storage` for `$store`, a struct with the fields `pool: sqlx::Pool<$db>`
 /// and `audit_key`. The areas' traits are implemented by their own macros, each invoked by the
@@ -115,4 +140,20 @@ macro_rules! impl_storage {
             }
         }
     };
+}
+
+/// What every area's storage macro uses (`use $crate::prelude::*;`): the rows, the scope SQL,
+/// the query builder, the error helpers, the storage contract, and the domain types most areas
+/// write. An area imports what only it uses by name beside it.
+pub mod prelude {
+    pub use crate::rows::*;
+    pub use crate::scope::{push_org_filter, push_scope, push_scope_one};
+    pub use crate::sqlx::{self, QueryBuilder};
+    pub use crate::{MAX_BINDS, db_error, unique_error};
+    pub use resettle_domain::audit::AuditEvent;
+    pub use resettle_domain::ids::{ChildId, OrgId, UserId};
+    pub use resettle_domain::policy::ChildScope;
+    pub use resettle_domain::team::TeamMember;
+    pub use resettle_domain::timeline::TimelineEntry;
+    pub use resettle_storage::*;
 }

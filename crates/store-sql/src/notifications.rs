@@ -35,15 +35,9 @@ pub const RANKED: &str = "SELECT n.id, n.user_id, n.child_id, n.kind, n.message,
 macro_rules! notification_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use resettle_domain::audit::{AuditEntry, AuditEvent};
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
+            use resettle_domain::audit::AuditEntry;
             use resettle_domain::org::{Email, Membership, OrgCode, Organisation, User};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::timeline::TimelineEntry;
-            use resettle_storage::*;
-            use $crate::rows::*;
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{MAX_BINDS, db_error, unique_error};
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

@@ -38,16 +38,7 @@ impl OutboxRow {
 macro_rules! outbox_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

@@ -3,6 +3,7 @@
 //! chunks of bound identifiers), and the [`outcomes_storage!`](crate::outcomes_storage)
 //! implementation of `OutcomesStorage` that puts them together per child.
 
+use crate::rows::parse;
 use std::collections::HashMap;
 
 use resettle_domain::ids::*;
@@ -13,10 +14,6 @@ use resettle_storage::{StorageError, StorageResult};
 use uuid::Uuid;
 
 use crate::rows::DbTimestamp;
-
-fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
-    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
-}
 
 fn london_day(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> jiff::civil::Date {
     t.to_zoned(tz.clone()).date()
@@ -272,16 +269,7 @@ pub fn index_of(cohort: &[(Uuid, CohortChild)]) -> HashMap<Uuid, usize> {
 macro_rules! outcomes_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

@@ -5,11 +5,11 @@
 use resettle_domain::action_item::ActionItem;
 use resettle_domain::meeting::Meeting;
 use resettle_domain::plan::{Need, NeedUpdate, Plan};
-use sqlx::{Database, Encode, QueryBuilder, Type};
-use uuid::Uuid;
+use sqlx::QueryBuilder;
 
 use crate::Sql;
-use crate::rows::{DbTimestamp, date, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::{date, ts};
 
 mod rows;
 
@@ -18,23 +18,7 @@ pub use rows::*;
 /// The plan's inserts: plans, needs and their updates, meetings and actions.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_plans_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Plan]) {
@@ -43,14 +27,14 @@ where
              updated_at) ",
         );
         qb.push_values(rows, |mut r, p| {
-            r.push_bind(p.child_id.0)
-                .push_bind(date(p.opened_on))
-                .push_bind(&p.child_goals)
-                .push_bind(&p.child_words)
-                .push_bind(&p.carer_views)
-                .push_bind(p.shared_on.map(date))
-                .push_bind(p.version)
-                .push_bind(ts(p.updated_at));
+            r.bind(p.child_id.0)
+                .bind(date(p.opened_on))
+                .bind(&p.child_goals)
+                .bind(&p.child_words)
+                .bind(&p.carer_views)
+                .bind(p.shared_on.map(date))
+                .bind(p.version)
+                .bind(ts(p.updated_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -60,32 +44,32 @@ where
              status, due_by, version, created_at, updated_at) ",
         );
         qb.push_values(rows, |mut r, n| {
-            r.push_bind(n.id.0)
-                .push_bind(n.child_id.0)
-                .push_bind(n.pathway.as_str())
-                .push_bind(&n.need)
-                .push_bind(i32::try_from(n.catalogue_version).unwrap_or(i32::MAX))
-                .push_bind(&n.description)
-                .push_bind(n.owner_organisation_id.0)
-                .push_bind(n.status.as_str())
-                .push_bind(n.due_by.map(date))
-                .push_bind(n.version)
-                .push_bind(ts(n.created_at))
-                .push_bind(ts(n.updated_at));
+            r.bind(n.id.0)
+                .bind(n.child_id.0)
+                .bind(n.pathway.as_str())
+                .bind(&n.need)
+                .bind(i32::try_from(n.catalogue_version).unwrap_or(i32::MAX))
+                .bind(&n.description)
+                .bind(n.owner_organisation_id.0)
+                .bind(n.status.as_str())
+                .bind(n.due_by.map(date))
+                .bind(n.version)
+                .bind(ts(n.created_at))
+                .bind(ts(n.updated_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_need_updates_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [NeedUpdate]) {
         qb.push("INSERT INTO need_updates (id, need_id, version, at, actor_id, actor_name, changes, note) ");
         qb.push_values(rows, |mut r, u| {
-            r.push_bind(u.id.0)
-                .push_bind(u.need_id.0)
-                .push_bind(u.version)
-                .push_bind(ts(u.at))
-                .push_bind(u.actor_id.map(|a| a.0))
-                .push_bind(&u.actor_name)
-                .push_bind(&u.changes)
-                .push_bind(&u.note);
+            r.bind(u.id.0)
+                .bind(u.need_id.0)
+                .bind(u.version)
+                .bind(ts(u.at))
+                .bind(u.actor_id.map(|a| a.0))
+                .bind(&u.actor_name)
+                .bind(&u.changes)
+                .bind(&u.note);
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -96,25 +80,25 @@ where
              created_at, updated_at) ",
         );
         qb.push_values(rows, |mut r, m| {
-            r.push_bind(m.id.0)
-                .push_bind(m.child_id.0)
-                .push_bind(m.episode_id.map(|e| e.0))
-                .push_bind(m.kind.as_str())
-                .push_bind(m.seq)
-                .push_bind(m.due_by.map(date))
-                .push_bind(m.scheduled_for.map(ts))
-                .push_bind(m.duration_minutes)
-                .push_bind(&m.location)
-                .push_bind(m.status.as_str())
-                .push_bind(m.held_on.map(date))
-                .push_bind(attendance_json(&m.attendance))
-                .push_bind(&m.child_views)
-                .push_bind(&m.carer_views)
-                .push_bind(&m.decisions)
-                .push_bind(m.no_actions_agreed)
-                .push_bind(m.version)
-                .push_bind(ts(m.created_at))
-                .push_bind(ts(m.updated_at));
+            r.bind(m.id.0)
+                .bind(m.child_id.0)
+                .bind(m.episode_id.map(|e| e.0))
+                .bind(m.kind.as_str())
+                .bind(m.seq)
+                .bind(m.due_by.map(date))
+                .bind(m.scheduled_for.map(ts))
+                .bind(m.duration_minutes)
+                .bind(&m.location)
+                .bind(m.status.as_str())
+                .bind(m.held_on.map(date))
+                .bind(attendance_json(&m.attendance))
+                .bind(&m.child_views)
+                .bind(&m.carer_views)
+                .bind(&m.decisions)
+                .bind(m.no_actions_agreed)
+                .bind(m.version)
+                .bind(ts(m.created_at))
+                .bind(ts(m.updated_at));
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -124,19 +108,19 @@ where
              need_id, meeting_id, version, created_by_name, created_at, updated_at) ",
         );
         qb.push_values(rows, |mut r, a| {
-            r.push_bind(a.id.0)
-                .push_bind(a.child_id.0)
-                .push_bind(&a.description)
-                .push_bind(a.owner_organisation_id.0)
-                .push_bind(a.owner_user_id.map(|u| u.0))
-                .push_bind(a.due_by.map(date))
-                .push_bind(a.status.as_str())
-                .push_bind(a.need_id.map(|n| n.0))
-                .push_bind(a.meeting_id.map(|m| m.0))
-                .push_bind(a.version)
-                .push_bind(&a.created_by_name)
-                .push_bind(ts(a.created_at))
-                .push_bind(ts(a.updated_at));
+            r.bind(a.id.0)
+                .bind(a.child_id.0)
+                .bind(&a.description)
+                .bind(a.owner_organisation_id.0)
+                .bind(a.owner_user_id.map(|u| u.0))
+                .bind(a.due_by.map(date))
+                .bind(a.status.as_str())
+                .bind(a.need_id.map(|n| n.0))
+                .bind(a.meeting_id.map(|m| m.0))
+                .bind(a.version)
+                .bind(&a.created_by_name)
+                .bind(ts(a.created_at))
+                .bind(ts(a.updated_at));
         });
     }
 }
@@ -148,16 +132,7 @@ where
 macro_rules! plan_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

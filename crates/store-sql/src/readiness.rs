@@ -1,18 +1,16 @@
 //! Release readiness SQL: rows, and the [`readiness_storage!`](crate::readiness_storage)
 //! implementation of `ReadinessStorage`.
 
-use sqlx::{Database, Encode, QueryBuilder, Type};
+use crate::rows::parse;
+use sqlx::QueryBuilder;
 
 use crate::Sql;
+use crate::bind::{BindExt, Binds};
 use crate::rows::{DbTimestamp, date, ts};
 use resettle_domain::ids::*;
 use resettle_domain::readiness::ReleaseArrangements;
-use resettle_storage::{OpenNeedCount, OpenNeedOwner, ReadinessRow, StorageError, StorageResult, StoredArrangements};
+use resettle_storage::{OpenNeedCount, OpenNeedOwner, ReadinessRow, StorageResult, StoredArrangements};
 use uuid::Uuid;
-
-fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
-    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
-}
 
 /// The columns of [`ReadinessDbRow`]: a query over `children c`, `organisations y` (the YJS),
 /// the open episode `e`, `plans p` and `release_arrangements ra`.
@@ -165,23 +163,7 @@ impl NeedCountDbRow {
 /// The release arrangements' insert.
 impl<'a, DB> Sql<DB>
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    Option<Uuid>: Encode<'a, DB> + Type<DB>,
-    String: Encode<'a, DB> + Type<DB>,
-    Option<String>: Encode<'a, DB> + Type<DB>,
-    &'a str: Encode<'a, DB> + Type<DB>,
-    Option<&'a str>: Encode<'a, DB> + Type<DB>,
-    i64: Encode<'a, DB> + Type<DB>,
-    Option<i64>: Encode<'a, DB> + Type<DB>,
-    i32: Encode<'a, DB> + Type<DB>,
-    Option<i32>: Encode<'a, DB> + Type<DB>,
-    bool: Encode<'a, DB> + Type<DB>,
-    Option<bool>: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
-    Option<jiff_sqlx::Date>: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    Option<DbTimestamp>: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_release_arrangements_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [StoredArrangements]) {
@@ -193,26 +175,26 @@ where
         );
         qb.push_values(rows, |mut r, s| {
             let a = &s.arrangements;
-            r.push_bind(s.episode_id.0)
-                .push_bind(s.child_id.0)
-                .push_bind(&a.accommodation_address)
-                .push_bind(a.accommodation_confirmed_on.map(date))
-                .push_bind(&a.accommodation_confirmed_by)
-                .push_bind(&a.ete_arrangement)
-                .push_bind(a.ete_starts_on.map(date))
-                .push_bind(&a.constructive_activity)
-                .push_bind(&a.gp_practice)
-                .push_bind(a.gp_registered_on.map(date))
-                .push_bind(a.first_appointment_on.map(date))
-                .push_bind(&a.first_appointment_time)
-                .push_bind(&a.first_appointment_place)
-                .push_bind(&a.first_appointment_with)
-                .push_bind(&a.gate_met_by)
-                .push_bind(&a.transport)
-                .push_bind(&a.court_plan)
-                .push_bind(&a.bail_accommodation)
-                .push_bind(a.version)
-                .push_bind(ts(s.updated_at));
+            r.bind(s.episode_id.0)
+                .bind(s.child_id.0)
+                .bind(&a.accommodation_address)
+                .bind(a.accommodation_confirmed_on.map(date))
+                .bind(&a.accommodation_confirmed_by)
+                .bind(&a.ete_arrangement)
+                .bind(a.ete_starts_on.map(date))
+                .bind(&a.constructive_activity)
+                .bind(&a.gp_practice)
+                .bind(a.gp_registered_on.map(date))
+                .bind(a.first_appointment_on.map(date))
+                .bind(&a.first_appointment_time)
+                .bind(&a.first_appointment_place)
+                .bind(&a.first_appointment_with)
+                .bind(&a.gate_met_by)
+                .bind(&a.transport)
+                .bind(&a.court_plan)
+                .bind(&a.bail_accommodation)
+                .bind(a.version)
+                .bind(ts(s.updated_at));
         });
     }
 }
@@ -224,16 +206,7 @@ where
 macro_rules! readiness_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use $crate::rows::*;
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{db_error, unique_error, MAX_BINDS};
-            use resettle_storage::*;
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

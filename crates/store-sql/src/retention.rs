@@ -194,16 +194,7 @@ impl ErasureRow {
 macro_rules! retention_storage {
     ($store:ty, $db:ty) => {
         const _: () = {
-            use resettle_domain::audit::AuditEvent;
-            use resettle_domain::ids::{ChildId, OrgId, UserId};
-            use resettle_domain::policy::ChildScope;
-            use resettle_domain::team::TeamMember;
-            use resettle_domain::timeline::TimelineEntry;
-            use resettle_storage::*;
-            use $crate::rows::*;
-            use $crate::scope::{push_org_filter, push_scope, push_scope_one};
-            use $crate::sqlx::{self, QueryBuilder};
-            use $crate::{MAX_BINDS, db_error, unique_error};
+            use $crate::prelude::*;
             /// This database's query builder.
             type Qb<'a> = QueryBuilder<'a, $db>;
             /// The shared SQL, for this database.

@@ -77,7 +77,9 @@ impl<'r> Decode<'r, Postgres> for DbTimestamp {
     }
 }
 
-fn parse<T: FromStr>(what: &str, s: &str) -> StorageResult<T> {
+/// A stored text value read back as its domain type; a value that does not parse is a
+/// database fault (the writes only store valid ones), never shown as it is.
+pub fn parse<T: FromStr>(what: &str, s: &str) -> StorageResult<T> {
     s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
 }
 

@@ -7,20 +7,17 @@
 
 use resettle_domain::ids::OrgId;
 use resettle_domain::policy::ChildScope;
-use sqlx::{Database, Encode, QueryBuilder, Type};
-use uuid::Uuid;
+use sqlx::QueryBuilder;
 
-use crate::rows::{DbTimestamp, date, ts};
+use crate::bind::{BindExt, Binds};
+use crate::rows::{date, ts};
 
 /// Adds `AND c.id IN (children within scope)` to a query over `children c`: the rule for
 /// lists. Each way in (named person, or organisation) is its own indexed branch of a UNION:
 /// an OR across the two columns would scan the whole team table.
 pub fn push_scope<'a, DB>(qb: &mut QueryBuilder<'a, DB>, scope: &'a ChildScope)
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     if scope.user_id.is_none() && scope.organisation_ids.is_empty() && scope.emergency.is_none() {
         qb.push(" AND 1 = 0");
@@ -31,9 +28,9 @@ where
     if let Some(e) = scope.emergency {
         // Break-glass grants still valid: read access to those children only.
         qb.push("SELECT g.child_id FROM break_glass_grants g WHERE g.user_id = ");
-        qb.push_bind(e.user_id.0);
+        qb.bind(e.user_id.0);
         qb.push(" AND g.expires_at > ");
-        qb.push_bind(ts(e.now));
+        qb.bind(ts(e.now));
         first = false;
     }
     if let Some(user) = scope.user_id {
@@ -41,7 +38,7 @@ where
             qb.push(" UNION ");
         }
         qb.push("SELECT t.child_id FROM team_members t WHERE t.user_id = ");
-        qb.push_bind(user.0);
+        qb.bind(user.0);
         push_current(qb, scope);
         first = false;
     }
@@ -52,7 +49,7 @@ where
         qb.push("SELECT t.child_id FROM team_members t WHERE t.organisation_id IN (");
         let mut sep = qb.separated(", ");
         for id in &scope.organisation_ids {
-            sep.push_bind(id.0);
+            sep.bind(id.0);
         }
         sep.push_unseparated(")");
         push_current(qb, scope);
@@ -64,10 +61,7 @@ where
 /// instead of building the whole list.
 pub fn push_scope_one<'a, DB>(qb: &mut QueryBuilder<'a, DB>, scope: &'a ChildScope)
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    DbTimestamp: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     if scope.user_id.is_none() && scope.organisation_ids.is_empty() && scope.emergency.is_none() {
         qb.push(" AND 1 = 0");
@@ -76,9 +70,9 @@ where
     qb.push(" AND (");
     if let Some(e) = scope.emergency {
         qb.push("EXISTS (SELECT 1 FROM break_glass_grants g WHERE g.child_id = c.id AND g.user_id = ");
-        qb.push_bind(e.user_id.0);
+        qb.bind(e.user_id.0);
         qb.push(" AND g.expires_at > ");
-        qb.push_bind(ts(e.now));
+        qb.bind(ts(e.now));
         qb.push(") OR ");
     }
     qb.push("EXISTS (SELECT 1 FROM team_members t WHERE t.child_id = c.id");
@@ -87,7 +81,7 @@ where
     let mut first = true;
     if let Some(user) = scope.user_id {
         qb.push("t.user_id = ");
-        qb.push_bind(user.0);
+        qb.bind(user.0);
         first = false;
     }
     if !scope.organisation_ids.is_empty() {
@@ -97,7 +91,7 @@ where
         qb.push("t.organisation_id IN (");
         let mut sep = qb.separated(", ");
         for id in &scope.organisation_ids {
-            sep.push_bind(id.0);
+            sep.bind(id.0);
         }
         sep.push_unseparated(")");
         first = false;
@@ -112,13 +106,12 @@ where
 /// `AND` the team member `t` is current on the scope's day.
 pub fn push_current<'a, DB>(qb: &mut QueryBuilder<'a, DB>, scope: &'a ChildScope)
 where
-    DB: Database,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     qb.push(" AND t.started_on <= ");
-    qb.push_bind(date(scope.today));
+    qb.bind(date(scope.today));
     qb.push(" AND (t.ended_on IS NULL OR t.ended_on >= ");
-    qb.push_bind(date(scope.today));
+    qb.bind(date(scope.today));
     qb.push(")");
 }
 
@@ -126,15 +119,13 @@ where
 /// organisation, within the scope already applied).
 pub fn push_org_filter<'a, DB>(qb: &mut QueryBuilder<'a, DB>, org: OrgId, scope: &'a ChildScope)
 where
-    DB: Database,
-    Uuid: Encode<'a, DB> + Type<DB>,
-    jiff_sqlx::Date: Encode<'a, DB> + Type<DB>,
+    DB: Binds<'a>,
 {
     qb.push(" AND c.id IN (SELECT f.child_id FROM team_members f WHERE f.organisation_id = ");
-    qb.push_bind(org.0);
+    qb.bind(org.0);
     qb.push(" AND f.started_on <= ");
-    qb.push_bind(date(scope.today));
+    qb.bind(date(scope.today));
     qb.push(" AND (f.ended_on IS NULL OR f.ended_on >= ");
-    qb.push_bind(date(scope.today));
+    qb.bind(date(scope.today));
     qb.push("))");
 }

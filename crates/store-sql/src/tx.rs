@@ -229,6 +229,29 @@ macro_rules! tx_helpers {
                 Ok(())
             }
 
+            /// One recorded write: runs `write` (an insert or update built by the caller), adds
+            /// the timeline entry and appends the audit, all in one transaction. `write` must
+            /// change exactly one row when `one_row` is given (a versioned update: otherwise
+            /// the row moved on, or is gone, and the transaction is dropped with that error).
+            pub async fn write_recorded(
+                pool: &sqlx::Pool<$db>,
+                mut write: sqlx::QueryBuilder<'_, $db>,
+                one_row: Option<(&'static str, uuid::Uuid)>,
+                entry: &resettle_domain::timeline::TimelineEntry,
+                audit: &[resettle_domain::audit::AuditEvent],
+                key: Option<&resettle_domain::audit::AuditKey>,
+            ) -> resettle_storage::StorageResult<()> {
+                let mut tx = pool.begin().await.map_err(crate::db_error)?;
+                let done = write.build().execute(&mut *tx).await.map_err(crate::db_error)?;
+                if let Some((table, id)) = one_row
+                    && done.rows_affected() != 1
+                {
+                    return Err(Self::version_error(&mut tx, table, id).await);
+                }
+                Self::insert_entry(&mut tx, entry).await?;
+                Self::commit_audited(tx, audit, key).await
+            }
+
             /// Appends a change's audit entries in its transaction, then commits both: a change
             /// and the record that it was made are written together or not at all.
             pub async fn commit_audited(

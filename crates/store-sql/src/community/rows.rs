@@ -1,5 +1,6 @@
 //! The community half's rows as the databases return them, and their column lists.
 
+use crate::rows::parse;
 use resettle_domain::community::{Appointment, Enforcement, EtePlacement, LivingArrangement, Offence};
 use resettle_domain::ids::*;
 use resettle_domain::post_release::ReleaseKind;
@@ -7,10 +8,6 @@ use resettle_storage::{ReleaseRecord, StorageError, StorageResult};
 use uuid::Uuid;
 
 use crate::rows::DbTimestamp;
-
-fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
-    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
-}
 
 /// The columns of `appointments`, in the order [`AppointmentRow`] and the inserts use.
 pub const APPOINTMENT_COLUMNS: &str = "id, child_id, kind, starts_at, location, with_whom, outcome, outcome_reason, \

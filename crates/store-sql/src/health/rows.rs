@@ -1,5 +1,6 @@
 //! Health's rows as stored, and how they become the domain's records.
 
+use crate::rows::parse;
 use resettle_domain::health::{
     Assessment, Consent, Handover, HealthRecord, IdentifiedNeed, Measure, Recipient, SectionFindings, ShareLogEntry,
 };
@@ -8,10 +9,6 @@ use resettle_storage::{HandoverRow, Notification, StorageError, StorageResult};
 use uuid::Uuid;
 
 use crate::rows::DbTimestamp;
-
-fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
-    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
-}
 
 /// Sections as stored (JSON text).
 pub fn sections_json(list: &[SectionFindings]) -> String {

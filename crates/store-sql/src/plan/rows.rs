@@ -1,6 +1,7 @@
 //! The plan's rows as stored: plans, needs and their updates, meetings and actions, and the
 //! rows the lists read, each decoded into the domain's types on both databases.
 
+use crate::rows::parse;
 use resettle_domain::action_item::ActionItem;
 use resettle_domain::ids::*;
 use resettle_domain::meeting::{Attendance, Meeting};
@@ -9,10 +10,6 @@ use resettle_storage::{ActionRow, MeetingRow, StorageError, StorageResult};
 use uuid::Uuid;
 
 use crate::rows::DbTimestamp;
-
-fn parse<T: std::str::FromStr>(what: &str, s: &str) -> StorageResult<T> {
-    s.parse::<T>().map_err(|_| StorageError::Database(format!("stored {what} is not valid")))
-}
 
 /// Attendance as stored (JSON text).
 pub fn attendance_json(list: &[Attendance]) -> String {
