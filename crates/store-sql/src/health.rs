@@ -209,53 +209,16 @@ macro_rules! health_storage {
             }
 
             async fn insert_handover_tx(conn: &mut <$db as sqlx::Database>::Connection, h: &Handover) -> StorageResult<()> {
-                sqlx::query(
-                    "INSERT INTO handovers (id, child_id, item_kind, item_id, summary, sender_id, sender_name, \
-                     sender_organisation_id, recipient_user_id, recipient_org_id, recipient_role, sent_at, due_on, \
-                     acknowledged_at, acknowledged_by, acknowledged_by_name, acknowledgement_note) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, NULL, $15, $16)",
-                )
-                .bind(h.id.0)
-                .bind(h.child_id.0)
-                .bind(&h.item_kind)
-                .bind(h.item_id)
-                .bind(&h.summary)
-                .bind(h.sender_id.map(|u| u.0))
-                .bind(&h.sender_name)
-                .bind(h.sender_organisation_id.map(|o| o.0))
-                .bind(h.recipient.user_id.map(|u| u.0))
-                .bind(h.recipient.organisation_id.0)
-                .bind(h.recipient.role.map(|r| r.as_str()))
-                .bind(ts(h.sent_at))
-                .bind(date(h.due_on))
-                .bind(h.acknowledged_at.map(ts))
-                .bind(&h.acknowledged_by_name)
-                .bind(&h.acknowledgement_note)
-                .execute(&mut *conn)
-                .await
-                .map_err(db_error)?;
+                let mut qb = Qb::new("");
+                Sql::push_handovers_insert(&mut qb, std::slice::from_ref(h));
+                qb.build().execute(&mut *conn).await.map_err(db_error)?;
                 Ok(())
             }
 
             async fn insert_share_tx(conn: &mut <$db as sqlx::Database>::Connection, s: &ShareLogEntry) -> StorageResult<()> {
-                sqlx::query(
-                    "INSERT INTO share_log (id, child_id, what, with_organisation_id, with_user_id, with_role, why, \
-                     shared_at, shared_by_name, handover_id, consent_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(s.id.0)
-                .bind(s.child_id.0)
-                .bind(&s.what)
-                .bind(s.with_organisation_id.0)
-                .bind(s.with_user_id.map(|u| u.0))
-                .bind(s.with_role.map(|r| r.as_str()))
-                .bind(&s.why)
-                .bind(ts(s.shared_at))
-                .bind(&s.shared_by_name)
-                .bind(s.handover_id.map(|h| h.0))
-                .bind(s.consent_id.map(|c| c.0))
-                .execute(&mut *conn)
-                .await
-                .map_err(db_error)?;
+                let mut qb = Qb::new("");
+                Sql::push_shares_insert(&mut qb, std::slice::from_ref(s));
+                qb.build().execute(&mut *conn).await.map_err(db_error)?;
                 Ok(())
             }
 
@@ -266,27 +229,9 @@ macro_rules! health_storage {
             ) -> StorageResult<()> {
                 match expected {
                     None => {
-                        sqlx::query(
-                            "INSERT INTO health_assessments (id, child_id, kind, author_id, author_name, organisation_id, \
-                             assessed_on, sections, needs, status, based_on, version, created_at) \
-                             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
-                        )
-                        .bind(a.id.0)
-                        .bind(a.child_id.0)
-                        .bind(a.kind.as_str())
-                        .bind(a.author_id.0)
-                        .bind(&a.author_name)
-                        .bind(a.organisation_id.0)
-                        .bind(date(a.assessed_on))
-                        .bind(sections_json(&a.sections))
-                        .bind(needs_json(&a.needs))
-                        .bind(a.status.as_str())
-                        .bind(a.based_on.map(|b| b.0))
-                        .bind(a.version)
-                        .bind(ts(a.created_at))
-                        .execute(&mut *conn)
-                        .await
-                        .map_err(db_error)?;
+                        let mut qb = Qb::new("");
+                        Sql::push_assessments_insert(&mut qb, std::slice::from_ref(a));
+                        qb.build().execute(&mut *conn).await.map_err(db_error)?;
                     }
                     Some(v) => {
                         let done = sqlx::query(
@@ -316,64 +261,22 @@ macro_rules! health_storage {
                 async fn write_health(&self, w: &HealthWrite) -> StorageResult<()> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
                     if let Some(r) = &w.record {
-                        sqlx::query(
-                            "INSERT INTO health_records (id, child_id, category, summary, detail, source, recorded_by, \
-                             recorded_by_name, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                        )
-                        .bind(r.id.0)
-                        .bind(r.child_id.0)
-                        .bind(r.category.as_str())
-                        .bind(&r.summary)
-                        .bind(&r.detail)
-                        .bind(&r.source)
-                        .bind(r.recorded_by.0)
-                        .bind(&r.recorded_by_name)
-                        .bind(ts(r.recorded_at))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
+                        let mut qb = Qb::new("");
+                        Sql::push_health_records_insert(&mut qb, std::slice::from_ref(r));
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     if let Some((a, expected)) = &w.assessment {
                         write_assessment_tx(&mut tx, a, *expected).await?;
                     }
                     if let Some(m) = &w.measure {
-                        sqlx::query(
-                            "INSERT INTO health_measures (id, child_id, kind, score, rater, measured_on, recorded_by_name, \
-                             recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                        )
-                        .bind(m.id.0)
-                        .bind(m.child_id.0)
-                        .bind(m.kind.as_str())
-                        .bind(i32::from(m.score))
-                        .bind(m.rater.as_str())
-                        .bind(date(m.measured_on))
-                        .bind(&m.recorded_by_name)
-                        .bind(ts(m.recorded_at))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
+                        let mut qb = Qb::new("");
+                        Sql::push_measures_insert(&mut qb, std::slice::from_ref(m));
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     if let Some(c) = &w.consent {
-                        sqlx::query(
-                            "INSERT INTO health_consents (id, child_id, decision, capacity, decided_by, \
-                             share_with_organisation_id, share_with_role, purpose, lawful_basis, decided_on, \
-                             recorded_by_name, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                        )
-                        .bind(c.id.0)
-                        .bind(c.child_id.0)
-                        .bind(c.decision.as_str())
-                        .bind(c.capacity.as_str())
-                        .bind(&c.decided_by)
-                        .bind(c.share_with_organisation_id.0)
-                        .bind(c.share_with_role.map(|r| r.as_str()))
-                        .bind(&c.purpose)
-                        .bind(c.lawful_basis.map(|b| b.as_str()))
-                        .bind(date(c.decided_on))
-                        .bind(&c.recorded_by_name)
-                        .bind(ts(c.recorded_at))
-                        .execute(&mut *tx)
-                        .await
-                        .map_err(db_error)?;
+                        let mut qb = Qb::new("");
+                        Sql::push_consents_insert(&mut qb, std::slice::from_ref(c));
+                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
                     for h in &w.handovers {
                         insert_handover_tx(&mut tx, h).await?;
