@@ -764,8 +764,7 @@ fn release_kind(
     use resettle_domain::post_release::ReleaseKind;
     let s = value.map(str::trim).filter(|s| !s.is_empty())?;
     let Some(kind) = ReleaseKind::parse(s) else {
-        let names: Vec<&str> = ReleaseKind::ALL.iter().map(|k| k.as_str()).collect();
-        e.add("kind", format!("kind must be one of: {}", names.join(", ")));
+        e.add("kind", "Choose how the custody ended from the list");
         return None;
     };
     let fits = kind == ReleaseKind::Other

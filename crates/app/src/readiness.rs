@@ -280,13 +280,16 @@ pub struct ChildReadiness {
     pub unacknowledged_handovers: Option<i64>,
 }
 
-/// The dates readiness counts from: for a sentence, the day of discharge (the release date
-/// moved off a weekend or holiday, Criminal Justice Act 1961 s.23(3)).
+/// The dates readiness counts from: for a sentence, the day of discharge as the key dates
+/// page shows it (the decided release date moved off a weekend or holiday, Criminal Justice
+/// Act 1961 s.23(3), or the day it was brought forward to).
 fn custody_dates(calendar: &resettle_domain::calendar::Calendar, row: &ReadinessRow) -> CustodyDates {
     match (row.kind, row.release_on) {
-        (EpisodeKind::Sentence, Some(release)) => {
-            CustodyDates::Sentenced { release: resettle_domain::discharge::discharge_on(calendar, release, true) }
-        }
+        (EpisodeKind::Sentence, Some(release)) => CustodyDates::Sentenced {
+            release: row
+                .brought_forward_to
+                .unwrap_or_else(|| resettle_domain::discharge::discharge_on(calendar, release, true)),
+        },
         // A sentence episode without key dates yet is planned for like a remand.
         _ => CustodyDates::Remanded { next_court_date: row.next_court_date },
     }

@@ -212,6 +212,12 @@ enum OrgCommand {
     },
 }
 
+/// The roles a person can be given, by key, for `--role` (clap lists them in the help and in
+/// its error for a wrong one).
+fn role_keys() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(resettle_domain::org::Role::ALL.iter().map(|r| r.as_str()))
+}
+
 #[derive(Subcommand)]
 enum UserCommand {
     /// Add a user with a role in an organisation. The password is read from standard input.
@@ -227,8 +233,8 @@ enum UserCommand {
         /// Organisation code (or id).
         #[arg(long)]
         org: String,
-        /// Role, e.g. yjs_case_manager.
-        #[arg(long)]
+        /// Role (the possible values are listed below).
+        #[arg(long, value_parser = role_keys())]
         role: String,
         /// Telephone, shown to the team around a child.
         #[arg(long)]

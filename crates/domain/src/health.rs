@@ -316,7 +316,7 @@ fn parse_need(e: &mut ValidationErrors, field: &str, n: &NeedFindingInput) -> Op
         Some("health") => Some(Pathway::Health),
         Some("substance_misuse") => Some(Pathway::SubstanceMisuse),
         Some(_) => {
-            e.add(format!("{field}.pathway"), "pathway must be one of: health, substance_misuse");
+            e.add(format!("{field}.pathway"), "Choose health or substance misuse as the pathway");
             None
         }
     };
@@ -477,7 +477,7 @@ pub fn apply_review(
                     }
                     None => e.add(format!("{field}.close_reason"), "Say why this answer no longer applies"),
                 },
-                _ => e.add(format!("{field}.review"), "review must be one of: confirmed, changed, closed"),
+                _ => e.add(format!("{field}.review"), "Choose whether the need is confirmed, changed or closed"),
             },
             Some(x) => match findings {
                 Some(f) => x.findings = f,
@@ -521,7 +521,7 @@ pub fn apply_review(
                     None => e.add(format!("{field}.close_reason"), "Say why this need is closed"),
                 },
                 None if n.review.is_none() => {}
-                _ => e.add(format!("{field}.review"), "review must be one of: confirmed, changed, closed"),
+                _ => e.add(format!("{field}.review"), "Choose whether the need is confirmed, changed or closed"),
             }
         } else if let Some((pathway, description)) = parse_need(&mut e, &field, n) {
             out_needs.push(IdentifiedNeed {

@@ -61,8 +61,12 @@ pub struct ReadinessRow {
     pub started_on: Date,
     /// When the episode was recorded (none when loaded in bulk).
     pub episode_recorded_at: Option<jiff::Timestamp>,
-    /// The MTD of the latest key dates of the episode's latest sentence.
+    /// The release date of the episode's latest sentence: the early or late release date once
+    /// decided (`discharge_decisions`), else the MTD of its latest key dates.
     pub release_on: Option<Date>,
+    /// The day the release was brought forward to (Criminal Justice Act 1961 s.23(3B)), once
+    /// decided: the day of discharge itself.
+    pub brought_forward_to: Option<Date>,
     /// The next court date of the episode's latest remand.
     pub next_court_date: Option<Date>,
     /// The day the plan was shared with the child and carers.

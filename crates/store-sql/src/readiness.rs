@@ -16,8 +16,11 @@ use uuid::Uuid;
 /// the open episode `e`, `plans p` and `release_arrangements ra`.
 pub const READINESS_COLUMNS: &str = "c.id AS child_id, c.given_name, c.family_name, c.yjs_id, y.name AS yjs_name, \
     e.id AS episode_id, e.kind, e.started_on, e.recorded_at AS episode_recorded_at, \
-    (SELECT r.mtd FROM key_date_revisions r JOIN sentences s ON s.id = r.sentence_id WHERE s.episode_id = e.id \
+    (SELECT COALESCE(dd.release_on, r.mtd) FROM key_date_revisions r JOIN sentences s ON s.id = r.sentence_id \
+     LEFT JOIN discharge_decisions dd ON dd.sentence_id = s.id WHERE s.episode_id = e.id \
      ORDER BY s.sentence_date DESC, r.revision DESC LIMIT 1) AS release_on, \
+    (SELECT dd.brought_forward_to FROM sentences s JOIN discharge_decisions dd ON dd.sentence_id = s.id \
+     WHERE s.episode_id = e.id ORDER BY s.sentence_date DESC LIMIT 1) AS brought_forward_to, \
     (SELECT m.next_court_date FROM remands m WHERE m.episode_id = e.id ORDER BY m.started_on DESC LIMIT 1) \
      AS next_court_date, \
     p.shared_on AS plan_shared_on, \
@@ -45,6 +48,7 @@ pub struct ReadinessDbRow {
     started_on: jiff_sqlx::Date,
     episode_recorded_at: Option<DbTimestamp>,
     release_on: Option<jiff_sqlx::Date>,
+    brought_forward_to: Option<jiff_sqlx::Date>,
     next_court_date: Option<jiff_sqlx::Date>,
     plan_shared_on: Option<jiff_sqlx::Date>,
     accommodation_address: Option<String>,
@@ -91,6 +95,7 @@ impl ReadinessDbRow {
             started_on: self.started_on.to_jiff(),
             episode_recorded_at: self.episode_recorded_at.map(|t| t.0),
             release_on: d(self.release_on),
+            brought_forward_to: d(self.brought_forward_to),
             next_court_date: d(self.next_court_date),
             plan_shared_on: d(self.plan_shared_on),
             arrangements: ReleaseArrangements {

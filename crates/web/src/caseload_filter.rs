@@ -60,14 +60,8 @@ pub fn parse_filter(p: &ReadinessCaseloadParams) -> Result<CaseloadFilter, Valid
             None
         }
     });
-    let pathway = given(&p.pathway).and_then(|s| {
-        s.parse::<Pathway>()
-            .map_err(|_| {
-                let all: Vec<_> = Pathway::ALL.iter().map(|p| p.as_str()).collect();
-                e.add("pathway", format!("pathway must be one of: {}", all.join(", ")));
-            })
-            .ok()
-    });
+    let pathway = given(&p.pathway)
+        .and_then(|s| s.parse::<Pathway>().map_err(|_| e.add("pathway", "Choose a pathway from the list")).ok());
     let sort = match given(&p.sort) {
         None => ReadinessSort::DaysToRelease,
         Some(s) => ReadinessSort::parse(&s).unwrap_or_else(|| {

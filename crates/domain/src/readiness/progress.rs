@@ -64,7 +64,7 @@ impl Progress {
     /// The words on the tag for a child.
     pub fn child_label(self) -> &'static str {
         match self {
-            Progress::Done => "All in place",
+            Progress::Done => "Arrangements in place",
             other => other.label(),
         }
     }

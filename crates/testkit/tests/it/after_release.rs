@@ -219,6 +219,9 @@ async fn the_day_of_discharge_moves_off_a_weekend_and_is_on_the_key_dates(b: Bac
     assert_eq!(d["discharge_on"], "2026-12-04");
     assert_eq!(d["bring_forward_options"], json!(["2026-12-03", "2026-12-02"]));
     assert_eq!(d["version"], 0);
+    let readiness = format!("/api/v1/children/{id}/readiness");
+    let (_, r) = w.api().get(&readiness).await?;
+    assert_eq!(r["release_date"], "2026-12-04", "readiness counts from the day of discharge: {r}");
     let r = w
         .api()
         .request(
@@ -246,6 +249,8 @@ async fn the_day_of_discharge_moves_off_a_weekend_and_is_on_the_key_dates(b: Bac
     let (_, k) = w.api().get(&format!("/api/v1/children/{id}/key-dates")).await?;
     assert_eq!(k["key_dates"]["discharge_on"], "2026-12-03", "the current day of discharge follows the decision");
     assert_eq!(k["history"][0]["discharge_on"], "2026-12-04", "the calculation itself is kept");
+    let (_, r) = w.api().get(&readiness).await?;
+    assert_eq!(r["release_date"], "2026-12-03", "and from the decided day once there is one: {r}");
     let browser = w.t.browser()?;
     browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
     let page = browser.get(&format!("/children/{id}")).await?;
