@@ -206,8 +206,10 @@ enum OrgCommand {
         /// Name.
         #[arg(long)]
         name: String,
-        /// yjs, yoi, stc, sch, secure_school, local_authority, health, education or other.
-        #[arg(long)]
+        /// The kind of organisation (the possible values are listed below).
+        #[arg(long, value_parser = clap::builder::PossibleValuesParser::new(
+            resettle_domain::org::OrgKind::ALL.iter().map(|k| k.as_str())
+        ))]
         kind: String,
     },
 }
