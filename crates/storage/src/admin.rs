@@ -76,6 +76,10 @@ pub trait AdminStorage: Send + Sync {
     async fn rename_organisation(&self, org: OrgId, name: &str, audit: &[AuditEvent]) -> StorageResult<()>;
     /// Marks an organisation closed at `at`; `NotFound` when there is no such open one.
     async fn close_organisation(&self, org: OrgId, at: Timestamp, audit: &[AuditEvent]) -> StorageResult<()>;
+
+    /// Reopens a closed organisation (closed by mistake, or open again); `NotFound` when it
+    /// is not closed.
+    async fn reopen_organisation(&self, org: OrgId, audit: &[AuditEvent]) -> StorageResult<()>;
     /// The closed organisations, with when each closed.
     async fn closed_organisations(&self) -> StorageResult<Vec<(OrgId, Timestamp)>>;
 }

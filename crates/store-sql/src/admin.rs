@@ -254,6 +254,19 @@ macro_rules! admin_storage {
                 Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
             }
 
+            async fn reopen_organisation(&self, org: OrgId, audit: &[AuditEvent]) -> StorageResult<()> {
+                let mut tx = self.pool.begin().await.map_err(db_error)?;
+                let done = sqlx::query("UPDATE organisations SET closed_at = NULL WHERE id = $1 AND closed_at IS NOT NULL")
+                    .bind(org.0)
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(db_error)?;
+                if done.rows_affected() == 0 {
+                    return Err(StorageError::NotFound);
+                }
+                Sql::commit_audited(tx, audit, self.audit_key.as_ref()).await
+            }
+
             async fn closed_organisations(&self) -> StorageResult<Vec<(OrgId, jiff::Timestamp)>> {
                 let rows: Vec<(uuid::Uuid, DbTimestamp)> =
                     sqlx::query_as("SELECT id, closed_at FROM organisations WHERE closed_at IS NOT NULL")

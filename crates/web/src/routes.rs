@@ -223,6 +223,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/admin/organisations/{org}", Admin, get(admin::organisation_page)),
         page(p.clone(), "/admin/organisations/{org}", Admin, post(admin::rename_organisation)),
         page(p.clone(), "/admin/organisations/{org}/close", Admin, post(admin::close_organisation)),
+        page(p.clone(), "/admin/organisations/{org}/reopen", Admin, post(admin::reopen_organisation)),
         page(g.clone(), "/admin/bank-holidays", Admin, get(admin::bank_holidays)),
         page(p, "/admin/bank-holidays", Admin, post(admin::add_bank_holiday)),
     ]

@@ -52,6 +52,20 @@ impl App {
         Ok(())
     }
 
+    /// Reopens a closed organisation: forms offer it again.
+    pub async fn reopen_organisation(&self, who: Principal<'_>, org: OrgId) -> AppResult<()> {
+        self.allow_admin(who, Action::ManageOrganisations)?;
+        let found = self.store.organisation(org).await?.ok_or(AppError::NotFound)?;
+        let audit = [self.admin_event(who, "organisation", &format!("reopened organisation {org}"))];
+        self.store.reopen_organisation(org, &audit).await.map_err(|e| match e {
+            StorageError::NotFound => AppError::invalid("reopen", format!("{} is open", found.name)),
+            other => other.into(),
+        })?;
+        self.forget_organisations();
+        tracing::info!(org_id = %org, "organisation reopened");
+        Ok(())
+    }
+
     /// One organisation and when it closed, for an administrator to manage (`None`, or one
     /// that does not exist, is not found — after the policy has been asked).
     pub async fn organisation_to_manage(

@@ -1,6 +1,6 @@
 //! Administration for a real service (issue 17, item 10): administrators find people page by
 //! page, correct names and roles, deactivate a leaver (whose sessions and API tokens end at
-//! once), reset a password only by a one-time link that expires, and rename and close
+//! once), reset a password only by a one-time link that expires, and rename, close and reopen
 //! organisations. Nobody else can do any of it.
 
 use reqwest::StatusCode;
@@ -189,6 +189,7 @@ async fn organisations_are_renamed_and_closed_and_only_administrators_manage_any
         (format!("{admin_page}/roles/remove"), vec![]),
         (admin_page.clone(), vec![("name", "Taken Over")]),
         (format!("{page}/close"), vec![("confirm", "yes")]),
+        (format!("{page}/reopen"), vec![]),
         (page.clone(), vec![("name", "Hijacked College")]),
         ("/admin/users/password-link".to_string(), vec![("user", "")]),
     ] {
@@ -241,5 +242,18 @@ async fn organisations_are_renamed_and_closed_and_only_administrators_manage_any
     let record = casey.get(&format!("/children/{child_id}")).await?;
     assert_eq!(record.status, StatusCode::OK);
     assert!(record.body.contains("New College"), "{}", record.body);
+
+    // Closed by mistake: the administrator reopens it, and forms offer it again; reopening
+    // an open one is refused in words.
+    let reopen = format!("{page}/reopen");
+    assert!(browser.get(&page).await?.body.contains("Reopen New College"));
+    let r = browser.post_form(&reopen, &[("csrf_token", &csrf)]).await?;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(admin_entries(&w, &format!("reopened organisation {}", college.id)).await?, 1);
+    assert!(w.t.app.closed_organisations().await.unwrap().is_empty());
+    assert!(browser.get(&admin_page).await?.body.contains(&option), "offered for a role again");
+    let r = browser.post_form(&reopen, &[("csrf_token", &csrf)]).await?;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("New College is open"), "{}", r.body);
     Ok(())
 }

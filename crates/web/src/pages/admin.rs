@@ -19,7 +19,7 @@ use crate::session::{Secure, SignedIn};
 mod organisation;
 mod user;
 
-pub use organisation::{close_organisation, organisation_page, rename_organisation};
+pub use organisation::{close_organisation, organisation_page, rename_organisation, reopen_organisation};
 pub use user::{
     add_role, deactivate, enrolment_code, password_link, reactivate, remove_role, update_details, user_page,
 };

@@ -1,4 +1,4 @@
-//! One organisation, for administrators: renaming it, and closing it. A closed organisation is
+//! One organisation, for administrators: renaming it, closing it and reopening it. A closed organisation is
 //! no longer offered in forms; the records that name it keep it.
 
 use askama::Template;
@@ -85,6 +85,7 @@ pub async fn organisation_page(
     page.notice = match q.notice.as_str() {
         "renamed" => Some("The new name is saved"),
         "closed" => Some("The organisation is closed: forms no longer offer it"),
+        "reopened" => Some("The organisation is open again: forms offer it"),
         _ => None,
     };
     Ok(render(StatusCode::OK, &page))
@@ -118,6 +119,22 @@ pub async fn close_organisation(
     let principal = Principal::User(&who.ctx.actor);
     match state.app.close_organisation(principal, page.organisation.id, form.confirm == "yes").await {
         Ok(()) => Ok(Redirect::to(&format!("/admin/organisations/{raw}?notice=closed")).into_response()),
+        Err(AppError::Invalid(errors)) => Ok(refused(page, errors, None)),
+        Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
+    }
+}
+
+/// Reopens a closed organisation.
+pub async fn reopen_organisation(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(raw): Path<String>,
+    Form(form): Form<OrganisationForm>,
+) -> Result<Response, PageError> {
+    who.check_csrf(&form.csrf_token)?;
+    let page = load(&state, &who, &raw).await?;
+    match state.app.reopen_organisation(Principal::User(&who.ctx.actor), page.organisation.id).await {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/organisations/{raw}?notice=reopened")).into_response()),
         Err(AppError::Invalid(errors)) => Ok(refused(page, errors, None)),
         Err(e) => Err(PageError::App(e, who.ctx.request_id.clone())),
     }
