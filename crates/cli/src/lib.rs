@@ -1,5 +1,5 @@
 //! The `resettle` command's library: reading the configuration, backups and restores,
-//! retention's report and erasure, and subject access exports — shared by the binary
+//! retention's report and erasure, subject access exports and people's accounts — shared by the binary
 //! (`src/main.rs`) and the integration tests.
 
 pub mod backup;
@@ -7,6 +7,7 @@ pub mod config;
 pub mod import;
 pub mod retention;
 pub mod sar;
+pub mod users;
 
 use std::path::PathBuf;
 

@@ -3,14 +3,13 @@
 
 mod dates;
 
-use std::io::{BufRead, IsTerminal};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result, anyhow, bail};
 use clap::{Args, Parser, Subcommand};
-use resettle_app::admin::NewUserInput;
 use resettle_app::storage::Storage;
 use resettle_app::{App, AppError, Principal, secrets};
 use resettle_store_postgres::PostgresStore;
@@ -19,6 +18,7 @@ use resettle_web::WebConfig;
 
 use resettle_cli::config::{load_audit, load_config, load_trusted_proxies};
 use resettle_cli::retention::RetentionCommand;
+use resettle_cli::users::UserCommand;
 use resettle_cli::{Db, backup};
 
 /// Resettle: one shared plan for each child leaving custody in England and Wales.
@@ -214,40 +214,6 @@ enum OrgCommand {
     },
 }
 
-/// The roles a person can be given, by key, for `--role` (clap lists them in the help and in
-/// its error for a wrong one).
-fn role_keys() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(resettle_domain::org::Role::ALL.iter().map(|r| r.as_str()))
-}
-
-#[derive(Subcommand)]
-enum UserCommand {
-    /// Add a user with a role in an organisation. The password is read from standard input.
-    Add {
-        #[command(flatten)]
-        db: Db,
-        /// Sign-in address.
-        #[arg(long)]
-        email: String,
-        /// Full name.
-        #[arg(long)]
-        name: String,
-        /// Organisation code (or id).
-        #[arg(long)]
-        org: String,
-        /// Role (the possible values are listed below).
-        #[arg(long, value_parser = role_keys())]
-        role: String,
-        /// Telephone, shown to the team around a child.
-        #[arg(long)]
-        phone: Option<String>,
-        /// Read the password from the first line of standard input (required: passwords
-        /// never go on the command line, where other users and shell history can see them).
-        #[arg(long, required = true)]
-        password_stdin: bool,
-    },
-}
-
 #[derive(Subcommand)]
 enum TotpCommand {
     /// Remove a user's authenticator (a lost phone) and end their sessions: they set up a new
@@ -422,13 +388,9 @@ async fn run(cli: Cli) -> Result<()> {
             println!("{}", org.id);
             Ok(())
         }
-        Command::User { command: UserCommand::Add { db, email, name, org, role, phone, password_stdin: _ } } => {
-            let password = read_password()?;
-            let app = app_for(&db).await?;
-            let input = NewUserInput { email, name, phone, organisation: org, role, password };
-            let user = app.create_user(Principal::Operator, &input).await?;
-            println!("{}", user.id);
-            Ok(())
+        Command::User { command } => {
+            let app = app_for(command.db()).await?;
+            resettle_cli::users::run(&app, command, &mut std::io::stdout()).await
         }
         Command::Token { command: TokenCommand::Create { db, email, days, label } } => {
             let app = app_for(&db).await?;
@@ -599,20 +561,6 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Dates { command } => dates::run(command).await,
     }
-}
-
-fn read_password() -> Result<String> {
-    let stdin = std::io::stdin();
-    if stdin.is_terminal() {
-        eprintln!("Password (then Enter):");
-    }
-    let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("cannot read the password from standard input")?;
-    let password = line.trim_end_matches(['\n', '\r']).to_string();
-    if password.is_empty() {
-        bail!("--password-stdin: no password on standard input (send it as the first line)");
-    }
-    Ok(password)
 }
 
 async fn serve(

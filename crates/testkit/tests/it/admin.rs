@@ -13,6 +13,7 @@ on_every_backend!(
     an_administrator_deactivates_a_leaver_whose_token_and_session_end_at_once,
     a_reset_link_works_once_and_expires_and_names_and_roles_are_corrected,
     organisations_are_renamed_and_closed_and_only_administrators_manage_any_of_it,
+    an_operator_deactivates_a_leaver_from_the_command_line,
 );
 
 /// An administrator of `YJS-A`, signed in.
@@ -255,5 +256,42 @@ async fn organisations_are_renamed_and_closed_and_only_administrators_manage_any
     let r = browser.post_form(&reopen, &[("csrf_token", &csrf)]).await?;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("New College is open"), "{}", r.body);
+    Ok(())
+}
+
+async fn an_operator_deactivates_a_leaver_from_the_command_line(b: Backend) -> anyhow::Result<()> {
+    use resettle_cli::users::{UserCommand, run};
+    let w = Yjs::start(b).await?;
+    let db = || resettle_cli::Db { database_url: w.t.db.url.clone(), config: None };
+    let email = w.cm.email.as_str().to_string();
+    assert_eq!(w.api().get("/api/v1/children").await?.0, StatusCode::OK);
+    // Without --confirm, it says what would happen and changes nothing.
+    let mut out = Vec::new();
+    run(&w.t.app, UserCommand::Deactivate { db: db(), email: email.clone(), confirm: false }, &mut out).await?;
+    assert!(String::from_utf8(out)?.contains("run again with --confirm"));
+    assert_eq!(w.api().get("/api/v1/children").await?.0, StatusCode::OK, "nothing ended");
+    // With it, the token fails at once, and the audit names the operator's act.
+    let mut out = Vec::new();
+    run(&w.t.app, UserCommand::Deactivate { db: db(), email: email.clone(), confirm: true }, &mut out).await?;
+    assert!(String::from_utf8(out)?.contains("1 API token(s) revoked"));
+    assert_eq!(w.api().get("/api/v1/children").await?.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(admin_entries(&w, &format!("deactivated user {}", w.cm.id)).await?, 1);
+    // A second time is refused in words; an unknown address is named.
+    let again =
+        run(&w.t.app, UserCommand::Deactivate { db: db(), email: email.clone(), confirm: true }, &mut Vec::new())
+            .await
+            .unwrap_err()
+            .to_string();
+    assert!(again.contains("already deactivated"), "{again}");
+    let unknown =
+        run(&w.t.app, UserCommand::Reactivate { db: db(), email: "nobody@yjs-a.example.org".into() }, &mut Vec::new())
+            .await
+            .unwrap_err()
+            .to_string();
+    assert!(unknown.contains("no user has that email address"), "{unknown}");
+    // Reactivated, they may sign in again once they set a password (the old token stays revoked).
+    run(&w.t.app, UserCommand::Reactivate { db: db(), email: email.clone() }, &mut Vec::new()).await?;
+    assert!(w.t.app.store().user(w.cm.id).await?.unwrap().user.active);
+    assert_eq!(w.api().get("/api/v1/children").await?.0, StatusCode::UNAUTHORIZED);
     Ok(())
 }
