@@ -183,17 +183,23 @@ pub struct CaseloadLine {
 pub struct StatusCounts {
     /// All children listed.
     pub total: usize,
-    /// Green.
+    /// Green: on track, or with everything in place.
     pub green: usize,
     /// Amber.
     pub amber: usize,
     /// Red.
     pub red: usize,
+    /// Of the green, those with every item done: counted apart so that "done" and "on track"
+    /// read differently.
+    pub done: usize,
 }
 
 impl StatusCounts {
-    fn add(&mut self, s: RagStatus) {
+    fn add(&mut self, s: RagStatus, items: &[ReadinessItem]) {
         self.total += 1;
+        if !items.is_empty() && items.iter().all(|i| i.done) {
+            self.done += 1;
+        }
         match s {
             RagStatus::Green => self.green += 1,
             RagStatus::Amber => self.amber += 1,
@@ -533,7 +539,7 @@ impl App {
         }
         let mut counts = StatusCounts::default();
         for (l, _) in &picked {
-            counts.add(l.status);
+            counts.add(l.status, &l.items);
         }
         let listed = picked.len();
         let (page, shown) = match f.page {
@@ -598,10 +604,10 @@ impl App {
         for (row, r) in rows.iter().zip(assessed) {
             let Some(status) = r.status() else { continue };
             match by_org.iter_mut().find(|o| o.organisation_id == row.yjs_id) {
-                Some(o) => o.counts.add(status),
+                Some(o) => o.counts.add(status, r.items()),
                 None => {
                     let mut counts = StatusCounts::default();
-                    counts.add(status);
+                    counts.add(status, r.items());
                     by_org.push(OrganisationReadiness {
                         organisation_id: row.yjs_id,
                         name: row.yjs_name.clone(),
@@ -624,5 +630,31 @@ impl App {
             })
             .collect();
         Ok(ReadinessFigures { by_organisation: by_org, open_needs })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(status: RagStatus, done: bool) -> ReadinessItem {
+        ReadinessItem {
+            key: ItemKey::Accommodation,
+            status,
+            reason: String::new(),
+            short: String::new(),
+            due_by: None,
+            done,
+        }
+    }
+
+    #[test]
+    fn a_child_with_everything_done_counts_as_done_apart_from_on_track() {
+        let mut c = StatusCounts::default();
+        c.add(RagStatus::Green, &[item(RagStatus::Green, true), item(RagStatus::Green, true)]);
+        c.add(RagStatus::Green, &[item(RagStatus::Green, true), item(RagStatus::Green, false)]);
+        c.add(RagStatus::Red, &[item(RagStatus::Red, false)]);
+        c.add(RagStatus::Green, &[]);
+        assert_eq!(c, StatusCounts { total: 4, green: 3, amber: 0, red: 1, done: 1 });
     }
 }

@@ -260,7 +260,7 @@ async fn the_caseload_filters_sorts_and_counts_children_in_custody(b: Backend) -
 
     let (status, c) = api.get("/api/v1/caseload").await?;
     assert_eq!(status, StatusCode::OK, "{c}");
-    assert_eq!(c["counts"], json!({"total": 3, "green": 1, "amber": 1, "red": 1}));
+    assert_eq!(c["counts"], json!({"total": 3, "green": 1, "amber": 1, "red": 1, "done": 0}));
     // Sorted by days to release by default: the remand's court date (9 days) first.
     assert_eq!(names(&c), ["Amber", "Rhea", "Gus"]);
     let row = &c["children"][1];

@@ -358,11 +358,13 @@ pub struct StatusCountsJson {
     pub amber: usize,
     /// Red.
     pub red: usize,
+    /// Of the green, the children with every item done.
+    pub done: usize,
 }
 
 impl From<StatusCounts> for StatusCountsJson {
     fn from(c: StatusCounts) -> Self {
-        Self { total: c.total, green: c.green, amber: c.amber, red: c.red }
+        Self { total: c.total, green: c.green, amber: c.amber, red: c.red, done: c.done }
     }
 }
 
