@@ -585,10 +585,26 @@ impl Generator {
                 ended_on: None,
             });
         }
-        if rng.random_bool(0.4) {
+        // Every child in custody has a YJS health worker to receive the health handover that
+        // readiness asks for; other children have one 40% of the time. The ones added for
+        // custody are picked without the generator, so the rest of the population stays the
+        // same for a seed.
+        let rolled = rng.random_bool(0.4);
+        let in_custody_now = in_custody.as_ref().is_some_and(|(e, _)| e.ended_on.is_none());
+        let health_worker = if rolled {
             let hw = service.health_workers[rng.random_range(0..service.health_workers.len())];
+            Some((hw, TeamMemberId(uuid(rng))))
+        } else if in_custody_now {
+            let n = u128::try_from(service.health_workers.len()).unwrap_or(1).max(1);
+            let k = usize::try_from(id.0.as_u128() % n).unwrap_or(0);
+            let member = TeamMemberId(uuid::Uuid::from_u128(id.0.as_u128().rotate_left(17)));
+            service.health_workers.get(k).map(|hw| (*hw, member))
+        } else {
+            None
+        };
+        if let Some((hw, member_id)) = health_worker {
             team.push(TeamMember {
-                id: TeamMemberId(uuid(rng)),
+                id: member_id,
                 child_id: id,
                 organisation_id: service.yjs,
                 user_id: Some(hw),
@@ -597,7 +613,7 @@ impl Generator {
                 started_on: joined,
                 ended_on: None,
             });
-            if rng.random_bool(0.5) {
+            if rolled && rng.random_bool(0.5) {
                 health::records(
                     rng,
                     batch,

@@ -86,6 +86,9 @@ const DECLINED_NOTES: &[&str] = &[
 const NOT_REQUIRED_NOTES: &[&str] =
     &["Looked at with the child: already in place.", "Assessment found no need for this on release."];
 
+/// The action agreed at a meeting to share the plan.
+pub(crate) const SHARE_THE_PLAN: &str = "Share the updated plan with the child and family";
+
 const PLACES: &[&str] =
     &["Visits hall", "Video call", "Interview room 2", "Education block meeting room", "YJS office"];
 
@@ -445,6 +448,7 @@ impl Generator {
         }
 
         // Actions agreed at meetings: the case manager's, done when long past.
+        let plan_shared = batch.plans.last().is_some_and(|plan| plan.child_id == p.child && plan.shared_on.is_some());
         for (meeting, held_on) in complete {
             let rng = &mut self.rng;
             let due = held_on.checked_add(rng.random_range(7..28).days()).unwrap_or(*held_on);
@@ -455,15 +459,20 @@ impl Generator {
             } else {
                 ActionStatus::Open
             };
-            let what = pick(
+            let mut what = pick(
                 rng,
                 &[
                     "Send the meeting record to everyone invited",
-                    "Share the updated plan with the child and family",
+                    SHARE_THE_PLAN,
                     "Book the next meeting with the establishment",
                     "Check the release address with the council",
                 ],
             );
+            // A plan never shared has no "share the plan" action done (the readiness item
+            // would contradict it): that meeting agreed to write to the family instead.
+            if what == SHARE_THE_PLAN && status == ActionStatus::Done && !plan_shared {
+                what = "Write to the family about the plan";
+            }
             let created = when(*held_on, today, rng);
             batch.actions.push(action(
                 rng,

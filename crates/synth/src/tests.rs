@@ -324,3 +324,27 @@ fn children_are_valid_and_on_their_services_team() {
     let share = remands as f64 / open as f64;
     assert!((0.3..0.6).contains(&share), "about 40% of those in custody on remand: {share}");
 }
+
+#[test]
+fn the_population_does_not_contradict_itself() {
+    let (_, batches) = all(5, 1_500);
+    let (mut in_custody, mut share_actions) = (0, 0);
+    for b in &batches {
+        // Every child in custody has a YJS health worker on the team to receive the health
+        // handover that readiness asks about.
+        for ep in b.episodes.iter().filter(|e| e.ended_on.is_none()) {
+            in_custody += 1;
+            let has = b.team.iter().any(|t| t.child_id == ep.child_id && t.role == Role::YjsHealthWorker);
+            assert!(has, "a child in custody without a health worker: {:?}", ep.child_id);
+        }
+        // No plan "not yet shared" has its "share the plan" action done.
+        for a in b.actions.iter().filter(|a| a.description == plan::SHARE_THE_PLAN) {
+            share_actions += 1;
+            if a.status == resettle_domain::action_item::ActionStatus::Done {
+                let plan = b.plans.iter().find(|p| p.child_id == a.child_id).unwrap();
+                assert!(plan.shared_on.is_some(), "the plan is shared once its sharing is done");
+            }
+        }
+    }
+    assert!(in_custody > 100 && share_actions > 10, "{in_custody} in custody, {share_actions} share actions");
+}
