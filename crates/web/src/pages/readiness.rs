@@ -110,18 +110,9 @@ fn filter_query(p: &ShownParams) -> String {
     q
 }
 
+/// A query value, percent-encoded (UTF-8, so a name with accents survives the round trip).
 fn urlencode(s: &str) -> String {
-    s.chars()
-        .map(
-            |c| {
-                if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                    c.to_string()
-                } else {
-                    format!("%{:02X}", c as u32)
-                }
-            },
-        )
-        .collect()
+    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// `/readiness`: children in custody with their readiness, for the caller ("My children") or
