@@ -131,10 +131,22 @@ impl App {
         Ok(())
     }
 
-    async fn establishment(&self, id: OrgId) -> AppResult<Organisation> {
-        self.store.organisation(id).await?.filter(|o| o.kind.is_secure_establishment()).ok_or_else(|| {
+    /// The secure establishment a placement from `from` is at. One that had closed by that
+    /// day is refused; history from before it closed is recorded as it was.
+    async fn establishment(&self, id: OrgId, from: Option<Date>) -> AppResult<Organisation> {
+        let est = self.store.organisation(id).await?.filter(|o| o.kind.is_secure_establishment()).ok_or_else(|| {
             AppError::invalid("establishment_id", "Choose a secure establishment (a YOI, STC, SCH or secure school)")
-        })
+        })?;
+        if let (Some(from), Some(closed)) = (from, self.closed_organisations().await?.get(&id)) {
+            let closed_on = closed.to_zoned(crate::london()).date();
+            if closed_on <= from {
+                return Err(AppError::invalid(
+                    "establishment_id",
+                    format!("{} closed on {}: choose another establishment", est.name, long_date(closed_on)),
+                ));
+            }
+        }
+        Ok(est)
     }
 
     async fn deadlines_for(
@@ -174,7 +186,7 @@ impl App {
     ) -> AppResult<SentenceRecorded> {
         let child = self.child_for(ctx, child_id, Purpose::Change).await?;
         let checked = input.validate(self.today())?;
-        let est = self.establishment(checked.establishment_id).await?;
+        let est = self.establishment(checked.establishment_id, Some(checked.sentence_date)).await?;
         let offence_id = self.offence_for_custody(child_id, input.offence_id.as_deref(), checked.sentence_date).await?;
         let open = self.store.custody(child_id).await?.into_iter().find(|e| e.episode.ended_on.is_none());
         // Custody that begins with this sentence begins for a child (one that continues a
@@ -335,7 +347,7 @@ impl App {
                 "The child must have been 10 to 17 on the day of remand: check the date, or the date of birth",
             ));
         }
-        let est = self.establishment(checked.establishment_id).await?;
+        let est = self.establishment(checked.establishment_id, Some(checked.started_on)).await?;
         let offence_id = self.offence_for_custody(child_id, input.offence_id.as_deref(), checked.started_on).await?;
         if self.store.custody(child_id).await?.iter().any(|e| e.episode.ended_on.is_none()) {
             return Err(AppError::invalid("start_date", "The child is already in custody: record the release first"));
@@ -647,7 +659,7 @@ impl App {
                     e.add("establishment_id", "The child is already there: choose another establishment");
                     None
                 }
-                Ok(id) => match self.establishment(id).await {
+                Ok(id) => match self.establishment(id, day).await {
                     Ok(o) => Some(o),
                     Err(AppError::Invalid(v)) => {
                         e.0.extend(v.0);

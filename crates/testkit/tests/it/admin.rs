@@ -14,6 +14,7 @@ on_every_backend!(
     a_reset_link_works_once_and_expires_and_names_and_roles_are_corrected,
     organisations_are_renamed_and_closed_and_only_administrators_manage_any_of_it,
     an_operator_deactivates_a_leaver_from_the_command_line,
+    a_closed_establishment_takes_no_new_placements_but_keeps_its_history,
 );
 
 /// An administrator of `YJS-A`, signed in.
@@ -293,5 +294,26 @@ async fn an_operator_deactivates_a_leaver_from_the_command_line(b: Backend) -> a
     run(&w.t.app, UserCommand::Reactivate { db: db(), email: email.clone() }, &mut Vec::new()).await?;
     assert!(w.t.app.store().user(w.cm.id).await?.unwrap().user.active);
     assert_eq!(w.api().get("/api/v1/children").await?.0, StatusCode::UNAUTHORIZED);
+    Ok(())
+}
+
+async fn a_closed_establishment_takes_no_new_placements_but_keeps_its_history(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let yoi = w.t.org_named("YOI-SHUT", "Shutdown YOI", "yoi").await?;
+    w.t.app.close_organisation(resettle_app::Principal::Operator, yoi.id, true).await?;
+    let today = w.t.app.today();
+    let child = w.child("Ciaran", "Closedown").await?;
+    let path = format!("/api/v1/children/{}/remands", child["id"].as_str().unwrap());
+    // From today: refused, naming the day it closed, and nothing is written.
+    let body = serde_json::json!({"start_date": today.to_string(), "establishment_id": yoi.id.to_string()});
+    let (status, r) = w.api().post(&path, &body).await?;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("Shutdown YOI closed on"), "{r}");
+    assert_eq!(w.t.db.count("custody_episodes").await?, 0);
+    // A year ago, before it closed: history is recorded as it was.
+    let year_ago = today.checked_sub(jiff::Span::new().years(1))?;
+    let body = serde_json::json!({"start_date": year_ago.to_string(), "establishment_id": yoi.id.to_string()});
+    let (status, r) = w.api().post(&path, &body).await?;
+    assert_eq!(status, StatusCode::CREATED, "{r}");
     Ok(())
 }
