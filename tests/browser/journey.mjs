@@ -501,9 +501,11 @@ async function runJourney (browser, javaScript) {
     assert(!/^record/i.test(headings[0] || ''), `the health page opens with a form: ${headings[0]}`)
     await screenshot(page, `${mode}-11-health`)
     await axeCheck(page, 'health with chart', javaScript)
+    await noSidewaysScroll(page, 'health')
     await page.goto(`${BASE_URL}/notifications`)
     assert(await page.locator('h1', { hasText: 'Notifications' }).count() === 1, 'no notifications page')
     await axeCheck(page, 'notifications', javaScript)
+    await noSidewaysScroll(page, 'notifications')
   })
 
   // The administrator: finding people, one person's page (a refused deactivation shows its
@@ -519,6 +521,7 @@ async function runJourney (browser, javaScript) {
     await page.getByRole('button', { name: 'Continue', exact: true }).click()
     await page.waitForURL((url) => url.pathname === '/admin/users')
     await axeCheck(page, 'users', javaScript)
+    await noSidewaysScroll(page, 'users')
     await page.locator('input[name="q"]').fill('case')
     await page.getByRole('button', { name: 'Search', exact: true }).click()
     await page.waitForLoadState('load')
@@ -534,6 +537,7 @@ async function runJourney (browser, javaScript) {
     await axeCheck(page, 'user with errors', javaScript)
     await page.goto(`${BASE_URL}/admin/organisations`)
     await axeCheck(page, 'organisations', javaScript)
+    await noSidewaysScroll(page, 'organisations')
     const org = await page.locator('table a[href^="/admin/organisations/"]').first().getAttribute('href')
     await page.goto(`${BASE_URL}${org}`)
     await axeCheck(page, 'organisation', javaScript)
