@@ -124,7 +124,7 @@ impl ReadinessSort {
 }
 
 /// Which children the caseload shows.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CaseloadFilter {
     /// Only children named to the caller on their team ("My children"), not every child of the
     /// caller's organisations.
@@ -139,12 +139,29 @@ pub struct CaseloadFilter {
     pub pathway: Option<Pathway>,
     /// The order.
     pub sort: ReadinessSort,
-    /// One page of [`PER_PAGE`] children (1-based, the last page when past it), or every
-    /// child when `None`. The counts are always of every child listed.
-    pub page: Option<usize>,
+    /// The page shown (1-based; the last page when past it). The counts are always of every
+    /// child listed.
+    pub page: usize,
+    /// Children on a page.
+    pub per_page: usize,
 }
 
-/// Children on a page of the readiness caseload.
+impl Default for CaseloadFilter {
+    fn default() -> Self {
+        Self {
+            mine: false,
+            organisation: None,
+            status: None,
+            release_within_days: None,
+            pathway: None,
+            sort: ReadinessSort::default(),
+            page: 1,
+            per_page: PER_PAGE,
+        }
+    }
+}
+
+/// Children on a page of the readiness caseload, unless asked otherwise.
 pub const PER_PAGE: usize = 50;
 
 /// One child on the readiness caseload.
@@ -217,8 +234,10 @@ pub struct ReadinessCaseload {
     pub children: Vec<CaseloadLine>,
     /// How many children the filters list, across every page.
     pub listed: usize,
-    /// The page shown (1 when every child is).
+    /// The page shown.
     pub page: usize,
+    /// Children on a page.
+    pub per_page: usize,
 }
 
 /// One open red or amber item, and who should act on it.
@@ -542,16 +561,12 @@ impl App {
             counts.add(l.status, &l.items);
         }
         let listed = picked.len();
-        let (page, shown) = match f.page {
-            None => (1, picked),
-            Some(n) => {
-                let page = n.clamp(1, listed.div_ceil(PER_PAGE).max(1));
-                (page, picked.into_iter().skip((page - 1) * PER_PAGE).take(PER_PAGE).collect())
-            }
-        };
+        let per_page = f.per_page.max(1);
+        let page = f.page.clamp(1, listed.div_ceil(per_page).max(1));
+        let shown: Vec<_> = picked.into_iter().skip((page - 1) * per_page).take(per_page).collect();
         let children = shown.into_iter().map(|(l, _)| l.clone()).collect();
         self.audit(ctx, "read", "caseload.readiness", None).await?;
-        Ok(ReadinessCaseload { counts, children, listed, page })
+        Ok(ReadinessCaseload { counts, children, listed, page, per_page })
     }
 
     /// Every open red or amber item across the children a manager oversees, latest first, with

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use utoipa::IntoParams;
 
-use resettle_app::readiness::{CaseloadFilter, ReadinessSort};
+use resettle_app::readiness::{CaseloadFilter, PER_PAGE, ReadinessSort};
 use resettle_domain::ids::OrgId;
 use resettle_domain::plan::Pathway;
 use resettle_domain::readiness::RagStatus;
@@ -27,9 +27,11 @@ pub struct ReadinessCaseloadParams {
     pub pathway: Option<String>,
     /// `days_to_release` (default), `status` (worst first) or `name`.
     pub sort: Option<String>,
-    /// A 1-based page of 50 children (the counts are always of every child listed); without
-    /// it, every child.
+    /// A 1-based page (default 1; past the last page, the last page). The counts are always of
+    /// every child listed.
     pub page: Option<String>,
+    /// Children on a page, 1–200 (default 50).
+    pub per_page: Option<String>,
 }
 
 /// The filter as typed, checked: every bad parameter is named at once.
@@ -69,12 +71,19 @@ pub fn parse_filter(p: &ReadinessCaseloadParams) -> Result<CaseloadFilter, Valid
             ReadinessSort::DaysToRelease
         }),
     };
-    let page = given(&p.page).and_then(|s| match s.parse::<usize>() {
-        Ok(n) if n >= 1 => Some(n),
+    let page = given(&p.page).map_or(1, |s| match s.parse::<usize>() {
+        Ok(n) if (1..=100_000).contains(&n) => n,
         _ => {
-            e.add("page", "page must be a whole number from 1");
-            None
+            e.add("page", "page must be a whole number from 1 to 100000");
+            1
         }
     });
-    e.into_result(CaseloadFilter { mine, organisation, status, release_within_days, pathway, sort, page })
+    let per_page = given(&p.per_page).map_or(PER_PAGE, |s| match s.parse::<usize>() {
+        Ok(n) if (1..=200).contains(&n) => n,
+        _ => {
+            e.add("per_page", "per_page must be a whole number from 1 to 200");
+            PER_PAGE
+        }
+    });
+    e.into_result(CaseloadFilter { mine, organisation, status, release_within_days, pathway, sort, page, per_page })
 }

@@ -497,10 +497,24 @@ async fn the_readiness_caseload_lists_fifty_a_page_with_counts_of_all(b: Backend
     let api = w.api();
     let (status, all) = api.get("/api/v1/caseload").await?;
     assert_eq!(status, StatusCode::OK, "{all}");
-    assert_eq!(all["children"].as_array().map(Vec::len), Some(51), "without a page, every child");
+    assert_eq!(all["children"].as_array().map(Vec::len), Some(50), "without a page, the first page of 50");
+    assert_eq!((&all["total"], &all["page"], &all["per_page"]), (&json!(51), &json!(1), &json!(50)), "{all}");
     let (_, first) = api.get("/api/v1/caseload?page=1").await?;
     assert_eq!(first["children"].as_array().map(Vec::len), Some(50));
     assert_eq!(first["children"][0]["id"], ids[0].as_str());
+    // Pages of 20 add up, in order, to the whole list.
+    let mut paged = Vec::new();
+    for n in 1..=3 {
+        let (_, p) = api.get(&format!("/api/v1/caseload?per_page=20&page={n}")).await?;
+        assert_eq!((&p["total"], &p["per_page"]), (&json!(51), &json!(20)), "{p}");
+        paged.extend(p["children"].as_array().unwrap().iter().map(|c| s(&c["id"]).to_string()));
+    }
+    assert_eq!(paged, ids, "three pages of 20 hold every child once, in order");
+    for bad in ["per_page=0", "per_page=201", "per_page=many", "page=100001"] {
+        let (status, p) = api.get(&format!("/api/v1/caseload?{bad}")).await?;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}: {p}");
+        assert_eq!(p["errors"][0]["field"], bad.split('=').next().unwrap(), "{bad}: {p}");
+    }
     let (_, second) = api.get("/api/v1/caseload?page=2").await?;
     assert_eq!(names(&second), ["Page50"]);
     assert_eq!(second["counts"]["total"], 51, "the counts are of every child: {second}");

@@ -368,13 +368,20 @@ impl From<StatusCounts> for StatusCountsJson {
     }
 }
 
-/// The readiness caseload.
+/// The readiness caseload: one page of it, with the counts and the total of every child the
+/// filters list.
 #[derive(Serialize, ToSchema)]
 pub struct ReadinessCaseloadJson {
-    /// Counts of the children listed, by status.
+    /// Counts of the children listed (across every page), by status.
     pub counts: StatusCountsJson,
-    /// The children in custody, filtered and sorted.
+    /// The children in custody on this page, filtered and sorted.
     pub children: Vec<ReadinessCaseloadItem>,
+    /// Children the filters list, across every page.
+    pub total: u64,
+    /// This page, from 1 (the last page when a later one was asked for).
+    pub page: u32,
+    /// Children on a page.
+    pub per_page: u32,
 }
 
 impl From<&CaseloadLine> for ReadinessCaseloadItem {
@@ -400,8 +407,9 @@ impl From<&CaseloadLine> for ReadinessCaseloadItem {
 }
 
 /// Children in custody in the caller's scope with their readiness, days to release, next
-/// deadline, overdue actions and handovers, with counts by status. Bad filter values answer
-/// 400 naming the parameter.
+/// deadline, overdue actions and handovers, with counts by status: one page at a time (`page`,
+/// `per_page`, default 50, at most 200) with the `total`. Bad filter values answer 400 naming
+/// the parameter.
 #[utoipa::path(get, path = "/api/v1/caseload", tag = "readiness", params(ReadinessCaseloadParams),
     responses((status = 200, body = ReadinessCaseloadJson), (status = 400, body = Problem),
               (status = 401, body = Problem)))]
@@ -416,5 +424,8 @@ pub async fn readiness_caseload(
     Ok(Json(ReadinessCaseloadJson {
         counts: c.counts.into(),
         children: c.children.iter().map(ReadinessCaseloadItem::from).collect(),
+        total: u64::try_from(c.listed).unwrap_or(u64::MAX),
+        page: u32::try_from(c.page).unwrap_or(u32::MAX),
+        per_page: u32::try_from(c.per_page).unwrap_or(u32::MAX),
     }))
 }

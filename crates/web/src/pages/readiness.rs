@@ -9,9 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use resettle_app::readiness::{
-    CaseloadFilter, CaseloadLine, Gap, PER_PAGE, ReadinessCaseload, ReadinessSort, StatusCounts,
-};
+use resettle_app::readiness::{CaseloadLine, Gap, PER_PAGE, ReadinessCaseload, ReadinessSort, StatusCounts};
 use resettle_app::{AppError, Ctx};
 use resettle_domain::child::Child;
 use resettle_domain::custody::EpisodeKind;
@@ -129,15 +127,20 @@ pub async fn caseload_page(
         pathway: p.pathway.clone().unwrap_or_default(),
     };
     let (filter, errors) = match parse_filter(&p) {
-        // The page lists 50 at a time.
-        Ok(f) => (Some(CaseloadFilter { page: Some(f.page.unwrap_or(1)), ..f }), ValidationErrors::new()),
+        Ok(f) => (Some(f), ValidationErrors::new()),
         Err(e) => (None, e),
     };
     let mine = filter.as_ref().map_or(p.view.as_deref() == Some("mine"), |f| f.mine);
     let sort = filter.as_ref().map_or(ReadinessSort::DaysToRelease, |f| f.sort);
     let result = match &filter {
         Some(f) => state.app.readiness_caseload(&who.ctx, f).await.map_err(app_err(&who.ctx))?,
-        None => ReadinessCaseload { counts: StatusCounts::default(), children: Vec::new(), listed: 0, page: 1 },
+        None => ReadinessCaseload {
+            counts: StatusCounts::default(),
+            children: Vec::new(),
+            listed: 0,
+            page: 1,
+            per_page: PER_PAGE,
+        },
     };
     let my_orgs: Vec<OrgId> = who.ctx.actor.memberships.iter().map(|m| m.organisation_id).collect();
     let mut organisations = vec![(String::new(), "Any organisation".to_string())];
@@ -173,7 +176,7 @@ pub async fn caseload_page(
     })
     .collect();
     let (listed, page) = (result.listed, result.page);
-    let pages = listed.div_ceil(PER_PAGE).max(1);
+    let pages = listed.div_ceil(result.per_page.max(1)).max(1);
     let list_query = format!("view={view}&sort={}{filters}", sort.as_str());
     let page = CaseloadPage {
         chrome: Chrome::for_user(&who, "readiness").with_errors(!errors.is_empty()),
