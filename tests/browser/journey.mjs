@@ -227,6 +227,17 @@ async function runJourney (browser, javaScript) {
     }
     await screenshot(page, `${mode}-1-sign-in`)
     await axeCheck(page, 'sign-in', javaScript)
+    // In Welsh: the page says so, offers English, passes axe and does not scroll sideways;
+    // then back to English (the choice is remembered in a cookie) for the rest of the journey.
+    await page.getByRole('link', { name: /Cymraeg/ }).click()
+    await page.waitForLoadState('load')
+    assert(await page.locator('html[lang="cy"]').count() === 1, 'the Welsh sign-in page is not lang="cy"')
+    assert(await page.locator('h1', { hasText: 'Mewngofnodi i Resettle' }).count() === 1, 'no Welsh heading')
+    await axeCheck(page, 'sign-in in Welsh', javaScript)
+    await noSidewaysScroll(page, 'sign-in in Welsh')
+    await page.getByRole('link', { name: /English/ }).click()
+    await page.waitForLoadState('load')
+    assert(await page.locator('html[lang="en"]').count() === 1, 'back in English, the page is not lang="en"')
   })
 
   await step(`${mode}: sign in and see the caseload`, async () => {

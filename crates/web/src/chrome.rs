@@ -4,6 +4,7 @@
 use resettle_domain::org::Role;
 use resettle_domain::policy::{Action, decide};
 
+use crate::i18n::Lang;
 use crate::session::SignedIn;
 
 /// What the layout needs on every page.
@@ -37,6 +38,8 @@ pub struct Chrome {
     pub has_errors: bool,
     /// The inline body-class script (allowed by its hash in the CSP).
     pub body_script: &'static str,
+    /// The language the page is in (the request's, see [`crate::i18n`]).
+    pub lang: Lang,
 }
 
 impl Chrome {
@@ -57,6 +60,7 @@ impl Chrome {
             can_answer_subject_access: false,
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
+            lang: crate::i18n::current(),
         }
     }
 
@@ -83,12 +87,33 @@ impl Chrome {
             can_answer_subject_access: decide(a, Action::SubjectAccess, None).is_allowed(),
             has_errors: false,
             body_script: crate::security::BODY_SCRIPT,
+            lang: crate::i18n::current(),
         }
     }
 
     /// The URL of a front-end file, with the version that lets browsers cache it for good.
     pub fn asset(&self, path: &str) -> String {
         crate::assets::url(path)
+    }
+
+    /// Message `id` in the page's language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.t(id)
+    }
+
+    /// Message `id` with one argument `name`, in the page's language.
+    pub fn t1(&self, id: &str, name: &'static str, value: &str) -> String {
+        self.lang.t_args(id, &[(name, crate::i18n::Arg::Text(value.to_string()))])
+    }
+
+    /// The language the switch offers.
+    pub fn other_lang(&self) -> Lang {
+        self.lang.other()
+    }
+
+    /// This page in the other language.
+    pub fn switch_href(&self) -> String {
+        crate::i18n::switch_href(self.lang.other())
     }
 
     /// The same, marking the page as showing errors.
@@ -104,7 +129,7 @@ impl Chrome {
         let children = self.works_with_children;
         let table: [(&'static str, Vec<Page>); 9] = [
             (
-                "Caseload",
+                "caseload",
                 vec![
                     ("caseload", "/caseload", "My caseload", children),
                     ("appointments", "/appointments", "Appointments", children),
@@ -113,14 +138,14 @@ impl Chrome {
                 ],
             ),
             (
-                "Handovers",
+                "handovers",
                 vec![
                     ("handovers", "/handovers", "Waiting for me", children),
                     ("handovers-sent", "/handovers/sent", "Sent by me", children),
                 ],
             ),
             (
-                "Readiness",
+                "readiness",
                 vec![
                     ("readiness", "/readiness", "Release readiness", children),
                     ("gaps", "/gaps", "Readiness gaps", self.is_manager),
@@ -128,21 +153,21 @@ impl Chrome {
                 ],
             ),
             (
-                "Emergency access",
+                "emergency",
                 vec![
                     ("break-glass", "/reports/emergency-access", "Emergency access report", self.can_see_break_glass),
                     ("find-child", "/find-a-child", "Find a child", self.can_find_child),
                 ],
             ),
-            ("Figures", vec![("figures", "/reports/figures", "Figures", self.can_see_figures)]),
-            ("Outcomes", vec![("outcomes", "/reports/cohort", "Outcomes", self.can_see_outcomes)]),
+            ("figures", vec![("figures", "/reports/figures", "Figures", self.can_see_figures)]),
+            ("outcomes", vec![("outcomes", "/reports/cohort", "Outcomes", self.can_see_outcomes)]),
             (
-                "Subject access",
+                "subject-access",
                 vec![("subject-access", "/subject-access", "Subject access requests", self.can_answer_subject_access)],
             ),
-            ("Users", vec![("users", "/admin/users", "Users", self.is_admin)]),
+            ("users", vec![("users", "/admin/users", "Users", self.is_admin)]),
             (
-                "Organisations",
+                "organisations",
                 vec![
                     ("organisations", "/admin/organisations", "Organisations", self.is_admin),
                     ("bank-holidays", "/admin/bank-holidays", "Bank holidays", self.is_admin),
@@ -151,14 +176,18 @@ impl Chrome {
         ];
         table
             .into_iter()
-            .filter_map(|(label, items)| {
+            .filter_map(|(section, items)| {
                 let items: Vec<NavItem> = items
                     .into_iter()
                     .filter(|(_, _, _, shown)| *shown)
-                    .map(|(key, href, label, _)| NavItem { href, label, current: key == self.nav })
+                    .map(|(key, href, _, _)| NavItem {
+                        href,
+                        label: self.t(&format!("nav-{key}")),
+                        current: key == self.nav,
+                    })
                     .collect();
                 let href = items.first()?.href;
-                Some(Section { label, href, items })
+                Some(Section { label: self.t(&format!("nav-section-{section}")), href, items })
             })
             .collect()
     }
@@ -167,7 +196,7 @@ impl Chrome {
     pub fn primary_nav(&self) -> Vec<NavItem> {
         self.sections()
             .into_iter()
-            .map(|s| NavItem { href: s.href, label: s.label, current: s.items.iter().any(|i| i.current) })
+            .map(|s| NavItem { href: s.href, current: s.items.iter().any(|i| i.current), label: s.label })
             .collect()
     }
 
@@ -187,17 +216,18 @@ impl Chrome {
     }
 
     /// The name of [`Chrome::start_page`], for a message that sends someone there.
-    pub fn start_label(&self) -> &'static str {
-        self.sections().first().map_or("Your sessions", |s| s.label)
+    pub fn start_label(&self) -> String {
+        self.sections().into_iter().next().map_or_else(|| self.t("your-sessions"), |s| s.label)
     }
 }
 
-/// A page of a section: its `nav` key, address, words, and whether this person may use it.
+/// A page of a section: its `nav` key (its words are the message `nav-{key}`), address, its
+/// words in English (for a reader of this table), and whether this person may use it.
 type Page = (&'static str, &'static str, &'static str, bool);
 
 /// A part of the service, in the primary navigation.
 struct Section {
-    label: &'static str,
+    label: String,
     href: &'static str,
     items: Vec<NavItem>,
 }
@@ -208,7 +238,7 @@ pub struct NavItem {
     /// Where it goes.
     pub href: &'static str,
     /// Its words.
-    pub label: &'static str,
+    pub label: String,
     /// Whether the page shown is (in) it.
     pub current: bool,
 }

@@ -13,6 +13,7 @@ pub mod chrome;
 pub mod client;
 pub mod download;
 pub mod error;
+pub mod i18n;
 pub mod metrics;
 pub mod pages;
 pub mod routes;
@@ -74,6 +75,7 @@ pub fn router(app: App, config: WebConfig) -> Router {
         .route("/assets/{*path}", axum::routing::get(assets::asset_file).with_state(state.clone()))
         .route_layer(axum::middleware::from_fn(metrics::note_route))
         .fallback(pages::not_found)
+        .layer(axum::middleware::from_fn_with_state(state.clone(), i18n::negotiate))
         .layer(tower_http::limit::RequestBodyLimitLayer::new(api::MAX_BODY))
         .layer(axum::middleware::from_fn(api::problems_everywhere))
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::headers))

@@ -3,6 +3,8 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 
+use crate::i18n::{Arg, Lang};
+
 /// A value a template can show as a date or time, however many references deep askama
 /// hands it over.
 pub trait Temporal {
@@ -43,14 +45,29 @@ fn london() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC)
 }
 
-/// `27 March 2010`.
+/// `27 March 2010`, or `27 Mawrth 2010` on a Welsh page.
 pub fn long_date(d: impl Temporal) -> String {
-    d.date().strftime("%-d %B %Y").to_string()
+    date_in(crate::i18n::current(), d.date())
 }
 
-/// `27 March 2026 at 14:05` in UK time.
+/// `27 March 2026 at 14:05` in UK time (`27 Mawrth 2026 am 14:05` on a Welsh page).
 pub fn long_time(t: impl Temporal) -> String {
-    t.timestamp().to_zoned(london()).strftime("%-d %B %Y at %H:%M").to_string()
+    let lang = crate::i18n::current();
+    let zoned = t.timestamp().to_zoned(london());
+    let time = zoned.strftime("%H:%M").to_string();
+    lang.t_args("date-at-time", &[("date", Arg::Text(date_in(lang, zoned.date()))), ("time", Arg::Text(time))])
+}
+
+/// A day in words in `lang`.
+pub fn date_in(lang: Lang, d: Date) -> String {
+    lang.t_args(
+        "date-long",
+        &[
+            ("day", Arg::Text(d.day().to_string())),
+            ("month", Arg::Text(lang.t(&format!("month-{}", d.month())))),
+            ("year", Arg::Text(d.year().to_string())),
+        ],
+    )
 }
 
 /// Words for an audited resource.

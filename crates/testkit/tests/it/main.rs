@@ -44,3 +44,4 @@ mod sessions;
 mod storage;
 mod storage_writes;
 mod subject_access;
+mod welsh;

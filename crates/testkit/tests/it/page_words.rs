@@ -102,7 +102,8 @@ async fn walk(browser: &Browser, per_kind: usize) -> anyhow::Result<Vec<(String,
         for piece in reply.body.split("href=\"").skip(1) {
             let Some(link) = piece.split('"').next() else { continue };
             let link = link.split('#').next().unwrap_or_default().replace("&amp;", "&");
-            let machine = [".ics", ".csv", "/api/", "/static/", "/assets", "/sign-out"];
+            // Not the language switch either: this walk reads the English pages.
+            let machine = [".ics", ".csv", "/api/", "/static/", "/assets", "/sign-out", "lang="];
             if !link.starts_with('/') || link.starts_with("//") || machine.iter().any(|m| link.contains(m)) {
                 continue;
             }
