@@ -343,6 +343,35 @@ impl App {
         Ok(page_of(&all, query))
     }
 
+    /// The children of the caller's caseload that a search finds (see
+    /// [`resettle_domain::search`]): by name, date of birth, NHS number, PNC ID or the record's
+    /// reference. Only the caller's own caseload is searched, so a child they may not see is
+    /// never found nor counted; emergency access stays the only way to reach one.
+    pub async fn search_caseload(&self, ctx: &Ctx, query: &CaseloadQuery, text: &str) -> AppResult<Page<CaseloadRow>> {
+        use resettle_domain::search::ChildSearch;
+        let search = ChildSearch::parse(text).map_err(|m| AppError::invalid("q", m))?;
+        let scope = self.read_scope(&ctx.actor);
+        let all = self.caseload_list(&scope, query).await?;
+        let by_id: Vec<ChildId> = match &search {
+            ChildSearch::Record(id) => vec![*id],
+            ChildSearch::Nhs(n) => self.store.children_by_identifier(Some(n), None).await?,
+            ChildSearch::Pnc(p) => self.store.children_by_identifier(None, Some(p)).await?,
+            ChildSearch::Name(_) | ChildSearch::DateOfBirth(_) => Vec::new(),
+        };
+        let found: Vec<CaseloadRow> = all
+            .iter()
+            .filter(|r| match &search {
+                ChildSearch::Name(_) => search.matches_name(&r.given_name, &r.family_name),
+                ChildSearch::DateOfBirth(d) => r.date_of_birth == *d,
+                ChildSearch::Record(_) | ChildSearch::Nhs(_) | ChildSearch::Pnc(_) => by_id.contains(&r.id),
+            })
+            .cloned()
+            .collect();
+        // One entry for the search, as for the list it narrows.
+        self.audit(ctx, "read", "caseload.search", None).await?;
+        Ok(page_of(&found, query))
+    }
+
     /// Every child of a caseload in `scope`, filtered and ordered as `query` asks (its page is
     /// ignored), from the read cache.
     pub(crate) async fn caseload_list(

@@ -24,6 +24,7 @@ pub mod policy;
 pub mod post_release;
 pub mod readiness;
 pub mod retention;
+pub mod search;
 pub mod sentence;
 pub mod subject_access;
 pub mod team;

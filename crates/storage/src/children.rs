@@ -230,6 +230,14 @@ pub trait ChildrenStorage: Send + Sync {
         pnc_id: Option<&str>,
     ) -> StorageResult<Option<ChildId>>;
 
+    /// Every child with this NHS number or PNC ID (any service's: the caller narrows the
+    /// answer to the children it may see).
+    async fn children_by_identifier(
+        &self,
+        nhs_number: Option<&str>,
+        pnc_id: Option<&str>,
+    ) -> StorageResult<Vec<ChildId>>;
+
     /// Counts by organisation: every youth justice service and secure establishment, with
     /// releases counted when the mid-term date falls in `release_from..=release_to`.
     async fn organisation_figures(

@@ -263,6 +263,14 @@ macro_rules! children_storage {
                 }
 
                 async fn child_by_identifier(&self, nhs_number: Option<&str>, pnc_id: Option<&str>) -> StorageResult<Option<ChildId>> {
+                    Ok(self.children_by_identifier(nhs_number, pnc_id).await?.into_iter().next())
+                }
+
+                async fn children_by_identifier(
+                    &self,
+                    nhs_number: Option<&str>,
+                    pnc_id: Option<&str>,
+                ) -> StorageResult<Vec<ChildId>> {
                     let mut qb = Qb::new("SELECT id FROM children WHERE 1 = 0");
                     if let Some(n) = nhs_number {
                         qb.push(" OR nhs_number = ");
@@ -272,9 +280,9 @@ macro_rules! children_storage {
                         qb.push(" OR pnc_id = ");
                         qb.push_bind(p);
                     }
-                    qb.push(" ORDER BY id LIMIT 1");
-                    let id: Option<uuid::Uuid> = qb.build_query_scalar().fetch_optional(&self.pool).await.map_err(db_error)?;
-                    Ok(id.map(ChildId))
+                    qb.push(" ORDER BY id LIMIT 1000");
+                    let ids: Vec<uuid::Uuid> = qb.build_query_scalar().fetch_all(&self.pool).await.map_err(db_error)?;
+                    Ok(ids.into_iter().map(ChildId).collect())
                 }
 
                 async fn organisation_figures(

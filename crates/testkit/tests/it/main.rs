@@ -38,6 +38,7 @@ mod probes;
 mod readiness;
 mod retention;
 mod scope_rule;
+mod search;
 mod security;
 mod servers;
 mod sessions;

@@ -24,7 +24,8 @@ fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
     raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
 }
 
-/// The caller's caseload: children on whose team they or their organisation are.
+/// The caller's caseload: children on whose team they or their organisation are; with `q`,
+/// the ones a search finds among them.
 #[utoipa::path(get, path = "/api/v1/children", tag = "children", params(CaseloadParams),
     responses((status = 200, body = Caseload), (status = 401, body = crate::error::Problem),
               (status = 422, body = crate::error::Problem)))]
@@ -60,7 +61,11 @@ pub async fn list_children(
     };
     let (page, per_page) = super::paging::checked(p.page, p.per_page).map_err(err(&ctx))?;
     let query = CaseloadQuery { organisation_id, sort, descending, page, per_page };
-    let page = state.app.caseload(&ctx, &query).await.map_err(err(&ctx))?;
+    let page = match p.q.as_deref() {
+        Some(text) => state.app.search_caseload(&ctx, &query, text).await,
+        None => state.app.caseload(&ctx, &query).await,
+    }
+    .map_err(err(&ctx))?;
     Ok(Json(Caseload {
         items: page.items.iter().map(CaseloadItem::from).collect(),
         total: page.total,

@@ -288,6 +288,12 @@ pub struct CaseloadParams {
     /// Children per page, 1–200 (default 50).
     #[param(minimum = 1, maximum = 200)]
     pub per_page: Option<u32>,
+    /// Search the caseload: a name (accents and case do not matter; one typo is forgiven in a
+    /// name of five letters or more), a date of birth (`2011-03-09`, `9/3/2011` or
+    /// `9 March 2011`), an NHS number, a PNC ID or the record's id. Only children the caller
+    /// may see are found.
+    #[param(min_length = 1, max_length = 100)]
+    pub q: Option<String>,
 }
 
 /// Asking for emergency access to a child outside the team.
