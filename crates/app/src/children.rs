@@ -348,17 +348,25 @@ impl App {
     /// reference. Only the caller's own caseload is searched, so a child they may not see is
     /// never found nor counted; emergency access stays the only way to reach one.
     pub async fn search_caseload(&self, ctx: &Ctx, query: &CaseloadQuery, text: &str) -> AppResult<Page<CaseloadRow>> {
-        use resettle_domain::search::ChildSearch;
-        let search = ChildSearch::parse(text).map_err(|m| AppError::invalid("q", m))?;
         let scope = self.read_scope(&ctx.actor);
         let all = self.caseload_list(&scope, query).await?;
+        let found = self.found_in(&all, text).await?;
+        // One entry for the search, as for the list it narrows.
+        self.audit(ctx, "read", "caseload.search", None).await?;
+        Ok(page_of(&found, query))
+    }
+
+    /// The rows of a caseload (already within the caller's scope) that `text` finds.
+    pub(crate) async fn found_in(&self, all: &[CaseloadRow], text: &str) -> AppResult<Vec<CaseloadRow>> {
+        use resettle_domain::search::ChildSearch;
+        let search = ChildSearch::parse(text).map_err(|m| AppError::invalid("q", m))?;
         let by_id: Vec<ChildId> = match &search {
             ChildSearch::Record(id) => vec![*id],
             ChildSearch::Nhs(n) => self.store.children_by_identifier(Some(n), None).await?,
             ChildSearch::Pnc(p) => self.store.children_by_identifier(None, Some(p)).await?,
             ChildSearch::Name(_) | ChildSearch::DateOfBirth(_) => Vec::new(),
         };
-        let found: Vec<CaseloadRow> = all
+        Ok(all
             .iter()
             .filter(|r| match &search {
                 ChildSearch::Name(_) => search.matches_name(&r.given_name, &r.family_name),
@@ -366,10 +374,7 @@ impl App {
                 ChildSearch::Record(_) | ChildSearch::Nhs(_) | ChildSearch::Pnc(_) => by_id.contains(&r.id),
             })
             .cloned()
-            .collect();
-        // One entry for the search, as for the list it narrows.
-        self.audit(ctx, "read", "caseload.search", None).await?;
-        Ok(page_of(&found, query))
+            .collect())
     }
 
     /// Every child of a caseload in `scope`, filtered and ordered as `query` asks (its page is

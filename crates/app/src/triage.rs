@@ -84,14 +84,23 @@ pub struct TriagedCaseload {
 
 impl App {
     /// A page of the caseload, for `whose` children, with each child's triage.
-    pub async fn triage_caseload(&self, ctx: &Ctx, query: &CaseloadQuery, whose: Whose) -> AppResult<TriagedCaseload> {
+    pub async fn triage_caseload(
+        &self,
+        ctx: &Ctx,
+        query: &CaseloadQuery,
+        whose: Whose,
+        search: Option<&str>,
+    ) -> AppResult<TriagedCaseload> {
         let read = self.read_scope(&ctx.actor);
         let scope = match whose {
             Whose::All => read,
             Whose::Mine => ChildScope { organisation_ids: Vec::new(), emergency: None, ..read },
         };
         let all = self.caseload_list(&scope, query).await?;
-        let page = crate::children::page_of(&all, query);
+        let page = match search {
+            Some(text) => crate::children::page_of(&self.found_in(&all, text).await?, query),
+            None => crate::children::page_of(&all, query),
+        };
         // The organisations come from the whole list, not the filtered one, so the filter can be
         // changed without clearing it first.
         let unfiltered = match query.organisation_id {
@@ -126,8 +135,9 @@ impl App {
         } else {
             vec![None; page.items.len()]
         };
-        // One entry for the list, as for the plain caseload.
-        self.audit(ctx, "read", "caseload", None).await?;
+        // One entry for the list, as for the plain caseload (or the search).
+        let resource = if search.is_some() { "caseload.search" } else { "caseload" };
+        self.audit(ctx, "read", resource, None).await?;
         Ok(TriagedCaseload { page, triage, organisations, whose })
     }
 

@@ -74,6 +74,20 @@ async fn a_search_finds_only_children_the_caller_may_see(b: Backend) -> anyhow::
     let (_, all) = api.get("/api/v1/children").await?;
     assert_eq!(all["total"], 2, "{all}");
     assert!(ids(&all).contains(&other_here));
+
+    // On the caseload page: the same search, kept on the sort links; nothing found says why.
+    let browser = w.t.browser()?;
+    browser.sign_in_ok(w.cm.email.as_str()).await?;
+    let page = browser.get("/caseload?view=all&q=lindqvsit").await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(&format!("/children/{zoe}")) && !page.body.contains(&format!("/children/{other_here}")));
+    assert!(page.body.contains("1 child on your teams found by your search"), "{}", page.body);
+    assert!(page.body.matches("q=lindqvsit").count() >= 2, "the search stays on the sort and view links");
+    let none = browser.get("/caseload?view=all&q=Nobody").await?;
+    assert!(none.body.contains("Only your own caseload is searched"), "{}", none.body);
+    let long = browser.get(&format!("/caseload?view=all&q={}", "x".repeat(101))).await?;
+    assert_eq!(long.status, StatusCode::OK);
+    assert!(long.body.contains("100 characters or fewer") && long.body.contains(&format!("/children/{other_here}")));
     Ok(())
 }
 

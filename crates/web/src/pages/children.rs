@@ -40,6 +40,7 @@ pub struct CaseloadParams {
     sort: Option<String>,
     dir: Option<String>,
     page: Option<String>,
+    q: Option<String>,
 }
 
 /// A column header of the caseload table.
@@ -69,6 +70,9 @@ struct CaseloadPage {
     dir: &'static str,
     columns: Vec<Column>,
     pagination: super::Pagination,
+    /// The search typed, and why it could not be read.
+    q: String,
+    search_error: Option<String>,
 }
 
 /// The signed-in person's caseload: a case manager's own children first, each with what to
@@ -84,10 +88,23 @@ pub async fn caseload(
     let descending = p.dir.as_deref() == Some("desc");
     let page = p.page.as_deref().and_then(|s| s.parse::<u32>().ok()).unwrap_or(1).max(1);
     let query = CaseloadQuery { organisation_id, sort, descending, page, per_page: 50 };
-    let result = state.app.triage_caseload(&who.ctx, &query, whose).await.map_err(app_err(&who.ctx))?;
+    let search = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let (result, search_error) = match state.app.triage_caseload(&who.ctx, &query, whose, search).await {
+        Ok(r) => (r, None),
+        // A search that cannot be read (too long) shows the whole list with the reason.
+        Err(AppError::Invalid(e)) => (
+            state.app.triage_caseload(&who.ctx, &query, whose, None).await.map_err(app_err(&who.ctx))?,
+            e.for_field("q").map(str::to_string),
+        ),
+        Err(e) => return Err(app_err(&who.ctx)(e)),
+    };
     let dir = if descending { "desc" } else { "asc" };
     let view = whose.as_str();
-    let filter = organisation_id.map(|o| format!("&organisation_id={o}")).unwrap_or_default();
+    let mut filter = organisation_id.map(|o| format!("&organisation_id={o}")).unwrap_or_default();
+    if let Some(q) = search {
+        filter
+            .push_str(&format!("&q={}", percent_encoding::utf8_percent_encode(q, percent_encoding::NON_ALPHANUMERIC)));
+    }
     let column = |label: &'static str, key: Option<CaseloadSort>| match key {
         None => Column { label, sortable: false, href: String::new(), aria_sort: "none", next_direction: "" },
         Some(k) => {
@@ -134,7 +151,9 @@ pub async fn caseload(
         shown,
         organisations: result.organisations,
         organisation_id: organisation_id.map(|o| o.to_string()).unwrap_or_default(),
-        filtered: organisation_id.is_some(),
+        filtered: organisation_id.is_some() || search.is_some(),
+        q: search.unwrap_or_default().to_string(),
+        search_error,
         mine: whose == Whose::Mine,
         mine_href: format!("/caseload?view=mine&sort={}&dir={dir}{filter}", sort.as_str()),
         all_href: format!("/caseload?view=all&sort={}&dir={dir}{filter}", sort.as_str()),
