@@ -141,6 +141,29 @@ impl App {
         Ok(TriagedCaseload { page, triage, organisations, whose })
     }
 
+    /// Every child of the caseload page's list (the same view, filter, search and order, every
+    /// page), for a download; audited once as an export.
+    pub async fn caseload_export(
+        &self,
+        ctx: &Ctx,
+        query: &CaseloadQuery,
+        whose: Whose,
+        search: Option<&str>,
+    ) -> AppResult<Vec<CaseloadRow>> {
+        let read = self.read_scope(&ctx.actor);
+        let scope = match whose {
+            Whose::All => read,
+            Whose::Mine => ChildScope { organisation_ids: Vec::new(), emergency: None, ..read },
+        };
+        let all = self.caseload_list(&scope, query).await?;
+        let rows = match search {
+            Some(text) => self.found_in(&all, text).await?,
+            None => all.to_vec(),
+        };
+        self.audit(ctx, "export", "caseload", None).await?;
+        Ok(rows)
+    }
+
     async fn organisations_that_matter(&self, ctx: &Ctx, rows: &[CaseloadRow]) -> AppResult<Vec<(OrgId, String)>> {
         let mut ids: Vec<OrgId> = ctx.actor.memberships.iter().map(|m| m.organisation_id).collect();
         for r in rows {

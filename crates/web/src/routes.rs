@@ -126,6 +126,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/set-password/{token}", Public, get(auth::set_password_page)),
         page(p.clone(), "/set-password/{token}", Public, post(auth::set_password)),
         page(g.clone(), "/caseload", Caseload, get(children::caseload)),
+        page(g.clone(), "/caseload.csv", Caseload, get(children::caseload_csv)),
         page(g.clone(), "/children/new", AddChild, get(children::new_child_page)),
         page(p.clone(), "/children/new", AddChild, post(children::new_child)),
         page(g.clone(), "/children/{id}", ChildRead, get(children::child_page)),

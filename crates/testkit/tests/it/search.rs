@@ -83,6 +83,20 @@ async fn a_search_finds_only_children_the_caller_may_see(b: Backend) -> anyhow::
     assert!(page.body.contains(&format!("/children/{zoe}")) && !page.body.contains(&format!("/children/{other_here}")));
     assert!(page.body.contains("1 child on your teams found by your search"), "{}", page.body);
     assert!(page.body.matches("q=lindqvsit").count() >= 2, "the search stays on the sort and view links");
+    // The same list as a CSV download, dated, with the search kept.
+    let csv = browser.get("/caseload.csv?view=all&q=lindqvsit").await?;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-type").is_some_and(|t| t.starts_with("text/csv")));
+    let today = w.t.app.today();
+    assert!(csv.header("content-disposition").is_some_and(|d| d.contains(&format!("caseload-{today}.csv"))));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 2, "a header and Zoë: {}", csv.body);
+    assert!(
+        lines[0].starts_with("given_name,family_name,date_of_birth")
+            && lines[1].starts_with("Zoë,Lindqvist,2011-03-09")
+    );
+    let everyone = browser.get("/caseload.csv?view=all").await?;
+    assert_eq!(everyone.body.lines().count(), 3, "{}", everyone.body);
     let none = browser.get("/caseload?view=all&q=Nobody").await?;
     assert!(none.body.contains("Only your own caseload is searched"), "{}", none.body);
     let long = browser.get(&format!("/caseload?view=all&q={}", "x".repeat(101))).await?;

@@ -64,6 +64,8 @@ struct CaseloadPage {
     filtered: bool,
     mine: bool,
     mine_href: String,
+    /// The same list as a CSV file.
+    csv_href: String,
     all_href: String,
     view: &'static str,
     sort: &'static str,
@@ -156,6 +158,7 @@ pub async fn caseload(
         search_error,
         mine: whose == Whose::Mine,
         mine_href: format!("/caseload?view=mine&sort={}&dir={dir}{filter}", sort.as_str()),
+        csv_href: format!("/caseload.csv?view={view}&sort={}&dir={dir}{filter}", sort.as_str()),
         all_href: format!("/caseload?view=all&sort={}&dir={dir}{filter}", sort.as_str()),
         view,
         sort: sort.as_str(),
@@ -683,11 +686,44 @@ pub async fn add_carer(
     }
 }
 
-/// Quotes a CSV field (RFC 4180) and defuses spreadsheet formulas.
-fn csv_field(s: &str) -> String {
-    // A spreadsheet reads a cell starting with these as a formula (OWASP CSV injection).
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
+/// `/caseload.csv`: the caseload page's list (the same view, filter, search and order, every
+/// page) as CSV, dated, for a spreadsheet; audited as an export.
+pub async fn caseload_csv(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(p): Query<CaseloadParams>,
+) -> Result<Response, PageError> {
+    let whose = p.view.as_deref().and_then(Whose::parse).unwrap_or_else(|| Whose::default_for(&who.ctx));
+    let organisation_id: Option<OrgId> = p.organisation_id.as_deref().and_then(|s| s.parse().ok());
+    let sort = p.sort.as_deref().and_then(CaseloadSort::parse).unwrap_or_default();
+    let descending = p.dir.as_deref() == Some("desc");
+    let query = CaseloadQuery { organisation_id, sort, descending, page: 1, per_page: 200 };
+    let search = p.q.as_deref().map(str::trim).filter(|q| !q.is_empty());
+    let rows = state.app.caseload_export(&who.ctx, &query, whose, search).await.map_err(app_err(&who.ctx))?;
+    let mut out = crate::download::csv_line(&[
+        "given_name",
+        "family_name",
+        "date_of_birth",
+        "youth_justice_service",
+        "custody",
+        "in_custody_since",
+        "establishment",
+        "released_on",
+    ]);
+    for r in &rows {
+        let custody = r.custody.as_ref();
+        out.push_str(&crate::download::csv_line(&[
+            r.given_name.clone(),
+            r.family_name.clone(),
+            r.date_of_birth.to_string(),
+            r.yjs_name.clone(),
+            custody.map(|c| c.kind.as_str().to_string()).unwrap_or_default(),
+            custody.map(|c| c.started_on.to_string()).unwrap_or_default(),
+            custody.and_then(|c| c.establishment_name.clone()).unwrap_or_default(),
+            r.released_on.map(|d| d.to_string()).unwrap_or_default(),
+        ]));
+    }
+    Ok(crate::download::csv_response(out, &format!("caseload-{}.csv", state.app.today())))
 }
 
 /// The child's whole record of access as CSV (case managers and managers).
@@ -712,25 +748,7 @@ pub async fn audit_csv(
             e.request_id.clone(),
             e.ip.clone().unwrap_or_default(),
         ];
-        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.push_str(&crate::download::csv_line(&row));
     }
-    let headers = [
-        (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-        (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"access-{id}.csv\"")),
-    ];
-    Ok((headers, out).into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn csv_fields_are_quoted_and_formulas_defused() {
-        assert_eq!(super::csv_field("plain"), "plain");
-        assert_eq!(super::csv_field("a,b"), "\"a,b\"");
-        assert_eq!(super::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(super::csv_field("=SUM(A1)"), "'=SUM(A1)");
-        assert_eq!(super::csv_field("\t=SUM(A1)"), "'\t=SUM(A1)");
-        assert!(super::csv_field("\r=1+2").starts_with("\"'\r"), "{}", super::csv_field("\r=1+2"));
-    }
+    Ok(crate::download::csv_response(out, &format!("access-{id}.csv")))
 }

@@ -6,7 +6,7 @@
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use resettle_app::AppError;
 use resettle_app::outcomes::{CohortFilters, CohortReport, MeasureView};
 use resettle_domain::org::{OrgKind, Organisation};
@@ -339,12 +339,6 @@ fn encode(s: &str) -> String {
         .collect()
 }
 
-/// Quotes a CSV field (RFC 4180) and defuses spreadsheet formulas.
-fn csv_field(s: &str) -> String {
-    let s = if s.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{s}") } else { s.to_string() };
-    if s.contains([',', '"', '\n', '\r']) { format!("\"{}\"", s.replace('"', "\"\"")) } else { s }
-}
-
 /// The report as CSV: one line per measure (counts as the reader may see them; withheld
 /// counts are empty), then one per measure and quarter of release.
 pub fn report_csv(r: &CohortReport) -> String {
@@ -366,8 +360,7 @@ pub fn report_csv(r: &CohortReport) -> String {
             r.released_to.to_string(),
             n(children),
         ];
-        out.push_str(&row.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-        out.push_str("\r\n");
+        out.push_str(&crate::download::csv_line(&row));
     };
     for m in &r.measures {
         line("all", &m.measure, r.children);
@@ -389,12 +382,6 @@ pub async fn cohort_csv(
     let filters = CohortFilters::from_pairs(&pairs);
     let report =
         state.app.cohort_report(&who.ctx, &filters).await.map_err(|e| PageError::App(e, who.ctx.request_id.clone()))?;
-    let headers = [
-        (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_string()),
-        (
-            axum::http::header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"cohort-{}-{}.csv\"", report.released_from, report.released_to),
-        ),
-    ];
-    Ok((headers, report_csv(&report)).into_response())
+    let name = format!("cohort-{}-{}.csv", report.released_from, report.released_to);
+    Ok(crate::download::csv_response(report_csv(&report), &name))
 }
