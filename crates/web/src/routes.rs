@@ -188,6 +188,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/notifications/read", SignedIn, post(health::mark_read)),
         page(p.clone(), "/notifications/email", SignedIn, post(health::set_email_preference)),
         page(g.clone(), "/readiness", Caseload, get(readiness::caseload_page)),
+        page(g.clone(), "/readiness.csv", Caseload, get(readiness::caseload_csv)),
         page(g.clone(), "/gaps", Oversight, get(readiness::gaps_page)),
         page(g.clone(), "/children/{id}/release-arrangements", ChildRead, get(readiness::arrangements_form)),
         page(p.clone(), "/children/{id}/release-arrangements", ChildChange, post(readiness::save_arrangements)),

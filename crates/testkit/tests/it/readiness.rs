@@ -531,6 +531,17 @@ async fn the_readiness_caseload_lists_fifty_a_page_with_counts_of_all(b: Backend
     assert!(page.body.contains("Children in custody (51)"), "{}", page.body);
     assert!(page.body.contains("Page 1 of 2"), "{}", page.body);
     assert!(page.body.contains("Page00 Turner") && !page.body.contains("Page50 Turner"), "{}", page.body);
+    // Every child listed, not one page, as a dated CSV.
+    assert!(page.body.contains("/readiness.csv?view="), "a download link");
+    let csv = browser.get("/readiness.csv?view=organisation").await?;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(csv.header("content-disposition").is_some_and(|d| d.contains(&format!("readiness-{today}.csv"))));
+    let lines: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(lines.len(), 52, "a header and 51 children");
+    assert!(lines[0].starts_with("given_name,family_name,youth_justice_service,custody,readiness"), "{}", lines[0]);
+    assert!(lines[1].starts_with("Page00,Turner,") && lines[51].starts_with("Page50,Turner,"), "{}", csv.body);
+    let bad = browser.get("/readiness.csv?status=purple").await?;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "a bad filter is refused");
     assert!(page.body.contains("view=organisation&#38;sort=days_to_release&#38;page=2"), "{}", page.body);
     let page = browser.get("/readiness?view=organisation&sort=days_to_release&page=2").await?;
     assert!(page.body.contains("Page50 Turner") && !page.body.contains("Page00 Turner"), "{}", page.body);

@@ -74,6 +74,8 @@ struct CaseloadPage {
     pathways: Vec<(String, String)>,
     columns: Vec<SortLink>,
     mine_href: String,
+    /// Every child listed, as a CSV file.
+    csv_href: String,
     organisation_href: String,
     /// Children listed across every page.
     listed: usize,
@@ -111,6 +113,50 @@ fn filter_query(p: &ShownParams) -> String {
 /// A query value, percent-encoded (UTF-8, so a name with accents survives the round trip).
 fn urlencode(s: &str) -> String {
     percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// `/readiness.csv`: the readiness caseload with the page's filters and order, every child
+/// (not one page), as a dated CSV for a spreadsheet; the read is audited as the page's is.
+pub async fn caseload_csv(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Query(p): Query<ReadinessCaseloadParams>,
+) -> Result<Response, PageError> {
+    let filter = parse_filter(&p).map_err(|e| PageError::App(AppError::Invalid(e), who.ctx.request_id.clone()))?;
+    let every = resettle_app::readiness::CaseloadFilter { page: 1, per_page: usize::MAX, ..filter };
+    let result = state.app.readiness_caseload(&who.ctx, &every).await.map_err(app_err(&who.ctx))?;
+    let mut out = crate::download::csv_line(&[
+        "given_name",
+        "family_name",
+        "youth_justice_service",
+        "custody",
+        "readiness",
+        "release_or_court_date",
+        "days_to_release",
+        "next_deadline",
+        "next_deadline_due",
+        "overdue_actions",
+        "handovers_waiting",
+        "reasons",
+    ]);
+    for l in &result.children {
+        let progress = Progress::of_items(&l.items).map(|p| p.child_label()).unwrap_or_default();
+        out.push_str(&crate::download::csv_line(&[
+            l.given_name.clone(),
+            l.family_name.clone(),
+            l.yjs_name.clone(),
+            l.custody.as_str().to_string(),
+            progress.to_string(),
+            l.release_date.map(|d| d.to_string()).unwrap_or_default(),
+            l.days_to_release.map(|d| d.to_string()).unwrap_or_default(),
+            l.next_deadline.map(|(k, _)| k.label().to_string()).unwrap_or_default(),
+            l.next_deadline.map(|(_, d)| d.to_string()).unwrap_or_default(),
+            l.overdue_actions.to_string(),
+            l.unacknowledged_handovers.map(|n| n.to_string()).unwrap_or_default(),
+            l.items.iter().filter(|i| !i.done).map(|i| i.short.clone()).collect::<Vec<_>>().join("; "),
+        ]));
+    }
+    Ok(crate::download::csv_response(out, &format!("readiness-{}.csv", state.app.today())))
 }
 
 /// `/readiness`: children in custody with their readiness, for the caller ("My children") or
@@ -194,6 +240,11 @@ pub async fn caseload_page(
         ),
         errors,
         mine_href: format!("/readiness?view=mine&sort={}{filters}", sort.as_str()),
+        csv_href: format!(
+            "/readiness.csv?view={}&sort={}{filters}",
+            if mine { "mine" } else { "organisation" },
+            sort.as_str()
+        ),
         organisation_href: format!("/readiness?view=organisation&sort={}{filters}", sort.as_str()),
         params: shown,
         organisations,
