@@ -139,6 +139,9 @@ impl App {
         let (Some(email), Some(role), Some(org)) = (email, role, org) else {
             return Err(AppError::Invalid(e));
         };
+        if !role.fits(org.kind) {
+            e.add("organisation", role.misfit_message());
+        }
         if !e.is_empty() {
             return Err(AppError::Invalid(e));
         }
@@ -176,7 +179,14 @@ impl App {
     ) -> AppResult<Membership> {
         self.allow_admin(who, Action::ManageUsers)?;
         let role = role.trim().parse::<Role>().map_err(|_| AppError::invalid("role", "Choose a role"))?;
-        self.store.organisation(org).await?.ok_or_else(|| AppError::invalid("organisation", "No such organisation"))?;
+        let organisation = self
+            .store
+            .organisation(org)
+            .await?
+            .ok_or_else(|| AppError::invalid("organisation", "No such organisation"))?;
+        if !role.fits(organisation.kind) {
+            return Err(AppError::invalid("organisation", role.misfit_message()));
+        }
         self.refuse_closed(org, "organisation").await?;
         let record = self.store.user(user).await?.ok_or(AppError::NotFound)?;
         if record.memberships.iter().any(|m| m.organisation_id == org && m.role == role) {

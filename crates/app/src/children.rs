@@ -258,12 +258,7 @@ impl App {
                     team: self.store.team(id).await?,
                     custody: self.store.custody(id).await?,
                     timeline: self.store.timeline(id, TIMELINE_PAGE).await?,
-                    key_dates: crate::custody::KeyDatesRecord {
-                        sentences: self.store.sentences(id).await?,
-                        remands: self.store.remands(id).await?,
-                        deadlines: self.store.deadlines(id).await?,
-                        discharge_decisions: self.store.discharge_decisions(id).await?,
-                    },
+                    key_dates: self.key_dates_record(id).await?,
                     break_glass: self.store.child_break_glass(id, ACCESS_LOG_PAGE).await?,
                     meetings: self.store.meetings(id).await?,
                 })

@@ -61,6 +61,8 @@ pub struct KeyDatesRecord {
     pub deadlines: Vec<StoredDeadline>,
     /// Decisions about the sentences' days of release.
     pub discharge_decisions: Vec<resettle_domain::discharge::DischargeDecision>,
+    /// How each remand ended, in the order of `remands`; `None` while it goes on.
+    pub remand_ends: Vec<Option<resettle_domain::sentence::RemandEnd>>,
 }
 
 impl KeyDatesRecord {
@@ -436,11 +438,29 @@ impl App {
     pub async fn key_dates(&self, ctx: &Ctx, child_id: ChildId) -> AppResult<KeyDatesRecord> {
         self.child_for(ctx, child_id, Purpose::Read).await?;
         self.audit(ctx, "read", "key_dates", Some(child_id)).await?;
+        self.key_dates_record(child_id).await
+    }
+
+    /// A child's key dates as stored, with how each remand ended (no access check: callers
+    /// have admitted the reader to the child's record).
+    pub(crate) async fn key_dates_record(&self, child_id: ChildId) -> AppResult<KeyDatesRecord> {
+        let sentences = self.store.sentences(child_id).await?;
+        let remands = self.store.remands(child_id).await?;
+        let releases = self.store.releases(child_id).await?;
+        let plain: Vec<Sentence> = sentences.iter().map(|s| s.sentence.clone()).collect();
+        let remand_ends = remands
+            .iter()
+            .map(|r| {
+                let released = releases.iter().find(|x| x.episode_id == r.episode_id);
+                resettle_domain::sentence::remand_end(r, &plain, released.map(|x| (x.released_on, x.release_kind)))
+            })
+            .collect();
         Ok(KeyDatesRecord {
-            sentences: self.store.sentences(child_id).await?,
-            remands: self.store.remands(child_id).await?,
+            sentences,
+            remands,
             deadlines: self.store.deadlines(child_id).await?,
             discharge_decisions: self.store.discharge_decisions(child_id).await?,
+            remand_ends,
         })
     }
 

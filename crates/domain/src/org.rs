@@ -96,10 +96,17 @@ string_enum!(
         YjsManager => "yjs_manager", "YJS manager";
         /// The custody part of the plan.
         SecurePractitioner => "secure_practitioner", "Secure resettlement practitioner";
+        /// The secure establishment's own oversight: its caseload by release date and
+        /// readiness, the gaps it owns, the meetings it has to attend, and the escalations
+        /// addressed to it.
+        SecureManager => "secure_manager", "Secure establishment manager";
         /// Health care in the secure establishment.
         CustodyHealth => "custody_health", "Custody healthcare";
-        /// Accommodation and looked-after status.
-        AccommodationOfficer => "accommodation_officer", "Accommodation officer or social worker";
+        /// Accommodation on release (housing), in a local authority.
+        AccommodationOfficer => "accommodation_officer", "Accommodation officer";
+        /// The child's social worker in the responsible local authority: looked-after status,
+        /// care planning and leaving care.
+        SocialWorker => "social_worker", "Social worker";
         /// Education, training and employment.
         EteCoordinator => "ete_coordinator", "ETE coordinator";
         /// Aggregate, pseudonymised outcomes only.
@@ -116,6 +123,34 @@ impl Role {
     /// Health roles may read health content on the child's team.
     pub fn is_health(self) -> bool {
         matches!(self, Role::YjsHealthWorker | Role::CustodyHealth)
+    }
+
+    /// Whether the role can be held in an organisation of `kind`: a secure establishment
+    /// manager works in a secure establishment and a social worker in a local authority; the
+    /// other roles are not tied to one kind (a health provider may employ a YJS health worker).
+    pub fn fits(self, kind: OrgKind) -> bool {
+        match self {
+            Role::SecureManager => kind.is_secure_establishment(),
+            Role::SocialWorker => kind == OrgKind::LocalAuthority,
+            _ => true,
+        }
+    }
+
+    /// What to do when [`Role::fits`] says no, in words for the person choosing.
+    pub fn misfit_message(self) -> &'static str {
+        match self {
+            Role::SecureManager => {
+                "A secure establishment manager works in a secure establishment: choose a young offender \
+                 institution, secure training centre, secure children's home or secure school"
+            }
+            Role::SocialWorker => "A social worker works in a local authority: choose the local authority",
+            _ => "Choose an organisation where people hold this role",
+        }
+    }
+
+    /// The managers of an organisation: whom its late work escalates to.
+    pub fn is_manager(self) -> bool {
+        matches!(self, Role::YjsManager | Role::SecureManager)
     }
 
     /// Roles that work with individual children (everyone but administrators, strategic

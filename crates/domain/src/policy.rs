@@ -194,8 +194,8 @@ impl ChildScope {
 }
 
 /// Whether the actor must sign in with a second factor (a TOTP code) as well as a password:
-/// administrators and YJS managers (OWASP ASVS level 3 for administration, and the managers'
-/// wider reach, including break-glass).
+/// administrators, YJS and secure establishment managers and data protection officers (OWASP
+/// ASVS level 3 for administration, and the managers' wider reach, including break-glass).
 pub fn requires_second_factor(actor: &Actor) -> bool {
     actor.memberships.iter().any(|m| role_requires_second_factor(m.role))
 }
@@ -203,7 +203,7 @@ pub fn requires_second_factor(actor: &Actor) -> bool {
 /// Whether holding `role` means signing in with a second factor (see
 /// [`requires_second_factor`]): the one statement of the rule, also for the demo and tests.
 pub fn role_requires_second_factor(role: Role) -> bool {
-    matches!(role, Role::Admin | Role::YjsManager | Role::DataProtectionOfficer)
+    matches!(role, Role::Admin | Role::YjsManager | Role::SecureManager | Role::DataProtectionOfficer)
 }
 
 /// How the caller proved who they are, for this request.
@@ -307,8 +307,8 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
             }
         }
         Action::ViewOversight => {
-            if actor.has_role(Role::YjsManager) {
-                Decision::Allow("manager")
+            if actor.has_role(Role::YjsManager) || actor.has_role(Role::SecureManager) {
+                Decision::Allow("manager of a youth justice service or secure establishment")
             } else {
                 Decision::Deny("only managers see the late and incomplete meetings list")
             }
@@ -428,7 +428,7 @@ pub fn cohort_reach(actor: &Actor) -> Option<CohortReach> {
     if !services.is_empty() {
         return Some(CohortReach::Services(services));
     }
-    let establishments = orgs(&[Role::SecurePractitioner, Role::CustodyHealth]);
+    let establishments = orgs(&[Role::SecurePractitioner, Role::SecureManager, Role::CustodyHealth]);
     (!establishments.is_empty()).then_some(CohortReach::Establishments(establishments))
 }
 

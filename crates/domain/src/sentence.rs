@@ -169,6 +169,10 @@ pub struct SentenceInput {
     pub term_months: Option<String>,
     /// Days of remand to credit.
     pub remand_days: Option<String>,
+    /// Days on bail with a qualifying curfew and an electronic monitoring condition (tagged
+    /// bail), of which half, rounded up, is credited as well ([`curfew_credit_days`]).
+    #[serde(default)]
+    pub curfew_days: Option<String>,
     /// The establishment the child is sent to (id).
     pub establishment_id: Option<String>,
     /// The sentencing court.
@@ -256,8 +260,18 @@ impl SentenceInput {
                 .ok(),
         };
         let court = optional_line(&mut e, "court", "Court", self.court.as_deref(), 200);
-        let remand_days =
+        let custody_days =
             parse_count(&mut e, "remand_days", "Remand days", self.remand_days.as_deref(), 10_000).unwrap_or(0);
+        let curfew_days =
+            parse_count(&mut e, "curfew_days", "Days on tagged bail", self.curfew_days.as_deref(), 10_000).unwrap_or(0);
+        let remand_days = custody_days + curfew_credit_days(curfew_days);
+        let credit_words = match curfew_days {
+            0 => String::new(),
+            n => format!(
+                "; remand credit {remand_days} days: {custody_days} in custody and {} for {n} on tagged bail",
+                curfew_credit_days(n)
+            ),
+        };
         let term_months = match kind {
             Some(SentenceKind::Dto) => match self.term_months.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
                 None => {
@@ -297,7 +311,7 @@ impl SentenceInput {
                 court,
                 dates: KeyDates::from(&dto),
                 source: KeyDatesSource::Calculated,
-                reason: "Sentence recorded; key dates calculated".into(),
+                reason: format!("Sentence recorded; key dates calculated{credit_words}"),
             });
         }
         let release = parse_date(&mut e, "release_date", "Release date", self.release_date.as_deref());
@@ -335,11 +349,73 @@ impl SentenceInput {
                 court,
                 dates: KeyDates { term_days: None, custody_days: None, mtd, etd: None, ltd: None, sled },
                 source: KeyDatesSource::Entered,
-                reason: format!("Sentence recorded; key dates from {source}"),
+                reason: format!("Sentence recorded; key dates from {source}{credit_words}"),
             }),
             _ => Err(e),
         }
     }
+}
+
+/// The days credited for `days` on bail with a qualifying curfew (at least nine hours a day)
+/// and an electronic monitoring condition: half, rounded up (Sentencing Act 2020 s.325, the
+/// credit period for time on bail; for a Detention and Training Order the court takes account
+/// of the same period under s.237 — *check* with the establishment's calculation, which is
+/// what counts).
+pub fn curfew_credit_days(days: u32) -> u32 {
+    days.div_ceil(2)
+}
+
+string_enum!(
+    /// How a remand ended: one of the ways a child leaves custody from remand (the release
+    /// kinds of the same names), or a custodial sentence, which continues the same custody
+    /// episode and plan.
+    RemandOutcome, "remand outcome" {
+        /// Released on bail.
+        RemandBail => "remand_bail", "Released on bail";
+        /// Acquitted, or the case was dropped.
+        RemandAcquitted => "remand_acquitted", "Acquitted";
+        /// Sentenced to a community sentence.
+        RemandNonCustodialSentence => "remand_non_custodial_sentence", "Community sentence";
+        /// Sentenced to custody: the custody goes on as a sentence.
+        CustodialSentence => "custodial_sentence", "Sentenced to custody";
+    }
+);
+
+/// How and when a remand ended, as far as the record says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct RemandEnd {
+    /// The court's date: the day of sentence, or the day of release.
+    pub on: Date,
+    /// How it ended, when known (a release recorded without its kind leaves it unknown).
+    pub outcome: Option<RemandOutcome>,
+}
+
+/// How `remand` ended: a sentence in the same custody episode on or after its first day
+/// (custodial sentence, on the day of sentence); else the release that ended the episode
+/// (`released`: the episode's day of release and how the child left), when that was from
+/// remand. `None` while the remand goes on.
+pub fn remand_end(
+    remand: &Remand,
+    sentences: &[Sentence],
+    released: Option<(Date, Option<crate::post_release::ReleaseKind>)>,
+) -> Option<RemandEnd> {
+    use crate::post_release::ReleaseKind as K;
+    let sentenced = sentences
+        .iter()
+        .filter(|s| s.episode_id == remand.episode_id && s.sentence_date >= remand.started_on)
+        .map(|s| s.sentence_date)
+        .min();
+    if let Some(on) = sentenced {
+        return Some(RemandEnd { on, outcome: Some(RemandOutcome::CustodialSentence) });
+    }
+    let (on, kind) = released?;
+    let outcome = match kind {
+        Some(K::RemandBail) => Some(RemandOutcome::RemandBail),
+        Some(K::RemandAcquitted) => Some(RemandOutcome::RemandAcquitted),
+        Some(K::RemandNonCustodialSentence) => Some(RemandOutcome::RemandNonCustodialSentence),
+        _ => None,
+    };
+    Some(RemandEnd { on, outcome })
 }
 
 /// Unvalidated input for a remand.
@@ -487,5 +563,73 @@ mod tests {
         .validate(date(2026, 11, 22))
         .unwrap();
         assert_eq!(ok.next_court_date, Some(date(2026, 11, 30)));
+    }
+
+    #[test]
+    fn days_on_tagged_bail_add_half_rounded_up_to_the_remand_credit() {
+        assert_eq!((curfew_credit_days(0), curfew_credit_days(1), curfew_credit_days(9)), (0, 1, 5));
+        let plain = dto("10", "10").validate(date(2026, 11, 22)).unwrap();
+        let tagged =
+            SentenceInput { curfew_days: Some("9".into()), ..dto("10", "10") }.validate(date(2026, 11, 22)).unwrap();
+        assert_eq!((plain.remand_days, tagged.remand_days), (10, 15));
+        // Five more days of credit bring the mid-term date five days earlier.
+        assert_eq!(plain.dates.mtd.since(tagged.dates.mtd).unwrap().get_days(), 5);
+        assert!(tagged.reason.contains("10 in custody and 5 for 9 on tagged bail"), "{}", tagged.reason);
+        let e = SentenceInput { curfew_days: Some("a week".into()), ..dto("10", "0") }
+            .validate(date(2026, 11, 22))
+            .unwrap_err();
+        assert!(e.for_field("curfew_days").unwrap().contains("whole number"), "{e:?}");
+    }
+
+    #[test]
+    fn a_remand_ends_with_the_sentence_in_its_episode_or_with_the_release_from_it() {
+        use crate::post_release::ReleaseKind;
+        let episode = EpisodeId::random();
+        let remand = Remand {
+            id: RemandId::random(),
+            child_id: ChildId::random(),
+            episode_id: episode,
+            started_on: date(2026, 3, 2),
+            establishment_id: OrgId::random(),
+            next_court_date: None,
+            court: None,
+        };
+        let sentence = |episode_id, day| Sentence {
+            id: SentenceId::random(),
+            child_id: remand.child_id,
+            episode_id,
+            kind: SentenceKind::Dto,
+            sentence_date: day,
+            term_months: Some(8),
+            remand_days: 0,
+            court: None,
+            version: 1,
+        };
+        // Still on remand; a sentence in another episode (an earlier custody) changes nothing.
+        let earlier = sentence(EpisodeId::random(), date(2025, 1, 6));
+        assert_eq!(remand_end(&remand, std::slice::from_ref(&earlier), None), None);
+        // Sentenced in the same episode: a custodial sentence, on the day of sentence.
+        let sentenced = [earlier, sentence(episode, date(2026, 4, 20))];
+        assert_eq!(
+            remand_end(&remand, &sentenced, Some((date(2026, 8, 20), Some(ReleaseKind::DtoMidTerm)))),
+            Some(RemandEnd { on: date(2026, 4, 20), outcome: Some(RemandOutcome::CustodialSentence) })
+        );
+        // Released from remand: the release kind, on the day of release.
+        for (kind, outcome) in [
+            (ReleaseKind::RemandBail, Some(RemandOutcome::RemandBail)),
+            (ReleaseKind::RemandAcquitted, Some(RemandOutcome::RemandAcquitted)),
+            (ReleaseKind::RemandNonCustodialSentence, Some(RemandOutcome::RemandNonCustodialSentence)),
+            (ReleaseKind::Other, None),
+        ] {
+            assert_eq!(
+                remand_end(&remand, &sentenced[..1], Some((date(2026, 3, 20), Some(kind)))),
+                Some(RemandEnd { on: date(2026, 3, 20), outcome }),
+                "{kind:?}"
+            );
+        }
+        // Every outcome key is the release kind of the same name, or custodial_sentence.
+        for o in RemandOutcome::ALL {
+            assert!(*o == RemandOutcome::CustodialSentence || ReleaseKind::parse(o.as_str()).is_some(), "{o:?}");
+        }
     }
 }

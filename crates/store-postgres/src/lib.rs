@@ -61,6 +61,7 @@ pub fn migrator() -> Migrator {
         (17, "erasure", include_str!("../migrations/0017_erasure.sql")),
         (18, "subject access", include_str!("../migrations/0018_subject_access.sql")),
         (19, "administration", include_str!("../migrations/0019_administration.sql")),
+        (20, "custody roles", include_str!("../migrations/0020_custody_roles.sql")),
     ])
 }
 

@@ -243,6 +243,7 @@ impl Generator {
             (OrgKind::SecureSchool, usize::from(children >= 500), "SS", "Secure School"),
         ];
         let mut place_i = 40;
+        let mut establishment_orgs = Vec::new();
         for (kind, n, prefix, label) in counts {
             for i in 0..n {
                 let place = names::PLACES[place_i % names::PLACES.len()];
@@ -259,11 +260,13 @@ impl Generator {
                     let demo = (first && j == 0).then_some("custody.health");
                     add_user(&mut rng, &mut base, &mut logins, &o, Role::CustodyHealth, demo)?;
                 }
+                establishment_orgs.push(o);
             }
         }
 
         let mut services = Vec::new();
         let mut first_yjs = None;
+        let mut local_authorities = Vec::new();
         for i in 0..services_n {
             let place = names::PLACES[i % names::PLACES.len()];
             let round = i / names::PLACES.len();
@@ -319,6 +322,7 @@ impl Generator {
                 add_user(&mut rng, &mut base, &mut logins, &la, Role::AccommodationOfficer, demo)?;
             }
             add_user(&mut rng, &mut base, &mut logins, &edu, Role::EteCoordinator, first.then_some("ete.coordinator"))?;
+            local_authorities.push(la.clone());
             services.push(Service {
                 yjs: yjs.id,
                 yjs_name: yjs.name.clone(),
@@ -335,6 +339,28 @@ impl Generator {
         if let Some(yjs) = &first_yjs {
             let mut side = SynthRng { rng: StdRng::seed_from_u64(seed ^ 0x5a5a_5a5a), ids: u64::from(u32::MAX) };
             add_user(&mut side, &mut base, &mut logins, yjs, Role::DataProtectionOfficer, Some("data.protection"))?;
+            // Each establishment's manager and each local authority's social worker, from the
+            // same side generator.
+            for (i, o) in establishment_orgs.iter().enumerate() {
+                add_user(
+                    &mut side,
+                    &mut base,
+                    &mut logins,
+                    o,
+                    Role::SecureManager,
+                    (i == 0).then_some("secure.manager"),
+                )?;
+            }
+            for (i, o) in local_authorities.iter().enumerate() {
+                add_user(
+                    &mut side,
+                    &mut base,
+                    &mut logins,
+                    o,
+                    Role::SocialWorker,
+                    (i == 0).then_some("social.worker"),
+                )?;
+            }
         }
 
         Ok(Self {

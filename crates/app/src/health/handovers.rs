@@ -100,14 +100,14 @@ impl App {
     }
 
     /// Who an overdue handover escalates to: the recipient organisation's managers (YJS
-    /// managers for a YJS); an organisation with no manager role escalates to the child's YJS
-    /// managers.
+    /// managers for a YJS, secure establishment managers for an establishment); an
+    /// organisation with no managers escalates to the child's YJS managers.
     async fn escalation_targets(&self, h: &HandoverRow) -> AppResult<Vec<UserId>> {
-        let mut users = self.store.users_with_role(h.handover.recipient.organisation_id, Role::YjsManager).await?;
+        let users = self.managers_of_org(h.handover.recipient.organisation_id).await?;
         if users.is_empty() {
-            users = self.store.users_with_role(h.yjs_id, Role::YjsManager).await?;
+            return self.managers_of_org(h.yjs_id).await;
         }
-        Ok(users.into_iter().map(|u| u.id).collect())
+        Ok(users)
     }
 
     /// One sweep: every unacknowledged handover past its due day is escalated once to the

@@ -1,5 +1,6 @@
 //! Escalations run by the sweep: red readiness items and overdue actions go to the managers
-//! of the organisation that owns them (then the youth justice service's); and the one way every
+//! of the organisation that owns them (a secure establishment's own managers for what it owns;
+//! then the youth justice service's); and the one way every
 //! sweep notice is written (`notify_once_to`: once per person, with a timeline entry).
 
 use std::collections::HashMap;
@@ -219,8 +220,20 @@ impl App {
         if let Some(list) = cache.get(&org) {
             return Ok(list.clone());
         }
-        let list: Vec<_> = self.store.users_with_role(org, Role::YjsManager).await?.into_iter().map(|u| u.id).collect();
+        let list = self.managers_of_org(org).await?;
         cache.insert(org, list.clone());
+        Ok(list)
+    }
+
+    /// The managers of `org` (YJS managers of a youth justice service, secure establishment
+    /// managers of an establishment): whom its late work escalates to. Empty when it has none.
+    pub(crate) async fn managers_of_org(&self, org: OrgId) -> AppResult<Vec<resettle_domain::ids::UserId>> {
+        let mut list = Vec::new();
+        for role in Role::ALL.iter().copied().filter(|r| r.is_manager()) {
+            list.extend(self.store.users_with_role(org, role).await?.into_iter().map(|u| u.id));
+        }
+        list.sort();
+        list.dedup();
         Ok(list)
     }
 }

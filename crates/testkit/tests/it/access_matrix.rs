@@ -32,8 +32,10 @@ const ROLES: &[(&str, &str)] = &[
     ("yjs_health_worker", "YJS-A"),
     ("yjs_manager", "YJS-A"),
     ("secure_practitioner", "YOI-A"),
+    ("secure_manager", "YOI-A"),
     ("custody_health", "YOI-A"),
     ("accommodation_officer", "LA-A"),
+    ("social_worker", "LA-A"),
     ("ete_coordinator", "EDU-A"),
     ("strategic_lead", "BOARD"),
     ("admin", "BOARD"),
@@ -173,14 +175,17 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
             _ => forbidden,
         },
         P::Oversight => match role {
-            "yjs_manager" => Status(ok),
+            "yjs_manager" | "secure_manager" => Status(ok),
             _ => forbidden,
         },
         // Managers and health workers of a service, an establishment's staff, strategic leads.
         P::CohortReport => match role {
-            "yjs_manager" | "yjs_health_worker" | "secure_practitioner" | "custody_health" | "strategic_lead" => {
-                Status(ok)
-            }
+            "yjs_manager"
+            | "yjs_health_worker"
+            | "secure_practitioner"
+            | "secure_manager"
+            | "custody_health"
+            | "strategic_lead" => Status(ok),
             _ => forbidden,
         },
         P::Admin => match role {

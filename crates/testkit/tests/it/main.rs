@@ -16,6 +16,7 @@ mod api_input;
 mod assets;
 mod audit;
 mod backup;
+mod custody_side;
 mod fhir;
 mod health;
 mod import;

@@ -7,7 +7,9 @@ use resettle_app::custody::{RecalculationInput, SentenceRecorded};
 use resettle_app::{AppError, Ctx, Principal};
 use resettle_domain::calendar::Calendar;
 use resettle_domain::ids::{ChildId, SentenceId};
-use resettle_domain::sentence::{KeyDates, KeyDatesRevision, RemandInput, Sentence, SentenceInput, StoredDeadline};
+use resettle_domain::sentence::{
+    KeyDates, KeyDatesRevision, Remand, RemandEnd, RemandInput, Sentence, SentenceInput, StoredDeadline,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
@@ -192,6 +194,9 @@ pub struct RecordSentence {
     pub term_months: Option<i64>,
     /// Days on remand to credit (default 0).
     pub remand_days: Option<i64>,
+    /// Days on bail with a qualifying curfew and electronic tag (default 0): half of them,
+    /// rounded up, are credited as well, and `remand_days` in the answer is the total credit.
+    pub curfew_days: Option<i64>,
     /// The secure establishment.
     pub establishment_id: String,
     /// The sentencing court.
@@ -223,6 +228,7 @@ pub async fn record_sentence(
         sentence_date: Some(body.sentence_date),
         term_months: body.term_months.map(|m| m.to_string()),
         remand_days: body.remand_days.map(|d| d.to_string()),
+        curfew_days: body.curfew_days.map(|d| d.to_string()),
         establishment_id: Some(body.establishment_id),
         court: body.court,
         release_date: body.release_date,
@@ -267,9 +273,36 @@ pub struct RemandJson {
     pub next_court_date: Option<String>,
     /// Court.
     pub court: Option<String>,
+    /// The day the remand ended (the day of sentence or of release); absent while it goes on.
+    pub ended_on: Option<String>,
+    /// How it ended: `custodial_sentence` (the custody goes on as a sentence, with the same
+    /// plan), or the release kind `remand_bail`, `remand_acquitted` or
+    /// `remand_non_custodial_sentence`; absent while it goes on or when the release was recorded
+    /// without its kind.
+    pub outcome: Option<String>,
+    /// The outcome in words (in the language asked for).
+    pub outcome_label: Option<String>,
     /// Deadlines created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadlines: Option<Vec<DeadlineJson>>,
+}
+
+impl RemandJson {
+    fn new(r: &Remand, end: Option<RemandEnd>, deadlines: Option<Vec<DeadlineJson>>) -> Self {
+        let outcome = end.and_then(|e| e.outcome);
+        Self {
+            id: r.id.0,
+            child_id: r.child_id.0,
+            start_date: r.started_on.to_string(),
+            establishment_id: r.establishment_id.0,
+            next_court_date: r.next_court_date.map(|d| d.to_string()),
+            court: r.court.clone(),
+            ended_on: end.map(|e| e.on.to_string()),
+            outcome: outcome.map(|o| o.as_str().to_string()),
+            outcome_label: outcome.map(|o| o.label().to_string()),
+            deadlines,
+        }
+    }
 }
 
 /// Records a remand to youth detention accommodation: the child becomes looked after and the
@@ -295,15 +328,7 @@ pub async fn record_remand(
     let r = state.app.record_remand(&ctx, id, &input).await.map_err(err(&ctx))?;
     Ok((
         StatusCode::CREATED,
-        Json(RemandJson {
-            id: r.remand.id.0,
-            child_id: r.remand.child_id.0,
-            start_date: r.remand.started_on.to_string(),
-            establishment_id: r.remand.establishment_id.0,
-            next_court_date: r.remand.next_court_date.map(|d| d.to_string()),
-            court: r.remand.court.clone(),
-            deadlines: Some(r.deadlines.iter().map(DeadlineJson::from).collect()),
-        }),
+        Json(RemandJson::new(&r.remand, None, Some(r.deadlines.iter().map(DeadlineJson::from).collect()))),
     ))
 }
 
@@ -357,15 +382,8 @@ pub async fn key_dates(
         remands: record
             .remands
             .iter()
-            .map(|r| RemandJson {
-                id: r.id.0,
-                child_id: r.child_id.0,
-                start_date: r.started_on.to_string(),
-                establishment_id: r.establishment_id.0,
-                next_court_date: r.next_court_date.map(|d| d.to_string()),
-                court: r.court.clone(),
-                deadlines: None,
-            })
+            .enumerate()
+            .map(|(i, r)| RemandJson::new(r, record.remand_ends.get(i).copied().flatten(), None))
             .collect(),
         deadlines: record.deadlines.iter().map(DeadlineJson::from).collect(),
     }))

@@ -183,6 +183,7 @@ struct ChildPage {
     deadlines: Vec<super::custody::DeadlineLine>,
     /// The next few deadlines still open, shown before "All planning deadlines".
     next_deadlines: Vec<super::custody::DeadlineLine>,
+    remands: Vec<super::custody::RemandLine>,
     summary: super::child_summary::ChildSummary,
     can_record_sentence: bool,
     can_record_remand: bool,
@@ -247,6 +248,7 @@ pub async fn child_page(
     });
     // The next few open deadlines show; the whole table is one click away.
     let next_deadlines: Vec<_> = deadlines.iter().filter(|d| d.open).take(NEXT_DEADLINES).cloned().collect();
+    let remands = super::custody::remand_lines(&record);
     Ok(render(
         StatusCode::OK,
         &ChildPage {
@@ -257,6 +259,7 @@ pub async fn child_page(
             key_dates,
             deadlines,
             next_deadlines,
+            remands,
             summary,
             can_record_sentence,
             can_record_remand,

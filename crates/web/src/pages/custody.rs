@@ -44,6 +44,44 @@ pub struct KeyDatesView {
     pub(crate) can_recalculate: bool,
 }
 
+/// A remand on the child's page: when it began and where, and how it ended.
+pub struct RemandLine {
+    /// First day on remand.
+    pub started_on: Date,
+    /// The establishment, by name.
+    pub establishment: Option<String>,
+    /// The next court date, while on remand.
+    pub next_court_date: Option<Date>,
+    /// The court's date, when the remand has ended.
+    pub ended_on: Option<Date>,
+    /// How it ended, in words.
+    pub how: &'static str,
+}
+
+/// The child's remands, newest first, with how each ended.
+pub fn remand_lines(record: &resettle_app::children::ChildRecord) -> Vec<RemandLine> {
+    let k = &record.key_dates;
+    k.remands
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let end = k.remand_ends.get(i).copied().flatten();
+            RemandLine {
+                started_on: r.started_on,
+                establishment: record
+                    .custody
+                    .iter()
+                    .flat_map(|e| e.placements.iter())
+                    .find(|p| p.placement.establishment_id == r.establishment_id)
+                    .map(|p| p.establishment_name.clone()),
+                next_court_date: r.next_court_date.filter(|_| end.is_none()),
+                ended_on: end.map(|e| e.on),
+                how: end.and_then(|e| e.outcome).map_or("how it ended was not recorded", |o| o.label()),
+            }
+        })
+        .collect()
+}
+
 /// A deadline line on the child's page.
 #[derive(Clone)]
 pub struct DeadlineLine {
@@ -139,6 +177,7 @@ pub struct SentenceForm {
     sentence_year: String,
     term_months: String,
     remand_days: String,
+    curfew_days: String,
     establishment_id: String,
     court: String,
     #[serde(rename = "release_date-day")]
@@ -213,6 +252,7 @@ pub async fn record_sentence(
         sentence_date: date_from_parts(&form.sentence_day, &form.sentence_month, &form.sentence_year),
         term_months: some(&form.term_months),
         remand_days: some(&form.remand_days),
+        curfew_days: some(&form.curfew_days),
         establishment_id: some(&form.establishment_id),
         court: some(&form.court),
         release_date: date_from_parts(&form.release_day, &form.release_month, &form.release_year),

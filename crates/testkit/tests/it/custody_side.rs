@@ -1,0 +1,211 @@
+//! The custody side (issue 19): a secure establishment's own manager oversees the children it
+//! holds and receives the escalations addressed to it, instead of their falling back to the
+//! youth justice service; a local authority's social worker sees the children whose team their
+//! authority is on; each role is held only in the kind of organisation it belongs to.
+
+use jiff::{SignedDuration, Timestamp};
+use reqwest::StatusCode;
+use resettle_testkit::Backend;
+use serde_json::json;
+
+#[allow(unused_imports)]
+use resettle_app::storage::{HealthStorage, Storage};
+
+use crate::support::{Yjs, caseload_ids, on_every_backend};
+
+on_every_backend!(
+    a_secure_establishment_manager_oversees_their_establishment_and_receives_its_escalations,
+    an_establishment_manager_sees_its_gaps_and_meetings_to_chase,
+    a_social_worker_sees_the_children_their_authority_is_on_the_team_for,
+    the_establishment_and_local_authority_roles_are_held_only_in_their_kind_of_organisation,
+    a_remand_ends_in_a_sentence_or_a_release_and_tagged_bail_is_credited,
+);
+
+/// Monday 2 March 2026, 10:00 UK time.
+fn monday() -> Timestamp {
+    "2026-03-02T10:00:00Z".parse().unwrap()
+}
+
+async fn a_secure_establishment_manager_oversees_their_establishment_and_receives_its_escalations(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let w = Yjs::start_at(b, monday()).await?;
+    let yoi = w.t.org_named("YOI-A", "Aireborough YOI", "yoi").await?;
+    w.t.org_named("YOI-B", "Brackenfield YOI", "yoi").await?;
+    let (yjs_mgr, _) = w.t.user("mina.manager@yjs-a.example.org", "YJS-A", "yjs_manager").await?;
+    let (sm, sm_token) = w.t.user("sam.governor@yoi-a.example.org", "YOI-A", "secure_manager").await?;
+    let (_, sp_token) = w.t.user("pat.practitioner@yoi-a.example.org", "YOI-A", "secure_practitioner").await?;
+    let (other_sm, other_token) = w.t.user("bo.governor@yoi-b.example.org", "YOI-B", "secure_manager").await?;
+
+    // Sentenced today to YOI-A: the establishment joins the team, and the child's health
+    // picture is handed to its healthcare team, due in two working days.
+    let child = w.child("Tam", "Heald").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let body =
+        json!({"kind": "dto", "sentence_date": "2026-03-02", "term_months": 8, "establishment_id": yoi.id.to_string()});
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+
+    // The establishment's manager sees the child it holds; another establishment's does not.
+    assert!(caseload_ids(&w.t.api(&sm_token)).await?.contains(&id));
+    assert!(!caseload_ids(&w.t.api(&other_token)).await?.contains(&id));
+
+    // Ignored until Thursday: the handover to YOI-A's healthcare is escalated to YOI-A's own
+    // manager, not to the youth justice service's.
+    let thursday = monday() + SignedDuration::from_hours(72);
+    let report = w.t.app.sweep(thursday).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!((report.escalated, report.notifications), (1, 1), "{report:?}");
+    let store = w.t.app.store();
+    let notes_of = |u| async move { store.notifications(u, 50).await.map_err(|e| anyhow::anyhow!("{e:?}")) };
+    let to_sm = notes_of(sm.id).await?;
+    assert!(to_sm.iter().any(|n| n.kind == "handover.overdue" && n.message.contains("Tam Heald")), "{to_sm:?}");
+    let to_yjs = notes_of(yjs_mgr.id).await?;
+    assert!(!to_yjs.iter().any(|n| n.kind == "handover.overdue"), "{to_yjs:?}");
+    assert!(notes_of(other_sm.id).await?.is_empty());
+
+    // The practitioner still works with the child.
+    assert!(caseload_ids(&w.t.api(&sp_token)).await?.contains(&id));
+    Ok(())
+}
+
+/// Oversight is the managers': an establishment's manager signs in with a second factor (on
+/// today's clock, which the authenticator codes follow) and sees the gaps of the children it
+/// holds and the meetings to chase; its resettlement practitioners are refused them.
+async fn an_establishment_manager_sees_its_gaps_and_meetings_to_chase(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let yoi = w.t.org_named("YOI-A", "Aireborough YOI", "yoi").await?;
+    w.t.user("sam.governor@yoi-a.example.org", "YOI-A", "secure_manager").await?;
+    w.t.user("pat.practitioner@yoi-a.example.org", "YOI-A", "secure_practitioner").await?;
+    let child = w.child("Tam", "Heald").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let start = w.t.app.today().checked_sub(jiff::Span::new().days(60))?;
+    let body = json!({"kind": "dto", "sentence_date": start.to_string(), "term_months": 4, "establishment_id": yoi.id.to_string()});
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let manager = w.t.browser()?;
+    manager.sign_in_ok("sam.governor@yoi-a.example.org").await?;
+    let gaps = manager.get("/gaps").await?;
+    assert_eq!(gaps.status, StatusCode::OK);
+    assert!(gaps.body.contains("Heald"), "the establishment's child is among its gaps");
+    assert_eq!(manager.get("/meetings/attention").await?.status, StatusCode::OK);
+    let practitioner = w.t.browser()?;
+    practitioner.sign_in_ok("pat.practitioner@yoi-a.example.org").await?;
+    assert_eq!(practitioner.get("/gaps").await?.status, StatusCode::FORBIDDEN);
+    assert_eq!(practitioner.get(&format!("/children/{id}")).await?.status, StatusCode::OK);
+    Ok(())
+}
+
+async fn a_social_worker_sees_the_children_their_authority_is_on_the_team_for(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let la = w.t.org_named("LA-A", "Aireborough Children's Services", "local_authority").await?;
+    let (sw, sw_token) = w.t.user("sol.worker@la-a.example.org", "LA-A", "social_worker").await?;
+    let child = w.child("Ivo", "Marsh").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let sw_api = w.t.api(&sw_token);
+    assert!(!caseload_ids(&sw_api).await?.contains(&id), "not before the authority is on the team");
+    let (s, _) = sw_api.get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+
+    // The case manager names the social worker on the team.
+    let body = json!({"organisation_id": la.id.to_string(), "user_id": sw.id.to_string(), "role": "social_worker",
+        "responsibility": "Looked-after child: care planning and reviews"});
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/team"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    assert!(caseload_ids(&sw_api).await?.contains(&id));
+    let (s, r) = sw_api.get(&format!("/api/v1/children/{id}")).await?;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    // A social worker is not health staff: the health content stays closed.
+    let (s, h) = sw_api.get(&format!("/api/v1/children/{id}/health")).await?;
+    assert_eq!((s, &h["content_visible"]), (StatusCode::OK, &json!(false)), "{h}");
+    Ok(())
+}
+
+async fn the_establishment_and_local_authority_roles_are_held_only_in_their_kind_of_organisation(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    w.t.org("LA-A", "local_authority").await?;
+    w.t.org("SCH-A", "sch").await?;
+    let before = w.t.db.count("users").await?;
+    let refused = w.t.user("wrong.place@yjs-a.example.org", "YJS-A", "secure_manager").await.unwrap_err();
+    assert!(format!("{refused:#}").contains("works in a secure establishment"), "{refused:#}");
+    let refused = w.t.user("wrong.place@sch-a.example.org", "SCH-A", "social_worker").await.unwrap_err();
+    assert!(format!("{refused:#}").contains("works in a local authority"), "{refused:#}");
+    assert_eq!(w.t.db.count("users").await?, before, "nothing written");
+    // In the right places both are accepted; a secure children's home is an establishment.
+    w.t.user("right.place@sch-a.example.org", "SCH-A", "secure_manager").await?;
+    w.t.user("right.place@la-a.example.org", "LA-A", "social_worker").await?;
+    assert_eq!(w.t.db.count("users").await?, before + 2);
+    Ok(())
+}
+
+async fn a_remand_ends_in_a_sentence_or_a_release_and_tagged_bail_is_credited(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let yoi = w.t.org_named("YOI-A", "Aireborough YOI", "yoi").await?;
+    let today = w.t.app.today();
+    let ago = |days: i64| today.checked_sub(jiff::Span::new().days(days)).unwrap().to_string();
+    let api = w.api();
+    let remands = |id: String| {
+        let api = w.api();
+        async move {
+            let (s, k) = api.get(&format!("/api/v1/children/{id}/key-dates")).await?;
+            anyhow::ensure!(s == StatusCode::OK, "{s}: {k}");
+            Ok::<_, anyhow::Error>(k["remands"].as_array().cloned().unwrap_or_default())
+        }
+    };
+
+    // Remanded a month ago, after nine days on tagged bail; still on remand.
+    let child = w.child("Remy", "Sentenced").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let body = json!({"start_date": ago(30), "establishment_id": yoi.id.to_string(), "next_court_date": ago(-10)});
+    let (s, r) = api.post(&format!("/api/v1/children/{id}/remands"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let list = remands(id.clone()).await?;
+    assert_eq!((list.len(), &list[0]["outcome"], &list[0]["ended_on"]), (1, &json!(null), &json!(null)), "{list:?}");
+
+    // Sentenced two days ago: the remand ends in a custodial sentence on that day, the custody
+    // goes on in the same episode, and half the tagged-bail days (rounded up) are credited.
+    let body = json!({"kind": "dto", "sentence_date": ago(2), "term_months": 8, "remand_days": 28,
+        "curfew_days": 9, "establishment_id": yoi.id.to_string()});
+    let (s, sentence) = api.post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{sentence}");
+    assert_eq!(sentence["remand_days"], 33, "28 days in custody and 5 for 9 on tagged bail");
+    let list = remands(id.clone()).await?;
+    assert_eq!(list[0]["outcome"], "custodial_sentence", "{list:?}");
+    assert_eq!(list[0]["ended_on"], ago(2).as_str());
+    assert_eq!(list[0]["outcome_label"], "Sentenced to custody");
+    assert_eq!(w.t.db.count("custody_episodes").await?, 1, "one custody, one plan");
+    let browser = w.t.browser()?;
+    browser.sign_in_ok("casey.manager@yjs-a.example.org").await?;
+    let page = browser.get(&format!("/children/{id}")).await?.body;
+    assert!(page.contains("Sentenced to custody"), "the child's page says how the remand ended");
+    // The calculation says where the credit came from.
+    let (_, k) = api.get(&format!("/api/v1/children/{id}/key-dates")).await?;
+    let reason = k["history"][0]["reason"].as_str().unwrap_or_default();
+    assert!(reason.contains("28 in custody and 5 for 9 on tagged bail"), "{k}");
+
+    // Another child remanded and then bailed: the remand ends with the release, on its day.
+    let other = w.child("Bea", "Bailed").await?;
+    let oid = other["id"].as_str().unwrap().to_string();
+    let body = json!({"start_date": ago(20), "establishment_id": yoi.id.to_string()});
+    let (s, r) = api.post(&format!("/api/v1/children/{oid}/remands"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (s, r) = api
+        .post(&format!("/api/v1/children/{oid}/custody/release"), &json!({"date": ago(5), "kind": "remand_bail"}))
+        .await?;
+    assert!(s.is_success(), "{s}: {r}");
+    let list = remands(oid.clone()).await?;
+    assert_eq!((&list[0]["outcome"], &list[0]["ended_on"]), (&json!("remand_bail"), &json!(ago(5))), "{list:?}");
+
+    // Nonsense is refused and changes nothing.
+    let third = w.child("Tia", "Typo").await?;
+    let tid = third["id"].as_str().unwrap().to_string();
+    let before = w.t.db.count("sentences").await?;
+    let body = json!({"kind": "dto", "sentence_date": ago(1), "term_months": 8, "curfew_days": -3,
+        "establishment_id": yoi.id.to_string()});
+    let (s, r) = api.post(&format!("/api/v1/children/{tid}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("curfew_days"), "{r}");
+    assert_eq!(w.t.db.count("sentences").await?, before);
+    Ok(())
+}
