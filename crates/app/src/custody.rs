@@ -281,8 +281,18 @@ impl App {
             EpisodeChange::Open { .. } => self.establishment_joins(child_id, est.id, checked.sentence_date).await?,
             EpisodeChange::Continue { .. } => None,
         };
+        let child_change = match &change {
+            EpisodeChange::Continue { episode_id, .. } => {
+                self.looked_after_ends(ctx, &child, *episode_id, checked.sentence_date, "with a custodial sentence")
+                    .await?
+            }
+            EpisodeChange::Open { .. } => None,
+        };
         let custody_begins = matches!(change, EpisodeChange::Open { .. });
         let mut audit = vec![self.write_event(ctx, "sentence", child_id)];
+        if child_change.is_some() {
+            audit.push(self.write_event(ctx, "child", child_id));
+        }
         if team_added.is_some() {
             audit.push(self.service_event(ctx, "child.team", child_id, ESTABLISHMENT_JOINED));
         }
@@ -296,6 +306,7 @@ impl App {
                 offence_id,
                 plan,
                 entry,
+                child_change,
                 audit,
             })
             .await?;
@@ -370,6 +381,7 @@ impl App {
             ended_on: None,
             reason: PlacementReason::Admission,
         };
+        let local_authority_id = self.remand_local_authority(child_id, input.local_authority_id.as_deref()).await?;
         let remand = Remand {
             id: RemandId::random(),
             child_id,
@@ -378,6 +390,8 @@ impl App {
             establishment_id: est.id,
             next_court_date: checked.next_court_date,
             court: checked.court.clone(),
+            local_authority_id,
+            made_looked_after: child.details.legal_status == LegalStatus::NotLookedAfter,
         };
         let deadlines = self.deadlines_for(child_id, episode.id, checked.started_on, None, None).await?;
         let plan = self.plan_changes(child_id, episode.id, true, checked.started_on, &deadlines, None).await?;
@@ -747,10 +761,86 @@ impl App {
         Ok(placement)
     }
 
+    /// The local authority a remanded child is looked after by: the one named (which must be
+    /// a local authority), else the one local authority on the child's team, else not known.
+    async fn remand_local_authority(&self, child_id: ChildId, named: Option<&str>) -> AppResult<Option<OrgId>> {
+        const FIELD: &str = "local_authority_id";
+        if let Some(raw) = named.map(str::trim).filter(|s| !s.is_empty()) {
+            let wrong = || AppError::invalid(FIELD, "Choose the local authority the child is looked after by");
+            let id: OrgId = raw.parse().map_err(|_| wrong())?;
+            let org = self.store.organisation(id).await?.ok_or_else(wrong)?;
+            if org.kind != resettle_domain::org::OrgKind::LocalAuthority {
+                return Err(wrong());
+            }
+            return Ok(Some(id));
+        }
+        let orgs = self.organisations_shared().await?;
+        let today = self.today();
+        let mut on_team: Vec<OrgId> = self
+            .store
+            .team(child_id)
+            .await?
+            .iter()
+            .filter(|t| t.member.is_current(today))
+            .map(|t| t.member.organisation_id)
+            .filter(|o| orgs.iter().any(|x| x.id == *o && x.kind == resettle_domain::org::OrgKind::LocalAuthority))
+            .collect();
+        on_team.sort();
+        on_team.dedup();
+        Ok(match on_team.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        })
+    }
+
+    /// When the remand of `episode` is what made the child looked after (LASPO Act 2012 s.104),
+    /// the change that ends the status as the remand ends on `on` (`how`, in words), with what
+    /// happens next; `None` when the status had another basis or has changed since.
+    async fn looked_after_ends(
+        &self,
+        ctx: &Ctx,
+        child: &Child,
+        episode: EpisodeId,
+        on: Date,
+        how: &str,
+    ) -> AppResult<Option<crate::storage::ChildChange>> {
+        let remands = self.store.remands(child.id).await?;
+        let Some(remand) = remands.iter().filter(|r| r.episode_id == episode).max_by_key(|r| r.started_on) else {
+            return Ok(None);
+        };
+        if !remand.made_looked_after || child.details.legal_status != LegalStatus::LookedAfter {
+            return Ok(None);
+        }
+        let by = match remand.local_authority_id {
+            Some(la) => self.store.organisation(la).await?.map(|o| o.name),
+            None => None,
+        };
+        let mut details = child.details.clone();
+        details.legal_status = LegalStatus::NotLookedAfter;
+        let entry = self.entry_for(
+            ctx,
+            child.id,
+            "child.updated",
+            format!(
+                "No longer looked after{} from {}: the remand ended {how}. Ask the local authority whether the \
+                 child is owed leaving-care support for the time looked after, and whether they need \
+                 accommodation under section 20",
+                by.map(|n| format!(" by {n}")).unwrap_or_default(),
+                long_date(on),
+            ),
+            None,
+        );
+        Ok(Some(crate::storage::ChildChange {
+            child: Child { details, version: child.version + 1, updated_at: self.now(), ..child.clone() },
+            expected_version: child.version,
+            entry,
+        }))
+    }
+
     /// Records a child's release: the custody episode and placement end, the establishment's
     /// part on the team ends, and the custody deadlines close.
     pub async fn release(&self, ctx: &Ctx, child_id: ChildId, input: &MoveInput) -> AppResult<CustodyEpisode> {
-        self.child_for(ctx, child_id, Purpose::Change).await?;
+        let child = self.child_for(ctx, child_id, Purpose::Change).await?;
         let episode = self.open_episode(child_id).await?;
         let mut e = ValidationErrors::new();
         let latest_start =
@@ -775,9 +865,31 @@ impl App {
             meetings: meetings_on_release(&existing, episode.episode.id, day, post_release_due),
         };
         let entry = self.entry_for(ctx, child_id, "custody.ended", format!("Released on {}", long_date(day)), None);
-        let audit = vec![self.write_event(ctx, "custody", child_id)];
+        let child_change = match episode.episode.kind {
+            EpisodeKind::Remand => {
+                let how = match kind.and_then(|k| k.as_str().parse::<resettle_domain::sentence::RemandOutcome>().ok()) {
+                    Some(o) => format!("({})", o.label().to_lowercase()),
+                    None => "with the release".to_string(),
+                };
+                self.looked_after_ends(ctx, &child, episode.episode.id, day, &how).await?
+            }
+            EpisodeKind::Sentence => None,
+        };
+        let mut audit = vec![self.write_event(ctx, "custody", child_id)];
+        if child_change.is_some() {
+            audit.push(self.write_event(ctx, "child", child_id));
+        }
         self.store
-            .release(&Release { episode_id: episode.episode.id, date: day, kind, team_ended, plan, entry, audit })
+            .release(&Release {
+                episode_id: episode.episode.id,
+                date: day,
+                kind,
+                team_ended,
+                plan,
+                entry,
+                child_change,
+                audit,
+            })
             .await?;
         self.hand_over_on_release(ctx, child_id, crate::health::item::RELEASE, day).await?;
         Ok(CustodyEpisode { ended_on: Some(day), ..episode.episode })

@@ -139,6 +139,14 @@ pub struct Remand {
     pub next_court_date: Option<Date>,
     /// The remanding court.
     pub court: Option<String>,
+    /// The local authority the child is looked after by while on remand (LASPO Act 2012
+    /// s.104), when named.
+    #[serde(default)]
+    pub local_authority_id: Option<OrgId>,
+    /// Whether this remand made the child looked after (they were not before): the status
+    /// then ends when the remand does.
+    #[serde(default)]
+    pub made_looked_after: bool,
 }
 
 /// A deadline as stored for a child's custody episode.
@@ -432,6 +440,10 @@ pub struct RemandInput {
     /// The recorded offence (of this child) the remand is for, by id.
     #[serde(default)]
     pub offence_id: Option<String>,
+    /// The local authority the child will be looked after by (id); by default the local
+    /// authority on the child's team.
+    #[serde(default)]
+    pub local_authority_id: Option<String>,
 }
 
 /// A checked remand input.
@@ -559,6 +571,7 @@ mod tests {
             next_court_date: Some("2026-11-30".into()),
             court: None,
             offence_id: None,
+            local_authority_id: None,
         }
         .validate(date(2026, 11, 22))
         .unwrap();
@@ -593,6 +606,8 @@ mod tests {
             establishment_id: OrgId::random(),
             next_court_date: None,
             court: None,
+            local_authority_id: None,
+            made_looked_after: true,
         };
         let sentence = |episode_id, day| Sentence {
             id: SentenceId::random(),

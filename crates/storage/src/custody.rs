@@ -44,6 +44,18 @@ pub struct SentenceView {
     pub revisions: Vec<KeyDatesRevision>,
 }
 
+/// A change to the child's details made with a custody change, with its timeline entry: the
+/// looked-after status that a remand gave ending with the remand.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChildChange {
+    /// The child as changed.
+    pub child: Child,
+    /// The version it was read at (a concurrent edit makes the whole change fail).
+    pub expected_version: i64,
+    /// What changed, for the timeline.
+    pub entry: TimelineEntry,
+}
+
 /// How a new sentence or remand relates to custody.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EpisodeChange {
@@ -81,6 +93,8 @@ pub struct NewSentence {
     pub offence_id: Option<resettle_domain::ids::OffenceId>,
     /// The plan opened, and the meetings the deadlines call for.
     pub plan: PlanChanges,
+    /// The looked-after status a remand gave, ending as the remand turns into a sentence.
+    pub child_change: Option<ChildChange>,
     /// The timeline entry.
     pub entry: TimelineEntry,
     /// The audit entries of the change, written in its transaction.
@@ -142,6 +156,8 @@ pub struct Release {
     pub team_ended: Vec<TeamMemberId>,
     /// The release-day and post-release meetings moved to follow the day of release.
     pub plan: PlanChanges,
+    /// The looked-after status a remand gave, ending with the release from remand.
+    pub child_change: Option<ChildChange>,
     /// The timeline entry.
     pub entry: TimelineEntry,
     /// The audit entries of the change, written in its transaction.

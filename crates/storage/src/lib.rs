@@ -39,7 +39,8 @@ pub use children::{
 };
 pub use community::{CommunityStorage, ReleaseRecord};
 pub use custody::{
-    CustodyStorage, EpisodeChange, EpisodeView, NewRemand, NewSentence, PlacementView, Release, SentenceView, Transfer,
+    ChildChange, CustodyStorage, EpisodeChange, EpisodeView, NewRemand, NewSentence, PlacementView, Release,
+    SentenceView, Transfer,
 };
 pub use health::{HandoverRow, HealthStorage, HealthWrite, Notification};
 pub use notifications::{NotificationGroup, NotificationStorage, ReadScope};

@@ -84,7 +84,8 @@ where
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_remands_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Remand]) {
         qb.push(
-            "INSERT INTO remands (id, child_id, episode_id, started_on, establishment_id, next_court_date, court) ",
+            "INSERT INTO remands (id, child_id, episode_id, started_on, establishment_id, next_court_date, court, \
+             local_authority_id, made_looked_after) ",
         );
         qb.push_values(rows, |mut b, r| {
             b.bind(r.id.0)
@@ -93,7 +94,9 @@ where
                 .bind(date(r.started_on))
                 .bind(r.establishment_id.0)
                 .bind(r.next_court_date.map(date))
-                .bind(&r.court);
+                .bind(&r.court)
+                .bind(r.local_authority_id.map(|o| o.0))
+                .bind(r.made_looked_after);
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -155,6 +158,17 @@ macro_rules! custody_storage {
                     qb.build().execute(&mut *conn).await.map_err(db_error)?;
                 }
                 Ok(())
+            }
+
+            /// Writes the change to the child's details that came with a custody change (the
+            /// looked-after status a remand gave, ending with it), with its timeline entry.
+            async fn write_child_change(
+                conn: &mut <$db as sqlx::Database>::Connection,
+                change: Option<&ChildChange>,
+            ) -> StorageResult<()> {
+                let Some(c) = change else { return Ok(()) };
+                Sql::update_child(&mut *conn, &c.child, c.expected_version).await?;
+                Sql::insert_entry(&mut *conn, &c.entry).await
             }
 
             /// Opens a custody episode with its first placement.
@@ -306,6 +320,7 @@ macro_rules! custody_storage {
                         .map_err(db_error)?;
                     Sql::write_plan_changes(&mut tx, &r.plan).await?;
                     Sql::insert_entry(&mut tx, &r.entry).await?;
+                    write_child_change(&mut tx, r.child_change.as_ref()).await?;
                     Sql::commit_audited(tx, &r.audit, self.audit_key.as_ref()).await
                 }
 
@@ -334,6 +349,7 @@ macro_rules! custody_storage {
                     }
                     Sql::write_plan_changes(&mut tx, &new.plan).await?;
                     Sql::insert_entry(&mut tx, &new.entry).await?;
+                    write_child_change(&mut tx, new.child_change.as_ref()).await?;
                     Sql::commit_audited(tx, &new.audit, self.audit_key.as_ref()).await
                 }
 
@@ -430,7 +446,8 @@ macro_rules! custody_storage {
 
                 async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>> {
                     let rows = sqlx::query_as::<_, RemandRow>(
-                        "SELECT id, child_id, episode_id, started_on, establishment_id, next_court_date, court FROM remands \
+                        "SELECT id, child_id, episode_id, started_on, establishment_id, next_court_date, court, local_authority_id, \
+                         made_looked_after FROM remands \
                          WHERE child_id = $1 ORDER BY started_on DESC",
                     )
                     .bind(child.0)

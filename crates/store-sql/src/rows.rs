@@ -657,6 +657,8 @@ pub struct RemandRow {
     establishment_id: Uuid,
     next_court_date: Option<jiff_sqlx::Date>,
     court: Option<String>,
+    local_authority_id: Option<Uuid>,
+    made_looked_after: bool,
 }
 
 impl RemandRow {
@@ -670,6 +672,8 @@ impl RemandRow {
             establishment_id: OrgId(self.establishment_id),
             next_court_date: self.next_court_date.map(|d| d.to_jiff()),
             court: self.court,
+            local_authority_id: self.local_authority_id.map(OrgId),
+            made_looked_after: self.made_looked_after,
         }
     }
 }

@@ -61,7 +61,7 @@ macro_rules! synthetic_storage {
                     bulk!(b.timeline, 8, push_timeline_insert);
                     bulk!(b.sentences, 9, push_sentences_insert);
                     bulk!(b.revisions, 17, push_revisions_insert);
-                    bulk!(b.remands, 7, push_remands_insert);
+                    bulk!(b.remands, 9, push_remands_insert);
                     bulk!(b.deadlines, 6, push_deadlines_insert);
                     bulk!(b.plans, 8, push_plans_insert);
                     bulk!(b.needs, 12, push_needs_insert);

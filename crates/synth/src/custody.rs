@@ -140,6 +140,10 @@ impl Generator {
                 establishment_id: establishment,
                 next_court_date,
                 court: Some("Youth Court (synthetic)".into()),
+                // Synthetic children on remand are made looked after when generated, so the
+                // remand is not recorded as what made them so.
+                local_authority_id: None,
+                made_looked_after: false,
             });
         }
         let (start, release, term) = match &plan.sentence {

@@ -19,6 +19,7 @@ on_every_backend!(
     a_social_worker_sees_the_children_their_authority_is_on_the_team_for,
     the_establishment_and_local_authority_roles_are_held_only_in_their_kind_of_organisation,
     a_remand_ends_in_a_sentence_or_a_release_and_tagged_bail_is_credited,
+    a_remanded_child_is_looked_after_by_the_named_authority_until_the_remand_ends_and_not_after,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -207,5 +208,96 @@ async fn a_remand_ends_in_a_sentence_or_a_release_and_tagged_bail_is_credited(b:
     assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
     assert!(r.to_string().contains("curfew_days"), "{r}");
     assert_eq!(w.t.db.count("sentences").await?, before);
+    Ok(())
+}
+
+async fn a_remanded_child_is_looked_after_by_the_named_authority_until_the_remand_ends_and_not_after(
+    b: Backend,
+) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let yoi = w.t.org_named("YOI-A", "Aireborough YOI", "yoi").await?;
+    let la = w.t.org_named("LA-A", "Aireborough Children's Services", "local_authority").await?;
+    let today = w.t.app.today();
+    let ago = |days: i64| today.checked_sub(jiff::Span::new().days(days)).unwrap().to_string();
+    let api = w.api();
+    let status = |id: String| {
+        let api = w.api();
+        async move {
+            let (s, c) = api.get(&format!("/api/v1/children/{id}")).await?;
+            anyhow::ensure!(s == StatusCode::OK, "{s}: {c}");
+            Ok::<_, anyhow::Error>(c["legal_status"].as_str().unwrap_or_default().to_string())
+        }
+    };
+    let post = |path: String, body: serde_json::Value| {
+        let api = w.api();
+        async move {
+            let (s, r) = api.post(&path, &body).await?;
+            anyhow::ensure!(s.is_success(), "POST {path}: {s} {r}");
+            Ok::<_, anyhow::Error>(r)
+        }
+    };
+
+    // A remand names the authority that must look after the child; anything but a local
+    // authority is refused, and nothing is written.
+    let child = w.child("Remy", "Remanded").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let before = w.t.db.count("remands").await?;
+    let body = json!({"start_date": ago(30), "establishment_id": yoi.id.to_string(), "local_authority_id": yoi.id.to_string()});
+    let (s, r) = api.post(&format!("/api/v1/children/{id}/remands"), &body).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("local_authority_id"), "{r}");
+    assert_eq!((w.t.db.count("remands").await?, status(id.clone()).await?.as_str()), (before, "not_looked_after"));
+
+    let body =
+        json!({"start_date": ago(30), "establishment_id": yoi.id.to_string(), "local_authority_id": la.id.to_string()});
+    let remand = post(format!("/api/v1/children/{id}/remands"), body).await?;
+    assert_eq!(
+        (&remand["local_authority_id"], &remand["made_looked_after"]),
+        (&json!(la.id.to_string()), &json!(true))
+    );
+    assert_eq!(status(id.clone()).await?, "looked_after");
+    // Sentenced: the remand has ended, and the looked-after status it gave ends with it.
+    let body =
+        json!({"kind": "dto", "sentence_date": ago(2), "term_months": 8, "establishment_id": yoi.id.to_string()});
+    post(format!("/api/v1/children/{id}/sentences"), body).await?;
+    assert_eq!(status(id.clone()).await?, "not_looked_after");
+    let timeline = w.t.app.store().timeline(resettle_domain::ids::ChildId(id.parse()?), 50).await;
+    let timeline = timeline.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert!(
+        timeline.iter().any(|e| e.summary.contains("No longer looked after by Aireborough Children")
+            && e.summary.contains("leaving-care support")),
+        "the timeline says what ended and what to ask next: {timeline:?}"
+    );
+
+    // Bailed: the status ends on the day of release; the authority on the team is the default.
+    let bailed = w.child("Bea", "Bailed").await?;
+    let bid = bailed["id"].as_str().unwrap().to_string();
+    let body = json!({"organisation_id": la.id.to_string(), "role": "social_worker", "responsibility": "Children's social care"});
+    post(format!("/api/v1/children/{bid}/team"), body).await?;
+    let remand = post(
+        format!("/api/v1/children/{bid}/remands"),
+        json!({"start_date": ago(20), "establishment_id": yoi.id.to_string()}),
+    )
+    .await?;
+    assert_eq!(remand["local_authority_id"], la.id.to_string(), "{remand}");
+    assert_eq!(status(bid.clone()).await?, "looked_after");
+    post(format!("/api/v1/children/{bid}/custody/release"), json!({"date": ago(5), "kind": "remand_bail"})).await?;
+    assert_eq!(status(bid.clone()).await?, "not_looked_after");
+
+    // A child already looked after (a care order) stays looked after when the remand ends.
+    let mut body = w.child_body("Cara", "Cared");
+    body["legal_status"] = json!("looked_after");
+    let (s, cared) = api.post("/api/v1/children", &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{cared}");
+    let cid = cared["id"].as_str().unwrap().to_string();
+    let remand = post(
+        format!("/api/v1/children/{cid}/remands"),
+        json!({"start_date": ago(20), "establishment_id": yoi.id.to_string()}),
+    )
+    .await?;
+    assert_eq!(remand["made_looked_after"], false);
+    post(format!("/api/v1/children/{cid}/custody/release"), json!({"date": ago(5), "kind": "remand_acquitted"}))
+        .await?;
+    assert_eq!(status(cid).await?, "looked_after");
     Ok(())
 }

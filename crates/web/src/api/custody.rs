@@ -256,6 +256,9 @@ pub struct RecordRemand {
     pub court: Option<String>,
     /// The recorded offence of this child (`POST .../offences`) the remand is for.
     pub offence_id: Option<String>,
+    /// The local authority the child is looked after by while on remand (LASPO Act 2012
+    /// s.104); by default the local authority on the child's team.
+    pub local_authority_id: Option<String>,
 }
 
 /// A recorded remand.
@@ -282,6 +285,11 @@ pub struct RemandJson {
     pub outcome: Option<String>,
     /// The outcome in words (in the language asked for).
     pub outcome_label: Option<String>,
+    /// The local authority the child is looked after by while on remand, when known.
+    pub local_authority_id: Option<Uuid>,
+    /// Whether this remand made the child looked after; that status then ends with the remand
+    /// (a status with another basis, such as a care order, does not).
+    pub made_looked_after: bool,
     /// Deadlines created.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deadlines: Option<Vec<DeadlineJson>>,
@@ -300,6 +308,8 @@ impl RemandJson {
             ended_on: end.map(|e| e.on.to_string()),
             outcome: outcome.map(|o| o.as_str().to_string()),
             outcome_label: outcome.map(|o| o.label().to_string()),
+            local_authority_id: r.local_authority_id.map(|o| o.0),
+            made_looked_after: r.made_looked_after,
             deadlines,
         }
     }
@@ -324,6 +334,7 @@ pub async fn record_remand(
         next_court_date: body.next_court_date,
         court: body.court,
         offence_id: body.offence_id,
+        local_authority_id: body.local_authority_id,
     };
     let r = state.app.record_remand(&ctx, id, &input).await.map_err(err(&ctx))?;
     Ok((

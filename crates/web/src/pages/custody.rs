@@ -349,6 +349,7 @@ pub async fn record_remand(
         next_court_date: date_from_parts(&form.court_day, &form.court_month, &form.court_year),
         court: some(&form.court),
         offence_id: None,
+        local_authority_id: None,
     };
     match state.app.record_remand(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=remand#key-dates")).into_response()),
