@@ -364,7 +364,7 @@ impl App {
         Ok(all
             .iter()
             .filter(|r| match &search {
-                ChildSearch::Name(_) => search.matches_name(&r.given_name, &r.family_name),
+                ChildSearch::Name(_) => search.matches_name(&r.given_name, &r.family_name, r.preferred_name.as_deref()),
                 ChildSearch::DateOfBirth(d) => r.date_of_birth == *d,
                 ChildSearch::Record(_) | ChildSearch::Nhs(_) | ChildSearch::Pnc(_) => by_id.contains(&r.id),
             })

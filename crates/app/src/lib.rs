@@ -25,6 +25,7 @@ pub mod restore;
 pub mod retention;
 pub mod secrets;
 pub mod subject_access;
+pub mod temporary_release;
 pub use resettle_storage as storage;
 pub mod throttle;
 pub mod totp;

@@ -174,3 +174,7 @@ id_type!(
     /// The transfer of a young adult's supervision to the Probation Service.
     ProbationTransferId
 );
+id_type!(
+    /// A period out of custody on temporary licence (ROTL) or mobility.
+    TemporaryReleaseId
+);

@@ -28,6 +28,7 @@ pub mod search;
 pub mod sentence;
 pub mod subject_access;
 pub mod team;
+pub mod temporary_release;
 pub mod timeline;
 pub mod timescales;
 pub mod validation;

@@ -58,11 +58,12 @@ impl ChildSearch {
         Ok(Self::Name(words))
     }
 
-    /// Whether a child with these names matches a name search (other searches are matched
-    /// on their identifiers by the caller).
-    pub fn matches_name(&self, given: &str, family: &str) -> bool {
+    /// Whether a child with these names (and the name they prefer, if any) matches a name
+    /// search (other searches are matched on their identifiers by the caller).
+    pub fn matches_name(&self, given: &str, family: &str, preferred: Option<&str>) -> bool {
         let Self::Name(words) = self else { return false };
-        let names: Vec<String> = fold(&format!("{given} {family}")).split_whitespace().map(str::to_string).collect();
+        let all = format!("{given} {family} {}", preferred.unwrap_or_default());
+        let names: Vec<String> = fold(&all).split_whitespace().map(str::to_string).collect();
         words.iter().all(|w| names.iter().any(|n| word_matches(w, n)))
     }
 }
@@ -144,7 +145,17 @@ mod tests {
     use jiff::civil::date;
 
     fn name(q: &str, given: &str, family: &str) -> bool {
-        ChildSearch::parse(q).unwrap().matches_name(given, family)
+        ChildSearch::parse(q).unwrap().matches_name(given, family, None)
+    }
+
+    #[test]
+    fn the_name_a_child_prefers_is_found_too() {
+        let q = ChildSearch::parse("Jay Okafor").unwrap();
+        assert!(q.matches_name("Jayden", "Okafor", None), "the start of the given name");
+        let q = ChildSearch::parse("Bex Okafor").unwrap();
+        assert!(!q.matches_name("Rebecca", "Okafor", None));
+        assert!(q.matches_name("Rebecca", "Okafor", Some("Bex")));
+        assert!(ChildSearch::parse("bex").unwrap().matches_name("Rebecca", "Okafor", Some("Bex")));
     }
 
     #[test]

@@ -116,6 +116,8 @@ pub struct CaseloadRow {
     pub given_name: String,
     /// Family name.
     pub family_name: String,
+    /// The name the child prefers to be called, if any (search finds it too).
+    pub preferred_name: Option<String>,
     /// Date of birth.
     pub date_of_birth: Date,
     /// Owning youth justice service.

@@ -8,9 +8,10 @@ use serde::Serialize;
 use resettle_domain::audit::AuditEvent;
 use resettle_domain::child::Child;
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement};
-use resettle_domain::ids::{ChildId, EpisodeId, PlacementId, SentenceId, TeamMemberId, UserId};
+use resettle_domain::ids::{ChildId, EpisodeId, PlacementId, SentenceId, TeamMemberId, TemporaryReleaseId, UserId};
 use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
 use resettle_domain::team::TeamMember;
+use resettle_domain::temporary_release::TemporaryRelease;
 use resettle_domain::timeline::TimelineEntry;
 
 use crate::{PlanChanges, StorageResult};
@@ -215,6 +216,30 @@ pub trait CustodyStorage: Send + Sync {
 
     /// A child's remands, newest first.
     async fn remands(&self, child: ChildId) -> StorageResult<Vec<Remand>>;
+
+    /// A child's periods out of custody (ROTL and mobility), the latest first.
+    async fn temporary_releases(&self, child: ChildId) -> StorageResult<Vec<TemporaryRelease>>;
+
+    /// One period out.
+    async fn temporary_release(&self, id: TemporaryReleaseId) -> StorageResult<Option<TemporaryRelease>>;
+
+    /// Records a period out, with its timeline entry and audit.
+    async fn insert_temporary_release(
+        &self,
+        release: &TemporaryRelease,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
+
+    /// Rewrites a period out (its outcome recorded) if it is still at `expected_version`
+    /// (else [`crate::StorageError::VersionMismatch`]), with its timeline entry and audit.
+    async fn update_temporary_release(
+        &self,
+        release: &TemporaryRelease,
+        expected_version: i64,
+        entry: &TimelineEntry,
+        audit: &[AuditEvent],
+    ) -> StorageResult<()>;
 
     /// A child's deadlines, soonest first.
     async fn deadlines(&self, child: ChildId) -> StorageResult<Vec<StoredDeadline>>;

@@ -39,6 +39,7 @@ pub const HELD_TABLES: &[HeldTable] = &[
     },
     direct("remands"),
     direct("sentences"),
+    direct("temporary_releases"),
     HeldTable {
         table: "key_date_revisions",
         about_child: "x.sentence_id IN (SELECT s.id FROM sentences s WHERE s.child_id = $1)",

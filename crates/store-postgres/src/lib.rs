@@ -63,6 +63,7 @@ pub fn migrator() -> Migrator {
         (19, "administration", include_str!("../migrations/0019_administration.sql")),
         (20, "custody roles", include_str!("../migrations/0020_custody_roles.sql")),
         (21, "remand looked after", include_str!("../migrations/0021_remand_looked_after.sql")),
+        (22, "temporary releases", include_str!("../migrations/0022_temporary_releases.sql")),
     ])
 }
 

@@ -177,7 +177,7 @@ macro_rules! children_storage {
                         }
                     };
                     let mut qb = Qb::new(
-                        "SELECT c.id, c.given_name, c.family_name, c.date_of_birth, c.yjs_id, y.name AS yjs_name, c.version, \
+                        "SELECT c.id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, c.yjs_id, y.name AS yjs_name, c.version, \
                          c.updated_at, e.kind AS custody_kind, e.started_on AS custody_since, p.establishment_id, \
                          est.name AS establishment_name, \
                          (SELECT MAX(x.ended_on) FROM custody_episodes x WHERE x.child_id = c.id) AS released_on \

@@ -5,17 +5,64 @@
 
 use resettle_domain::custody::{CustodyEpisode, Placement};
 use resettle_domain::sentence::{KeyDatesRevision, Remand, Sentence, StoredDeadline};
+use resettle_domain::temporary_release::TemporaryRelease;
 use sqlx::QueryBuilder;
+use sqlx::query_builder::Separated;
 
 use crate::Sql;
 use crate::bind::{BindExt, Binds};
 use crate::rows::{date, ts};
+
+/// The columns of `temporary_releases`, in the order [`crate::rows::TemporaryReleaseRow`] and
+/// the writes use.
+pub const TEMPORARY_RELEASE_COLUMNS: &str = "id, child_id, episode_id, kind, purpose, starts_on, ends_on, address, \
+    conditions, outcome, outcome_note, recorded_at, recorded_by_name, version";
 
 /// The inserts of custody, sentences, remands and key dates.
 impl<'a, DB> Sql<DB>
 where
     DB: Binds<'a>,
 {
+    /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
+    pub fn push_temporary_releases_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [TemporaryRelease]) {
+        qb.push(format!("INSERT INTO temporary_releases ({TEMPORARY_RELEASE_COLUMNS}) "));
+        qb.push_values(rows, |mut r, t| Self::push_temporary_release_values(&mut r, t));
+    }
+
+    /// A period out rewritten, if still at `expected_version`.
+    pub fn push_temporary_release_update(
+        qb: &mut QueryBuilder<'a, DB>,
+        t: &'a TemporaryRelease,
+        expected_version: i64,
+    ) {
+        Self::push_versioned_update(
+            qb,
+            "temporary_releases",
+            TEMPORARY_RELEASE_COLUMNS,
+            t.id.0,
+            expected_version,
+            |r| Self::push_temporary_release_values(r, t),
+        );
+    }
+
+    /// One row's values, in [`TEMPORARY_RELEASE_COLUMNS`] order.
+    fn push_temporary_release_values(r: &mut Separated<'_, 'a, DB, &'static str>, t: &'a TemporaryRelease) {
+        r.bind(t.id.0)
+            .bind(t.child_id.0)
+            .bind(t.episode_id.0)
+            .bind(t.kind.as_str())
+            .bind(t.purpose.as_str())
+            .bind(date(t.starts_on))
+            .bind(date(t.ends_on))
+            .bind(&t.address)
+            .bind(&t.conditions)
+            .bind(t.outcome.map(|o| o.as_str()))
+            .bind(&t.outcome_note)
+            .bind(ts(t.recorded_at))
+            .bind(&t.recorded_by_name)
+            .bind(t.version);
+    }
+
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_episodes_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [CustodyEpisode]) {
         qb.push("INSERT INTO custody_episodes (id, child_id, kind, started_on, ended_on, recorded_at) ");
@@ -455,6 +502,60 @@ macro_rules! custody_storage {
                     .await
                     .map_err(db_error)?;
                     Ok(rows.into_iter().map(RemandRow::into_domain).collect())
+                }
+
+                async fn temporary_releases(
+                    &self,
+                    child: ChildId,
+                ) -> StorageResult<Vec<resettle_domain::temporary_release::TemporaryRelease>> {
+                    let sql = format!(
+                        "SELECT {} FROM temporary_releases WHERE child_id = $1 ORDER BY starts_on DESC, recorded_at DESC",
+                        $crate::custody::TEMPORARY_RELEASE_COLUMNS
+                    );
+                    let rows = sqlx::query_as::<_, TemporaryReleaseRow>(&sql)
+                        .bind(child.0)
+                        .fetch_all(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    rows.into_iter().map(TemporaryReleaseRow::into_domain).collect()
+                }
+
+                async fn temporary_release(
+                    &self,
+                    id: resettle_domain::ids::TemporaryReleaseId,
+                ) -> StorageResult<Option<resettle_domain::temporary_release::TemporaryRelease>> {
+                    let sql =
+                        format!("SELECT {} FROM temporary_releases WHERE id = $1", $crate::custody::TEMPORARY_RELEASE_COLUMNS);
+                    let row = sqlx::query_as::<_, TemporaryReleaseRow>(&sql)
+                        .bind(id.0)
+                        .fetch_optional(&self.pool)
+                        .await
+                        .map_err(db_error)?;
+                    row.map(TemporaryReleaseRow::into_domain).transpose()
+                }
+
+                async fn insert_temporary_release(
+                    &self,
+                    release: &resettle_domain::temporary_release::TemporaryRelease,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut qb = Qb::new("");
+                    Sql::push_temporary_releases_insert(&mut qb, std::slice::from_ref(release));
+                    Sql::write_recorded(&self.pool, qb, None, entry, audit, self.audit_key.as_ref()).await
+                }
+
+                async fn update_temporary_release(
+                    &self,
+                    release: &resettle_domain::temporary_release::TemporaryRelease,
+                    expected_version: i64,
+                    entry: &TimelineEntry,
+                    audit: &[AuditEvent],
+                ) -> StorageResult<()> {
+                    let mut qb = Qb::new("");
+                    Sql::push_temporary_release_update(&mut qb, release, expected_version);
+                    let one = Some(("temporary_releases", release.id.0));
+                    Sql::write_recorded(&self.pool, qb, one, entry, audit, self.audit_key.as_ref()).await
                 }
 
                 async fn deadlines(&self, child: ChildId) -> StorageResult<Vec<StoredDeadline>> {

@@ -113,6 +113,7 @@ pub const CASE_ROWS: &[ChildRows] = &[
         rows: "sentence_id IN (SELECT s.id FROM sentences s WHERE s.child_id = $1)",
         removal: Removal::Cascade,
     },
+    rows("temporary_releases", "child_id = $1"),
     rows("sentences", "child_id = $1"),
     rows("remands", "child_id = $1"),
     rows("placements", "episode_id IN (SELECT e.id FROM custody_episodes e WHERE e.child_id = $1)"),

@@ -340,6 +340,7 @@ pub struct CaseloadDbRow {
     id: Uuid,
     given_name: String,
     family_name: String,
+    preferred_name: Option<String>,
     date_of_birth: jiff_sqlx::Date,
     yjs_id: Uuid,
     yjs_name: String,
@@ -368,6 +369,7 @@ impl CaseloadDbRow {
             id: ChildId(self.id),
             given_name: self.given_name,
             family_name: self.family_name,
+            preferred_name: self.preferred_name,
             date_of_birth: self.date_of_birth.to_jiff(),
             yjs_id: OrgId(self.yjs_id),
             yjs_name: self.yjs_name,
@@ -675,6 +677,47 @@ impl RemandRow {
             local_authority_id: self.local_authority_id.map(OrgId),
             made_looked_after: self.made_looked_after,
         }
+    }
+}
+
+/// `temporary_releases`.
+#[derive(sqlx::FromRow)]
+pub struct TemporaryReleaseRow {
+    id: Uuid,
+    child_id: Uuid,
+    episode_id: Uuid,
+    kind: String,
+    purpose: String,
+    starts_on: jiff_sqlx::Date,
+    ends_on: jiff_sqlx::Date,
+    address: String,
+    conditions: Option<String>,
+    outcome: Option<String>,
+    outcome_note: Option<String>,
+    recorded_at: DbTimestamp,
+    recorded_by_name: String,
+    version: i64,
+}
+
+impl TemporaryReleaseRow {
+    /// To the domain.
+    pub fn into_domain(self) -> StorageResult<resettle_domain::temporary_release::TemporaryRelease> {
+        Ok(resettle_domain::temporary_release::TemporaryRelease {
+            id: TemporaryReleaseId(self.id),
+            child_id: ChildId(self.child_id),
+            episode_id: EpisodeId(self.episode_id),
+            kind: parse("temporary release kind", &self.kind)?,
+            purpose: parse("temporary release purpose", &self.purpose)?,
+            starts_on: self.starts_on.to_jiff(),
+            ends_on: self.ends_on.to_jiff(),
+            address: self.address,
+            conditions: self.conditions,
+            outcome: self.outcome.as_deref().map(|o| parse("temporary release outcome", o)).transpose()?,
+            outcome_note: self.outcome_note,
+            recorded_at: self.recorded_at.0,
+            recorded_by_name: self.recorded_by_name,
+            version: self.version,
+        })
     }
 }
 

@@ -15,7 +15,7 @@ use axum::routing::{MethodRouter, get, post};
 use crate::AppState;
 use crate::pages::{
     about, access, account, admin, auth, children, community, custody, health, outcomes, plan, readiness,
-    subject_access,
+    subject_access, temporary_release,
 };
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
@@ -145,6 +145,14 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/children/{id}/custody/transfer", ChildChange, post(custody::record_transfer)),
         page(g.clone(), "/children/{id}/custody/release", ChildChange, get(custody::release_page)),
         page(p.clone(), "/children/{id}/custody/release", ChildChange, post(custody::record_release)),
+        page(g.clone(), "/children/{id}/temporary-release", ChildRead, get(temporary_release::page)),
+        page(p.clone(), "/children/{id}/temporary-release", ChildChange, post(temporary_release::record)),
+        page(
+            p.clone(),
+            "/children/{id}/temporary-release/outcome",
+            ChildChange,
+            post(temporary_release::record_result),
+        ),
         page(g.clone(), "/sentences/{id}/recalculate", ChildChange, get(custody::recalculate_page)),
         page(p.clone(), "/sentences/{id}/recalculate", ChildChange, post(custody::recalculate)),
         page(g.clone(), "/children/{id}/plan", ChildRead, get(plan::plan_page)),
@@ -246,6 +254,9 @@ pub const API_ROUTES: &[(&str, &str, RoutePolicy)] = &[
     ("GET", "/api/v1/children/{id}/audit", RoutePolicy::ChildAudit),
     ("POST", "/api/v1/children/{id}/sentences", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/remands", RoutePolicy::ChildChange),
+    ("GET", "/api/v1/children/{id}/temporary-releases", RoutePolicy::ChildRead),
+    ("POST", "/api/v1/children/{id}/temporary-releases", RoutePolicy::ChildChange),
+    ("POST", "/api/v1/children/{id}/temporary-releases/{release}/outcome", RoutePolicy::ChildChange),
     ("GET", "/api/v1/children/{id}/key-dates", RoutePolicy::ChildRead),
     ("POST", "/api/v1/sentences/{id}/recalculate", RoutePolicy::ChildChange),
     ("POST", "/api/v1/children/{id}/custody/transfers", RoutePolicy::ChildChange),

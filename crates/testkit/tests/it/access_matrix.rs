@@ -251,6 +251,8 @@ struct Child {
     offence_id: String,
     /// A subject access request about the child, recorded at the command line.
     sar_id: String,
+    /// A period out of custody planned for the child (ROTL).
+    release_id: String,
 }
 
 /// Names and identifiers of both children: none may appear in a refusal.
@@ -296,6 +298,11 @@ async fn world(b: Backend) -> anyhow::Result<World> {
             let (s, sentence) = api.post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
             anyhow::ensure!(s == StatusCode::CREATED, "{s} {sentence}");
             let sentence_id = sentence["id"].as_str().unwrap_or_default().to_string();
+            // Time out planned once the child may go out (half-way through the time in custody).
+            let out = today.checked_add(jiff::Span::new().days(70))?.to_string();
+            let body = json!({"purpose": "accommodation", "starts_on": out, "ends_on": out, "address": "Home"});
+            let (s, period) = api.post(&format!("/api/v1/children/{id}/temporary-releases"), &body).await?;
+            anyhow::ensure!(s == StatusCode::CREATED, "{s} {period}");
             // The plan opened with the sentence: a need, its first meeting and an action.
             let body =
                 json!({"pathway": "accommodation", "need": "accommodation_address", "owner_organisation_id": yjs});
@@ -332,6 +339,7 @@ async fn world(b: Backend) -> anyhow::Result<World> {
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?;
             let child = Child {
                 sar_id: sar.id.to_string(),
+                release_id: text(&period["id"]),
                 handover_id: text(&health["handovers"][0]["id"]),
                 assessment_id: text(&draft["id"]),
                 id,
@@ -395,6 +403,7 @@ fn concrete(pattern: &str, child: &Child, (user, org): (&str, &str)) -> String {
         .replace("/offences/{id}", &format!("/offences/{}", child.offence_id))
         .replace("/subject-access/{id}", &format!("/subject-access/{}", child.sar_id))
         .replace("{request}", &child.sar_id)
+        .replace("{release}", &child.release_id)
         .replace("{id}", &child.id)
         .replace("{what}", "living")
         .replace("{*path}", "resettle.css")
@@ -407,6 +416,10 @@ fn concrete(pattern: &str, child: &Child, (user, org): (&str, &str)) -> String {
 fn api_body(path: &str) -> serde_json::Value {
     if path.ends_with("/sentences") {
         json!({"kind": "", "sentence_date": "", "establishment_id": ""})
+    } else if path.ends_with("/temporary-releases") {
+        json!({"purpose": "", "starts_on": "", "ends_on": "", "address": ""})
+    } else if path.ends_with("/temporary-releases/{release}/outcome") || path.contains("/temporary-releases/") {
+        json!({"version": 0, "outcome": ""})
     } else if path.ends_with("/remands") {
         json!({"start_date": "", "establishment_id": ""})
     } else if path.ends_with("/recalculate") {
@@ -541,6 +554,7 @@ const TABLES: &[&str] = &[
     "discharge_decisions",
     "probation_transfers",
     "subject_access_requests",
+    "temporary_releases",
 ];
 
 async fn every_role_on_every_route_gets_what_the_policy_says(b: Backend) -> anyhow::Result<()> {
@@ -643,6 +657,7 @@ fn every_route_has_a_case() {
         appointment_id: "p".into(),
         offence_id: "o".into(),
         sar_id: "r".into(),
+        release_id: "t".into(),
     };
     for (surface, method, pattern, policy) in all_routes() {
         let path = concrete(pattern, &child, ("u", "o"));

@@ -20,6 +20,7 @@ on_every_backend!(
     the_establishment_and_local_authority_roles_are_held_only_in_their_kind_of_organisation,
     a_remand_ends_in_a_sentence_or_a_release_and_tagged_bail_is_credited,
     a_remanded_child_is_looked_after_by_the_named_authority_until_the_remand_ends_and_not_after,
+    time_out_before_release_follows_the_establishment_and_the_key_dates,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -300,4 +301,146 @@ async fn a_remanded_child_is_looked_after_by_the_named_authority_until_the_reman
         .await?;
     assert_eq!(status(cid).await?, "looked_after");
     Ok(())
+}
+
+async fn time_out_before_release_follows_the_establishment_and_the_key_dates(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start_at(b, monday()).await?;
+    let yoi = w.t.org_named("YOI-A", "Aireborough YOI", "yoi").await?;
+    let sch = w.t.org_named("SCH-A", "Hillfoot Secure Children's Home", "sch").await?;
+    let api = w.api();
+    let child = w.child("Rio", "Out").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/children/{id}/temporary-releases");
+
+    // Not in custody: nothing to record yet.
+    let (s, t) = api.get(&path).await?;
+    assert_eq!((s, &t["kind"], &t["not_now"]), (StatusCode::OK, &json!(null), &json!("The child is not in custody")));
+
+    // An 8-month DTO from Monday 2 March 2026 at a YOI: released 2 July, ROTL from 2 May.
+    let body =
+        json!({"kind": "dto", "sentence_date": "2026-03-02", "term_months": 8, "establishment_id": yoi.id.to_string()});
+    let (s, r) = api.post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, t) = api.get(&path).await?;
+    assert_eq!(
+        (&t["kind"], &t["eligible_from"], &t["release_on"]),
+        (&json!("rotl"), &json!("2026-05-02"), &json!("2026-07-02")),
+        "{t}"
+    );
+    assert!(t["rule"].as_str().unwrap_or_default().contains("half-way"), "{t}");
+
+    // Too early, and after release, are refused with the day to choose; nothing is written.
+    for (start, words) in [("2026-05-01", "2 May 2026"), ("2026-07-02", "released on 2 July 2026")] {
+        let body =
+            json!({"purpose": "accommodation", "starts_on": start, "ends_on": start, "address": "12 Example Road"});
+        let (s, r) = api.post(&path, &body).await?;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+        assert!(r.to_string().contains(words), "{start}: {r}");
+    }
+    assert_eq!(w.t.db.count("temporary_releases").await?, 0);
+
+    // Planned: a weekend at the new address in May.
+    let body = json!({"purpose": "accommodation", "starts_on": "2026-05-09", "ends_on": "2026-05-10",
+        "address": "12 Example Road, Aireborough", "conditions": "Curfew 7pm to 7am"});
+    let (s, planned) = api.post(&path, &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{planned}");
+    assert_eq!((&planned["kind"], &planned["outcome"], &planned["version"]), (&json!("rotl"), &json!(null), &json!(1)));
+    let release = planned["id"].as_str().unwrap().to_string();
+    // Not yet happened: no outcome.
+    let outcome_path = format!("{path}/{release}/outcome");
+    let (s, r) = api.post(&outcome_path, &json!({"version": 1, "outcome": "completed"})).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    assert!(r.to_string().contains("not started yet"), "{r}");
+
+    // On 12 May: it went wrong, which needs a note; a stale version is a conflict.
+    let may = w.t.app.clone().with_clock(resettle_app::Clock::Fixed("2026-05-12T09:00:00Z".parse()?));
+    let ctx = w.t.ctx(&w.cm).await?;
+    let release_id: resettle_domain::ids::TemporaryReleaseId = release.parse()?;
+    let child_id: resettle_domain::ids::ChildId = id.parse()?;
+    let input = |version, note: Option<&str>| resettle_app::temporary_release::OutcomeInput {
+        version,
+        outcome: Some("failed_to_return".into()),
+        outcome_note: note.map(str::to_string),
+    };
+    let refused = may.record_temporary_release_outcome(&ctx, child_id, release_id, &input(1, None)).await;
+    assert!(
+        matches!(refused, Err(resettle_app::AppError::Invalid(ref e)) if e.for_field("outcome_note").is_some()),
+        "{refused:?}"
+    );
+    let note = Some("Did not come back on Sunday; returned by the police on Monday");
+    let done = may.record_temporary_release_outcome(&ctx, child_id, release_id, &input(1, note)).await;
+    assert_eq!(done.map_err(|e| anyhow::anyhow!("{e:?}"))?.version, 2);
+    let stale = may.record_temporary_release_outcome(&ctx, child_id, release_id, &input(1, note)).await;
+    assert!(matches!(stale, Err(resettle_app::AppError::Conflict { current_version: 2 })), "{stale:?}");
+    let (_, t) = api.get(&path).await?;
+    assert_eq!(t["items"][0]["outcome"], "failed_to_return", "{t}");
+    let timeline = w.t.app.store().timeline(child_id, 50).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert!(
+        timeline.iter().any(|e| e.kind == "custody.time_out" && e.summary.contains("did not come back when due")),
+        "{timeline:?}"
+    );
+
+    // The page: the scheme, the earliest day and the period, in words; a bad form says what
+    // to fix.
+    let browser = w.t.browser()?;
+    browser.sign_in_ok(w.cm.email.as_str()).await?;
+    let page = browser.get(&format!("/children/{id}/temporary-release")).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    for words in ["Release on temporary licence", "2 May 2026", "9 May 2026 to 10 May 2026", "Curfew 7pm to 7am"] {
+        assert!(page.body.contains(words), "{words}");
+    }
+    let csrf = resettle_testkit::csrf_token_in(&page.body).unwrap_or_default();
+    let bad = browser
+        .post_form(
+            &format!("/children/{id}/temporary-release"),
+            &[("csrf_token", &csrf), ("starts_on-day", "1"), ("starts_on-month", "5"), ("starts_on-year", "2026")],
+        )
+        .await?;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("govuk-error-summary") && bad.body.contains("href=\"#purpose\""), "{}", bad.body);
+    let good = browser
+        .post_form(
+            &format!("/children/{id}/temporary-release"),
+            &[
+                ("csrf_token", &csrf),
+                ("purpose", "education_training"),
+                ("starts_on-day", "18"),
+                ("starts_on-month", "5"),
+                ("starts_on-year", "2026"),
+                ("ends_on-day", "18"),
+                ("ends_on-month", "5"),
+                ("ends_on-year", "2026"),
+                ("address", "Aireborough College"),
+            ],
+        )
+        .await?;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    assert_eq!(w.t.db.count("temporary_releases").await?, 2);
+
+    // A secure children's home has mobility, decided by the establishment; a remand has none.
+    let other = w.child("Mo", "Bility").await?;
+    let oid = other["id"].as_str().unwrap().to_string();
+    let body =
+        json!({"kind": "dto", "sentence_date": "2026-03-02", "term_months": 4, "establishment_id": sch.id.to_string()});
+    let (s, r) = api.post(&format!("/api/v1/children/{oid}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, t) = api.get(&format!("/api/v1/children/{oid}/temporary-releases")).await?;
+    assert_eq!((&t["kind"], &t["eligible_from"]), (&json!("mobility"), &json!(null)), "{t}");
+    let body = json!({"purpose": "family", "starts_on": "2026-03-20", "ends_on": "2026-03-20", "address": "Home"});
+    let (s, r) = api.post(&format!("/api/v1/children/{oid}/temporary-releases"), &body).await?;
+    assert_eq!((s, &r["kind"]), (StatusCode::CREATED, &json!("mobility")), "{r}");
+    let remanded = w.child("Rae", "Mand").await?;
+    let rid = remanded["id"].as_str().unwrap().to_string();
+    let body = json!({"start_date": "2026-03-02", "establishment_id": yoi.id.to_string()});
+    let (s, r) = api.post(&format!("/api/v1/children/{rid}/remands"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let (_, t) = api.get(&format!("/api/v1/children/{rid}/temporary-releases")).await?;
+    assert!(t["not_now"].as_str().unwrap_or_default().contains("on remand"), "{t}");
+    let (s, r) = api.post(&format!("/api/v1/children/{rid}/temporary-releases"), &body_for("2026-03-20")).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
+    Ok(())
+}
+
+fn body_for(day: &str) -> serde_json::Value {
+    json!({"purpose": "family", "starts_on": day, "ends_on": day, "address": "Home"})
 }

@@ -102,6 +102,31 @@ async fn a_search_finds_only_children_the_caller_may_see(b: Backend) -> anyhow::
     let long = browser.get(&format!("/caseload?view=all&q={}", "x".repeat(101))).await?;
     assert_eq!(long.status, StatusCode::OK);
     assert!(long.body.contains("100 characters or fewer") && long.body.contains(&format!("/children/{other_here}")));
+
+    // The name a child prefers finds them too.
+    let mut body = w.child_body("Rebecca", "Okafor");
+    body["preferred_name"] = json!("Bex");
+    body["nhs_number"] = json!("401 023 2137");
+    let (status, bex) = api.post("/api/v1/children", &body).await?;
+    assert_eq!(status, StatusCode::CREATED, "{bex}");
+    let (_, found) = api.get("/api/v1/children?q=bex").await?;
+    assert_eq!(ids(&found), vec![bex["id"].as_str().unwrap_or("").to_string()], "{found}");
+
+    // Every page of someone who works with children carries the search, which looks through
+    // their whole caseload, not only the children they are named for.
+    let other_page = browser.get(&format!("/children/{zoe}")).await?;
+    assert!(
+        other_page.body.contains(r#"action="/caseload" class="app-header-search" role="search""#)
+            && other_page.body.contains(r#"name="view" value="all""#),
+        "the search box is on the child's page"
+    );
+    let admin = w.t.browser()?;
+    w.t.user("ada.admin@board.example.org", "YJS-A", "admin").await?;
+    admin.sign_in_ok("ada.admin@board.example.org").await?;
+    assert!(
+        !admin.get("/admin/users").await?.body.contains("app-header-search"),
+        "no search for those who see no child"
+    );
     Ok(())
 }
 

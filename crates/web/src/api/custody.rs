@@ -19,11 +19,11 @@ use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
 
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
+pub(super) fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
     move |e| ApiError(e, ctx.request_id.clone())
 }
 
-fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
+pub(super) fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
     raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
 }
 

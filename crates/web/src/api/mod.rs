@@ -12,6 +12,7 @@ pub(crate) mod outcomes;
 mod paging;
 mod plan;
 pub(crate) mod readiness;
+mod temporary_release;
 mod wire;
 
 use axum::extract::rejection::JsonRejection;
@@ -75,6 +76,8 @@ pub fn parts() -> (Router<AppState>, utoipa::openapi::OpenApi) {
         .routes(routes!(custody::recalculate))
         .routes(routes!(custody::record_transfer))
         .routes(routes!(custody::record_release))
+        .routes(routes!(temporary_release::list, temporary_release::record))
+        .routes(routes!(temporary_release::record_outcome))
         .routes(routes!(custody::bank_holidays, custody::add_bank_holiday))
         .routes(routes!(plan::get_plan, plan::patch_plan))
         .routes(routes!(plan::add_need))

@@ -19,6 +19,7 @@ pub mod outcomes;
 pub(crate) mod plan;
 pub(crate) mod readiness;
 pub(crate) mod subject_access;
+pub(crate) mod temporary_release;
 
 use askama::Template;
 use axum::http::StatusCode;
