@@ -3,18 +3,14 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use resettle_app::{AppError, Ctx};
 use resettle_domain::ids::ChildId;
 
 use super::ApiJson;
+use super::err;
 use super::wire::*;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
-
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
 
 /// Opens a child outside the caller's team in an emergency (YJS managers only): read access
 /// for the configured hours, recorded with the reason and reported to the child's YJS.
@@ -29,7 +25,7 @@ pub async fn break_glass(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<BreakGlassRequest>,
 ) -> Result<(StatusCode, Json<BreakGlassJson>), ApiError> {
-    let id: ChildId = id.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))?;
+    let id: ChildId = super::id(&ctx, &id)?;
     let grant = state.app.break_glass(&ctx, id, &body.reason).await.map_err(err(&ctx))?;
     Ok((StatusCode::CREATED, Json(BreakGlassJson::from(&grant))))
 }

@@ -3,26 +3,19 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
+use resettle_app::AppError;
 use resettle_app::children::NewChildInput;
 use resettle_app::storage::{CaseloadQuery, CaseloadSort};
-use resettle_app::{AppError, Ctx};
 use resettle_domain::child::ChildDetailsInput;
-use resettle_domain::ids::{ChildId, OrgId};
+use resettle_domain::ids::OrgId;
 use resettle_domain::team::TeamMemberInput;
 
 use super::wire::*;
 use super::{ApiJson, ApiQuery};
+use super::{child_id, err};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
-
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
-
-fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
-    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
-}
 
 /// The caller's caseload: children on whose team they or their organisation are; with `q`,
 /// the ones a search finds among them.

@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use resettle_app::community::PostRelease;
-use resettle_app::{AppError, Ctx};
 use resettle_domain::community::{
     Appointment, AppointmentInput, AppointmentOutcomeInput, Enforcement, EnforcementInput, EtePlacement,
     EtePlacementInput, LivingArrangement, LivingArrangementInput, Offence, OffenceInput, ProbationTransfer,
@@ -19,19 +18,12 @@ use resettle_domain::community::{
 use resettle_domain::ids::{AppointmentId, ChildId, OffenceId, SentenceId};
 
 use super::ApiJson;
+use super::{err, id};
 use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
 
 pub mod discharge;
-
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
-
-fn id<T: std::str::FromStr>(ctx: &Ctx, raw: &str) -> Result<T, ApiError> {
-    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
-}
 
 fn day(d: Option<jiff::civil::Date>) -> Option<String> {
     d.map(|d| d.to_string())

@@ -4,9 +4,9 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use resettle_app::custody::{RecalculationInput, SentenceRecorded};
-use resettle_app::{AppError, Ctx, Principal};
+use resettle_app::{AppError, Principal};
 use resettle_domain::calendar::Calendar;
-use resettle_domain::ids::{ChildId, SentenceId};
+use resettle_domain::ids::SentenceId;
 use resettle_domain::sentence::{
     KeyDates, KeyDatesRevision, Remand, RemandEnd, RemandInput, Sentence, SentenceInput, StoredDeadline,
 };
@@ -15,17 +15,10 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::{ApiJson, ApiQuery};
+use super::{child_id, err};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
-
-pub(super) fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
-
-pub(super) fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
-    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
-}
 
 /// Key dates as the API shows them (dates `YYYY-MM-DD`; `etd`/`ltd` null when not eligible).
 #[derive(Serialize, ToSchema)]
@@ -428,7 +421,7 @@ pub async fn recalculate(
     Path(id): Path<String>,
     ApiJson(body): ApiJson<Recalculate>,
 ) -> Result<Json<SentenceJson>, ApiError> {
-    let id: SentenceId = id.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))?;
+    let id: SentenceId = super::id(&ctx, &id)?;
     let input = RecalculationInput {
         version: body.version,
         reason: Some(body.reason),

@@ -4,7 +4,9 @@
 //! and identifiers (`uuid`). The wire types keep plain `String`s so that a wrong value gets a
 //! 422 naming the field, not a body that cannot be read; this pass describes them.
 
-use resettle_domain::{action_item, child, community, health, meeting, org, plan, post_release, sentence};
+use resettle_domain::{
+    action_item, child, community, health, meeting, org, plan, post_release, sentence, temporary_release,
+};
 use utoipa::openapi::schema::{KnownFormat, Schema, SchemaFormat, SchemaType, Type};
 use utoipa::openapi::{OpenApi, RefOr};
 
@@ -47,6 +49,12 @@ fn enum_keys(schema: &str, property: &str) -> Option<Vec<&'static str>> {
         ("PatchAction", "status") => keys(action_item::ActionStatus::ALL, action_item::ActionStatus::as_str),
         ("RecordRelease", "kind") => Some(post_release::ReleaseKind::ALL.iter().map(|k| k.as_str()).collect()),
         ("RecordSentence", "kind") => keys(sentence::SentenceKind::ALL, sentence::SentenceKind::as_str),
+        ("NewTemporaryRelease", "purpose") => {
+            keys(temporary_release::TemporaryReleasePurpose::ALL, temporary_release::TemporaryReleasePurpose::as_str)
+        }
+        ("NewTemporaryRelease" | "TemporaryReleaseOutcomeJson", "outcome") => {
+            keys(temporary_release::TemporaryReleaseOutcome::ALL, temporary_release::TemporaryReleaseOutcome::as_str)
+        }
         ("RecordSentence", "key_dates_source") => keys(sentence::KeyDatesSource::ALL, sentence::KeyDatesSource::as_str),
         _ => None,
     }
@@ -103,6 +111,10 @@ const LENGTHS: &[(&str, &str, usize)] = {
         ("PatchChild", "first_language", 100),
         ("PatchChild", "reason", REASON_MAX),
         ("AddTeamMember", "responsibility", 500),
+        ("NewTemporaryRelease", "address", 300),
+        ("NewTemporaryRelease", "conditions", 2000),
+        ("NewTemporaryRelease", "outcome_note", 2000),
+        ("TemporaryReleaseOutcomeJson", "outcome_note", 2000),
         ("BreakGlassRequest", "reason", REASON_MAX_CHARS),
         ("BankHolidayJson", "name", 100),
         ("NewHealthRecord", "summary", 300),

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use resettle_app::AppError;
 use resettle_app::health::{HandoverLine, HandoverView, HealthView};
-use resettle_app::{AppError, Ctx};
 use resettle_domain::health::{
     Assessment, AssessmentInput, ConsentInput, Handover, HealthRecordInput, MeasureInput, NeedFindingInput,
     SectionInput,
@@ -18,17 +18,10 @@ use resettle_domain::health::{
 use resettle_domain::ids::{AssessmentId, ChildId, HandoverId};
 
 use super::{ApiJson, ApiQuery};
+use super::{err, id};
 use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
-
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
-
-fn id<T: std::str::FromStr>(ctx: &Ctx, raw: &str) -> Result<T, ApiError> {
-    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
-}
 
 /// A handover.
 #[derive(Serialize, ToSchema)]

@@ -30,6 +30,22 @@ use crate::error::{ApiError, problem};
 use crate::session::{ApiCaller, request_id};
 
 pub use outcomes::{CohortReportJson, report_json};
+
+/// The problem answer for an application error, carrying the request's id (for
+/// `.map_err(err(&ctx))`).
+pub(crate) fn err(ctx: &resettle_app::Ctx) -> impl Fn(resettle_app::AppError) -> ApiError + '_ {
+    move |e| ApiError(e, ctx.request_id.clone())
+}
+
+/// An id from the path: one that does not parse names no record, so it is not found (404).
+pub(crate) fn id<T: std::str::FromStr>(ctx: &resettle_app::Ctx, raw: &str) -> Result<T, ApiError> {
+    raw.parse().map_err(|_| ApiError(resettle_app::AppError::NotFound, ctx.request_id.clone()))
+}
+
+/// A child's id from the path (see [`id`]).
+pub(crate) fn child_id(ctx: &resettle_app::Ctx, raw: &str) -> Result<resettle_domain::ids::ChildId, ApiError> {
+    id(ctx, raw)
+}
 pub use wire::*;
 
 #[derive(OpenApi)]

@@ -5,17 +5,13 @@ use std::collections::BTreeMap;
 use axum::Json;
 use axum::extract::{Query, State};
 use resettle_app::outcomes::{CohortFilters, CohortReport, MeasureView};
-use resettle_app::{AppError, Ctx};
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use super::err;
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
-
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
 
 /// The cohort.
 #[derive(Serialize, ToSchema)]

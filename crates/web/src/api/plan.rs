@@ -10,9 +10,9 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
+use resettle_app::AppError;
 use resettle_app::plan::{ActionView, MeetingView, NeedView, PlanRecord};
 use resettle_app::storage::ActionRow;
-use resettle_app::{AppError, Ctx};
 use resettle_domain::action_item::{ActionInput, ActionItem, ActionPatch};
 use resettle_domain::ids::{ActionItemId, ChildId, MeetingId, NeedId};
 use resettle_domain::meeting::{Attendance, Meeting, MeetingPatch, NewMeetingInput};
@@ -20,6 +20,7 @@ use resettle_domain::plan::{NeedInput, NeedPatch, PlanViewsInput, catalogue};
 
 use super::paging::{Paged, Paging};
 use super::{ApiJson, ApiQuery};
+use super::{err, id};
 use crate::AppState;
 use crate::error::{ApiError, Problem};
 use crate::session::ApiCaller;
@@ -29,14 +30,6 @@ mod meetings;
 
 pub use actions::*;
 pub use meetings::*;
-
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
-
-fn id<T: std::str::FromStr>(ctx: &Ctx, raw: &str) -> Result<T, ApiError> {
-    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
-}
 
 /// Absent stays absent; `null` becomes `Some(None)` (clear the field).
 fn nullable<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Option<String>>, D::Error> {

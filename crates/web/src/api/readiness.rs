@@ -9,24 +9,16 @@ use serde::{Deserialize, Deserializer, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
+use resettle_app::AppError;
 use resettle_app::readiness::{CaseloadLine, ChildReadiness, StatusCounts};
-use resettle_app::{AppError, Ctx};
-use resettle_domain::ids::ChildId;
 use resettle_domain::readiness::{Readiness, ReadinessItem, ReleaseArrangements, ReleaseArrangementsInput};
 
 use super::{ApiJson, ApiQuery};
+use super::{child_id, err};
 use crate::AppState;
 pub use crate::caseload_filter::{ReadinessCaseloadParams, parse_filter};
 use crate::error::{ApiError, Problem, problem};
 use crate::session::ApiCaller;
-
-fn err(ctx: &Ctx) -> impl Fn(AppError) -> ApiError + '_ {
-    move |e| ApiError(e, ctx.request_id.clone())
-}
-
-fn child_id(ctx: &Ctx, raw: &str) -> Result<ChildId, ApiError> {
-    raw.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))
-}
 
 /// One readiness item.
 #[derive(Serialize, ToSchema)]

@@ -3,7 +3,6 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use resettle_app::AppError;
 use resettle_app::temporary_release::{OutcomeInput, TemporaryReleases};
 use resettle_domain::temporary_release::{TemporaryRelease, TemporaryReleaseInput};
 use serde::{Deserialize, Serialize};
@@ -11,7 +10,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 
 use super::ApiJson;
-use super::custody::{child_id, err};
+use super::{child_id, err};
 use crate::AppState;
 use crate::error::ApiError;
 use crate::session::ApiCaller;
@@ -107,15 +106,12 @@ pub struct NewTemporaryRelease {
     /// Day back, `YYYY-MM-DD`: at most 14 days after the first.
     pub ends_on: String,
     /// Where the child will be.
-    #[schema(max_length = 300)]
     pub address: String,
     /// The conditions set.
-    #[schema(max_length = 2000)]
     pub conditions: Option<String>,
     /// How it went, for a period that has started.
     pub outcome: Option<String>,
     /// What happened (needed for any outcome but `completed`).
-    #[schema(max_length = 2000)]
     pub outcome_note: Option<String>,
 }
 
@@ -128,7 +124,6 @@ pub struct TemporaryReleaseOutcomeJson {
     /// `completed`, `conditions_broken`, `failed_to_return` or `cancelled`.
     pub outcome: String,
     /// What happened (needed for any outcome but `completed`).
-    #[schema(max_length = 2000)]
     pub outcome_note: Option<String>,
 }
 
@@ -184,7 +179,7 @@ pub async fn record_outcome(
     ApiJson(body): ApiJson<TemporaryReleaseOutcomeJson>,
 ) -> Result<Json<TemporaryReleaseJson>, ApiError> {
     let id = child_id(&ctx, &id)?;
-    let release = release.parse().map_err(|_| ApiError(AppError::NotFound, ctx.request_id.clone()))?;
+    let release = super::id(&ctx, &release)?;
     let input = OutcomeInput { version: body.version, outcome: Some(body.outcome), outcome_note: body.outcome_note };
     let r = state.app.record_temporary_release_outcome(&ctx, id, release, &input).await.map_err(err(&ctx))?;
     Ok(Json(TemporaryReleaseJson::from(&r)))

@@ -13,14 +13,11 @@ use resettle_domain::ids::ChildId;
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
+use super::child_id;
 use super::{Chrome, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
-
-fn child_id(raw: &str) -> Result<ChildId, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
-}
 
 #[derive(Template)]
 #[template(path = "find_child.html")]

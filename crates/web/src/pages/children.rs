@@ -17,17 +17,10 @@ use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
 use super::{Chrome, date_from_parts, date_parts, render};
+use super::{app_err, child_id, some};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
-
-fn child_id(raw: &str) -> Result<ChildId, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
-}
-
-fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::App(e, ctx.request_id.clone())
-}
 
 // ---------------------------------------------------------------------------------------------
 // Caseload
@@ -298,11 +291,6 @@ pub struct ChildForm {
     carer_phone: String,
     carer_email: String,
     reason: String,
-}
-
-fn some(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
 }
 
 impl ChildForm {

@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use resettle_app::AppError;
 use resettle_app::community::ListedAppointment;
-use resettle_app::{AppError, Ctx};
 use resettle_domain::child::Child;
 use resettle_domain::community::{
     AppointmentInput, AppointmentKind, AppointmentOutcome, AppointmentOutcomeInput, BreachOutcome, EnforcementInput,
@@ -24,17 +24,10 @@ use resettle_domain::validation::ValidationErrors;
 
 use super::after_release::AfterReleaseView;
 use super::{Chrome, date_from_parts, long_date, long_time, render};
+use super::{app_err, child_id};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
-
-fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::App(e, ctx.request_id.clone())
-}
-
-fn child_id(raw: &str) -> Result<ChildId, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
-}
 
 fn options<T: Copy>(all: &[T], key: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<(String, String)> {
     std::iter::once((String::new(), "Choose".to_string()))

@@ -14,18 +14,10 @@ use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
 use super::{Chrome, date_from_parts, date_parts, render};
+use super::{app_err, child_id, some};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
-
-fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::App(e, ctx.request_id.clone())
-}
-
-fn some(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
 
 /// The current sentence's key dates, as the child's page shows them.
 pub struct KeyDatesView {
@@ -154,10 +146,6 @@ async fn establishment_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(Strin
             .map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.kind.label()))),
     );
     Ok(options)
-}
-
-fn child_id(raw: &str) -> Result<ChildId, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -19,14 +19,11 @@ use resettle_domain::org::Role;
 use resettle_domain::validation::ValidationErrors;
 use serde::Deserialize;
 
+use super::parse_id;
 use super::{Chrome, date_from_parts, render};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
-
-fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
-}
 
 #[derive(Template)]
 #[template(path = "health.html")]

@@ -49,6 +49,28 @@ pub fn render(status: StatusCode, template: &impl Template) -> Response {
 
 pub use crate::words::{Temporal, long_date, long_time, resource_label};
 
+/// The error page for an application error, carrying the request's id (for
+/// `.map_err(app_err(&who.ctx))`).
+pub(crate) fn app_err(ctx: &resettle_app::Ctx) -> impl Fn(resettle_app::AppError) -> PageError + '_ {
+    move |e| PageError::App(e, ctx.request_id.clone())
+}
+
+/// An id from the path: one that does not parse names no record, so it is not found.
+pub(crate) fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
+    raw.parse().map_err(|_| PageError::App(resettle_app::AppError::NotFound, String::new()))
+}
+
+/// A child's id from the path (see [`parse_id`]).
+pub(crate) fn child_id(raw: &str) -> Result<resettle_domain::ids::ChildId, PageError> {
+    parse_id(raw)
+}
+
+/// A form field as the application takes it: trimmed, and `None` when blank.
+pub(crate) fn some(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_string())
+}
+
 /// Whether two strings are equal, whatever mix of `String` and `&str` a template holds.
 pub fn same(a: impl AsRef<str>, b: impl AsRef<str>) -> bool {
     a.as_ref() == b.as_ref()

@@ -13,9 +13,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
 use serde::Deserialize;
 
+use resettle_app::AppError;
 use resettle_app::plan::{ActionView, MeetingDetail, NeedView, PathwayView, PlanRecord};
 use resettle_app::storage::{ActionRow, MeetingRow};
-use resettle_app::{AppError, Ctx};
 use resettle_domain::action_item::{ActionInput, ActionPatch, ActionStatus};
 use resettle_domain::child::Child;
 use resettle_domain::ids::{ActionItemId, ChildId, MeetingId, NeedId};
@@ -26,6 +26,7 @@ use resettle_domain::plan::{NeedInput, NeedPatch, NeedStatus, Pathway, Plan, Pla
 use resettle_domain::validation::ValidationErrors;
 
 use super::{Chrome, date_from_parts, date_parts, render};
+use super::{app_err, parse_id, some};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
@@ -35,19 +36,6 @@ mod meetings;
 
 pub use actions::*;
 pub use meetings::*;
-
-fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::App(e, ctx.request_id.clone())
-}
-
-fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
-}
-
-fn some(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
 
 fn london() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("Europe/London").unwrap_or(jiff::tz::TimeZone::UTC)

@@ -9,8 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use resettle_app::AppError;
 use resettle_app::readiness::{CaseloadLine, Gap, PER_PAGE, ReadinessCaseload, ReadinessSort, StatusCounts};
-use resettle_app::{AppError, Ctx};
 use resettle_domain::child::Child;
 use resettle_domain::custody::EpisodeKind;
 use resettle_domain::ids::{ChildId, OrgId};
@@ -21,18 +21,11 @@ use resettle_domain::readiness::{
 use resettle_domain::validation::ValidationErrors;
 
 use super::{Chrome, date_from_parts, date_parts, render};
+use super::{app_err, parse_id};
 use crate::AppState;
 use crate::caseload_filter::{ReadinessCaseloadParams, parse_filter};
 use crate::error::PageError;
 use crate::session::SignedIn;
-
-fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::App(e, ctx.request_id.clone())
-}
-
-fn parse_id<T: std::str::FromStr>(raw: &str) -> Result<T, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
-}
 
 /// An item's tag: its words and colour ("Done" green, "On track" blue, red only when late).
 pub fn item_tag(i: &ReadinessItem) -> (&'static str, &'static str) {

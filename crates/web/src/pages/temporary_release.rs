@@ -8,8 +8,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use jiff::civil::Date;
+use resettle_app::AppError;
 use resettle_app::temporary_release::{OutcomeInput, TemporaryReleases};
-use resettle_app::{AppError, Ctx};
 use resettle_domain::ids::ChildId;
 use resettle_domain::temporary_release::{
     TemporaryRelease, TemporaryReleaseInput, TemporaryReleaseOutcome, TemporaryReleasePurpose,
@@ -18,22 +18,10 @@ use resettle_domain::validation::{FieldError, ValidationErrors};
 use serde::Deserialize;
 
 use super::{Chrome, date_from_parts, render};
+use super::{app_err, child_id, some};
 use crate::AppState;
 use crate::error::PageError;
 use crate::session::SignedIn;
-
-fn app_err(ctx: &Ctx) -> impl Fn(AppError) -> PageError + '_ {
-    move |e| PageError::App(e, ctx.request_id.clone())
-}
-
-fn child_id(raw: &str) -> Result<ChildId, PageError> {
-    raw.parse().map_err(|_| PageError::App(AppError::NotFound, String::new()))
-}
-
-fn some(s: &str) -> Option<String> {
-    let t = s.trim();
-    (!t.is_empty()).then(|| t.to_string())
-}
 
 /// A new period out, as typed.
 #[derive(Deserialize, Default, Clone)]
