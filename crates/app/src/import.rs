@@ -51,6 +51,10 @@ pub struct ChildRow {
     /// A legal status key, as the API takes it.
     #[serde(default)]
     pub legal_status: Option<String>,
+    /// `en` or `cy`: the language the child prefers for what is written to them (blank:
+    /// English).
+    #[serde(default)]
+    pub preferred_language: Option<String>,
     /// The code of the youth justice service responsible, e.g. `YJS-LEEDS`.
     #[serde(default)]
     pub yjs_code: Option<String>,
@@ -72,6 +76,7 @@ impl ChildRow {
         "ethnicity",
         "first_language",
         "legal_status",
+        "preferred_language",
         "yjs_code",
         "case_manager_email",
     ];
@@ -125,6 +130,7 @@ impl App {
                 gender: row.gender.clone(),
                 ethnicity: row.ethnicity.clone(),
                 first_language: row.first_language.clone(),
+                preferred_language: row.preferred_language.clone(),
                 legal_status: row.legal_status.clone(),
             };
             let details = match input.validate(today, true) {

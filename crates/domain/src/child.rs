@@ -24,6 +24,27 @@ string_enum!(
 );
 
 string_enum!(
+    /// The language a person prefers for what is written to them (Welsh Language Standards):
+    /// "my plan", meeting invitations and letters are in it by default.
+    #[derive(Default)]
+    Language, "language" {
+        /// English.
+        #[default]
+        En => "en", "English";
+        /// Welsh.
+        Cy => "cy", "Welsh (Cymraeg)";
+    }
+);
+
+/// A preferred language as typed: blank is English.
+fn language(e: &mut ValidationErrors, field: &str, value: Option<&str>) -> Language {
+    match value.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Language::En,
+        Some(s) => s.parse::<Language>().map_err(|m| e.add(field, m)).unwrap_or_default(),
+    }
+}
+
+string_enum!(
     /// The child's legal status with the local authority.
     LegalStatus, "legal status" {
         /// Not looked after.
@@ -100,6 +121,9 @@ pub struct ChildDetails {
     pub ethnicity: Option<String>,
     /// First language.
     pub first_language: Option<String>,
+    /// The language, English or Welsh, the child prefers for what is written to them.
+    #[serde(default)]
+    pub preferred_language: Language,
     /// Looked-after status.
     pub legal_status: LegalStatus,
 }
@@ -125,6 +149,9 @@ pub struct ChildDetailsInput {
     pub ethnicity: Option<String>,
     /// First language.
     pub first_language: Option<String>,
+    /// `en` or `cy` (blank: English).
+    #[serde(default)]
+    pub preferred_language: Option<String>,
     /// Legal status key.
     pub legal_status: Option<String>,
 }
@@ -180,6 +207,7 @@ impl ChildDetailsInput {
         let ethnicity = optional_line(&mut e, "ethnicity", "Ethnicity", self.ethnicity.as_deref(), 100);
         let first_language =
             optional_line(&mut e, "first_language", "First language", self.first_language.as_deref(), 100);
+        let preferred_language = language(&mut e, "preferred_language", self.preferred_language.as_deref());
         let legal_status = match self.legal_status.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => Some(LegalStatus::NotLookedAfter),
             Some(s) => s.parse::<LegalStatus>().map_err(|m| e.add("legal_status", m)).ok(),
@@ -195,6 +223,7 @@ impl ChildDetailsInput {
                 gender,
                 ethnicity,
                 first_language,
+                preferred_language,
                 legal_status,
             }),
             _ => Err(e),
@@ -295,6 +324,9 @@ impl Child {
         if before.first_language != after.first_language {
             c.push("first language");
         }
+        if before.preferred_language != after.preferred_language {
+            c.push("preferred language");
+        }
         if before.legal_status != after.legal_status {
             c.push("legal status");
         }
@@ -321,6 +353,9 @@ pub struct Carer {
     pub address: Option<String>,
     /// Whether they hold parental responsibility.
     pub parental_responsibility: bool,
+    /// The language, English or Welsh, they prefer for what is written to them.
+    #[serde(default)]
+    pub preferred_language: Language,
 }
 
 /// Unvalidated input for a [`Carer`].
@@ -338,6 +373,9 @@ pub struct CarerInput {
     pub address: Option<String>,
     /// Parental responsibility.
     pub parental_responsibility: Option<bool>,
+    /// `en` or `cy` (blank: English).
+    #[serde(default)]
+    pub preferred_language: Option<String>,
 }
 
 impl CarerInput {
@@ -366,6 +404,7 @@ impl CarerInput {
             None => None,
         };
         let address = optional_text(&mut e, &f("address"), "Address", self.address.as_deref(), 500);
+        let preferred_language = language(&mut e, &f("preferred_language"), self.preferred_language.as_deref());
         e.into_result(Carer {
             id,
             child_id,
@@ -375,6 +414,7 @@ impl CarerInput {
             email,
             address,
             parental_responsibility: self.parental_responsibility.unwrap_or(false),
+            preferred_language,
         })
     }
 }

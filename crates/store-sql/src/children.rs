@@ -15,7 +15,7 @@ use crate::rows::{date, ts};
 /// A child's columns over `children c`, in [`ChildRow`](crate::rows::ChildRow)'s order.
 pub const CHILD_COLUMNS: &str = "c.id, c.yjs_id, c.given_name, c.family_name, c.preferred_name, c.date_of_birth, \
     c.nhs_number, c.pnc_id, c.gender, c.ethnicity, c.first_language, c.legal_status, c.version, c.created_at, \
-    c.updated_at";
+    c.updated_at, c.preferred_language";
 
 /// The inserts of children, carers and team members.
 impl<'a, DB> Sql<DB>
@@ -26,7 +26,8 @@ where
     pub fn push_children_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Child]) {
         qb.push(
             "INSERT INTO children (id, yjs_id, given_name, family_name, preferred_name, date_of_birth, nhs_number, \
-             pnc_id, gender, ethnicity, first_language, legal_status, version, created_at, updated_at) ",
+             pnc_id, gender, ethnicity, first_language, legal_status, version, created_at, updated_at, \
+             preferred_language) ",
         );
         qb.push_values(rows, |mut r, c| {
             let d = &c.details;
@@ -44,13 +45,15 @@ where
                 .bind(d.legal_status.as_str())
                 .bind(c.version)
                 .bind(ts(c.created_at))
-                .bind(ts(c.updated_at));
+                .bind(ts(c.updated_at))
+                .bind(d.preferred_language.as_str());
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
     pub fn push_carers_insert(qb: &mut QueryBuilder<'a, DB>, rows: &'a [Carer]) {
         qb.push(
-            "INSERT INTO carers (id, child_id, name, relationship, phone, email, address, parental_responsibility) ",
+            "INSERT INTO carers (id, child_id, name, relationship, phone, email, address, parental_responsibility, \
+             preferred_language) ",
         );
         qb.push_values(rows, |mut r, c| {
             r.bind(c.id.0)
@@ -60,7 +63,8 @@ where
                 .bind(&c.phone)
                 .bind(&c.email)
                 .bind(&c.address)
-                .bind(c.parental_responsibility);
+                .bind(c.parental_responsibility)
+                .bind(c.preferred_language.as_str());
         });
     }
     /// Inserts `rows` (one statement; the caller keeps under [`crate::MAX_BINDS`]).
@@ -209,8 +213,8 @@ macro_rules! children_storage {
 
                 async fn carers(&self, child: ChildId) -> StorageResult<Vec<Carer>> {
                     let rows = sqlx::query_as::<_, CarerRow>(
-                        "SELECT id, child_id, name, relationship, phone, email, address, parental_responsibility \
-                         FROM carers WHERE child_id = $1 ORDER BY name",
+                        "SELECT id, child_id, name, relationship, phone, email, address, parental_responsibility, \
+                         preferred_language FROM carers WHERE child_id = $1 ORDER BY name",
                     )
                     .bind(child.0)
                     .fetch_all(&self.pool)

@@ -304,6 +304,7 @@ pub struct ChildRow {
     version: i64,
     created_at: DbTimestamp,
     updated_at: DbTimestamp,
+    preferred_language: String,
 }
 
 impl ChildRow {
@@ -325,6 +326,7 @@ impl ChildRow {
                 gender: self.gender.map(|g| parse("gender", &g)).transpose()?,
                 ethnicity: self.ethnicity,
                 first_language: self.first_language,
+                preferred_language: parse("preferred language", &self.preferred_language)?,
                 legal_status: parse("legal status", &self.legal_status)?,
             },
             version: self.version,
@@ -392,10 +394,11 @@ pub struct CarerRow {
     email: Option<String>,
     address: Option<String>,
     parental_responsibility: bool,
+    preferred_language: String,
 }
 
 impl CarerRow {
-    /// To the domain.
+    /// To the domain (a language not known is read as English, the default).
     pub fn into_domain(self) -> Carer {
         Carer {
             id: CarerId(self.id),
@@ -406,6 +409,7 @@ impl CarerRow {
             email: self.email,
             address: self.address,
             parental_responsibility: self.parental_responsibility,
+            preferred_language: self.preferred_language.parse().unwrap_or_default(),
         }
     }
 }

@@ -53,8 +53,8 @@ macro_rules! synthetic_storage {
                         Sql::push_memberships_insert(&mut qb, chunk.iter().copied());
                         qb.build().execute(&mut *tx).await.map_err(db_error)?;
                     }
-                    bulk!(b.children, 15, push_children_insert);
-                    bulk!(b.carers, 8, push_carers_insert);
+                    bulk!(b.children, 16, push_children_insert);
+                    bulk!(b.carers, 9, push_carers_insert);
                     bulk!(b.team, 8, push_team_insert);
                     bulk!(b.episodes, 5, push_episodes_insert);
                     bulk!(b.placements, 6, push_placements_insert);

@@ -72,7 +72,7 @@ macro_rules! tx_helpers {
                 let updated = sqlx::query(
                     "UPDATE children SET given_name = $1, family_name = $2, preferred_name = $3, date_of_birth = $4, \
                      nhs_number = $5, pnc_id = $6, gender = $7, ethnicity = $8, first_language = $9, legal_status = $10, \
-                     version = $11, updated_at = $12 WHERE id = $13 AND version = $14",
+                     version = $11, updated_at = $12, preferred_language = $15 WHERE id = $13 AND version = $14",
                 )
                 .bind(&d.given_name)
                 .bind(&d.family_name)
@@ -88,6 +88,7 @@ macro_rules! tx_helpers {
                 .bind(ts(child.updated_at))
                 .bind(child.id.0)
                 .bind(expected_version)
+                .bind(d.preferred_language.as_str())
                 .execute(&mut *conn)
                 .await
                 .map_err(crate::db_error)?;

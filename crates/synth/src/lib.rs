@@ -28,7 +28,7 @@ use jiff::{Span, Timestamp, ToSpan};
 use rand::rngs::StdRng;
 use rand::{Rng, RngCore, SeedableRng};
 use resettle_domain::calendar::{Calendar, long_date};
-use resettle_domain::child::{Carer, Child, ChildDetails, Gender, LegalStatus, PncId};
+use resettle_domain::child::{Carer, Child, ChildDetails, Gender, Language, LegalStatus, PncId};
 use resettle_domain::custody::{CustodyEpisode, EpisodeKind, Placement, PlacementReason};
 use resettle_domain::dto::{DtoInput, dto_key_dates};
 use resettle_domain::ids::*;
@@ -682,6 +682,7 @@ impl Generator {
                     rng.random_range(1..9)
                 )),
                 parental_responsibility: matches!(relationship.as_str(), "Mother" | "Father" | "Grandmother"),
+                preferred_language: Language::En,
             });
         }
 
@@ -736,6 +737,8 @@ impl Generator {
                 pnc_id: pnc,
                 gender: Some(if girl { Gender::Female } else { Gender::Male }),
                 ethnicity: Some(ethnicity),
+                // A Welsh speaker prefers Welsh in what is written to them.
+                preferred_language: if language == "Welsh" { Language::Cy } else { Language::En },
                 first_language: Some(language),
                 legal_status,
             },

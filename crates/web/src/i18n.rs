@@ -147,6 +147,8 @@ pub enum Arg {
 struct Current {
     lang: Lang,
     path: String,
+    /// The language the request named itself (`?lang=`), if it did.
+    asked: Option<Lang>,
 }
 
 tokio::task_local! {
@@ -156,6 +158,20 @@ tokio::task_local! {
 /// The language of the request being answered (English outside a request).
 pub fn current() -> Lang {
     CURRENT.try_with(|c| c.lang).unwrap_or_default()
+}
+
+/// The language the request named itself with `?lang=`, if it did: a page written for someone
+/// in their own language (a child's "my plan") follows it over their language.
+pub fn asked() -> Option<Lang> {
+    CURRENT.try_with(|c| c.asked).ok().flatten()
+}
+
+/// Runs `work` answering in `lang` (the same page, another language): for a page written in
+/// the language of the person it is for.
+pub async fn within<F: std::future::Future>(lang: Lang, work: F) -> F::Output {
+    let path = CURRENT.try_with(|c| c.path.clone()).unwrap_or_else(|_| "/".to_string());
+    let asked = asked();
+    CURRENT.scope(Current { lang, path, asked }, work).await
 }
 
 /// Message `id` in the language of the request being answered.
@@ -213,7 +229,7 @@ pub async fn negotiate(State(state): State<AppState>, req: Request, next: Next) 
     let accept =
         || req.headers().get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()).and_then(Lang::from_accept_language);
     let lang = asked.or_else(|| from_cookie(&req)).or_else(accept).unwrap_or_default();
-    let mut res = CURRENT.scope(Current { lang, path }, next.run(req)).await;
+    let mut res = CURRENT.scope(Current { lang, path, asked }, next.run(req)).await;
     if let Some(chosen) = asked {
         let secure = if secure { "; Secure" } else { "" };
         let cookie =

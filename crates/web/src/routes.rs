@@ -14,7 +14,7 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
 use crate::pages::{
-    about, access, account, admin, auth, children, community, custody, health, outcomes, plan, readiness,
+    about, access, account, admin, auth, children, community, custody, health, my_plan, outcomes, plan, readiness,
     subject_access, temporary_release,
 };
 
@@ -156,7 +156,7 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(g.clone(), "/sentences/{id}/recalculate", ChildChange, get(custody::recalculate_page)),
         page(p.clone(), "/sentences/{id}/recalculate", ChildChange, post(custody::recalculate)),
         page(g.clone(), "/children/{id}/plan", ChildRead, get(plan::plan_page)),
-        page(g.clone(), "/children/{id}/my-plan", ChildRead, get(plan::my_plan_page)),
+        page(g.clone(), "/children/{id}/my-plan", ChildRead, get(my_plan::page)),
         page(g.clone(), "/children/{id}/plan/views", ChildRead, get(plan::views_page)),
         page(p.clone(), "/children/{id}/plan/views", ChildChange, post(plan::save_views)),
         page(g.clone(), "/children/{id}/plan/needs/new", ChildRead, get(plan::need_new_page)),

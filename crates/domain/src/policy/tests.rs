@@ -44,6 +44,7 @@ fn child_owned_by(yjs: OrgId) -> Child {
             gender: None,
             ethnicity: None,
             first_language: None,
+            preferred_language: Default::default(),
             legal_status: crate::child::LegalStatus::NotLookedAfter,
         },
         version: 1,

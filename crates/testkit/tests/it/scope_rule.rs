@@ -84,6 +84,7 @@ fn child(yjs: OrgId, n: usize) -> Child {
             gender: None,
             ethnicity: None,
             first_language: None,
+            preferred_language: Default::default(),
             legal_status: LegalStatus::NotLookedAfter,
         },
         version: 1,

@@ -104,6 +104,7 @@ pub(crate) fn child(yjs: OrgId, given: &str, family: &str, dob: Date, updated: T
             gender: None,
             ethnicity: None,
             first_language: None,
+            preferred_language: Default::default(),
             legal_status: LegalStatus::NotLookedAfter,
         },
         version: 1,
@@ -154,6 +155,7 @@ pub(crate) fn carer(child: ChildId, name: &str) -> Carer {
         email: Some("carer@example.org".into()),
         address: Some("1 High Street, Leeds".into()),
         parental_responsibility: true,
+        preferred_language: Default::default(),
     }
 }
 

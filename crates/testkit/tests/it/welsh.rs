@@ -4,12 +4,17 @@
 
 use reqwest::{Method, StatusCode};
 use resettle_testkit::Backend;
+use serde_json::json;
+
+#[allow(unused_imports)]
+use resettle_app::storage::{ChildrenStorage, Storage};
 
 use crate::support::{Yjs, on_every_backend};
 
 on_every_backend!(
     the_language_follows_the_link_the_cookie_and_the_browser,
     a_welsh_page_shows_no_english_interface_words,
+    my_plan_for_release_day_is_in_the_childs_language,
 );
 
 fn html_lang(body: &str) -> &str {
@@ -119,5 +124,124 @@ async fn a_welsh_page_shows_no_english_interface_words(b: Backend) -> anyhow::Re
         assert!(!frame.contains(phrase.as_str()), "English in the frame of a Welsh page: {phrase:?}");
     }
     assert!(frame.contains("Fy llwyth achosion") || frame.contains("Llwyth achosion"), "{frame}");
+    Ok(())
+}
+
+/// The words of the catalogue of `lang` for message `id` (as the page escapes them).
+fn message(lang: &str, id: &str) -> String {
+    let ftl = match lang {
+        "cy" => include_str!("../../../web/locales/cy/resettle.ftl"),
+        _ => include_str!("../../../web/locales/en/resettle.ftl"),
+    };
+    ftl.lines()
+        .find_map(|l| l.strip_prefix(&format!("{id} = ")))
+        .unwrap_or_default()
+        .replace('&', "&#38;")
+        .replace('\'', "&#39;")
+}
+
+async fn my_plan_for_release_day_is_in_the_childs_language(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let yoi = w.t.org_named("YOI-P", "Parcfield YOI", "yoi").await?;
+    let api = w.api();
+    let mut body = w.child_body("Ffion", "Llwyd");
+    body["preferred_language"] = json!("cy");
+    body["preferred_name"] = json!("Ffi");
+    let (s, child) = api.post("/api/v1/children", &body).await?;
+    assert_eq!((s, &child["preferred_language"]), (StatusCode::CREATED, &json!("cy")), "{child}");
+    let id = child["id"].as_str().unwrap_or_default().to_string();
+    // Sentenced four months ago to a four-month order: she leaves within days.
+    let today = w.t.app.today();
+    let start = today.checked_sub(jiff::Span::new().months(2))?;
+    let body = json!({"kind": "dto", "sentence_date": start.to_string(), "term_months": 4, "establishment_id": yoi.id.to_string()});
+    let (s, sentence) = api.post(&format!("/api/v1/children/{id}/sentences"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{sentence}");
+    let leaving = sentence["key_dates"]["discharge_on"].as_str().unwrap_or_default().parse::<jiff::civil::Date>()?;
+    let first = leaving.checked_add(jiff::Span::new().days(1))?;
+    let body = json!({"version": 0, "accommodation_address": "7 Heol y Bont, Aberwen", "gate_met_by": "Mam a Casey",
+        "transport": "Car Casey", "first_appointment_on": first.to_string(), "first_appointment_time": "10:00",
+        "first_appointment_place": "Swyddfa'r Gwasanaeth Cyfiawnder Ieuenctid", "first_appointment_with": "Casey",
+        "ete_arrangement": "Coleg Aberwen", "gp_practice": "Meddygfa'r Bont"});
+    let (s, r) = api.patch(&format!("/api/v1/children/{id}/release-arrangements"), &body).await?;
+    assert_eq!(s, StatusCode::OK, "{r}");
+    let body = json!({"pathway": "accommodation", "need": "accommodation_address", "owner_organisation_id": w.yjs.id.to_string()});
+    let (s, r) = api.post(&format!("/api/v1/children/{id}/plan/needs"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+
+    // The case manager reads English pages; the child's plan is in Welsh.
+    let browser = w.t.browser()?;
+    browser.sign_in_ok(w.cm.email.as_str()).await?;
+    let page = browser.get(&format!("/children/{id}/my-plan")).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(html_lang(&page.body), "cy");
+    let welsh_months = [
+        "Ionawr",
+        "Chwefror",
+        "Mawrth",
+        "Ebrill",
+        "Mai",
+        "Mehefin",
+        "Gorffennaf",
+        "Awst",
+        "Medi",
+        "Hydref",
+        "Tachwedd",
+        "Rhagfyr",
+    ];
+    let month = welsh_months[usize::try_from(leaving.month() - 1)?];
+    let day_words = format!("{} {month} {}", leaving.day(), leaving.year());
+    // Where, who, when and whom to call, in her language.
+    for expected in [
+        message("cy", "myplan-title"),
+        message("cy", "myplan-leaving-heading"),
+        day_words.clone(),
+        "7 Heol y Bont, Aberwen".to_string(),
+        "Mam a Casey".to_string(),
+        message("cy", "myplan-appointment-heading"),
+        "10:00".to_string(),
+        message("cy", "myplan-call-heading"),
+        "0113 496 0000".to_string(),
+        message("cy", "need-plain-accommodation_address"),
+        message("cy", "status-plain-identified"),
+        "Ffi".to_string(),
+    ] {
+        assert!(page.body.contains(&expected), "{expected:?} missing from the Welsh plan");
+    }
+    let main = &page.body[page.body.find("<main").unwrap_or(0)..page.body.find("</main>").unwrap_or(0)];
+    for id in ["myplan-leaving-heading", "myplan-call-heading", "myplan-steps-heading", "myplan-gate"] {
+        assert!(!main.contains(&message("en", id)), "English {id} on the Welsh plan");
+    }
+    // Asked for in English, it is in English.
+    let english = browser.get(&format!("/children/{id}/my-plan?lang=en")).await?;
+    assert_eq!(html_lang(&english.body), "en");
+    assert!(english.body.contains(&message("en", "myplan-call-heading")), "{}", english.body);
+    // An English-speaking child's plan is in English even for a reader who chose Welsh.
+    let other = w.child("Sam", "Smith").await?;
+    let body = json!({"kind": "dto", "sentence_date": start.to_string(), "term_months": 4, "establishment_id": yoi.id.to_string()});
+    let (s, r) =
+        api.post(&format!("/api/v1/children/{}/sentences", other["id"].as_str().unwrap_or_default()), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let reader = w.t.browser()?;
+    reader.sign_in_ok(w.cm.email.as_str()).await?;
+    reader.get("/caseload?lang=cy").await?;
+    let page = reader.get(&format!("/children/{}/my-plan", other["id"].as_str().unwrap_or_default())).await?;
+    assert_eq!((page.status, html_lang(&page.body)), (StatusCode::OK, "en"));
+    // A carer's language is kept too.
+    let form = browser.get(&format!("/children/{id}/carers/new")).await?;
+    let csrf = form.csrf_token().unwrap_or_default();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("name", "Mair Llwyd"),
+        ("relationship", "Mam"),
+        ("preferred_language", "cy"),
+        ("parental_responsibility", "yes"),
+    ];
+    let added = browser.post_form(&format!("/children/{id}/carers"), &fields).await?;
+    assert_eq!(added.status, StatusCode::SEE_OTHER);
+    let carers = w.t.app.store().carers(id.parse()?).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(carers[0].preferred_language, resettle_domain::child::Language::Cy);
+    let bad = [("csrf_token", csrf.as_str()), ("name", "Huw"), ("relationship", "Tad"), ("preferred_language", "fr")];
+    let refused = browser.post_form(&format!("/children/{id}/carers"), &bad).await?;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     Ok(())
 }

@@ -87,6 +87,7 @@ pub async fn create_child(
             gender: body.gender,
             ethnicity: body.ethnicity,
             first_language: body.first_language,
+            preferred_language: body.preferred_language,
             legal_status: body.legal_status,
         },
         yjs_id: Some(body.yjs_id),
@@ -136,6 +137,7 @@ pub async fn patch_child(
         gender: pick(body.gender, d.gender.map(|g| g.as_str().to_string())),
         ethnicity: pick(body.ethnicity, d.ethnicity.clone()),
         first_language: pick(body.first_language, d.first_language.clone()),
+        preferred_language: pick(body.preferred_language, Some(d.preferred_language.as_str().to_string())),
         legal_status: pick(body.legal_status, Some(d.legal_status.as_str().to_string())),
     };
     let child = state.app.update_child(&ctx, id, body.version, &input, body.reason).await.map_err(err(&ctx))?;

@@ -19,6 +19,7 @@ fn enum_keys(schema: &str, property: &str) -> Option<Vec<&'static str>> {
         ("AddTeamMember", "role") | ("NewConsent", "share_with_role") => keys(org::Role::ALL, org::Role::as_str),
         ("CreateChild" | "PatchChild", "gender") => keys(child::Gender::ALL, child::Gender::as_str),
         ("CreateChild" | "PatchChild", "legal_status") => keys(child::LegalStatus::ALL, child::LegalStatus::as_str),
+        ("CreateChild" | "PatchChild", "preferred_language") => keys(child::Language::ALL, child::Language::as_str),
         ("NewAppointment" | "NewAppointmentSeries", "kind") => {
             keys(community::AppointmentKind::ALL, community::AppointmentKind::as_str)
         }

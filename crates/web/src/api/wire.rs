@@ -65,6 +65,9 @@ pub struct ChildJson {
     pub ethnicity: Option<String>,
     /// First language.
     pub first_language: Option<String>,
+    /// `en` or `cy`: the language the child prefers for what is written to them ("my plan",
+    /// invitations, letters).
+    pub preferred_language: String,
     /// `not_looked_after`, `looked_after` or `care_leaver`.
     pub legal_status: String,
     /// Created at (RFC 3339, UTC).
@@ -89,6 +92,7 @@ impl From<&Child> for ChildJson {
             gender: d.gender.map(|g| g.as_str().to_string()),
             ethnicity: d.ethnicity.clone(),
             first_language: d.first_language.clone(),
+            preferred_language: d.preferred_language.as_str().to_string(),
             legal_status: d.legal_status.as_str().to_string(),
             created_at: c.created_at.to_string(),
             updated_at: c.updated_at.to_string(),
@@ -121,6 +125,8 @@ pub struct CreateChild {
     pub ethnicity: Option<String>,
     /// First language.
     pub first_language: Option<String>,
+    /// `en` (default) or `cy`: the language the child prefers for what is written to them.
+    pub preferred_language: Option<String>,
     /// `not_looked_after` (default), `looked_after` or `care_leaver`.
     pub legal_status: Option<String>,
 }
@@ -152,6 +158,8 @@ pub struct PatchChild {
     pub ethnicity: Option<String>,
     /// First language.
     pub first_language: Option<String>,
+    /// `en` or `cy`.
+    pub preferred_language: Option<String>,
     /// Legal status key.
     pub legal_status: Option<String>,
 }

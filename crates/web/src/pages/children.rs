@@ -9,7 +9,7 @@ use resettle_app::children::{ChildRecord, NewChildInput};
 use resettle_app::storage::{CaseloadQuery, CaseloadSort};
 use resettle_app::triage::Whose;
 use resettle_app::{AppError, Ctx};
-use resettle_domain::child::{CarerInput, ChildDetailsInput, Gender, LegalStatus, age_on};
+use resettle_domain::child::{CarerInput, ChildDetailsInput, Gender, Language, LegalStatus, age_on};
 use resettle_domain::ids::{ChildId, OrgId};
 use resettle_domain::org::{OrgKind, Organisation, Role};
 use resettle_domain::team::TeamMemberInput;
@@ -284,6 +284,7 @@ pub struct ChildForm {
     gender: String,
     ethnicity: String,
     first_language: String,
+    preferred_language: String,
     legal_status: String,
     yjs_id: String,
     carer_name: String,
@@ -305,6 +306,7 @@ impl ChildForm {
             gender: some(&self.gender),
             ethnicity: some(&self.ethnicity),
             first_language: some(&self.first_language),
+            preferred_language: some(&self.preferred_language),
             legal_status: some(&self.legal_status),
         }
     }
@@ -325,6 +327,7 @@ impl ChildForm {
             gender: d.gender.map(|g| g.as_str().to_string()).unwrap_or_default(),
             ethnicity: d.ethnicity.clone().unwrap_or_default(),
             first_language: d.first_language.clone().unwrap_or_default(),
+            preferred_language: d.preferred_language.as_str().to_string(),
             legal_status: d.legal_status.as_str().to_string(),
             ..Default::default()
         }
@@ -351,7 +354,13 @@ struct ChildFormPage {
     conflict: bool,
     gender_options: Vec<(String, String)>,
     legal_status_options: Vec<(String, String)>,
+    language_options: Vec<(String, String)>,
     yjs_options: Vec<(String, String)>,
+}
+
+/// English and Welsh, for a preferred language.
+fn language_options() -> Vec<(String, String)> {
+    Language::ALL.iter().map(|l| (l.as_str().to_string(), l.label().to_string())).collect()
 }
 
 impl ChildFormPage {
@@ -367,6 +376,7 @@ impl ChildFormPage {
                 .iter()
                 .map(|g| (g.as_str().to_string(), g.label().to_string()))
                 .collect(),
+            language_options: language_options(),
             yjs_options: Vec::new(),
         }
     }
@@ -613,6 +623,7 @@ pub struct CarerForm {
     email: String,
     address: String,
     parental_responsibility: String,
+    preferred_language: String,
 }
 
 #[derive(Template)]
@@ -624,6 +635,7 @@ struct CarerPage {
     form: CarerForm,
     errors: ValidationErrors,
     yes_no: Vec<(String, String)>,
+    language_options: Vec<(String, String)>,
 }
 
 fn carer_page_for(who: &SignedIn, id: ChildId, name: String, form: CarerForm, errors: ValidationErrors) -> CarerPage {
@@ -634,6 +646,7 @@ fn carer_page_for(who: &SignedIn, id: ChildId, name: String, form: CarerForm, er
         form,
         errors,
         yes_no: vec![("yes".into(), "Yes".into()), ("no".into(), "No".into())],
+        language_options: language_options(),
     }
 }
 
@@ -665,6 +678,7 @@ pub async fn add_carer(
         email: some(&form.email),
         address: some(&form.address),
         parental_responsibility: Some(form.parental_responsibility == "yes"),
+        preferred_language: some(&form.preferred_language),
     };
     match state.app.add_carer(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=carer")).into_response()),

@@ -14,6 +14,7 @@ pub(crate) mod community;
 pub(crate) mod custody;
 pub(crate) mod health;
 pub(crate) mod health_chart;
+pub(crate) mod my_plan;
 pub(crate) mod notifications;
 pub mod outcomes;
 pub(crate) mod plan;

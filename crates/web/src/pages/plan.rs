@@ -19,10 +19,8 @@ use resettle_app::storage::{ActionRow, MeetingRow};
 use resettle_domain::action_item::{ActionInput, ActionPatch, ActionStatus};
 use resettle_domain::child::Child;
 use resettle_domain::ids::{ActionItemId, ChildId, MeetingId, NeedId};
-use resettle_domain::meeting::{
-    Attendance, MeetingKind, MeetingPatch, MeetingStatus, NewMeetingInput, Presence, parse_local,
-};
-use resettle_domain::plan::{NeedInput, NeedPatch, NeedStatus, Pathway, Plan, PlanViewsInput, catalogue};
+use resettle_domain::meeting::{Attendance, MeetingKind, MeetingPatch, NewMeetingInput, Presence, parse_local};
+use resettle_domain::plan::{NeedInput, NeedPatch, Pathway, Plan, PlanViewsInput, catalogue};
 use resettle_domain::validation::ValidationErrors;
 
 use super::{Chrome, date_from_parts, date_parts, render};
@@ -126,77 +124,6 @@ pub async fn plan_page(
     let record = state.app.plan(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
     let page =
         PlanPage { chrome: Chrome::for_user(&who, "caseload"), record, today: state.app.today(), notice: notice(&q) };
-    Ok(render(StatusCode::OK, &page))
-}
-
-/// "My plan": the plan in plain words for the child and their carers, to print.
-#[derive(Template)]
-#[template(path = "my_plan.html")]
-struct MyPlanPage {
-    chrome: Chrome,
-    record: PlanRecord,
-    sections: Vec<MyPlanSection>,
-    helpers: Vec<(String, String)>,
-    appointments: Vec<(String, String, String)>,
-}
-
-struct MyPlanSection {
-    heading: &'static str,
-    lines: Vec<(String, &'static str)>,
-}
-
-fn plain_status(s: NeedStatus) -> &'static str {
-    match s {
-        NeedStatus::Identified => "We will sort this out",
-        NeedStatus::InProgress => "Being worked on",
-        NeedStatus::Met => "Sorted",
-        NeedStatus::Declined => "You said no to this",
-        NeedStatus::NotRequired => "Not needed",
-    }
-}
-
-fn plain_title(v: &NeedView) -> String {
-    if v.withheld { "Your health worker will talk to you about this".into() } else { v.need.plain_title() }
-}
-
-/// "My plan", printable.
-pub async fn my_plan_page(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Path(id): Path<String>,
-) -> Result<Response, PageError> {
-    let id: ChildId = parse_id(&id)?;
-    let record = state.app.plan(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
-    let sections = record
-        .pathways
-        .iter()
-        .filter(|p| !p.needs.is_empty())
-        .map(|p| MyPlanSection {
-            heading: p.pathway.plain_heading(),
-            lines: p.needs.iter().map(|n| (plain_title(n), plain_status(n.need.status))).collect(),
-        })
-        .collect();
-    let today = state.app.today();
-    let helpers = record
-        .team
-        .iter()
-        .filter(|t| t.member.is_current(today))
-        .map(|t| {
-            let who = t.user_name.clone().unwrap_or_else(|| t.organisation_name.clone());
-            (who, format!("{} – {}", t.member.role.label(), t.member.responsibility))
-        })
-        .collect();
-    let now = state.app.now();
-    let appointments = record
-        .meetings
-        .iter()
-        .filter(|m| m.meeting.status == MeetingStatus::Scheduled)
-        .filter_map(|m| {
-            let at = m.meeting.scheduled_for.filter(|t| *t >= now)?;
-            Some((m.title.clone(), super::long_time(at), m.meeting.location.clone().unwrap_or_default()))
-        })
-        .collect();
-    let page = MyPlanPage { chrome: Chrome::for_user(&who, "caseload"), record, sections, helpers, appointments };
     Ok(render(StatusCode::OK, &page))
 }
 
