@@ -371,6 +371,14 @@ async function runJourney (browser, javaScript) {
     assert(/my plan/i.test(await page.locator('h1').innerText()), 'no "My plan" heading')
     await screenshot(page, `${mode}-8-my-plan`)
     await axeCheck(page, 'my plan', javaScript)
+    await noSidewaysScroll(page, 'my plan')
+    // The same plan in Welsh, as a child who prefers Welsh gets it.
+    await page.goto(planUrl.replace(/\/plan$/, '/my-plan?lang=cy'))
+    assert(await page.locator('html[lang="cy"]').count() === 1, 'the Welsh "my plan" is not lang="cy"')
+    assert(/fy nghynllun/i.test(await page.locator('h1').innerText()), 'no Welsh "Fy nghynllun" heading')
+    await axeCheck(page, 'my plan in Welsh', javaScript)
+    await noSidewaysScroll(page, 'my plan in Welsh')
+    await page.goto(`${BASE_URL}/actions?lang=en`)
   })
 
   await step(`${mode}: release readiness and release arrangements`, async () => {
@@ -428,6 +436,12 @@ async function runJourney (browser, javaScript) {
       assert(await page.locator('h1').count() === 1, `no h1 on ${href}`)
       await axeCheck(page, name, javaScript)
     }
+    await page.goto(`${BASE_URL}/accessibility?lang=cy`)
+    assert(await page.locator('html[lang="cy"]').count() === 1, 'the Welsh accessibility statement is not lang="cy"')
+    assert(await page.locator('h1', { hasText: 'Datganiad hygyrchedd ar gyfer Resettle' }).count() === 1, 'no Welsh statement heading')
+    await axeCheck(page, 'accessibility statement in Welsh', javaScript)
+    await noSidewaysScroll(page, 'accessibility statement in Welsh')
+    await page.goto(`${BASE_URL}/accessibility?lang=en`)
   })
 
   await step(`${mode}: sign out`, async () => {

@@ -112,6 +112,14 @@ async fn a_welsh_page_shows_no_english_interface_words(b: Backend) -> anyhow::Re
             assert!(!body.contains(phrase.as_str()), "English on a Welsh page: {phrase:?}");
         }
     }
+    // The accessibility statement is translated whole.
+    let statement = browser.get("/accessibility?lang=cy").await?;
+    assert_eq!(html_lang(&statement.body), "cy");
+    assert!(statement.body.contains("Datganiad hygyrchedd ar gyfer Resettle"), "{}", statement.body);
+    for phrase in &phrases {
+        assert!(!statement.body.contains(phrase.as_str()), "English on the Welsh statement: {phrase:?}");
+    }
+    browser.get("/sign-in?lang=cy").await?;
     // Signed in, the frame of every page (header, navigation, footer) is Welsh.
     browser.sign_in_ok(w.cm.email.as_str()).await?;
     let page = browser.get("/caseload").await?;

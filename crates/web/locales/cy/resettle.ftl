@@ -187,3 +187,27 @@ role-ete_coordinator = Cydlynydd addysg, hyfforddiant a gwaith
 role-strategic_lead = Arweinydd strategol
 role-admin = Gweinyddwr
 role-data_protection_officer = Swyddog diogelu data
+
+## Datganiad hygyrchedd
+
+a11y-title = Datganiad hygyrchedd
+a11y-heading = Datganiad hygyrchedd ar gyfer Resettle
+a11y-applies = Mae'r datganiad hwn yn berthnasol i Resettle, y cynllun adsefydlu a rennir a ddefnyddir gan wasanaethau cyfiawnder ieuenctid, sefydliadau diogel, staff iechyd, addysg a llety'r awdurdod lleol ar gyfer plant sy'n gadael y ddalfa.
+a11y-want = Rydym am i gymaint o bobl â phosibl allu ei ddefnyddio. Dylech allu:
+a11y-zoom = chwyddo hyd at 400% heb i'r testun ddisgyn oddi ar y sgrin
+a11y-keyboard = symud drwy bob tudalen a ffurflen gyda bysellfwrdd yn unig
+a11y-screen-reader = defnyddio pob tudalen gyda darllenydd sgrin, gan gynnwys NVDA, JAWS a VoiceOver
+a11y-no-js = defnyddio pob tudalen graidd gyda JavaScript wedi'i ddiffodd
+a11y-charts = darllen siartiau fel tablau: mae gan bob siart ei rifau mewn tabl wrth ei ochr
+a11y-design-system = Mae'r tudalennau wedi'u hadeiladu gyda System Ddylunio GOV.UK a System Ddylunio'r Weinyddiaeth Gyfiawnder, y mae eu cydrannau'n cael eu profi gyda thechnolegau cynorthwyol.
+a11y-how-heading = Pa mor hygyrch yw'r gwasanaeth hwn
+a11y-how = Mae tudalennau'n cael eu gwirio'n awtomatig gydag axe ar bob newid yn erbyn Canllawiau Hygyrchedd Cynnwys y We (WCAG) 2.2 ar lefel AA, gyda JavaScript ymlaen ac i ffwrdd. Dim ond rhai problemau y mae gwiriadau awtomatig yn eu canfod. Rydym yn gwybod am y cyfyngiadau hyn:
+a11y-limit-welsh = mae ffrâm pob tudalen, mewngofnodi, y datganiad hwn a "fy nghynllun" y plentyn yn Gymraeg ac yn Saesneg; mae'r tudalennau eraill yn Saesneg yn unig tra bo'u Cymraeg yn cael ei ysgrifennu
+a11y-limit-tables = mae rhai tablau'n lletach na sgrin fach: maen nhw'n sgrolio i'r ochr yn eu blwch eu hunain, ac nid yw'r dudalen ei hun yn gwneud hynny
+a11y-report-heading = Rhoi gwybod am broblemau hygyrchedd
+a11y-report = Os dewch o hyd i broblem nad yw wedi'i rhestru yma, neu os oes angen gwybodaeth arnoch mewn fformat arall, rhowch wybod i weinyddwr Resettle eich gwasanaeth. Byddant yn ei throsglwyddo i'r tîm sy'n rhedeg Resettle, a fydd yn ateb o fewn 5 diwrnod gwaith.
+a11y-enforcement-heading = Y weithdrefn orfodi
+a11y-enforcement = Y Comisiwn Cydraddoldeb a Hawliau Dynol (EHRC) sy'n gyfrifol am orfodi Rheoliadau Hygyrchedd Cyrff Sector Cyhoeddus (Gwefannau a Rhaglenni Symudol) (Rhif 2) 2018. Os nad ydych yn hapus â'r ffordd rydym yn ymateb i'ch cwyn, cysylltwch â'r
+a11y-eass = Gwasanaeth Cynghori a Chymorth Cydraddoldeb (EASS)
+a11y-technical-heading = Gwybodaeth dechnegol am hygyrchedd y gwasanaeth hwn
+a11y-technical = Rydym wedi ymrwymo i wneud Resettle yn hygyrch, yn unol â Rheoliadau Hygyrchedd Cyrff Sector Cyhoeddus (Gwefannau a Rhaglenni Symudol) (Rhif 2) 2018. Mae'n cydymffurfio'n rhannol â WCAG 2.2 AA oherwydd y cyfyngiadau a restrir uchod. Caiff y datganiad hwn ei adolygu gyda phob rhyddhad; mae'r gwiriadau awtomatig yn rhedeg ar bob newid.

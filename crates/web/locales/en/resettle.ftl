@@ -186,3 +186,27 @@ role-ete_coordinator = Education, training and work coordinator
 role-strategic_lead = Strategic lead
 role-admin = Administrator
 role-data_protection_officer = Data protection officer
+
+## Accessibility statement
+
+a11y-title = Accessibility statement
+a11y-heading = Accessibility statement for Resettle
+a11y-applies = This statement applies to Resettle, the shared resettlement plan used by youth justice services, secure establishments, health, education and local-authority accommodation staff for children leaving custody.
+a11y-want = We want as many people as possible to be able to use it. You should be able to:
+a11y-zoom = zoom in up to 400% without the text spilling off the screen
+a11y-keyboard = move through every page and form with a keyboard alone
+a11y-screen-reader = use every page with a screen reader, including NVDA, JAWS and VoiceOver
+a11y-no-js = use every core page with JavaScript turned off
+a11y-charts = read charts as tables: every chart has its numbers in a table beside it
+a11y-design-system = The pages are built with the GOV.UK Design System and the Ministry of Justice Design System, whose components are tested with assistive technologies.
+a11y-how-heading = How accessible this service is
+a11y-how = Pages are checked automatically on each change against the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA with axe, with JavaScript on and off. Automated checks find only some problems. We know of these limits:
+a11y-limit-welsh = the frame of every page, signing in, this statement and the child's "my plan" are in Welsh and English; the other pages are in English only while their Welsh is written
+a11y-limit-tables = some tables are wider than a small screen: they scroll sideways inside their own box, and the page itself does not
+a11y-report-heading = Reporting accessibility problems
+a11y-report = If you find a problem not listed here, or need information in another format, tell your service's Resettle administrator. They will pass it to the team that runs Resettle, who will reply within 5 working days.
+a11y-enforcement-heading = Enforcement procedure
+a11y-enforcement = The Equality and Human Rights Commission (EHRC) is responsible for enforcing the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018. If you are not happy with how we respond to your complaint, contact the
+a11y-eass = Equality Advisory and Support Service (EASS)
+a11y-technical-heading = Technical information about this service's accessibility
+a11y-technical = We are committed to making Resettle accessible, in accordance with the Public Sector Bodies (Websites and Mobile Applications) (No. 2) Accessibility Regulations 2018. It is partially compliant with WCAG 2.2 AA because of the limits listed above. This statement is reviewed with every release; the automated checks run on every change.
