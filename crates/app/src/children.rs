@@ -406,8 +406,13 @@ impl App {
         child_id: ChildId,
         input: &TeamMemberInput,
     ) -> AppResult<TeamMember> {
-        self.child_for(ctx, child_id, Purpose::ManageTeam).await?;
+        let child = self.child_for(ctx, child_id, Purpose::ManageTeam).await?;
         let member = input.validate(TeamMemberId::random(), child_id, self.today())?;
+        if let policy::Decision::Deny(why) =
+            policy::may_add_member(&ctx.actor, child.yjs_id, member.organisation_id, member.role)
+        {
+            return Err(AppError::Forbidden(why));
+        }
         let org = self
             .store
             .organisation(member.organisation_id)

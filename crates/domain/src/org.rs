@@ -148,6 +148,12 @@ impl Role {
         }
     }
 
+    /// Local authority staff who name their own colleagues on a child's team (a social worker,
+    /// an accommodation officer), as well as the youth justice service naming them.
+    pub fn names_colleagues(self) -> bool {
+        matches!(self, Role::SocialWorker | Role::AccommodationOfficer)
+    }
+
     /// The managers of an organisation: whom its late work escalates to.
     pub fn is_manager(self) -> bool {
         matches!(self, Role::YjsManager | Role::SecureManager)

@@ -44,7 +44,9 @@ pub enum Action {
     /// Change a child's details.
     EditChild,
     /// Add someone to the team around a child by hand: for the case managers and managers of
-    /// the youth justice service responsible for the child. (The joins the service makes
+    /// the youth justice service responsible for the child, and for a local authority's social
+    /// workers and accommodation officers on the team, who name their own colleagues
+    /// ([`may_add_member`]). (The joins the service makes
     /// itself — the establishment when custody is recorded, an organisation given a need or
     /// an action — are not this action.)
     ManageTeam {
@@ -193,6 +195,25 @@ impl ChildScope {
     }
 }
 
+/// Whether `actor`, admitted to a child's team for [`Purpose::ManageTeam`], may add a member of
+/// `organisation` in `role`: the case managers and managers of the responsible youth justice
+/// service (`yjs_id`) add anyone; a local authority's social workers and accommodation officers
+/// add their own colleagues in those roles only.
+pub fn may_add_member(actor: &Actor, yjs_id: OrgId, organisation: OrgId, role: Role) -> Decision {
+    if actor.has_role_in(Role::YjsCaseManager, yjs_id) || actor.has_role_in(Role::YjsManager, yjs_id) {
+        return Decision::Allow("case manager or manager in the responsible youth justice service");
+    }
+    let own = actor.memberships.iter().any(|m| m.organisation_id == organisation && m.role.names_colleagues());
+    if own && role.names_colleagues() {
+        Decision::Allow("local authority staff naming a colleague")
+    } else {
+        Decision::Deny(
+            "you can add colleagues from your own local authority only, as social worker or accommodation officer; \
+             ask the child's case manager to add anyone else",
+        )
+    }
+}
+
 /// Whether the actor must sign in with a second factor (a TOTP code) as well as a password:
 /// administrators, YJS and secure establishment managers and data protection officers (OWASP
 /// ASVS level 3 for administration, and the managers' wider reach, including break-glass).
@@ -286,6 +307,9 @@ pub fn decide(actor: &Actor, action: Action, in_scope: Option<bool>) -> Decision
                 if actor.has_role_in(Role::YjsCaseManager, yjs_id) || actor.has_role_in(Role::YjsManager, yjs_id) =>
             {
                 Decision::Allow("case manager or manager in the responsible youth justice service")
+            }
+            Some(true) if actor.memberships.iter().any(|m| m.role.names_colleagues()) => {
+                Decision::Allow("local authority staff on the team: their own colleagues (see may_add_member)")
             }
             Some(true) => Decision::Deny(
                 "only the case managers and managers of the child's youth justice service add people to the team",

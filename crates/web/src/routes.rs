@@ -37,7 +37,8 @@ pub enum RoutePolicy {
     /// `Action::EditChild` on the child named in the path (or the sentence's child): the team
     /// only; 404 otherwise.
     ChildChange,
-    /// `Action::ManageTeam` on the child named in the path: case managers and managers of the
+    /// `Action::ManageTeam` on the child named in the path (local authority staff on the team
+    /// for their own colleagues, `policy::may_add_member`): case managers and managers of the
     /// responsible youth justice service (403 for others on the team, 404 off it).
     TeamChange,
     /// `Action::ViewHealthContent` on the child named in the path: health roles held in an

@@ -102,6 +102,9 @@ fn only_the_responsible_services_case_managers_and_managers_add_to_the_team_by_h
         (actor(Role::SecurePractitioner, OrgId::random()), false),
         (actor(Role::EteCoordinator, OrgId::random()), false),
         (actor(Role::YjsCaseManager, OrgId::random()), false),
+        // Local authority staff are admitted to name their own colleagues (may_add_member).
+        (actor(Role::SocialWorker, OrgId::random()), true),
+        (actor(Role::AccommodationOfficer, OrgId::random()), true),
     ] {
         let outcome = admit(&who, Purpose::ManageTeam, Some(child.clone()));
         assert_eq!(outcome.is_ok(), allowed, "{:?}", who.memberships);
@@ -336,4 +339,18 @@ fn deny_by_default_for_children_without_a_scope_answer() {
     assert!(!decide(&a, Action::ViewChild, Some(false)).is_allowed());
     assert!(decide(&a, Action::ViewChild, Some(true)).is_allowed());
     assert!(!decide(&a, Action::ManageUsers, None).is_allowed());
+}
+
+#[test]
+fn local_authority_staff_add_only_their_own_colleagues_and_the_service_adds_anyone() {
+    let (yjs, la, other_la) = (OrgId::random(), OrgId::random(), OrgId::random());
+    let sw = actor(Role::SocialWorker, la);
+    assert!(may_add_member(&sw, yjs, la, Role::SocialWorker).is_allowed());
+    assert!(may_add_member(&sw, yjs, la, Role::AccommodationOfficer).is_allowed());
+    assert!(!may_add_member(&sw, yjs, other_la, Role::SocialWorker).is_allowed(), "another authority");
+    assert!(!may_add_member(&sw, yjs, la, Role::EteCoordinator).is_allowed(), "another role");
+    let cm = actor(Role::YjsCaseManager, yjs);
+    assert!(may_add_member(&cm, yjs, other_la, Role::EteCoordinator).is_allowed());
+    assert!(!may_add_member(&actor(Role::YjsCaseManager, OrgId::random()), yjs, la, Role::SocialWorker).is_allowed());
+    assert!(!may_add_member(&actor(Role::EteCoordinator, la), yjs, la, Role::SocialWorker).is_allowed());
 }

@@ -116,6 +116,23 @@ async fn a_social_worker_sees_the_children_their_authority_is_on_the_team_for(b:
     assert!(caseload_ids(&sw_api).await?.contains(&id));
     let (s, r) = sw_api.get(&format!("/api/v1/children/{id}")).await?;
     assert_eq!(s, StatusCode::OK, "{r}");
+    // The authority's own staff name their colleagues; nobody else's.
+    let (colleague, _) = w.t.user("cal.colleague@la-a.example.org", "LA-A", "social_worker").await?;
+    let body = json!({"organisation_id": la.id.to_string(), "user_id": colleague.id.to_string(), "role": "social_worker",
+        "responsibility": "Covering while Sol is on leave"});
+    let (s, r) = sw_api.post(&format!("/api/v1/children/{id}/team"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let edu = w.t.org("EDU-A", "education").await?;
+    let before = w.t.db.count("team_members").await?;
+    for body in [
+        json!({"organisation_id": edu.id.to_string(), "role": "ete_coordinator", "responsibility": "College"}),
+        json!({"organisation_id": la.id.to_string(), "role": "ete_coordinator", "responsibility": "College"}),
+    ] {
+        let (s, r) = sw_api.post(&format!("/api/v1/children/{id}/team"), &body).await?;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{r}");
+        assert!(r.to_string().contains("own local authority"), "{r}");
+    }
+    assert_eq!(w.t.db.count("team_members").await?, before, "nothing written");
     // A social worker is not health staff: the health content stays closed.
     let (s, h) = sw_api.get(&format!("/api/v1/children/{id}/health")).await?;
     assert_eq!((s, &h["content_visible"]), (StatusCode::OK, &json!(false)), "{h}");

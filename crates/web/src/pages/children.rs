@@ -534,7 +534,20 @@ async fn team_page_for(
     errors: ValidationErrors,
 ) -> Result<TeamPage, PageError> {
     let child = state.app.child_for_team_change(&who.ctx, id).await.map_err(app_err(&who.ctx))?;
-    let orgs = state.app.open_organisations().await.map_err(app_err(&who.ctx))?;
+    let a = &who.ctx.actor;
+    // The youth justice service adds anyone; local authority staff, their own colleagues.
+    let adds_anyone =
+        a.has_role_in(Role::YjsCaseManager, child.yjs_id) || a.has_role_in(Role::YjsManager, child.yjs_id);
+    let own: Vec<OrgId> =
+        a.memberships.iter().filter(|m| m.role.names_colleagues()).map(|m| m.organisation_id).collect();
+    let orgs: Vec<_> = state
+        .app
+        .open_organisations()
+        .await
+        .map_err(app_err(&who.ctx))?
+        .into_iter()
+        .filter(|o| adds_anyone || own.contains(&o.id))
+        .collect();
     let organisation = org.and_then(|o| orgs.iter().find(|x| x.id == o).cloned());
     let people = match &organisation {
         Some(o) => state.app.users_in_organisation(o.id).await.map_err(app_err(&who.ctx))?,
@@ -544,7 +557,10 @@ async fn team_page_for(
     organisation_options.extend(orgs.iter().map(|o| (o.id.to_string(), format!("{} ({})", o.name, o.kind.label()))));
     let mut role_options = vec![(String::new(), "Choose a role".to_string())];
     role_options.extend(
-        Role::ALL.iter().filter(|r| r.works_with_children()).map(|r| (r.as_str().to_string(), r.label().to_string())),
+        Role::ALL
+            .iter()
+            .filter(|r| r.works_with_children() && (adds_anyone || r.names_colleagues()))
+            .map(|r| (r.as_str().to_string(), r.label().to_string())),
     );
     let mut people_options = vec![(String::new(), "No named person".to_string())];
     people_options.extend(people.into_iter().map(|u| (u.id.to_string(), u.name)));
