@@ -489,6 +489,15 @@ impl App {
         Ok(a)
     }
 
+    /// An assessment, for the health staff on the child's team who may complete it (audited as
+    /// a read of health content), with the child.
+    pub async fn assessment_to_review(&self, ctx: &Ctx, id: AssessmentId) -> AppResult<(Assessment, Child)> {
+        let a = self.store.assessment(id).await?.ok_or(AppError::NotFound)?;
+        let (child, _) = self.health_decider(ctx, a.child_id).await?;
+        self.audit(ctx, "read", "health.assessment", Some(child.id)).await?;
+        Ok((a, child))
+    }
+
     /// Reviews a draft assessment's carried-over answers and needs and completes it: refused
     /// while anything carried over is still unreviewed. Closed carried-over plan needs are
     /// closed on the plan with the reason.

@@ -14,8 +14,8 @@ use axum::routing::{MethodRouter, get, post};
 
 use crate::AppState;
 use crate::pages::{
-    about, access, account, admin, auth, children, community, custody, health, my_plan, outcomes, plan, readiness,
-    subject_access, temporary_release,
+    about, access, account, admin, auth, children, community, custody, health, health_assessment, my_plan, outcomes,
+    plan, readiness, subject_access, temporary_release,
 };
 
 /// The policy class of a route: which decision of `resettle_domain::policy` governs it.
@@ -189,6 +189,9 @@ pub fn page_routes() -> Vec<PageRoute> {
         page(p.clone(), "/children/{id}/health/records", ChildChange, post(health::record_health)),
         page(p.clone(), "/children/{id}/health/measures", HealthContent, post(health::record_measure)),
         page(p.clone(), "/children/{id}/health/consents", HealthContent, post(health::record_consent)),
+        page(p.clone(), "/children/{id}/health/assessments/custody", HealthContent, post(health_assessment::start)),
+        page(g.clone(), "/health/assessments/{id}", HealthContent, get(health_assessment::page)),
+        page(p.clone(), "/health/assessments/{id}", HealthContent, post(health_assessment::complete)),
         page(p.clone(), "/children/{id}/health/subject-access/{request}", HealthContent, post(subject_access::review)),
         page(g.clone(), "/handovers", SignedIn, get(health::waiting_page)),
         page(g.clone(), "/handovers/sent", SignedIn, get(health::sent_page)),

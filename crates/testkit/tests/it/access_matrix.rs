@@ -202,9 +202,11 @@ fn expected(surface: Surface, method: &str, path: &str, policy: RoutePolicy, cal
         },
         P::HealthContent => match (in_scope, role) {
             // Starting the pre-filled custody assessment needs no input: it is created.
-            (true, "yjs_health_worker" | "custody_health") if path.ends_with("/assessments/custody") => {
-                Status(StatusCode::CREATED)
-            }
+            (true, "yjs_health_worker" | "custody_health") if path.ends_with("/assessments/custody") => match surface {
+                // The page starts it and opens it to review.
+                Surface::Page => RedirectTo(""),
+                Surface::Api => Status(StatusCode::CREATED),
+            },
             (true, "yjs_health_worker" | "custody_health") => Status(ok),
             // Someone a sharing decision names may record a score the child or a parent gave
             // (the empty body is then refused as input); only health staff decide the rest.

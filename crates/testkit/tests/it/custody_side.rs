@@ -21,6 +21,7 @@ on_every_backend!(
     a_remand_ends_in_a_sentence_or_a_release_and_tagged_bail_is_credited,
     a_remanded_child_is_looked_after_by_the_named_authority_until_the_remand_ends_and_not_after,
     time_out_before_release_follows_the_establishment_and_the_key_dates,
+    custody_healthcare_completes_the_custody_health_assessment_on_a_page,
 );
 
 /// Monday 2 March 2026, 10:00 UK time.
@@ -460,4 +461,91 @@ async fn time_out_before_release_follows_the_establishment_and_the_key_dates(b: 
 
 fn body_for(day: &str) -> serde_json::Value {
     json!({"purpose": "family", "starts_on": day, "ends_on": day, "address": "Home"})
+}
+
+async fn custody_healthcare_completes_the_custody_health_assessment_on_a_page(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start(b).await?;
+    let yoi = w.t.org_named("YOI-A", "Aireborough YOI", "yoi").await?;
+    let (_, hw_token) = w.t.user("hana.health@yjs-a.example.org", "YJS-A", "yjs_health_worker").await?;
+    w.t.user("cal.nurse@yoi-a.example.org", "YOI-A", "custody_health").await?;
+    let child = w.child("Rhea", "Quill").await?;
+    let id = child["id"].as_str().unwrap().to_string();
+    let today = w.t.app.today();
+    let body = json!({"kind": "community_health_assessment", "assessed_on": today.checked_sub(jiff::Span::new().days(20))?.to_string(),
+        "sections": [{"section": "mental_health", "findings": "Low mood and poor sleep"}],
+        "needs": [{"pathway": "health", "description": "CAMHS follow-up for low mood"}]});
+    let (s, r) = w.t.api(&hw_token).post(&format!("/api/v1/children/{id}/health/assessments"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let body = json!({"start_date": today.checked_sub(jiff::Span::new().days(2))?.to_string(), "establishment_id": yoi.id.to_string()});
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/remands"), &body).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+
+    // The establishment's nurse starts it from the health page and reviews what was carried over.
+    let nurse = w.t.browser()?;
+    nurse.sign_in_ok("cal.nurse@yoi-a.example.org").await?;
+    let health = nurse.get(&format!("/children/{id}/health")).await?;
+    assert!(health.body.contains("Start the custody health assessment"), "{}", health.body);
+    let csrf = resettle_testkit::csrf_token_in(&health.body).unwrap_or_default();
+    let started =
+        nurse.post_form(&format!("/children/{id}/health/assessments/custody"), &[("csrf_token", &csrf)]).await?;
+    assert_eq!(started.status, StatusCode::SEE_OTHER);
+    let at = started.location().unwrap_or_default().to_string();
+    assert!(at.starts_with("/health/assessments/"), "{at}");
+    let page = nurse.get(&at).await?;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Low mood and poor sleep") && page.body.contains("CAMHS follow-up for low mood"));
+    // The case manager may not open it.
+    let cm = w.t.browser()?;
+    cm.sign_in_ok(w.cm.email.as_str()).await?;
+    assert_eq!(cm.get(&at).await?.status, StatusCode::FORBIDDEN);
+
+    // Nothing reviewed: refused, each problem linked to its place on the page.
+    let refused = nurse.post_form(&at, &[("csrf_token", &csrf), ("version", "1")]).await?;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("govuk-error-summary") && refused.body.contains("href=\"#sections[0].review\""),
+        "{}",
+        refused.body
+    );
+    // Closing the need without a reason: refused, and what was typed is kept.
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("version", "1"),
+        ("sections[0].review", "changed"),
+        ("sections[0].findings", "Sleeping better; low mood continues"),
+        ("needs[0].review", "closed"),
+    ];
+    let refused = nurse.post_form(&at, &fields).await?;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Sleeping better; low mood continues") && refused.body.contains("Say why"),
+        "{}",
+        refused.body
+    );
+    // Complete, with a new need found in custody.
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("version", "1"),
+        ("sections[0].review", "changed"),
+        ("sections[0].findings", "Sleeping better; low mood continues"),
+        ("needs[0].review", "closed"),
+        ("needs[0].close_reason", "Seen by the in-reach team; CAMHS not needed now"),
+        ("new.physical_health", "Asthma: inhaler prescribed"),
+        ("needs[1].pathway", "health"),
+        ("needs[1].description", "Asthma review before release"),
+    ];
+    let done = nurse.post_form(&at, &fields).await?;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(done.location(), Some(format!("/children/{id}/health?assessment=1").as_str()));
+    let health = nurse.get(&format!("/children/{id}/health?assessment=1")).await?;
+    assert!(health.body.contains("Custody health assessment completed"), "{}", health.body);
+    let (_, h) = w.t.api(&hw_token).get(&format!("/api/v1/children/{id}/health")).await?;
+    let custody = h["assessments"]
+        .as_array()
+        .and_then(|a| a.iter().find(|a| a["kind"] == "comprehensive_custody_assessment").cloned());
+    let custody = custody.unwrap_or_default();
+    assert_eq!(custody["status"], "complete", "{h}");
+    assert_eq!(custody["sections"].as_array().map(Vec::len), Some(2), "{custody}");
+    assert!(custody.to_string().contains("Asthma review before release"), "{custody}");
+    Ok(())
 }

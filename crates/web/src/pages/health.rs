@@ -48,6 +48,9 @@ struct HealthPage {
     reviewed: bool,
     /// What was just saved, for the success banner.
     notice: Option<&'static str>,
+    /// The reader holds a health role: they may start and complete assessments (the
+    /// application decides for the team).
+    health_staff: bool,
 }
 
 impl HealthPage {
@@ -79,6 +82,7 @@ impl HealthPage {
             review_note: String::new(),
             reviewed: false,
             notice: None,
+            health_staff: false,
         }
     }
 
@@ -243,6 +247,8 @@ pub async fn health_page(
         Some("Score recorded")
     } else if q.contains_key("consent") {
         Some("Decision recorded")
+    } else if q.contains_key("assessment") {
+        Some("Custody health assessment completed: its needs are on the plan")
     } else {
         None
     };
@@ -250,6 +256,7 @@ pub async fn health_page(
         notice,
         sar_reviews,
         reviewed: q.contains_key("reviewed"),
+        health_staff: who.ctx.actor.memberships.iter().any(|m| m.role.is_health()),
         ..HealthPage::new(Chrome::for_user(&who, "caseload"), view)
     };
     Ok(render(StatusCode::OK, &page))

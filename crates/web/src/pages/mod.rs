@@ -13,6 +13,7 @@ pub(crate) mod children;
 pub(crate) mod community;
 pub(crate) mod custody;
 pub(crate) mod health;
+pub(crate) mod health_assessment;
 pub(crate) mod health_chart;
 pub(crate) mod my_plan;
 pub(crate) mod notifications;
