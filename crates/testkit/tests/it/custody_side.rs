@@ -434,6 +434,11 @@ async fn time_out_before_release_follows_the_establishment_and_the_key_dates(b: 
         .await?;
     assert_eq!(good.status, StatusCode::SEE_OTHER);
     assert_eq!(w.t.db.count("temporary_releases").await?, 2);
+    // Paged like every list.
+    let (_, one) = api.get(&format!("{path}?per_page=1")).await?;
+    assert_eq!((one["items"].as_array().map(Vec::len), &one["total"]), (Some(1), &json!(2)), "{one}");
+    let (s, r) = api.get(&format!("{path}?per_page=0")).await?;
+    assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY, "{r}");
 
     // A secure children's home has mobility, decided by the establishment; a remand has none.
     let other = w.child("Mo", "Bility").await?;

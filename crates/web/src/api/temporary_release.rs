@@ -9,7 +9,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
 
-use super::ApiJson;
+use super::paging::{Paged, Paging};
+use super::{ApiJson, ApiQuery};
 use super::{child_id, err};
 use crate::AppState;
 use crate::error::ApiError;
@@ -77,19 +78,29 @@ pub struct TemporaryReleasesJson {
     pub release_on: Option<String>,
     /// Why no period can be recorded now (not in custody, on remand); null when one can.
     pub not_now: Option<String>,
-    /// Every period, the latest first.
+    /// The periods on this page, the latest first.
     pub items: Vec<TemporaryReleaseJson>,
+    /// Periods across all pages.
+    pub total: u64,
+    /// This page, from 1.
+    pub page: u32,
+    /// Periods per page.
+    pub per_page: u32,
 }
 
-impl From<&TemporaryReleases> for TemporaryReleasesJson {
-    fn from(t: &TemporaryReleases) -> Self {
+impl TemporaryReleasesJson {
+    fn new(t: &TemporaryReleases, paging: (u32, u32)) -> Self {
+        let page = Paged::of(t.items.iter().map(TemporaryReleaseJson::from), paging);
         Self {
             kind: t.eligibility.as_ref().map(|e| e.kind.as_str().to_string()),
             eligible_from: t.eligibility.as_ref().and_then(|e| e.eligible_from).map(|d| d.to_string()),
             rule: t.eligibility.as_ref().map(|e| e.rule.clone()),
             release_on: t.release_on.map(|d| d.to_string()),
             not_now: t.why_not.map(str::to_string),
-            items: t.items.iter().map(TemporaryReleaseJson::from).collect(),
+            items: page.items,
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
         }
     }
 }
@@ -129,16 +140,20 @@ pub struct TemporaryReleaseOutcomeJson {
 
 /// A child's time out of custody before release: the scheme (ROTL from a young offender
 /// institution, mobility from other establishments), the earliest day and every period.
-#[utoipa::path(get, path = "/api/v1/children/{id}/temporary-releases", tag = "custody", params(("id" = String, Path)),
-    responses((status = 200, body = TemporaryReleasesJson), (status = 404, body = crate::error::Problem)))]
+#[utoipa::path(get, path = "/api/v1/children/{id}/temporary-releases", tag = "custody",
+    params(("id" = String, Path), Paging),
+    responses((status = 200, body = TemporaryReleasesJson), (status = 404, body = crate::error::Problem),
+              (status = 422, body = crate::error::Problem)))]
 pub async fn list(
     State(state): State<AppState>,
     ApiCaller(ctx): ApiCaller,
     Path(id): Path<String>,
+    ApiQuery(paging): ApiQuery<Paging>,
 ) -> Result<Json<TemporaryReleasesJson>, ApiError> {
     let id = child_id(&ctx, &id)?;
+    let paging = paging.checked().map_err(err(&ctx))?;
     let t = state.app.temporary_releases(&ctx, id).await.map_err(err(&ctx))?;
-    Ok(Json(TemporaryReleasesJson::from(&t)))
+    Ok(Json(TemporaryReleasesJson::new(&t, paging)))
 }
 
 /// Records a period out of custody: planned ahead, or after the fact with how it went.
