@@ -318,6 +318,31 @@ async fn a_remanded_child_is_looked_after_by_the_named_authority_until_the_reman
     post(format!("/api/v1/children/{cid}/custody/release"), json!({"date": ago(5), "kind": "remand_acquitted"}))
         .await?;
     assert_eq!(status(cid).await?, "looked_after");
+
+    // The remand form names the authority too.
+    let paged = w.child("Pip", "Form").await?;
+    let pid = paged["id"].as_str().unwrap().to_string();
+    let browser = w.t.browser()?;
+    browser.sign_in_ok(w.cm.email.as_str()).await?;
+    let form = browser.get(&format!("/children/{pid}/remands/new")).await?;
+    assert!(form.body.contains("Aireborough Children&#39;s Services"), "the authorities are offered");
+    let csrf = form.csrf_token().unwrap_or_default();
+    let start = today.checked_sub(jiff::Span::new().days(3))?;
+    let (d, m, y) = (start.day().to_string(), start.month().to_string(), start.year().to_string());
+    let yoi_id = yoi.id.to_string();
+    let la_id = la.id.to_string();
+    let fields = [
+        ("csrf_token", csrf.as_str()),
+        ("start_date-day", d.as_str()),
+        ("start_date-month", m.as_str()),
+        ("start_date-year", y.as_str()),
+        ("establishment_id", yoi_id.as_str()),
+        ("local_authority_id", la_id.as_str()),
+    ];
+    let done = browser.post_form(&format!("/children/{pid}/remands/new"), &fields).await?;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let (_, k) = api.get(&format!("/api/v1/children/{pid}/key-dates")).await?;
+    assert_eq!(k["remands"][0]["local_authority_id"], la.id.to_string(), "{k}");
     Ok(())
 }
 

@@ -214,6 +214,18 @@ async fn sentence_page_for(
     })
 }
 
+/// The local authorities a remanded child may be looked after by; blank is the one on the team.
+async fn local_authority_options(state: &AppState, ctx: &Ctx) -> Result<Vec<(String, String)>, PageError> {
+    let orgs = state.app.open_organisations().await.map_err(app_err(ctx))?;
+    let mut options = vec![(String::new(), "The local authority on the child's team".to_string())];
+    options.extend(
+        orgs.into_iter()
+            .filter(|o| o.kind == resettle_domain::org::OrgKind::LocalAuthority)
+            .map(|o| (o.id.to_string(), o.name)),
+    );
+    Ok(options)
+}
+
 /// The record-a-sentence form.
 pub async fn sentence_page(
     State(state): State<AppState>,
@@ -280,6 +292,7 @@ pub struct RemandForm {
     #[serde(rename = "next_court_date-year")]
     court_year: String,
     court: String,
+    local_authority_id: String,
 }
 
 #[derive(Template)]
@@ -291,6 +304,7 @@ struct RemandPage {
     form: RemandForm,
     errors: ValidationErrors,
     establishment_options: Vec<(String, String)>,
+    local_authority_options: Vec<(String, String)>,
 }
 
 async fn remand_page_for(
@@ -308,6 +322,7 @@ async fn remand_page_for(
         form,
         errors,
         establishment_options: establishment_options(state, &who.ctx).await?,
+        local_authority_options: local_authority_options(state, &who.ctx).await?,
     })
 }
 
@@ -337,7 +352,7 @@ pub async fn record_remand(
         next_court_date: date_from_parts(&form.court_day, &form.court_month, &form.court_year),
         court: some(&form.court),
         offence_id: None,
-        local_authority_id: None,
+        local_authority_id: some(&form.local_authority_id),
     };
     match state.app.record_remand(&who.ctx, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/children/{id}?notice=remand#key-dates")).into_response()),
