@@ -17,6 +17,22 @@ on_every_backend!(
     my_plan_for_release_day_is_in_the_childs_language,
 );
 
+/// The months in Welsh, January first.
+const WELSH_MONTHS: [&str; 12] = [
+    "Ionawr",
+    "Chwefror",
+    "Mawrth",
+    "Ebrill",
+    "Mai",
+    "Mehefin",
+    "Gorffennaf",
+    "Awst",
+    "Medi",
+    "Hydref",
+    "Tachwedd",
+    "Rhagfyr",
+];
+
 fn html_lang(body: &str) -> &str {
     let start = body.find("<html lang=\"").map_or(0, |i| i + "<html lang=\"".len());
     body.get(start..start + 2).unwrap_or("")
@@ -46,20 +62,7 @@ async fn the_language_follows_the_link_the_cookie_and_the_browser(b: Backend) ->
     assert_eq!(html_lang(&page.body), "cy");
     assert!(page.body.contains("Neidio i&#39;r prif gynnwys") && page.body.contains("Allgofnodi"), "{}", page.body);
     let month = w.t.app.today().month();
-    let welsh_month = [
-        "Ionawr",
-        "Chwefror",
-        "Mawrth",
-        "Ebrill",
-        "Mai",
-        "Mehefin",
-        "Gorffennaf",
-        "Awst",
-        "Medi",
-        "Hydref",
-        "Tachwedd",
-        "Rhagfyr",
-    ][usize::try_from(month - 1)?];
+    let welsh_month = WELSH_MONTHS[usize::try_from(month - 1)?];
     assert!(page.body.contains(welsh_month), "dates in Welsh ({welsh_month}): {}", page.body);
     let page = browser.get("/caseload?lang=en").await?;
     assert_eq!(html_lang(&page.body), "en");
@@ -182,21 +185,7 @@ async fn my_plan_for_release_day_is_in_the_childs_language(b: Backend) -> anyhow
     let page = browser.get(&format!("/children/{id}/my-plan")).await?;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(html_lang(&page.body), "cy");
-    let welsh_months = [
-        "Ionawr",
-        "Chwefror",
-        "Mawrth",
-        "Ebrill",
-        "Mai",
-        "Mehefin",
-        "Gorffennaf",
-        "Awst",
-        "Medi",
-        "Hydref",
-        "Tachwedd",
-        "Rhagfyr",
-    ];
-    let month = welsh_months[usize::try_from(leaving.month() - 1)?];
+    let month = WELSH_MONTHS[usize::try_from(leaving.month() - 1)?];
     let day_words = format!("{} {month} {}", leaving.day(), leaving.year());
     // Where, who, when and whom to call, in her language.
     for expected in [
