@@ -109,6 +109,8 @@ if ((want_bench)); then
     command -v wrk >/dev/null 2>&1 || pkgs+=(wrk)
     command -v curl >/dev/null 2>&1 || pkgs+=(curl)
     command -v python3 >/dev/null 2>&1 || pkgs+=(python3)
+    [[ -x /usr/bin/time ]] || pkgs+=(time)
+    command -v sqlite3 >/dev/null 2>&1 || pkgs+=(sqlite3)
 fi
 if ((${#pkgs[@]} > 0)); then
     apt_install "${pkgs[@]}"

@@ -84,21 +84,26 @@ impl<K: Eq + Hash + Clone, V> ReadCache<K, V> {
         Ok(value)
     }
 
-    /// The entry for `key` if it was built at `changes`, however old.
+    /// The entry for `key` if it was built at `changes` or later, however old.
     fn current(&self, key: &K, changes: u64) -> Option<Arc<V>> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         entries
             .get(key)
-            .filter(|e| e.changes == changes && !e.rebuilding.load(Ordering::Acquire))
+            .filter(|e| e.changes >= changes && !e.rebuilding.load(Ordering::Acquire))
             .map(|e| e.value.clone())
     }
 
-    /// The entry for `key` if it was built at `changes` and is fresh at `now`; an entry that
-    /// is only old is handed out while exactly one caller is told to rebuild it.
+    /// The entry for `key` if it was built at `changes` or later and is fresh at `now`; an
+    /// entry that is only old is handed out while exactly one caller is told to rebuild it.
+    ///
+    /// "Or later": an entry built from reads that began after the count reached `changes`
+    /// holds every change the caller could have seen (its own writes included). So callers
+    /// waiting while changes keep coming take the entry built meanwhile instead of each
+    /// rebuilding in turn behind the one before.
     fn lookup(&self, key: &K, changes: u64, now: Timestamp) -> Lookup<V> {
         let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
         let Some(e) = entries.get(key) else { return Lookup::Build };
-        if e.changes != changes {
+        if e.changes < changes {
             return Lookup::Build;
         }
         let age = now.duration_since(e.built_at);
@@ -120,6 +125,10 @@ impl<K: Eq + Hash + Clone, V> ReadCache<K, V> {
             ages.sort_unstable();
             let cut = ages[ages.len() / 2];
             entries.retain(|_, e| e.built_at > cut);
+        }
+        // A slower build from an earlier count never replaces a later one.
+        if entries.get(&key).is_some_and(|e| e.changes > changes && !e.rebuilding.load(Ordering::Acquire)) {
+            return;
         }
         entries.insert(key, Entry { changes, built_at: now, value, rebuilding: Arc::default() });
     }
@@ -148,6 +157,7 @@ mod tests {
         assert_eq!(hit(c.lookup(&"k", 7, at(1))), Some(1));
         assert!(hit(c.lookup(&"other", 7, at(1))).is_none(), "another key is not served");
         assert!(hit(c.lookup(&"k", 8, at(1))).is_none(), "a counted change makes it out of date");
+        assert_eq!(hit(c.lookup(&"k", 6, at(1))), Some(1), "built after the caller's count: current for it");
     }
 
     #[test]
@@ -188,6 +198,36 @@ mod tests {
         let failed = c.get_or_build(&"k", 5, at(1), || async { Err::<u32, _>("no database") }).await;
         assert!(failed.is_err(), "a failed build is the caller's error, and nothing is kept");
         assert!(hit(c.lookup(&"k", 5, at(1))).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_caller_waiting_behind_a_build_from_a_later_count_takes_it() {
+        let c: Arc<ReadCache<&str, u32>> = Arc::default();
+        let builds = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let build = |c: Arc<ReadCache<&'static str, u32>>, builds: Arc<std::sync::atomic::AtomicU32>, changes: u64| {
+            tokio::spawn(async move {
+                c.get_or_build(&"k", changes, at(0), || async {
+                    let n = builds.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(30)).await;
+                    Ok::<_, ()>(n)
+                })
+                .await
+            })
+        };
+        // Changes keep coming: the first caller read 5; one that read 4 waits behind it.
+        let first = build(c.clone(), builds.clone(), 5);
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let second = build(c.clone(), builds.clone(), 4);
+        for t in [first, second] {
+            assert_eq!(t.await.ok().and_then(Result::ok).as_deref(), Some(&0));
+        }
+        assert_eq!(builds.load(Ordering::SeqCst), 1, "the waiting caller took the newer build");
+        // A caller that read a later count than any build builds again; an older build
+        // finishing afterwards does not replace it.
+        let third = c.get_or_build(&"k", 7, at(1), || async { Ok::<_, ()>(9) }).await;
+        assert_eq!(third.ok().as_deref(), Some(&9));
+        c.store("k", 6, at(1), Arc::new(8));
+        assert_eq!(hit(c.lookup(&"k", 7, at(1))), Some(9));
     }
 
     #[test]

@@ -87,9 +87,14 @@ pub struct RecalculationInput {
 
 impl App {
     /// The England and Wales calendar with the bank holidays administrators have added.
-    pub async fn calendar(&self) -> AppResult<Calendar> {
-        let extra = self.store.extra_bank_holidays().await?;
-        Ok(Calendar::england_and_wales().with_extra_holidays(extra))
+    pub async fn calendar(&self) -> AppResult<std::sync::Arc<Calendar>> {
+        self.caches
+            .calendar
+            .get_or_build(&(), self.store.changes().await?, self.now(), || async {
+                let extra = self.store.extra_bank_holidays().await?;
+                Ok::<_, AppError>(Calendar::england_and_wales().with_extra_holidays(extra))
+            })
+            .await
     }
 
     /// Bank holidays in `year`, including those added by administrators.

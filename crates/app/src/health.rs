@@ -105,6 +105,35 @@ pub struct SweepReport {
     pub emails_sent: u32,
     /// Emails that failed and wait for a retry.
     pub emails_failed: u32,
+    /// Steps skipped because nothing they depend on had moved since they last ran (the same
+    /// day, no change since): see [`SweepStep`].
+    pub steps_unchanged: usize,
+}
+
+/// The steps of the sweep that read across every child, each skipped while its answer cannot
+/// have moved (see `App::sweep`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SweepStep {
+    /// Red readiness items escalated.
+    Readiness,
+    /// Overdue actions escalated.
+    Actions,
+    /// Appointment outcomes not recorded.
+    Appointments,
+    /// Supervised children about to turn 18.
+    Turning18,
+}
+
+impl SweepStep {
+    /// Its name in `sweep_marks`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Readiness => "readiness",
+            Self::Actions => "actions",
+            Self::Appointments => "appointments",
+            Self::Turning18 => "turning_18",
+        }
+    }
 }
 
 /// The item kinds a handover may carry.
@@ -155,7 +184,7 @@ impl App {
     /// The day a handover is due: working days from the event it follows (the day it is sent,
     /// or the day of a placement or release recorded after the fact).
     async fn due_on(&self, sent_on: Date) -> AppResult<Date> {
-        handover_due(&self.calendar().await?, sent_on, self.config.timescales.handover_ack_working_days)
+        handover_due(&*self.calendar().await?, sent_on, self.config.timescales.handover_ack_working_days)
             .map_err(|e| AppError::Internal(e.to_string()))
     }
 

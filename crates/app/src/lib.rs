@@ -175,6 +175,9 @@ struct Caches {
     readiness: cache::ReadCache<readiness::ReadinessKey, readiness::AssessedRows>,
     records: cache::ReadCache<resettle_domain::ids::ChildId, children::RecordParts>,
     users: cache::ReadCache<resettle_domain::ids::UserId, Option<storage::UserRecord>>,
+    /// The working-day calendar: built from the rules of every supported year and the bank
+    /// holidays an administrator added, which most pages need and which changes once a year.
+    calendar: cache::ReadCache<(), resettle_domain::calendar::Calendar>,
 }
 
 impl App {

@@ -27,8 +27,8 @@ use crate::storage::{OpenNeedOwner, ReadinessQuery, ReadinessRow};
 use crate::{App, AppError, AppResult, Ctx};
 
 mod escalation;
-pub use escalation::ESCALATE_TO_YJS_AFTER_DAYS;
-pub(crate) use escalation::Notice;
+pub use escalation::{ESCALATE_TO_YJS_AFTER_DAYS, NOTICES_PER_WRITE};
+pub(crate) use escalation::{Notice, Notices};
 
 /// What the health handovers say about each child, gathered in one place.
 #[derive(Clone, Copy, Debug)]

@@ -13,7 +13,7 @@ use clap::{Args, Parser, Subcommand};
 use resettle_app::storage::Storage;
 use resettle_app::{App, AppError, Principal, secrets};
 use resettle_store_postgres::PostgresStore;
-use resettle_store_sqlite::SqliteStore;
+use resettle_store_sqlite::{SqliteStore, Workload};
 use resettle_web::WebConfig;
 
 use resettle_cli::config::{load_audit, load_config, load_trusted_proxies};
@@ -341,8 +341,17 @@ fn explain(e: &anyhow::Error) -> String {
     }
 }
 
-/// Opens the database named by `url`, applying migrations.
+/// Opens the database named by `url`, applying migrations, tuned for serving.
 pub async fn open_store(url: &str, key: Option<resettle_domain::audit::AuditKey>) -> Result<Arc<dyn Storage>> {
+    open_store_for(url, key, Workload::Serve).await
+}
+
+/// [`open_store`] for `workload` (SQLite's memory; PostgreSQL's is the server's).
+async fn open_store_for(
+    url: &str,
+    key: Option<resettle_domain::audit::AuditKey>,
+    workload: Workload,
+) -> Result<Arc<dyn Storage>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
         let store = PostgresStore::connect(url).await.map_err(|e| anyhow!("{e}"))?;
         Ok(Arc::new(match key {
@@ -350,7 +359,7 @@ pub async fn open_store(url: &str, key: Option<resettle_domain::audit::AuditKey>
             None => store,
         }))
     } else if url.starts_with("sqlite:") {
-        let store = SqliteStore::connect(url).await.map_err(|e| anyhow!("{e}"))?;
+        let store = SqliteStore::connect_for(url, workload).await.map_err(|e| anyhow!("{e}"))?;
         Ok(Arc::new(match key {
             Some(k) => store.with_audit_key(k),
             None => store,
@@ -364,10 +373,14 @@ pub async fn open_store(url: &str, key: Option<resettle_domain::audit::AuditKey>
 }
 
 async fn app_for(db: &Db) -> Result<App> {
+    app_for_workload(db, Workload::Serve).await
+}
+
+async fn app_for_workload(db: &Db, workload: Workload) -> Result<App> {
     let mut config = load_config(db.config.as_deref())?;
     let (key, checkpoints) = load_audit(db.config.as_deref())?;
     config.audit_checkpoints = Some(checkpoints);
-    Ok(App::new(open_store(&db.database_url, Some(key)).await?, config))
+    Ok(App::new(open_store_for(&db.database_url, Some(key), workload).await?, config))
 }
 
 async fn run(cli: Cli) -> Result<()> {
@@ -418,7 +431,9 @@ async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Synth { db, children, seed } => {
-            let app = app_for(&db).await?;
+            // Bounded memory for any number of children: batches of the generator's size, and a
+            // connection that neither maps the file nor keeps a large cache.
+            let app = app_for_workload(&db, Workload::BulkLoad).await?;
             let logins = load_synthetic(&app, seed, children).await?;
             print_logins(&logins);
             Ok(())
@@ -513,6 +528,12 @@ async fn run(cli: Cli) -> Result<()> {
                 report.emails_sent,
                 report.emails_failed
             );
+            if report.steps_unchanged > 0 {
+                println!(
+                    "{} step(s) skipped: nothing they depend on has changed today since they last ran.",
+                    report.steps_unchanged
+                );
+            }
             let outbox = app.outbox_counts().await?;
             if app.config().mail.relay.is_none() && outbox.waiting + outbox.retrying > 0 {
                 println!(

@@ -146,9 +146,18 @@ pub trait HealthStorage: Send + Sync {
     ) -> StorageResult<bool>;
     /// Writes notifications, skipping any whose dedupe key exists; returns how many were new.
     async fn insert_notifications(&self, notifications: &[Notification]) -> StorageResult<u64>;
-    /// Writes notifications (skipping dedupe keys already there) and, when at least one is new,
-    /// `entry` on the child's timeline, in one transaction; how many were new.
-    async fn notify_once(&self, notifications: &[Notification], entry: &TimelineEntry) -> StorageResult<u64>;
+    /// For each notice: writes its notifications (skipping dedupe keys already there) and, when
+    /// at least one is new, its entry on the child's timeline; all in one transaction, which
+    /// counts a change only when something was written. How many notifications were new.
+    async fn notify_once(&self, notices: &[(Vec<Notification>, TimelineEntry)]) -> StorageResult<u64>;
+    /// Where a step of the sweep got to: the day it last ran on and the change count
+    /// ([`crate::Storage::changes`]) read before it ran; `None` when it has never run.
+    async fn sweep_mark(&self, step: &str) -> StorageResult<Option<(Date, u64)>>;
+    /// Records where a step of the sweep got to (not counted as a change).
+    async fn set_sweep_mark(&self, step: &str, day: Date, changes: u64) -> StorageResult<()>;
+    /// Which of `dedupe_keys` a notification already has (a read: the sweep asks before it
+    /// writes, so a sweep with nothing new takes no write lock).
+    async fn notifications_sent(&self, dedupe_keys: &[String]) -> StorageResult<std::collections::HashSet<String>>;
     /// A user's notifications, newest first.
     async fn notifications(&self, user: UserId, limit: u32) -> StorageResult<Vec<Notification>>;
     /// Marks a user's notification read; `Ok(false)` when it is not theirs.

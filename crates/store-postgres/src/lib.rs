@@ -65,6 +65,7 @@ pub fn migrator() -> Migrator {
         (21, "remand looked after", include_str!("../migrations/0021_remand_looked_after.sql")),
         (22, "temporary releases", include_str!("../migrations/0022_temporary_releases.sql")),
         (23, "preferred language", include_str!("../migrations/0023_preferred_language.sql")),
+        (24, "sweep marks", include_str!("../migrations/0024_sweep_marks.sql")),
     ])
 }
 

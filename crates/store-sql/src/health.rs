@@ -539,14 +539,62 @@ macro_rules! health_storage {
                     Ok(true)
                 }
 
-                async fn notify_once(&self, list: &[Notification], entry: &TimelineEntry) -> StorageResult<u64> {
+                async fn notify_once(&self, notices: &[(Vec<Notification>, TimelineEntry)]) -> StorageResult<u64> {
                     let mut tx = self.pool.begin().await.map_err(db_error)?;
-                    let n = insert_notifications_tx(&mut tx, list).await?;
-                    if n > 0 {
-                        Sql::insert_entry(&mut tx, entry).await?;
+                    let mut written = 0;
+                    for (list, entry) in notices {
+                        let n = insert_notifications_tx(&mut tx, list).await?;
+                        if n > 0 {
+                            Sql::insert_entry(&mut tx, entry).await?;
+                        }
+                        written += n;
+                    }
+                    if written == 0 {
+                        // Nothing new: no change to count, so no cache is thrown away.
+                        tx.rollback().await.map_err(db_error)?;
+                        return Ok(0);
                     }
                     Sql::commit_change(tx).await?;
-                    Ok(n)
+                    Ok(written)
+                }
+
+                async fn sweep_mark(&self, step: &str) -> StorageResult<Option<(jiff::civil::Date, u64)>> {
+                    let row: Option<(jiff_sqlx::Date, i64)> =
+                        sqlx::query_as("SELECT day, changes FROM sweep_marks WHERE step = $1")
+                            .bind(step)
+                            .fetch_optional(&self.pool)
+                            .await
+                            .map_err(db_error)?;
+                    Ok(row.map(|(day, n)| (day.to_jiff(), n.unsigned_abs())))
+                }
+
+                async fn set_sweep_mark(&self, step: &str, day: jiff::civil::Date, changes: u64) -> StorageResult<()> {
+                    sqlx::query(
+                        "INSERT INTO sweep_marks (step, day, changes) VALUES ($1, $2, $3) \
+                         ON CONFLICT (step) DO UPDATE SET day = excluded.day, changes = excluded.changes",
+                    )
+                    .bind(step)
+                    .bind(date(day))
+                    .bind(i64::try_from(changes).unwrap_or(i64::MAX))
+                    .execute(&self.pool)
+                    .await
+                    .map_err(db_error)?;
+                    Ok(())
+                }
+
+                async fn notifications_sent(&self, dedupe_keys: &[String]) -> StorageResult<std::collections::HashSet<String>> {
+                    let mut sent = std::collections::HashSet::new();
+                    for chunk in dedupe_keys.chunks(500) {
+                        let mut qb = sqlx::QueryBuilder::<$db>::new("SELECT dedupe_key FROM notifications WHERE dedupe_key IN (");
+                        let mut list = qb.separated(", ");
+                        for k in chunk {
+                            list.push_bind(k.as_str());
+                        }
+                        qb.push(")");
+                        let rows: Vec<(String,)> = qb.build_query_as().persistent(false).fetch_all(&self.pool).await.map_err(db_error)?;
+                        sent.extend(rows.into_iter().map(|(k,)| k));
+                    }
+                    Ok(sent)
                 }
 
                 async fn insert_notifications(&self, list: &[Notification]) -> StorageResult<u64> {

@@ -31,7 +31,7 @@ macro_rules! synthetic_storage {
                                 }
                                 let mut qb = Qb::new("");
                                 Sql::$push(&mut qb, chunk);
-                                qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                                qb.build().persistent(false).execute(&mut *tx).await.map_err(db_error)?;
                             }
                         };
                     }
@@ -39,19 +39,19 @@ macro_rules! synthetic_storage {
                     for chunk in b.organisations.chunks(MAX_BINDS / 5) {
                         let mut qb = Qb::new("");
                         Sql::push_organisations_insert(&mut qb, chunk, now);
-                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                        qb.build().persistent(false).execute(&mut *tx).await.map_err(db_error)?;
                     }
                     for chunk in b.users.chunks(MAX_BINDS / 7) {
                         let mut qb = Qb::new("");
                         Sql::push_users_insert(&mut qb, chunk, now);
-                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                        qb.build().persistent(false).execute(&mut *tx).await.map_err(db_error)?;
                     }
                     let memberships: Vec<&resettle_domain::org::Membership> =
                         b.users.iter().flat_map(|u| u.memberships.iter()).collect();
                     for chunk in memberships.chunks(MAX_BINDS / 4) {
                         let mut qb = Qb::new("");
                         Sql::push_memberships_insert(&mut qb, chunk.iter().copied());
-                        qb.build().execute(&mut *tx).await.map_err(db_error)?;
+                        qb.build().persistent(false).execute(&mut *tx).await.map_err(db_error)?;
                     }
                     bulk!(b.children, 16, push_children_insert);
                     bulk!(b.carers, 9, push_carers_insert);

@@ -67,7 +67,17 @@ pub fn migrator() -> Migrator {
         (21, "remand looked after", include_str!("../migrations/0021_remand_looked_after.sql")),
         (22, "temporary releases", include_str!("../migrations/0022_temporary_releases.sql")),
         (23, "preferred language", include_str!("../migrations/0023_preferred_language.sql")),
+        (24, "sweep marks", include_str!("../migrations/0024_sweep_marks.sql")),
     ])
+}
+
+/// What a connection is for, which decides its memory: see [`SqliteStore::connect_for`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Workload {
+    /// Serving pages and the API: large page cache, memory-mapped reads.
+    Serve,
+    /// Loading many rows in order (`resettle synth`, `resettle demo`): bounded memory.
+    BulkLoad,
 }
 
 impl SqliteStore {
@@ -78,8 +88,17 @@ impl SqliteStore {
     }
 
     /// Opens (creating when missing) the database at `url` (`sqlite://path` or
-    /// `sqlite::memory:`) and applies pending migrations.
+    /// `sqlite::memory:`) and applies pending migrations, tuned for serving.
     pub async fn connect(url: &str) -> StorageResult<Self> {
+        Self::connect_for(url, Workload::Serve).await
+    }
+
+    /// [`Self::connect`], tuned for `workload`.
+    pub async fn connect_for(url: &str, workload: Workload) -> StorageResult<Self> {
+        let (cache, mmap) = match workload {
+            Workload::Serve => ("-65536", "4294967296"),
+            Workload::BulkLoad => ("-16384", "0"),
+        };
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|e| StorageError::Database(format!("bad SQLite URL: {e}")))?
             .create_if_missing(true)
@@ -87,10 +106,12 @@ impl SqliteStore {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10))
-            // A 64 MiB page cache and memory-mapped reads (up to 4 GiB) per connection: caseloads read a few
-            // hundred scattered child rows, and without these most reads go to the kernel.
-            .pragma("cache_size", "-65536")
-            .pragma("mmap_size", "4294967296");
+            // Serving: a 64 MiB page cache and memory-mapped reads (up to 4 GiB) per connection:
+            // caseloads read a few hundred scattered child rows, and without these most reads go
+            // to the kernel. Loading writes in order and reads little: a 16 MiB cache and no
+            // mapping keep the loader's memory bounded whatever the database's size.
+            .pragma("cache_size", cache)
+            .pragma("mmap_size", mmap);
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options)

@@ -70,7 +70,7 @@ impl App {
         let (child_id, dates) = self.sentence_dates(ctx, id, Purpose::Read).await?;
         self.audit(ctx, "read", "key_dates", Some(child_id)).await?;
         let decision = self.store.discharge_decision(id).await?;
-        Ok(Self::discharge_view(&self.calendar().await?, id, dates, decision))
+        Ok(Self::discharge_view(&*self.calendar().await?, id, dates, decision))
     }
 
     /// Records the decision about a sentence's day of release: the early or late release date

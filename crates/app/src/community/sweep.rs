@@ -10,7 +10,7 @@ impl App {
     pub async fn remind_appointment_outcomes(&self, now: jiff::Timestamp) -> AppResult<usize> {
         let calendar = self.calendar().await?;
         let today = now.to_zoned(crate::london()).date();
-        let mut written = 0;
+        let mut notices = crate::readiness::Notices::default();
         for a in self.store.appointments_awaiting_outcome(now).await? {
             let day = a.starts_at.to_zoned(crate::london()).date();
             let Ok(due) = calendar.add_working_days(day, 1) else { continue };
@@ -45,9 +45,9 @@ impl App {
                 ),
                 reason: None,
             };
-            written += self.notify_once_to(&case_managers, notice, now).await?;
+            notices.push(case_managers, notice);
         }
-        Ok(written)
+        self.send_notices(notices, now).await
     }
 
     /// Alerts the case managers on the team, once, when a released child under supervision is
@@ -58,7 +58,7 @@ impl App {
         let adult_from = |d: Date| d.saturating_sub(jiff::Span::new().years(18));
         let soonest = adult_from(today).saturating_sub(jiff::Span::new().days(1));
         let latest = adult_from(today.saturating_add(jiff::Span::new().months(TURNING_18_ALERT_MONTHS)));
-        let mut written = 0;
+        let mut notices = crate::readiness::Notices::default();
         for (child_id, born_on) in self.store.released_children_born_between(soonest, latest).await? {
             let p = self.post_release_for(child_id, born_on).await?;
             let (true, Some(end)) = (p.turns_18_during_supervision, p.supervision_ends_on) else { continue };
@@ -90,8 +90,8 @@ impl App {
                 ),
                 reason: None,
             };
-            written += self.notify_once_to(&case_managers, notice, now).await?;
+            notices.push(case_managers, notice);
         }
-        Ok(written)
+        self.send_notices(notices, now).await
     }
 }

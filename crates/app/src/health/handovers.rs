@@ -116,6 +116,10 @@ impl App {
     pub async fn sweep(&self, now: Timestamp) -> AppResult<SweepReport> {
         let today = now.to_zoned(crate::london()).date();
         let mut report = SweepReport::default();
+        // The change count before anything here writes: the steps below are skipped when
+        // neither it nor the day has moved since they last ran (see `sweep_step_due`).
+        let changes = self.store.changes().await?;
+        let step = std::time::Instant::now();
         for h in self.store.overdue_handovers(today, 1).await? {
             // Sent for custody or a release recorded as history, already past its day when
             // sent: late, but not new work to chase.
@@ -166,12 +170,46 @@ impl App {
                 report.notifications += notifications.len();
             }
         }
-        report.readiness_notifications = self.escalate_readiness(now).await?;
-        report.action_notifications = self.escalate_overdue_actions(now).await?;
-        report.appointment_reminders = self.remind_appointment_outcomes(now).await?;
-        report.turning_18_alerts = self.alert_turning_18(now).await?;
+        // Each step's time, for finding where a slow sweep spends it
+        // (`RESETTLE_LOG=info,resettle_app=debug`).
+        let took = |name: &str, step: &mut std::time::Instant| {
+            tracing::debug!(step = name, took_ms = step.elapsed().as_millis() as u64, "sweep step");
+            *step = std::time::Instant::now();
+        };
+        let mut step = step;
+        took("handovers", &mut step);
+        if self.sweep_step_due(SweepStep::Readiness, today, changes).await? {
+            report.readiness_notifications = self.escalate_readiness(now).await?;
+            self.store.set_sweep_mark(SweepStep::Readiness.name(), today, changes).await?;
+        } else {
+            report.steps_unchanged += 1;
+        }
+        took("readiness", &mut step);
+        if self.sweep_step_due(SweepStep::Actions, today, changes).await? {
+            report.action_notifications = self.escalate_overdue_actions(now).await?;
+            self.store.set_sweep_mark(SweepStep::Actions.name(), today, changes).await?;
+        } else {
+            report.steps_unchanged += 1;
+        }
+        took("actions", &mut step);
+        if self.sweep_step_due(SweepStep::Appointments, today, changes).await? {
+            report.appointment_reminders = self.remind_appointment_outcomes(now).await?;
+            self.store.set_sweep_mark(SweepStep::Appointments.name(), today, changes).await?;
+        } else {
+            report.steps_unchanged += 1;
+        }
+        took("appointments", &mut step);
+        if self.sweep_step_due(SweepStep::Turning18, today, changes).await? {
+            report.turning_18_alerts = self.alert_turning_18(now).await?;
+            self.store.set_sweep_mark(SweepStep::Turning18.name(), today, changes).await?;
+        } else {
+            report.steps_unchanged += 1;
+        }
+        took("turning 18", &mut step);
         report.digests = self.queue_digests(now).await?;
+        took("digests", &mut step);
         let delivery = self.deliver_email().await?;
+        took("email", &mut step);
         report.emails_sent = delivery.sent;
         report.emails_failed = delivery.failed;
         if let Err(e) = self.publish_audit_checkpoint().await {
@@ -185,6 +223,15 @@ impl App {
             );
         }
         Ok(report)
+    }
+
+    /// Whether a step of the sweep could find anything new: it has not run yet, or the day has
+    /// moved on since (something may have fallen due), or a change was made since the change
+    /// count it last ran at. Each step's answer depends only on the records and the day, so a
+    /// step with neither moved would only read the whole country again to write nothing.
+    async fn sweep_step_due(&self, step: SweepStep, today: Date, changes: u64) -> AppResult<bool> {
+        let mark = self.store.sweep_mark(step.name()).await?;
+        Ok(mark.is_none_or(|(day, seen)| day != today || seen != changes))
     }
 
     /// The signed-in user's notifications, newest first.

@@ -1,7 +1,7 @@
 //! Escalations run by the sweep: red readiness items and overdue actions go to the managers
 //! of the organisation that owns them (a secure establishment's own managers for what it owns;
 //! then the youth justice service's); and the one way every
-//! sweep notice is written (`notify_once_to`: once per person, with a timeline entry).
+//! sweep notice is written (`send_notices`: once per person, with a timeline entry).
 
 use std::collections::HashMap;
 
@@ -15,7 +15,7 @@ use crate::storage::{OpenNeedOwner, ReadinessQuery};
 use crate::{App, AppResult};
 
 /// A notification to some people about a child, with its timeline entry (see
-/// [`App::notify_once_to`]).
+/// [`App::send_notices`]).
 pub(crate) struct Notice {
     pub(crate) child_id: ChildId,
     /// The notification kind.
@@ -30,6 +30,24 @@ pub(crate) struct Notice {
     pub(crate) summary: String,
     pub(crate) reason: Option<String>,
 }
+
+/// Notices gathered by one step of the sweep, each with the people it goes to; sent together
+/// by [`App::send_notices`].
+#[derive(Default)]
+pub(crate) struct Notices(Vec<(Vec<resettle_domain::ids::UserId>, Notice)>);
+
+impl Notices {
+    /// Adds a notice for `to` (nothing when `to` is empty).
+    pub(crate) fn push(&mut self, to: Vec<resettle_domain::ids::UserId>, notice: Notice) {
+        if !to.is_empty() {
+            self.0.push((to, notice));
+        }
+    }
+}
+
+/// How many notices one of the sweep's write transactions holds: short enough that pages
+/// waiting to write (an audit entry) never wait long.
+pub const NOTICES_PER_WRITE: usize = 50;
 
 /// One escalation to an organisation's managers (see `App::escalate_once`).
 struct Escalation {
@@ -72,7 +90,7 @@ impl App {
         let owners: Vec<OpenNeedOwner> = self.store.open_need_owners(&scope, &q).await?;
         let assessed = self.assess_rows(&rows).await?;
         let mut managers: HashMap<OrgId, Vec<resettle_domain::ids::UserId>> = HashMap::new();
-        let mut written = 0;
+        let mut notices = Notices::default();
         for (row, readiness) in rows.iter().zip(assessed) {
             // Custody recorded as history (its day of release had passed when it was entered,
             // and the release is still to be recorded): late, and measured so, but not work to
@@ -109,11 +127,11 @@ impl App {
                         reason: Some(item.reason.clone()),
                     };
                     let e = Escalation { org, yjs_id: row.yjs_id, notice };
-                    written += self.escalate_once(&mut managers, e, now).await?;
+                    self.escalate_once(&mut managers, &mut notices, e).await?;
                 }
             }
         }
-        Ok(written)
+        self.send_notices(notices, now).await
     }
 
     /// Escalates overdue actions (run by the sweep) the same way as red readiness items: to
@@ -123,7 +141,7 @@ impl App {
     pub async fn escalate_overdue_actions(&self, now: jiff::Timestamp) -> AppResult<usize> {
         let today = now.to_zoned(crate::london()).date();
         let mut managers: HashMap<OrgId, Vec<resettle_domain::ids::UserId>> = HashMap::new();
-        let mut written = 0;
+        let mut notices = Notices::default();
         for (row, yjs_id) in self.store.overdue_actions(today).await? {
             let a = &row.action;
             let Some(due) = a.due_by else { continue };
@@ -151,65 +169,87 @@ impl App {
                     summary: format!("Overdue action (due {due_words}) escalated to the managers of {org_name}"),
                     reason: Some(a.description.clone()),
                 };
-                written += self.escalate_once(&mut managers, Escalation { org, yjs_id, notice }, now).await?;
+                self.escalate_once(&mut managers, &mut notices, Escalation { org, yjs_id, notice }).await?;
             }
         }
-        Ok(written)
+        self.send_notices(notices, now).await
     }
 
-    /// Notifies the managers of `e.org` (the child's YJS managers when it has none) once each,
-    /// with `e.dedupe` plus the person as the dedupe key, and writes the timeline entry when
-    /// anyone was newly notified. The number of notifications written.
+    /// Adds a notice to the managers of `e.org` (the child's YJS managers when it has none),
+    /// once each, to be sent with the rest (see [`App::send_notices`]).
     async fn escalate_once(
         &self,
         cache: &mut HashMap<OrgId, Vec<resettle_domain::ids::UserId>>,
+        notices: &mut Notices,
         e: Escalation,
-        now: jiff::Timestamp,
-    ) -> AppResult<usize> {
+    ) -> AppResult<()> {
         let mut to = self.managers_of(cache, e.org).await?;
         if to.is_empty() && e.org != e.yjs_id {
             to = self.managers_of(cache, e.yjs_id).await?;
         }
-        self.notify_once_to(&to, e.notice, now).await
+        notices.push(to, e.notice);
+        Ok(())
     }
 
-    /// Notifies each of `to` once about a child (the notice's dedupe key per person) and, when
-    /// anyone was newly notified, writes the notice on the child's timeline. The number of
-    /// notifications written.
-    pub(crate) async fn notify_once_to(
-        &self,
-        to: &[resettle_domain::ids::UserId],
-        n: Notice,
-        now: jiff::Timestamp,
-    ) -> AppResult<usize> {
-        if to.is_empty() {
+    /// Sends notices gathered by a step of the sweep: each person once per notice (its dedupe
+    /// key plus the person), with the notice on the child's timeline when anyone was newly
+    /// notified. It first reads which have been sent already, so a sweep with nothing new
+    /// writes nothing (no write lock taken, no cache thrown away); what is new is written in
+    /// short transactions of [`NOTICES_PER_WRITE`] notices, yielding between them. The number
+    /// of notifications written.
+    pub(crate) async fn send_notices(&self, notices: Notices, now: jiff::Timestamp) -> AppResult<usize> {
+        let keyed: Vec<(Vec<(resettle_domain::ids::UserId, String)>, Notice)> = notices
+            .0
+            .into_iter()
+            .map(|(to, n)| (to.into_iter().map(|u| (u, format!("{}:{u}", n.dedupe))).collect(), n))
+            .collect();
+        let keys: Vec<String> = keyed.iter().flat_map(|(to, _)| to.iter().map(|(_, k)| k.clone())).collect();
+        if keys.is_empty() {
             return Ok(0);
         }
-        let notifications: Vec<crate::storage::Notification> = to
-            .iter()
-            .map(|u| crate::storage::Notification {
-                id: resettle_domain::ids::NotificationId::random(),
-                user_id: *u,
-                child_id: Some(n.child_id),
-                kind: n.kind.into(),
-                message: n.message.clone(),
-                link: Some(n.link.clone()),
-                created_at: now,
-                read_at: None,
-                dedupe_key: format!("{}:{u}", n.dedupe),
-            })
-            .collect();
-        let entry = resettle_domain::timeline::TimelineEntry {
-            id: resettle_domain::ids::TimelineEntryId::random(),
-            child_id: n.child_id,
-            at: now,
-            actor_id: None,
-            actor_name: "Resettle".into(),
-            kind: n.timeline_kind.into(),
-            summary: n.summary,
-            reason: n.reason,
-        };
-        Ok(usize::try_from(self.store.notify_once(&notifications, &entry).await?).unwrap_or(0))
+        let sent = self.store.notifications_sent(&keys).await?;
+        let mut written = 0;
+        let mut batch = Vec::new();
+        for (to, n) in keyed {
+            let notifications: Vec<crate::storage::Notification> = to
+                .into_iter()
+                .filter(|(_, key)| !sent.contains(key))
+                .map(|(u, key)| crate::storage::Notification {
+                    id: resettle_domain::ids::NotificationId::random(),
+                    user_id: u,
+                    child_id: Some(n.child_id),
+                    kind: n.kind.into(),
+                    message: n.message.clone(),
+                    link: Some(n.link.clone()),
+                    created_at: now,
+                    read_at: None,
+                    dedupe_key: key,
+                })
+                .collect();
+            if notifications.is_empty() {
+                continue;
+            }
+            let entry = resettle_domain::timeline::TimelineEntry {
+                id: resettle_domain::ids::TimelineEntryId::random(),
+                child_id: n.child_id,
+                at: now,
+                actor_id: None,
+                actor_name: "Resettle".into(),
+                kind: n.timeline_kind.into(),
+                summary: n.summary,
+                reason: n.reason,
+            };
+            batch.push((notifications, entry));
+            if batch.len() == NOTICES_PER_WRITE {
+                written += self.store.notify_once(&batch).await?;
+                batch.clear();
+                tokio::task::yield_now().await;
+            }
+        }
+        if !batch.is_empty() {
+            written += self.store.notify_once(&batch).await?;
+        }
+        Ok(usize::try_from(written).unwrap_or(usize::MAX))
     }
 
     async fn managers_of(

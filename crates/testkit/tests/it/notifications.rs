@@ -59,8 +59,9 @@ async fn notifications_come_in_groups_a_page_at_a_time_and_are_marked_read_toget
     let body = &page.body;
     // Oona's three reminders are one line, with the latest day in words and only the latest
     // message shown.
-    let today = resettle_web::pages::long_date(now);
-    let collapsed = format!("3 reminders about an overdue health handover, latest {today}");
+    // The latest reminder's own day (an hour ago is yesterday just after midnight).
+    let latest = resettle_web::pages::long_date(ago(60));
+    let collapsed = format!("3 reminders about an overdue health handover, latest {latest}");
     assert!(body.contains(&collapsed), "{body}");
     assert!(body.contains("Oona&#39;s handover: latest reminder") || body.contains("Oona's handover: latest reminder"));
     assert!(!body.contains("first reminder") && !body.contains("second reminder"), "{body}");

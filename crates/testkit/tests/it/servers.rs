@@ -1,7 +1,8 @@
 //! Several servers over one database behave as one (issue 16): a write through one is on the
 //! other's very next answer (their read caches count changes in the database), sign-in limits
 //! hold across them (the failures are kept in the database), and the sweep escalates once
-//! however many servers run it.
+//! however many servers run it, and a sweep with nothing new neither writes nor reads the
+//! country again.
 
 use jiff::{SignedDuration, Timestamp};
 use reqwest::StatusCode;
@@ -14,6 +15,7 @@ on_every_backend!(
     servers_show_a_write_through_one_on_the_next_request_to_the_other,
     servers_share_the_sign_in_limits,
     servers_sweeping_together_escalate_once,
+    a_sweep_with_nothing_new_writes_nothing_and_skips_what_cannot_have_moved,
 );
 
 async fn servers_show_a_write_through_one_on_the_next_request_to_the_other(b: Backend) -> anyhow::Result<()> {
@@ -94,5 +96,51 @@ async fn servers_sweeping_together_escalate_once(b: Backend) -> anyhow::Result<(
     assert_eq!(w.t.db.count("handover_escalations").await?, 1);
     assert_eq!(w.t.db.count("notifications").await?, 1);
     assert_eq!(w.t.db.count("outbox").await?, 1);
+    Ok(())
+}
+
+async fn a_sweep_with_nothing_new_writes_nothing_and_skips_what_cannot_have_moved(b: Backend) -> anyhow::Result<()> {
+    let w = Yjs::start_at(b, monday()).await?;
+    w.t.user("mina.manager@yjs-a.example.org", "YJS-A", "yjs_manager").await?;
+    let child = w.child("Rhea", "Quill").await?;
+    let id = child["id"].as_str().unwrap_or_default().to_string();
+    let action = |description: &str| json!({"description": description, "owner_organisation_id": w.yjs.id.to_string(), "due_by": "2026-03-03"});
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/actions"), &action("Book the interview")).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let sweep = |at: Timestamp| {
+        let app = w.t.app.clone();
+        async move { app.sweep(at).await.map_err(|e| anyhow::anyhow!("{e:?}")) }
+    };
+    let store = w.t.app.store();
+    let changes = || async move { store.changes().await.map_err(|e| anyhow::anyhow!("{e:?}")) };
+
+    // Thursday: the action is late, and its escalation is written.
+    let thursday = monday() + SignedDuration::from_hours(72);
+    let first = sweep(thursday).await?;
+    assert_eq!(first.action_notifications, 1, "{first:?}");
+    assert_eq!(first.steps_unchanged, 0, "{first:?}");
+    // Again: its own writes moved the change count, so every step looks again, finds nothing
+    // new, and writes nothing (not even a change to count).
+    let before = changes().await?;
+    let second = sweep(thursday + SignedDuration::from_mins(5)).await?;
+    assert_eq!((second.action_notifications, second.steps_unchanged), (0, 0), "{second:?}");
+    assert_eq!(changes().await?, before, "a sweep that sends nothing counts no change");
+    // And again: nothing moved since, so the steps across every child are skipped.
+    let third = sweep(thursday + SignedDuration::from_mins(10)).await?;
+    assert_eq!(third.steps_unchanged, 4, "{third:?}");
+    assert_eq!(w.t.db.count("notifications").await?, 1);
+
+    // A change: another late action, found by the next sweep the same day.
+    let (s, r) = w.api().post(&format!("/api/v1/children/{id}/actions"), &action("Confirm the tenancy")).await?;
+    assert_eq!(s, StatusCode::CREATED, "{r}");
+    let fourth = sweep(thursday + SignedDuration::from_mins(15)).await?;
+    assert_eq!((fourth.action_notifications, fourth.steps_unchanged), (1, 0), "{fourth:?}");
+    let fifth = sweep(thursday + SignedDuration::from_mins(20)).await?;
+    assert_eq!(fifth.steps_unchanged, 0, "the fourth sweep wrote: {fifth:?}");
+    assert_eq!(sweep(thursday + SignedDuration::from_mins(25)).await?.steps_unchanged, 4);
+    // The next day: something may have fallen due, so every step looks again.
+    let friday = sweep(thursday + SignedDuration::from_hours(24)).await?;
+    assert_eq!(friday.steps_unchanged, 0, "{friday:?}");
+    assert_eq!(w.t.db.count("notifications").await?, 2);
     Ok(())
 }
